@@ -1,0 +1,143 @@
+"""Write services for user accounts and API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from filiere.accounts.models import ApiToken, User
+from filiere.audit.models import AuditEvent
+from filiere.audit.services import audit_record
+from filiere.core.services import update_validated
+
+PROFILE_FIELDS = ("first_name", "last_name", "title", "specialty", "rpps", "phone")
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    email: str,
+    first_name: str,
+    last_name: str,
+    password: str | None = None,
+    **profile: Any,
+) -> User:
+    """Create an account; without a password the user must set one through a reset link."""
+    unknown = set(profile) - {*PROFILE_FIELDS, "is_demo", "is_staff"}
+    if unknown:
+        raise TypeError(f"Unknown user fields: {sorted(unknown)}")
+    user = User(email=email.strip().lower(), first_name=first_name, last_name=last_name, **profile)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=user,
+        summary="Compte créé",
+        changes={"email": {"après": user.email}, **{k: {"après": v} for k, v in profile.items()}},
+    )
+    return user
+
+
+@transaction.atomic
+def user_update_profile(*, actor: User, user: User, **values: Any) -> User:
+    """Change a user's professional profile."""
+    unknown = set(values) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown profile fields: {sorted(unknown)}")
+    changes = update_validated(user, values)
+    if changes:
+        audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, changes=changes)
+    return user
+
+
+def end_sessions_of(user: User) -> int:
+    """Delete every server-side session of ``user``; return how many were ended."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User | None, user: User) -> User:
+    """Disable an account and end all of its sessions at once."""
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    ended = end_sessions_of(user)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=user,
+        summary=f"Compte désactivé, {ended} session(s) fermée(s)",
+        changes={"is_active": {"avant": True, "après": False}},
+    )
+    return user
+
+
+@transaction.atomic
+def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal API token; return it with the raw value, shown only once."""
+    raw = "fil_" + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=actor,
+        name=name.strip()[:100],
+        digest=ApiToken.digest_of(raw),
+        prefix=raw[4:12],
+        expires_at=timezone.now() + settings.API_TOKEN_LIFETIME,
+    )
+    token.full_clean()
+    token.save(force_insert=True)
+    audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=token, summary="Jeton d'API")
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor, action=AuditEvent.Action.ARCHIVE, obj=token, summary="Jeton révoqué"
+        )
+    return token
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    """Return the active user owning a usable token, or None."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=ApiToken.digest_of(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.is_usable or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def user_update_access(*, actor: User, user: User, is_active: bool, is_staff: bool) -> User:
+    """Reactivate an account or change its access to the admin pages."""
+    if user.is_active and not is_active:
+        user_deactivate(actor=actor, user=user)
+    changes = update_validated(user, {"is_active": is_active, "is_staff": is_staff})
+    if changes:
+        audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, changes=changes)
+    return user

@@ -1,0 +1,97 @@
+"""Session lifetime: 30 minutes idle, 12 hours in all, logout ends it on the server."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyotp
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.utils import timezone
+
+from filiere.accounts.models import User
+from filiere.accounts.services import user_deactivate
+from filiere.audit.models import AuditEvent
+from filiere.core.middleware import SESSION_STARTED_AT
+from filiere.testing.factories import PASSWORD, TOTP_SECRET
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    assert client.get("/").status_code == 200
+    return client
+
+
+def session_of(client: Client) -> Session:
+    return Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
+
+
+def test_idle_timeout_is_thirty_minutes_and_pushed_back_by_activity(alice: User) -> None:
+    client = logged_in(alice)
+    expires = session_of(client).expire_date
+    assert dt.timedelta(minutes=29) < expires - timezone.now() <= dt.timedelta(minutes=30)
+
+
+def test_an_idle_session_past_its_expiry_is_refused(alice: User) -> None:
+    client = logged_in(alice)
+    Session.objects.filter(pk=session_of(client).pk).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_session_older_than_twelve_hours_ends_even_when_active(alice: User) -> None:
+    client = logged_in(alice)
+    session = client.session
+    session[SESSION_STARTED_AT] = (timezone.now() - dt.timedelta(hours=12, minutes=1)).isoformat()
+    session.save()
+    response = client.get("/")
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="session_expired").count() == 1
+    assert client.get("/").status_code == 302
+
+
+def test_logout_deletes_the_session_on_the_server(alice: User) -> None:
+    client = logged_in(alice)
+    old_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.post("/accounts/logout/")
+    assert not Session.objects.filter(session_key=old_key).exists()
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = old_key
+    assert replay.get("/").status_code == 302
+    assert AuditEvent.objects.filter(action="logout").count() == 1
+
+
+def test_logout_needs_a_post(alice: User) -> None:
+    client = logged_in(alice)
+    client.get("/accounts/logout/")
+    assert client.get("/").status_code == 200
+
+
+def test_login_issues_a_new_session_id(alice: User) -> None:
+    """OWASP ASVS v5.0.0-7.2.4: no session fixation."""
+    client = Client()
+    client.get("/accounts/login/")
+    session = client.session
+    session["marker"] = "avant"
+    session.save()
+    before = session.session_key
+    client.post("/accounts/login/", {"login": alice.email, "password": PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != before
+
+
+def test_deactivating_an_account_ends_all_its_sessions(alice: User, auditor: User) -> None:
+    desk, laptop = logged_in(alice), Client()
+    laptop.force_login(alice)
+    user_deactivate(actor=auditor, user=alice)
+    assert desk.get("/").status_code == 302
+    assert laptop.get("/").status_code == 302

@@ -1,0 +1,126 @@
+"""The REST API under /api/v1/ (django-ninja): one router per app, same permission checks as pages.
+
+Two ways in: the browser session (with its CSRF token) or a personal token sent as
+``Authorization: Bearer <token>``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer
+from ninja.security.session import SessionAuth
+
+from filiere.accounts.services import api_token_authenticate
+from filiere.core.access_errors import NotVisible, record_refusal
+
+
+class BearerTokenAuth(HttpBearer):
+    openapi_description = "Jeton personnel créé depuis la page « Mon profil »."
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Filière API",
+    version="1",
+    description="API de Filière, système d'information de la filière MHEMO.",
+    urls_namespace="api-1",
+    auth=[SessionAuth(), BearerTokenAuth()],
+    docs_url="/docs",
+    docs_decorator=login_required,
+)
+
+# French messages for pydantic's most common error types; others fall back to a generic one.
+_FRENCH_ERRORS = {
+    "missing": "Champ obligatoire.",
+    "string_too_long": "Texte trop long.",
+    "string_too_short": "Texte trop court.",
+    "int_parsing": "Nombre entier attendu.",
+    "float_parsing": "Nombre attendu.",
+    "uuid_parsing": "Identifiant invalide.",
+    "date_from_datetime_parsing": "Date invalide (AAAA-MM-JJ).",
+    "date_parsing": "Date invalide (AAAA-MM-JJ).",
+    "datetime_parsing": "Date et heure invalides.",
+    "enum": "Valeur non autorisée.",
+    "literal_error": "Valeur non autorisée.",
+    "bool_parsing": "Vrai ou faux attendu.",
+    "greater_than_equal": "Valeur trop petite.",
+    "less_than_equal": "Valeur trop grande.",
+    "json_invalid": "JSON invalide.",
+    "extra_forbidden": "Champ inconnu.",
+}
+
+
+@api.exception_handler(ValidationError)
+def french_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {
+            "champ": ".".join(str(part) for part in error.get("loc", ())),
+            "message": error.get("ctx", {}).get("french")
+            or _FRENCH_ERRORS.get(str(error.get("type")), "Valeur invalide."),
+        }
+        for error in exc.errors
+    ]
+    return api.create_response(
+        request, {"detail": "Données invalides.", "erreurs": errors}, status=422
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def refused_by_a_service(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    """A service refused the input: nothing was written; say which field and why, in French."""
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"champ": field, "message": " ".join(messages)}
+            for field, messages in exc.message_dict.items()
+        ]
+    else:
+        errors = [{"champ": "", "message": " ".join(exc.messages)}]
+    return api.create_response(
+        request, {"detail": "Données refusées.", "erreurs": errors}, status=422
+    )
+
+
+@api.exception_handler(NotVisible)
+def not_visible(request: HttpRequest, exc: NotVisible) -> HttpResponse:
+    record_refusal(request, exc)
+    return api.create_response(request, {"detail": "Introuvable."}, status=404)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "Introuvable."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "Authentification requise."}, status=401)
+
+
+def _register_routers() -> None:
+    from filiere.accounts.api import router as accounts_router
+    from filiere.audit.api import router as audit_router
+    from filiere.followup.api import router as followup_router
+    from filiere.meetings.api import router as meetings_router
+    from filiere.network.api import router as network_router
+    from filiere.patients.api import router as patients_router
+
+    api.add_router("/moi", accounts_router)
+    api.add_router("/centres", network_router)
+    api.add_router("/audit", audit_router)
+    api.add_router("/patients", patients_router)
+    api.add_router("/suivi", followup_router)
+    api.add_router("/rcp", meetings_router)
+
+
+_register_routers()

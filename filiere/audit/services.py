@@ -1,0 +1,99 @@
+"""Writing the audit trail. Every write service calls ``audit_record`` in its transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from filiere.accounts.models import User
+from filiere.audit.context import current_client_ip
+from filiere.audit.models import AuditEvent
+
+# Values of these fields are never written to the trail, only the fact that they changed.
+REDACTED = "‹masqué›"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(getattr(value, "public_id", value.pk))
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def changed_fields(
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    *,
+    redacted: Iterable[str] = (),
+) -> dict[str, Any]:
+    """Return {field: {"avant": …, "après": …}} for the fields whose value changed.
+
+    Fields listed in ``redacted`` (identity traits) keep their name but not their values.
+    """
+    hidden = set(redacted)
+    changes: dict[str, Any] = {}
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        if name in hidden:
+            changes[name] = {"avant": REDACTED, "après": REDACTED}
+        else:
+            changes[name] = {"avant": _jsonable(old), "après": _jsonable(new)}
+    return changes
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Return the current values of ``fields`` (foreign keys as their public id)."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        if isinstance(field, models.ForeignKey):
+            related = getattr(instance, name)
+            values[name] = None if related is None else _jsonable(related)
+        else:
+            values[name] = _jsonable(getattr(instance, name))
+    return values
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    patient_id: uuid.UUID | None = None,
+    centre_id: uuid.UUID | None = None,
+    summary: str = "",
+    changes: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Record one audit event (call it inside the service's transaction)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(getattr(obj, "public_id", obj.pk))
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    return AuditEvent.objects.create(
+        actor=actor,
+        ip_address=current_client_ip(),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        patient_id=patient_id,
+        centre_id=centre_id,
+        summary=summary[:300],
+        changes=_jsonable(dict(changes or {})),
+    )

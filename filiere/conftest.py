@@ -1,0 +1,91 @@
+"""Test personas: a clinician of centre A, an outsider of centre B, an auditor, a coordinator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from pytest_django.fixtures import Settings
+
+from filiere.accounts.models import User
+from filiere.network.models import Centre, Role
+from filiere.testing.factories import give_role, make_centre, make_user
+
+
+@pytest.fixture
+def centre_a(db: None) -> Centre:
+    return make_centre(name="CRPP Marseille (A)", short_name="Centre A")
+
+
+@pytest.fixture
+def centre_b(db: None) -> Centre:
+    return make_centre(name="CCMR Lille (B)", short_name="Centre B", city="Lille", region="32")
+
+
+@pytest.fixture
+def alice(centre_a: Centre) -> User:
+    """A clinician of centre A."""
+    user = make_user(email="alice@hopital.test", first_name="Alice", last_name="Durand")
+    give_role(user, centre_a, Role.CLINICIAN)
+    return user
+
+
+@pytest.fixture
+def charlie(centre_b: Centre) -> User:
+    """A clinician of centre B: an outsider to everything of centre A."""
+    user = make_user(email="charlie@hopital.test", first_name="Charlie", last_name="Bernard")
+    give_role(user, centre_b, Role.CLINICIAN)
+    return user
+
+
+@pytest.fixture
+def auditor(centre_a: Centre) -> User:
+    user = make_user(email="audit@filiere.test", first_name="Paul", last_name="Roux")
+    give_role(user, centre_a, Role.AUDITOR)
+    return user
+
+
+@pytest.fixture
+def network_coordinator(centre_a: Centre) -> User:
+    user = make_user(email="coord@filiere.test", first_name="Marc", last_name="Dubois")
+    give_role(user, centre_a, Role.NETWORK_COORDINATOR)
+    return user
+
+
+@pytest.fixture
+def client_for(db: None) -> Callable[[User], Client]:
+    """Return a test client logged in as the given user (second factor already passed)."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def nomenclature(db: None) -> None:
+    """The network's seed ORPHA codes, a few HGNC genes and ICD-10 codes."""
+    from filiere.testing.factories import load_test_nomenclature
+
+    load_test_nomenclature()
+
+
+@pytest.fixture
+def patient_a(centre_a: Centre, nomenclature: None) -> object:
+    """A patient followed by centre A only."""
+    from filiere.testing.factories import make_patient
+
+    return make_patient(centre_a, birth_name="Lefèvre", first_given_name="Élodie")
+
+
+@pytest.fixture(autouse=True)
+def _private_files_in_tmp(settings: Settings, tmp_path: Path) -> None:
+    """Uploaded files (case attachments…) go to a temporary directory, never to var/."""
+    settings.PRIVATE_FILES_DIR = tmp_path / "private"
+
+
+from filiere.testing.national_check import national_check  # noqa: E402, F401 - a shared fixture

@@ -1,0 +1,32 @@
+"""System checks for misconfigurations specific to Filière."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning, register
+
+
+@register(deploy=True)
+def check_production_settings(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        messages.append(
+            Warning(
+                "SQLite is for development; production uses PostgreSQL (set DATABASE_URL).",
+                id="filiere.W001",
+            )
+        )
+    if "django.core.cache.backends.locmem" in settings.CACHES["default"]["BACKEND"]:
+        messages.append(
+            Error(
+                "A per-process cache breaks login throttling and one-time TOTP codes.",
+                id="filiere.E001",
+            )
+        )
+    if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
+        messages.append(
+            Warning("E-mails are printed, not sent (EMAIL_BACKEND).", id="filiere.W002")
+        )
+    return messages

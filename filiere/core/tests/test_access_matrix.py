@@ -1,0 +1,256 @@
+"""Deny by default: every page and API route is checked for anonymous and outsider access.
+
+A new route with an object identifier in its path must be added to OBJECT_ROUTES, which says
+how to build an object of centre A; the test then proves that a clinician of centre A gets it
+and a clinician of centre B gets 404 (OWASP ASVS v5.0.0-8.2.2, test A-01 of the security plan).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from filiere.accounts.models import User
+from filiere.api import api
+from filiere.network.models import Centre
+
+pytestmark = pytest.mark.django_db
+
+# Pages anyone may open without logging in (allauth's own pages are checked by allauth).
+PUBLIC_PAGES: set[str] = {"set_language"}
+
+# Route name -> (builder of the URL kwargs for an object of centre A, page or API).
+ObjectBuilder = Callable[[Centre, User], dict[str, Any]]
+
+
+def _patient(centre: Centre, user: User) -> dict[str, Any]:
+    from filiere.testing.factories import load_test_nomenclature, make_patient
+
+    load_test_nomenclature()
+    return {"public_id": make_patient(centre).public_id}
+
+
+def _diagnosis(centre: Centre, user: User) -> dict[str, Any]:
+    from filiere.patients.models import Patient
+    from filiere.patients.services import diagnosis_record
+    from filiere.testing.factories import glanzmann_values
+
+    kwargs = _patient(centre, user)
+    patient = Patient.objects.get(public_id=kwargs["public_id"])
+    diagnosis = diagnosis_record(actor=None, patient=patient, centre=centre, **glanzmann_values())
+    return kwargs | {"diagnosis_id": diagnosis.public_id}
+
+
+def _transfusion_instruction(centre: Centre, user: User) -> dict[str, Any]:
+    from filiere.patients.models import Patient
+    from filiere.transfusion.tests.factories import make_instruction
+
+    kwargs = _patient(centre, user)
+    patient = Patient.objects.get(public_id=kwargs["public_id"])
+    return kwargs | {"instruction_id": make_instruction(patient).public_id}
+
+
+def _rcp(*names: str) -> ObjectBuilder:
+    """A closed case meeting coordinated and attended by the user, with their signed case."""
+
+    def build(centre: Centre, user: User) -> dict[str, Any]:
+        from filiere.meetings.testing import matrix_world
+
+        world = matrix_world(centre, user)
+        return {name: world[name] for name in names}
+
+    return build
+
+
+def _followup(*names: str) -> ObjectBuilder:
+    """A patient of the centre with a visit, an ISTH-BAT and a treatment (follow-up module)."""
+
+    def build(centre: Centre, user: User) -> dict[str, Any]:
+        from filiere.followup.testing import matrix_world
+
+        world = matrix_world(centre)
+        return {name: world[name] for name in names}
+
+    return build
+
+
+OBJECT_ROUTES: dict[str, ObjectBuilder] = {
+    "network:centre_detail": lambda centre, user: {"public_id": centre.public_id},
+    "patients:detail": _patient,
+    "patients:identity_edit": _patient,
+    "patients:status_edit": _patient,
+    "patients:diagnosis_add": _patient,
+    "patients:diagnosis_edit": _diagnosis,
+    "patients:finding_add": _patient,
+    "patients:phenotype_add": _patient,
+    "patients:workup_add": _patient,
+    "patients:consent_add": _patient,
+    "patients:episode_add": _patient,
+    "transfusion:patient": _patient,
+    "transfusion:transfusion_add": _patient,
+    "transfusion:typing_add": _patient,
+    "transfusion:screen_add": _patient,
+    "transfusion:instruction": _patient,
+    "transfusion:instruction_results": _patient,
+    "transfusion:instruction_detail": _transfusion_instruction,
+    "transfusion:instruction_pdf": _transfusion_instruction,
+    "patients:sdm_mr": _patient,
+    "followup:worklist": lambda centre, user: {"centre_id": centre.public_id},
+    "followup:patient": _patient,
+    "followup:visit_add": _patient,
+    "followup:visit_edit": _followup("public_id", "visit_id"),
+    "followup:isth_bat_add": _patient,
+    "followup:isth_bat_detail": _followup("public_id", "score_id"),
+    "followup:bleed_add": _patient,
+    "followup:treatment_add": _patient,
+    "followup:treatment_edit": _followup("public_id", "treatment_id"),
+    "followup:adverse_event_add": _patient,
+    "followup:care_card": _patient,
+    "followup:booklet": _patient,
+    "meetings:series_detail": _rcp("series_id"),
+    "meetings:series_edit": _rcp("series_id"),
+    "meetings:invite": _rcp("series_id"),
+    "meetings:meeting_create": _rcp("series_id"),
+    "meetings:meeting_detail": _rcp("meeting_id"),
+    "meetings:meeting_edit": _rcp("meeting_id"),
+    "meetings:meeting_live": _rcp("meeting_id"),
+    "meetings:meeting_quorum": _rcp("meeting_id"),
+    "meetings:meeting_ics": _rcp("meeting_id"),
+    "meetings:attendance_csv": _rcp("meeting_id"),
+    "meetings:certificate": _rcp("meeting_id", "participant_id"),
+    "meetings:case_detail": _rcp("case_id"),
+    "meetings:case_edit": _rcp("case_id"),
+    "meetings:case_triage": _rcp("case_id"),
+    "meetings:attachment_download": _rcp("case_id", "attachment_id"),
+    "meetings:recommendation_edit": _rcp("case_id"),
+    "meetings:recommendation_pdf": _rcp("case_id", "recommendation_id"),
+    "meetings:follow_up": _rcp("case_id"),
+}
+OBJECT_API_PATHS: dict[str, ObjectBuilder] = {
+    **{
+        f"/api/v1/suivi/patients/{{patient_id}}/{resource}": lambda centre, user: {
+            "patient_id": _patient(centre, user)["public_id"]
+        }
+        for resource in (
+            "visites",
+            "isth-bat",
+            "saignements",
+            "traitements",
+            "evenements-indesirables",
+        )
+    },
+    "/api/v1/suivi/centres/{centre_id}/retards": lambda centre, user: {
+        "centre_id": centre.public_id
+    },
+    "/api/v1/centres/{centre_id}": lambda centre, user: {"centre_id": centre.public_id},
+    "/api/v1/patients/{patient_id}": lambda centre, user: {
+        "patient_id": _patient(centre, user)["public_id"]
+    },
+    "/api/v1/patients/{patient_id}/identite": lambda centre, user: {
+        "patient_id": _patient(centre, user)["public_id"]
+    },
+    "/api/v1/rcp/demandes/{case_id}": _rcp("case_id"),
+}
+# Write-only API paths, whose refusals are tested beside their endpoints.
+WRITE_ONLY_API_PATHS = {
+    "/api/v1/patients/{patient_id}/diagnostics",
+    "/api/v1/patients/{patient_id}/diagnostics/{diagnosis_id}",
+    "/api/v1/patients/{patient_id}/genetique",
+    "/api/v1/patients/{patient_id}/phenotypes",
+    "/api/v1/patients/{patient_id}/consentements",
+}
+# Routes checked elsewhere because the object is personal, not a centre's.
+PERSONAL_ROUTES = {"accounts:token_revoke", "meetings:invitation_accept"}
+# The case-meeting module's POST-only routes (refusals tested in filiere/meetings/tests).
+MEETINGS_POST_ONLY = {
+    "meetings:member_add",
+    "meetings:member_remove",
+    "meetings:meeting_status",
+    "meetings:meeting_register",
+    "meetings:participant_add",
+    "meetings:participant_update",
+    "meetings:attendance",
+    "meetings:agenda_item",
+    "meetings:snapshot_refresh",
+    "meetings:attachment_upload",
+    "meetings:expert_opinion",
+    "meetings:recommendation_sign",
+    "meetings:recommendation_correct",
+}
+# POST-only routes whose refusal is tested beside their view.
+POST_ONLY_ROUTES = {
+    "patients:duplicate_resolve",
+    "transfusion:instruction_save",
+} | MEETINGS_POST_ONLY
+# The follow-up interview's htmx partial (refusal tested in filiere/followup/tests).
+POST_ONLY_ROUTES |= {"followup:isth_bat_domain"}
+
+
+def our_patterns(
+    resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, URLPattern]]:
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            yield from our_patterns(entry, prefix + str(entry.pattern), ns)
+        elif entry.callback.__module__.startswith("filiere."):
+            name = f"{namespace}:{entry.name}" if namespace else str(entry.name)
+            yield name, prefix + str(entry.pattern), entry
+
+
+def test_every_page_needs_a_login(client: Client) -> None:
+    checked = 0
+    for name, route, _ in our_patterns():
+        if name in PUBLIC_PAGES or "<" in route:
+            continue
+        response = client.get("/" + route)
+        assert response.status_code in {302, 405}, name
+        if response.status_code == 302:
+            assert response["Location"].startswith("/accounts/login/"), name
+        checked += 1
+    assert checked >= 5
+
+
+def test_every_object_route_is_in_the_matrix() -> None:
+    with_objects = {name for name, route, _ in our_patterns() if "<" in route}
+    missing = with_objects - set(OBJECT_ROUTES) - PERSONAL_ROUTES - POST_ONLY_ROUTES
+    assert not missing, f"add these routes to OBJECT_ROUTES: {sorted(missing)}"
+    api_paths = {path for path in api.get_openapi_schema()["paths"] if "{" in path}
+    missing_api = api_paths - set(OBJECT_API_PATHS) - WRITE_ONLY_API_PATHS
+    assert not missing_api, f"add these API paths to OBJECT_API_PATHS: {sorted(missing_api)}"
+
+
+@pytest.mark.parametrize("name", sorted(OBJECT_ROUTES))
+def test_object_pages_open_for_centre_a_and_404_for_centre_b(
+    name: str, centre_a: Centre, alice: User, charlie: User, client_for: Callable[[User], Client]
+) -> None:
+    from django.urls import reverse
+
+    url = reverse(name, kwargs=OBJECT_ROUTES[name](centre_a, alice))
+    assert client_for(alice).get(url).status_code == 200
+    assert client_for(charlie).get(url).status_code == 404
+    assert Client().get(url).status_code == 302
+
+
+@pytest.mark.parametrize("path", sorted(OBJECT_API_PATHS))
+def test_object_api_paths_open_for_centre_a_and_404_for_centre_b(
+    path: str, centre_a: Centre, alice: User, charlie: User, client_for: Callable[[User], Client]
+) -> None:
+    url = path.format(**OBJECT_API_PATHS[path](centre_a, alice))
+    assert client_for(alice).get(url).status_code == 200
+    assert client_for(charlie).get(url).status_code == 404
+    assert Client().get(url).status_code == 401
+
+
+def test_every_api_path_needs_authentication(client: Client, centre_a: Centre) -> None:
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        url = re.sub(r"\{[^}]+\}", str(centre_a.public_id), path)
+        for method in operations:
+            response = getattr(client, method)(url)
+            assert response.status_code == 401, f"{method.upper()} {path}"

@@ -1,0 +1,161 @@
+"""Small factory functions for tests: every object is made through the services."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+
+from filiere.accounts.models import User
+from filiere.accounts.services import user_create
+from filiere.lib.identifiers import luhn_key
+from filiere.network.models import Centre, Membership, Region
+from filiere.network.services import centre_create, membership_grant
+
+PASSWORD = "Un-mot-de-passe-solide-2026"  # noqa: S105 - test-only password
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - test-only secret
+
+_counter = itertools.count(1)
+
+
+def finess_for(index: int) -> str:
+    body = f"13{index:06d}"
+    return body + luhn_key(body)
+
+
+def make_centre(**values: Any) -> Centre:
+    index = next(_counter)
+    defaults: dict[str, Any] = {
+        "name": f"Centre de test {index}",
+        "kind": Centre.Kind.CCMR,
+        "finess": finess_for(index),
+        "city": "Marseille",
+        "region": Region.PROVENCE_ALPES_COTE_D_AZUR,
+        "rd_site_code": f"S{index:03d}",
+    }
+    defaults.update(values)
+    return centre_create(actor=None, **defaults)
+
+
+def make_user(*, second_factor: bool = True, **values: Any) -> User:
+    index = next(_counter)
+    defaults: dict[str, Any] = {
+        "email": f"user{index}@hopital.test",
+        "first_name": "Prénom",
+        "last_name": f"Nom{index}",
+        "password": PASSWORD,
+    }
+    defaults.update(values)
+    user = user_create(actor=None, **defaults)
+    if second_factor:
+        TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+def give_role(user: User, centre: Centre, role: str) -> Membership:
+    return membership_grant(actor=None, user=user, centre=centre, role=role)
+
+
+def has_totp(user: User) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+# --- Registry -----------------------------------------------------------------------------
+
+TEST_GENES = (
+    "ITGA2B",
+    "ITGB3",
+    "GP1BA",
+    "GP1BB",
+    "GP9",
+    "MYH9",
+    "RUNX1",
+    "ANKRD26",
+    "ETV6",
+    "NBEAL2",
+    "WAS",
+    "FLI1",
+    "F8",
+    "F9",
+    "VWF",
+    "RASGRP2",
+)
+TEST_ICD10 = (
+    ("D69.1", "Anomalies qualitatives des plaquettes", "Qualitative platelet defects"),
+    ("D69.6", "Thrombopénie, sans précision", "Thrombocytopenia, unspecified"),
+    ("D68.0", "Maladie de Willebrand", "Von Willebrand disease"),
+)
+
+
+def load_test_nomenclature() -> None:
+    """Load the network's seed ORPHA codes, a few genes and ICD-10 codes (fast, no hpo3 load)."""
+    from filiere.nomenclature import services, sources
+
+    services.orpha_import_file(actor=None, path=services.SEED_FILE)
+    services.gene_import_records(
+        actor=None,
+        genes=[sources.GeneRecord(symbol=s) for s in TEST_GENES],
+        version="test",
+        checksum="test-genes",
+    )
+    services.icd10_import_records(
+        actor=None,
+        codes=[sources.Icd10Record(c, fr, en) for c, fr, en in TEST_ICD10],
+        version="test",
+        checksum="test-icd10",
+    )
+
+
+def identity_input(**values: Any) -> Any:
+    import datetime as dt
+
+    from filiere.identity.services import IdentityInput
+
+    index = next(_counter)
+    defaults: dict[str, Any] = {
+        "birth_name": f"Martin{index}",
+        "birth_first_names": "Camille Marie",
+        "first_given_name": "Camille",
+        "birth_date": dt.date(1990, 5, 17),
+        "sex": "F",
+    }
+    defaults.update(values)
+    return IdentityInput(**defaults)
+
+
+def make_patient(centre: Centre, *, actor: User | None = None, **identity: Any) -> Any:
+    """Register a patient followed by ``centre`` (through the registry's service)."""
+    from filiere.lib.partial_dates import PartialDate
+    from filiere.patients.services import patient_register
+
+    registration = patient_register(
+        actor=actor,
+        centre=centre,
+        identity=identity_input(**identity),
+        inclusion_date=PartialDate(2020, 1, 15),
+    )
+    return registration.patient
+
+
+def glanzmann_values(**values: Any) -> dict[str, Any]:
+    """Keyword arguments of ``diagnosis_record`` for a confirmed Glanzmann thrombasthenia."""
+    from filiere.lib.partial_dates import PartialDate
+    from filiere.patients.models import AgeCategory, DiagnosisStatus
+
+    defaults: dict[str, Any] = {
+        "orpha_code": 849,
+        "status": DiagnosisStatus.CONFIRMED,
+        "diagnosis_date": PartialDate(1993, 4),
+        "onset_category": AgeCategory.DURING_LIFE,
+        "onset_months": 8,
+        "clinical_dx_category": AgeCategory.DURING_LIFE,
+        "clinical_dx_years": 2,
+        "genetic_dx_category": AgeCategory.DURING_LIFE,
+        "genetic_dx_years": 3,
+        "genes": ["ITGB3"],
+        "genetic_techniques": ["MED-083"],
+    }
+    defaults.update(values)
+    return defaults
