@@ -1,0 +1,343 @@
+"""Writes of nomenclature data: imports (recorded, idempotent) and the network's disease groups."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from filiere.accounts.models import User
+from filiere.audit.models import AuditEvent
+from filiere.audit.services import audit_record
+from filiere.nomenclature import sources
+from filiere.nomenclature.models import (
+    DiseaseGroup,
+    Gene,
+    Icd10Code,
+    NomenclatureRelease,
+    OrphaConcept,
+)
+
+SEED_FILE = Path(__file__).resolve().parent / "data" / "orpha_network_seed.tsv"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    release: NomenclatureRelease | None
+    skipped: bool
+    message: str
+
+
+def file_checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _already_imported(system: str, checksum: str) -> NomenclatureRelease | None:
+    return NomenclatureRelease.objects.filter(system=system, checksum=checksum).first()
+
+
+def _ensure_genes(symbols: dict[str, str], release: NomenclatureRelease) -> dict[str, Gene]:
+    existing = {g.symbol: g for g in Gene.objects.filter(symbol__in=list(symbols))}
+    new = [
+        Gene(symbol=s, hgnc_id=h, last_release=release)
+        for s, h in symbols.items()
+        if s not in existing
+    ]
+    Gene.objects.bulk_create(new, ignore_conflicts=True)
+    changed = []
+    for symbol, hgnc in symbols.items():
+        gene = existing.get(symbol)
+        if gene is not None and hgnc and gene.hgnc_id != hgnc:
+            gene.hgnc_id = hgnc
+            changed.append(gene)
+    Gene.objects.bulk_update(changed, ["hgnc_id"])
+    return {g.symbol: g for g in Gene.objects.filter(symbol__in=list(symbols))}
+
+
+@transaction.atomic
+def orpha_import_records(
+    *,
+    actor: User | None,
+    records: dict[int, sources.OrphaRecord],
+    version: str,
+    source: str,
+    checksum: str,
+    complete: bool = False,
+) -> ImportResult:
+    """Upsert ORPHA codes; with ``complete``, codes missing from the file become obsolete."""
+    previous = _already_imported(NomenclatureRelease.System.ORPHA, checksum)
+    if previous is not None:
+        return ImportResult(previous, True, f"Déjà importé le {previous.imported_at:%d/%m/%Y}.")
+    release = NomenclatureRelease.objects.create(
+        system=NomenclatureRelease.System.ORPHA,
+        version=version[:100] or "?",
+        source=source[:300],
+        checksum=checksum,
+        imported_by=actor,
+    )
+    existing = {c.code: c for c in OrphaConcept.objects.all()}
+    to_create, to_update = [], []
+    for record in records.values():
+        concept = existing.get(record.code)
+        if concept is None:
+            to_create.append(
+                OrphaConcept(
+                    code=record.code,
+                    name_en=record.name_en[:300],
+                    name_fr=record.name_fr[:300],
+                    kind=record.kind,
+                    is_obsolete=record.is_obsolete,
+                    first_release=release,
+                    last_release=release,
+                )
+            )
+            continue
+        before = (concept.name_en, concept.name_fr, concept.kind, concept.is_obsolete)
+        concept.name_en = record.name_en[:300] or concept.name_en
+        concept.name_fr = record.name_fr[:300] or concept.name_fr
+        concept.kind = record.kind or concept.kind
+        concept.is_obsolete = record.is_obsolete
+        concept.last_release = release
+        if before != (concept.name_en, concept.name_fr, concept.kind, concept.is_obsolete):
+            release.updated += 1
+        to_update.append(concept)
+    OrphaConcept.objects.bulk_create(to_create, batch_size=2000)
+    OrphaConcept.objects.bulk_update(
+        to_update, ["name_en", "name_fr", "kind", "is_obsolete", "last_release"], batch_size=2000
+    )
+    release.added = len(to_create)
+    if complete:
+        missing = OrphaConcept.objects.exclude(code__in=list(records)).filter(is_obsolete=False)
+        release.obsoleted = missing.update(is_obsolete=True)
+    ids = dict(OrphaConcept.objects.filter(code__in=list(records)).values_list("code", "id"))
+    _link_parents(records, ids)
+    _link_genes(records, ids, release)
+    release.save(update_fields=["added", "updated", "obsoleted"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=release,
+        summary=f"Import ORPHA {release.version} : +{release.added}, ~{release.updated}, "
+        f"obsolètes {release.obsoleted}",
+    )
+    return ImportResult(release, False, "Import terminé.")
+
+
+def _link_parents(records: dict[int, sources.OrphaRecord], ids: dict[int, int]) -> None:
+    links = {(ids[r.code], ids[p]) for r in records.values() for p in r.parents if p in ids}
+    if not links:
+        return
+    through = OrphaConcept.parents.through
+    present = set(
+        through.objects.filter(from_orphaconcept_id__in=[a for a, _ in links]).values_list(
+            "from_orphaconcept_id", "to_orphaconcept_id"
+        )
+    )
+    through.objects.bulk_create(
+        [through(from_orphaconcept_id=a, to_orphaconcept_id=b) for a, b in links - present],
+        batch_size=2000,
+    )
+
+
+def _link_genes(
+    records: dict[int, sources.OrphaRecord], ids: dict[int, int], release: NomenclatureRelease
+) -> None:
+    symbols: dict[str, str] = {}
+    for record in records.values():
+        symbols.update(record.genes)
+    if not symbols:
+        return
+    genes = _ensure_genes(symbols, release)
+    through = OrphaConcept.genes.through
+    links = {(ids[r.code], genes[s].pk) for r in records.values() for s in r.genes if s in genes}
+    present = set(
+        through.objects.filter(orphaconcept_id__in=[a for a, _ in links]).values_list(
+            "orphaconcept_id", "gene_id"
+        )
+    )
+    through.objects.bulk_create(
+        [through(orphaconcept_id=a, gene_id=b) for a, b in links - present], batch_size=2000
+    )
+
+
+def orpha_import_file(*, actor: User | None, path: Path) -> ImportResult:
+    """Import an Orphadata XML file (product 1, 3 or 6) or the network's ORPHA TSV table."""
+    checksum = file_checksum(path)
+    if path.suffix.lower() == ".xml":
+        version, records = sources.read_orphadata_xml(path)
+        # A nomenclature file (product 1) lists every code: what it lacks is obsolete.
+        complete = not any(r.parents or r.genes for r in records.values()) and len(records) > 5000
+    else:
+        version, records, complete = path.stem, sources.read_orpha_tsv(path), False
+    return orpha_import_records(
+        actor=actor,
+        records=records,
+        version=version,
+        source=path.name,
+        checksum=checksum,
+        complete=complete,
+    )
+
+
+@transaction.atomic
+def gene_import_records(
+    *, actor: User | None, genes: Iterable[sources.GeneRecord], version: str, checksum: str
+) -> ImportResult:
+    previous = _already_imported(NomenclatureRelease.System.HGNC, checksum)
+    if previous is not None:
+        return ImportResult(previous, True, f"Déjà importé le {previous.imported_at:%d/%m/%Y}.")
+    release = NomenclatureRelease.objects.create(
+        system=NomenclatureRelease.System.HGNC,
+        version=version[:100],
+        source=version[:300],
+        checksum=checksum,
+        imported_by=actor,
+    )
+    existing = {g.symbol: g for g in Gene.objects.all()}
+    to_create, to_update = [], []
+    for record in genes:
+        gene = existing.get(record.symbol)
+        if gene is None:
+            to_create.append(
+                Gene(
+                    symbol=record.symbol,
+                    hgnc_id=record.hgnc_id,
+                    name=record.name,
+                    ncbi_gene_id=record.ncbi_gene_id,
+                    last_release=release,
+                )
+            )
+            existing[record.symbol] = to_create[-1]
+        elif gene.pk is not None:
+            gene.hgnc_id = record.hgnc_id or gene.hgnc_id
+            gene.name = record.name or gene.name
+            gene.ncbi_gene_id = record.ncbi_gene_id or gene.ncbi_gene_id
+            gene.last_release = release
+            to_update.append(gene)
+    Gene.objects.bulk_create(to_create, batch_size=2000)
+    Gene.objects.bulk_update(
+        to_update, ["hgnc_id", "name", "ncbi_gene_id", "last_release"], batch_size=2000
+    )
+    release.added, release.updated = len(to_create), len(to_update)
+    release.save(update_fields=["added", "updated"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=release,
+        summary=f"Import HGNC {version} : +{release.added}",
+    )
+    return ImportResult(release, False, "Import terminé.")
+
+
+@transaction.atomic
+def icd10_import_records(
+    *, actor: User | None, codes: Iterable[sources.Icd10Record], version: str, checksum: str
+) -> ImportResult:
+    previous = _already_imported(NomenclatureRelease.System.ICD10, checksum)
+    if previous is not None:
+        return ImportResult(previous, True, f"Déjà importé le {previous.imported_at:%d/%m/%Y}.")
+    release = NomenclatureRelease.objects.create(
+        system=NomenclatureRelease.System.ICD10,
+        version=version[:100],
+        source=version[:300],
+        checksum=checksum,
+        imported_by=actor,
+    )
+    existing = {c.code: c for c in Icd10Code.objects.all()}
+    to_create, to_update = [], []
+    for record in codes:
+        code = existing.get(record.code)
+        if code is None:
+            to_create.append(
+                Icd10Code(
+                    code=record.code,
+                    label_fr=record.label_fr,
+                    label_en=record.label_en,
+                    last_release=release,
+                )
+            )
+        else:
+            code.label_fr = record.label_fr or code.label_fr
+            code.label_en = record.label_en or code.label_en
+            code.last_release = release
+            to_update.append(code)
+    Icd10Code.objects.bulk_create(to_create)
+    Icd10Code.objects.bulk_update(to_update, ["label_fr", "label_en", "last_release"])
+    release.added, release.updated = len(to_create), len(to_update)
+    release.save(update_fields=["added", "updated"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=release,
+        summary=f"Import CIM-10 {version} : +{release.added}",
+    )
+    return ImportResult(release, False, "Import terminé.")
+
+
+def nomenclature_bootstrap(*, actor: User | None = None) -> list[ImportResult]:
+    """Load what a fresh install needs without any file: hpo3's ORPHA names and genes, and the
+    network's group codes shipped with the application. Idempotent."""
+    results = []
+    version, records = sources.hpo3_orpha_records()
+    seed = sources.read_orpha_tsv(SEED_FILE)
+    for code, record in seed.items():
+        known = records.get(code)
+        if known is not None:
+            record.name_en = record.name_en or known.name_en
+        records[code] = record
+    digest = hashlib.sha256((version + file_checksum(SEED_FILE)).encode()).hexdigest()
+    results.append(
+        orpha_import_records(
+            actor=actor, records=records, version=version, source="hpo3 + seed", checksum=digest
+        )
+    )
+    genes = sources.hpo3_gene_records()
+    gene_digest = hashlib.sha256(("genes " + version).encode()).hexdigest()
+    results.append(
+        gene_import_records(actor=actor, genes=genes, version=version, checksum=gene_digest)
+    )
+    return results
+
+
+@transaction.atomic
+def disease_group_save(
+    *,
+    actor: User | None,
+    group: DiseaseGroup | None = None,
+    slug: str,
+    name: str,
+    position: int = 0,
+    orpha_codes: Iterable[int] = (),
+    icd10_prefixes: str = "",
+) -> DiseaseGroup:
+    """Create or change a disease group of the network (network coordinators only)."""
+    codes = sorted(set(orpha_codes))
+    roots = list(OrphaConcept.objects.filter(code__in=codes))
+    unknown = sorted(set(codes) - {r.code for r in roots})
+    if unknown:
+        raise ValidationError(
+            {"orpha_codes": f"Codes ORPHA inconnus : {', '.join(map(str, unknown))}."}
+        )
+    creating = group is None
+    group = group or DiseaseGroup()
+    group.slug, group.name, group.position = slug, name, position
+    group.icd10_prefixes = icd10_prefixes
+    group.full_clean()
+    group.save()
+    group.orpha_roots.set(roots)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE,
+        obj=group,
+        summary=f"Groupe de maladies {name}",
+        changes={"orpha_roots": codes, "icd10_prefixes": icd10_prefixes},
+    )
+    return group

@@ -1,0 +1,235 @@
+"""Reading nomenclature files: Orphadata XML, the network's TSV tables, hpo3's ORPHA names.
+
+Pure parsing, no database: each reader yields plain records that the import services write.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+
+@dataclass
+class OrphaRecord:
+    code: int
+    name_en: str = ""
+    name_fr: str = ""
+    kind: str = ""
+    is_obsolete: bool = False
+    parents: set[int] = field(default_factory=set)
+    genes: dict[str, str] = field(default_factory=dict)  # HGNC symbol -> HGNC id ("" if unknown)
+    icd10: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class GeneRecord:
+    symbol: str
+    hgnc_id: str = ""
+    name: str = ""
+    ncbi_gene_id: str = ""
+
+
+@dataclass(frozen=True)
+class Icd10Record:
+    code: str
+    label_fr: str
+    label_en: str
+
+
+class NomenclatureFileError(ValueError):
+    """A file the importer cannot read (French message naming the line or element)."""
+
+
+# Orphadata's DisorderType names mapped to the four kinds the registry distinguishes.
+_KINDS = {
+    "disease": "disorder",
+    "malformation syndrome": "disorder",
+    "clinical syndrome": "disorder",
+    "morphological anomaly": "disorder",
+    "biological anomaly": "disorder",
+    "particular clinical situation in a disease or syndrome": "disorder",
+    "clinical subtype": "subtype",
+    "etiological subtype": "subtype",
+    "histopathological subtype": "subtype",
+    "category": "group",
+    "clinical group": "group",
+}
+
+
+def _kind(name: str) -> str:
+    return _KINDS.get(name.strip().lower(), "disorder" if name else "")
+
+
+def _text(element: etree._Element | None) -> str:
+    return "" if element is None or element.text is None else element.text.strip()
+
+
+def _parser() -> etree.XMLParser:
+    # No entities, no network: an Orphadata file is data, never instructions.
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def read_orphadata_xml(path: Path) -> tuple[str, dict[int, OrphaRecord]]:
+    """Return (release version, records by code) from an Orphadata product 1, 3 or 6 file.
+
+    The language of names comes from the root's ``lang`` attribute or the names' own.
+    Classification files (product 3) give parents; gene files (product 6) give genes.
+    """
+    try:
+        tree = etree.parse(str(path), _parser())
+    except (OSError, etree.XMLSyntaxError) as exc:
+        raise NomenclatureFileError(f"{path.name} : XML illisible ({exc}).") from exc
+    root = tree.getroot()
+    version = root.get("version") or root.get("date") or ""
+    records: dict[int, OrphaRecord] = {}
+
+    def record_of(disorder: etree._Element) -> OrphaRecord | None:
+        code_text = _text(disorder.find("OrphaCode")) or _text(disorder.find("OrphaNumber"))
+        if not code_text.isdigit():
+            return None
+        code = int(code_text)
+        record = records.setdefault(code, OrphaRecord(code))
+        name = disorder.find("Name")
+        if name is not None and _text(name):
+            lang = (name.get("lang") or root.get("lang") or "en").lower()
+            if lang == "fr":
+                record.name_fr = _text(name)
+            else:
+                record.name_en = record.name_en or _text(name)
+        kind = _text(disorder.find("DisorderType/Name"))
+        if kind:
+            record.kind = _kind(kind)
+        for flag in disorder.iterfind("DisorderFlagList/DisorderFlag/Label"):
+            if "obsolete" in _text(flag).lower() or "inactive" in _text(flag).lower():
+                record.is_obsolete = True
+        for association in disorder.iterfind("DisorderGeneAssociationList/DisorderGeneAssociation"):
+            symbol = _text(association.find("Gene/Symbol"))
+            if not symbol:
+                continue
+            hgnc = ""
+            for reference in association.iterfind("Gene/ExternalReferenceList/ExternalReference"):
+                if _text(reference.find("Source")).upper() == "HGNC":
+                    hgnc = _text(reference.find("Reference"))
+            record.genes[symbol] = hgnc
+        for reference in disorder.iterfind("ExternalReferenceList/ExternalReference"):
+            if _text(reference.find("Source")).upper().startswith("ICD-10"):
+                record.icd10.add(_text(reference.find("Reference")))
+        return record
+
+    def walk(node: etree._Element, parent: int | None) -> None:
+        disorder = node.find("Disorder")
+        current = record_of(disorder) if disorder is not None else None
+        if current is not None and parent is not None:
+            current.parents.add(parent)
+        for child in node.iterfind("ClassificationNodeChildList/ClassificationNode"):
+            walk(child, current.code if current is not None else parent)
+
+    roots = root.findall(".//ClassificationNodeRootList/ClassificationNode")
+    for node in roots:
+        walk(node, None)
+    if not roots:
+        for disorder in root.iterfind(".//DisorderList/Disorder"):
+            record_of(disorder)
+    if not records:
+        raise NomenclatureFileError(f"{path.name} : aucun trouble Orphanet (OrphaCode) trouvé.")
+    return version, records
+
+
+def _tsv_rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise NomenclatureFileError(f"{path.name} : fichier illisible ({exc}).") from exc
+    with handle:
+        reader = csv.DictReader(handle, delimiter="\t")
+        missing = [name for name in required if name not in (reader.fieldnames or [])]
+        if missing:
+            raise NomenclatureFileError(f"{path.name} : colonnes manquantes {', '.join(missing)}.")
+        for line, row in enumerate(reader, start=2):
+            yield line, {k: (v or "").strip() for k, v in row.items() if k}
+
+
+def read_orpha_tsv(path: Path) -> dict[int, OrphaRecord]:
+    """Read the network's ORPHA table (``orpha_code`` and a name column at least)."""
+    records: dict[int, OrphaRecord] = {}
+    for line, row in _tsv_rows(path, ("orpha_code",)):
+        if not row["orpha_code"].isdigit():
+            raise NomenclatureFileError(f"{path.name}, ligne {line} : orpha_code invalide.")
+        code = int(row["orpha_code"])
+        name_en = (
+            row.get("name_en_orphanet_current_via_mondo")
+            or row.get("name_en_orphadata_2022")
+            or row.get("name_en")
+            or row.get("name_en_hpo_2025_11")
+            or ""
+        )
+        kind_text = row.get("disorder_type_2022", "")
+        parents = {int(p) for p in row.get("parent_orpha_codes", "").split("|") if p.isdigit()}
+        genes = {g: "" for g in row.get("genes_hgnc_via_hpo_2025_01", "").split("|") if g}
+        records[code] = OrphaRecord(
+            code=code,
+            name_en=name_en,
+            name_fr=row.get("name_fr", ""),
+            kind=_kind(kind_text) if kind_text else "disorder",
+            parents=parents,
+            genes=genes,
+        )
+    return records
+
+
+def read_gene_tsv(path: Path) -> list[GeneRecord]:
+    """Read a gene table with a ``gene`` (HGNC symbol) column."""
+    genes = []
+    for line, row in _tsv_rows(path, ("gene",)):
+        symbol = row["gene"]
+        if not symbol or " " in symbol:
+            raise NomenclatureFileError(f"{path.name}, ligne {line} : symbole HGNC invalide.")
+        genes.append(
+            GeneRecord(
+                symbol=symbol,
+                name=row.get("disorder_summary", "")[:200],
+                ncbi_gene_id=row.get("ncbi_gene_id_via_hpo", ""),
+            )
+        )
+    return genes
+
+
+def read_icd10_tsv(path: Path) -> list[Icd10Record]:
+    """Read an ICD-10 table (``icd10_code``, French and English labels)."""
+    codes = []
+    for line, row in _tsv_rows(path, ("icd10_code",)):
+        code = row["icd10_code"].upper()
+        if not code or len(code) > 8:
+            raise NomenclatureFileError(f"{path.name}, ligne {line} : code CIM-10 invalide.")
+        codes.append(
+            Icd10Record(
+                code=code,
+                label_fr=row.get("label_fr_who_translation", "") or row.get("label_fr", ""),
+                label_en=row.get("label_en_who", "") or row.get("label_en", ""),
+            )
+        )
+    return codes
+
+
+def hpo3_orpha_records() -> tuple[str, dict[int, OrphaRecord]]:
+    """Return the ORPHA diseases, with their genes, that the hpo3 package ships."""
+    from filiere.nomenclature.hpo import ontology
+
+    onto = ontology()
+    records: dict[int, OrphaRecord] = {}
+    for disease in onto.orpha_diseases:
+        records[int(disease.id)] = OrphaRecord(int(disease.id), name_en=str(disease.name))
+    return f"hpo3 {onto.version()}", records
+
+
+def hpo3_gene_records() -> list[GeneRecord]:
+    """Return the genes (HGNC symbols and NCBI ids) annotated in the HPO release hpo3 ships."""
+    from filiere.nomenclature.hpo import ontology
+
+    return [
+        GeneRecord(symbol=str(gene.name), ncbi_gene_id=str(gene.id)) for gene in ontology().genes
+    ]

@@ -1,0 +1,191 @@
+"""Who sees which patient, and the registry's reads.
+
+A clinician sees the patients that one of their centres follows (an open or closed care
+episode); nobody else does. Every page and endpoint that shows a patient goes through
+``patients_visible_to`` or ``get_patient_for_user``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from filiere.access import Capability, grants_for
+from filiere.accounts.models import User
+from filiere.core.access_errors import NotVisible
+from filiere.identity.models import Identity
+from filiere.identity.services import identity_links_matching
+from filiere.lib.pseudonyms import is_pseudonym, normalise_pseudonym
+from filiere.network.models import Centre
+from filiere.nomenclature.models import DiseaseGroup
+from filiere.nomenclature.selectors import disease_group_codes
+from filiere.patients.models import CareEpisode, Consent, Diagnosis, Patient
+
+ADULT_AGE = 18
+
+
+def patients_visible_to(
+    user: User, capability: Capability = Capability.VIEW_PATIENTS
+) -> QuerySet[Patient]:
+    """Return the patients followed by a centre where ``user`` holds ``capability``."""
+    grants = grants_for(user)
+    centres = grants.centre_ids(capability)
+    if not centres:
+        return Patient.objects.none()
+    followed = CareEpisode.objects.filter(patient=OuterRef("pk"), centre_id__in=centres)
+    return Patient.objects.filter(Exists(followed), merged_into__isnull=True)
+
+
+def get_patient_for_user(
+    user: User, public_id: uuid.UUID | str, capability: Capability = Capability.VIEW_PATIENTS
+) -> Patient:
+    """Return the patient, or raise 404 (recorded) when the user may not see it."""
+    try:
+        patient = Patient.objects.get(public_id=public_id)
+    except (Patient.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404 from exc
+    if not patients_visible_to(user, capability).filter(pk=patient.pk).exists():
+        raise NotVisible("patients.patient", str(patient.public_id))
+    return patient
+
+
+def may_see_identity(user: User, patient: Patient) -> bool:
+    """Identity is shown only to those who hold VIEW_IDENTITY at a centre following the patient."""
+    centres = grants_for(user).centre_ids(Capability.VIEW_IDENTITY)
+    return bool(centres) and patient.care_episodes.filter(centre_id__in=centres).exists()
+
+
+def may_edit(user: User, patient: Patient) -> bool:
+    centres = grants_for(user).centre_ids(Capability.EDIT_PATIENTS)
+    return bool(centres) and patient.care_episodes.filter(centre_id__in=centres).exists()
+
+
+def identity_of(patient: Patient) -> Identity | None:
+    return Identity.objects.filter(link=patient.identity_link).first()
+
+
+def identities_by_link(patients: list[Patient]) -> dict[uuid.UUID, Identity]:
+    links = [p.identity_link for p in patients]
+    return {i.link: i for i in Identity.objects.filter(link__in=links)}
+
+
+@dataclass(frozen=True)
+class PatientFilters:
+    text: str = ""
+    centre_id: int | None = None
+    disease_group: DiseaseGroup | None = None
+    status: str = ""
+    age_group: str = ""  # "child" or "adult"
+    followup: str = ""  # "overdue" or "due" (the follow-up schedule's next expected visit)
+
+
+def age_group_condition(age_group: str, today: dt.date) -> Q:
+    # Born in or after (today.year - 18, today.month): under 18 (to the month, the birth day is
+    # not stored outside the identity table).
+    limit = (today.year - ADULT_AGE, today.month)
+    younger = Q(birth_year__gt=limit[0]) | Q(birth_year=limit[0], birth_month__gt=limit[1])
+    return younger if age_group == "child" else ~younger
+
+
+def patient_list(user: User, filters: PatientFilters) -> QuerySet[Patient]:
+    """Return the patients the user may see, filtered as asked, most recently changed first."""
+    patients = patients_visible_to(user)
+    text = filters.text.strip()
+    if text:
+        if is_pseudonym(normalise_pseudonym(text)):
+            patients = patients.filter(pseudonym=normalise_pseudonym(text))
+        elif text.isdigit() and len(text) == 20:
+            patients = patients.filter(idmr=text)
+        elif grants_for(user).centre_ids(Capability.VIEW_IDENTITY):
+            links = Identity.objects.filter(identity_links_matching(text)).values("link")
+            identity_centres = grants_for(user).centre_ids(Capability.VIEW_IDENTITY)
+            patients = patients.filter(
+                identity_link__in=links,
+                care_episodes__centre_id__in=identity_centres,
+            ).distinct()
+        else:
+            patients = patients.none()
+    if filters.centre_id is not None:
+        patients = patients.filter(
+            Exists(CareEpisode.objects.filter(patient=OuterRef("pk"), centre_id=filters.centre_id))
+        )
+    if filters.disease_group is not None or filters.status:
+        diagnoses = Diagnosis.objects.filter(patient=OuterRef("pk"))
+        if filters.disease_group is not None:
+            diagnoses = diagnoses.filter(orpha__code__in=disease_group_codes(filters.disease_group))
+        if filters.status:
+            diagnoses = diagnoses.filter(status=filters.status)
+        patients = patients.filter(Exists(diagnoses))
+    if filters.followup in {"overdue", "due"}:
+        from filiere.followup.selectors import DUE_SOON_DAYS
+
+        today = timezone.localdate()
+        if filters.followup == "overdue":
+            patients = patients.filter(followup_schedule__next_due_on__lt=today)
+        else:
+            patients = patients.filter(
+                followup_schedule__next_due_on__gte=today,
+                followup_schedule__next_due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
+            )
+    if filters.age_group in {"child", "adult"}:
+        patients = patients.filter(age_group_condition(filters.age_group, timezone.localdate()))
+    return patients.order_by("-updated_at", "pk")
+
+
+def with_list_details(patients: QuerySet[Patient]) -> QuerySet[Patient]:
+    return patients.select_related("followup_schedule").prefetch_related(
+        Prefetch("diagnoses", queryset=Diagnosis.objects.select_related("orpha", "icd10")),
+        Prefetch("care_episodes", queryset=CareEpisode.objects.select_related("centre")),
+    )
+
+
+def current_consents(patient: Patient) -> dict[str, Consent]:
+    """Return the latest answer per kind (answers are never overwritten)."""
+    latest: dict[str, Consent] = {}
+    for consent in patient.consents.order_by("kind", "-answered_on", "-recorded_at"):
+        latest.setdefault(consent.kind, consent)
+    return latest
+
+
+def has_opposed_national_reuse(patient: Patient) -> bool:
+    consent = current_consents(patient).get(Consent.Kind.BNDMR_OPPOSITION)
+    return consent is not None and consent.answer
+
+
+def age_on(patient: Patient, on: dt.date) -> int:
+    """Age in completed years, to the month (the birth day stays in the identity table)."""
+    return on.year - patient.birth_year - (on.month < patient.birth_month)
+
+
+def patients_visible_for_transfusion(user: User) -> QuerySet[Patient]:
+    """Patients whose transfusion support the user may see and manage.
+
+    The patient's own clinicians (VIEW_PATIENTS at a following centre), and the transfusion
+    specialists of a blood-establishment site serving the region of a following centre.
+    """
+    grants = grants_for(user)
+    clinical = grants.centre_ids(Capability.VIEW_PATIENTS)
+    specialist_sites = grants.centre_ids(Capability.TRANSFUSION)
+    regions = set(Centre.objects.filter(pk__in=specialist_sites).values_list("region", flat=True))
+    condition = Q(centre_id__in=clinical) | Q(centre__region__in=regions)
+    if not clinical and not regions:
+        return Patient.objects.none()
+    followed = CareEpisode.objects.filter(condition, patient=OuterRef("pk"))
+    return Patient.objects.filter(Exists(followed), merged_into__isnull=True)
+
+
+def get_patient_for_transfusion(user: User, public_id: uuid.UUID | str) -> Patient:
+    """Return the patient for the transfusion module, or 404 (recorded)."""
+    try:
+        patient = Patient.objects.get(public_id=public_id)
+    except (Patient.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404 from exc
+    if not patients_visible_for_transfusion(user).filter(pk=patient.pk).exists():
+        raise NotVisible("patients.patient", str(patient.public_id), "transfusion")
+    return patient

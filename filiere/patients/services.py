@@ -1,0 +1,797 @@
+"""Every write to the registry: atomic, validated, audited (identity values never logged)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from filiere.access import Capability, grants_for
+from filiere.accounts.models import User
+from filiere.audit.models import AuditEvent
+from filiere.audit.services import audit_record
+from filiere.core.services import create_validated, update_validated
+from filiere.identity.models import DuplicateSuspicion, Identity
+from filiere.identity.services import (
+    IDENTITY_FIELDS,
+    IdentityInput,
+    clean_identity_values,
+    duplicates_flag,
+    identity_create,
+    identity_update,
+)
+from filiere.lib.hgvs import HgvsError, parse_variant
+from filiere.lib.partial_dates import PartialDate
+from filiere.lib.pseudonyms import is_valid_idmr, new_pseudonym
+from filiere.network.models import Centre
+from filiere.nomenclature.hpo import hpo_term
+from filiere.nomenclature.models import Gene
+from filiere.nomenclature.selectors import (
+    UNDIAGNOSED_ORPHA_CODE,
+    get_gene,
+    get_icd10_code,
+    get_orpha_concept,
+    parse_orpha_code,
+)
+from filiere.patients.models import (
+    AgeCategory,
+    BleedingSite,
+    CareEpisode,
+    Consent,
+    Diagnosis,
+    DiagnosisStatus,
+    GeneticFinding,
+    Patient,
+    PhenotypeObservation,
+    PlateletWorkup,
+    ReferredBy,
+)
+
+
+def _audit(
+    actor: User | None,
+    action: str,
+    obj: Any,
+    patient: Patient,
+    summary: str = "",
+    changes: Any = None,
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        patient_id=patient.public_id,
+        summary=summary,
+        changes=changes,
+    )
+
+
+def _touch(patient: Patient) -> None:
+    Patient.objects.filter(pk=patient.pk).update(updated_at=timezone.now())
+
+
+def _require_centre_right(actor: User | None, centre: Centre, capability: Capability) -> None:
+    # The demo generator and imports run without an actor; people need the right at the centre.
+    if actor is not None and not grants_for(actor).has(capability, centre.pk):
+        raise ValidationError({"centre": "Vous n'avez pas ce droit pour ce centre."})
+
+
+def _check_referred_by(codes: Iterable[str]) -> list[str]:
+    values = list(dict.fromkeys(codes))
+    if not values:
+        raise ValidationError({"referred_by": "Indiquez qui a adressé le patient."})
+    allowed = set(ReferredBy.values)
+    unknown = [c for c in values if c not in allowed]
+    if unknown:
+        raise ValidationError(
+            {"referred_by": f"Valeur(s) hors du jeu national : {', '.join(unknown)}."}
+        )
+    return values
+
+
+# --- Patients and identity ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Registration:
+    patient: Patient
+    duplicates: list[DuplicateSuspicion]
+
+
+@transaction.atomic
+def patient_register(
+    *,
+    actor: User | None,
+    centre: Centre,
+    identity: IdentityInput,
+    inclusion_date: PartialDate,
+    referred_by: Iterable[str] = (ReferredBy.OTHER_SPECIALIST,),
+    referring_physician: User | None = None,
+    outside_labelled_scope: bool = False,
+    idmr: str = "",
+) -> Registration:
+    """Register a patient followed by ``centre``: pseudonymised record, identity kept apart.
+
+    Suspected duplicates (same INS, or same traits) are flagged for a data manager, never merged.
+    """
+    _require_centre_right(actor, centre, Capability.EDIT_PATIENTS)
+    clean_identity_values(identity.as_dict())
+    if idmr and not is_valid_idmr(idmr):
+        raise ValidationError({"idmr": "L'IdMR compte 20 chiffres."})
+    if inclusion_date.earliest() > timezone.localdate():
+        raise ValidationError({"inclusion_date": "La date d'inclusion est dans le futur."})
+    if inclusion_date.latest() < identity.birth_date:
+        raise ValidationError({"inclusion_date": "La date d'inclusion précède la naissance."})
+    pseudonym = new_pseudonym()
+    while Patient.objects.filter(pseudonym=pseudonym).exists():
+        pseudonym = new_pseudonym()
+    patient = create_validated(
+        Patient,
+        pseudonym=pseudonym,
+        idmr=idmr,
+        sex=identity.sex,
+        birth_year=identity.birth_date.year,
+        birth_month=identity.birth_date.month,
+        created_by=actor,
+    )
+    record = identity_create(actor=actor, link=patient.identity_link, values=identity)
+    episode = create_validated(
+        CareEpisode,
+        patient=patient,
+        centre=centre,
+        inclusion_year=inclusion_date.year,
+        inclusion_month=inclusion_date.month,
+        inclusion_day=inclusion_date.day,
+        referring_physician=referring_physician,
+        referred_by=_check_referred_by(referred_by),
+        outside_labelled_scope=outside_labelled_scope,
+    )
+    duplicates = duplicates_flag(record)
+    _audit(
+        actor,
+        AuditEvent.Action.CREATE,
+        patient,
+        patient,
+        summary=f"Patient {patient.pseudonym} inclus par {centre}",
+        changes={"identité": sorted(IDENTITY_FIELDS), "centre": str(centre.public_id)},
+    )
+    _audit(actor, AuditEvent.Action.CREATE, episode, patient, summary=f"Prise en charge {centre}")
+    if duplicates:
+        _audit(
+            actor,
+            AuditEvent.Action.CREATE,
+            duplicates[0],
+            patient,
+            summary=f"{len(duplicates)} doublon(s) potentiel(s) signalé(s)",
+        )
+    return Registration(patient, duplicates)
+
+
+@transaction.atomic
+def patient_update_identity(
+    *, actor: User | None, patient: Patient, values: dict[str, Any]
+) -> list[str]:
+    """Change identity traits; the audit trail records which traits changed, not their values."""
+    identity = Identity.objects.select_for_update().get(link=patient.identity_link)
+    changed = identity_update(identity=identity, values=values)
+    if not changed:
+        return []
+    derived = {
+        "sex": identity.sex,
+        "birth_year": identity.birth_date.year,
+        "birth_month": identity.birth_date.month,
+    }
+    update_validated(patient, derived | {"updated_at": timezone.now()})
+    duplicates_flag(identity)
+    _audit(
+        actor,
+        AuditEvent.Action.UPDATE,
+        patient,
+        patient,
+        summary="Traits d'identité modifiés",
+        changes=dict.fromkeys(changed, "‹masqué›"),
+    )
+    return changed
+
+
+@transaction.atomic
+def patient_update_status(
+    *,
+    actor: User | None,
+    patient: Patient,
+    vital_status: str,
+    death_date: PartialDate | None = None,
+    death_due_to_rare_disease: bool | None = None,
+    consanguinity: str | None = None,
+    idmr: str | None = None,
+    biobanks: str | None = None,
+) -> dict[str, Any]:
+    """Record the vital status (with a death date when deceased) and registry-level items."""
+    errors: dict[str, str] = {}
+    if vital_status == Patient.VitalStatus.DECEASED:
+        if death_date is None:
+            errors["death_date"] = "La date du décès est obligatoire pour un patient décédé."
+        else:
+            if death_date.earliest() > timezone.localdate():
+                errors["death_date"] = "La date du décès est dans le futur."
+            if death_date.latest() < patient.birth.earliest():
+                errors["death_date"] = "La date du décès précède la naissance."
+            for diagnosis in patient.diagnoses.all():
+                known = diagnosis.diagnosis_date
+                if known is not None and death_date.is_surely_before(known):
+                    errors["death_date"] = (
+                        f"La date du décès précède le diagnostic du {known.french()}."
+                    )
+    elif death_date is not None or death_due_to_rare_disease is not None:
+        errors["death_date"] = "Une date ou une cause de décès exige le statut « décédé »."
+    if idmr and not is_valid_idmr(idmr):
+        errors["idmr"] = "L'IdMR compte 20 chiffres."
+    if errors:
+        raise ValidationError(errors)
+    values: dict[str, Any] = {
+        "vital_status": vital_status,
+        "death_year": death_date.year if death_date else None,
+        "death_month": death_date.month if death_date else None,
+        "death_day": death_date.day if death_date else None,
+        "death_due_to_rare_disease": death_due_to_rare_disease,
+    }
+    if consanguinity is not None:
+        values["consanguinity"] = consanguinity
+    if idmr is not None:
+        values["idmr"] = idmr
+    if biobanks is not None:
+        values["biobanks"] = biobanks
+    try:
+        with transaction.atomic():
+            changes = update_validated(patient, values)
+    except IntegrityError as exc:
+        raise ValidationError({"idmr": "Cet IdMR est déjà celui d'un autre patient."}) from exc
+    if changes:
+        _touch(patient)
+        _audit(actor, AuditEvent.Action.UPDATE, patient, patient, changes=changes)
+    return changes
+
+
+# --- Care episodes and consents -----------------------------------------------------------
+
+
+@transaction.atomic
+def care_episode_open(
+    *,
+    actor: User | None,
+    patient: Patient,
+    centre: Centre,
+    inclusion_date: PartialDate,
+    referred_by: Iterable[str],
+    referring_physician: User | None = None,
+    outside_labelled_scope: bool = False,
+) -> CareEpisode:
+    """Start the follow-up of ``patient`` by another centre (which then sees the record)."""
+    _require_centre_right(actor, centre, Capability.EDIT_PATIENTS)
+    if patient.care_episodes.filter(centre=centre, ended_on__isnull=True).exists():
+        raise ValidationError({"centre": "Ce centre suit déjà ce patient."})
+    if inclusion_date.latest() < patient.birth.earliest():
+        raise ValidationError({"inclusion_date": "La date d'inclusion précède la naissance."})
+    episode = create_validated(
+        CareEpisode,
+        patient=patient,
+        centre=centre,
+        inclusion_year=inclusion_date.year,
+        inclusion_month=inclusion_date.month,
+        inclusion_day=inclusion_date.day,
+        referring_physician=referring_physician,
+        referred_by=_check_referred_by(referred_by),
+        outside_labelled_scope=outside_labelled_scope,
+    )
+    _touch(patient)
+    _audit(actor, AuditEvent.Action.CREATE, episode, patient, summary=f"Prise en charge {centre}")
+    return episode
+
+
+@transaction.atomic
+def care_episode_close(
+    *, actor: User | None, episode: CareEpisode, ended_on: dt.date
+) -> CareEpisode:
+    if ended_on < episode.inclusion_date.earliest():
+        raise ValidationError({"ended_on": "La fin de suivi précède l'inclusion."})
+    changes = update_validated(episode, {"ended_on": ended_on})
+    _audit(actor, AuditEvent.Action.UPDATE, episode, episode.patient, changes=changes)
+    return episode
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: User | None,
+    patient: Patient,
+    kind: str,
+    answer: bool,
+    answered_on: dt.date,
+    information_version: str,
+) -> Consent:
+    """Record an answer of the patient; earlier answers stay, the latest one applies."""
+    if answered_on > timezone.localdate():
+        raise ValidationError({"answered_on": "La date de la réponse est dans le futur."})
+    if not information_version.strip():
+        raise ValidationError(
+            {"information_version": "Indiquez la version de l'information délivrée."}
+        )
+    consent = create_validated(
+        Consent,
+        patient=patient,
+        kind=kind,
+        answer=answer,
+        answered_on=answered_on,
+        information_version=information_version.strip(),
+        recorded_by=actor,
+    )
+    _touch(patient)
+    _audit(
+        actor,
+        AuditEvent.Action.CREATE,
+        consent,
+        patient,
+        summary=f"{consent.get_kind_display()} : {'oui' if answer else 'non'}",
+    )
+    return consent
+
+
+# --- Diagnoses ---------------------------------------------------------------------------
+
+AGE_FIELDS = ("onset", "clinical_dx", "genetic_dx")
+
+
+def _check_age(prefix: str, values: dict[str, Any], errors: dict[str, str]) -> None:
+    category = values.get(f"{prefix}_category")
+    years, months = values.get(f"{prefix}_years"), values.get(f"{prefix}_months")
+    has_precision = years is not None or months is not None
+    if category == AgeCategory.DURING_LIFE and not has_precision:
+        errors[f"{prefix}_years"] = "Précisez l'âge (années et/ou mois)."
+    if category != AgeCategory.DURING_LIFE and has_precision:
+        errors[f"{prefix}_years"] = "Une précision d'âge n'a de sens que « au cours de la vie »."
+    if months is not None and months > 11 and years is not None:
+        errors[f"{prefix}_months"] = "Au-delà de 11 mois, comptez en années."
+    if years is not None and years > 120:
+        errors[f"{prefix}_years"] = "Âge invraisemblable."
+
+
+DIAGNOSIS_FIELDS = (
+    "status",
+    "inheritance",
+    "onset_category",
+    "onset_years",
+    "onset_months",
+    "clinical_dx_category",
+    "clinical_dx_years",
+    "clinical_dx_months",
+    "genetic_dx_category",
+    "genetic_dx_years",
+    "genetic_dx_months",
+    "appraisal_on_arrival",
+    "genetic_techniques",
+    "genetics_text",
+    "clinical_description",
+    "comment",
+    "bleeding_severity",
+    "bleeding_sites",
+    "transmission",
+    "biological_results",
+    "genetic_results",
+    "diagnostic_delay_months",
+)
+DEAD_END_FIELDS = (
+    "bleeding_severity",
+    "bleeding_sites",
+    "transmission",
+    "biological_results",
+    "genetic_results",
+    "diagnostic_delay_months",
+)
+BLEEDING_SITES = tuple(BleedingSite.values)
+
+
+def _check_clinical_description(codes: Iterable[str]) -> list[str]:
+    cleaned: list[str] = []
+    for raw in codes:
+        code = raw.strip()
+        upper = code.upper()
+        if upper.startswith("HP:"):
+            if hpo_term(upper) is None:
+                raise ValidationError({"clinical_description": f"Terme HPO inconnu : {code}."})
+            cleaned.append(upper)
+        elif upper.startswith("ORPHA"):
+            cleaned.append(f"ORPHA:{get_orpha_concept(parse_orpha_code(upper)).code}")
+        elif upper.startswith(("ICD10:", "CIM10:")):
+            cleaned.append(f"ICD10:{get_icd10_code(upper.split(':', 1)[1]).code}")
+        else:
+            raise ValidationError(
+                {"clinical_description": f"« {code} » : attendu HP:…, ORPHA:… ou ICD10:…"}
+            )
+    return list(dict.fromkeys(cleaned))
+
+
+def _diagnosis_values(
+    patient: Patient,
+    values: dict[str, Any],
+    diagnosis_date: PartialDate | None,
+    orpha_code: int | None,
+) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    for prefix in AGE_FIELDS:
+        _check_age(prefix, values, errors)
+    if diagnosis_date is not None:
+        if diagnosis_date.latest() < patient.birth.earliest():
+            errors["diagnosis_date"] = "Le diagnostic précède la naissance."
+        if diagnosis_date.earliest() > timezone.localdate():
+            errors["diagnosis_date"] = "La date du diagnostic est dans le futur."
+        death = patient.death_date
+        if death is not None and death.is_surely_before(diagnosis_date):
+            errors["diagnosis_date"] = "Le diagnostic est postérieur au décès."
+    techniques = list(values.get("genetic_techniques") or [])
+    unknown = [t for t in techniques if t not in Diagnosis.GeneticTechnique.values]
+    if unknown:
+        errors["genetic_techniques"] = f"Technique(s) hors du jeu national : {', '.join(unknown)}."
+    sites = list(values.get("bleeding_sites") or [])
+    if any(site not in BLEEDING_SITES for site in sites):
+        errors["bleeding_sites"] = "Localisation de saignement inconnue."
+    dead_end_filled = any(values.get(name) not in (None, "", []) for name in DEAD_END_FIELDS)
+    if dead_end_filled and orpha_code != UNDIAGNOSED_ORPHA_CODE:
+        errors["bleeding_severity"] = (
+            "Les items d'impasse diagnostique ne concernent que le code ORPHA:616874."
+        )
+    if orpha_code == UNDIAGNOSED_ORPHA_CODE and values.get("status") != DiagnosisStatus.EQUIVOCAL:
+        errors["status"] = "Une impasse diagnostique (ORPHA:616874) a le statut « équivoque »."
+    if errors:
+        raise ValidationError(errors)
+    cleaned = dict(values)
+    cleaned["genetic_techniques"] = techniques
+    cleaned["bleeding_sites"] = sites
+    cleaned["clinical_description"] = _check_clinical_description(
+        values.get("clinical_description") or []
+    )
+    cleaned["diagnosis_year"] = diagnosis_date.year if diagnosis_date else None
+    cleaned["diagnosis_month"] = diagnosis_date.month if diagnosis_date else None
+    cleaned["diagnosis_day"] = diagnosis_date.day if diagnosis_date else None
+    return cleaned
+
+
+def _resolve_code(orpha_code: str | int | None, icd10_code: str | None) -> dict[str, Any]:
+    if bool(orpha_code) == bool(icd10_code):
+        raise ValidationError(
+            {
+                "orpha_code": "Indiquez un code ORPHA, "
+                "ou un code CIM-10 pour une maladie complexe non rare."
+            }
+        )
+    if orpha_code:
+        try:
+            return {"orpha": get_orpha_concept(orpha_code), "icd10": None}
+        except ValidationError as exc:
+            raise ValidationError({"orpha_code": exc.messages}) from exc
+    try:
+        return {"orpha": None, "icd10": get_icd10_code(str(icd10_code))}
+    except ValidationError as exc:
+        raise ValidationError({"icd10_code": exc.messages}) from exc
+
+
+def _genes(symbols: Iterable[str]) -> list[Gene]:
+    genes = []
+    for symbol in symbols:
+        try:
+            genes.append(get_gene(symbol))
+        except ValidationError as exc:
+            raise ValidationError({"genes": exc.messages}) from exc
+    return genes
+
+
+@transaction.atomic
+def diagnosis_record(
+    *,
+    actor: User | None,
+    patient: Patient,
+    centre: Centre,
+    orpha_code: str | int | None = None,
+    icd10_code: str | None = None,
+    diagnosis_date: PartialDate | None = None,
+    genes: Iterable[str] = (),
+    **values: Any,
+) -> Diagnosis:
+    """Record a diagnosis (ORPHA code, or ICD-10 for a complex non-rare disease)."""
+    unknown = set(values) - set(DIAGNOSIS_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown diagnosis fields: {sorted(unknown)}")
+    code = _resolve_code(orpha_code, icd10_code)
+    orpha_number = code["orpha"].code if code["orpha"] else None
+    cleaned = _diagnosis_values(patient, values, diagnosis_date, orpha_number)
+    gene_list = _genes(genes)
+    diagnosis = create_validated(Diagnosis, patient=patient, centre=centre, **code, **cleaned)
+    diagnosis.genes.set(gene_list)
+    _touch(patient)
+    _audit(
+        actor,
+        AuditEvent.Action.CREATE,
+        diagnosis,
+        patient,
+        summary=f"Diagnostic {diagnosis}",
+        changes={"genes": [g.symbol for g in gene_list], "status": diagnosis.status},
+    )
+    return diagnosis
+
+
+@transaction.atomic
+def diagnosis_update(
+    *,
+    actor: User | None,
+    diagnosis: Diagnosis,
+    diagnosis_date: PartialDate | None = None,
+    genes: Iterable[str] | None = None,
+    **values: Any,
+) -> dict[str, Any]:
+    """Change a diagnosis (its status as investigations progress, for instance)."""
+    unknown = set(values) - set(DIAGNOSIS_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown diagnosis fields: {sorted(unknown)}")
+    merged = {name: getattr(diagnosis, name) for name in DIAGNOSIS_FIELDS} | values
+    orpha_number = diagnosis.orpha.code if diagnosis.orpha_id and diagnosis.orpha else None
+    date = diagnosis_date if diagnosis_date is not None else diagnosis.diagnosis_date
+    cleaned = _diagnosis_values(diagnosis.patient, merged, date, orpha_number)
+    changes = update_validated(diagnosis, cleaned | {"updated_at": diagnosis.updated_at})
+    if genes is not None:
+        gene_list = _genes(genes)
+        before = sorted(diagnosis.genes.values_list("symbol", flat=True))
+        after = sorted(g.symbol for g in gene_list)
+        if before != after:
+            diagnosis.genes.set(gene_list)
+            changes["genes"] = {"avant": before, "après": after}
+    if changes:
+        Diagnosis.objects.filter(pk=diagnosis.pk).update(updated_at=timezone.now())
+        _touch(diagnosis.patient)
+        _audit(actor, AuditEvent.Action.UPDATE, diagnosis, diagnosis.patient, changes=changes)
+    return changes
+
+
+# --- Genetics, phenotypes, platelet work-ups ---------------------------------------------
+
+
+@transaction.atomic
+def genetic_finding_record(
+    *,
+    actor: User | None,
+    patient: Patient,
+    gene: str,
+    hgvs: str,
+    zygosity: str,
+    acmg_class: int,
+    technique: str,
+    diagnosis: Diagnosis | None = None,
+    protein_hgvs: str = "",
+    laboratory: str = "",
+    reported_on: dt.date | None = None,
+    is_index_case: bool = True,
+    index_case: Patient | None = None,
+    kinship: str = "",
+) -> GeneticFinding:
+    """Record a variant found in the patient (HGVS checked by a real parser)."""
+    errors: dict[str, Any] = {}
+    try:
+        gene_obj = get_gene(gene)
+    except ValidationError as exc:
+        errors["gene"] = exc.messages
+    try:
+        parse_variant(hgvs)
+    except HgvsError as exc:
+        errors["hgvs"] = str(exc)
+    if diagnosis is not None and diagnosis.patient_id != patient.pk:
+        errors["diagnosis"] = "Ce diagnostic appartient à un autre patient."
+    if is_index_case and (kinship or index_case is not None):
+        errors["kinship"] = "Le cas index n'a pas de lien de parenté à préciser."
+    if not is_index_case and not kinship:
+        errors["kinship"] = "Précisez le lien avec le cas index."
+    if index_case is not None and index_case.pk == patient.pk:
+        errors["index_case"] = "Un patient n'est pas son propre cas index."
+    if reported_on is not None and reported_on > timezone.localdate():
+        errors["reported_on"] = "La date du compte rendu est dans le futur."
+    if errors:
+        raise ValidationError(errors)
+    finding = create_validated(
+        GeneticFinding,
+        patient=patient,
+        diagnosis=diagnosis,
+        gene=gene_obj,
+        hgvs=hgvs.strip(),
+        protein_hgvs=protein_hgvs.strip(),
+        zygosity=zygosity,
+        acmg_class=acmg_class,
+        technique=technique,
+        laboratory=laboratory,
+        reported_on=reported_on,
+        is_index_case=is_index_case,
+        index_case=index_case,
+        kinship=kinship,
+    )
+    _touch(patient)
+    _audit(actor, AuditEvent.Action.CREATE, finding, patient, summary=f"Variant {finding}")
+    return finding
+
+
+@transaction.atomic
+def phenotype_record(
+    *,
+    actor: User | None,
+    patient: Patient,
+    hpo_id: str,
+    excluded: bool = False,
+    onset: str = "",
+    observed_on: dt.date | None = None,
+) -> PhenotypeObservation:
+    """Record an HPO term, present or explicitly absent, from the real ontology."""
+    term = hpo_term(hpo_id.strip().upper())
+    if term is None:
+        raise ValidationError({"hpo_id": f"Terme HPO inconnu de l'ontologie : « {hpo_id} »."})
+    if patient.phenotypes.filter(hpo_id=term.id).exists():
+        raise ValidationError({"hpo_id": f"{term.id} est déjà noté pour ce patient."})
+    observation = create_validated(
+        PhenotypeObservation,
+        patient=patient,
+        hpo_id=term.id,
+        hpo_label=term.name[:200],
+        excluded=excluded,
+        onset=onset,
+        observed_on=observed_on,
+    )
+    _touch(patient)
+    _audit(actor, AuditEvent.Action.CREATE, observation, patient, summary=str(observation))
+    return observation
+
+
+WORKUP_FIELDS = tuple(
+    f.name
+    for f in PlateletWorkup._meta.get_fields()
+    if f.concrete and f.name not in {"id", "public_id", "patient", "created_at"}
+)
+
+
+@transaction.atomic
+def platelet_workup_record(
+    *, actor: User | None, patient: Patient, **values: Any
+) -> PlateletWorkup:
+    """Record the platelet tests of one sampling."""
+    unknown = set(values) - set(WORKUP_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown work-up fields: {sorted(unknown)}")
+    sampled_on = values.get("sampled_on")
+    if isinstance(sampled_on, dt.date):
+        if sampled_on > timezone.localdate():
+            raise ValidationError({"sampled_on": "La date du prélèvement est dans le futur."})
+        if sampled_on < patient.birth.earliest():
+            raise ValidationError({"sampled_on": "Le prélèvement précède la naissance."})
+    percentages = [n for n in WORKUP_FIELDS if n.startswith("aggregation_")]
+    for name in percentages:
+        if values.get(name) is not None and not 0 <= values[name] <= 100:
+            raise ValidationError({name: "Un pourcentage d'agrégation est compris entre 0 et 100."})
+    workup = create_validated(PlateletWorkup, patient=patient, **values)
+    _touch(patient)
+    _audit(actor, AuditEvent.Action.CREATE, workup, patient, summary=f"Bilan plaquettaire {workup}")
+    return workup
+
+
+# --- Reads and duplicates -----------------------------------------------------------------
+
+
+def patient_record_viewed(*, actor: User, patient: Patient, what: str = "dossier") -> None:
+    """Record that ``actor`` read the patient's record (every page that shows it calls this)."""
+    _audit(actor, AuditEvent.Action.VIEW, patient, patient, summary=f"Consultation : {what}")
+
+
+def patient_record_exported(*, actor: User, patient: Patient, what: str) -> None:
+    _audit(actor, AuditEvent.Action.EXPORT, patient, patient, summary=f"Export : {what}")
+
+
+def identity_viewed(*, actor: User, patient: Patient) -> None:
+    _audit(actor, AuditEvent.Action.VIEW, patient, patient, summary="Consultation de l'identité")
+
+
+@transaction.atomic
+def duplicate_dismiss(
+    *, actor: User, suspicion: DuplicateSuspicion, note: str
+) -> DuplicateSuspicion:
+    """Record that two identities are different people."""
+    if suspicion.status != DuplicateSuspicion.Status.OPEN:
+        raise ValidationError("Ce doublon potentiel a déjà été traité.")
+    if not note.strip():
+        raise ValidationError({"note": "Expliquez pourquoi ce ne sont pas les mêmes personnes."})
+    suspicion.status = DuplicateSuspicion.Status.DISMISSED
+    suspicion.resolved_at, suspicion.resolved_by, suspicion.note = (
+        timezone.now(),
+        actor,
+        note.strip(),
+    )
+    suspicion.save()
+    audit_record(
+        actor=actor, action=AuditEvent.Action.UPDATE, obj=suspicion, summary="Doublon écarté"
+    )
+    return suspicion
+
+
+def _move_records(other: Patient, keep: Patient) -> dict[str, int]:
+    """Point every record of ``other`` (of every module) at ``keep``, except care episodes.
+
+    Relations are found from the model graph, so that a module added later is merged too. A row
+    that would break a uniqueness rule of ``keep`` (the same HPO term twice, a second follow-up
+    schedule) stays on the absorbed record, where it remains readable.
+    """
+    moved: dict[str, int] = {}
+    for relation in Patient._meta.get_fields(include_hidden=True):
+        if not (relation.one_to_many or relation.one_to_one) or not relation.auto_created:
+            continue
+        model = relation.related_model
+        if not (isinstance(model, type) and issubclass(model, models.Model)):
+            continue
+        if model is Patient or model is CareEpisode:
+            continue
+        field = relation.field.name  # type: ignore[union-attr]
+        rows = model._default_manager.filter(**{field: other})
+        label = model._meta.label_lower + ("" if field == "patient" else f".{field}")
+        try:
+            with transaction.atomic():
+                moved[label] = rows.update(**{field: keep})
+        except IntegrityError:
+            moved[label] = 0
+            for row in rows:
+                try:
+                    with transaction.atomic():
+                        model._default_manager.filter(pk=row.pk).update(**{field: keep})
+                    moved[label] += 1
+                except IntegrityError:
+                    continue
+    return {label: count for label, count in moved.items() if count}
+
+
+@transaction.atomic
+def duplicate_merge(
+    *, actor: User, suspicion: DuplicateSuspicion, keep: Patient, note: str = ""
+) -> Patient:
+    """Merge the other patient into ``keep``: its records move, it stays as a tombstone."""
+    if suspicion.status != DuplicateSuspicion.Status.OPEN:
+        raise ValidationError("Ce doublon potentiel a déjà été traité.")
+    links = {suspicion.first_link, suspicion.second_link}
+    if keep.identity_link not in links:
+        raise ValidationError("Le patient conservé ne fait pas partie de ce doublon.")
+    (other_link,) = links - {keep.identity_link}
+    other = Patient.objects.select_for_update().get(identity_link=other_link)
+    moved = _move_records(other, keep)
+    kept_centres = set(
+        keep.care_episodes.filter(ended_on__isnull=True).values_list("centre_id", flat=True)
+    )
+    episodes = other.care_episodes.all()
+    moved["care_episodes"] = 0
+    for episode in episodes:
+        if episode.ended_on is None and episode.centre_id in kept_centres:
+            episode.ended_on = timezone.localdate()
+            episode.save(update_fields=["ended_on"])
+        episode.patient = keep
+        episode.save(update_fields=["patient"])
+        moved["care_episodes"] += 1
+    other.merged_into = keep
+    other.save(update_fields=["merged_into"])
+    suspicion.status = DuplicateSuspicion.Status.MERGED
+    suspicion.resolved_at, suspicion.resolved_by, suspicion.note = timezone.now(), actor, note
+    suspicion.save()
+    _touch(keep)
+    _audit(
+        actor,
+        AuditEvent.Action.UPDATE,
+        keep,
+        keep,
+        summary=f"Fusion du dossier {other.pseudonym} dans {keep.pseudonym}",
+        changes=moved,
+    )
+    _audit(
+        actor, AuditEvent.Action.ARCHIVE, other, other, summary=f"Fusionné dans {keep.pseudonym}"
+    )
+    return keep

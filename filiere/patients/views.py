@@ -1,0 +1,539 @@
+"""Pages of the registry. Each one authorizes through the selectors, parses with a form, calls a
+service, renders; each page that shows a patient records a read in the audit trail."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from filiere.access import Capability, grants_for
+from filiere.core.access_errors import NotVisible
+from filiere.core.http import AuthenticatedRequest
+from filiere.identity.models import DuplicateSuspicion
+from filiere.network.models import Centre
+from filiere.nomenclature.hpo import hpo_search
+from filiere.nomenclature.selectors import orpha_search
+from filiere.patients import forms as patient_forms
+from filiere.patients import services
+from filiere.patients.models import Diagnosis, Patient
+from filiere.patients.panels import panels_for
+from filiere.patients.selectors import (
+    PatientFilters,
+    age_on,
+    current_consents,
+    get_patient_for_user,
+    identities_by_link,
+    identity_of,
+    may_edit,
+    may_see_identity,
+    patient_list,
+    with_list_details,
+)
+from filiere.patients.timeline import timeline_of
+
+PAGE_SIZE = 25
+SEARCH_SESSION_KEY = "patient_searches"
+
+
+def _centres_with(request: AuthenticatedRequest, capability: Capability) -> Any:
+    return Centre.objects.filter(pk__in=grants_for(request.user).centre_ids(capability)).order_by(
+        "name"
+    )
+
+
+def _apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _remember_search(request: AuthenticatedRequest, text: str) -> str:
+    # Names never travel in URLs (server logs, browser history): the URL carries an opaque key.
+    searches: dict[str, str] = request.session.get(SEARCH_SESSION_KEY, {})
+    key = secrets.token_urlsafe(8)
+    searches = dict(list(searches.items())[-9:]) | {key: text[:100]}
+    request.session[SEARCH_SESSION_KEY] = searches
+    return key
+
+
+@login_required
+def patient_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The patients of the user's centres, searchable and filterable, most recent first."""
+    if not grants_for(request.user).has(Capability.VIEW_PATIENTS):
+        raise NotVisible(reason="liste des patients")
+    if request.method == "POST":
+        text = request.POST.get("q", "").strip()
+        params = request.GET.copy()
+        params.pop("page", None)
+        params.pop("recherche", None)
+        if text:
+            params["recherche"] = _remember_search(request, text)
+        return redirect(f"{reverse('patients:list')}?{params.urlencode()}")
+    text = request.session.get(SEARCH_SESSION_KEY, {}).get(request.GET.get("recherche", ""), "")
+    filter_form = patient_forms.PatientFilterForm(
+        request.GET or None, centres=_centres_with(request, Capability.VIEW_PATIENTS)
+    )
+    cleaned = filter_form.cleaned_data if filter_form.is_valid() else {}
+    filters = PatientFilters(
+        text=text,
+        centre_id=cleaned["centre"].pk if cleaned.get("centre") else None,
+        disease_group=cleaned.get("disease_group"),
+        status=cleaned.get("status", ""),
+        age_group=cleaned.get("age_group", ""),
+        followup=cleaned.get("followup", ""),
+    )
+    page_number = max(
+        1, int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1
+    )
+    offset = (page_number - 1) * PAGE_SIZE
+    # No COUNT(*) over the whole registry: one row more than the page says whether there is a next.
+    rows = list(
+        with_list_details(patient_list(request.user, filters))[offset : offset + PAGE_SIZE + 1]
+    )
+    has_next = len(rows) > PAGE_SIZE
+    patients = rows[:PAGE_SIZE]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "patients/patient_list.html",
+        {
+            "patients": patients,
+            "filter_form": filter_form,
+            "search_text": text,
+            "page_number": page_number,
+            "has_next": has_next,
+            "query": query.urlencode(),
+            "can_register": grants_for(request.user).has(Capability.EDIT_PATIENTS),
+        },
+    )
+
+
+@login_required
+def patient_register_view(request: AuthenticatedRequest) -> HttpResponse:
+    centres = _centres_with(request, Capability.EDIT_PATIENTS)
+    if not centres.exists():
+        raise NotVisible(reason="inclusion d'un patient")
+    form = patient_forms.RegistrationForm(request.POST or None, centres=centres)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        identity_values = {name: data[name] for name in patient_forms.IdentityForm.base_fields}
+        try:
+            registration = services.patient_register(
+                actor=request.user,
+                centre=data["centre"],
+                identity=services.IdentityInput(**identity_values),
+                inclusion_date=data["inclusion_date"],
+                referred_by=data["referred_by"],
+                outside_labelled_scope=data["outside_labelled_scope"],
+                referring_physician=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            patient = registration.patient
+            messages.success(
+                request, _("Patient inclus sous le pseudonyme %s.") % patient.pseudonym
+            )
+            if registration.duplicates:
+                messages.warning(
+                    request,
+                    _("Doublon possible : signalé au gestionnaire de données."),
+                )
+            return redirect("patients:detail", public_id=patient.public_id)
+    return render(request, "patients/register.html", {"form": form})
+
+
+@login_required
+def patient_detail_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The patient's record: summary, timeline, and identity for those allowed to see it."""
+    patient = get_patient_for_user(request.user, public_id)
+    show_identity = may_see_identity(request.user, patient)
+    identity = identity_of(patient) if show_identity else None
+    services.patient_record_viewed(
+        actor=request.user, patient=patient, what="dossier" + (" avec identité" if identity else "")
+    )
+    from django.utils import timezone
+
+    diagnoses = list(
+        patient.diagnoses.select_related("orpha", "icd10", "centre").prefetch_related("genes")
+    )
+    return render(
+        request,
+        "patients/patient_detail.html",
+        {
+            "patient": patient,
+            "identity": identity,
+            "age": age_on(patient, timezone.localdate()),
+            "episodes": patient.care_episodes.select_related("centre", "referring_physician"),
+            "diagnoses": diagnoses,
+            "findings": patient.genetic_findings.select_related("gene"),
+            "phenotypes": patient.phenotypes.all(),
+            "workups": patient.platelet_workups.all()[:10],
+            "consents": current_consents(patient).values(),
+            "timeline": timeline_of(patient),
+            "can_edit": may_edit(request.user, patient),
+            "panels": panels_for(request.user, patient),
+        },
+    )
+
+
+FormFactory = Callable[[AuthenticatedRequest, Patient, Any], forms.BaseForm]
+Save = Callable[[AuthenticatedRequest, Patient, dict[str, Any]], Any]
+
+
+def _patient_form_page(
+    request: AuthenticatedRequest,
+    public_id: uuid.UUID,
+    *,
+    title: str,
+    make_form: FormFactory,
+    save: Save,
+    done: str,
+) -> HttpResponse:
+    """A form that adds to or changes a patient's record (one per kind of record)."""
+    patient = get_patient_for_user(request.user, public_id, Capability.EDIT_PATIENTS)
+    form = make_form(request, patient, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(request, patient, form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("patients:detail", public_id=patient.public_id)
+    else:
+        services.patient_record_viewed(actor=request.user, patient=patient, what=title)
+    return render(
+        request, "patients/record_form.html", {"patient": patient, "form": form, "title": title}
+    )
+
+
+@login_required
+def diagnosis_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    def make(req: AuthenticatedRequest, patient: Patient, data: Any) -> forms.Form:
+        return patient_forms.DiagnosisForm(
+            data, centres=_centres_with(req, Capability.EDIT_PATIENTS)
+        )
+
+    def save(req: AuthenticatedRequest, patient: Patient, data: dict[str, Any]) -> Any:
+        return services.diagnosis_record(
+            actor=req.user, patient=patient, **data_for_diagnosis(data)
+        )
+
+    return _patient_form_page(
+        request,
+        public_id,
+        title=_("Nouveau diagnostic"),
+        make_form=make,
+        save=save,
+        done=_("Diagnostic enregistré."),
+    )
+
+
+def data_for_diagnosis(data: dict[str, Any]) -> dict[str, Any]:
+    values = dict(data)
+    values["orpha_code"] = values.get("orpha_code") or None
+    values["icd10_code"] = values.get("icd10_code") or None
+    return values
+
+
+@login_required
+def diagnosis_edit_view(
+    request: AuthenticatedRequest, public_id: uuid.UUID, diagnosis_id: uuid.UUID
+) -> HttpResponse:
+    patient = get_patient_for_user(request.user, public_id, Capability.EDIT_PATIENTS)
+    diagnosis = Diagnosis.objects.filter(patient=patient, public_id=diagnosis_id).first()
+    if diagnosis is None:
+        raise NotVisible("patients.diagnosis", str(diagnosis_id))
+    initial = {name: getattr(diagnosis, name) for name in services.DIAGNOSIS_FIELDS}
+    initial |= {
+        "orpha_code": f"ORPHA:{diagnosis.orpha.code}" if diagnosis.orpha else "",
+        "icd10_code": diagnosis.icd10.code if diagnosis.icd10 else "",
+        "diagnosis_date": diagnosis.diagnosis_date,
+        "centre": diagnosis.centre,
+        "genes": list(diagnosis.genes.values_list("symbol", flat=True)),
+    }
+
+    def make(req: AuthenticatedRequest, p: Patient, data: Any) -> forms.Form:
+        form = patient_forms.DiagnosisForm(
+            data, initial=initial, centres=_centres_with(req, Capability.EDIT_PATIENTS)
+        )
+        for name in ("orpha_code", "icd10_code", "centre"):
+            form.fields[name].disabled = True
+        return form
+
+    def save(req: AuthenticatedRequest, p: Patient, data: dict[str, Any]) -> Any:
+        values = {k: v for k, v in data.items() if k in services.DIAGNOSIS_FIELDS}
+        return services.diagnosis_update(
+            actor=req.user,
+            diagnosis=diagnosis,
+            diagnosis_date=data.get("diagnosis_date"),
+            genes=data.get("genes", []),
+            **values,
+        )
+
+    return _patient_form_page(
+        request,
+        public_id,
+        title=_("Modifier le diagnostic"),
+        make_form=make,
+        save=save,
+        done=_("Diagnostic modifié."),
+    )
+
+
+@login_required
+def finding_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    return _patient_form_page(
+        request,
+        public_id,
+        title=_("Nouveau résultat génétique"),
+        make_form=lambda req, p, data: patient_forms.GeneticFindingForm(data),
+        save=lambda req, p, data: services.genetic_finding_record(
+            actor=req.user, patient=p, **data
+        ),
+        done=_("Résultat génétique enregistré."),
+    )
+
+
+@login_required
+def phenotype_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    return _patient_form_page(
+        request,
+        public_id,
+        title=_("Nouveau phénotype (HPO)"),
+        make_form=lambda req, p, data: patient_forms.PhenotypeForm(data),
+        save=lambda req, p, data: services.phenotype_record(actor=req.user, patient=p, **data),
+        done=_("Phénotype enregistré."),
+    )
+
+
+@login_required
+def workup_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    return _patient_form_page(
+        request,
+        public_id,
+        title=_("Nouveau bilan plaquettaire"),
+        make_form=lambda req, p, data: patient_forms.PlateletWorkupForm(data),
+        save=lambda req, p, data: services.platelet_workup_record(
+            actor=req.user, patient=p, **data
+        ),
+        done=_("Bilan plaquettaire enregistré."),
+    )
+
+
+@login_required
+def consent_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    return _patient_form_page(
+        request,
+        public_id,
+        title=_("Nouvelle réponse du patient (consentement, opposition)"),
+        make_form=lambda req, p, data: patient_forms.ConsentForm(data),
+        save=lambda req, p, data: services.consent_record(actor=req.user, patient=p, **data),
+        done=_("Réponse enregistrée."),
+    )
+
+
+@login_required
+def episode_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    def save(req: AuthenticatedRequest, p: Patient, data: dict[str, Any]) -> Any:
+        return services.care_episode_open(
+            actor=req.user, patient=p, referring_physician=req.user, **data
+        )
+
+    return _patient_form_page(
+        request,
+        public_id,
+        title=_("Nouvelle prise en charge par un centre"),
+        make_form=lambda req, p, data: patient_forms.CareEpisodeForm(
+            data, centres=_centres_with(req, Capability.EDIT_PATIENTS)
+        ),
+        save=save,
+        done=_("Prise en charge enregistrée."),
+    )
+
+
+@login_required
+def status_edit_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    def make(req: AuthenticatedRequest, p: Patient, data: Any) -> forms.Form:
+        initial = {
+            "vital_status": p.vital_status,
+            "death_date": p.death_date,
+            "death_due_to_rare_disease": p.death_due_to_rare_disease,
+            "consanguinity": p.consanguinity,
+            "idmr": p.idmr,
+            "biobanks": p.biobanks,
+        }
+        return patient_forms.StatusForm(data, initial=initial)
+
+    return _patient_form_page(
+        request,
+        public_id,
+        title=_("Statut vital et informations du registre"),
+        make_form=make,
+        save=lambda req, p, data: services.patient_update_status(actor=req.user, patient=p, **data),
+        done=_("Statut enregistré."),
+    )
+
+
+@login_required
+def identity_edit_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    patient = get_patient_for_user(request.user, public_id, Capability.EDIT_PATIENTS)
+    if not may_see_identity(request.user, patient):
+        raise NotVisible("patients.patient", str(patient.public_id), "identité")
+
+    def make(req: AuthenticatedRequest, p: Patient, data: Any) -> forms.Form:
+        identity = identity_of(p)
+        initial = (
+            {n: getattr(identity, n) for n in patient_forms.IdentityForm.base_fields}
+            if identity
+            else {}
+        )
+        return patient_forms.IdentityForm(data, initial=initial)
+
+    return _patient_form_page(
+        request,
+        public_id,
+        title=_("Traits d'identité"),
+        make_form=make,
+        save=lambda req, p, data: services.patient_update_identity(
+            actor=req.user, patient=p, values=data
+        ),
+        done=_("Identité modifiée."),
+    )
+
+
+@login_required
+def hpo_search_view(request: AuthenticatedRequest) -> HttpResponse:
+    """Suggestions of HPO terms for the phenotype form (htmx)."""
+    if not grants_for(request.user).has(Capability.EDIT_PATIENTS):
+        raise NotVisible(reason="recherche HPO")
+    terms = hpo_search(request.GET.get("hpo_id", "") or request.GET.get("q", ""), limit=15)
+    return render(request, "patients/partials/hpo_options.html", {"terms": terms})
+
+
+@login_required
+def orpha_search_view(request: AuthenticatedRequest) -> HttpResponse:
+    if not grants_for(request.user).has(Capability.EDIT_PATIENTS):
+        raise NotVisible(reason="recherche ORPHA")
+    concepts = orpha_search(request.GET.get("orpha_code", "") or request.GET.get("q", ""), limit=15)
+    return render(request, "patients/partials/orpha_options.html", {"concepts": concepts})
+
+
+# --- Duplicates (data managers) -----------------------------------------------------------
+
+
+def _duplicate_pairs(request: AuthenticatedRequest) -> list[dict[str, Any]]:
+    centres = grants_for(request.user).centre_ids(Capability.MANAGE_DUPLICATES)
+    suspicions = list(
+        DuplicateSuspicion.objects.filter(status=DuplicateSuspicion.Status.OPEN)[:200]
+    )
+    links = {link for s in suspicions for link in (s.first_link, s.second_link)}
+    patients = {
+        p.identity_link: p
+        for p in Patient.objects.filter(identity_link__in=links).prefetch_related(
+            "care_episodes__centre"
+        )
+    }
+    identities = identities_by_link(list(patients.values()))
+    pairs = []
+    for suspicion in suspicions:
+        pair = [patients.get(suspicion.first_link), patients.get(suspicion.second_link)]
+        if None in pair:
+            continue
+        # A data manager sees a pair when one of their centres follows at least one of the two.
+        if not any(e.centre_id in centres for p in pair if p for e in p.care_episodes.all()):
+            continue
+        pairs.append(
+            {
+                "suspicion": suspicion,
+                "patients": [(p, identities.get(p.identity_link)) for p in pair if p is not None],
+            }
+        )
+    return pairs
+
+
+@login_required
+def duplicate_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    if not grants_for(request.user).has(Capability.MANAGE_DUPLICATES):
+        raise NotVisible(reason="doublons")
+    pairs = _duplicate_pairs(request)
+    for pair in pairs:
+        for patient, _identity in pair["patients"]:
+            services.identity_viewed(actor=request.user, patient=patient)
+    return render(request, "patients/duplicates.html", {"pairs": pairs})
+
+
+@login_required
+@require_POST
+def duplicate_resolve_view(request: AuthenticatedRequest, suspicion_id: uuid.UUID) -> HttpResponse:
+    if not grants_for(request.user).has(Capability.MANAGE_DUPLICATES):
+        raise NotVisible(reason="doublons")
+    pairs = {str(p["suspicion"].public_id): p for p in _duplicate_pairs(request)}
+    pair = pairs.get(str(suspicion_id))
+    if pair is None:
+        raise NotVisible("identity.duplicatesuspicion", str(suspicion_id))
+    suspicion = pair["suspicion"]
+    try:
+        if request.POST.get("decision") == "merge":
+            keep = next(
+                (p for p, _i in pair["patients"] if str(p.public_id) == request.POST.get("keep")),
+                None,
+            )
+            if keep is None:
+                raise ValidationError(_("Choisissez le dossier à conserver."))
+            services.duplicate_merge(
+                actor=request.user,
+                suspicion=suspicion,
+                keep=keep,
+                note=request.POST.get("note", ""),
+            )
+            messages.success(request, _("Dossiers fusionnés dans %s.") % keep.pseudonym)
+        else:
+            services.duplicate_dismiss(
+                actor=request.user, suspicion=suspicion, note=request.POST.get("note", "")
+            )
+            messages.success(request, _("Doublon écarté."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("patients:duplicates")
+
+
+@login_required
+def sdm_mr_download_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The patient's own SDM-MR document (refused when the patient opposed national reuse)."""
+    from filiere.exports.sdm_mr import render_sdm_mr
+    from filiere.patients.sdm_mr import Incomplete, documents
+
+    patient = get_patient_for_user(request.user, public_id, Capability.EDIT_PATIENTS)
+    centres = grants_for(request.user).centre_ids(Capability.EDIT_PATIENTS)
+    episode = patient.care_episodes.filter(centre_id__in=centres).select_related("centre").first()
+    custodian = episode.centre if episode else None
+    ((_patient, document),) = list(
+        documents(Patient.objects.filter(pk=patient.pk), custodian=custodian)
+    )
+    if document is None:
+        messages.error(request, _("Ce patient s'oppose à la réutilisation de ses données (BNDMR)."))
+        return redirect("patients:detail", public_id=patient.public_id)
+    if isinstance(document, Incomplete):
+        messages.error(request, _("Dossier incomplet pour le SDM-MR : %s") % document.reason)
+        return redirect("patients:detail", public_id=patient.public_id)
+    services.patient_record_exported(actor=request.user, patient=patient, what="SDM-MR")
+    response = HttpResponse(render_sdm_mr(document), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="SDM-MR_{patient.pseudonym}.xml"'
+    return response
