@@ -1,0 +1,1 @@
+"""Pure clinical rules: scores and formulas, no Django."""

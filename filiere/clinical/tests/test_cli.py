@@ -1,0 +1,135 @@
+"""`filiere transfusion assess`: JSON on stdout, one-line errors naming the option, exit 2."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from filiere.cli import main as filiere_main
+from filiere.clinical.cli import main
+
+EXAMPLE = [
+    "assess",
+    "--pre", "8",
+    "--post-1h", "32",
+    "--post-24h", "21",
+    "--dose", "3.5",
+    "--weight", "70",
+    "--height", "175",
+    "--sex", "M",
+]  # fmt: skip
+
+
+def run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> Any:
+    assert main(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_issue_example(capsys: pytest.CaptureFixture[str]) -> None:
+    """The example of issue 4 gives every value, the verdict per window and the provenance."""
+    output = run(capsys, EXAMPLE)
+    assert output["verdict"] == "ineffective"
+    assert output["windows"] == {"1h": "effective", "24h": "ineffective"}
+    assert output["body_surface_area_m2"] == 1.845
+    assert output["blood_volume_l"] == 5.25
+    one_hour, day = output["counts"]
+    assert one_hour["window"] == "1h"
+    assert one_hour["minutes_after_end"] == 60
+    assert (one_hour["increment_e9_per_l"], one_hour["rtp_percent"], one_hour["cci"]) == (
+        24,
+        36,
+        12.65,
+    )
+    assert day["window"] == "24h"
+    assert day["minutes_after_end"] == 1200
+    assert (day["increment_e9_per_l"], day["rtp_percent"], day["cci"]) == (13, 19.5, 6.85)
+    provenance = output["provenance"]
+    assert provenance["dose_source"] == "label"
+    assert provenance["bsa_formula"] == "mosteller"
+    assert provenance["blood_volume_ml_per_kg"] == 75
+
+
+def test_the_filiere_command_routes_to_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert filiere_main(["transfusion", *EXAMPLE]) == 0
+    assert json.loads(capsys.readouterr().out)["verdict"] == "ineffective"
+
+
+def test_without_dose_the_product_default_is_assumed(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [arg for arg in EXAMPLE if arg not in {"--dose", "3.5"}]
+    output = run(capsys, argv)
+    assert output["dose_e11"] == 3.5
+    assert output["provenance"]["dose_source"] == "assumed"
+
+
+def test_options_change_methods_times_and_thresholds(capsys: pytest.CaptureFixture[str]) -> None:
+    output = run(
+        capsys,
+        [
+            *EXAMPLE,
+            "--bsa-formula", "dubois",
+            "--blood-volume", "nadler",
+            "--post-1h-minutes", "90",
+            "--rtp-24h-threshold", "15",
+            "--age", "40",
+        ],
+    )  # fmt: skip
+    assert output["provenance"]["bsa_formula"] == "dubois"
+    assert output["provenance"]["blood_volume_ml_per_kg"] is None
+    assert output["counts"][0]["window"] == "out_of_window"
+    assert output["windows"] == {"1h": "not_assessable", "24h": "effective"}
+
+
+def test_french_decimal_comma_is_accepted(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [*EXAMPLE]
+    argv[argv.index("3.5")] = "3,5"
+    assert run(capsys, argv)["dose_e11"] == 3.5
+
+
+@pytest.mark.parametrize(
+    ("change", "option"),
+    [
+        (["--height", "1.75"], "--height"),  # metres instead of centimetres
+        (["--pre", "abc"], "--pre"),
+        (["--post-1h", "32000"], "--post-1h"),  # /µL instead of ×10⁹/L
+        (["--dose", "nan"], "--dose"),
+        (["--sex", "X"], "--sex"),
+        (["--bsa-formula", "boyd"], "--bsa-formula"),
+        (["--cci-1h-threshold", "-1"], "--cci-1h-threshold"),
+        (["--product", "MCP", "--pooled-donations", "0"], "--pooled-donations"),
+        (["--pooled-donations", "4"], "--pooled-donations"),  # not an MCP
+    ],
+)
+def test_bad_input_names_the_option_on_one_line(
+    capsys: pytest.CaptureFixture[str], change: list[str], option: str
+) -> None:
+    assert main([*EXAMPLE, *change]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert option in captured.err
+
+
+def test_missing_required_option_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["assess", "--pre", "8", "--post-1h", "30", "--height", "175", "--sex", "F"]) == 2
+    assert "--weight" in capsys.readouterr().err
+
+
+def test_a_post_count_is_required(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["assess", "--pre", "8", "--weight", "70", "--height", "175", "--sex", "M"]
+    assert main(argv) == 2
+    assert "--post-1h" in capsys.readouterr().err
+
+
+def test_help_explains_every_option(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["assess", "--help"]) == 0
+    text = capsys.readouterr().out
+    for option in [
+        "--pre", "--post-1h", "--post-1h-minutes", "--post-24h", "--post-24h-minutes", "--dose",
+        "--product", "--pooled-donations", "--weight", "--height", "--sex", "--age",
+        "--bsa-formula", "--blood-volume", "--pi-1h-threshold", "--pi-24h-threshold",
+        "--rtp-1h-threshold", "--rtp-24h-threshold", "--cci-1h-threshold", "--cci-24h-threshold",
+    ]:  # fmt: skip
+        assert option in text
+    assert "10 à 60 min" in text

@@ -1,0 +1,459 @@
+"""Efficacy of one platelet transfusion: PI, RTP (PPR) and CCI per sampling window, and a verdict.
+
+Formulas and thresholds: shared/reference/transfusion.md §1 (network slides; Williams/Wisconsin
+CCI page; Petz criteria; ASCO).
+- PI = P_post − P_pre (×10⁹/L).
+- CCI = PI × BSA / dose, PI in ×10⁹/L and dose in ×10¹¹ ("7.5" convention, not "7,500").
+- RTP (%) = PI × TBV / dose, i.e. 100 × (PI × 10⁹/L × TBV L) / (dose × 10¹¹).
+
+A count drawn 10–60 min after the end of the transfusion belongs to the "1 h" window, one drawn
+18–24 h after to the "24 h" window; any other count is out of window and judged by nothing.
+Within a window, a count passes a criterion when its value is strictly above the threshold (the
+slides write "PI > 10"). A window is ineffective as soon as one computed criterion fails (Petz:
+"PPR < 30 % or CCI < 7,500 at 1 h = inadequate"); a threshold set to None switches its
+criterion off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from filiere.clinical.transfusion.body import (
+    BloodVolumeMethod,
+    BsaFormula,
+    Sex,
+    blood_volume_ml_per_kg,
+    body_surface_area_m2,
+    total_blood_volume_l,
+)
+from filiere.clinical.transfusion.checks import (
+    InvalidInput,
+    check_age,
+    check_count,
+    check_dose,
+    check_height,
+    check_non_negative,
+    check_positive,
+    check_weight,
+)
+
+
+class ProductType(StrEnum):
+    CPA = "CPA"  # concentré de plaquettes d'aphérèse, one donor
+    MCP = "MCP"  # mélange de concentrés plaquettaires, pooled whole-blood donations
+    CPS = "CPS"  # concentré de plaquettes standard, one whole-blood donation
+
+
+class AboRelation(StrEnum):
+    """ABO relation of the product to the patient."""
+
+    IDENTICAL = "identical"
+    MINOR_MISMATCH = "minor_mismatch"  # donor plasma against patient red cells (O → A)
+    MAJOR_MISMATCH = "major_mismatch"  # patient plasma against donor platelets (A → O)
+    BIDIRECTIONAL_MISMATCH = "bidirectional_mismatch"  # A → B
+
+    @property
+    def is_compatible(self) -> bool:
+        # Only a major component lowers the increment: the patient's anti-A/B clears the platelets.
+        return self in {AboRelation.IDENTICAL, AboRelation.MINOR_MISMATCH}
+
+
+class DoseSource(StrEnum):
+    LABEL = "label"
+    ASSUMED = "assumed"
+    UNKNOWN = "unknown"
+
+
+# Mean content of apheresis units measured in an AABB 2024 poster (2.9–4.4 ×10¹¹). The US minimum
+# of 3.0 is not used: assuming it overestimated the CCI (8.11 against 6.14 with the actual
+# yield), which hides refractoriness.
+ASSUMED_CPA_DOSE_E11 = 3.5
+# Minimum content of a French CPS, one whole-blood donation; an MCP pools several of them.
+ASSUMED_DOSE_PER_DONATION_E11 = 0.5
+
+
+@dataclass(frozen=True)
+class Product:
+    """The transfused product; ``pooled_donations`` is the number of donations in an MCP."""
+
+    kind: ProductType
+    label_dose_e11: float | None = None
+    pooled_donations: int | None = None
+    abo: AboRelation | None = None
+    storage_hours: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.label_dose_e11 is not None:
+            check_dose("label_dose_e11", self.label_dose_e11)
+        if self.pooled_donations is not None and self.pooled_donations < 1:
+            raise InvalidInput(
+                "pooled_donations", f"{self.pooled_donations} doit valoir au moins 1"
+            )
+        if self.storage_hours is not None:
+            check_non_negative("storage_hours", self.storage_hours)
+
+
+@dataclass(frozen=True)
+class Dose:
+    value_e11: float | None
+    source: DoseSource
+    note: str
+
+
+def product_dose(product: Product) -> Dose:
+    """Return the dose from the label, else the documented default for the product type."""
+    if product.label_dose_e11 is not None:
+        return Dose(product.label_dose_e11, DoseSource.LABEL, "dose lue sur l'étiquette")
+    if product.kind is ProductType.CPA:
+        return Dose(
+            ASSUMED_CPA_DOSE_E11,
+            DoseSource.ASSUMED,
+            "dose supposée : contenu moyen d'un CPA, 3,5 ×10¹¹ (AABB 2024) ; l'étiquette fait foi",
+        )
+    donations = 1 if product.kind is ProductType.CPS else product.pooled_donations
+    if donations is None:
+        return Dose(
+            None,
+            DoseSource.UNKNOWN,
+            "dose inconnue : MCP sans étiquette ni nombre de dons ; CCI et RTP non calculés",
+        )
+    return Dose(
+        ASSUMED_DOSE_PER_DONATION_E11 * donations,
+        DoseSource.ASSUMED,
+        f"dose supposée : contenu minimal d'un CPS, 0,5 ×10¹¹ par don × {donations} don(s)",
+    )
+
+
+class Window(StrEnum):
+    ONE_HOUR = "1h"
+    TWENTY_FOUR_HOURS = "24h"
+    OUT_OF_WINDOW = "out_of_window"
+
+
+@dataclass(frozen=True)
+class WindowCriteria:
+    """Sampling delay (minutes after the end of transfusion) and thresholds of one window."""
+
+    earliest_minutes: float
+    latest_minutes: float
+    pi_above_e9_per_l: float | None
+    rtp_above_percent: float | None
+    cci_above: float | None
+
+    def __post_init__(self) -> None:
+        check_non_negative("earliest_minutes", self.earliest_minutes)
+        check_non_negative("latest_minutes", self.latest_minutes)
+        if self.latest_minutes < self.earliest_minutes:
+            raise InvalidInput("latest_minutes", "la fenêtre finit avant de commencer")
+        for field in ("pi_above_e9_per_l", "rtp_above_percent", "cci_above"):
+            threshold: float | None = getattr(self, field)
+            if threshold is not None:
+                check_non_negative(field, threshold)
+
+    def contains(self, minutes: float) -> bool:
+        return self.earliest_minutes <= minutes <= self.latest_minutes
+
+
+# Network slides; windows from Williams (10–60 min, 18–24 h).
+ONE_HOUR_CRITERIA = WindowCriteria(10.0, 60.0, 10.0, 30.0, 7.5)
+TWENTY_FOUR_HOUR_CRITERIA = WindowCriteria(18 * 60.0, 24 * 60.0, 10.0, 20.0, 4.5)
+
+
+@dataclass(frozen=True)
+class EfficacySettings:
+    bsa_formula: BsaFormula = BsaFormula.MOSTELLER
+    blood_volume_method: BloodVolumeMethod = BloodVolumeMethod.PER_KG
+    one_hour: WindowCriteria = ONE_HOUR_CRITERIA
+    twenty_four_hours: WindowCriteria = TWENTY_FOUR_HOUR_CRITERIA
+
+    def __post_init__(self) -> None:
+        if self.one_hour.latest_minutes >= self.twenty_four_hours.earliest_minutes:
+            raise InvalidInput("twenty_four_hours", "les fenêtres 1 h et 24 h se chevauchent")
+
+    def criteria(self, window: Window) -> WindowCriteria:
+        if window is Window.ONE_HOUR:
+            return self.one_hour
+        if window is Window.TWENTY_FOUR_HOURS:
+            return self.twenty_four_hours
+        raise ValueError(window)
+
+
+DEFAULT_EFFICACY_SETTINGS = EfficacySettings()
+
+
+@dataclass(frozen=True)
+class Patient:
+    """The patient at the time of the transfusion; an unknown age counts as an adult."""
+
+    sex: Sex
+    weight_kg: float
+    height_cm: float
+    age_years: float | None = None
+
+    def __post_init__(self) -> None:
+        check_weight("weight_kg", self.weight_kg)
+        check_height("height_cm", self.height_cm)
+        if self.age_years is not None:
+            check_age("age_years", self.age_years)
+
+
+@dataclass(frozen=True)
+class PostCount:
+    minutes_after_end: float
+    count_e9_per_l: float
+
+    def __post_init__(self) -> None:
+        check_non_negative("minutes_after_end", self.minutes_after_end)
+        check_count("count_e9_per_l", self.count_e9_per_l)
+
+
+@dataclass(frozen=True)
+class Transfusion:
+    product: Product
+    pre_count_e9_per_l: float | None
+    post_counts: tuple[PostCount, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.pre_count_e9_per_l is not None:
+            check_count("pre_count_e9_per_l", self.pre_count_e9_per_l)
+
+
+def count_increment_e9_per_l(*, pre_e9_per_l: float, post_e9_per_l: float) -> float:
+    """Return the count increment PI in ×10⁹/L (negative when the count fell)."""
+    return post_e9_per_l - pre_e9_per_l
+
+
+def corrected_count_increment(
+    *, increment_e9_per_l: float, bsa_m2: float, dose_e11: float
+) -> float:
+    """Return the CCI in the "7.5" convention: PI (×10⁹/L) × BSA (m²) / dose (×10¹¹)."""
+    check_positive("bsa_m2", bsa_m2)
+    check_dose("dose_e11", dose_e11)
+    return increment_e9_per_l * bsa_m2 / dose_e11
+
+
+def percent_platelet_recovery(
+    *, increment_e9_per_l: float, blood_volume_l: float, dose_e11: float
+) -> float:
+    """Return the RTP (PPR) in percent: PI × 10⁹/L × TBV over dose × 10¹¹, × 100."""
+    check_positive("blood_volume_l", blood_volume_l)
+    check_dose("dose_e11", dose_e11)
+    return increment_e9_per_l * blood_volume_l / dose_e11
+
+
+def sampling_window(
+    minutes_after_end: float, settings: EfficacySettings = DEFAULT_EFFICACY_SETTINGS
+) -> Window:
+    """Return the window of a count drawn ``minutes_after_end`` after the end of transfusion."""
+    check_non_negative("minutes_after_end", minutes_after_end)
+    if settings.one_hour.contains(minutes_after_end):
+        return Window.ONE_HOUR
+    if settings.twenty_four_hours.contains(minutes_after_end):
+        return Window.TWENTY_FOUR_HOURS
+    return Window.OUT_OF_WINDOW
+
+
+class Verdict(StrEnum):
+    EFFECTIVE = "effective"
+    INEFFECTIVE = "ineffective"
+    NOT_ASSESSABLE = "not_assessable"
+
+
+class Index(StrEnum):
+    PI = "pi"
+    RTP = "rtp"
+    CCI = "cci"
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """One index against its threshold; ``passed`` is None when the index could not be computed."""
+
+    index: Index
+    value: float | None
+    threshold: float
+    passed: bool | None
+
+
+@dataclass(frozen=True)
+class CountAssessment:
+    minutes_after_end: float
+    count_e9_per_l: float
+    window: Window
+    increment_e9_per_l: float | None
+    rtp_percent: float | None
+    cci: float | None
+    criteria: tuple[CriterionResult, ...]
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class WindowVerdict:
+    """The verdict of a window and the count it rests on (the latest one drawn in the window)."""
+
+    window: Window
+    verdict: Verdict
+    count: CountAssessment | None
+
+
+FORMULAS = (
+    "PI = P_post − P_pré (×10⁹/L)",
+    "CCI = PI × SC_m² / dose_×10¹¹",
+    "RTP (%) = PI × VST_L / dose_×10¹¹",
+)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    bsa_formula: BsaFormula
+    bsa_m2: float
+    blood_volume_method: BloodVolumeMethod
+    blood_volume_ml_per_kg: float | None  # None with Nadler's equations
+    blood_volume_l: float
+    dose: Dose
+    settings: EfficacySettings
+
+    @property
+    def formulas(self) -> tuple[str, ...]:
+        return (*FORMULAS, self.bsa_formula.equation, self.blood_volume_method.equation)
+
+
+@dataclass(frozen=True)
+class TransfusionAssessment:
+    transfusion: Transfusion
+    patient: Patient
+    counts: tuple[CountAssessment, ...]
+    one_hour: WindowVerdict
+    twenty_four_hours: WindowVerdict
+    verdict: Verdict
+    provenance: Provenance
+
+
+def _combine(results: tuple[CriterionResult, ...]) -> Verdict:
+    outcomes = [result.passed for result in results if result.passed is not None]
+    if not outcomes:
+        return Verdict.NOT_ASSESSABLE
+    return Verdict.EFFECTIVE if all(outcomes) else Verdict.INEFFECTIVE
+
+
+def _assess_count(
+    post: PostCount,
+    *,
+    pre_e9_per_l: float | None,
+    bsa_m2: float,
+    blood_volume_l: float,
+    dose_e11: float | None,
+    settings: EfficacySettings,
+) -> CountAssessment:
+    window = sampling_window(post.minutes_after_end, settings)
+    increment: float | None = None
+    cci: float | None = None
+    rtp: float | None = None
+    if pre_e9_per_l is not None:
+        increment = count_increment_e9_per_l(
+            pre_e9_per_l=pre_e9_per_l, post_e9_per_l=post.count_e9_per_l
+        )
+        if dose_e11 is not None:
+            cci = corrected_count_increment(
+                increment_e9_per_l=increment, bsa_m2=bsa_m2, dose_e11=dose_e11
+            )
+            rtp = percent_platelet_recovery(
+                increment_e9_per_l=increment, blood_volume_l=blood_volume_l, dose_e11=dose_e11
+            )
+    results: tuple[CriterionResult, ...] = ()
+    if window is not Window.OUT_OF_WINDOW:
+        criteria = settings.criteria(window)
+        results = tuple(
+            CriterionResult(index, value, threshold, None if value is None else value > threshold)
+            for index, value, threshold in (
+                (Index.PI, increment, criteria.pi_above_e9_per_l),
+                (Index.RTP, rtp, criteria.rtp_above_percent),
+                (Index.CCI, cci, criteria.cci_above),
+            )
+            if threshold is not None
+        )
+    return CountAssessment(
+        minutes_after_end=post.minutes_after_end,
+        count_e9_per_l=post.count_e9_per_l,
+        window=window,
+        increment_e9_per_l=increment,
+        rtp_percent=rtp,
+        cci=cci,
+        criteria=results,
+        verdict=_combine(results),
+    )
+
+
+def _window_verdict(window: Window, counts: tuple[CountAssessment, ...]) -> WindowVerdict:
+    # Counts only fall after a transfusion, so the latest count of a window is the conservative one.
+    in_window = [count for count in counts if count.window is window]
+    if not in_window:
+        return WindowVerdict(window, Verdict.NOT_ASSESSABLE, None)
+    latest = max(in_window, key=lambda count: count.minutes_after_end)
+    return WindowVerdict(window, latest.verdict, latest)
+
+
+def assess_transfusion(
+    transfusion: Transfusion,
+    patient: Patient,
+    settings: EfficacySettings = DEFAULT_EFFICACY_SETTINGS,
+) -> TransfusionAssessment:
+    """Return PI, RTP and CCI of every post count, the verdict per window and overall.
+
+    The transfusion is ineffective when either window is; effective when at least one window is
+    and none is ineffective; not assessable otherwise.
+    """
+    bsa = body_surface_area_m2(
+        weight_kg=patient.weight_kg, height_cm=patient.height_cm, formula=settings.bsa_formula
+    )
+    volume = total_blood_volume_l(
+        weight_kg=patient.weight_kg,
+        height_cm=patient.height_cm,
+        sex=patient.sex,
+        age_years=patient.age_years,
+        method=settings.blood_volume_method,
+    )
+    dose = product_dose(transfusion.product)
+    counts = tuple(
+        _assess_count(
+            post,
+            pre_e9_per_l=transfusion.pre_count_e9_per_l,
+            bsa_m2=bsa,
+            blood_volume_l=volume,
+            dose_e11=dose.value_e11,
+            settings=settings,
+        )
+        for post in sorted(transfusion.post_counts, key=lambda post: post.minutes_after_end)
+    )
+    one_hour = _window_verdict(Window.ONE_HOUR, counts)
+    twenty_four_hours = _window_verdict(Window.TWENTY_FOUR_HOURS, counts)
+    verdicts = {one_hour.verdict, twenty_four_hours.verdict}
+    if Verdict.INEFFECTIVE in verdicts:
+        verdict = Verdict.INEFFECTIVE
+    elif Verdict.EFFECTIVE in verdicts:
+        verdict = Verdict.EFFECTIVE
+    else:
+        verdict = Verdict.NOT_ASSESSABLE
+    per_kg = (
+        blood_volume_ml_per_kg(sex=patient.sex, age_years=patient.age_years)
+        if settings.blood_volume_method is BloodVolumeMethod.PER_KG
+        else None
+    )
+    return TransfusionAssessment(
+        transfusion=transfusion,
+        patient=patient,
+        counts=counts,
+        one_hour=one_hour,
+        twenty_four_hours=twenty_four_hours,
+        verdict=verdict,
+        provenance=Provenance(
+            bsa_formula=settings.bsa_formula,
+            bsa_m2=bsa,
+            blood_volume_method=settings.blood_volume_method,
+            blood_volume_ml_per_kg=per_kg,
+            blood_volume_l=volume,
+            dose=dose,
+            settings=settings,
+        ),
+    )

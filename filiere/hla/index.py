@@ -1,0 +1,377 @@
+"""A donor pool held in memory as a few numpy columns, searched in milliseconds.
+
+Each donor is reduced to small integer codes: region, ABO, platelet antigens lacked and, for each
+locus, a *genotype code* (the pair of calls written for that locus; 0 = not typed). A pool of a
+million donors has only a few thousand distinct genotypes per locus, so a search evaluates the
+patient's antibodies once per call and per genotype (tiny tables), then gathers the results per
+donor with `np.take` and a few element-wise maxima.
+
+For an item (antigen, allele, epitope, untyped locus) the antibody profile gives a *critical value*
+v such that the item is unacceptable at threshold T exactly when v ≥ T; hence a donor is compatible
+at T when the maximum over its calls is < T, and the index of the first threshold above that
+maximum is "the lowest threshold at which the donor is compatible". The results are identical to
+`filiere.hla.search.search_reference` (tested on random pools).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from filiere.hla.donors import Abo, Donor, abo_relation
+from filiere.hla.eplets import EpletTable, eplet_loci
+from filiere.hla.nomenclature import HlaCall, Locus
+from filiere.hla.search import (
+    MFI_SUM_CAP,
+    UNKNOWN_EPLETS,
+    DonorQuery,
+    RankedDonor,
+    SearchResult,
+    ThresholdCount,
+)
+from filiere.hla.serology import SerologyMap, default_serology
+
+ABO_CODES: tuple[Abo | None, ...] = (Abo.O, Abo.A, Abo.B, Abo.AB, None)
+
+Int32Array = npt.NDArray[np.int32]
+UInt8Array = npt.NDArray[np.uint8]
+
+
+@dataclass(frozen=True, eq=False)
+class LocusColumn:
+    """The genotypes written at one locus and each donor's genotype code (0 = not typed)."""
+
+    calls: tuple[HlaCall, ...]
+    first: Int32Array  # per genotype: index into `calls`, -1 for none
+    second: Int32Array
+    donors: npt.NDArray[np.unsignedinteger]  # per donor: genotype code
+
+    @classmethod
+    def from_genotypes(
+        cls, genotypes: Sequence[tuple[HlaCall, ...]], codes: npt.NDArray[np.unsignedinteger]
+    ) -> LocusColumn:
+        """`genotypes[0]` must be the empty (untyped) genotype."""
+        if genotypes[0]:
+            raise ValueError("le génotype 0 doit être « non typé »")
+        calls: dict[HlaCall, int] = {}
+        first = np.full(len(genotypes), -1, dtype=np.int32)
+        second = np.full(len(genotypes), -1, dtype=np.int32)
+        for g, genotype in enumerate(genotypes):
+            for slot, call in enumerate(genotype[:2]):
+                index = calls.setdefault(call, len(calls))
+                (first if slot == 0 else second)[g] = index
+        return cls(tuple(calls), first, second, codes)
+
+
+def _code_dtype(count: int) -> type[np.unsignedinteger]:
+    return np.uint16 if count <= np.iinfo(np.uint16).max else np.uint32
+
+
+@dataclass(frozen=True, eq=False)
+class DonorIndex:
+    ids: Sequence[str]
+    regions: tuple[str, ...]  # region code of each region index
+    region_codes: UInt8Array
+    abo_codes: UInt8Array  # index into ABO_CODES
+    lacked: UInt8Array  # bit set of PlateletAntigen the donor is known to lack
+    active: npt.NDArray[np.bool_]
+    loci: Mapping[Locus, LocusColumn]
+    serology: SerologyMap
+    eplets: EpletTable | None = None
+    _eplet_masks: Mapping[Locus, tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]] | None = None
+    _eplet_names: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.region_codes)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the numpy columns (donor identifiers not included)."""
+        total = sum(a.nbytes for a in (self.region_codes, self.abo_codes, self.lacked, self.active))
+        for column in self.loci.values():
+            total += column.donors.nbytes + column.first.nbytes + column.second.nbytes
+        for masks, known in (self._eplet_masks or {}).values():
+            total += masks.nbytes + known.nbytes
+        return total
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        ids: Sequence[str],
+        regions: tuple[str, ...],
+        region_codes: UInt8Array,
+        abo_codes: UInt8Array,
+        lacked: UInt8Array,
+        active: npt.NDArray[np.bool_],
+        loci: Mapping[Locus, LocusColumn],
+        serology: SerologyMap | None = None,
+        eplets: EpletTable | None = None,
+    ) -> DonorIndex:
+        if len(regions) > 254:
+            raise ValueError("au plus 254 régions")
+        masks = None
+        names: tuple[str, ...] = ()
+        if eplets is not None:
+            names = eplets.names
+            masks = {
+                locus: _genotype_eplets(column, eplets, names) for locus, column in loci.items()
+            }
+        return cls(
+            ids=ids,
+            regions=regions,
+            region_codes=region_codes,
+            abo_codes=abo_codes,
+            lacked=lacked,
+            active=active,
+            loci=loci,
+            serology=serology or default_serology(),
+            eplets=eplets,
+            _eplet_masks=masks,
+            _eplet_names=names,
+        )
+
+    @classmethod
+    def from_donors(
+        cls,
+        donors: Iterable[Donor],
+        *,
+        serology: SerologyMap | None = None,
+        eplets: EpletTable | None = None,
+    ) -> DonorIndex:
+        """Return the index of `donors` (inactive ones are kept but never counted or proposed)."""
+        ids: list[str] = []
+        regions: dict[str, int] = {}
+        region_codes: list[int] = []
+        abo_codes: list[int] = []
+        lacked: list[int] = []
+        active: list[bool] = []
+        genotypes: dict[Locus, dict[tuple[HlaCall, ...], int]] = {locus: {(): 0} for locus in Locus}
+        codes: dict[Locus, list[int]] = {locus: [] for locus in Locus}
+        for donor in donors:
+            ids.append(donor.id)
+            region_codes.append(regions.setdefault(donor.region, len(regions)))
+            abo_codes.append(ABO_CODES.index(donor.abo))
+            lacked.append(donor.lacked_bits)
+            active.append(donor.active)
+            for locus in Locus:
+                table = genotypes[locus]
+                codes[locus].append(table.setdefault(donor.typing.at(locus), len(table)))
+        columns = {
+            locus: LocusColumn.from_genotypes(
+                list(genotypes[locus]),
+                np.asarray(codes[locus], dtype=_code_dtype(len(genotypes[locus]))),
+            )
+            for locus in Locus
+        }
+        return cls.build(
+            ids=ids,
+            regions=tuple(regions),
+            region_codes=np.asarray(region_codes, dtype=np.uint8),
+            abo_codes=np.asarray(abo_codes, dtype=np.uint8),
+            lacked=np.asarray(lacked, dtype=np.uint8),
+            active=np.asarray(active, dtype=np.bool_),
+            loci=columns,
+            serology=serology,
+            eplets=eplets,
+        )
+
+    # --- Search -----------------------------------------------------------------------------
+
+    def search(self, query: DonorQuery) -> SearchResult:
+        """Return the threshold table and the ranked donors (same result as `search_reference`)."""
+        thresholds = np.asarray(query.table_thresholds, dtype=np.int64)
+        n_thresholds = len(thresholds)
+        lowest, certain, summed = self._donor_values(query, thresholds)
+        table = self._table(query, lowest, certain, n_thresholds)
+        donors = self._ranked(query, lowest, summed, thresholds)
+        return SearchResult(
+            table=table,
+            threshold=query.threshold,
+            donors=donors,
+            pool_size=int(np.count_nonzero(self.active)),
+        )
+
+    def _donor_values(
+        self, query: DonorQuery, thresholds: npt.NDArray[np.int64]
+    ) -> tuple[UInt8Array, UInt8Array, Int32Array]:
+        """Per donor: lowest compatible threshold, certain incompatibility (buckets), summed MFI."""
+        profile = query.profile
+        n = len(self)
+        lowest = np.zeros(n, dtype=np.uint8)
+        certain = np.zeros(n, dtype=np.uint8)
+        summed = np.zeros(n, dtype=np.int32)
+        small = np.empty(n, dtype=np.uint8)  # reused buffers: a million-row temporary costs
+        wide = np.empty(n, dtype=np.int32)  # more to allocate than to fill
+        for locus, column in self.loci.items():
+            size = len(column.calls) + 1  # the last slot answers index -1 (no call)
+            possible_v = np.zeros(size, dtype=np.int64)
+            certain_v = np.zeros(size, dtype=np.int64)
+            mfi_v = np.zeros(size, dtype=np.int64)
+            for i, call in enumerate(column.calls):
+                possible_v[i], certain_v[i] = profile.call_values(call)
+                mfi = profile.mfi_against(call)
+                mfi_v[i] = max(mfi, 0) if mfi >= query.mfi_floor else 0
+            genotype_possible = np.maximum(possible_v[column.first], possible_v[column.second])
+            genotype_certain = np.maximum(certain_v[column.first], certain_v[column.second])
+            genotype_mfi = mfi_v[column.first] + mfi_v[column.second]
+            genotype_possible[0] = profile.locus_value(locus)
+            bucket_possible = np.searchsorted(thresholds, genotype_possible, side="right")
+            bucket_certain = np.searchsorted(thresholds, genotype_certain, side="right")
+            np.take(bucket_possible.astype(np.uint8), column.donors, out=small)
+            np.maximum(lowest, small, out=lowest)
+            np.take(bucket_certain.astype(np.uint8), column.donors, out=small)
+            np.maximum(certain, small, out=certain)
+            np.take(genotype_mfi.astype(np.int32), column.donors, out=wide)
+            summed += wide
+        return lowest, certain, summed
+
+    def _table(
+        self, query: DonorQuery, lowest: UInt8Array, certain: UInt8Array, n_thresholds: int
+    ) -> tuple[ThresholdCount, ...]:
+        stride = n_thresholds + 1
+        n_regions = len(self.regions) + 1  # the last bin collects inactive donors
+        # At most 16 × 16 × 255 bins (15 thresholds, 254 regions): uint16 codes suffice.
+        region = np.where(self.active, self.region_codes, len(self.regions)).astype(np.uint16)
+        code = (lowest.astype(np.uint16) * stride + certain) * n_regions + region
+        counts = np.bincount(code, minlength=stride * stride * n_regions).reshape(
+            stride, stride, n_regions
+        )[:, :, : len(self.regions)]
+        region_index = self.regions.index(query.region) if query.region in self.regions else None
+        rows = []
+        for t, threshold in enumerate(query.table_thresholds):
+            eligible = counts[: t + 1].sum(axis=(0, 1))
+            retype = counts[t + 1 :, : t + 1].sum(axis=(0, 1))
+            rows.append(
+                ThresholdCount(
+                    threshold=threshold,
+                    eligible_nation=int(eligible.sum()),
+                    to_retype_nation=int(retype.sum()),
+                    eligible_region=(
+                        None
+                        if query.region is None
+                        else int(eligible[region_index])
+                        if region_index is not None
+                        else 0
+                    ),
+                    to_retype_region=(
+                        None
+                        if query.region is None
+                        else int(retype[region_index])
+                        if region_index is not None
+                        else 0
+                    ),
+                )
+            )
+        return tuple(rows)
+
+    def _ranked(
+        self,
+        query: DonorQuery,
+        lowest: UInt8Array,
+        summed: Int32Array,
+        thresholds: npt.NDArray[np.int64],
+    ) -> tuple[RankedDonor, ...]:
+        if query.top == 0:
+            return ()
+        eligible = (lowest <= query.threshold_index) & self.active
+        if query.rank_region_only:
+            if query.region not in self.regions:
+                return ()
+            eligible &= self.region_codes == self.regions.index(query.region)
+        # Primary key: lowest compatible threshold, then summed MFI (capped), in one int32.
+        primary = (lowest.astype(np.int32) << 20) | np.minimum(summed, MFI_SUM_CAP)
+        primary = np.where(eligible, primary, np.iinfo(np.int32).max)
+        count = int(np.count_nonzero(eligible))
+        if count == 0:
+            return ()
+        if count > query.top:
+            # Only donors whose primary key ties or beats the top-th can make the list.
+            cutoff = np.partition(primary, query.top - 1)[query.top - 1]
+            candidates = np.flatnonzero(primary <= cutoff)
+        else:
+            candidates = np.flatnonzero(eligible)
+        eplets = self._eplet_mismatches(query, candidates)
+        relations = [abo_relation(abo, query.patient_abo) for abo in ABO_CODES]
+        abo_rank = np.asarray([r.rank for r in relations], dtype=np.int8)[
+            self.abo_codes[candidates]
+        ]
+        need = sum(a.bit for a in query.needs)
+        platelet_bad = ((self.lacked[candidates] & need) != need).astype(np.int8)
+        order = np.lexsort((candidates, platelet_bad, abo_rank, eplets, primary[candidates]))
+        chosen = candidates[order[: query.top]]
+        result = []
+        for rank, (position, eplet) in enumerate(
+            zip(chosen.tolist(), eplets[order[: query.top]].tolist(), strict=True), start=1
+        ):
+            result.append(
+                RankedDonor(
+                    rank=rank,
+                    position=position,
+                    donor_id=self.ids[position],
+                    region=self.regions[self.region_codes[position]],
+                    lowest_threshold=int(thresholds[lowest[position]]),
+                    summed_mfi=int(summed[position]),
+                    eplet_mismatches=None if eplet == UNKNOWN_EPLETS else int(eplet),
+                    abo_relation=relations[self.abo_codes[position]],
+                    platelet_antigens_ok=all(
+                        (int(self.lacked[position]) & a.bit) != 0 for a in query.needs
+                    ),
+                )
+            )
+        return tuple(result)
+
+    def _eplet_mismatches(
+        self, query: DonorQuery, candidates: npt.NDArray[np.intp]
+    ) -> npt.NDArray[np.int32]:
+        unknown = np.full(len(candidates), UNKNOWN_EPLETS, dtype=np.int32)
+        if self.eplets is None or self._eplet_masks is None:
+            return unknown
+        loci = eplet_loci(query.profile.patient)
+        patient = self.eplets.typing_eplets(query.profile.patient, loci)
+        if patient is None or not loci:
+            return unknown
+        patient_mask = _mask(patient, self._eplet_names)
+        words = len(patient_mask)
+        donor_mask = np.zeros((len(candidates), words), dtype=np.uint64)
+        known = np.ones(len(candidates), dtype=np.bool_)
+        for locus in loci:
+            masks, locus_known = self._eplet_masks[locus]
+            codes = self.loci[locus].donors[candidates]
+            donor_mask |= masks[codes]
+            known &= locus_known[codes]
+        counts = np.bitwise_count(donor_mask & ~patient_mask).sum(axis=1, dtype=np.int32)
+        return np.where(known, np.minimum(counts, UNKNOWN_EPLETS - 1), UNKNOWN_EPLETS).astype(
+            np.int32
+        )
+
+
+def _mask(eplets: frozenset[str], names: tuple[str, ...]) -> npt.NDArray[np.uint64]:
+    words = max(1, (len(names) + 63) // 64)
+    mask = np.zeros(words, dtype=np.uint64)
+    for bit, name in enumerate(names):
+        if name in eplets:
+            mask[bit // 64] |= np.uint64(1) << np.uint64(bit % 64)
+    return mask
+
+
+def _genotype_eplets(
+    column: LocusColumn, table: EpletTable, names: tuple[str, ...]
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
+    """Per genotype: the eplet mask and whether it is known (allele-level typing in the table)."""
+    words = max(1, (len(names) + 63) // 64)
+    call_masks = np.zeros((len(column.calls) + 1, words), dtype=np.uint64)
+    call_known = np.zeros(len(column.calls) + 1, dtype=np.bool_)
+    call_known[-1] = True  # the "no second call" slot
+    for i, call in enumerate(column.calls):
+        eplets = table.call_eplets(call)
+        if eplets is not None:
+            call_masks[i] = _mask(eplets, names)
+            call_known[i] = True
+    masks = call_masks[column.first] | call_masks[column.second]
+    known = call_known[column.first] & call_known[column.second]
+    known[0] = False  # untyped locus
+    return masks, known

@@ -1,0 +1,71 @@
+"""Is a donor compatible with a patient's unacceptable antigens at a threshold?
+
+Per transfusion.md §2.3 step 4:
+- COMPATIBLE: no antigen the donor may carry is unacceptable, and every locus where the patient
+  has antibodies is typed;
+- INCOMPATIBLE: a donor antigen is unacceptable whatever its low-resolution typing stands for;
+- AMBIGUOUS ("probable" in transfusion.md): a low-resolution call may stand for an unacceptable
+  split, e.g. a donor typed A9 (broad) against a patient with anti-A24 only: A9 is A23 or A24, so
+  the donor is neither excluded nor proposed; typing at split level decides;
+- UNDECIDABLE: the donor is not typed at a locus where the patient has antibodies.
+Only COMPATIBLE donors are counted and ranked; AMBIGUOUS and UNDECIDABLE ones are counted as
+"to retype".
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from filiere.hla.antibodies import UnacceptableSet
+from filiere.hla.nomenclature import Allele, HlaCall, Typing
+from filiere.hla.serology import SerologyMap
+
+
+class Compatibility(StrEnum):
+    COMPATIBLE = "compatible"
+    INCOMPATIBLE = "incompatible"
+    AMBIGUOUS = "ambiguous"
+    UNDECIDABLE = "undecidable"
+
+    @property
+    def label(self) -> str:
+        return {
+            "compatible": "compatible",
+            "incompatible": "incompatible",
+            "ambiguous": "indéterminé (typage de faible résolution)",
+            "undecidable": "indécidable (locus non typé)",
+        }[self.value]
+
+
+def call_hits(
+    call: HlaCall, unacceptable: UnacceptableSet, serology: SerologyMap
+) -> tuple[bool, bool]:
+    """Return (may be unacceptable, is surely unacceptable) for one donor call."""
+    own = (
+        isinstance(call, Allele)
+        and not call.is_group
+        and Allele(call.locus, call.fields[:2]) in unacceptable.alleles
+    )
+    hits = [
+        alt.antigen in unacceptable.antigens or bool(alt.epitopes & unacceptable.epitopes)
+        for alt in serology.alternatives(call)
+    ]
+    return own or any(hits), own or (bool(hits) and all(hits))
+
+
+def donor_compatibility(
+    typing: Typing, unacceptable: UnacceptableSet, serology: SerologyMap
+) -> Compatibility:
+    """Return the donor's compatibility with the unacceptable antigens (see the module doc)."""
+    possible = certain = False
+    for call in typing.calls:
+        may, surely = call_hits(call, unacceptable, serology)
+        possible |= may
+        certain |= surely
+    if certain:
+        return Compatibility.INCOMPATIBLE
+    if possible:
+        return Compatibility.AMBIGUOUS
+    if unacceptable.loci - typing.typed_loci:
+        return Compatibility.UNDECIDABLE
+    return Compatibility.COMPATIBLE

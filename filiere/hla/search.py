@@ -1,0 +1,190 @@
+"""The dynamic instruction: eligible donors per threshold (region, nation) and the ranked list.
+
+`search_reference` is the plain per-donor implementation, kept as the specification that the
+vectorised `filiere.hla.index.DonorIndex.search` must reproduce exactly (tests compare both).
+
+Ranking of the donors compatible at the chosen threshold (transfusion.md §2.3 step 6), best first:
+1. compatible at the lowest threshold of the table (no donor-specific antibody at all first);
+2. lowest summed MFI of the patient's serum against the donor's antigens, counting MFIs ≥
+   `mfi_floor` (a sum ≥ 10,000 predicts a poor increment: Boothby et al., Blood Adv 2024;8:4689);
+3. fewest mismatched eplets, when an eplet table is loaded and both sides are allele-typed
+   (unknown after known; PIRATE, Marsh et al., Blood 2021;137:310);
+4. ABO identical, then minor, then major, then bidirectional mismatch or unknown (Kreuger et al.,
+   Transfusion 2019);
+5. donors lacking the platelet antigens the patient needs them to lack (HPA-1a, -3b, -5b, CD36);
+6. the donor's position in the pool, so that the order is total and reproducible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from filiere.hla.antibodies import AntibodyProfile
+from filiere.hla.donors import Abo, AboRelation, Donor, PlateletAntigen, abo_relation
+from filiere.hla.eplets import EpletTable, eplet_loci
+from filiere.hla.matching import Compatibility, donor_compatibility
+
+DEFAULT_THRESHOLDS = (500, 1000, 2000, 3000, 5000, 10000)
+SUMMED_MFI_ALERT = 10_000
+MFI_SUM_CAP = (1 << 20) - 1  # sums are capped here so that ranking keys stay small integers
+UNKNOWN_EPLETS = 255
+
+
+@dataclass(frozen=True)
+class DonorQuery:
+    profile: AntibodyProfile
+    thresholds: tuple[int, ...] = DEFAULT_THRESHOLDS
+    threshold: int = 2000  # the list's threshold; added to the table when missing
+    region: str | None = None
+    patient_abo: Abo | None = None
+    needs: frozenset[PlateletAntigen] = frozenset()
+    top: int = 50
+    mfi_floor: int = 500
+    rank_region_only: bool = False
+    table_thresholds: tuple[int, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        values = sorted({*self.thresholds, self.threshold})
+        if not values or values[0] < 1:
+            raise ValueError("les seuils de MFI doivent être des entiers positifs")
+        if len(values) > 15:
+            raise ValueError("au plus 15 seuils de MFI")
+        if self.top < 0:
+            raise ValueError("le nombre de donneurs demandé doit être positif")
+        object.__setattr__(self, "table_thresholds", tuple(values))
+
+    @property
+    def threshold_index(self) -> int:
+        return self.table_thresholds.index(self.threshold)
+
+
+@dataclass(frozen=True)
+class ThresholdCount:
+    threshold: int
+    eligible_nation: int
+    to_retype_nation: int
+    eligible_region: int | None = None
+    to_retype_region: int | None = None
+
+
+@dataclass(frozen=True)
+class RankedDonor:
+    rank: int
+    position: int  # index of the donor in the pool
+    donor_id: str
+    region: str
+    lowest_threshold: int
+    summed_mfi: int
+    eplet_mismatches: int | None
+    abo_relation: AboRelation
+    platelet_antigens_ok: bool
+
+    @property
+    def summed_mfi_alert(self) -> bool:
+        return self.summed_mfi >= SUMMED_MFI_ALERT
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    table: tuple[ThresholdCount, ...]
+    threshold: int
+    donors: tuple[RankedDonor, ...]
+    pool_size: int  # active donors considered
+
+    def count_at(self, threshold: int) -> ThresholdCount:
+        return next(row for row in self.table if row.threshold == threshold)
+
+
+def rank_key(
+    lowest_index: int,
+    summed_mfi: int,
+    eplets: int | None,
+    relation: AboRelation,
+    platelet_ok: bool,
+    position: int,
+) -> tuple[int, int, int, int, int, int]:
+    return (
+        lowest_index,
+        min(summed_mfi, MFI_SUM_CAP),
+        UNKNOWN_EPLETS if eplets is None else min(eplets, UNKNOWN_EPLETS - 1),
+        relation.rank,
+        0 if platelet_ok else 1,
+        position,
+    )
+
+
+def search_reference(
+    donors: Sequence[Donor], query: DonorQuery, eplets: EpletTable | None = None
+) -> SearchResult:
+    """Return the table and ranked list, examining each donor in turn (the reference)."""
+    profile = query.profile
+    thresholds = query.table_thresholds
+    unacceptable = [profile.unacceptable_at(t) for t in thresholds]
+    n = len(thresholds)
+    eligible_nation = [0] * n
+    eligible_region = [0] * n
+    retype_nation = [0] * n
+    retype_region = [0] * n
+    loci = eplet_loci(profile.patient)
+    patient_eplets = eplets.typing_eplets(profile.patient, loci) if eplets and loci else None
+    candidates: list[tuple[tuple[int, int, int, int, int, int], RankedDonor]] = []
+    pool_size = 0
+    for position, donor in enumerate(donors):
+        if not donor.active:
+            continue
+        pool_size += 1
+        in_region = donor.region == query.region
+        statuses = [donor_compatibility(donor.typing, u, profile.serology) for u in unacceptable]
+        for index, status in enumerate(statuses):
+            if status is Compatibility.COMPATIBLE:
+                eligible_nation[index] += 1
+                eligible_region[index] += in_region
+            elif status is not Compatibility.INCOMPATIBLE:
+                retype_nation[index] += 1
+                retype_region[index] += in_region
+        if statuses[query.threshold_index] is not Compatibility.COMPATIBLE:
+            continue
+        if query.rank_region_only and not in_region:
+            continue
+        lowest = statuses.index(Compatibility.COMPATIBLE)
+        summed = profile.summed_mfi(donor.typing, query.mfi_floor)
+        mismatches: int | None = None
+        if eplets is not None and patient_eplets is not None:
+            theirs = eplets.typing_eplets(donor.typing, loci)
+            mismatches = None if theirs is None else len(theirs - patient_eplets)
+        relation = abo_relation(donor.abo, query.patient_abo)
+        platelet_ok = all(donor.lacks(a) for a in query.needs)
+        ranked = RankedDonor(
+            rank=0,
+            position=position,
+            donor_id=donor.id,
+            region=donor.region,
+            lowest_threshold=thresholds[lowest],
+            summed_mfi=summed,
+            eplet_mismatches=mismatches,
+            abo_relation=relation,
+            platelet_antigens_ok=platelet_ok,
+        )
+        key = rank_key(lowest, summed, mismatches, relation, platelet_ok, position)
+        candidates.append((key, ranked))
+    candidates.sort(key=lambda item: item[0])
+    top = tuple(
+        _with_rank(ranked, rank)
+        for rank, (_, ranked) in enumerate(candidates[: query.top], start=1)
+    )
+    table = tuple(
+        ThresholdCount(
+            threshold=t,
+            eligible_nation=eligible_nation[i],
+            to_retype_nation=retype_nation[i],
+            eligible_region=eligible_region[i] if query.region else None,
+            to_retype_region=retype_region[i] if query.region else None,
+        )
+        for i, t in enumerate(thresholds)
+    )
+    return SearchResult(table=table, threshold=query.threshold, donors=top, pool_size=pool_size)
+
+
+def _with_rank(donor: RankedDonor, rank: int) -> RankedDonor:
+    return replace(donor, rank=rank)

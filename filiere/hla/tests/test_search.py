@@ -1,0 +1,206 @@
+"""The dynamic instruction: counts per threshold and the ranked list; vectorised == reference."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+
+from filiere.hla.antibodies import AntibodyProfile, RollUp
+from filiere.hla.donors import Abo, AboRelation, Donor, PlateletAntigen
+from filiere.hla.eplets import EpletTable
+from filiere.hla.index import DonorIndex
+from filiere.hla.nomenclature import Allele, HlaCall, Locus, Typing, parse_typing
+from filiere.hla.pool import PoolSpec, generate_pool
+from filiere.hla.sab import Bead
+from filiere.hla.search import DonorQuery, SearchResult, search_reference
+from filiere.hla.tests.conftest import profile, serum_of
+
+PATIENT = "A*02:01 A*24:02 B*44:02 B*51:01 C*05:01 C*15:02"
+SERUM = {"A_01_01": 900, "A_03_01": 2500, "A_11_01": 6000, "B_08_01": 1500, "C_07_02": 12000}
+
+
+def donor(
+    ident: str, typing: str, region: str = "84", abo: Abo | None = Abo.A, **extra: object
+) -> Donor:
+    return Donor(id=ident, region=region, abo=abo, typing=parse_typing(typing), **extra)  # type: ignore[arg-type]
+
+
+DONORS = [
+    donor("clean-O", "A2 A24 B44 B51 Cw5", abo=Abo.O),
+    donor("clean-A", "A*02:01 A*24:02 B*44:02 B*51:01 C*05:01"),
+    donor("a1", "A1 A2 B44 B51 Cw5"),  # A1 at 900: compatible from 1,000
+    donor("a3", "A3 A2 B44 B51 Cw5"),  # A3 at 2,500: compatible from 3,000
+    donor("a11", "A11 A2 B44 B51 Cw5"),  # A11 at 6,000: compatible only at 10,000
+    donor("no-c", "A2 A24 B44 B51", region="11"),  # anti-Cw7 ≥ T: undecidable
+    donor("cw7", "A2 A24 B44 B51 Cw7", region="11"),  # 12,000 against Cw7: never compatible
+    donor("b-major", "A2 A24 B44 B51 Cw5", abo=Abo.AB),
+    donor("inactive", "A2 A24 B44 B51 Cw5", active=False),
+    donor("hpa1bb", "A2 A24 B44 B51 Cw5", hpa1="bb", region="93"),
+]
+
+
+def query(**changes: object) -> DonorQuery:
+    base = DonorQuery(
+        profile=serum_of(PATIENT, SERUM),
+        thresholds=(500, 1000, 2000, 3000, 5000, 10000),
+        threshold=3000,
+        region="84",
+        patient_abo=Abo.A,
+        top=20,
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def both(donors: list[Donor], q: DonorQuery, eplets: EpletTable | None = None) -> SearchResult:
+    reference = search_reference(donors, q, eplets)
+    vectorised = DonorIndex.from_donors(donors, eplets=eplets).search(q)
+    assert vectorised == reference
+    return reference
+
+
+def test_the_table_counts_compatible_and_to_retype_donors_per_threshold() -> None:
+    result = both(DONORS, query())
+    nation = {row.threshold: (row.eligible_nation, row.to_retype_nation) for row in result.table}
+    # At 500: clean-O, clean-A, b-major, hpa1bb; no-c undecidable (anti-Cw7 at 12,000).
+    assert nation[500] == (4, 1)
+    assert nation[1000] == (5, 1)
+    assert nation[3000] == (6, 1)
+    assert nation[10000] == (7, 1)
+    region = {row.threshold: row.eligible_region for row in result.table}
+    assert region[500] == 3  # clean-O, clean-A, b-major
+    assert result.pool_size == 9  # the inactive donor is never counted
+
+
+def test_the_ranked_list_follows_the_published_order() -> None:
+    """Lowest threshold first, then summed MFI, eplets, ABO identical > minor > major, then HPA
+    (transfusion.md §2.3 step 6; Boothby et al. 2024; Kreuger et al. 2019)."""
+    result = both(DONORS, query())
+    order = [d.donor_id for d in result.donors]
+    assert order == ["clean-A", "hpa1bb", "clean-O", "b-major", "a1", "a3"]
+    first = result.donors[0]
+    assert (first.lowest_threshold, first.summed_mfi) == (500, 0)
+    assert first.abo_relation is AboRelation.IDENTICAL
+    a3 = result.donors[-1]
+    assert (a3.lowest_threshold, a3.summed_mfi) == (3000, 2500)
+    assert result.donors[2].abo_relation is AboRelation.MINOR
+    assert result.donors[3].abo_relation is AboRelation.MAJOR
+
+
+def test_a_patient_needing_hpa_1a_negative_platelets_gets_them_first_among_equals() -> None:
+    result = both(DONORS, query(needs=frozenset({PlateletAntigen.HPA_1A})))
+    assert [d.donor_id for d in result.donors[:2]] == ["hpa1bb", "clean-A"]
+    assert [d.platelet_antigens_ok for d in result.donors[:2]] == [True, False]
+
+
+def test_the_list_can_be_restricted_to_the_region_and_shortened() -> None:
+    result = both(DONORS, query(rank_region_only=True, top=3))
+    assert [d.donor_id for d in result.donors] == ["clean-A", "clean-O", "b-major"]
+    assert both(DONORS, query(top=0)).donors == ()
+
+
+def test_summed_mfi_of_10000_or_more_is_flagged() -> None:
+    """Cumulative donor-specific MFI ≥ 10,000 predicts a poor increment (Boothby et al., Blood
+    Adv 2024;8:4689)."""
+    serum = profile(PATIENT, A_01_01=6000, B_08_01=5000)
+    result = both([donor("d", "A1 A2 B8 B44 Cw5")], query(profile=serum, threshold=10000))
+    assert result.donors[0].summed_mfi == 11000
+    assert result.donors[0].summed_mfi_alert
+
+
+def test_eplet_mismatches_break_ties() -> None:
+    """Fewer mismatched eplets first (PIRATE, Marsh et al., Blood 2021;137:310)."""
+    table = EpletTable(
+        alleles={
+            "A*02:01": frozenset({"62GE"}),
+            "A*24:02": frozenset({"62EE", "80T"}),
+            "A*03:01": frozenset({"62QE", "161D"}),
+            "A*11:01": frozenset({"62QE"}),
+            "B*44:02": frozenset({"41T"}),
+            "B*51:01": frozenset({"80I"}),
+            "C*05:01": frozenset(),
+            "C*15:02": frozenset(),
+        },
+        verified=frozenset({"62GE"}),
+        source="test",
+    )
+    serum = profile(PATIENT)  # no antibody: only eplets and ABO rank
+    donors = [
+        donor("two", "A*03:01 A*02:01 B*44:02 B*51:01 C*05:01"),
+        donor("one", "A*11:01 A*02:01 B*44:02 B*51:01 C*05:01"),
+        donor("unknown", "A3 A2 B44 B51 Cw5"),
+        donor("zero", "A*02:01 A*24:02 B*44:02 B*51:01 C*15:02", abo=Abo.O),
+    ]
+    result = both(donors, query(profile=serum), table)
+    assert [(d.donor_id, d.eplet_mismatches) for d in result.donors] == [
+        ("zero", 0),
+        ("one", 1),
+        ("two", 2),
+        ("unknown", None),
+    ]
+
+
+def _random_profile(
+    rng: random.Random, alleles: list[Allele], calls: list[HlaCall], rule: RollUp
+) -> AntibodyProfile:
+    panel = rng.sample(alleles, k=min(len(alleles), rng.randint(5, 40)))
+    # Beads whose antigens are in no donor's allele typing: A2 variants, B63 (Bw4), A2403.
+    extra = [
+        Allele(Locus.A, ("02", "05")),
+        Allele(Locus.B, ("15", "16")),
+        Allele(Locus.A, ("24", "03")),
+    ]
+    mfis = [0, 200, 499, 500, 999, 1000, 1500, 2000, 2999, 3000, 4500, 5000, 9999, 10000, 15000]
+    beads = [
+        Bead(a, rng.choice(mfis) + rng.choice([0, rng.randint(-50, 300)])) for a in panel + extra
+    ]
+    patient: list[HlaCall] = []
+    for call in rng.sample(calls, k=min(len(calls), rng.randint(0, 8))):
+        if sum(1 for c in patient if c.locus is call.locus) < 2:
+            patient.append(call)
+    return AntibodyProfile.build(
+        beads,
+        Typing.of(patient),
+        rule=rule,
+        loci=rng.choice([tuple(Locus), (Locus.A, Locus.B)]),
+        epitope_min_beads=rng.choice([1, 3]),
+    )
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_vectorised_index_equals_the_reference_on_random_pools(seed: int) -> None:
+    """Random pools (mixed resolution, broad-only calls, untyped HLA-C, inactive donors) and random
+    sera: counts and ranked lists are identical, for both roll-up rules."""
+    rng = random.Random(seed)
+    spec = PoolSpec(allele_level=0.5, broad_only=0.2, untyped_c=0.4, inactive=0.1)
+    pool = generate_pool(rng.randint(200, 1500), seed=seed, spec=spec)
+    donors = pool.donors()
+    calls = sorted({c for d in donors for c in d.typing.calls}, key=str)
+    alleles = [c for c in calls if isinstance(c, Allele)]
+    table = EpletTable(
+        alleles={
+            a.key: frozenset(rng.sample(["e1", "e2", "e3", "e4", "e5", "e6"], k=2)) for a in alleles
+        },
+        verified=frozenset({"e1"}),
+        source="random",
+    )
+    index = pool.index(eplets=table)
+    for rule in RollUp:
+        thresholds = tuple(
+            sorted(rng.sample([500, 1000, 2000, 3000, 5000, 10000], k=rng.randint(1, 6)))
+        )
+        q = DonorQuery(
+            profile=_random_profile(rng, alleles, calls, rule),
+            thresholds=thresholds,
+            threshold=rng.choice(thresholds),
+            region=rng.choice(["84", "11", "93", "99", None]),
+            patient_abo=rng.choice([*Abo, None]),
+            needs=frozenset(rng.sample(list(PlateletAntigen), k=rng.randint(0, 2))),
+            top=rng.choice([1, 5, 50, 5000]),
+            mfi_floor=rng.choice([0, 500, 1000]),
+            rank_region_only=rng.random() < 0.3,
+        )
+        reference = search_reference(donors, q, table)
+        assert index.search(q) == reference
+        assert DonorIndex.from_donors(donors, eplets=table).search(q) == reference

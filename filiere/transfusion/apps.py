@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TransfusionConfig(AppConfig):
+    name = "filiere.transfusion"
+    verbose_name = _("Transfusion de plaquettes")
+
+    def ready(self) -> None:
+        from filiere.patients.panels import register_panel
+        from filiere.transfusion.selectors import panel_summary
+
+        register_panel("transfusion/panel.html", panel_summary, position=60)

@@ -1,0 +1,192 @@
+"""Forms of the transfusion pages: they parse; the services validate and write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from filiere.hla.donors import PlateletAntigen
+from filiere.transfusion.instructions import DEFAULT_THRESHOLD, THRESHOLDS, InstructionParams
+from filiere.transfusion.models import AboGroup, AboRelation, ProductType, RollUpRule
+from filiere.transfusion.services import MAX_SAB_BYTES, PostCountInput
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class TransfusionForm(forms.Form):
+    ended_at = forms.DateTimeField(
+        label=_("Fin de la transfusion"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    product_type = forms.ChoiceField(label=_("Produit"), choices=ProductType.choices)
+    product_number = forms.CharField(label=_("Numéro du produit"), max_length=40, required=False)
+    label_dose_e11 = forms.DecimalField(
+        localize=True,
+        label=_("Dose sur l'étiquette (×10¹¹ plaquettes)"),
+        max_digits=4,
+        decimal_places=2,
+        required=False,
+        help_text=_("Sans étiquette : 3,5 supposé pour un CPA, 0,5 par don pour un CPS ou un MCP."),
+    )
+    pooled_donations = forms.IntegerField(
+        label=_("Nombre de dons du mélange (MCP)"), min_value=1, max_value=12, required=False
+    )
+    abo_relation = forms.ChoiceField(
+        label=_("Relation ABO"), choices=[("", _("inconnue")), *AboRelation.choices], required=False
+    )
+    storage_hours = forms.IntegerField(
+        label=_("Âge du produit (heures)"), min_value=0, max_value=24 * 8, required=False
+    )
+    weight_kg = forms.DecimalField(
+        localize=True, label=_("Poids (kg)"), max_digits=5, decimal_places=1
+    )
+    height_cm = forms.DecimalField(
+        localize=True, label=_("Taille (cm)"), max_digits=4, decimal_places=1
+    )
+    pre_count = forms.DecimalField(
+        localize=True,
+        label=_("Numération avant (×10⁹/L)"),
+        max_digits=5,
+        decimal_places=1,
+        required=False,
+    )
+    post_1_minutes = forms.IntegerField(
+        label=_("1re numération après : délai (minutes après la fin)"),
+        min_value=0,
+        required=False,
+        initial=60,
+    )
+    post_1_count = forms.DecimalField(
+        localize=True,
+        label=_("1re numération après (×10⁹/L)"),
+        max_digits=5,
+        decimal_places=1,
+        required=False,
+    )
+    post_2_minutes = forms.IntegerField(
+        label=_("2e numération après : délai (minutes après la fin)"),
+        min_value=0,
+        required=False,
+        initial=20 * 60,
+    )
+    post_2_count = forms.DecimalField(
+        localize=True,
+        label=_("2e numération après (×10⁹/L)"),
+        max_digits=5,
+        decimal_places=1,
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for slot in ("post_1", "post_2"):
+            minutes, count = data.get(f"{slot}_minutes"), data.get(f"{slot}_count")
+            if count is not None and minutes is None:
+                self.add_error(f"{slot}_minutes", _("Indiquez le délai de cette numération."))
+        return data
+
+    def service_values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        counts = []
+        for slot in ("post_1", "post_2"):
+            minutes = data.pop(f"{slot}_minutes")
+            count: Decimal | None = data.pop(f"{slot}_count")
+            if count is not None and minutes is not None:
+                counts.append(PostCountInput(minutes_after_end=minutes, count=count))
+        data["post_counts"] = counts
+        return data
+
+
+class HlaTypingForm(forms.Form):
+    typing = forms.CharField(
+        label=_("Typage HLA de classe I"),
+        max_length=200,
+        help_text=_("Ex. « A*02:01 A*24:02 B*44:02 B*51:01 C*05:01 » ou « A2 A24 B44 B51 Cw5 »."),
+    )
+    typed_on = forms.DateField(label=_("Date du typage"), widget=DATE)
+    laboratory = forms.CharField(label=_("Laboratoire"), max_length=200, required=False)
+
+
+class AntibodyScreenForm(forms.Form):
+    serum_date = forms.DateField(label=_("Date du sérum"), widget=DATE)
+    laboratory = forms.CharField(label=_("Laboratoire HLA"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("Résultat single antigen (CSV)"),
+        help_text=_(
+            "Export CSV « bead,mfi » avec les billes contrôles NC et PC, ou export à plat de "
+            "HLA Fusion / MATCH IT! ; %(size)s Ko au plus."
+        )
+        % {"size": MAX_SAB_BYTES // 1024},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv,text/plain"}),
+    )
+    controls_waived = forms.BooleanField(
+        label=_("Fichier sans billes contrôles, validé par le laboratoire"), required=False
+    )
+
+    def read_file(self) -> tuple[str, bytes]:
+        upload = self.cleaned_data["file"]
+        # Read one byte past the limit: enough for the service to refuse an oversized file.
+        return upload.name, upload.read(MAX_SAB_BYTES + 1)
+
+
+class InstructionParamsForm(forms.Form):
+    """The live settings of the dynamic instruction (read from GET on every change)."""
+
+    threshold = forms.TypedChoiceField(
+        label=_("Seuil de MFI"),
+        choices=[(t, f"{t:,}".replace(",", "\u202f")) for t in THRESHOLDS],
+        coerce=int,
+        initial=DEFAULT_THRESHOLD,
+    )
+    rule = forms.ChoiceField(
+        label=_("Un antigène est inacceptable quand"),
+        choices=RollUpRule.choices,
+        initial=RollUpRule.ANY,
+        widget=forms.RadioSelect,
+    )
+    patient_abo = forms.ChoiceField(
+        label=_("Groupe ABO du patient"),
+        choices=[("", _("inconnu")), *AboGroup.choices],
+        required=False,
+    )
+    negative_for = forms.MultipleChoiceField(
+        label=_("Le donneur doit être négatif pour"),
+        choices=[(a.value, a.value) for a in PlateletAntigen],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def params(self) -> InstructionParams:
+        """Return the settings read, the defaults for anything unreadable."""
+        if not self.is_valid():
+            data = {n: self.cleaned_data.get(n) for n in self.fields if n not in self.errors}
+        else:
+            data = self.cleaned_data
+        return InstructionParams(
+            threshold=data.get("threshold") or DEFAULT_THRESHOLD,
+            rule=data.get("rule") or RollUpRule.ANY,
+            patient_abo=data.get("patient_abo") or "",
+            negative_for=tuple(data.get("negative_for") or ()),
+        )
+
+
+def default_valid_until() -> dt.date:
+    # Three months: a common interval between two antibody screens of an immunised patient.
+    return timezone.localdate() + dt.timedelta(days=91)
+
+
+class InstructionSaveForm(InstructionParamsForm):
+    valid_until = forms.DateField(
+        label=_("Valable jusqu'au"), widget=DATE, initial=default_valid_until
+    )
+    note = forms.CharField(
+        label=_("Commentaire (ex. raison d'accepter un grade inférieur)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )

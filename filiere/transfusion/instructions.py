@@ -1,0 +1,315 @@
+"""The dynamic instruction: eligible donors per MFI threshold and the ranked donors for one patient.
+
+The counting and ranking are ``filiere.hla``'s (``DonorIndex.search``); this module feeds it the
+patient's stored typing and serum and the pool cached in memory, and dresses the answer for the
+page, the saved snapshot and the PDF (donor site, ABO, HPA, matching grade and CREGs).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from filiere.hla.antibodies import AntibodyProfile
+from filiere.hla.donors import PlateletAntigen
+from filiere.hla.grades import MatchGrade, match_grade
+from filiere.hla.nomenclature import HlaCall, Locus, Typing, parse_locus_typing
+from filiere.hla.search import DEFAULT_THRESHOLDS, DonorQuery, SearchResult
+from filiere.hla.serology import default_serology
+from filiere.network.models import Region
+from filiere.transfusion.domain import abo_or_none, antibody_profile
+from filiere.transfusion.donor_pool import LoadedPool
+from filiere.transfusion.models import (
+    AntibodyScreen,
+    Donor,
+    HlaTyping,
+    RollUpRule,
+    TransfusionInstruction,
+)
+
+THRESHOLDS: tuple[int, ...] = DEFAULT_THRESHOLDS
+DEFAULT_THRESHOLD = 2000
+TOP = 50
+NEEDS = {antigen.value: antigen for antigen in PlateletAntigen}
+
+
+@dataclass(frozen=True)
+class InstructionParams:
+    """What the specialist sets on the page; everything else comes from the record."""
+
+    threshold: int = DEFAULT_THRESHOLD
+    rule: str = RollUpRule.ANY
+    patient_abo: str = ""
+    negative_for: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ThresholdRow:
+    threshold: int
+    unacceptable: tuple[str, ...]
+    eligible_region: int
+    eligible_nation: int
+    to_retype_region: int
+    to_retype_nation: int
+    chosen: bool
+
+
+@dataclass(frozen=True)
+class ProposedDonor:
+    rank: int
+    donor_id: str
+    site: str
+    region: str
+    abo: str
+    abo_relation: str
+    typing: str
+    grade: str
+    grade_meaning: str
+    cregs: tuple[tuple[str, tuple[str, ...]], ...]
+    summed_mfi: int
+    summed_mfi_alert: bool
+    lowest_threshold: int
+    platelet_antigens: str
+    platelet_antigens_ok: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "id": self.donor_id,
+            "site": self.site,
+            "region": self.region,
+            "abo": self.abo,
+            "abo_relation": self.abo_relation,
+            "typing": self.typing,
+            "grade": self.grade,
+            "cregs": {antigen: list(groups) for antigen, groups in self.cregs},
+            "summed_mfi": self.summed_mfi,
+            "summed_mfi_alert": self.summed_mfi_alert,
+            "lowest_threshold": self.lowest_threshold,
+            "platelet_antigens": self.platelet_antigens,
+            "platelet_antigens_ok": self.platelet_antigens_ok,
+        }
+
+
+@dataclass(frozen=True)
+class InstructionResult:
+    params: InstructionParams
+    region: str
+    typing: HlaTyping
+    screen: AntibodyScreen
+    rows: tuple[ThresholdRow, ...]
+    donors: tuple[ProposedDonor, ...]
+    pool_size: int
+    search_ms: float
+    profile: AntibodyProfile = field(repr=False)
+
+    @property
+    def region_name(self) -> str:
+        return str(Region(self.region).label) if self.region in Region.values else self.region
+
+    @property
+    def chosen(self) -> ThresholdRow:
+        return next(row for row in self.rows if row.chosen)
+
+    @property
+    def unacceptable(self) -> tuple[str, ...]:
+        return self.chosen.unacceptable
+
+    def table_json(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "threshold": row.threshold,
+                "unacceptable": list(row.unacceptable),
+                "region": {"eligible": row.eligible_region, "to_retype": row.to_retype_region},
+                "nation": {"eligible": row.eligible_nation, "to_retype": row.to_retype_nation},
+            }
+            for row in self.rows
+        ]
+
+    def donors_json(self) -> list[dict[str, Any]]:
+        return [donor.as_json() for donor in self.donors]
+
+
+def donor_typing(donor: Donor) -> Typing:
+    return _typing(donor.hla_a, donor.hla_b, donor.hla_c)
+
+
+# A million donors share a few thousand typings per locus, and the specialist re-reads the same
+# patient's list at every change of T: both lookups are worth keeping between requests.
+@lru_cache(maxsize=20_000)
+def _typing(hla_a: str, hla_b: str, hla_c: str) -> Typing:
+    calls: list[HlaCall] = []
+    for text, locus in ((hla_a, Locus.A), (hla_b, Locus.B), (hla_c, Locus.C)):
+        calls.extend(parse_locus_typing(text, locus))
+    return Typing.of(calls)
+
+
+@lru_cache(maxsize=20_000)
+def _grade(donor: Typing, patient: Typing) -> MatchGrade:
+    return match_grade(donor, patient, default_serology())
+
+
+def _platelet_antigens(donor: Donor) -> str:
+    parts = [
+        f"{name} {value}"
+        for name, value in (("HPA-1", donor.hpa1), ("HPA-3", donor.hpa3), ("HPA-5", donor.hpa5))
+        if value
+    ]
+    if donor.cd36_positive is not None:
+        parts.append("CD36 " + ("+" if donor.cd36_positive else "−"))
+    return ", ".join(parts)
+
+
+def _query(
+    profile: AntibodyProfile, params: InstructionParams, region: str, top: int
+) -> DonorQuery:
+    return DonorQuery(
+        profile=profile,
+        thresholds=THRESHOLDS,
+        threshold=params.threshold,
+        region=region or None,
+        patient_abo=abo_or_none(params.patient_abo),
+        needs=frozenset(NEEDS[name] for name in params.negative_for if name in NEEDS),
+        top=top,
+    )
+
+
+def _rows(
+    result: SearchResult, profile: AntibodyProfile, params: InstructionParams
+) -> tuple[ThresholdRow, ...]:
+    return tuple(
+        ThresholdRow(
+            threshold=row.threshold,
+            unacceptable=tuple(profile.unacceptable_at(row.threshold).names(profile.serology)),
+            eligible_region=row.eligible_region or 0,
+            eligible_nation=row.eligible_nation,
+            to_retype_region=row.to_retype_region or 0,
+            to_retype_nation=row.to_retype_nation,
+            chosen=row.threshold == params.threshold,
+        )
+        for row in result.table
+    )
+
+
+def _donors(result: SearchResult, profile: AntibodyProfile) -> tuple[ProposedDonor, ...]:
+    ids = [entry.donor_id for entry in result.donors]
+    rows = {donor.external_id: donor for donor in Donor.objects.filter(external_id__in=ids)}
+    proposed = []
+    for entry in result.donors:
+        donor = rows.get(entry.donor_id)
+        if donor is None:  # removed since the pool was loaded: the next search reloads it
+            continue
+        typing = donor_typing(donor)
+        grade = _grade(typing, profile.patient)
+        proposed.append(
+            ProposedDonor(
+                rank=entry.rank,
+                donor_id=entry.donor_id,
+                site=donor.site,
+                region=entry.region,
+                abo=donor.abo,
+                abo_relation=entry.abo_relation.label,
+                typing=str(typing),
+                grade=grade.grade or "—",
+                grade_meaning=grade.meaning,
+                cregs=grade.cregs,
+                summed_mfi=entry.summed_mfi,
+                summed_mfi_alert=entry.summed_mfi_alert,
+                lowest_threshold=entry.lowest_threshold,
+                platelet_antigens=_platelet_antigens(donor),
+                platelet_antigens_ok=entry.platelet_antigens_ok,
+            )
+        )
+    return tuple(proposed)
+
+
+def compute_instruction(
+    *,
+    typing: HlaTyping,
+    screen: AntibodyScreen,
+    params: InstructionParams,
+    region: str,
+    pool: LoadedPool,
+    top: int = TOP,
+) -> InstructionResult:
+    """Return the table of thresholds (region, nation) and the ranked donors at the chosen one."""
+    started = time.perf_counter()
+    profile = antibody_profile(typing.typing, screen.beads.all(), params.rule)
+    result = pool.index.search(_query(profile, params, region, top))
+    elapsed = (time.perf_counter() - started) * 1000
+    return InstructionResult(
+        params=params,
+        region=region,
+        typing=typing,
+        screen=screen,
+        rows=_rows(result, profile, params),
+        donors=_donors(result, profile),
+        pool_size=result.pool_size,
+        search_ms=elapsed,
+        profile=profile,
+    )
+
+
+def params_of(instruction: TransfusionInstruction) -> InstructionParams:
+    return InstructionParams(
+        threshold=instruction.threshold,
+        rule=instruction.rule,
+        patient_abo=instruction.patient_abo,
+        negative_for=tuple(instruction.negative_for),
+    )
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    """A saved instruction run again on today's pool: what the nightly job compares."""
+
+    instruction: TransfusionInstruction
+    eligible_nation: int  # at the instruction's threshold
+    eligible_region: int
+    donor_ids: tuple[str, ...]
+
+    @property
+    def saved_eligible_nation(self) -> int:
+        rows = self.instruction.table
+        threshold = self.instruction.threshold
+        return next((r["nation"]["eligible"] for r in rows if r["threshold"] == threshold), 0)
+
+    @property
+    def changed(self) -> bool:
+        saved = tuple(donor["id"] for donor in self.instruction.donors)
+        return self.eligible_nation != self.saved_eligible_nation or self.donor_ids != saved
+
+
+def current_instructions() -> QuerySet[TransfusionInstruction]:
+    """Valid instructions with what a recompute reads (typing, serum and its beads)."""
+    return (
+        TransfusionInstruction.objects.filter(valid_until__gte=timezone.localdate())
+        .select_related("typing", "screen", "patient")
+        .prefetch_related("screen__beads")
+        .order_by("patient_id", "-version")
+    )
+
+
+def recompute_instruction(instruction: TransfusionInstruction, pool: LoadedPool) -> Recomputed:
+    """Run the saved instruction again on today's pool: same serum, threshold, rule and region.
+
+    The nightly job after a donor import. The saved version is never changed; the donors are not
+    dressed with grades (the page does that when the specialist opens it).
+    """
+    params = params_of(instruction)
+    profile = antibody_profile(
+        instruction.typing.typing, instruction.screen.beads.all(), params.rule
+    )
+    result = pool.index.search(_query(profile, params, instruction.region, len(instruction.donors)))
+    row = result.count_at(params.threshold)
+    return Recomputed(
+        instruction=instruction,
+        eligible_nation=row.eligible_nation,
+        eligible_region=row.eligible_region or 0,
+        donor_ids=tuple(entry.donor_id for entry in result.donors),
+    )

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from filiere.transfusion.donor_pool import current_pool
+from filiere.transfusion.instructions import current_instructions, recompute_instruction
+from filiere.transfusion.models import TransfusionInstruction
+
+
+class Command(BaseCommand):
+    help = (
+        "Run every valid transfusion instruction again on today's donor pool (after a donor "
+        "import) and list those whose eligible donors changed. Saved instructions are not changed."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        pool = current_pool()
+        self.stdout.write(
+            f"Fichier : {len(pool.index)} donneurs (chargé en {pool.load_seconds:.1f} s)"
+        )
+        latest: dict[int, TransfusionInstruction] = {}
+        for instruction in current_instructions():
+            latest.setdefault(instruction.patient_id, instruction)
+        changed = 0
+        for index, instruction in enumerate(latest.values(), start=1):
+            result = recompute_instruction(instruction, pool)
+            if result.changed:
+                changed += 1
+                self.stdout.write(
+                    f"  {instruction.patient.pseudonym} v{instruction.version} "
+                    f"({instruction.threshold} MFI) : {result.saved_eligible_nation} → "
+                    f"{result.eligible_nation} donneurs éligibles"
+                )
+            if index % 500 == 0:
+                self.stdout.write(f"  … {index}/{len(latest)}")
+        self.stdout.write(
+            self.style.SUCCESS(f"{len(latest)} consigne(s) recalculée(s), {changed} modifiée(s).")
+        )

@@ -1,0 +1,177 @@
+"""The printable transfusion instruction (PDF, reportlab), drawn from the saved version only."""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import reportlab
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from filiere.transfusion.models import TransfusionInstruction
+
+# Bitstream Vera ships with reportlab and has the glyphs the standard PDF fonts lack (≥, −).
+_FONT_DIR = Path(reportlab.__file__).parent / "fonts"
+
+
+@lru_cache(maxsize=1)
+def _fonts() -> tuple[str, str]:
+    pdfmetrics.registerFont(TTFont("Vera", str(_FONT_DIR / "Vera.ttf")))
+    pdfmetrics.registerFont(TTFont("Vera-Bold", str(_FONT_DIR / "VeraBd.ttf")))
+    return "Vera", "Vera-Bold"
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", " ")
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    regular, bold = _fonts()
+    base = getSampleStyleSheet()
+    return {
+        "title": ParagraphStyle("title", parent=base["Title"], fontName=bold, fontSize=15),
+        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=bold, fontSize=11.5),
+        "body": ParagraphStyle("body", parent=base["BodyText"], fontName=regular, fontSize=9),
+        "small": ParagraphStyle(
+            "small", parent=base["BodyText"], fontName=regular, fontSize=7.5, leading=9
+        ),
+    }
+
+
+def _table(rows: list[list[Any]], widths: list[float], *, header_rows: int = 1) -> Table:
+    regular, bold = _fonts()
+    table = Table(rows, colWidths=widths, repeatRows=header_rows)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), regular),
+                ("FONTNAME", (0, 0), (-1, header_rows - 1), bold),
+                ("FONTSIZE", (0, 0), (-1, -1), 8),
+                ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
+    """Return the PDF of one saved instruction version."""
+    styles = _styles()
+    body = styles["body"]
+    patient = instruction.patient
+    author = instruction.author.display_name if instruction.author else "—"
+    created = timezone.localtime(instruction.created_at)
+    lab = instruction.screen.laboratory
+    laboratory = f" ({escape(lab)})" if lab else ""
+    story: list[Any] = [
+        Paragraph("Consigne transfusionnelle – plaquettes HLA compatibles", styles["title"]),
+        Paragraph(
+            f"Patient <b>{escape(patient.pseudonym)}</b> ({patient.get_sex_display()}, "
+            f"né(e) en {patient.birth_year}) · version <b>{instruction.version}</b> du "
+            f"{created:%d/%m/%Y à %H:%M} · auteur : {escape(author)}",
+            body,
+        ),
+        Paragraph(
+            f"<b>Valable jusqu'au {instruction.valid_until:%d/%m/%Y}</b> ; remplace les versions "
+            "antérieures.",
+            body,
+        ),
+        Spacer(1, 4 * mm),
+        Paragraph("Fondement", styles["h2"]),
+        Paragraph(
+            f"Typage HLA du patient : {escape(instruction.typing.typing)} "
+            f"(typé le {instruction.typing.typed_on:%d/%m/%Y}). "
+            f"Sérum du <b>{instruction.serum_date:%d/%m/%Y}</b>{laboratory}.",
+            body,
+        ),
+        Paragraph(
+            f"Seuil retenu : <b>{_number(instruction.threshold)} MFI</b> "
+            f"({escape(instruction.get_rule_display())}). Antigènes inacceptables à ce seuil : "
+            f"<b>{escape(', '.join(instruction.unacceptable) or 'aucun')}</b>.",
+            body,
+        ),
+        Paragraph(
+            f"Groupe ABO du patient : {instruction.patient_abo or 'non renseigné'} · "
+            f"donneur négatif pour : {escape(', '.join(instruction.negative_for) or '—')} · "
+            f"région : {escape(instruction.get_region_display())} · "
+            f"fichier : {_number(instruction.pool_size)} donneurs actifs.",
+            body,
+        ),
+    ]
+    if instruction.note:
+        story.append(Paragraph(f"Commentaire : {escape(instruction.note)}", body))
+    story += [Spacer(1, 3 * mm), Paragraph("Donneurs éligibles par seuil", styles["h2"])]
+    rows: list[list[Any]] = [["Seuil (MFI)", "Région", "France", "Inacceptables"]]
+    for row in instruction.table:
+        mark = " (retenu)" if row["threshold"] == instruction.threshold else ""
+        rows.append(
+            [
+                _number(row["threshold"]) + mark,
+                _number(row["region"]["eligible"]),
+                _number(row["nation"]["eligible"]),
+                Paragraph(escape(", ".join(row["unacceptable"]) or "—"), styles["small"]),
+            ]
+        )
+    story.append(_table(rows, [28 * mm, 22 * mm, 22 * mm, 105 * mm]))
+    story += [
+        Spacer(1, 3 * mm),
+        Paragraph(
+            f"Donneurs proposés au seuil de {_number(instruction.threshold)} MFI", styles["h2"]
+        ),
+    ]
+    donors: list[list[Any]] = [
+        ["#", "Donneur", "Site", "ABO", "Grade", "Σ MFI", "HPA / CD36", "Typage"]
+    ]
+    for donor in instruction.donors:
+        summed = _number(donor["summed_mfi"]) + (" ≥ 10 000" if donor["summed_mfi_alert"] else "")
+        donors.append(
+            [
+                donor["rank"],
+                donor["id"],
+                Paragraph(escape(donor["site"]), styles["small"]),
+                donor["abo"] or "?",
+                donor["grade"],
+                summed,
+                Paragraph(escape(donor["platelet_antigens"]), styles["small"]),
+                Paragraph(escape(donor["typing"]), styles["small"]),
+            ]
+        )
+    if len(donors) == 1:
+        donors.append(["", "Aucun donneur compatible à ce seuil.", "", "", "", "", "", ""])
+    story.append(
+        _table(donors, [8 * mm, 20 * mm, 24 * mm, 10 * mm, 12 * mm, 22 * mm, 30 * mm, 51 * mm])
+    )
+    story += [
+        Spacer(1, 3 * mm),
+        Paragraph(
+            "Classement : compatible au seuil le plus bas, puis somme des MFI contre les antigènes "
+            "du donneur (≥ 10 000 : rendement faible attendu), ABO, HPA/CD36. Grade de Duquesnoy "
+            "(A, B, C, D) donné à titre indicatif. Document généré par Filière.",
+            styles["small"],
+        ),
+    ]
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=f"Consigne transfusionnelle {patient.pseudonym} v{instruction.version}",
+        author=author,
+    )
+    document.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,227 @@
+"""Reads of the transfusion module. Who sees a patient here is decided by
+``filiere.patients.selectors.patients_visible_for_transfusion``; these functions take a patient
+already authorized (or the user, for lists)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from filiere.access import Capability, grants_for
+from filiere.accounts.models import User
+from filiere.clinical import transfusion as efficacy
+from filiere.core.access_errors import NotVisible
+from filiere.network.models import Centre
+from filiere.patients.models import CareEpisode, Patient
+from filiere.patients.selectors import patients_visible_for_transfusion
+from filiere.transfusion.domain import assess
+from filiere.transfusion.models import (
+    AntibodyScreen,
+    HlaTyping,
+    PostTransfusionCount,
+    Transfusion,
+    TransfusionInstruction,
+)
+
+
+def specialist_regions(user: User) -> set[str]:
+    """Regions of the blood-establishment sites where ``user`` is a transfusion specialist."""
+    sites = grants_for(user).centre_ids(Capability.TRANSFUSION)
+    if not sites:
+        return set()
+    return set(Centre.objects.filter(pk__in=sites).values_list("region", flat=True))
+
+
+def following_regions(patient: Patient) -> list[str]:
+    """Regions of the centres following the patient, open follow-ups first, oldest first."""
+    episodes = patient.care_episodes.select_related("centre").order_by(
+        "ended_on", "inclusion_year", "pk"
+    )
+    return list(dict.fromkeys(episode.centre.region for episode in episodes))
+
+
+def patient_region(patient: Patient, user: User) -> str:
+    """The region whose donors the instruction counts: the specialist's region when it follows
+    the patient, else the region of the patient's main centre."""
+    regions = following_regions(patient)
+    mine = specialist_regions(user)
+    return next((r for r in regions if r in mine), regions[0] if regions else "")
+
+
+def may_sign_instruction(user: User, patient: Patient) -> bool:
+    """Transfusion specialists of a site in the region of a centre following the patient."""
+    mine = specialist_regions(user)
+    return bool(mine) and bool(set(following_regions(patient)) & mine)
+
+
+# --- Transfusions and their efficacy -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransfusionRow:
+    transfusion: Transfusion
+    assessment: efficacy.TransfusionAssessment
+    step: efficacy.RunStep
+
+
+@dataclass(frozen=True)
+class TransfusionHistory:
+    rows: tuple[TransfusionRow, ...]  # oldest first
+    refractoriness: efficacy.RefractorinessAssessment
+
+    def chart_data(self) -> dict[str, Any]:
+        """Values for the trend chart (CCI and RTP at 1 h and 24 h, counts before and after)."""
+
+        def value(window: efficacy.WindowVerdict, name: str) -> float | None:
+            number = getattr(window.count, name) if window.count is not None else None
+            return None if number is None else round(number, 1)
+
+        local = [timezone.localtime(row.transfusion.ended_at) for row in self.rows]
+        return {
+            "labels": [when.strftime("%d/%m/%Y %H:%M") for when in local],
+            "cci_1h": [value(r.assessment.one_hour, "cci") for r in self.rows],
+            "cci_24h": [value(r.assessment.twenty_four_hours, "cci") for r in self.rows],
+            "rtp_1h": [value(r.assessment.one_hour, "rtp_percent") for r in self.rows],
+            "rtp_24h": [value(r.assessment.twenty_four_hours, "rtp_percent") for r in self.rows],
+            "cci_1h_threshold": efficacy.ONE_HOUR_CRITERIA.cci_above,
+            "cci_24h_threshold": efficacy.TWENTY_FOUR_HOUR_CRITERIA.cci_above,
+        }
+
+
+def _with_counts(transfusions: QuerySet[Transfusion]) -> QuerySet[Transfusion]:
+    return transfusions.prefetch_related(
+        Prefetch("post_counts", queryset=PostTransfusionCount.objects.order_by("minutes_after_end"))
+    )
+
+
+def history_of(patient: Patient, transfusions: list[Transfusion]) -> TransfusionHistory:
+    """Return each transfusion's efficacy and the refractoriness alert (counts prefetched)."""
+    assessments = [assess(patient, t) for t in transfusions]
+    refractoriness = efficacy.assess_refractoriness(assessments)
+    rows = tuple(
+        TransfusionRow(t, a, s)
+        for t, a, s in zip(transfusions, assessments, refractoriness.steps, strict=True)
+    )
+    return TransfusionHistory(rows, refractoriness)
+
+
+def transfusion_history(patient: Patient) -> TransfusionHistory:
+    transfusions = list(_with_counts(patient.transfusions.order_by("ended_at", "pk")))
+    return history_of(patient, transfusions)
+
+
+def latest_typing(patient: Patient) -> HlaTyping | None:
+    return patient.hla_typings.order_by("-typed_on", "-recorded_at", "-pk").first()
+
+
+def latest_screen(patient: Patient) -> AntibodyScreen | None:
+    return patient.antibody_screens.order_by("-serum_date", "-recorded_at", "-pk").first()
+
+
+def instructions_of(patient: Patient) -> QuerySet[TransfusionInstruction]:
+    return patient.transfusion_instructions.select_related("author").order_by("-version")
+
+
+def current_instruction(patient: Patient) -> TransfusionInstruction | None:
+    return instructions_of(patient).first()
+
+
+def get_instruction(patient: Patient, instruction_id: uuid.UUID | str) -> TransfusionInstruction:
+    """Return one version of the patient's instruction, or 404 (recorded)."""
+    try:
+        return (
+            instructions_of(patient)
+            .select_related("screen", "typing")
+            .get(public_id=instruction_id)
+        )
+    except (TransfusionInstruction.DoesNotExist, ValidationError, ValueError) as exc:
+        raise NotVisible("transfusion.transfusioninstruction", str(instruction_id)) from exc
+
+
+def is_valid(instruction: TransfusionInstruction, today: dt.date | None = None) -> bool:
+    return instruction.valid_until >= (today or timezone.localdate())
+
+
+# --- The specialist's worklist -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorklistRow:
+    patient: Patient
+    centres: tuple[str, ...]
+    transfusions: int
+    last_transfusion: dt.datetime | None
+    refractoriness: efficacy.RefractorinessAssessment
+    instruction: TransfusionInstruction | None
+    instruction_valid: bool
+
+
+def worklist(user: User) -> list[WorklistRow]:
+    """Patients the user may follow for transfusion who have transfusions or an instruction,
+    refractory ones and those with a valid instruction first. A fixed number of queries."""
+    visible = patients_visible_for_transfusion(user)
+    patients = list(
+        visible.filter(
+            Exists(Transfusion.objects.filter(patient=OuterRef("pk")))
+            | Exists(TransfusionInstruction.objects.filter(patient=OuterRef("pk")))
+        )
+        .order_by("pseudonym")
+        .prefetch_related(
+            Prefetch(
+                "transfusions",
+                queryset=_with_counts(Transfusion.objects.order_by("ended_at", "pk")),
+            ),
+            Prefetch(
+                "transfusion_instructions",
+                queryset=TransfusionInstruction.objects.order_by("-version").only(
+                    "public_id", "patient_id", "version", "threshold", "valid_until"
+                ),
+            ),
+            Prefetch(
+                "care_episodes",
+                queryset=CareEpisode.objects.filter(ended_on__isnull=True).select_related("centre"),
+            ),
+        )
+    )
+    today = timezone.localdate()
+    rows = []
+    for patient in patients:
+        transfusions = list(patient.transfusions.all())
+        history = history_of(patient, transfusions)
+        instructions = list(patient.transfusion_instructions.all())
+        instruction = instructions[0] if instructions else None
+        rows.append(
+            WorklistRow(
+                patient=patient,
+                centres=tuple(str(e.centre) for e in patient.care_episodes.all()),
+                transfusions=len(transfusions),
+                last_transfusion=transfusions[-1].ended_at if transfusions else None,
+                refractoriness=history.refractoriness,
+                instruction=instruction,
+                instruction_valid=instruction is not None and is_valid(instruction, today),
+            )
+        )
+    rows.sort(key=lambda r: (not r.refractoriness.alert, not r.instruction_valid))
+    return rows
+
+
+def panel_summary(user: User, patient: Patient) -> dict[str, Any] | None:
+    """The transfusion panel of the patient page (None when the reader may not see it)."""
+    if not patients_visible_for_transfusion(user).filter(pk=patient.pk).exists():
+        return None
+    history = transfusion_history(patient)
+    instruction = current_instruction(patient)
+    return {
+        "transfusion_count": len(history.rows),
+        "refractoriness": history.refractoriness,
+        "instruction": instruction,
+        "instruction_valid": instruction is not None and is_valid(instruction),
+        "typing": latest_typing(patient),
+        "screen": latest_screen(patient),
+    }

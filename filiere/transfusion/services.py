@@ -1,0 +1,496 @@
+"""Every write of the transfusion module: atomic, validated, audited with the patient's id.
+
+Error messages are in French and keyed by the form field they concern.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from filiere.access import Capability, grants_for
+from filiere.accounts.models import User
+from filiere.audit.models import AuditEvent
+from filiere.audit.services import audit_record
+from filiere.clinical import transfusion as efficacy
+from filiere.core.services import create_validated
+from filiere.hla.donors import Donor as DonorRecord
+from filiere.hla.nomenclature import HlaParseError, Locus, parse_typing
+from filiere.hla.sab import ControlRule, SabControlError, SabFormatError, SabRun, read_sab_text
+from filiere.patients.models import Patient
+from filiere.patients.selectors import patients_visible_for_transfusion
+from filiere.transfusion.domain import efficacy_patient, efficacy_transfusion
+from filiere.transfusion.donor_pool import current_pool
+from filiere.transfusion.instructions import THRESHOLDS, InstructionParams, compute_instruction
+from filiere.transfusion.models import (
+    AntibodyBead,
+    AntibodyScreen,
+    Donor,
+    DonorImport,
+    HlaTyping,
+    PostTransfusionCount,
+    ProductType,
+    RollUpRule,
+    Transfusion,
+    TransfusionInstruction,
+)
+from filiere.transfusion.selectors import (
+    latest_screen,
+    latest_typing,
+    may_sign_instruction,
+    patient_region,
+)
+
+# A SAB export of one serum holds about a hundred beads (a few kB); 512 kB leaves room for the
+# vendors' verbose exports while refusing anything that is not one result file.
+MAX_SAB_BYTES = 512 * 1024
+# Beyond a year the serum no longer reflects the patient's immunisation.
+MAX_VALIDITY_DAYS = 366
+
+
+def _audit(
+    actor: User | None,
+    action: str,
+    obj: Any,
+    patient: Patient,
+    summary: str,
+    changes: dict[str, Any] | None = None,
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        patient_id=patient.public_id,
+        summary=summary,
+        changes=changes,
+    )
+
+
+def _require_access(actor: User | None, patient: Patient) -> None:
+    # Imports and the demo run without an actor; people must follow the patient's transfusions.
+    if (
+        actor is not None
+        and not patients_visible_for_transfusion(actor).filter(pk=patient.pk).exists()
+    ):
+        raise ValidationError("Vous ne suivez pas les transfusions de ce patient.")
+
+
+def _check_date(field: str, when: dt.date, patient: Patient, what: str) -> dict[str, str]:
+    if when > timezone.localdate():
+        return {field: f"{what} est dans le futur."}
+    if when < patient.birth.earliest():
+        return {field: f"{what} précède la naissance du patient."}
+    return {}
+
+
+# --- Transfusions ------------------------------------------------------------------------
+
+# Fields of the pure package → fields of the form, for the errors it raises.
+_PURE_FIELDS = {
+    "label_dose_e11": "label_dose_e11",
+    "pooled_donations": "pooled_donations",
+    "storage_hours": "storage_hours",
+    "pre_count_e9_per_l": "pre_count",
+    "count_e9_per_l": "post_counts",
+    "minutes_after_end": "post_counts",
+    "weight_kg": "weight_kg",
+    "height_cm": "height_cm",
+    "age_years": "ended_at",
+}
+
+
+@dataclass(frozen=True)
+class PostCountInput:
+    minutes_after_end: int
+    count: Decimal
+
+
+@transaction.atomic
+def transfusion_record(
+    *,
+    actor: User | None,
+    patient: Patient,
+    ended_at: dt.datetime,
+    product_type: str,
+    weight_kg: Decimal,
+    height_cm: Decimal,
+    pre_count: Decimal | None = None,
+    post_counts: Sequence[PostCountInput] = (),
+    label_dose_e11: Decimal | None = None,
+    pooled_donations: int | None = None,
+    abo_relation: str = "",
+    storage_hours: int | None = None,
+    product_number: str = "",
+) -> Transfusion:
+    """Record a platelet transfusion and its post-transfusion counts."""
+    _require_access(actor, patient)
+    errors: dict[str, str] = {}
+    if ended_at > timezone.now():
+        errors["ended_at"] = "La transfusion est datée dans le futur."
+    elif ended_at.date() < patient.birth.earliest():
+        errors["ended_at"] = "La transfusion précède la naissance du patient."
+    if pooled_donations is not None and product_type != ProductType.MCP:
+        errors["pooled_donations"] = "Le nombre de dons ne concerne qu'un mélange (MCP)."
+    delays = [count.minutes_after_end for count in post_counts]
+    if len(set(delays)) != len(delays):
+        errors["post_counts"] = "Deux numérations au même délai après la transfusion."
+    if errors:
+        raise ValidationError(errors)
+    transfusion = Transfusion(
+        patient=patient,
+        ended_at=ended_at,
+        product_type=product_type,
+        product_number=product_number.strip(),
+        label_dose_e11=label_dose_e11,
+        pooled_donations=pooled_donations,
+        abo_relation=abo_relation,
+        storage_hours=storage_hours,
+        pre_count=pre_count,
+        weight_kg=weight_kg,
+        height_cm=height_cm,
+        recorded_by=actor,
+    )
+    try:
+        # The formulas' own checks catch unit mistakes (a count in /µL, a height in metres).
+        counts = [(c.minutes_after_end, float(c.count)) for c in post_counts]
+        efficacy_transfusion(transfusion, counts)
+        efficacy_patient(patient, transfusion)
+    except (efficacy.InvalidInput, ValueError) as error:
+        field = _PURE_FIELDS.get(getattr(error, "field", ""), "product_type")
+        raise ValidationError({field: getattr(error, "message", str(error))}) from None
+    transfusion.full_clean()
+    transfusion.save(force_insert=True)
+    for count in post_counts:
+        create_validated(
+            PostTransfusionCount,
+            transfusion=transfusion,
+            minutes_after_end=count.minutes_after_end,
+            count=count.count,
+        )
+    _audit(
+        actor,
+        AuditEvent.Action.CREATE,
+        transfusion,
+        patient,
+        f"Transfusion de plaquettes enregistrée : {transfusion}",
+    )
+    return transfusion
+
+
+# --- HLA typing and antibodies -----------------------------------------------------------
+
+
+@transaction.atomic
+def hla_typing_record(
+    *, actor: User | None, patient: Patient, typing: str, typed_on: dt.date, laboratory: str = ""
+) -> HlaTyping:
+    """Record the patient's HLA class I typing (normalised: "A*02:01 A*24:02 B*44:02 B51")."""
+    _require_access(actor, patient)
+    errors = _check_date("typed_on", typed_on, patient, "La date du typage")
+    try:
+        parsed = parse_typing(typing)
+    except HlaParseError as error:
+        errors["typing"] = f"Typage illisible : {error}"
+    else:
+        if not parsed.at(Locus.A) or not parsed.at(Locus.B):
+            errors["typing"] = "Le typage doit comporter HLA-A et HLA-B (ex. A*02:01 A24 B44 B51)."
+    if errors:
+        raise ValidationError(errors)
+    record = create_validated(
+        HlaTyping,
+        patient=patient,
+        typing=str(parsed),
+        typed_on=typed_on,
+        laboratory=laboratory.strip(),
+        recorded_by=actor,
+    )
+    _audit(actor, AuditEvent.Action.CREATE, record, patient, f"Typage HLA enregistré : {record}")
+    return record
+
+
+def _decode(data: bytes) -> str:
+    if not data.strip():
+        raise ValidationError({"file": "Le fichier est vide."})
+    if len(data) > MAX_SAB_BYTES:
+        raise ValidationError(
+            {
+                "file": f"Fichier trop volumineux ({len(data) // 1024} Ko) : un résultat SAB "
+                f"fait au plus {MAX_SAB_BYTES // 1024} Ko."
+            }
+        )
+    # Checked by content, not by name or announced type: a text file has no NUL byte.
+    if b"\x00" in data:
+        raise ValidationError({"file": "Ce fichier n'est pas un CSV (contenu binaire)."})
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Vendor software on Windows still writes Windows-1252.
+        return data.decode("cp1252", errors="replace")
+
+
+def _controls(run: SabRun, waived: bool) -> str:
+    rule = ControlRule()
+    absent = run.negative_control is None and run.positive_control is None
+    if absent and waived:
+        return AntibodyScreen.Controls.WAIVED
+    run.check_controls(rule)
+    return AntibodyScreen.Controls.PASSED
+
+
+@transaction.atomic
+def antibody_screen_import(
+    *,
+    actor: User | None,
+    patient: Patient,
+    serum_date: dt.date,
+    file_name: str,
+    data: bytes,
+    laboratory: str = "",
+    controls_waived: bool = False,
+) -> AntibodyScreen:
+    """Record a single-antigen-bead result from its CSV file; a bad file saves nothing."""
+    _require_access(actor, patient)
+    errors = _check_date("serum_date", serum_date, patient, "La date du sérum")
+    if errors:
+        raise ValidationError(errors)
+    text = _decode(data)
+    name = (file_name or "SAB.csv")[-200:]
+    try:
+        run = read_sab_text(text, source=name)
+        controls = _controls(run, controls_waived)
+    except (SabFormatError, SabControlError) as error:
+        raise ValidationError({"file": str(error)}) from None
+    screen = create_validated(
+        AntibodyScreen,
+        patient=patient,
+        serum_date=serum_date,
+        laboratory=laboratory.strip(),
+        file_name=name,
+        content=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+        mfi_column=run.mfi_column[:60],
+        negative_control=run.negative_control,
+        positive_control=run.positive_control,
+        controls=controls,
+        recorded_by=actor,
+    )
+    # The beads were validated one by one by the file reader (allele names, numeric MFI).
+    AntibodyBead.objects.bulk_create(
+        AntibodyBead(screen=screen, allele=bead.allele.name, mfi=bead.mfi, line=bead.line)
+        for bead in run.beads
+    )
+    _audit(
+        actor,
+        AuditEvent.Action.CREATE,
+        screen,
+        patient,
+        f"Recherche d'anticorps anti-HLA (SAB) du {serum_date:%d/%m/%Y} : {len(run.beads)} billes",
+    )
+    return screen
+
+
+def antibody_screen_refused(
+    *, actor: User | None, patient: Patient, error: ValidationError
+) -> None:
+    """Record that a SAB file was refused (called after the import rolled back)."""
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.REFUSED,
+        object_type="transfusion.antibodyscreen",
+        patient_id=patient.public_id,
+        summary="Fichier SAB refusé : " + "; ".join(error.messages),
+    )
+
+
+# --- Transfusion instructions ------------------------------------------------------------
+
+
+def _check_params(params: InstructionParams) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if params.threshold not in THRESHOLDS:
+        errors["threshold"] = "Seuil de MFI hors de la liste proposée."
+    if params.rule not in RollUpRule.values:
+        errors["rule"] = "Règle d'agrégation inconnue."
+    return errors
+
+
+@transaction.atomic
+def instruction_save(
+    *,
+    actor: User | None,
+    patient: Patient,
+    params: InstructionParams,
+    valid_until: dt.date,
+    note: str = "",
+) -> TransfusionInstruction:
+    """Save the dynamic instruction as the patient's next instruction version."""
+    if actor is not None and not may_sign_instruction(actor, patient):
+        raise ValidationError(
+            "Seul un spécialiste de la transfusion de la région du patient signe une consigne."
+        )
+    errors = _check_params(params)
+    today = timezone.localdate()
+    typing, screen = latest_typing(patient), latest_screen(patient)
+    if typing is None or screen is None:
+        raise ValidationError(
+            "Le typage HLA et une recherche d'anticorps (SAB) du patient sont nécessaires."
+        )
+    if valid_until < today:
+        errors["valid_until"] = "La date de validité est passée."
+    elif valid_until > today + dt.timedelta(days=MAX_VALIDITY_DAYS):
+        errors["valid_until"] = "Une consigne vaut au plus un an : un nouveau sérum est attendu."
+    if errors:
+        raise ValidationError(errors)
+    # Lock the patient row so that two saves cannot take the same version number.
+    Patient.objects.select_for_update().filter(pk=patient.pk).first()
+    pool = current_pool()
+    region = patient_region(patient, actor) if actor is not None else ""
+    result = compute_instruction(
+        typing=typing, screen=screen, params=params, region=region, pool=pool
+    )
+    latest = patient.transfusion_instructions.aggregate(latest=Max("version"))["latest"] or 0
+    try:
+        instruction = create_validated(
+            TransfusionInstruction,
+            patient=patient,
+            version=latest + 1,
+            threshold=params.threshold,
+            rule=params.rule,
+            unacceptable=list(result.unacceptable),
+            screen=screen,
+            serum_date=screen.serum_date,
+            typing=typing,
+            patient_abo=params.patient_abo,
+            negative_for=list(params.negative_for),
+            region=region or _first_region(patient),
+            valid_until=valid_until,
+            note=note.strip(),
+            table=result.table_json(),
+            donors=result.donors_json(),
+            pool_size=result.pool_size,
+            pool_import=DonorImport.objects.filter(public_id=pool.stamp).first()
+            if pool.stamp
+            else None,
+            author=actor,
+        )
+    except IntegrityError:
+        raise ValidationError("Une autre version vient d'être enregistrée : recommencez.") from None
+    _audit(
+        actor,
+        AuditEvent.Action.CREATE,
+        instruction,
+        patient,
+        f"Consigne transfusionnelle v{instruction.version} : seuil {instruction.threshold} MFI, "
+        f"{len(instruction.donors)} donneur(s) proposé(s)",
+    )
+    return instruction
+
+
+def _first_region(patient: Patient) -> str:
+    episode = patient.care_episodes.select_related("centre").order_by("pk").first()
+    return episode.centre.region if episode else ""
+
+
+def instruction_printed(*, actor: User, instruction: TransfusionInstruction) -> None:
+    """Record that ``actor`` printed (downloaded the PDF of) an instruction."""
+    _audit(
+        actor,
+        AuditEvent.Action.PRINT,
+        instruction,
+        instruction.patient,
+        f"Impression de la consigne transfusionnelle v{instruction.version}",
+    )
+
+
+# --- The donor pool ----------------------------------------------------------------------
+
+
+def _donor_values(donor: DonorRecord) -> dict[str, Any]:
+    return {
+        "site": donor.site[:100],
+        "region": donor.region,
+        "abo": donor.abo.value if donor.abo else "",
+        "rhd_positive": donor.rhd_positive,
+        "hla_a": " ".join(c.name for c in donor.typing.at(Locus.A)),
+        "hla_b": " ".join(c.name for c in donor.typing.at(Locus.B)),
+        "hla_c": " ".join(c.name for c in donor.typing.at(Locus.C)),
+        "hpa1": donor.hpa1 or "",
+        "hpa3": donor.hpa3 or "",
+        "hpa5": donor.hpa5 or "",
+        "cd36_positive": donor.cd36_positive,
+        "cmv_positive": donor.cmv_positive,
+        "last_donation": donor.last_donation,
+        "active": donor.active,
+    }
+
+
+_DONOR_FIELDS = [
+    "site",
+    "region",
+    "abo",
+    "rhd_positive",
+    "hla_a",
+    "hla_b",
+    "hla_c",
+    "hpa1",
+    "hpa3",
+    "hpa5",
+    "cd36_positive",
+    "cmv_positive",
+    "last_donation",
+    "active",
+]
+
+
+@transaction.atomic
+def donors_import(
+    *, actor: User | None, donors: Iterable[DonorRecord], source: str, batch_size: int = 5000
+) -> DonorImport:
+    """Add or update donors (matched on their identifier) from validated donor records.
+
+    The records come from ``filiere.hla.donors`` (the CSV reader) or the synthetic pool
+    generator, which validate every field. The new DonorImport row changes the pool's stamp,
+    so every process reloads the pool at its next search.
+    """
+    if actor is not None and not grants_for(actor).has(Capability.TRANSFUSION):
+        raise ValidationError("Seul un spécialiste de la transfusion importe des donneurs.")
+    load = create_validated(DonorImport, source=source[:200], imported_by=actor)
+    existing = dict(Donor.objects.values_list("external_id", "pk"))
+    created = updated = 0
+    to_create: list[Donor] = []
+    to_update: list[Donor] = []
+    for record in donors:
+        values = _donor_values(record)
+        pk = existing.get(record.id)
+        if pk is None:
+            to_create.append(Donor(external_id=record.id, last_import=load, **values))
+        else:
+            to_update.append(Donor(pk=pk, external_id=record.id, last_import=load, **values))
+        if len(to_create) >= batch_size:
+            created += len(Donor.objects.bulk_create(to_create))
+            to_create.clear()
+        if len(to_update) >= batch_size:
+            updated += Donor.objects.bulk_update(to_update, [*_DONOR_FIELDS, "last_import"])
+            to_update.clear()
+    if to_create:
+        created += len(Donor.objects.bulk_create(to_create))
+    if to_update:
+        updated += Donor.objects.bulk_update(to_update, [*_DONOR_FIELDS, "last_import"])
+    DonorImport.objects.filter(pk=load.pk).update(created=created, updated=updated)
+    load.created, load.updated = created, updated
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=load,
+        summary=f"Import de donneurs « {load.source} » : {created} ajouté(s), {updated} mis à jour",
+    )
+    return load

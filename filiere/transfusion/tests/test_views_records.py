@@ -1,0 +1,141 @@
+"""The forms that record a transfusion, an HLA typing and an antibody screen (CSV upload)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from filiere.accounts.models import User
+from filiere.audit.models import AuditEvent
+from filiere.transfusion.models import AntibodyBead, AntibodyScreen, HlaTyping, Transfusion
+from filiere.transfusion.tests.factories import SERUM_CSV
+
+pytestmark = pytest.mark.django_db
+
+Login = Callable[[User], Client]
+ROUTES = ("transfusion:transfusion_add", "transfusion:typing_add", "transfusion:screen_add")
+
+
+def _url(name: str, patient: Any) -> str:
+    return reverse(name, kwargs={"public_id": patient.public_id})
+
+
+def test_alice_records_a_transfusion(alice: User, patient: Any, client_for: Login) -> None:
+    response = client_for(alice).post(
+        _url("transfusion:transfusion_add", patient),
+        {
+            "ended_at": (timezone.localtime() - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "product_type": "CPA",
+            "label_dose_e11": "3,8",
+            "abo_relation": "identical",
+            "storage_hours": "40",
+            "weight_kg": "62",
+            "height_cm": "165",
+            "pre_count": "9",
+            "post_1_minutes": "45",
+            "post_1_count": "38",
+            "post_2_minutes": "1200",
+            "post_2_count": "27",
+        },
+    )
+    assert response.status_code == 302
+    transfusion = Transfusion.objects.get()
+    assert transfusion.recorded_by == alice
+    assert transfusion.post_counts.count() == 2
+
+
+def test_a_transfusion_with_a_count_in_per_microlitre_shows_the_field_error(
+    alice: User, patient: Any, client_for: Login
+) -> None:
+    response = client_for(alice).post(
+        _url("transfusion:transfusion_add", patient),
+        {
+            "ended_at": "2024-03-01T10:00",
+            "product_type": "CPA",
+            "weight_kg": "62",
+            "height_cm": "165",
+            "pre_count": "9000",
+        },
+    )
+    assert response.status_code == 200
+    assert "unité attendue ×10⁹/L" in response.content.decode()
+    assert not Transfusion.objects.exists()
+
+
+def test_julien_records_a_typing(julien: User, patient: Any, client_for: Login) -> None:
+    response = client_for(julien).post(
+        _url("transfusion:typing_add", patient),
+        {"typing": "A2 A24 B44 B51", "typed_on": "2024-01-10", "laboratory": "EFS"},
+    )
+    assert response.status_code == 302
+    assert HlaTyping.objects.get().typing == "A2 A24 B44 B51"
+
+
+def test_alice_uploads_a_sab_file(alice: User, patient: Any, client_for: Login) -> None:
+    upload = SimpleUploadedFile("serum.csv", SERUM_CSV.encode(), content_type="text/csv")
+    response = client_for(alice).post(
+        _url("transfusion:screen_add", patient),
+        {"serum_date": "2024-02-01", "laboratory": "EFS", "file": upload},
+    )
+    assert response.status_code == 302
+    assert AntibodyScreen.objects.get().beads.count() == 11
+
+
+def test_a_bad_sab_file_is_refused_with_a_message_nothing_saved_and_the_refusal_audited(
+    alice: User, patient: Any, client_for: Login
+) -> None:
+    # Named .csv and announced as CSV, but with a failing negative control.
+    upload = SimpleUploadedFile(
+        "serum.csv", SERUM_CSV.replace("NC,420", "NC,2600").encode(), content_type="text/csv"
+    )
+    response = client_for(alice).post(
+        _url("transfusion:screen_add", patient), {"serum_date": "2024-02-01", "file": upload}
+    )
+    assert response.status_code == 200
+    assert "bruit de fond trop élevé, série rejetée" in response.content.decode()
+    assert not AntibodyScreen.objects.exists()
+    assert not AntibodyBead.objects.exists()
+    refusal = AuditEvent.objects.get(action=AuditEvent.Action.REFUSED)
+    assert refusal.patient_id == patient.public_id
+
+
+def test_an_image_renamed_csv_is_refused_by_content(
+    alice: User, patient: Any, client_for: Login
+) -> None:
+    upload = SimpleUploadedFile("serum.csv", b"\x89PNG\r\n\x1a\n\x00\x00", content_type="text/csv")
+    response = client_for(alice).post(
+        _url("transfusion:screen_add", patient), {"serum_date": "2024-02-01", "file": upload}
+    )
+    assert "contenu binaire" in response.content.decode()
+    assert not AntibodyScreen.objects.exists()
+
+
+@pytest.mark.parametrize("name", ROUTES)
+def test_opening_a_form_is_an_audited_read(
+    name: str, alice: User, patient: Any, client_for: Login
+) -> None:
+    assert client_for(alice).get(_url(name, patient)).status_code == 200
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.VIEW, actor=alice, patient_id=patient.public_id
+    ).exists()
+
+
+@pytest.mark.parametrize("name", ROUTES)
+@pytest.mark.parametrize("outsider", ["charlie", "victor"])
+def test_outsiders_get_404_and_write_nothing(
+    name: str, outsider: str, patient: Any, client_for: Login, request: pytest.FixtureRequest
+) -> None:
+    client = client_for(request.getfixturevalue(outsider))
+    assert client.get(_url(name, patient)).status_code == 404
+    upload = SimpleUploadedFile("serum.csv", SERUM_CSV.encode())
+    data = {"typing": "A2 A24 B44 B51", "typed_on": "2024-01-10", "serum_date": "2024-02-01"}
+    assert client.post(_url(name, patient), {**data, "file": upload}).status_code == 404
+    assert not HlaTyping.objects.exists()
+    assert not AntibodyScreen.objects.exists()

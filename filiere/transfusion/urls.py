@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from filiere.transfusion import views
+
+app_name = "transfusion"
+urlpatterns = [
+    path("", views.worklist_view, name="worklist"),
+    path("patients/<uuid:public_id>/", views.patient_transfusion_view, name="patient"),
+    path(
+        "patients/<uuid:public_id>/transfusions/nouvelle/",
+        views.transfusion_add_view,
+        name="transfusion_add",
+    ),
+    path("patients/<uuid:public_id>/typages/nouveau/", views.typing_add_view, name="typing_add"),
+    path("patients/<uuid:public_id>/anticorps/nouveau/", views.screen_add_view, name="screen_add"),
+    path("patients/<uuid:public_id>/consigne/", views.instruction_view, name="instruction"),
+    path(
+        "patients/<uuid:public_id>/consigne/resultats/",
+        views.instruction_results_view,
+        name="instruction_results",
+    ),
+    path(
+        "patients/<uuid:public_id>/consigne/enregistrer/",
+        views.instruction_save_view,
+        name="instruction_save",
+    ),
+    path(
+        "patients/<uuid:public_id>/consignes/<uuid:instruction_id>/",
+        views.instruction_detail_view,
+        name="instruction_detail",
+    ),
+    path(
+        "patients/<uuid:public_id>/consignes/<uuid:instruction_id>/pdf/",
+        views.instruction_pdf_view,
+        name="instruction_pdf",
+    ),
+]

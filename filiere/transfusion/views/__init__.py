@@ -1,0 +1,33 @@
+"""Pages of the transfusion module. Every view authorizes through
+``get_patient_for_transfusion`` (or the TRANSFUSION capability for the worklist) and records the
+patient reads in the audit trail."""
+
+from __future__ import annotations
+
+from filiere.transfusion.views.instructions import (
+    instruction_detail_view,
+    instruction_pdf_view,
+    instruction_results_view,
+    instruction_save_view,
+    instruction_view,
+)
+from filiere.transfusion.views.records import (
+    patient_transfusion_view,
+    screen_add_view,
+    transfusion_add_view,
+    typing_add_view,
+    worklist_view,
+)
+
+__all__ = [
+    "instruction_detail_view",
+    "instruction_pdf_view",
+    "instruction_results_view",
+    "instruction_save_view",
+    "instruction_view",
+    "patient_transfusion_view",
+    "screen_add_view",
+    "transfusion_add_view",
+    "typing_add_view",
+    "worklist_view",
+]

@@ -1,0 +1,203 @@
+"""The dynamic instruction (live table and ranked donors), its saved versions and their PDF."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from filiere.core.access_errors import NotVisible
+from filiere.core.http import AuthenticatedRequest
+from filiere.patients.models import Patient
+from filiere.patients.selectors import get_patient_for_transfusion
+from filiere.patients.services import patient_record_viewed
+from filiere.transfusion import services
+from filiere.transfusion.donor_pool import current_pool
+from filiere.transfusion.forms import InstructionParamsForm, InstructionSaveForm
+from filiere.transfusion.instructions import InstructionParams, InstructionResult
+from filiere.transfusion.instructions import compute_instruction as compute
+from filiere.transfusion.pdf import instruction_pdf
+from filiere.transfusion.selectors import (
+    current_instruction,
+    get_instruction,
+    instructions_of,
+    is_valid,
+    latest_screen,
+    latest_typing,
+    may_sign_instruction,
+    patient_region,
+)
+from filiere.transfusion.views.records import apply_errors
+
+
+def _initial(patient: Patient) -> dict[str, Any]:
+    """The settings of the current instruction, if there is one (the page starts from them)."""
+    instruction = current_instruction(patient)
+    if instruction is None:
+        return {}
+    return {
+        "threshold": instruction.threshold,
+        "rule": instruction.rule,
+        "patient_abo": instruction.patient_abo,
+        "negative_for": instruction.negative_for,
+    }
+
+
+def _params(data: QueryDict, patient: Patient) -> InstructionParams:
+    if not data:
+        initial = _initial(patient)
+        return InstructionParams(
+            threshold=initial.get("threshold", InstructionParams.threshold),
+            rule=initial.get("rule", InstructionParams.rule),
+            patient_abo=initial.get("patient_abo", ""),
+            negative_for=tuple(initial.get("negative_for", ())),
+        )
+    return InstructionParamsForm(data).params()
+
+
+def _result(
+    request: AuthenticatedRequest, patient: Patient, params: InstructionParams
+) -> InstructionResult | None:
+    typing, screen = latest_typing(patient), latest_screen(patient)
+    if typing is None or screen is None:
+        return None
+    return compute(
+        typing=typing,
+        screen=screen,
+        params=params,
+        region=patient_region(patient, request.user),
+        pool=current_pool(),
+    )
+
+
+def _page(
+    request: AuthenticatedRequest, patient: Patient, form: InstructionSaveForm
+) -> HttpResponse:
+    params = form.params() if form.is_bound else _params(request.GET, patient)
+    return render(
+        request,
+        "transfusion/instruction.html",
+        {
+            "patient": patient,
+            "form": form,
+            "result": _result(request, patient, params),
+            "can_sign": may_sign_instruction(request.user, patient),
+            "versions": instructions_of(patient)[:10],
+        },
+    )
+
+
+@require_GET
+@login_required
+def instruction_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The dynamic instruction: thresholds × eligible donors, and the ranked list at T."""
+    patient = get_patient_for_transfusion(request.user, public_id)
+    patient_record_viewed(actor=request.user, patient=patient, what="consigne dynamique")
+    params = _params(request.GET, patient)  # a link may carry ?threshold=…&rule=…
+    form = InstructionSaveForm(
+        initial={
+            "threshold": params.threshold,
+            "rule": params.rule,
+            "patient_abo": params.patient_abo,
+            "negative_for": list(params.negative_for),
+        }
+    )
+    return _page(request, patient, form)
+
+
+@require_GET
+@login_required
+def instruction_results_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The table and the ranked list alone, re-read by htmx when T or the rule changes."""
+    patient = get_patient_for_transfusion(request.user, public_id)
+    params = _params(request.GET, patient)
+    patient_record_viewed(
+        actor=request.user,
+        patient=patient,
+        what=f"consigne dynamique, seuil {params.threshold} MFI, règle {params.rule}",
+    )
+    return render(
+        request,
+        "transfusion/partials/instruction_results.html",
+        {"patient": patient, "result": _result(request, patient, params)},
+    )
+
+
+@require_POST
+@login_required
+def instruction_save_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Save the instruction as shown as the patient's next version."""
+    patient = get_patient_for_transfusion(request.user, public_id)
+    if not may_sign_instruction(request.user, patient):
+        raise NotVisible("patients.patient", str(patient.public_id), "signature d'une consigne")
+    form = InstructionSaveForm(request.POST)
+    if form.is_valid():
+        try:
+            instruction = services.instruction_save(
+                actor=request.user,
+                patient=patient,
+                params=form.params(),
+                valid_until=form.cleaned_data["valid_until"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Consigne transfusionnelle enregistrée (version %s).") % instruction.version,
+            )
+            return redirect(
+                "transfusion:instruction_detail",
+                public_id=patient.public_id,
+                instruction_id=instruction.public_id,
+            )
+    patient_record_viewed(actor=request.user, patient=patient, what="consigne dynamique")
+    return _page(request, patient, form)
+
+
+@require_GET
+@login_required
+def instruction_detail_view(
+    request: AuthenticatedRequest, public_id: uuid.UUID, instruction_id: uuid.UUID
+) -> HttpResponse:
+    """One saved version, as it was saved (the donor list of that day)."""
+    patient = get_patient_for_transfusion(request.user, public_id)
+    instruction = get_instruction(patient, instruction_id)
+    patient_record_viewed(
+        actor=request.user,
+        patient=patient,
+        what=f"consigne transfusionnelle v{instruction.version}",
+    )
+    latest = current_instruction(patient)
+    return render(
+        request,
+        "transfusion/instruction_detail.html",
+        {
+            "patient": patient,
+            "instruction": instruction,
+            "is_latest": latest is not None and latest.pk == instruction.pk,
+            "is_valid": is_valid(instruction),
+        },
+    )
+
+
+@require_GET
+@login_required
+def instruction_pdf_view(
+    request: AuthenticatedRequest, public_id: uuid.UUID, instruction_id: uuid.UUID
+) -> HttpResponse:
+    patient = get_patient_for_transfusion(request.user, public_id)
+    instruction = get_instruction(patient, instruction_id)
+    services.instruction_printed(actor=request.user, instruction=instruction)
+    response = HttpResponse(instruction_pdf(instruction), content_type="application/pdf")
+    name = f"consigne-{patient.pseudonym}-v{instruction.version}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response

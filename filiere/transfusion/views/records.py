@@ -1,0 +1,161 @@
+"""The patient's transfusion page, the forms that add to it, and the specialist's worklist."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from filiere.access import Capability
+from filiere.core.access_errors import capability_required
+from filiere.core.http import AuthenticatedRequest
+from filiere.patients.models import Patient
+from filiere.patients.selectors import get_patient_for_transfusion
+from filiere.patients.services import patient_record_viewed
+from filiere.transfusion import forms as transfusion_forms
+from filiere.transfusion import services
+from filiere.transfusion.selectors import (
+    instructions_of,
+    may_sign_instruction,
+    transfusion_history,
+    worklist,
+)
+
+
+def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's errors beside the fields they name."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def patient_transfusion_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Transfusions with their efficacy, the refractoriness alert, the trend, HLA and antibodies."""
+    patient = get_patient_for_transfusion(request.user, public_id)
+    patient_record_viewed(actor=request.user, patient=patient, what="suivi transfusionnel")
+    history = transfusion_history(patient)
+    return render(
+        request,
+        "transfusion/patient.html",
+        {
+            "patient": patient,
+            "history": history,
+            "rows": list(reversed(history.rows)),
+            "chart": history.chart_data(),
+            "typings": patient.hla_typings.order_by("-typed_on", "-pk")[:5],
+            "screens": patient.antibody_screens.order_by("-serum_date", "-pk")[:5],
+            "instructions": instructions_of(patient)[:10],
+            "can_sign": may_sign_instruction(request.user, patient),
+        },
+    )
+
+
+FormFactory = Callable[[AuthenticatedRequest], forms.Form]
+Save = Callable[[AuthenticatedRequest, Patient, forms.Form], Any]
+
+
+def _record_page(
+    request: AuthenticatedRequest,
+    public_id: uuid.UUID,
+    *,
+    title: str,
+    make_form: FormFactory,
+    save: Save,
+    done: str,
+) -> HttpResponse:
+    """A form that adds to the patient's transfusion record (one per kind of record)."""
+    patient = get_patient_for_transfusion(request.user, public_id)
+    form = make_form(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(request, patient, form)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("transfusion:patient", public_id=patient.public_id)
+    else:
+        patient_record_viewed(actor=request.user, patient=patient, what=title)
+    return render(
+        request,
+        "transfusion/record_form.html",
+        {"patient": patient, "form": form, "title": title},
+    )
+
+
+@login_required
+def transfusion_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    def save(req: AuthenticatedRequest, patient: Patient, form: forms.Form) -> Any:
+        assert isinstance(form, transfusion_forms.TransfusionForm)  # noqa: S101 - made below
+        return services.transfusion_record(actor=req.user, patient=patient, **form.service_values())
+
+    return _record_page(
+        request,
+        public_id,
+        title=_("Nouvelle transfusion de plaquettes"),
+        make_form=lambda req: transfusion_forms.TransfusionForm(req.POST or None),
+        save=save,
+        done=_("Transfusion enregistrée."),
+    )
+
+
+@login_required
+def typing_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    return _record_page(
+        request,
+        public_id,
+        title=_("Nouveau typage HLA"),
+        make_form=lambda req: transfusion_forms.HlaTypingForm(req.POST or None),
+        save=lambda req, patient, form: services.hla_typing_record(
+            actor=req.user, patient=patient, **form.cleaned_data
+        ),
+        done=_("Typage HLA enregistré."),
+    )
+
+
+@login_required
+def screen_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    def save(req: AuthenticatedRequest, patient: Patient, form: forms.Form) -> Any:
+        assert isinstance(form, transfusion_forms.AntibodyScreenForm)  # noqa: S101 - made below
+        name, data = form.read_file()
+        try:
+            return services.antibody_screen_import(
+                actor=req.user,
+                patient=patient,
+                serum_date=form.cleaned_data["serum_date"],
+                laboratory=form.cleaned_data["laboratory"],
+                controls_waived=form.cleaned_data["controls_waived"],
+                file_name=name,
+                data=data,
+            )
+        except ValidationError as error:
+            services.antibody_screen_refused(actor=req.user, patient=patient, error=error)
+            raise
+
+    return _record_page(
+        request,
+        public_id,
+        title=_("Nouvelle recherche d'anticorps anti-HLA (SAB)"),
+        make_form=lambda req: transfusion_forms.AntibodyScreenForm(
+            req.POST or None, req.FILES or None
+        ),
+        save=save,
+        done=_("Recherche d'anticorps enregistrée."),
+    )
+
+
+@capability_required(Capability.TRANSFUSION)
+def worklist_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The specialist's patients: refractory ones and those with a valid instruction first."""
+    return render(request, "transfusion/worklist.html", {"rows": worklist(request.user)})
