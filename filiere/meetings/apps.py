@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingsConfig(AppConfig):
+    name = "filiere.meetings"
+    verbose_name = _("Réunions de concertation pluridisciplinaire (RCP)")
+
+    def ready(self) -> None:
+        from filiere.meetings.panels import case_meetings_panel
+        from filiere.patients.panels import register_panel
+
+        register_panel("meetings/panel.html", case_meetings_panel, position=40)
+
+        from filiere.meetings.selectors import national_activities_of
+        from filiere.patients.activities import register_activity_source
+
+        register_activity_source(national_activities_of)

@@ -1,0 +1,148 @@
+"""Meetings (sessions of a series), their registered participants and attendance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from filiere.accounts.models import User
+from filiere.meetings.models.series import MeetingSeries
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        ORDINARY = "ordinary", _("Ordinaire")
+        URGENT = "urgent", _("Urgente")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planifiée")
+        OPEN = "open", _("En séance")
+        CLOSED = "closed", _("Clôturée")
+        CANCELLED = "cancelled", _("Annulée")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    series = models.ForeignKey(
+        MeetingSeries, verbose_name=_("série"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.ORDINARY)
+    starts_at = models.DateTimeField(_("début"))
+    duration_minutes = models.PositiveSmallIntegerField(_("durée (minutes)"))
+    video_link = models.URLField(_("lien de visioconférence"), blank=True)
+    location = models.CharField(_("lieu"), max_length=200, blank=True)
+    notes = models.TextField(_("informations pour les participants"), blank=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    opened_at = models.DateTimeField(_("ouverte à"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("clôturée à"), null=True, blank=True)
+    # iCalendar SEQUENCE: raised at each change sent to the participants (RFC 5545 §3.8.7.4).
+    ics_sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("réunion de concertation")
+        verbose_name_plural = _("réunions de concertation")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gt=0, duration_minutes__lte=600),
+                name="meeting_duration_1_to_600_minutes",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["open", "closed"])
+                | models.Q(opened_at__isnull=False),
+                name="meeting_open_or_closed_has_opened_at",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="closed") | models.Q(closed_at__isnull=False),
+                name="meeting_closed_has_closed_at",
+            ),
+        ]
+        indexes = [models.Index(fields=["series", "starts_at"], name="meeting_series_start_idx")]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.starts_at)
+        return f"{self.series} – {local:%d/%m/%Y %H:%M}"
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.PLANNED, self.Status.OPEN)
+
+
+class Participant(models.Model):
+    """A physician registered for a meeting, and their verified presence (for DPC)."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordonnateur")
+        PRESENTER = "presenter", _("Présentateur (médecin demandeur)")
+        EXPERT = "expert", _("Expert")
+        ATTENDEE = "attendee", _("Participant")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("médecin"),
+        on_delete=models.PROTECT,
+        related_name="rcp_participations",
+    )
+    role = models.CharField(_("rôle"), max_length=12, choices=Role.choices)
+    specialty = models.CharField(_("spécialité"), max_length=40, choices=User.Specialty.choices)
+    additional_specialties = models.JSONField(
+        _("autres qualifications"),
+        default=list,
+        blank=True,
+        help_text=_("Un médecin ne compte que pour une seule spécialité au quorum."),
+    )
+    is_external = models.BooleanField(_("extérieur à la filière"), default=False)
+    registered_at = models.DateTimeField(default=timezone.now, editable=False)
+    checked_in_at = models.DateTimeField(_("arrivée"), null=True, blank=True)
+    checked_out_at = models.DateTimeField(_("départ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"], name="participant_once_per_meeting"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(checked_out_at__isnull=True)
+                | models.Q(
+                    checked_in_at__isnull=False, checked_out_at__gte=models.F("checked_in_at")
+                ),
+                name="participant_leaves_after_arriving",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.meeting})"
+
+    def present_at(self, when: dt.datetime) -> bool:
+        return (
+            self.checked_in_at is not None
+            and self.checked_in_at <= when
+            and (self.checked_out_at is None or self.checked_out_at > when)
+        )
+
+    @property
+    def minutes_present(self) -> int | None:
+        if self.checked_in_at is None:
+            return None
+        end = self.checked_out_at or self.meeting.closed_at
+        if end is None:
+            return None
+        return max(0, int((end - self.checked_in_at).total_seconds() // 60))

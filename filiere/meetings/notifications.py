@@ -1,0 +1,221 @@
+"""E-mails of the module, sent after the transaction commits (never for a rolled-back write).
+
+In production the SMTP relay is the secure health-messaging gateway (MSSanté). Messages carry
+the patient's pseudonym only, never an identity trait.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from filiere.meetings.ics import meeting_ics
+from filiere.meetings.models import CaseRequest, Meeting, Participant, Recommendation
+
+logger = logging.getLogger(__name__)
+
+_suppressed: ContextVar[bool] = ContextVar("meetings_mail_suppressed", default=False)
+
+
+@contextlib.contextmanager
+def mail_suppressed() -> Iterator[None]:
+    """Build history without e-mailing anyone (the demo generator)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
+@dataclass
+class Mail:
+    to: list[str]
+    subject: str
+    body: str
+    attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
+
+
+def _send(mails: list[Mail]) -> None:
+    connection = get_connection()
+    messages = []
+    for mail in mails:
+        message = EmailMessage(
+            subject=settings.EMAIL_SUBJECT_PREFIX + mail.subject,
+            body=mail.body,
+            to=mail.to,
+            connection=connection,
+        )
+        for name, content, mimetype in mail.attachments:
+            message.attach(name, content, mimetype)
+        messages.append(message)
+    try:
+        connection.send_messages(messages)
+    except OSError:
+        # The write is committed; a relay outage must not turn it into an error page.
+        logger.exception("RCP e-mails not sent (%d message(s))", len(messages))
+
+
+def _defer(mails: Iterable[Mail]) -> None:
+    pending = [m for m in mails if m.to]
+    if pending and not _suppressed.get():
+        transaction.on_commit(lambda: _send(pending))
+
+
+def _url(name: str, *args: object) -> str:
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def _local(value: object) -> str:
+    return f"{timezone.localtime(value):%d/%m/%Y à %H:%M}"  # type: ignore[arg-type]
+
+
+def _organizer(meeting: Meeting) -> str:
+    return meeting.series.centre.email or ""
+
+
+def meeting_invitations(meeting: Meeting, participants: Iterable[Participant]) -> None:
+    """Send each participant the invitation with its .ics file (and again after a change)."""
+    mails = []
+    for participant in participants:
+        email = participant.user.email
+        ics = meeting_ics(meeting, attendee_email=email, organizer_email=_organizer(meeting))
+        mails.append(
+            Mail(
+                to=[email],
+                subject=f"RCP {meeting.series.name} du {_local(meeting.starts_at)}",
+                body=(
+                    f"Bonjour,\n\nVous êtes inscrit(e) à la RCP « {meeting.series.name} » du "
+                    f"{_local(meeting.starts_at)} ({meeting.duration_minutes} min).\n"
+                    + (f"Visioconférence : {meeting.video_link}\n" if meeting.video_link else "")
+                    + f"Ordre du jour : {_url('meetings:meeting_detail', meeting.public_id)}\n\n"
+                    "L'invitation est jointe pour votre agenda."
+                ),
+                attachments=[("invitation.ics", ics, "text/calendar; method=REQUEST")],
+            )
+        )
+    _defer(mails)
+
+
+def meeting_cancelled(meeting: Meeting, participants: Iterable[Participant]) -> None:
+    mails = [
+        Mail(
+            to=[p.user.email],
+            subject=f"Annulation : RCP {meeting.series.name} du {_local(meeting.starts_at)}",
+            body="La réunion est annulée ; les dossiers sont reportés à la séance suivante.",
+            attachments=[
+                (
+                    "annulation.ics",
+                    meeting_ics(meeting, attendee_email=p.user.email, cancel=True),
+                    "text/calendar; method=CANCEL",
+                )
+            ],
+        )
+        for p in participants
+    ]
+    _defer(mails)
+
+
+def external_invitation(
+    *, email: str, name: str, series_name: str, inviter: str, link: str, meeting: Meeting | None
+) -> None:
+    extra = f"\nRéunion : {_local(meeting.starts_at)}." if meeting is not None else ""
+    _defer(
+        [
+            Mail(
+                to=[email],
+                subject=f"Invitation à la RCP {series_name}",
+                body=(
+                    f"Bonjour {name},\n\n{inviter} vous invite à la RCP « {series_name} » de la "
+                    f"filière MHEMO.{extra}\nCe lien personnel crée votre accès (mot de passe "
+                    f"puis second facteur) ; il expire dans 14 jours :\n{link}\n"
+                ),
+            )
+        ]
+    )
+
+
+def case_submitted(case: CaseRequest, staff_emails: list[str], expert_emails: list[str]) -> None:
+    """Tell the secretariat; for an urgent request, the coordinator and experts at once."""
+    link = _url("meetings:case_detail", case.public_id)
+    urgent = "URGENTE " if case.is_urgent else ""
+    recipients = staff_emails + (expert_emails if case.is_urgent else [])
+    _defer(
+        [
+            Mail(
+                to=sorted(set(recipients)),
+                subject=f"Demande {urgent}d'avis RCP : {case.patient.pseudonym}",
+                body=(
+                    f"Nouvelle demande {urgent.lower()}pour la RCP « {case.series.name} » "
+                    f"({case.get_question_type_display()}).\n"
+                    + (f"Urgence : {case.urgency_justification}\n" if case.is_urgent else "")
+                    + f"Dossier : {link}\n"
+                ),
+            )
+        ]
+    )
+
+
+def case_triaged(case: CaseRequest, meeting: Meeting | None) -> None:
+    link = _url("meetings:case_detail", case.public_id)
+    if meeting is not None:
+        text = f"Votre demande est inscrite à la RCP du {_local(meeting.starts_at)}."
+    else:
+        text = f"Votre demande est « {case.get_status_display()} » : {case.status_note}"
+    _defer(
+        [
+            Mail(
+                to=[case.requester.email],
+                subject=f"Demande d'avis RCP {case.patient.pseudonym} : "
+                f"{case.get_status_display()}",
+                body=f"{text}\nDossier : {link}\n",
+            )
+        ]
+    )
+
+
+def recommendation_delivered(recommendation: Recommendation, emails: list[str]) -> None:
+    case = recommendation.case
+    pdf = bytes(recommendation.pdf or b"")
+    name = f"avis-rcp-{case.patient.pseudonym}-v{recommendation.version}.pdf"
+    _defer(
+        [
+            Mail(
+                to=[email],
+                subject=f"Avis de RCP : patient {case.patient.pseudonym}",
+                body=(
+                    f"Bonjour,\n\nVeuillez trouver ci-joint l'avis de la RCP « {case.series.name} »"
+                    f" du {_local(recommendation.meeting.starts_at)} (version "
+                    f"{recommendation.version}) pour le patient {case.patient.pseudonym}.\n"
+                    f"Il est aussi classé dans le dossier : "
+                    f"{_url('meetings:case_detail', case.public_id)}\n"
+                ),
+                attachments=[(name, pdf, "application/pdf")],
+            )
+            for email in emails
+        ]
+    )
+
+
+def follow_up_due(case: CaseRequest) -> None:
+    _defer(
+        [
+            Mail(
+                to=[case.requester.email],
+                subject=f"Suivi de l'avis RCP : patient {case.patient.pseudonym}",
+                body=(
+                    "Trois mois ont passé depuis l'avis de la RCP. La proposition a-t-elle été "
+                    "appliquée ? Sinon, pourquoi ? Une minute suffit :\n"
+                    f"{_url('meetings:follow_up', case.public_id)}\n"
+                ),
+            )
+        ]
+    )

@@ -1,0 +1,330 @@
+"""Printable documents (reportlab): the signed recommendation and the attendance certificate.
+
+Neither reads the identity table: the patient appears by pseudonym, sex and age, as at the
+meeting; the requesting physician knows who their patient is.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import reportlab
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from filiere.meetings.models import CaseRequest, Meeting, Participant, Recommendation
+
+# Bitstream Vera ships with reportlab and has the glyphs the standard PDF fonts lack (≥, œ).
+_FONT_DIR = Path(reportlab.__file__).parent / "fonts"
+
+
+@lru_cache(maxsize=1)
+def _fonts() -> tuple[str, str]:
+    pdfmetrics.registerFont(TTFont("Vera", str(_FONT_DIR / "Vera.ttf")))
+    pdfmetrics.registerFont(TTFont("Vera-Bold", str(_FONT_DIR / "VeraBd.ttf")))
+    return "Vera", "Vera-Bold"
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    regular, bold = _fonts()
+    base = getSampleStyleSheet()
+    return {
+        "title": ParagraphStyle("title", parent=base["Title"], fontName=bold, fontSize=15),
+        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=bold, fontSize=11.5),
+        "body": ParagraphStyle("body", parent=base["BodyText"], fontName=regular, fontSize=9.5),
+        "small": ParagraphStyle(
+            "small", parent=base["BodyText"], fontName=regular, fontSize=7.5, leading=9
+        ),
+    }
+
+
+def _table(rows: list[list[Any]], widths: list[float]) -> Table:
+    regular, bold = _fonts()
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), regular),
+                ("FONTNAME", (0, 0), (-1, 0), bold),
+                ("FONTSIZE", (0, 0), (-1, -1), 8),
+                ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _text(value: str) -> str:
+    return escape(value).replace("\n", "<br/>")
+
+
+def _build(story: list[Any], title: str, author: str) -> bytes:
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=title,
+        author=author,
+    )
+    document.build(story)
+    return buffer.getvalue()
+
+
+def _when(value: Any) -> str:
+    return f"{timezone.localtime(value):%d/%m/%Y à %H:%M}" if value else "—"
+
+
+def recommendation_pdf(recommendation: Recommendation, *, age: int) -> bytes:
+    """Return the PDF of a recommendation being signed (signer and time already set)."""
+    styles = _styles()
+    body, h2 = styles["body"], styles["h2"]
+    case: CaseRequest = recommendation.case
+    meeting: Meeting = recommendation.meeting
+    series = meeting.series
+    patient = case.patient
+    requester = case.requester
+    place = str(case.requester_centre) if case.requester_centre else case.requester_institution
+    kind = "urgente" if meeting.kind == Meeting.Kind.URGENT else "ordinaire"
+    story: list[Any] = [
+        Paragraph("Avis de réunion de concertation pluridisciplinaire", styles["title"]),
+        Paragraph(
+            f"<b>{escape(series.name)}</b> · {escape(str(series.centre))} · RCP {kind} du "
+            f"{_when(meeting.starts_at)} · version <b>{recommendation.version}</b>",
+            body,
+        ),
+    ]
+    if recommendation.supersedes_id and recommendation.supersedes:
+        story.append(
+            Paragraph(
+                f"Remplace la version {recommendation.supersedes.version} — motif de la "
+                f"correction : {_text(recommendation.correction_reason)}",
+                body,
+            )
+        )
+    story += [
+        Spacer(1, 3 * mm),
+        Paragraph("Patient et demande", h2),
+        Paragraph(
+            f"Patient <b>{escape(patient.pseudonym)}</b> · {escape(patient.get_sex_display())} · "
+            f"{age} ans ({'pédiatrique' if age < 18 else 'adulte'})",
+            body,
+        ),
+        Paragraph(
+            f"Médecin demandeur : {escape(requester.display_name)} "
+            f"({escape(requester.get_specialty_display())}"
+            f"{', RPPS ' + requester.rpps if requester.rpps else ''}) — {escape(place or '—')}",
+            body,
+        ),
+        Paragraph(
+            f"Question ({escape(case.get_question_type_display())}"
+            f"{', urgente' if case.is_urgent else ''}) : {_text(case.question)}",
+            body,
+        ),
+    ]
+    if case.proposal:
+        story.append(Paragraph(f"Proposition envisagée : {_text(case.proposal)}", body))
+    diagnoses = case.registry_snapshot.get("diagnoses", [])
+    if diagnoses:
+        listed = "; ".join(f"{d['code']} {d['label']} ({d['status']})" for d in diagnoses)
+        story.append(Paragraph(f"Diagnostics au registre : {escape(listed)}", body))
+    sections = [
+        ("Question traitée", recommendation.question_answered),
+        ("Synthèse de la discussion", recommendation.discussion_summary),
+        ("Proposition diagnostique", recommendation.diagnostic_proposal),
+        ("Proposition thérapeutique", recommendation.therapeutic_proposal),
+        ("Alternatives", recommendation.alternatives),
+        ("Référentiel utilisé", recommendation.guideline_used),
+    ]
+    story += [Spacer(1, 3 * mm), Paragraph("Avis de la RCP", h2)]
+    for label, value in sections:
+        if value:
+            story.append(Paragraph(f"<b>{label}</b> : {_text(value)}", body))
+    if recommendation.outside_guidelines:
+        story.append(
+            Paragraph(
+                f"<b>Proposition hors référentiel</b> : "
+                f"{_text(recommendation.outside_guidelines_reason)}",
+                body,
+            )
+        )
+    if recommendation.is_off_label:
+        story += [Spacer(1, 2 * mm), Paragraph("Prescription hors AMM (art. L.5121-12-1 CSP)", h2)]
+        rows: list[list[Any]] = [["Rubrique", "Contenu"]]
+        for label, value in (
+            ("Médicament", recommendation.off_label_drug),
+            ("Indication", recommendation.off_label_indication),
+            ("Absence d'alternative", recommendation.off_label_no_alternative),
+            ("Références", recommendation.off_label_references),
+            ("Bénéfices et risques", recommendation.off_label_benefits_risks),
+            ("Information du patient", recommendation.off_label_patient_information),
+            ("Prise en charge", recommendation.get_off_label_funding_route_display()),
+            ("Surveillance", recommendation.off_label_monitoring),
+        ):
+            rows.append([label, Paragraph(_text(value or "—"), styles["small"])])
+        story.append(_table(rows, [40 * mm, 134 * mm]))
+        story.append(
+            Paragraph(
+                "Le prescripteur porte la mention « Prescription hors autorisation de mise sur "
+                "le marché » sur l'ordonnance et motive sa prescription dans le dossier.",
+                styles["small"],
+            )
+        )
+    others = [
+        ("Essai ou étude", recommendation.trial_eligibility),
+        (
+            "Conseil génétique",
+            ("recommandé. " if recommendation.genetic_counselling else "")
+            + recommendation.genetic_counselling_note,
+        ),
+        (
+            "Lieu de suivi",
+            " ".join(
+                part
+                for part in (
+                    recommendation.get_follow_up_site_display(),
+                    recommendation.follow_up_note,
+                )
+                if part
+            ),
+        ),
+    ]
+    for label, value in others:
+        if value:
+            story.append(Paragraph(f"<b>{label}</b> : {_text(value)}", body))
+    record = recommendation.quorum_record
+    story += [Spacer(1, 3 * mm), Paragraph("Participants et quorum", h2)]
+    labels = record.get("labels", {})
+    rows = [["Participant", "Spécialité", "Compté pour"]]
+    for attendee in record.get("attendees", []):
+        counted = attendee.get("counted_for", "")
+        rows.append(
+            [
+                Paragraph(escape(attendee["name"]), styles["small"]),
+                Paragraph(
+                    escape(", ".join(labels.get(s, s) for s in attendee["specialties"])),
+                    styles["small"],
+                ),
+                Paragraph(escape(labels.get(counted, counted) or "—"), styles["small"]),
+            ]
+        )
+    if len(rows) == 1:
+        rows.append(["Aucun médecin présent enregistré.", "", ""])
+    story.append(_table(rows, [62 * mm, 62 * mm, 50 * mm]))
+    required = ", ".join(labels.get(s, s) for s in record.get("required", [])) or "—"
+    met = "oui" if recommendation.quorum_met else "non"
+    story.append(
+        Paragraph(
+            f"<b>Quorum atteint : {met}</b> ({len(record.get('specialties_counted', []))} "
+            f"spécialité(s) représentée(s), {record.get('minimum', 3)} au minimum ; "
+            f"obligatoires : {escape(required)}).",
+            body,
+        )
+    )
+    if not recommendation.quorum_met:
+        story.append(
+            Paragraph(
+                f"Signé sans quorum par décision du coordonnateur : "
+                f"{_text(recommendation.override_reason)}. Le dossier est inscrit à la "
+                "prochaine RCP pour être présenté de nouveau.",
+                body,
+            )
+        )
+    if recommendation.urgent_path:
+        story.append(
+            Paragraph(
+                "Avis urgent rendu sur avis écrits d'experts ; il sera ratifié à la prochaine "
+                "RCP ordinaire.",
+                body,
+            )
+        )
+    signer = recommendation.signed_by.display_name if recommendation.signed_by else "—"
+    story += [
+        Spacer(1, 4 * mm),
+        Paragraph(
+            f"Validé et signé par <b>{escape(signer)}</b>, coordonnateur, le "
+            f"{_when(recommendation.signed_at)}.",
+            body,
+        ),
+        Spacer(1, 2 * mm),
+        Paragraph(
+            "Cet avis est une proposition collégiale. Le médecin demandeur reste responsable de "
+            "la décision, de l'information du patient et, s'il ne suit pas la proposition, de "
+            "la justification de son choix dans le dossier. Document généré par Filière.",
+            styles["small"],
+        ),
+    ]
+    return _build(story, f"Avis RCP {patient.pseudonym} v{recommendation.version}", signer)
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    participant: Participant
+    cases_discussed: int
+    coordinators: list[str]
+
+
+def attendance_certificate_pdf(facts: CertificateFacts) -> bytes:
+    """Return one participant's attendance certificate (continuing-education evidence)."""
+    styles = _styles()
+    body = styles["body"]
+    participant = facts.participant
+    meeting = participant.meeting
+    user = participant.user
+    minutes = participant.minutes_present
+    story: list[Any] = [
+        Paragraph("Attestation de participation à une RCP", styles["title"]),
+        Spacer(1, 4 * mm),
+        Paragraph(
+            f"Réunion de concertation pluridisciplinaire <b>{escape(meeting.series.name)}</b>, "
+            f"organisée par {escape(str(meeting.series.centre))}, "
+            f"{'urgente' if meeting.kind == Meeting.Kind.URGENT else 'ordinaire'}, "
+            f"le {timezone.localtime(meeting.starts_at):%d/%m/%Y} "
+            f"({meeting.duration_minutes} minutes prévues).",
+            body,
+        ),
+        Spacer(1, 3 * mm),
+        _table(
+            [
+                ["Participant", "Informations"],
+                ["Nom", escape(user.display_name)],
+                ["RPPS", user.rpps or "non renseigné"],
+                ["Spécialité", escape(participant.get_specialty_display())],
+                ["Rôle", escape(participant.get_role_display())],
+                ["Arrivée", _when(participant.checked_in_at)],
+                ["Départ", _when(participant.checked_out_at or meeting.closed_at)],
+                ["Durée de présence", f"{minutes} minutes" if minutes is not None else "—"],
+                ["Dossiers discutés pendant la présence", str(facts.cases_discussed)],
+            ],
+            [60 * mm, 114 * mm],
+        ),
+        Spacer(1, 4 * mm),
+        Paragraph(
+            "La présence a été enregistrée en séance (émargement électronique horodaté). Cette "
+            "attestation sert de justificatif au titre du développement professionnel continu ; "
+            "l'attestation officielle est délivrée par l'organisme de DPC qui porte le programme.",
+            body,
+        ),
+        Spacer(1, 4 * mm),
+        Paragraph(
+            f"Coordination de la RCP : {escape(', '.join(facts.coordinators) or '—')}.", body
+        ),
+        Paragraph(f"Document généré par Filière le {_when(timezone.now())}.", styles["small"]),
+    ]
+    return _build(story, f"Attestation RCP {user.get_full_name()}", ", ".join(facts.coordinators))

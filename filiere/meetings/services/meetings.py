@@ -1,0 +1,461 @@
+"""Meetings: planning, invitations, the agenda's slots, opening and closing, attendance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from filiere.access import Capability, can
+from filiere.accounts.models import User
+from filiere.audit.models import AuditEvent
+from filiere.audit.services import audit_record
+from filiere.core.services import create_validated, update_validated
+from filiere.meetings import notifications, rules
+from filiere.meetings.models import (
+    AgendaItem,
+    CaseRequest,
+    Meeting,
+    MeetingSeries,
+    Participant,
+    SeriesMember,
+)
+from filiere.meetings.selectors import next_meeting
+from filiere.meetings.services.common import audit, records_refusals
+from filiere.meetings.services.series import require_staff
+
+MEETING_FIELDS = ("starts_at", "duration_minutes", "video_link", "location", "notes")
+
+
+def _now(at: dt.datetime | None) -> dt.datetime:
+    return at if at is not None else timezone.now()
+
+
+# --- Agenda ------------------------------------------------------------------------------
+
+
+def _slot_label(item: AgendaItem) -> str:
+    start = timezone.localtime(item.starts_at)
+    end = timezone.localtime(item.starts_at + dt.timedelta(minutes=item.duration_minutes))
+    return f"{item.case.patient.pseudonym} ({start:%H:%M}–{end:%H:%M})"
+
+
+def check_slot(
+    meeting: Meeting, start: dt.datetime, minutes: int, *, ignore: AgendaItem | None = None
+) -> None:
+    """Refuse a slot outside the meeting or overlapping another case's slot."""
+    if minutes <= 0:
+        raise ValidationError({"slot_minutes": "La durée du créneau doit être positive."})
+    end = start + dt.timedelta(minutes=minutes)
+    if start < meeting.starts_at or end > meeting.ends_at:
+        begin, finish = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
+        raise ValidationError(
+            {"slot_start": f"Le créneau sort de la réunion ({begin:%H:%M}–{finish:%H:%M})."}
+        )
+    others = meeting.agenda_items.select_related("case__patient").exclude(
+        outcome=AgendaItem.Outcome.POSTPONED
+    )
+    if ignore is not None:
+        others = others.exclude(pk=ignore.pk)
+    items = {str(item.pk): item for item in others}
+    slots = [rules.Slot(key, item.starts_at, item.duration_minutes) for key, item in items.items()]
+    clash = rules.first_overlap(rules.Slot("new", start, minutes), slots)
+    if clash is not None:
+        other = _slot_label(items[clash.label])
+        raise ValidationError({"slot_start": f"Ce créneau chevauche celui du dossier {other}."})
+
+
+def next_free_slot(meeting: Meeting) -> dt.datetime:
+    items = meeting.agenda_items.exclude(outcome=AgendaItem.Outcome.POSTPONED)
+    return rules.next_free_start(
+        meeting.starts_at,
+        [rules.Slot("", item.starts_at, item.duration_minutes) for item in items],
+    )
+
+
+def register(
+    *,
+    actor: User | None,
+    meeting: Meeting,
+    user: User,
+    role: str,
+    specialty: str | None = None,
+    is_external: bool = False,
+    notify: bool = True,
+) -> Participant:
+    """Register ``user`` for the meeting (existing registrations are kept as they are)."""
+    existing = Participant.objects.filter(meeting=meeting, user=user).first()
+    if existing is not None:
+        return existing
+    participant = create_validated(
+        Participant,
+        meeting=meeting,
+        user=user,
+        role=role,
+        specialty=specialty or user.specialty,
+        is_external=is_external,
+    )
+    audit(
+        actor,
+        AuditEvent.Action.CREATE,
+        participant,
+        summary=f"{user.display_name} inscrit(e) ({participant.get_role_display()})",
+    )
+    if notify:
+        notifications.meeting_invitations(meeting, [participant])
+    return participant
+
+
+def place_on_agenda(
+    *,
+    actor: User | None,
+    meeting: Meeting,
+    case: CaseRequest,
+    purpose: str,
+    start: dt.datetime | None = None,
+    minutes: int | None = None,
+) -> AgendaItem:
+    """Put the case on the agenda with a slot, and its requester among the participants."""
+    if not meeting.is_active:
+        raise ValidationError({"meeting": "Cette réunion est close ou annulée."})
+    if meeting.series_id != case.series_id:
+        raise ValidationError({"meeting": "Cette réunion n'appartient pas à la RCP du dossier."})
+    if meeting.agenda_items.filter(case=case).exists():
+        raise ValidationError(
+            {"meeting": "Le dossier est déjà à l'ordre du jour de cette réunion."}
+        )
+    minutes = minutes or meeting.series.default_slot_minutes
+    start = start or next_free_slot(meeting)
+    check_slot(meeting, start, minutes)
+    item = create_validated(
+        AgendaItem,
+        meeting=meeting,
+        case=case,
+        starts_at=start,
+        duration_minutes=minutes,
+        purpose=purpose,
+    )
+    audit(
+        actor,
+        AuditEvent.Action.CREATE,
+        item,
+        case=case,
+        summary=f"{item.get_purpose_display()} à la RCP du "
+        f"{timezone.localtime(meeting.starts_at):%d/%m/%Y} à {timezone.localtime(start):%H:%M}",
+    )
+    register(actor=actor, meeting=meeting, user=case.requester, role=Participant.Role.PRESENTER)
+    return item
+
+
+def carry_over(*, actor: User | None, case: CaseRequest, after: Meeting, purpose: str) -> None:
+    """Put the case on the series' next meeting, or mark it as waiting for one."""
+    # An urgent meeting is convened for one patient: waiting cases go to an ordinary one.
+    target = next_meeting(after.series, after.starts_at, ordinary_only=True)
+    if target is not None and not target.agenda_items.filter(case=case).exists():
+        try:
+            place_on_agenda(actor=actor, meeting=target, case=case, purpose=purpose)
+            return
+        except ValidationError:
+            pass  # no room left in that meeting: the case waits for the next one created
+    CaseRequest.objects.filter(pk=case.pk).update(awaiting_purpose=purpose)
+    case.awaiting_purpose = purpose
+
+
+@records_refusals("Modification d'un créneau")
+def agenda_item_reschedule(
+    *, actor: User | None, agenda_item: AgendaItem, starts_at: dt.datetime, minutes: int
+) -> AgendaItem:
+    require_staff(actor, agenda_item.meeting.series)
+    if agenda_item.outcome != AgendaItem.Outcome.PENDING or not agenda_item.meeting.is_active:
+        raise ValidationError({"slot_start": "Ce dossier a déjà été traité."})
+    check_slot(agenda_item.meeting, starts_at, minutes, ignore=agenda_item)
+    changes = update_validated(agenda_item, {"starts_at": starts_at, "duration_minutes": minutes})
+    if changes:
+        audit(actor, AuditEvent.Action.UPDATE, agenda_item, case=agenda_item.case, changes=changes)
+    return agenda_item
+
+
+# --- Meetings ------------------------------------------------------------------------------
+
+
+@records_refusals("Création d'une réunion")
+def meeting_create(
+    *,
+    actor: User | None,
+    series: MeetingSeries,
+    starts_at: dt.datetime,
+    kind: str = Meeting.Kind.ORDINARY,
+    duration_minutes: int | None = None,
+    video_link: str | None = None,
+    location: str = "",
+    notes: str = "",
+) -> Meeting:
+    """Plan a meeting: the series' members are registered and invited (iCalendar), and cases
+    waiting for a meeting are put on its agenda (an ordinary one)."""
+    require_staff(actor, series)
+    if actor is not None and starts_at < timezone.now():
+        raise ValidationError({"starts_at": "La date de la réunion est passée."})
+    if not series.is_active:
+        raise ValidationError({"series": "Cette RCP n'est plus active."})
+    meeting = create_validated(
+        Meeting,
+        series=series,
+        kind=kind,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes or series.default_duration_minutes,
+        video_link=series.default_video_link if video_link is None else video_link,
+        location=location,
+        notes=notes,
+        created_by=actor,
+    )
+    audit(actor, AuditEvent.Action.CREATE, meeting, summary=f"Réunion {meeting.get_kind_display()}")
+    roles = {SeriesMember.Role.COORDINATOR: Participant.Role.COORDINATOR}
+    members = series.members.select_related("user").exclude(role=SeriesMember.Role.SECRETARY)
+    for member in members.order_by("role"):
+        role = roles.get(member.role, Participant.Role.EXPERT)  # type: ignore[call-overload]
+        register(actor=actor, meeting=meeting, user=member.user, role=role, notify=False)
+    waiting = CaseRequest.objects.filter(series=series).exclude(awaiting_purpose="")
+    if kind == Meeting.Kind.URGENT:
+        waiting = waiting.none()
+    for case in waiting.select_related("patient", "requester").order_by("submitted_at"):
+        try:
+            place_on_agenda(actor=actor, meeting=meeting, case=case, purpose=case.awaiting_purpose)
+        except ValidationError:
+            break  # the meeting is full; the others wait for the next one
+        CaseRequest.objects.filter(pk=case.pk).update(awaiting_purpose="")
+    notifications.meeting_invitations(meeting, meeting.participants.select_related("user"))
+    return meeting
+
+
+@records_refusals("Modification d'une réunion")
+def meeting_update(*, actor: User | None, meeting: Meeting, **values: Any) -> dict[str, Any]:
+    """Change date, duration or link; participants receive the updated invitation."""
+    require_staff(actor, meeting.series)
+    unknown = set(values) - set(MEETING_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown meeting fields: {sorted(unknown)}")
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError({"status": "Seule une réunion planifiée se modifie."})
+    items = list(meeting.agenda_items.exclude(outcome=AgendaItem.Outcome.POSTPONED))
+    shift = values.get("starts_at", meeting.starts_at) - meeting.starts_at
+    changes = update_validated(meeting, values)
+    if not changes:
+        return changes
+    for item in items:
+        # The agenda moves with the meeting, keeping each case's offset.
+        item.starts_at += shift
+        item.save(update_fields=["starts_at"])
+        end = item.starts_at + dt.timedelta(minutes=item.duration_minutes)
+        if end > meeting.ends_at:
+            raise ValidationError(
+                {"duration_minutes": "La réunion raccourcie ne contient plus tout l'ordre du jour."}
+            )
+    Meeting.objects.filter(pk=meeting.pk).update(ics_sequence=meeting.ics_sequence + 1)
+    meeting.ics_sequence += 1
+    audit(actor, AuditEvent.Action.UPDATE, meeting, changes=changes)
+    notifications.meeting_invitations(meeting, meeting.participants.select_related("user"))
+    return changes
+
+
+@records_refusals("Ouverture d'une réunion")
+def meeting_open(*, actor: User | None, meeting: Meeting, at: dt.datetime | None = None) -> Meeting:
+    require_staff(actor, meeting.series)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError({"status": "Seule une réunion planifiée peut être ouverte."})
+    update_validated(meeting, {"status": Meeting.Status.OPEN, "opened_at": _now(at)})
+    audit(actor, AuditEvent.Action.UPDATE, meeting, summary="Séance ouverte")
+    return meeting
+
+
+@records_refusals("Clôture d'une réunion")
+def meeting_close(
+    *, actor: User | None, meeting: Meeting, at: dt.datetime | None = None
+) -> Meeting:
+    """Close the session: those still present are checked out, cases not discussed go to the
+    next meeting, and participants lose access to the cases."""
+    require_staff(actor, meeting.series)
+    if meeting.status != Meeting.Status.OPEN:
+        raise ValidationError({"status": "Seule une réunion en séance peut être clôturée."})
+    when = _now(at)
+    meeting.participants.filter(checked_in_at__isnull=False, checked_out_at__isnull=True).update(
+        checked_out_at=when
+    )
+    update_validated(meeting, {"status": Meeting.Status.CLOSED, "closed_at": when})
+    _postpone_pending(actor, meeting)
+    audit(actor, AuditEvent.Action.UPDATE, meeting, summary="Séance clôturée")
+    return meeting
+
+
+def _postpone_pending(actor: User | None, meeting: Meeting) -> None:
+    pending = meeting.agenda_items.select_related("case__patient", "case__series").filter(
+        outcome=AgendaItem.Outcome.PENDING
+    )
+    for item in pending:
+        item.outcome = AgendaItem.Outcome.POSTPONED
+        item.save(update_fields=["outcome"])
+        purpose = (
+            item.purpose
+            if item.purpose != AgendaItem.Purpose.FIRST
+            else AgendaItem.Purpose.CARRIED_OVER
+        )
+        carry_over(actor=actor, case=item.case, after=meeting, purpose=purpose)
+
+
+@records_refusals("Annulation d'une réunion")
+def meeting_cancel(*, actor: User | None, meeting: Meeting) -> Meeting:
+    require_staff(actor, meeting.series)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError({"status": "Seule une réunion planifiée peut être annulée."})
+    update_validated(meeting, {"status": Meeting.Status.CANCELLED})
+    _postpone_pending(actor, meeting)
+    audit(actor, AuditEvent.Action.UPDATE, meeting, summary="Réunion annulée")
+    notifications.meeting_cancelled(meeting, meeting.participants.select_related("user"))
+    return meeting
+
+
+# --- Participants and attendance ----------------------------------------------------------
+
+
+@records_refusals("Inscription d'un participant")
+def participant_add(
+    *,
+    actor: User | None,
+    meeting: Meeting,
+    user: User,
+    role: str = Participant.Role.ATTENDEE,
+    specialty: str | None = None,
+) -> Participant:
+    """Register a network physician in advance (the secretariat)."""
+    require_staff(actor, meeting.series)
+    if not meeting.is_active:
+        raise ValidationError({"meeting": "Cette réunion est close ou annulée."})
+    if Participant.objects.filter(meeting=meeting, user=user).exists():
+        raise ValidationError({"user": f"{user.display_name} est déjà inscrit(e)."})
+    if not user.is_active:
+        raise ValidationError({"user": "Ce compte est désactivé."})
+    return register(actor=actor, meeting=meeting, user=user, role=role, specialty=specialty)
+
+
+@records_refusals("Inscription à une réunion")
+def meeting_register_self(*, actor: User, meeting: Meeting) -> Participant:
+    """A network physician registers for a national meeting from the calendar."""
+    if not can(actor, Capability.SUBMIT_CASES):
+        raise ValidationError("Réservé aux médecins de la filière.")
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError({"meeting": "Les inscriptions sont closes pour cette réunion."})
+    if Participant.objects.filter(meeting=meeting, user=actor).exists():
+        raise ValidationError({"meeting": "Vous êtes déjà inscrit(e)."})
+    return register(actor=actor, meeting=meeting, user=actor, role=Participant.Role.ATTENDEE)
+
+
+@records_refusals("Modification d'un participant")
+def participant_update(
+    *,
+    actor: User | None,
+    participant: Participant,
+    specialty: str,
+    additional_specialties: Iterable[str] = (),
+    role: str | None = None,
+) -> dict[str, Any]:
+    """Say which specialty the physician holds (one only counts for the quorum)."""
+    require_staff(actor, participant.meeting.series)
+    others = [s for s in dict.fromkeys(additional_specialties) if s != specialty]
+    if any(s not in User.Specialty.values for s in [specialty, *others]):
+        raise ValidationError({"specialty": "Spécialité inconnue."})
+    values: dict[str, Any] = {"specialty": specialty, "additional_specialties": others}
+    if role is not None:
+        values["role"] = role
+    changes = update_validated(participant, values)
+    if changes:
+        audit(actor, AuditEvent.Action.UPDATE, participant, changes=changes)
+    return changes
+
+
+@records_refusals("Émargement")
+def attendance_check_in(
+    *, actor: User | None, participant: Participant, at: dt.datetime | None = None
+) -> Participant:
+    """Record the arrival (a physician back after leaving keeps their first arrival time)."""
+    # Read the meeting again: another screen may have closed it meanwhile.
+    meeting = Meeting.objects.select_related("series").get(pk=participant.meeting_id)
+    participant.meeting = meeting
+    require_staff(actor, meeting.series)
+    if meeting.status != Meeting.Status.OPEN:
+        raise ValidationError({"status": "L'émargement se fait pendant la séance ouverte."})
+    when = _now(at)
+    if participant.checked_in_at is not None and participant.checked_out_at is None:
+        raise ValidationError({"checked_in_at": "Ce participant est déjà présent."})
+    values: dict[str, Any] = {"checked_out_at": None}
+    if participant.checked_in_at is None:
+        values["checked_in_at"] = when
+    update_validated(participant, values)
+    audit(
+        actor,
+        AuditEvent.Action.UPDATE,
+        participant,
+        summary=f"Arrivée de {participant.user.display_name} à {timezone.localtime(when):%H:%M}",
+    )
+    return participant
+
+
+@records_refusals("Émargement")
+def attendance_check_out(
+    *, actor: User | None, participant: Participant, at: dt.datetime | None = None
+) -> Participant:
+    # Read the meeting again: another screen may have closed it meanwhile.
+    meeting = Meeting.objects.select_related("series").get(pk=participant.meeting_id)
+    participant.meeting = meeting
+    require_staff(actor, meeting.series)
+    if meeting.status != Meeting.Status.OPEN:
+        raise ValidationError({"status": "L'émargement se fait pendant la séance ouverte."})
+    when = _now(at)
+    if participant.checked_in_at is None or participant.checked_out_at is not None:
+        raise ValidationError({"checked_out_at": "Ce participant n'est pas présent."})
+    if when < participant.checked_in_at:
+        raise ValidationError({"checked_out_at": "Le départ précède l'arrivée."})
+    update_validated(participant, {"checked_out_at": when})
+    audit(
+        actor,
+        AuditEvent.Action.UPDATE,
+        participant,
+        summary=f"Départ de {participant.user.display_name} à {timezone.localtime(when):%H:%M}",
+    )
+    return participant
+
+
+def cases_discussed_during(participant: Participant) -> int:
+    """Cases discussed while the participant was there (the DPC evidence counts them)."""
+    if participant.checked_in_at is None:
+        return 0
+    end = participant.checked_out_at or participant.meeting.closed_at or timezone.now()
+    return participant.meeting.agenda_items.filter(
+        outcome=AgendaItem.Outcome.DISCUSSED,
+        discussed_at__gte=participant.checked_in_at,
+        discussed_at__lte=end,
+    ).count()
+
+
+def attendance_certificate_issued(*, actor: User, participant: Participant) -> None:
+    """Record that an attendance certificate was printed."""
+    audit(
+        actor,
+        AuditEvent.Action.PRINT,
+        participant,
+        summary=f"Attestation de présence de {participant.user.display_name}",
+    )
+
+
+def attendance_exported(*, actor: User, meeting: Meeting) -> None:
+    audit(actor, AuditEvent.Action.EXPORT, meeting, summary="Émargement (DPC) exporté")
+
+
+def statistics_exported(*, actor: User, year: int) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.EXPORT,
+        object_type="meetings.statistics",
+        summary=f"Statistiques des RCP {year} exportées",
+    )

@@ -1,0 +1,450 @@
+"""The recommendation (avis): drafting in session, signing under quorum, delivery, follow-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from filiere.accounts.models import User
+from filiere.audit.models import AuditEvent
+from filiere.core.services import create_validated, update_validated
+from filiere.meetings import notifications
+from filiere.meetings.models import (
+    AgendaItem,
+    CaseRequest,
+    Meeting,
+    Recommendation,
+    RecommendationDelivery,
+    RecommendationFollowUp,
+)
+from filiere.meetings.pdf import recommendation_pdf
+from filiere.meetings.selectors import (
+    draft_of,
+    latest_signed,
+    patient_age_at,
+    pending_agenda_item,
+    quorum_for,
+    specialty_label,
+)
+from filiere.meetings.services.common import audit, records_refusals, touch
+from filiere.meetings.services.meetings import carry_over
+from filiere.meetings.services.series import require_coordinator, require_staff
+
+FOLLOW_UP_AFTER = dt.timedelta(days=91)
+CONTENT_FIELDS = (
+    "question_answered",
+    "discussion_summary",
+    "diagnostic_proposal",
+    "therapeutic_proposal",
+    "alternatives",
+    "guideline_used",
+    "outside_guidelines",
+    "outside_guidelines_reason",
+    "is_off_label",
+    "off_label_drug",
+    "off_label_indication",
+    "off_label_no_alternative",
+    "off_label_references",
+    "off_label_benefits_risks",
+    "off_label_patient_information",
+    "off_label_funding_route",
+    "off_label_monitoring",
+    "trial_eligibility",
+    "genetic_counselling",
+    "genetic_counselling_note",
+    "follow_up_site",
+    "follow_up_note",
+)
+OFF_LABEL_REQUIRED = {
+    "off_label_drug": "Nommez le médicament proposé hors AMM.",
+    "off_label_indication": "Précisez l'indication hors AMM.",
+    "off_label_no_alternative": "Expliquez pourquoi aucune alternative autorisée ne convient.",
+    "off_label_benefits_risks": "Indiquez les bénéfices attendus et les risques.",
+    "off_label_patient_information": "Indiquez l'information à délivrer au patient.",
+    "off_label_funding_route": "Indiquez la prise en charge (CPC, AAC, AAP…).",
+    "off_label_monitoring": "Décrivez la surveillance prévue.",
+}
+SIGNED_IS_FINAL = (
+    "Cet avis est signé : il ne se modifie plus. Une correction crée une nouvelle version."
+)
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(CONTENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown recommendation fields: {sorted(unknown)}")
+    cleaned = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+    route = cleaned.get("off_label_funding_route", "")
+    if route and route not in Recommendation.FundingRoute.values:
+        raise ValidationError({"off_label_funding_route": "Prise en charge inconnue."})
+    site = cleaned.get("follow_up_site", "")
+    if site and site not in Recommendation.FollowUpSite.values:
+        raise ValidationError({"follow_up_site": "Lieu de suivi inconnu."})
+    return cleaned
+
+
+def _session_item(case: CaseRequest) -> AgendaItem:
+    item = pending_agenda_item(case)
+    if item is None:
+        raise ValidationError({"meeting": "Le dossier n'est à l'ordre du jour d'aucune réunion."})
+    meeting = item.meeting
+    if meeting.status != Meeting.Status.OPEN and meeting.kind != Meeting.Kind.URGENT:
+        raise ValidationError({"meeting": "L'avis se rédige pendant la séance ouverte."})
+    return item
+
+
+def _mark_discussed(case: CaseRequest, item: AgendaItem, when: dt.datetime) -> None:
+    if item.outcome != AgendaItem.Outcome.DISCUSSED:
+        item.outcome = AgendaItem.Outcome.DISCUSSED
+        item.discussed_at = when
+        item.save(update_fields=["outcome", "discussed_at"])
+    if case.status == CaseRequest.Status.ACCEPTED:
+        update_validated(case, {"status": CaseRequest.Status.DISCUSSED, "discussed_at": when})
+
+
+@records_refusals("Rédaction de l'avis")
+def recommendation_save(
+    *,
+    actor: User | None,
+    case: CaseRequest,
+    values: dict[str, Any],
+    recommendation: Recommendation | None = None,
+    at: dt.datetime | None = None,
+) -> Recommendation:
+    """Write the draft recommendation during the meeting (the case is then "discussed")."""
+    require_staff(actor, case.series)
+    if recommendation is not None and recommendation.is_signed:
+        raise ValidationError(SIGNED_IS_FINAL)
+    cleaned = _clean(values)
+    when = at or timezone.now()
+    draft = recommendation or draft_of(case)
+    if draft is None:
+        item = _session_item(case)
+        previous = latest_signed(case)
+        reason = ""
+        if previous is not None:
+            day = timezone.localtime(item.meeting.starts_at)
+            reason = (
+                f"Nouvelle présentation en RCP le {day:%d/%m/%Y}"
+                f" ({item.get_purpose_display().lower()})."
+            )
+        draft = create_validated(
+            Recommendation,
+            case=case,
+            meeting=item.meeting,
+            version=(previous.version + 1) if previous else 1,
+            supersedes=previous,
+            correction_reason=reason,
+            drafted_by=actor,
+            **cleaned,
+        )
+        _mark_discussed(case, item, when)
+        audit(actor, AuditEvent.Action.CREATE, draft, case=case, summary="Avis en rédaction")
+        touch(case)
+        return draft
+    changes = update_validated(draft, cleaned | {"updated_at": draft.updated_at})
+    if changes:
+        Recommendation.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
+        pending = pending_agenda_item(case)
+        if pending is not None and pending.meeting_id == draft.meeting_id:
+            _mark_discussed(case, pending, when)
+        audit(actor, AuditEvent.Action.UPDATE, draft, case=case, changes=changes)
+        touch(case)
+    return draft
+
+
+def _check_content(recommendation: Recommendation) -> None:
+    errors: dict[str, str] = {}
+    if not (recommendation.question_answered or recommendation.discussion_summary):
+        errors["discussion_summary"] = "Résumez la discussion de la RCP."
+    if not (recommendation.diagnostic_proposal or recommendation.therapeutic_proposal):
+        errors["therapeutic_proposal"] = (
+            "L'avis comporte une proposition diagnostique ou thérapeutique."
+        )
+    if recommendation.outside_guidelines and not recommendation.outside_guidelines_reason:
+        errors["outside_guidelines_reason"] = "Justifiez la proposition hors référentiel."
+    if recommendation.is_off_label:
+        for name, message in OFF_LABEL_REQUIRED.items():
+            if not getattr(recommendation, name):
+                errors[name] = message
+    if errors:
+        raise ValidationError(errors)
+
+
+def _quorum(recommendation: Recommendation, when: dt.datetime) -> tuple[bool, dict[str, Any]]:
+    previous = recommendation.supersedes
+    if previous is not None and previous.meeting_id == recommendation.meeting_id:
+        # A correction of the wording: the decision, and its quorum, stay those of the session.
+        return bool(previous.quorum_met), dict(previous.quorum_record)
+    result, attendees = quorum_for(recommendation.meeting, when, recommendation.case)
+    record = result.as_record(attendees)
+    codes = {s for a in attendees for s in a.specialties} | set(result.required)
+    record["labels"] = {code: specialty_label(code) for code in sorted(codes)}
+    return result.met, record
+
+
+def _missing_text(record: dict[str, Any]) -> str:
+    labels = record.get("labels", {})
+    missing = [labels.get(code, code) for code in record.get("missing_required", [])]
+    counted = len(record.get("specialties_counted", []))
+    parts = [f"{counted} spécialité(s) sur {record.get('minimum', 3)} au minimum"]
+    if missing:
+        parts.insert(0, "manque : " + ", ".join(missing))
+    return " ; ".join(parts)
+
+
+@records_refusals("Signature de l'avis")
+def recommendation_sign(
+    *,
+    actor: User | None,
+    recommendation: Recommendation,
+    override_reason: str = "",
+    signer: User | None = None,
+    at: dt.datetime | None = None,
+) -> Recommendation:
+    """Sign the recommendation: quorum checked, PDF produced and kept, sent to the requester and
+    recipients, filed in the patient's record. Without quorum, the coordinator's override reason
+    is required and the case goes on the next meeting to be presented again."""
+    case = recommendation.case
+    meeting = recommendation.meeting
+    require_coordinator(actor, case.series)
+    if recommendation.is_signed:
+        raise ValidationError(SIGNED_IS_FINAL)
+    correction = (
+        recommendation.supersedes is not None
+        and recommendation.supersedes.meeting_id == recommendation.meeting_id
+    )
+    if (
+        not correction
+        and meeting.status != Meeting.Status.OPEN
+        and not (meeting.kind == Meeting.Kind.URGENT and meeting.is_active)
+    ):
+        raise ValidationError({"meeting": "L'avis se signe pendant la séance ouverte."})
+    _check_content(recommendation)
+    when = at or timezone.now()
+    met, record = _quorum(recommendation, when)
+    reason = override_reason.strip()
+    if correction and not reason and recommendation.supersedes is not None:
+        reason = recommendation.supersedes.override_reason
+    if not met and not reason:
+        raise ValidationError(
+            {
+                "override_reason": f"Quorum non atteint ({_missing_text(record)}) : la signature "
+                "exige un motif de dérogation, et le dossier sera présenté de nouveau."
+            }
+        )
+    recommendation.status = Recommendation.Status.SIGNED
+    recommendation.signed_at = when
+    recommendation.signed_by = signer or actor
+    recommendation.quorum_met = met
+    recommendation.quorum_record = record
+    recommendation.override_reason = "" if met else reason
+    recommendation.urgent_path = meeting.kind == Meeting.Kind.URGENT and not correction
+    pdf = recommendation_pdf(recommendation, age=patient_age_at(case, meeting.starts_at))
+    recommendation.pdf = pdf
+    recommendation.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    recommendation.full_clean()
+    recommendation.save()
+    audit(
+        actor,
+        AuditEvent.Action.SIGN,
+        recommendation,
+        case=case,
+        summary=f"Avis v{recommendation.version} signé, quorum "
+        f"{'atteint' if met else 'non atteint (dérogation)'}",
+        changes={"pdf_sha256": recommendation.pdf_sha256, "override_reason": reason},
+    )
+    item = pending_agenda_item(case)
+    if item is not None and item.meeting_id == meeting.pk:
+        _mark_discussed(case, item, when)
+    case.refresh_from_db()
+    if case.status == CaseRequest.Status.DISCUSSED:
+        update_validated(case, {"status": CaseRequest.Status.SIGNED, "signed_at": when})
+    _deliver(actor, recommendation, when)
+    if not correction:
+        if not met:
+            carry_over(
+                actor=actor,
+                case=case,
+                after=meeting,
+                purpose=AgendaItem.Purpose.REPRESENTATION,
+            )
+        elif recommendation.urgent_path:
+            carry_over(
+                actor=actor, case=case, after=meeting, purpose=AgendaItem.Purpose.RATIFICATION
+            )
+    touch(case)
+    return recommendation
+
+
+def _deliver(actor: User | None, recommendation: Recommendation, when: dt.datetime) -> None:
+    case = recommendation.case
+    emails = [(RecommendationDelivery.Kind.REQUESTER, case.requester.email)]
+    emails += [(RecommendationDelivery.Kind.RECIPIENT, e) for e in case.recipient_emails()]
+    for kind, email in emails:
+        create_validated(
+            RecommendationDelivery,
+            recommendation=recommendation,
+            kind=kind,
+            email=email,
+            sent_at=when,
+            sent_by=actor,
+        )
+    audit(
+        actor,
+        AuditEvent.Action.SEND,
+        recommendation,
+        case=case,
+        summary=f"Avis v{recommendation.version} envoyé à {len(emails)} destinataire(s)",
+        changes={"destinataires": [email for _, email in emails]},
+    )
+    if case.status == CaseRequest.Status.SIGNED:
+        update_validated(case, {"status": CaseRequest.Status.DELIVERED, "delivered_at": when})
+    if not RecommendationFollowUp.objects.filter(case=case).exists():
+        create_validated(
+            RecommendationFollowUp,
+            case=case,
+            recommendation=recommendation,
+            due_on=timezone.localtime(when).date() + FOLLOW_UP_AFTER,
+        )
+    notifications.recommendation_delivered(recommendation, [email for _, email in emails])
+
+
+@records_refusals("Correction d'un avis signé")
+def recommendation_correct(
+    *, actor: User | None, recommendation: Recommendation, reason: str
+) -> Recommendation:
+    """Start a new version of a signed recommendation (the signed one stays as it was)."""
+    case = recommendation.case
+    require_coordinator(actor, case.series)
+    if not recommendation.is_signed:
+        raise ValidationError("Seul un avis signé se corrige par une nouvelle version.")
+    latest = latest_signed(case)
+    if latest is None or latest.pk != recommendation.pk:
+        raise ValidationError("Seule la dernière version signée se corrige.")
+    if draft_of(case) is not None:
+        raise ValidationError("Une nouvelle version est déjà en rédaction.")
+    if not reason.strip():
+        raise ValidationError({"correction_reason": "Indiquez le motif de la correction."})
+    values = {name: getattr(recommendation, name) for name in CONTENT_FIELDS}
+    draft = create_validated(
+        Recommendation,
+        case=case,
+        meeting=recommendation.meeting,
+        version=recommendation.version + 1,
+        supersedes=recommendation,
+        correction_reason=reason.strip(),
+        drafted_by=actor,
+        **values,
+    )
+    audit(
+        actor,
+        AuditEvent.Action.CREATE,
+        draft,
+        case=case,
+        summary=f"Correction de l'avis v{recommendation.version} : {reason.strip()}",
+    )
+    return draft
+
+
+@records_refusals("Ratification d'un avis urgent")
+def recommendation_ratify(
+    *, actor: User | None, agenda_item: AgendaItem, at: dt.datetime | None = None
+) -> AgendaItem:
+    """Record that the ordinary meeting ratified an urgent recommendation."""
+    require_coordinator(actor, agenda_item.meeting.series)
+    if agenda_item.purpose != AgendaItem.Purpose.RATIFICATION:
+        raise ValidationError("Ce dossier n'attend pas de ratification.")
+    if agenda_item.meeting.status != Meeting.Status.OPEN:
+        raise ValidationError({"meeting": "La ratification se fait en séance ouverte."})
+    if agenda_item.outcome != AgendaItem.Outcome.PENDING:
+        raise ValidationError("Cet avis a déjà été ratifié.")
+    agenda_item.outcome = AgendaItem.Outcome.DISCUSSED
+    agenda_item.discussed_at = at or timezone.now()
+    agenda_item.save(update_fields=["outcome", "discussed_at"])
+    audit(
+        actor,
+        AuditEvent.Action.UPDATE,
+        agenda_item,
+        case=agenda_item.case,
+        summary="Avis urgent ratifié en RCP ordinaire",
+    )
+    return agenda_item
+
+
+def recommendation_downloaded(*, actor: User, recommendation: Recommendation) -> None:
+    audit(
+        actor,
+        AuditEvent.Action.VIEW,
+        recommendation,
+        case=recommendation.case,
+        summary=f"Avis v{recommendation.version} (PDF) consulté",
+    )
+
+
+# --- Follow-up -------------------------------------------------------------------------------
+
+
+@records_refusals("Suivi d'un avis")
+def follow_up_answer(
+    *, actor: User, case: CaseRequest, applied: str, reason: str = "", comment: str = ""
+) -> RecommendationFollowUp:
+    """The requester says whether the proposal was applied, and if not, why."""
+    follow_up = RecommendationFollowUp.objects.filter(case=case).first()
+    if follow_up is None:
+        raise ValidationError("Aucun avis transmis à suivre pour cette demande.")
+    if actor.pk != case.requester_id:
+        raise ValidationError("Seul le médecin demandeur renseigne le suivi de l'avis.")
+    if applied not in RecommendationFollowUp.Applied.values:
+        raise ValidationError({"applied": "Indiquez si la proposition a été appliquée."})
+    if applied != RecommendationFollowUp.Applied.YES and not reason:
+        raise ValidationError({"reason": "Indiquez pourquoi la proposition n'a pas été suivie."})
+    if reason and reason not in RecommendationFollowUp.Reason.values:
+        raise ValidationError({"reason": "Raison inconnue."})
+    now = timezone.now()
+    changes = update_validated(
+        follow_up,
+        {
+            "applied": applied,
+            "reason": "" if applied == RecommendationFollowUp.Applied.YES else reason,
+            "comment": comment.strip(),
+            "answered_at": now,
+            "answered_by": actor,
+        },
+    )
+    if case.status == CaseRequest.Status.DELIVERED:
+        update_validated(case, {"status": CaseRequest.Status.FOLLOWED_UP, "followed_up_at": now})
+    touch(case)
+    audit(actor, AuditEvent.Action.UPDATE, follow_up, case=case, changes=changes)
+    return follow_up
+
+
+def follow_up_reminders_send(*, today: dt.date | None = None) -> int:
+    """Ask each requester whose follow-up is due, once; return how many were asked."""
+    day = today or timezone.localdate()
+    due = RecommendationFollowUp.objects.select_related("case__patient", "case__requester").filter(
+        due_on__lte=day, reminded_at__isnull=True, answered_at__isnull=True
+    )
+    count = 0
+    for follow_up in due:
+        _remind(follow_up)
+        count += 1
+    return count
+
+
+@records_refusals("Relance de suivi")
+def _remind(follow_up: RecommendationFollowUp) -> None:
+    follow_up.reminded_at = timezone.now()
+    follow_up.save(update_fields=["reminded_at"])
+    audit(
+        None,
+        AuditEvent.Action.SEND,
+        follow_up,
+        case=follow_up.case,
+        summary="Relance du suivi à trois mois",
+    )
+    notifications.follow_up_due(follow_up.case)

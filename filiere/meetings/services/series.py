@@ -1,0 +1,296 @@
+"""Series of meetings, their staff and members, and invitations of external physicians."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from filiere.access import Capability, can
+from filiere.accounts.models import User
+from filiere.accounts.services import user_create
+from filiere.audit.models import AuditEvent
+from filiere.core.services import create_validated, update_validated
+from filiere.meetings import notifications
+from filiere.meetings.models import (
+    NON_PHYSICIAN_SPECIALTIES,
+    ExternalInvitation,
+    Meeting,
+    MeetingSeries,
+    Participant,
+    SeriesMember,
+)
+from filiere.meetings.selectors import is_series_coordinator, is_series_staff
+from filiere.meetings.services.common import audit, records_refusals
+from filiere.network.models import Centre
+
+INVITATION_LIFETIME = dt.timedelta(days=14)
+SERIES_FIELDS = (
+    "name",
+    "description",
+    "required_specialties",
+    "minimum_specialties",
+    "default_start_time",
+    "default_duration_minutes",
+    "default_slot_minutes",
+    "default_video_link",
+    "is_active",
+)
+
+
+def require_staff(actor: User | None, series: MeetingSeries) -> None:
+    # The demo generator and imports act without an actor; people must belong to the staff.
+    if actor is not None and not is_series_staff(actor, series):
+        raise ValidationError("Réservé au coordonnateur et au secrétariat de cette RCP.")
+
+
+def require_coordinator(actor: User | None, series: MeetingSeries) -> None:
+    if actor is not None and not is_series_coordinator(actor, series):
+        raise ValidationError("Réservé au coordonnateur de cette RCP.")
+
+
+def _check_specialties(required: Iterable[str], minimum: int) -> list[str]:
+    values = list(dict.fromkeys(required))
+    errors: dict[str, str] = {}
+    unknown = [v for v in values if v not in User.Specialty.values]
+    if unknown:
+        errors["required_specialties"] = f"Spécialité(s) inconnue(s) : {', '.join(unknown)}."
+    elif any(v in NON_PHYSICIAN_SPECIALTIES for v in values):
+        errors["required_specialties"] = "Le quorum ne compte que des spécialités médicales."
+    if minimum < 3:
+        errors["minimum_specialties"] = (
+            "Une RCP réunit au moins trois médecins de spécialités différentes."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+@records_refusals("Création d'une série de RCP")
+def series_create(
+    *,
+    actor: User | None,
+    centre: Centre,
+    name: str,
+    required_specialties: Iterable[str],
+    minimum_specialties: int = 3,
+    **values: Any,
+) -> MeetingSeries:
+    """Create a series organised by ``centre``; its creator becomes its coordinator."""
+    if actor is not None and not can(actor, Capability.MANAGE_MEETINGS, centre.pk):
+        raise ValidationError({"centre": "Vous ne coordonnez pas de RCP pour ce centre."})
+    unknown = set(values) - set(SERIES_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown series fields: {sorted(unknown)}")
+    specialties = _check_specialties(required_specialties, minimum_specialties)
+    if MeetingSeries.objects.filter(centre=centre, name=name.strip()).exists():
+        raise ValidationError({"name": "Ce centre a déjà une RCP de ce nom."})
+    series = create_validated(
+        MeetingSeries,
+        centre=centre,
+        name=name.strip(),
+        required_specialties=specialties,
+        minimum_specialties=minimum_specialties,
+        created_by=actor,
+        **values,
+    )
+    audit(actor, AuditEvent.Action.CREATE, series, summary=f"Série de RCP « {series.name} »")
+    if actor is not None:
+        series_member_add(actor=None, series=series, user=actor, role=SeriesMember.Role.COORDINATOR)
+    return series
+
+
+@records_refusals("Modification d'une série de RCP")
+def series_update(*, actor: User | None, series: MeetingSeries, **values: Any) -> dict[str, Any]:
+    """Change the series' settings, including its quorum rule (coordinator only)."""
+    require_coordinator(actor, series)
+    unknown = set(values) - set(SERIES_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown series fields: {sorted(unknown)}")
+    if "required_specialties" in values or "minimum_specialties" in values:
+        values["required_specialties"] = _check_specialties(
+            values.get("required_specialties", series.required_specialties),
+            values.get("minimum_specialties", series.minimum_specialties),
+        )
+    changes = update_validated(series, values)
+    if changes:
+        audit(actor, AuditEvent.Action.UPDATE, series, changes=changes)
+    return changes
+
+
+@records_refusals("Ajout d'un membre à une série de RCP")
+def series_member_add(
+    *, actor: User | None, series: MeetingSeries, user: User, role: str
+) -> SeriesMember:
+    """Attach ``user`` to the series (idempotent); experts are invited to every meeting."""
+    require_coordinator(actor, series)
+    if role not in SeriesMember.Role.values:
+        raise ValidationError({"role": "Rôle inconnu."})
+    existing = SeriesMember.objects.filter(series=series, user=user, role=role).first()
+    if existing is not None:
+        return existing
+    member = create_validated(SeriesMember, series=series, user=user, role=role)
+    audit(
+        actor,
+        AuditEvent.Action.CREATE,
+        member,
+        summary=f"{user.display_name} : {member.get_role_display()} de « {series.name} »",
+    )
+    return member
+
+
+@records_refusals("Retrait d'un membre d'une série de RCP")
+def series_member_remove(*, actor: User | None, member: SeriesMember) -> None:
+    require_coordinator(actor, member.series)
+    if (
+        member.role == SeriesMember.Role.COORDINATOR
+        and not SeriesMember.objects.filter(series=member.series, role=member.role)
+        .exclude(pk=member.pk)
+        .exists()
+    ):
+        raise ValidationError({"role": "Une RCP garde au moins un coordonnateur."})
+    audit(
+        actor,
+        AuditEvent.Action.ARCHIVE,
+        member,
+        summary=f"{member.user.display_name} n'est plus {member.get_role_display().lower()}",
+    )
+    member.delete()
+
+
+# --- External physicians -------------------------------------------------------------------
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@records_refusals("Invitation d'un médecin extérieur")
+def external_physician_invite(
+    *,
+    actor: User | None,
+    series: MeetingSeries,
+    email: str,
+    first_name: str,
+    last_name: str,
+    specialty: str,
+    rpps: str = "",
+    institution: str = "",
+    meeting: Meeting | None = None,
+    may_submit_cases: bool = True,
+) -> tuple[ExternalInvitation, str]:
+    """Invite a physician from outside the network: a limited account (no centre, no patient
+    access) that may attend the meeting and send cases to this series. Returns the invitation
+    and the raw link token, which is sent by e-mail and never stored."""
+    require_staff(actor, series)
+    if meeting is not None and (meeting.series_id != series.pk or not meeting.is_active):
+        raise ValidationError({"meeting": "Choisissez une réunion à venir de cette RCP."})
+    address = email.strip().lower()
+    user = User.objects.filter(email=address).first()
+    if user is None:
+        try:
+            user = user_create(
+                actor=actor,
+                email=address,
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
+                title=User.Title.DOCTOR,
+                specialty=specialty,
+                rpps=rpps.strip(),
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    field if field != "__all__" else "email": messages
+                    for field, messages in error.message_dict.items()
+                }
+            ) from error
+    raw = "inv_" + secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation = create_validated(
+        ExternalInvitation,
+        series=series,
+        meeting=meeting,
+        user=user,
+        institution=institution.strip(),
+        may_submit_cases=may_submit_cases,
+        token_digest=token_digest(raw),
+        invited_by=actor,
+        created_at=now,
+        expires_at=now + INVITATION_LIFETIME,
+    )
+    audit(
+        actor,
+        AuditEvent.Action.CREATE,
+        invitation,
+        summary=f"Invitation de {user.display_name} à « {series.name} »",
+    )
+    if meeting is not None and not Participant.objects.filter(meeting=meeting, user=user).exists():
+        participant = create_validated(
+            Participant,
+            meeting=meeting,
+            user=user,
+            role=Participant.Role.EXPERT,
+            specialty=user.specialty,
+            is_external=True,
+        )
+        audit(
+            actor,
+            AuditEvent.Action.CREATE,
+            participant,
+            summary=f"{user.display_name} inscrit(e) à la réunion",
+        )
+        notifications.meeting_invitations(meeting, [participant])
+    notifications.external_invitation(
+        email=user.email,
+        name=user.display_name,
+        series_name=series.name,
+        inviter=actor.display_name if actor else str(series.centre),
+        link=settings.SITE_URL + reverse("meetings:invitation_accept", args=[raw]),
+        meeting=meeting,
+    )
+    return invitation, raw
+
+
+def invitation_for_token(raw: str) -> ExternalInvitation | None:
+    """Return the usable invitation behind a link, or None (unknown, used or expired)."""
+    invitation = (
+        ExternalInvitation.objects.select_related("user", "series")
+        .filter(token_digest=token_digest(raw))
+        .first()
+    )
+    return invitation if invitation is not None and invitation.is_usable else None
+
+
+@records_refusals("Acceptation d'une invitation")
+def invitation_accept(*, invitation: ExternalInvitation, password: str, confirm: str) -> User:
+    """Let the invited physician choose a password; the second factor comes at first login."""
+    if not invitation.is_usable:
+        raise ValidationError("Ce lien d'invitation a expiré ou a déjà servi.")
+    user = invitation.user
+    if user.has_usable_password():
+        # An existing account keeps its password: the invitation only opens the series.
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        audit(user, AuditEvent.Action.UPDATE, invitation, summary="Invitation acceptée")
+        return user
+    if password != confirm:
+        raise ValidationError({"confirm": "Les deux mots de passe diffèrent."})
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    audit(user, AuditEvent.Action.UPDATE, invitation, summary="Invitation acceptée, accès créé")
+    return user

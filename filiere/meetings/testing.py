@@ -1,0 +1,163 @@
+"""Factories for the case-meeting tests (and the access matrix): everything through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from filiere.accounts.models import User
+from filiere.meetings import services
+from filiere.meetings.models import (
+    CaseRequest,
+    Meeting,
+    MeetingSeries,
+    Participant,
+    SeriesMember,
+)
+from filiere.network.models import Centre, Role
+from filiere.patients.models import Patient
+from filiere.testing.factories import give_role, make_user
+
+PLATELET_QUORUM = ("haematology", "haemostasis_biology", "medical_genetics")
+# The smallest valid-looking files of each accepted type (magic bytes first).
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+
+
+def make_series(
+    centre: Centre,
+    *,
+    coordinator: User | None = None,
+    required: tuple[str, ...] = PLATELET_QUORUM,
+    name: str = "RCP Pathologies plaquettaires",
+) -> MeetingSeries:
+    series = services.series_create(
+        actor=None, centre=centre, name=name, required_specialties=required
+    )
+    if coordinator is not None:
+        services.series_member_add(
+            actor=None, series=series, user=coordinator, role=SeriesMember.Role.COORDINATOR
+        )
+    return series
+
+
+def make_physician(centre: Centre, specialty: str, **values: Any) -> User:
+    user = make_user(specialty=specialty, title="dr", **values)
+    give_role(user, centre, Role.CLINICIAN)
+    return user
+
+
+def make_meeting(
+    series: MeetingSeries,
+    *,
+    starts_at: dt.datetime | None = None,
+    kind: str = Meeting.Kind.ORDINARY,
+    duration_minutes: int = 90,
+) -> Meeting:
+    start = starts_at or (timezone.now() + dt.timedelta(days=7)).replace(second=0, microsecond=0)
+    return services.meeting_create(
+        actor=None,
+        series=series,
+        starts_at=start,
+        kind=kind,
+        duration_minutes=duration_minutes,
+        video_link="https://visio.example.test/rcp",
+    )
+
+
+def case_details(**values: Any) -> services.CaseDetails:
+    defaults: dict[str, Any] = {
+        "question_type": CaseRequest.QuestionType.THERAPEUTIC,
+        "question": "Quelle prophylaxie avant l'extraction dentaire prévue en mars ?",
+        "proposal": "Acide tranexamique et transfusion plaquettaire si besoin.",
+        "patient_informed_on": timezone.localdate() - dt.timedelta(days=3),
+        "patient_not_opposed": True,
+        "clinical_summary": "Épistaxis récidivantes depuis l'enfance, ménorragies.",
+    }
+    defaults.update(values)
+    return services.CaseDetails(**defaults)
+
+
+def make_case(
+    series: MeetingSeries, requester: User, patient: Patient, **values: Any
+) -> CaseRequest:
+    return services.case_request_submit(
+        actor=requester, series=series, patient=patient, details=case_details(**values)
+    )
+
+
+def register(meeting: Meeting, user: User, role: str = Participant.Role.EXPERT) -> Participant:
+    return services.participant_add(actor=None, meeting=meeting, user=user, role=role)
+
+
+def check_in(meeting: Meeting, *users: User, at: dt.datetime | None = None) -> None:
+    for user in users:
+        participant = Participant.objects.get(meeting=meeting, user=user)
+        services.attendance_check_in(actor=None, participant=participant, at=at)
+
+
+def pdf_upload(name: str = "compte-rendu.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def decided_values(**values: Any) -> dict[str, Any]:
+    defaults: dict[str, Any] = {
+        "question_answered": "Prise en charge de l'extraction dentaire.",
+        "discussion_summary": "Thrombopathie sévère ; geste à risque hémorragique modéré.",
+        "therapeutic_proposal": "Acide tranexamique ; concentrés plaquettaires HLA si échec.",
+    }
+    defaults.update(values)
+    return defaults
+
+
+def matrix_world(centre: Centre, user: User) -> dict[str, Any]:
+    """A closed meeting of a series coordinated by ``user`` (a clinician of ``centre``), where
+    ``user`` attended and presented a case of a patient of ``centre``, with an attachment and a
+    recommendation signed without quorum (override)."""
+    from filiere.testing.factories import load_test_nomenclature, make_patient
+
+    load_test_nomenclature()
+    patient = make_patient(centre)
+    series = make_series(centre, coordinator=user, name=f"RCP de test {centre.pk}")
+    start = timezone.now() - dt.timedelta(hours=2)
+    meeting = make_meeting(series, starts_at=start)
+    case = make_case(series, user, patient)
+    attachment = services.attachment_add(actor=user, case=case, upload=pdf_upload())
+    item = services.case_accept(actor=None, case=case, meeting=meeting, slot_start=start)
+    services.meeting_open(actor=None, meeting=meeting, at=start)
+    check_in(meeting, user, at=start + dt.timedelta(minutes=1))
+    draft = services.recommendation_save(
+        actor=None, case=case, values=decided_values(), at=start + dt.timedelta(minutes=5)
+    )
+    signed = services.recommendation_sign(
+        actor=None,
+        recommendation=draft,
+        override_reason="Généticien absent, avis urgent pour le geste.",
+        signer=user,
+        at=start + dt.timedelta(minutes=10),
+    )
+    services.meeting_close(actor=None, meeting=meeting, at=start + dt.timedelta(minutes=60))
+    participant = Participant.objects.get(meeting=meeting, user=user)
+    return {
+        "series_id": series.public_id,
+        "meeting_id": meeting.public_id,
+        "participant_id": participant.public_id,
+        "case_id": case.public_id,
+        "attachment_id": attachment.public_id,
+        "recommendation_id": signed.public_id,
+        "item_id": item.public_id,
+    }
+
+
+def matrix_kwargs(*names: str) -> Any:
+    """An access-matrix builder returning only the URL arguments ``names``."""
+
+    def build(centre: Centre, user: User) -> dict[str, Any]:
+        world = matrix_world(centre, user)
+        return {name: world[name] for name in names}
+
+    return build

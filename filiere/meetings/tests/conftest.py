@@ -1,0 +1,58 @@
+"""Personas of the case meetings: Sophie the RCP coordinator, three experts, Alice who asks,
+Charlie of centre B who must be refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from filiere.accounts.models import User
+from filiere.meetings.models import Meeting, MeetingSeries, SeriesMember
+from filiere.meetings.services import series_member_add
+from filiere.meetings.testing import make_meeting, make_physician, make_series
+from filiere.network.models import Centre, Role
+from filiere.testing.factories import give_role, make_user
+
+
+@pytest.fixture
+def coordinator(centre_a: Centre) -> User:
+    """Sophie, haematologist and coordinator of the platelet RCP."""
+    user = make_user(
+        email="sophie@hopital.test",
+        first_name="Sophie",
+        last_name="Bernard",
+        specialty="haematology",
+        title="dr",
+    )
+    give_role(user, centre_a, Role.RCP_COORDINATOR)
+    give_role(user, centre_a, Role.CLINICIAN)
+    return user
+
+
+@pytest.fixture
+def biologist(centre_a: Centre) -> User:
+    return make_physician(
+        centre_a, "haemostasis_biology", email="bio@hopital.test", last_name="Girard"
+    )
+
+
+@pytest.fixture
+def geneticist(centre_b: Centre) -> User:
+    return make_physician(
+        centre_b, "medical_genetics", email="genet@hopital.test", last_name="Haddad"
+    )
+
+
+@pytest.fixture
+def series(centre_a: Centre, coordinator: User, biologist: User) -> MeetingSeries:
+    series = make_series(centre_a, coordinator=coordinator)
+    series_member_add(actor=None, series=series, user=biologist, role=SeriesMember.Role.EXPERT)
+    return series
+
+
+@pytest.fixture
+def meeting(series: MeetingSeries) -> Meeting:
+    start = (timezone.now() + dt.timedelta(days=7)).replace(second=0, microsecond=0)
+    return make_meeting(series, starts_at=start)

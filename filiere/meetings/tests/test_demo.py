@@ -1,0 +1,71 @@
+"""The demo's case meetings: a year of sessions built through the services, seeded, idempotent."""
+
+from __future__ import annotations
+
+import pytest
+
+from filiere.audit.models import AuditEvent
+from filiere.demo.context import DemoContext
+from filiere.meetings import demo, statistics
+from filiere.meetings.models import (
+    CaseRequest,
+    Meeting,
+    MeetingSeries,
+    Participant,
+    Recommendation,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_builds_a_year_of_meetings_once(nomenclature: None) -> None:
+    from filiere.network import demo as network_demo
+    from filiere.patients import demo as patients_demo
+
+    lines: list[str] = []
+    ctx = DemoContext(seed=2026, size=40, report=lines.append)
+    network_demo.build(ctx)
+    patients_demo.build(ctx)
+    demo.build(ctx)
+
+    series = MeetingSeries.objects.get(name=demo.SERIES_NAME)
+    assert series.required_specialties == list(demo.QUORUM)
+    meetings = list(series.meetings.order_by("starts_at"))
+    kinds = [(m.kind, m.status) for m in meetings]
+    assert kinds == [
+        ("ordinary", "closed"),
+        ("ordinary", "closed"),
+        ("urgent", "closed"),
+        ("ordinary", "closed"),
+        ("ordinary", "planned"),
+    ]
+    for meeting in meetings[:2]:
+        present = meeting.participants.filter(checked_in_at__isnull=False).count()
+        assert 55 <= present <= 80
+        assert meeting.agenda_items.count() == 15
+    signed = Recommendation.objects.filter(status="signed")
+    assert signed.filter(quorum_met=False).count() == 1  # the geneticists left early
+    assert signed.filter(version=2, quorum_met=True).count() == 1  # presented again
+    assert signed.filter(urgent_path=True).count() == 1
+    assert signed.filter(is_off_label=True).exists()
+    assert meetings[-1].agenda_items.exists()
+    assert CaseRequest.objects.filter(status="submitted").exists()
+    figures = statistics.compute(
+        MeetingSeries.objects.all(), statistics.Period.year(meetings[0].starts_at.year)
+    )
+    assert figures.discussions > 0
+
+    counts = (
+        Meeting.objects.count(),
+        CaseRequest.objects.count(),
+        Participant.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    demo.build(ctx)
+    assert counts == (
+        Meeting.objects.count(),
+        CaseRequest.objects.count(),
+        Participant.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    assert lines[-1] == "RCP : déjà en place."

@@ -1,0 +1,291 @@
+"""Meeting pages: the coordinator's live screen (no identity, live quorum), participants' view,
+loss of access at closing, invitation file, DPC evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from icalendar import Calendar
+
+from filiere.accounts.models import User
+from filiere.audit.models import AuditEvent
+from filiere.meetings import services
+from filiere.meetings.models import CaseRequest, Meeting, MeetingSeries, Participant
+from filiere.meetings.testing import check_in, make_case, make_meeting, register
+from filiere.patients.models import Patient
+from filiere.testing.factories import TOTP_SECRET
+
+pytestmark = pytest.mark.django_db
+ClientFor = Callable[[User], Client]
+
+
+@pytest.fixture
+def on_agenda(meeting: Meeting, coordinator: User, alice: User, patient_a: Patient) -> CaseRequest:
+    case = make_case(meeting.series, alice, patient_a)
+    services.case_accept(actor=coordinator, case=case, meeting=meeting)
+    return case
+
+
+def _no_identity(queries: CaptureQueriesContext) -> bool:
+    return not any("identity_traits" in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_live_screen_shows_pseudonym_age_sex_centre_and_never_reads_identity(
+    meeting: Meeting, on_agenda: CaseRequest, coordinator: User, client_for: ClientFor
+) -> None:
+    client = client_for(coordinator)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/rcp/reunions/{meeting.public_id}/seance/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert on_agenda.patient.pseudonym in html
+    assert "36 ans" in html
+    assert "Féminin" in html
+    assert "Centre A" in html
+    assert "Lefèvre" not in html
+    assert "Élodie" not in html
+    assert _no_identity(queries)
+    assert AuditEvent.objects.filter(
+        action="view", actor=coordinator, patient_id=on_agenda.patient.public_id
+    ).exists()
+
+
+def test_no_meeting_page_reads_the_identity_table(
+    meeting: Meeting,
+    on_agenda: CaseRequest,
+    coordinator: User,
+    alice: User,
+    client_for: ClientFor,
+) -> None:
+    services.meeting_open(actor=coordinator, meeting=meeting)
+    check_in(meeting, coordinator)
+    services.recommendation_save(
+        actor=coordinator,
+        case=on_agenda,
+        values={"discussion_summary": "Discuté.", "therapeutic_proposal": "Acide tranexamique."},
+    )
+    client = client_for(coordinator)
+    urls = [
+        f"/rcp/reunions/{meeting.public_id}/",
+        f"/rcp/reunions/{meeting.public_id}/seance/",
+        f"/rcp/reunions/{meeting.public_id}/quorum/",
+        f"/rcp/demandes/{on_agenda.public_id}/",
+        f"/rcp/demandes/{on_agenda.public_id}/avis/",
+        f"/rcp/demandes/{on_agenda.public_id}/triage/",
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        for url in urls:
+            assert client.get(url).status_code == 200, url
+        client.post(f"/rcp/demandes/{on_agenda.public_id}/avis/signer/", {"override_reason": "x"})
+        assert client_for(alice).get(f"/rcp/demandes/{on_agenda.public_id}/").status_code == 200
+    assert on_agenda.recommendations.get().status == "signed"
+    assert _no_identity(queries)
+
+
+def test_checking_in_answers_the_row_and_the_quorum_turns_green(
+    meeting: Meeting,
+    coordinator: User,
+    biologist: User,
+    geneticist: User,
+    client_for: ClientFor,
+) -> None:
+    register(meeting, geneticist)
+    services.meeting_open(actor=coordinator, meeting=meeting)
+    client = client_for(coordinator)
+    quorum_url = f"/rcp/reunions/{meeting.public_id}/quorum/"
+    assert 'data-met="false"' in client.get(quorum_url).content.decode()
+    for user in (coordinator, biologist, geneticist):
+        participant = Participant.objects.get(meeting=meeting, user=user)
+        response = client.post(
+            f"/rcp/reunions/{meeting.public_id}/participants/{participant.public_id}/presence/",
+            {"action": "in"},
+            HTTP_HX_REQUEST="true",
+        )
+        assert response.status_code == 200
+        assert response["HX-Trigger"] == "quorum-changed"
+        assert 'data-testid="check-out"' in response.content.decode()
+    html = client.get(quorum_url).content.decode()
+    assert 'data-met="true"' in html
+    assert "Quorum atteint" in html
+
+
+def test_attendance_by_someone_outside_the_staff_is_refused(
+    meeting: Meeting, biologist: User, coordinator: User, client_for: ClientFor
+) -> None:
+    services.meeting_open(actor=coordinator, meeting=meeting)
+    participant = Participant.objects.get(meeting=meeting, user=biologist)
+    response = client_for(biologist).post(
+        f"/rcp/reunions/{meeting.public_id}/participants/{participant.public_id}/presence/",
+        {"action": "in"},
+    )
+    assert response.status_code == 404
+    participant.refresh_from_db()
+    assert participant.checked_in_at is None
+
+
+def test_a_participant_sees_the_cases_until_the_meeting_closes(
+    meeting: Meeting,
+    on_agenda: CaseRequest,
+    coordinator: User,
+    charlie: User,
+    client_for: ClientFor,
+) -> None:
+    register(meeting, charlie)
+    client = client_for(charlie)
+    case_url = f"/rcp/demandes/{on_agenda.public_id}/"
+    assert client.get(case_url).status_code == 200
+    assert (
+        on_agenda.patient.pseudonym
+        in client.get(f"/rcp/reunions/{meeting.public_id}/").content.decode()
+    )
+    services.meeting_open(actor=coordinator, meeting=meeting)
+    services.meeting_close(actor=coordinator, meeting=meeting)
+    assert client.get(case_url).status_code == 404
+    html = client.get(f"/rcp/reunions/{meeting.public_id}/").content.decode()
+    assert on_agenda.patient.pseudonym not in html
+    assert AuditEvent.objects.filter(
+        action="access_denied", actor=charlie, object_id=str(on_agenda.public_id)
+    ).exists()
+
+
+def test_an_external_expert_cannot_open_a_case_of_another_meeting(
+    meeting: Meeting,
+    on_agenda: CaseRequest,
+    coordinator: User,
+    series: MeetingSeries,
+    client_for: ClientFor,
+) -> None:
+    other = make_meeting(series, starts_at=meeting.starts_at + dt.timedelta(days=30))
+    invitation, _ = services.external_physician_invite(
+        actor=coordinator,
+        series=series,
+        email="ext@chu.test",
+        first_name="E",
+        last_name="X",
+        specialty="haematology",
+        meeting=other,
+    )
+    TOTP.activate(invitation.user, TOTP_SECRET)
+    client = client_for(invitation.user)
+    assert client.get(f"/rcp/demandes/{on_agenda.public_id}/").status_code == 404
+    assert client.get(f"/rcp/reunions/{meeting.public_id}/").status_code == 404
+    assert client.get(f"/rcp/reunions/{other.public_id}/").status_code == 200
+    assert AuditEvent.objects.filter(
+        action="access_denied", actor=invitation.user, object_id=str(on_agenda.public_id)
+    ).exists()
+
+
+def test_the_live_screen_is_for_the_staff_only(
+    meeting: Meeting, biologist: User, charlie: User, client_for: ClientFor
+) -> None:
+    assert (
+        client_for(biologist).get(f"/rcp/reunions/{meeting.public_id}/seance/").status_code == 404
+    )
+    assert client_for(charlie).get(f"/rcp/reunions/{meeting.public_id}/").status_code == 404
+
+
+def test_the_invitation_file_downloads_for_a_participant(
+    meeting: Meeting, biologist: User, client_for: ClientFor
+) -> None:
+    response = client_for(biologist).get(f"/rcp/reunions/{meeting.public_id}/invitation.ics")
+    assert response["Content-Type"].startswith("text/calendar")
+    event = Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert str(event["url"]) == meeting.video_link
+
+
+def test_opening_and_closing_through_the_page(
+    meeting: Meeting, coordinator: User, client_for: ClientFor
+) -> None:
+    client = client_for(coordinator)
+    url = f"/rcp/reunions/{meeting.public_id}/statut/"
+    assert client.post(url, {"action": "open"})["Location"].endswith("/seance/")
+    client.post(url, {"action": "close"})
+    meeting.refresh_from_db()
+    assert meeting.status == "closed"
+    response = client.post(url, {"action": "open"}, follow=True)
+    assert "Seule une réunion planifiée" in response.content.decode()
+
+
+def _closed_meeting_with_attendance(
+    meeting: Meeting, on_agenda: CaseRequest, coordinator: User, biologist: User
+) -> None:
+    start = timezone.now() - dt.timedelta(hours=2)
+    services.meeting_open(actor=coordinator, meeting=meeting, at=start)
+    check_in(meeting, coordinator, biologist, at=start + dt.timedelta(minutes=1))
+    services.recommendation_save(
+        actor=coordinator,
+        case=on_agenda,
+        values={"discussion_summary": "Discuté.", "therapeutic_proposal": "Acide tranexamique."},
+        at=start + dt.timedelta(minutes=20),
+    )
+    services.meeting_close(actor=coordinator, meeting=meeting, at=start + dt.timedelta(minutes=75))
+
+
+def test_dpc_export_lists_each_physician_with_rpps_times_and_cases(
+    meeting: Meeting,
+    on_agenda: CaseRequest,
+    coordinator: User,
+    biologist: User,
+    client_for: ClientFor,
+) -> None:
+    _closed_meeting_with_attendance(meeting, on_agenda, coordinator, biologist)
+    response = client_for(coordinator).get(f"/rcp/reunions/{meeting.public_id}/emargement.csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("Nom;Prénom;RPPS")
+    row = next(line for line in lines if line.startswith("Girard;"))
+    assert row.endswith(";74;1")  # 74 minutes present, one case discussed meanwhile
+    assert AuditEvent.objects.filter(action="export", object_id=str(meeting.public_id)).exists()
+
+
+def test_each_participant_downloads_their_own_certificate_only(
+    meeting: Meeting,
+    on_agenda: CaseRequest,
+    coordinator: User,
+    biologist: User,
+    alice: User,
+    client_for: ClientFor,
+) -> None:
+    _closed_meeting_with_attendance(meeting, on_agenda, coordinator, biologist)
+    mine = Participant.objects.get(meeting=meeting, user=biologist)
+    theirs = Participant.objects.get(meeting=meeting, user=coordinator)
+    base = f"/rcp/reunions/{meeting.public_id}/participants/"
+    response = client_for(biologist).get(f"{base}{mine.public_id}/attestation.pdf")
+    assert response.content.startswith(b"%PDF-")
+    assert AuditEvent.objects.filter(action="print", object_id=str(mine.public_id)).exists()
+    assert client_for(biologist).get(f"{base}{theirs.public_id}/attestation.pdf").status_code == 404
+    # Alice was registered as presenter but never checked in: no certificate.
+    alice_participant = Participant.objects.get(meeting=meeting, user=alice)
+    response = client_for(alice).get(f"{base}{alice_participant.public_id}/attestation.pdf")
+    assert response.status_code == 302
+
+
+def test_the_calendar_lets_a_network_physician_register(
+    meeting: Meeting, charlie: User, client_for: ClientFor
+) -> None:
+    client = client_for(charlie)
+    html = client.get("/rcp/calendrier/").content.decode()
+    assert f"/rcp/reunions/{meeting.public_id}/inscription/" in html
+    client.post(f"/rcp/reunions/{meeting.public_id}/inscription/")
+    assert meeting.participants.filter(user=charlie).exists()
+
+
+def test_the_index_query_count_does_not_grow_with_meetings(
+    series: MeetingSeries, coordinator: User, client_for: ClientFor
+) -> None:
+    client = client_for(coordinator)
+    make_meeting(series)
+    client.get("/rcp/")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/rcp/").status_code == 200
+    for days in range(8, 14):
+        make_meeting(series, starts_at=timezone.now() + dt.timedelta(days=days))
+    with CaptureQueriesContext(connection) as many:
+        client.get("/rcp/")
+    assert len(many) == len(few)

@@ -1,0 +1,1 @@
+"""Pages of the case-meeting module (thin: authorize, parse, call a service, render)."""

@@ -1,0 +1,58 @@
+"""Helpers shared by the case-meeting pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+
+from filiere.meetings.models import AgendaItem, CaseRequest, Meeting
+from filiere.patients.selectors import age_on
+
+
+def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on the field it names, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def flash_refusal(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def case_summary(case: CaseRequest, when: dt.datetime) -> dict[str, Any]:
+    """What a meeting shows about a case: pseudonym, age, sex, centre; never an identity trait."""
+    patient = case.patient
+    age = age_on(patient, timezone.localtime(when).date())
+    centre = case.requester_centre or case.requester_institution or "—"
+    return {
+        "case": case,
+        "pseudonym": patient.pseudonym,
+        "age": age,
+        "paediatric": age < 18,
+        "sex": patient.get_sex_display(),
+        "centre": centre,
+    }
+
+
+def agenda_rows(meeting: Meeting, items: list[AgendaItem]) -> list[dict[str, Any]]:
+    rows = []
+    for item in items:
+        versions = list(item.case.recommendations.all())
+        row = case_summary(item.case, meeting.starts_at)
+        row |= {
+            "item": item,
+            "end": item.starts_at + dt.timedelta(minutes=item.duration_minutes),
+            "recommendation": versions[0] if versions else None,
+        }
+        rows.append(row)
+    return rows

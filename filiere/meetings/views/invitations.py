@@ -1,0 +1,49 @@
+"""The invitation link of an external physician: choose a password, then the second factor."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from filiere.meetings import forms as meeting_forms
+from filiere.meetings import services
+from filiere.meetings.views.common import apply_errors
+
+
+@never_cache
+def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    """Open to anyone holding the link (the token is the credential); 404 when unusable."""
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render(request, "meetings/invitation_invalid.html", status=404)
+    user = invitation.user
+    needs_password = not user.has_usable_password()
+    form = meeting_forms.InvitationAcceptForm(request.POST or None)
+    if not needs_password:
+        form = meeting_forms.InvitationAcceptForm()
+    if request.method == "POST" and (not needs_password or form.is_valid()):
+        data = form.cleaned_data if needs_password else {"password": "", "confirm": ""}
+        try:
+            services.invitation_accept(invitation=invitation, **data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            if not needs_password:
+                messages.success(request, _("Invitation acceptée : connectez-vous."))
+                return redirect("account_login")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _("Votre accès est créé. Activez maintenant le second facteur (application TOTP)."),
+            )
+            return redirect("meetings:index")
+    return render(
+        request,
+        "meetings/invitation_accept.html",
+        {"invitation": invitation, "form": form, "needs_password": needs_password},
+    )

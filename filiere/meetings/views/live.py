@@ -1,0 +1,123 @@
+"""The coordinator's screen during the session: agenda, attendance, live quorum (htmx)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from filiere.core.access_errors import NotVisible
+from filiere.core.http import AuthenticatedRequest
+from filiere.meetings import forms as meeting_forms
+from filiere.meetings import selectors, services
+from filiere.meetings.models import Meeting
+from filiere.meetings.views.common import agenda_rows, flash_refusal
+from filiere.meetings.views.meetings import _participant
+
+
+def _quorum_context(meeting: Meeting) -> dict[str, object]:
+    result, _attendees = selectors.quorum_for(meeting, timezone.now())
+    return {"meeting": meeting, "quorum": selectors.quorum_display(result)}
+
+
+@login_required
+def meeting_live_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """Agenda with pseudonymised summaries, attendance with times, quorum indicator."""
+    meeting = selectors.get_meeting_for_staff(request.user, meeting_id)
+    rows = agenda_rows(meeting, selectors.agenda_of(meeting))
+    services.cases_viewed(
+        actor=request.user, cases=[row["case"] for row in rows], what="séance de RCP"
+    )
+    return render(
+        request,
+        "meetings/live.html",
+        {
+            "meeting": meeting,
+            "series": meeting.series,
+            "rows": rows,
+            "participants": list(selectors.participants_of(meeting)),
+            "participant_form": meeting_forms.ParticipantAddForm(),
+            "is_coordinator": selectors.is_series_coordinator(request.user, meeting.series),
+            **_quorum_context(meeting),
+        },
+    )
+
+
+@login_required
+def quorum_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """The quorum indicator alone (htmx polls it and reloads it after each check-in)."""
+    meeting = selectors.get_meeting_for_staff(request.user, meeting_id)
+    return render(request, "meetings/partials/quorum.html", _quorum_context(meeting))
+
+
+@require_POST
+@login_required
+def attendance_view(
+    request: AuthenticatedRequest, meeting_id: uuid.UUID, participant_id: uuid.UUID
+) -> HttpResponse:
+    """Check a participant in or out; answers the updated row and asks for a quorum refresh."""
+    meeting = selectors.get_meeting_for_staff(request.user, meeting_id)
+    participant = _participant(meeting, participant_id)
+    service = (
+        services.attendance_check_out
+        if request.POST.get("action") == "out"
+        else services.attendance_check_in
+    )
+    error = ""
+    try:
+        service(actor=request.user, participant=participant)
+    except ValidationError as refusal:
+        error = " ".join(refusal.messages)
+    participant.refresh_from_db()
+    if not request.htmx:  # type: ignore[attr-defined]
+        if error:
+            messages.error(request, error)
+        return redirect("meetings:meeting_live", meeting_id=meeting.public_id)
+    response = render(
+        request,
+        "meetings/partials/attendance_row.html",
+        {"meeting": meeting, "participant": participant, "error": error},
+    )
+    response["HX-Trigger"] = "quorum-changed"
+    return response
+
+
+@require_POST
+@login_required
+def agenda_item_view(
+    request: AuthenticatedRequest, meeting_id: uuid.UUID, item_id: uuid.UUID
+) -> HttpResponse:
+    """Move a case's slot, or record the ratification of an urgent recommendation."""
+    meeting = selectors.get_meeting_for_staff(request.user, meeting_id)
+    item = (
+        meeting.agenda_items.select_related("case__patient", "case__series", "meeting__series")
+        .filter(public_id=item_id)
+        .first()
+    )
+    if item is None:
+        raise NotVisible("meetings.agendaitem", str(item_id))
+    try:
+        if request.POST.get("action") == "ratify":
+            services.recommendation_ratify(actor=request.user, agenda_item=item)
+        else:
+            day = timezone.localtime(meeting.starts_at).date()
+            time = dt.time.fromisoformat(request.POST.get("slot_time", ""))
+            minutes = int(request.POST.get("slot_minutes", item.duration_minutes))
+            services.agenda_item_reschedule(
+                actor=request.user,
+                agenda_item=item,
+                starts_at=meeting_forms.local_datetime(day, time),
+                minutes=minutes,
+            )
+    except ValueError:
+        messages.error(request, "Heure ou durée invalide.")
+    except ValidationError as error:
+        flash_refusal(request, error)
+    return redirect("meetings:meeting_live", meeting_id=meeting.public_id)

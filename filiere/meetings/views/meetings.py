@@ -1,0 +1,329 @@
+"""Pages of a meeting: planning, agenda, participants, invitation file, DPC evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from filiere.accounts.models import User
+from filiere.core.access_errors import NotVisible
+from filiere.core.http import AuthenticatedRequest
+from filiere.lib.csvsafe import write_csv
+from filiere.meetings import forms as meeting_forms
+from filiere.meetings import selectors, services
+from filiere.meetings.ics import meeting_ics
+from filiere.meetings.models import Meeting, Participant, SeriesMember
+from filiere.meetings.pdf import CertificateFacts, attendance_certificate_pdf
+from filiere.meetings.views.common import agenda_rows, apply_errors, flash_refusal
+
+
+@login_required
+def meeting_create_view(request: AuthenticatedRequest, series_id: uuid.UUID) -> HttpResponse:
+    series = selectors.get_series_for_staff(request.user, series_id)
+    tomorrow = timezone.localdate() + dt.timedelta(days=7)
+    form = meeting_forms.MeetingForm(
+        request.POST or None,
+        initial={
+            "kind": Meeting.Kind.ORDINARY,
+            "day": tomorrow,
+            "time": series.default_start_time,
+            "duration_minutes": series.default_duration_minutes,
+            "video_link": series.default_video_link,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_create(
+                actor=request.user,
+                series=series,
+                starts_at=form.starts_at(),
+                kind=data["kind"],
+                duration_minutes=data["duration_minutes"],
+                video_link=data["video_link"],
+                location=data["location"],
+                notes=data["notes"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Réunion planifiée ; les invitations partent par e-mail."))
+            return redirect("meetings:meeting_detail", meeting_id=meeting.public_id)
+    return render(
+        request, "meetings/meeting_form.html", {"form": form, "series": series, "meeting": None}
+    )
+
+
+@login_required
+def meeting_edit_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    meeting = selectors.get_meeting_for_staff(request.user, meeting_id)
+    local = timezone.localtime(meeting.starts_at)
+    form = meeting_forms.MeetingForm(
+        request.POST or None,
+        initial={
+            "kind": meeting.kind,
+            "day": local.date(),
+            "time": local.time(),
+            "duration_minutes": meeting.duration_minutes,
+            "video_link": meeting.video_link,
+            "location": meeting.location,
+            "notes": meeting.notes,
+        },
+    )
+    form.fields["kind"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_update(
+                actor=request.user,
+                meeting=meeting,
+                starts_at=form.starts_at(),
+                duration_minutes=data["duration_minutes"],
+                video_link=data["video_link"],
+                location=data["location"],
+                notes=data["notes"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Réunion modifiée ; les participants sont prévenus."))
+            return redirect("meetings:meeting_detail", meeting_id=meeting.public_id)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"form": form, "series": meeting.series, "meeting": meeting},
+    )
+
+
+@login_required
+def meeting_detail_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """The meeting as its participants see it: date, link, agenda with pseudonymised case
+    summaries while the meeting is ahead or open; afterwards only their own attendance."""
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id)
+    is_staff = selectors.is_series_staff(request.user, meeting.series)
+    participation = selectors.participation_of(request.user, meeting)
+    rows = []
+    if is_staff or meeting.is_active:
+        rows = agenda_rows(meeting, selectors.agenda_of(meeting))
+        services.cases_viewed(
+            actor=request.user, cases=[row["case"] for row in rows], what="ordre du jour de RCP"
+        )
+    participants = list(selectors.participants_of(meeting)) if is_staff else []
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "series": meeting.series,
+            "is_staff": is_staff,
+            "participation": participation,
+            "rows": rows,
+            "participants": participants,
+            "participant_form": meeting_forms.ParticipantAddForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def meeting_status_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """Open, close or cancel the meeting."""
+    meeting = selectors.get_meeting_for_staff(request.user, meeting_id)
+    action = request.POST.get("action", "")
+    try:
+        if action == "open":
+            services.meeting_open(actor=request.user, meeting=meeting)
+        elif action == "close":
+            services.meeting_close(actor=request.user, meeting=meeting)
+        elif action == "cancel":
+            services.meeting_cancel(actor=request.user, meeting=meeting)
+        else:
+            messages.error(request, _("Action inconnue."))
+    except ValidationError as error:
+        flash_refusal(request, error)
+    target = "meetings:meeting_live" if action == "open" else "meetings:meeting_detail"
+    return redirect(target, meeting_id=meeting.public_id)
+
+
+@require_POST
+@login_required
+def participant_add_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    meeting = selectors.get_meeting_for_staff(request.user, meeting_id)
+    form = meeting_forms.ParticipantAddForm(request.POST)
+    if form.is_valid():
+        user = User.objects.filter(email=form.cleaned_data["email"].lower()).first()
+        if user is None:
+            messages.error(
+                request, _("Aucun compte avec cette adresse : invitez ce médecin depuis la RCP.")
+            )
+        else:
+            try:
+                services.participant_add(
+                    actor=request.user, meeting=meeting, user=user, role=form.cleaned_data["role"]
+                )
+            except ValidationError as error:
+                flash_refusal(request, error)
+            else:
+                messages.success(request, _("%s inscrit(e) et invité(e).") % user.display_name)
+    live = request.POST.get("back") == "live"
+    return redirect(
+        "meetings:meeting_live" if live else "meetings:meeting_detail",
+        meeting_id=meeting.public_id,
+    )
+
+
+def _participant(meeting: Meeting, participant_id: uuid.UUID) -> Participant:
+    participant = (
+        meeting.participants.select_related("user", "meeting__series")
+        .filter(public_id=participant_id)
+        .first()
+    )
+    if participant is None:
+        raise NotVisible("meetings.participant", str(participant_id))
+    return participant
+
+
+@require_POST
+@login_required
+def participant_update_view(
+    request: AuthenticatedRequest, meeting_id: uuid.UUID, participant_id: uuid.UUID
+) -> HttpResponse:
+    meeting = selectors.get_meeting_for_staff(request.user, meeting_id)
+    participant = _participant(meeting, participant_id)
+    form = meeting_forms.ParticipantUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.participant_update(
+                actor=request.user,
+                participant=participant,
+                specialty=form.cleaned_data["specialty"],
+                additional_specialties=form.cleaned_data["additional_specialties"],
+            )
+        except ValidationError as error:
+            flash_refusal(request, error)
+    return redirect("meetings:meeting_live", meeting_id=meeting.public_id)
+
+
+@require_POST
+@login_required
+def meeting_register_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """A network physician registers for a meeting from the calendar."""
+    meeting = (
+        selectors.upcoming_meetings().filter(public_id=meeting_id).first()
+        if selectors.series_open_for_submission(request.user).exists()
+        else None
+    )
+    if meeting is None:
+        raise NotVisible("meetings.meeting", str(meeting_id), "inscription")
+    try:
+        services.meeting_register_self(actor=request.user, meeting=meeting)
+    except ValidationError as error:
+        flash_refusal(request, error)
+        return redirect("meetings:calendar")
+    messages.success(request, _("Vous êtes inscrit(e) ; l'invitation arrive par e-mail."))
+    return redirect("meetings:meeting_detail", meeting_id=meeting.public_id)
+
+
+@login_required
+def meeting_ics_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id)
+    content = meeting_ics(
+        meeting,
+        attendee_email=request.user.email,
+        cancel=meeting.status == Meeting.Status.CANCELLED,
+    )
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="rcp.ics"'
+    return response
+
+
+DPC_HEADER = [
+    "Nom",
+    "Prénom",
+    "RPPS",
+    "Spécialité",
+    "Rôle",
+    "Extérieur",
+    "E-mail",
+    "Date",
+    "Arrivée",
+    "Départ",
+    "Durée (min)",
+    "Dossiers discutés",
+]
+
+
+def _time(value: dt.datetime | None) -> str:
+    return f"{timezone.localtime(value):%H:%M}" if value else ""
+
+
+@login_required
+def attendance_csv_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """The attendance export for the continuing-education body (DPC), one row per physician."""
+    meeting = selectors.get_meeting_for_staff(request.user, meeting_id)
+    rows = []
+    for participant in selectors.participants_of(meeting):
+        user = participant.user
+        rows.append(
+            [
+                user.last_name,
+                user.first_name,
+                user.rpps,
+                participant.get_specialty_display(),
+                participant.get_role_display(),
+                participant.is_external,
+                user.email,
+                f"{timezone.localtime(meeting.starts_at):%d/%m/%Y}",
+                _time(participant.checked_in_at),
+                _time(participant.checked_out_at or meeting.closed_at),
+                participant.minutes_present,
+                services.cases_discussed_during(participant),
+            ]
+        )
+    services.attendance_exported(actor=request.user, meeting=meeting)
+    response = HttpResponse(write_csv(DPC_HEADER, rows), content_type="text/csv; charset=utf-8")
+    day = timezone.localtime(meeting.starts_at)
+    response["Content-Disposition"] = f'attachment; filename="emargement-rcp-{day:%Y-%m-%d}.csv"'
+    return response
+
+
+@login_required
+def certificate_view(
+    request: AuthenticatedRequest, meeting_id: uuid.UUID, participant_id: uuid.UUID
+) -> HttpResponse:
+    """A participant's attendance certificate: for themselves, or the series' staff."""
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id)
+    participant = _participant(meeting, participant_id)
+    if participant.user_id != request.user.pk and not selectors.is_series_staff(
+        request.user, meeting.series
+    ):
+        raise NotVisible("meetings.participant", str(participant_id), "attestation d'un autre")
+    if meeting.status != Meeting.Status.CLOSED or participant.checked_in_at is None:
+        messages.error(request, _("L'attestation existe après la séance, pour les présents."))
+        return redirect("meetings:meeting_detail", meeting_id=meeting.public_id)
+    coordinators = [
+        m.user.display_name
+        for m in meeting.series.members.select_related("user").filter(
+            role=SeriesMember.Role.COORDINATOR
+        )
+    ]
+    pdf = attendance_certificate_pdf(
+        CertificateFacts(
+            participant=participant,
+            cases_discussed=services.cases_discussed_during(participant),
+            coordinators=coordinators,
+        )
+    )
+    services.attendance_certificate_issued(actor=request.user, participant=participant)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="attestation-rcp.pdf"'
+    return response

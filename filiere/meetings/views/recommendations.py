@@ -1,0 +1,152 @@
+"""The recommendation (avis): drafting in session, signing under quorum, corrections, PDF."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from filiere.core.access_errors import NotVisible
+from filiere.core.http import AuthenticatedRequest
+from filiere.meetings import forms as meeting_forms
+from filiere.meetings import selectors, services
+from filiere.meetings.models import AgendaItem, Recommendation
+from filiere.meetings.services.recommendations import CONTENT_FIELDS
+from filiere.meetings.views.common import apply_errors, case_summary, flash_refusal
+
+
+@login_required
+def recommendation_edit_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Write the structured recommendation during the session; sign it under quorum."""
+    case = selectors.get_case_for_staff(request.user, case_id)
+    draft = selectors.draft_of(case)
+    signed = selectors.latest_signed(case)
+    pending = selectors.pending_agenda_item(case)
+    # A case back on an agenda after a signed recommendation (quorum override, not ratified)
+    # gets a new version written at that meeting; otherwise a signed text stays as it is.
+    representing = (
+        draft is None
+        and signed is not None
+        and pending is not None
+        and pending.purpose != AgendaItem.Purpose.RATIFICATION
+    )
+    editable = draft is not None or (pending is not None and (signed is None or representing))
+    target = draft or (None if signed is None or representing else signed)
+    shown = draft or signed
+    initial = {name: getattr(shown, name) for name in CONTENT_FIELDS} if shown else {}
+    if shown is None:
+        initial["question_answered"] = case.question
+    form = meeting_forms.RecommendationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = services.recommendation_save(
+                actor=request.user,
+                case=case,
+                values=form.cleaned_data,
+                recommendation=target,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Avis enregistré (brouillon)."))
+            return redirect("meetings:recommendation_edit", case_id=case.public_id)
+    services.case_viewed(actor=request.user, case=case, what="rédaction de l'avis")
+    meeting = draft.meeting if draft else (pending.meeting if pending else None)
+    quorum = None
+    if meeting is not None:
+        result, _attendees = selectors.quorum_for(meeting, timezone.now(), case)
+        quorum = selectors.quorum_display(result)
+    return render(
+        request,
+        "meetings/recommendation.html",
+        {
+            "case": case,
+            "summary": case_summary(case, meeting.starts_at if meeting else timezone.now()),
+            "form": form,
+            "draft": draft,
+            "signed": signed,
+            "meeting": meeting,
+            "quorum": quorum,
+            "opinions": selectors.opinions_on(case),
+            "sign_form": meeting_forms.SignForm(),
+            "correction_form": meeting_forms.CorrectionForm(),
+            "is_coordinator": selectors.is_series_coordinator(request.user, case.series),
+            "editable": editable,
+        },
+    )
+
+
+@require_POST
+@login_required
+def recommendation_sign_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = selectors.get_case_for_staff(request.user, case_id)
+    draft = selectors.draft_of(case)
+    form = meeting_forms.SignForm(request.POST)
+    if draft is None:
+        messages.error(request, _("Aucun avis en rédaction à signer."))
+    elif form.is_valid():
+        try:
+            services.recommendation_sign(
+                actor=request.user,
+                recommendation=draft,
+                override_reason=form.cleaned_data["override_reason"],
+            )
+        except ValidationError as error:
+            flash_refusal(request, error)
+        else:
+            messages.success(
+                request, _("Avis signé : PDF produit, envoyé au demandeur, classé au dossier.")
+            )
+    return redirect("meetings:recommendation_edit", case_id=case.public_id)
+
+
+@require_POST
+@login_required
+def recommendation_correct_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = selectors.get_case_for_staff(request.user, case_id)
+    signed = selectors.latest_signed(case)
+    form = meeting_forms.CorrectionForm(request.POST)
+    if signed is None:
+        messages.error(request, _("Aucun avis signé à corriger."))
+    elif not form.is_valid():
+        messages.error(request, _("Indiquez le motif de la correction."))
+    else:
+        try:
+            services.recommendation_correct(
+                actor=request.user, recommendation=signed, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            flash_refusal(request, error)
+        else:
+            messages.success(request, _("Nouvelle version en rédaction ; la version signée reste."))
+    return redirect("meetings:recommendation_edit", case_id=case.public_id)
+
+
+@login_required
+def recommendation_pdf_view(
+    request: AuthenticatedRequest, case_id: uuid.UUID, recommendation_id: uuid.UUID
+) -> HttpResponse:
+    """The signed recommendation as kept at signing (never regenerated)."""
+    case = selectors.get_case_for_user(request.user, case_id)
+    recommendation = (
+        case.recommendations.filter(
+            public_id=recommendation_id, status=Recommendation.Status.SIGNED
+        )
+        .only("public_id", "version", "pdf", "case_id")
+        .first()
+    )
+    if recommendation is None or recommendation.pdf is None:
+        raise NotVisible("meetings.recommendation", str(recommendation_id))
+    recommendation.case = case
+    services.recommendation_downloaded(actor=request.user, recommendation=recommendation)
+    response = HttpResponse(bytes(recommendation.pdf), content_type="application/pdf")
+    filename = f"avis-rcp-{case.patient.pseudonym}-v{recommendation.version}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
