@@ -1,0 +1,253 @@
+"""Follow-up visits, the expected rhythm of visits and each patient's next due date."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from filiere.exports.sdm_mr.value_sets import ActivityContext, ActivityObjective
+
+
+class DiseaseSeverity(models.TextChoices):
+    """The form of the disease, as the follow-up rhythm depends on it (FranceCoag's rules)."""
+
+    MILD = "mild", _("Forme mineure")
+    MODERATE = "moderate", _("Forme modérée")
+    SEVERE = "severe", _("Forme sévère")
+
+
+SEVERITY_HELP = _(
+    "Hémophilie : selon le taux de facteur (sévère < 1 %, modérée 1–5 %, mineure 5–40 %) ; "
+    "autres maladies : selon le phénotype hémorragique."
+)
+
+
+def _between(field: str, low: float, high: float) -> models.Q:
+    return models.Q(**{f"{field}__isnull": True}) | models.Q(
+        **{f"{field}__gte": low, f"{field}__lte": high}
+    )
+
+
+class Visit(models.Model):
+    """A dated follow-up visit at a centre; it is also a national-dataset activity (SDM-MR)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="followup_visits"
+    )
+    centre = models.ForeignKey(
+        "network.Centre", verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+"
+    )
+    visited_on = models.DateField(_("date de la visite"))
+    context = models.CharField(
+        _("contexte de l'activité"),
+        max_length=16,
+        choices=ActivityContext.choices(),
+        default=ActivityContext.CONSULTATION.code,
+        help_text=_("Jeu de valeurs national JDV_ContexteActivite."),
+    )
+    objective = models.CharField(
+        _("objectif de l'activité"),
+        max_length=16,
+        choices=ActivityObjective.choices(),
+        default=ActivityObjective.FOLLOW_UP.code,
+        help_text=_("Jeu de valeurs national JDV_ObjectifActivite."),
+    )
+    period_start = models.DateField(
+        _("début de la période décrite"),
+        null=True,
+        blank=True,
+        help_text=_("En général la date de la visite précédente."),
+    )
+    severity = models.CharField(
+        _("forme de la maladie"),
+        max_length=10,
+        choices=DiseaseSeverity.choices,
+        blank=True,
+        help_text=SEVERITY_HELP,
+    )
+    weight_kg = models.DecimalField(
+        _("poids (kg)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    height_cm = models.DecimalField(
+        _("taille (cm)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    platelet_count = models.DecimalField(
+        _("plaquettes (G/L)"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    mean_platelet_volume = models.DecimalField(
+        _("volume plaquettaire moyen (fL)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    haemoglobin = models.DecimalField(
+        _("hémoglobine (g/dL)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    factor_viii = models.DecimalField(
+        _("facteur VIII (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    factor_ix = models.DecimalField(
+        _("facteur IX (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    vwf_activity = models.DecimalField(
+        _("activité du facteur Willebrand (%)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    other_results = models.TextField(_("autres résultats"), blank=True)
+    major_events = models.TextField(
+        _("événements majeurs de la période"),
+        blank=True,
+        help_text=_("Chirurgie, grossesse, hospitalisation, événement indésirable grave…"),
+    )
+    to_complete = models.BooleanField(_("à compléter"), default=False)
+    missing_data = models.TextField(_("données manquantes"), blank=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("visite de suivi")
+        verbose_name_plural = _("visites de suivi")
+        ordering = ["-visited_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_start__isnull=True)
+                | models.Q(period_start__lte=models.F("visited_on")),
+                name="visit_period_starts_before_the_visit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(to_complete=True) | models.Q(missing_data=""),
+                name="visit_missing_data_only_when_to_complete",
+            ),
+            models.CheckConstraint(
+                condition=_between("weight_kg", 0.3, 400), name="visit_weight_plausible"
+            ),
+            models.CheckConstraint(
+                condition=_between("height_cm", 20, 250), name="visit_height_plausible"
+            ),
+            models.CheckConstraint(
+                condition=_between("platelet_count", 0, 2000), name="visit_platelets_plausible"
+            ),
+            models.CheckConstraint(
+                condition=_between("mean_platelet_volume", 3, 30), name="visit_mpv_plausible"
+            ),
+            models.CheckConstraint(
+                condition=_between("haemoglobin", 2, 25), name="visit_haemoglobin_plausible"
+            ),
+            models.CheckConstraint(
+                condition=_between("factor_viii", 0, 400), name="visit_factor_viii_plausible"
+            ),
+            models.CheckConstraint(
+                condition=_between("factor_ix", 0, 400), name="visit_factor_ix_plausible"
+            ),
+            models.CheckConstraint(
+                condition=_between("vwf_activity", 0, 400), name="visit_vwf_plausible"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["patient", "-visited_on"], name="visit_patient_date_idx"),
+            models.Index(fields=["centre", "-visited_on"], name="visit_centre_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visited_on:%d/%m/%Y} {self.get_context_display()}"
+
+
+class FollowUpRule(models.Model):
+    """The expected interval between visits for a disease group (and a form of the disease).
+
+    A rule without a form applies to every form of the group; a network coordinator sets them.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    disease_group = models.ForeignKey(
+        "nomenclature.DiseaseGroup",
+        verbose_name=_("groupe de maladies"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    severity = models.CharField(
+        _("forme"),
+        max_length=10,
+        choices=DiseaseSeverity.choices,
+        blank=True,
+        help_text=_("Vide : toutes les formes."),
+    )
+    interval_months = models.PositiveSmallIntegerField(_("intervalle entre deux visites (mois)"))
+    note = models.CharField(_("source ou remarque"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("rythme de suivi")
+        verbose_name_plural = _("rythmes de suivi")
+        ordering = ["disease_group__position", "severity"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disease_group", "severity"], name="followup_rule_once_per_group_and_form"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(interval_months__gte=1, interval_months__lte=120),
+                name="followup_rule_interval_1_to_120_months",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        form = self.get_severity_display() if self.severity else _("toutes formes")
+        return f"{self.disease_group} ({form}) : {self.interval_months} mois"
+
+
+class FollowUpSchedule(models.Model):
+    """A patient's next expected visit, derived from the visits and the rules.
+
+    Derived data, kept so that a centre's overdue worklist is one indexed query: the visit and
+    rule services refresh it, and ``filiere followup refresh`` recomputes every row (run it
+    daily, so that diagnoses changed in the registry are taken into account).
+    """
+
+    patient = models.OneToOneField(
+        "patients.Patient", on_delete=models.CASCADE, related_name="followup_schedule"
+    )
+    last_visit_on = models.DateField(_("dernière visite"), null=True, blank=True)
+    anchor_on = models.DateField(_("point de départ"))
+    interval_months = models.PositiveSmallIntegerField(_("intervalle (mois)"))
+    next_due_on = models.DateField(_("prochaine visite attendue"))
+    disease_group = models.ForeignKey(
+        "nomenclature.DiseaseGroup",
+        verbose_name=_("groupe de maladies"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    severity = models.CharField(
+        _("forme"), max_length=10, choices=DiseaseSeverity.choices, blank=True
+    )
+    rule = models.ForeignKey(
+        FollowUpRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("échéance de suivi")
+        verbose_name_plural = _("échéances de suivi")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(next_due_on__gt=models.F("anchor_on")),
+                name="followup_schedule_due_after_anchor",
+            ),
+        ]
+        indexes = [models.Index(fields=["next_due_on"], name="followup_schedule_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} → {self.next_due_on:%d/%m/%Y}"

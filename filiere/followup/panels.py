@@ -1,0 +1,29 @@
+"""The follow-up panel on the registry's patient page: next visit, last scores, links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from filiere.accounts.models import User
+from filiere.followup.rhythm import status_on
+from filiere.followup.selectors import schedule_of
+from filiere.patients.models import Patient
+from filiere.patients.selectors import may_edit
+
+
+def followup_panel(user: User, patient: Patient) -> dict[str, Any] | None:
+    """Return the panel's context (the patient page has already checked that the user sees it)."""
+    schedule = schedule_of(patient)
+    today = timezone.localdate()
+    return {
+        "schedule": schedule,
+        "status": status_on(schedule.next_due_on, today) if schedule else None,
+        "last_visit": patient.followup_visits.first(),
+        "last_score": patient.bleeding_scores.first(),
+        "treatments": patient.treatments.select_related("atc").filter(
+            ended_on__isnull=True, kind="prescription"
+        )[:5],
+        "can_edit": may_edit(user, patient),
+    }

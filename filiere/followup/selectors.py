@@ -1,0 +1,246 @@
+"""Reads of the follow-up module: disease groups of diagnoses, due dates, worklists, a patient's
+follow-up, and the visits as national-dataset activities.
+
+Who may see a patient is decided by ``filiere.patients.selectors``; this module only narrows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from filiere.access import Capability, grants_for
+from filiere.accounts.models import User
+from filiere.core.access_errors import NotVisible
+from filiere.followup.models import (
+    AdverseEvent,
+    BleedingEvent,
+    BleedingScore,
+    FollowUpSchedule,
+    Treatment,
+    Visit,
+)
+from filiere.followup.rhythm import DUE_SOON_DAYS, FollowUpStatus, status_on
+from filiere.network.models import Centre
+from filiere.nomenclature.models import DiseaseGroup, OrphaConcept
+from filiere.patients.activities import NationalActivity
+from filiere.patients.models import CareEpisode, Patient
+
+# --- Disease groups of diagnoses -----------------------------------------------------------
+
+
+@dataclass
+class GroupIndex:
+    """Which of the network's disease groups an ORPHA or ICD-10 code belongs to.
+
+    A group holds its ORPHA root codes and every code below them; the ancestors of a code are
+    read from the loaded classification once and kept for the life of the index.
+    """
+
+    roots: dict[int, set[int]]  # ORPHA root code -> group ids
+    icd10_prefixes: list[tuple[str, int]]  # (prefix, group id)
+    ancestors: dict[int, frozenset[int]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> GroupIndex:
+        roots: dict[int, set[int]] = {}
+        through = DiseaseGroup.orpha_roots.through
+        for group_id, code in through.objects.values_list("diseasegroup_id", "orphaconcept__code"):
+            roots.setdefault(code, set()).add(group_id)
+        prefixes = [
+            (prefix.strip().upper(), group_id)
+            for group_id, text in DiseaseGroup.objects.values_list("pk", "icd10_prefixes")
+            for prefix in text.split(",")
+            if prefix.strip()
+        ]
+        return cls(roots, prefixes)
+
+    def _load_ancestors(self, codes: set[int]) -> None:
+        parents: dict[int, set[int]] = {}
+        through = OrphaConcept.parents.through
+        frontier = set(codes)
+        while frontier:
+            for code in frontier:
+                parents.setdefault(code, set())
+            for child, parent in through.objects.filter(
+                from_orphaconcept__code__in=frontier
+            ).values_list("from_orphaconcept__code", "to_orphaconcept__code"):
+                parents[child].add(parent)
+            frontier = {p for c in frontier for p in parents[c]} - set(parents)
+        for code in codes:
+            seen, stack = {code}, [code]
+            while stack:
+                for parent in parents.get(stack.pop(), ()):
+                    if parent not in seen:
+                        seen.add(parent)
+                        stack.append(parent)
+            self.ancestors[code] = frozenset(seen)
+
+    def groups_of(self, orpha_codes: Iterable[int], icd10_codes: Iterable[str] = ()) -> set[int]:
+        codes = set(orpha_codes)
+        missing = codes - set(self.ancestors)
+        if missing:
+            self._load_ancestors(missing)
+        found = {
+            group_id
+            for code in codes
+            for ancestor in self.ancestors[code]
+            for group_id in self.roots.get(ancestor, ())
+        }
+        for code in icd10_codes:
+            found.update(g for prefix, g in self.icd10_prefixes if code.upper().startswith(prefix))
+        return found
+
+
+# --- Worklists -----------------------------------------------------------------------------
+
+
+def centres_for_worklist(user: User) -> QuerySet[Centre]:
+    return Centre.objects.filter(pk__in=grants_for(user).centre_ids(Capability.VIEW_PATIENTS))
+
+
+def get_centre_for_worklist(user: User, public_id: uuid.UUID | str) -> Centre:
+    """Return the centre if the user sees its patients, else 404 (recorded)."""
+    try:
+        centre = Centre.objects.get(public_id=public_id)
+    except (Centre.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404 from exc
+    if not grants_for(user).has(Capability.VIEW_PATIENTS, centre.pk):
+        raise NotVisible("network.centre", str(centre.public_id), "liste de suivi")
+    return centre
+
+
+def worklist(centre: Centre, status: FollowUpStatus, today: dt.date) -> QuerySet[FollowUpSchedule]:
+    """Return the due dates of the centre's patients in this status, most urgent first."""
+    followed = CareEpisode.objects.filter(
+        patient=OuterRef("patient"), centre=centre, ended_on__isnull=True
+    )
+    schedules = FollowUpSchedule.objects.filter(Exists(followed))
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    if status is FollowUpStatus.OVERDUE:
+        schedules = schedules.filter(next_due_on__lt=today)
+    elif status is FollowUpStatus.DUE:
+        schedules = schedules.filter(next_due_on__gte=today, next_due_on__lte=soon)
+    else:
+        schedules = schedules.filter(next_due_on__gt=soon)
+    return schedules.select_related("patient", "disease_group").order_by("next_due_on", "pk")
+
+
+def worklist_counts(centre: Centre, today: dt.date) -> dict[FollowUpStatus, int]:
+    """Return how many of the centre's patients are in each status (one query)."""
+    followed = CareEpisode.objects.filter(
+        patient=OuterRef("patient"), centre=centre, ended_on__isnull=True
+    )
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    counts = FollowUpSchedule.objects.filter(Exists(followed)).aggregate(
+        overdue=Count("pk", filter=Q(next_due_on__lt=today)),
+        due=Count("pk", filter=Q(next_due_on__gte=today, next_due_on__lte=soon)),
+        up_to_date=Count("pk", filter=Q(next_due_on__gt=soon)),
+    )
+    return {status: counts[status.value] for status in FollowUpStatus}
+
+
+# --- One patient ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PatientFollowup:
+    schedule: FollowUpSchedule | None
+    status: FollowUpStatus | None
+    visits: list[Visit]
+    scores: list[BleedingScore]
+    events: list[BleedingEvent]
+    treatments: list[Treatment]
+    adverse_events: list[AdverseEvent]
+
+
+def schedule_of(patient: Patient) -> FollowUpSchedule | None:
+    return FollowUpSchedule.objects.filter(patient=patient).select_related("disease_group").first()
+
+
+def patient_followup(patient: Patient, today: dt.date) -> PatientFollowup:
+    """Return everything the follow-up page shows for one patient (a fixed number of queries)."""
+    schedule = schedule_of(patient)
+    return PatientFollowup(
+        schedule=schedule,
+        status=status_on(schedule.next_due_on, today) if schedule else None,
+        visits=list(patient.followup_visits.select_related("centre")),
+        scores=list(patient.bleeding_scores.select_related("centre", "interviewer")),
+        events=list(patient.bleeding_events.select_related("centre")),
+        treatments=list(
+            patient.treatments.select_related("atc", "centre", "diagnosis__orpha", "bleeding_event")
+        ),
+        adverse_events=list(patient.adverse_events.select_related("treatment__atc")),
+    )
+
+
+def get_visit(patient: Patient, public_id: uuid.UUID) -> Visit:
+    visit = Visit.objects.filter(patient=patient, public_id=public_id).first()
+    if visit is None:
+        raise NotVisible("followup.visit", str(public_id))
+    return visit
+
+
+def get_bleeding_score(patient: Patient, public_id: uuid.UUID) -> BleedingScore:
+    score = (
+        BleedingScore.objects.filter(patient=patient, public_id=public_id)
+        .select_related("centre", "interviewer")
+        .first()
+    )
+    if score is None:
+        raise NotVisible("followup.bleedingscore", str(public_id))
+    return score
+
+
+def get_treatment(patient: Patient, public_id: uuid.UUID | str) -> Treatment:
+    try:
+        treatment = (
+            Treatment.objects.filter(patient=patient, public_id=public_id)
+            .select_related("atc")
+            .first()
+        )
+    except ValidationError:  # not a UUID
+        treatment = None
+    if treatment is None:
+        raise NotVisible("followup.treatment", str(public_id))
+    return treatment
+
+
+# --- National dataset ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A visit as an SDM-MR activity (JDV_ContexteActivite, JDV_ObjectifActivite)."""
+
+    date: dt.date
+    centre: Centre
+    context_code: str
+    objective_code: str
+
+
+def activities_of(patient: Patient) -> list[Activity]:
+    """Return the patient's visits as national-dataset activities, oldest first."""
+    return [
+        Activity(visit.visited_on, visit.centre, visit.context, visit.objective)
+        for visit in patient.followup_visits.select_related("centre").order_by("visited_on")
+    ]
+
+
+def national_activities_of(patient_ids: list[int]) -> dict[int, list[NationalActivity]]:
+    """The visits of these patients as national-dataset activities (one query)."""
+    found: dict[int, list[NationalActivity]] = {}
+    visits = Visit.objects.filter(patient_id__in=patient_ids).select_related("centre")
+    for visit in visits.order_by("visited_on"):
+        found.setdefault(visit.patient_id, []).append(
+            NationalActivity(
+                visit.public_id, visit.visited_on, visit.centre, visit.context, (visit.objective,)
+            )
+        )
+    return found

@@ -1,0 +1,55 @@
+"""Every write of the follow-up module: atomic, validated, audited with the patient's id.
+
+Grouped by theme; import from here.
+"""
+
+from __future__ import annotations
+
+from filiere.followup.services.bleeding import bleeding_event_record, bleeding_score_record
+from filiere.followup.services.schedule import (
+    RefreshResult,
+    followup_rule_delete,
+    followup_rule_save,
+    followup_rules_install_defaults,
+    schedule_refresh,
+    schedules_refresh,
+)
+from filiere.followup.services.treatments import (
+    ATC_FILE,
+    AtcImportResult,
+    adverse_event_record,
+    atc_import_file,
+    atc_import_records,
+    get_atc,
+    treatment_record,
+    treatment_update,
+)
+from filiere.followup.services.visits import (
+    followup_printed,
+    followup_viewed,
+    visit_record,
+    visit_update,
+)
+
+__all__ = [
+    "ATC_FILE",
+    "AtcImportResult",
+    "RefreshResult",
+    "adverse_event_record",
+    "atc_import_file",
+    "atc_import_records",
+    "bleeding_event_record",
+    "bleeding_score_record",
+    "followup_printed",
+    "followup_rule_delete",
+    "followup_rule_save",
+    "followup_rules_install_defaults",
+    "followup_viewed",
+    "get_atc",
+    "schedule_refresh",
+    "schedules_refresh",
+    "treatment_record",
+    "treatment_update",
+    "visit_record",
+    "visit_update",
+]

@@ -1,0 +1,183 @@
+"""Bleeding history: ISTH-BAT assessments scored by the pure module, and bleeding events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from filiere.accounts.models import User
+from filiere.audit.models import AuditEvent
+from filiere.clinical import isth_bat
+from filiere.clinical.isth_bat import BatVersion, Domain, IsthBatError
+from filiere.core.services import create_validated
+from filiere.followup.models import BleedingEvent, BleedingScore, Visit
+from filiere.followup.services.common import audit, check_centre, check_clinical_date, raise_if
+from filiere.network.models import Centre
+from filiere.patients.models import BleedingSite, Patient
+from filiere.patients.selectors import age_on
+
+_SEXES = {"M": isth_bat.Sex.MALE, "F": isth_bat.Sex.FEMALE}
+
+
+def _domain_scores(scores: Mapping[str, Any]) -> dict[Domain, int]:
+    result: dict[Domain, int] = {}
+    for key, score in scores.items():
+        try:
+            domain = Domain(key)
+        except ValueError as exc:
+            raise ValidationError(
+                {"domain_scores": f"Rubrique ISTH-BAT inconnue : {key}."}
+            ) from exc
+        result[domain] = score
+    return result
+
+
+def _check_answers(answers: Mapping[str, Any], scores: Mapping[Domain, int]) -> dict[str, Any]:
+    """Return the stored answers after checking they give the scores (a tampered form fails)."""
+    cleaned: dict[str, Any] = {}
+    for key, given in answers.items():
+        domain = Domain(key)
+        present = given.get("present")
+        replies = {str(k): bool(v) for k, v in (given.get("answers") or {}).items()}
+        try:
+            from_answers = isth_bat.score_domain_from_answers(domain, replies) if present else 0
+        except IsthBatError as exc:
+            raise ValidationError({domain.value: str(exc)}) from exc
+        if from_answers != scores.get(domain, 0):
+            raise ValidationError(
+                {domain.value: f"{domain.label} : le score ne correspond pas aux réponses."}
+            )
+        cleaned[domain.value] = {
+            "present": present,
+            "answers": replies,
+            "note": str(given.get("note") or "").strip()[:1000],
+        }
+    return cleaned
+
+
+@transaction.atomic
+def bleeding_score_record(
+    *,
+    actor: User | None,
+    patient: Patient,
+    centre: Centre,
+    assessed_on: dt.date,
+    domain_scores: Mapping[str, Any],
+    version: str = BatVersion.ISTH_BAT.value,
+    interviewer: User | None = None,
+    answers: Mapping[str, Any] | None = None,
+    comment: str = "",
+) -> BleedingScore:
+    """Record an ISTH-BAT: score it (total, cut-off for the age and sex) and store it.
+
+    Only symptoms up to the diagnosis count; the interviewer answers with that rule in mind.
+    """
+    check_centre(actor, patient, centre)
+    errors: dict[str, str] = {}
+    check_clinical_date(patient, "assessed_on", assessed_on, "La date de l'évaluation", errors)
+    try:
+        bat_version = BatVersion(version)
+    except ValueError:
+        errors["version"] = "Version inconnue : ISTH-BAT ou Self-BAT."
+    raise_if(errors)
+    age = age_on(patient, assessed_on)
+    sex = _SEXES.get(patient.sex)
+    if sex is None:
+        if age >= isth_bat.ADULT_AGE:
+            raise ValidationError(
+                "Sexe indéterminé : le seuil d'anormalité de l'adulte dépend du sexe."
+            )
+        # Children share one cut-off; the female-only domains are then simply scored.
+        sex = isth_bat.Sex.FEMALE
+    scores = _domain_scores(domain_scores)
+    try:
+        result = isth_bat.score_assessment(scores, sex=sex, age_years=age, version=bat_version)
+    except IsthBatError as exc:
+        field = exc.domain.value if exc.domain else "domain_scores"
+        raise ValidationError({field: str(exc)}) from exc
+    stored_answers = _check_answers(answers or {}, result.domain_scores)
+    score = create_validated(
+        BleedingScore,
+        patient=patient,
+        centre=centre,
+        assessed_on=assessed_on,
+        version=bat_version.value,
+        interviewer=interviewer if bat_version is BatVersion.ISTH_BAT else None,
+        **{domain.value: value for domain, value in result.domain_scores.items()},
+        total=result.total,
+        age_years=age,
+        population=result.population.value,
+        cutoff=result.cutoff,
+        abnormal=result.abnormal,
+        answers=stored_answers,
+        comment=comment.strip(),
+        recorded_by=actor,
+    )
+    audit(
+        actor,
+        AuditEvent.Action.CREATE,
+        score,
+        patient,
+        summary=f"{bat_version.value} : {result.total}/{isth_bat.MAX_TOTAL}"
+        f" ({'anormal' if result.abnormal else 'normal'} pour {result.population.label})",
+        changes={d.value: s for d, s in result.domain_scores.items()},
+    )
+    return score
+
+
+@transaction.atomic
+def bleeding_event_record(
+    *,
+    actor: User | None,
+    patient: Patient,
+    centre: Centre,
+    occurred_on: dt.date,
+    site: str,
+    severity: str,
+    circumstance: str = "",
+    site_detail: str = "",
+    treatment_given: str = "",
+    hospitalised: bool = False,
+    hospital_days: int | None = None,
+    visit: Visit | None = None,
+    comment: str = "",
+) -> BleedingEvent:
+    """Record a bleeding episode (date, site, severity, treatment, hospital stay)."""
+    check_centre(actor, patient, centre)
+    errors: dict[str, str] = {}
+    check_clinical_date(patient, "occurred_on", occurred_on, "La date du saignement", errors)
+    if site not in BleedingSite.values:
+        errors["site"] = "Localisation inconnue : choisissez dans la liste."
+    if site in {BleedingSite.MENORRHAGIA, BleedingSite.POST_PARTUM} and patient.sex == "M":
+        errors["site"] = "Localisation impossible chez un patient de sexe masculin."
+    if severity not in BleedingEvent.Severity.values:
+        errors["severity"] = "Gravité inconnue."
+    if circumstance and circumstance not in BleedingEvent.Circumstance.values:
+        errors["circumstance"] = "Circonstance inconnue."
+    if hospital_days is not None and not hospitalised:
+        errors["hospital_days"] = "Une durée d'hospitalisation suppose une hospitalisation."
+    if visit is not None and visit.patient_id != patient.pk:
+        errors["visit"] = "Cette visite est celle d'un autre patient."
+    raise_if(errors)
+    event = create_validated(
+        BleedingEvent,
+        patient=patient,
+        centre=centre,
+        occurred_on=occurred_on,
+        site=site,
+        site_detail=site_detail.strip(),
+        severity=severity,
+        circumstance=circumstance,
+        treatment_given=treatment_given.strip(),
+        hospitalised=hospitalised,
+        hospital_days=hospital_days,
+        visit=visit,
+        comment=comment.strip(),
+        recorded_by=actor,
+    )
+    audit(actor, AuditEvent.Action.CREATE, event, patient, summary=f"Saignement : {event}")
+    return event

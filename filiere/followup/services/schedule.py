@@ -1,0 +1,233 @@
+"""The follow-up rhythm's rules (set by network coordinators) and each patient's next due date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from filiere.accounts.models import User
+from filiere.audit.models import AuditEvent
+from filiere.audit.services import audit_record
+from filiere.followup.models import DiseaseSeverity, FollowUpRule, FollowUpSchedule, Visit
+from filiere.followup.rhythm import DEFAULT_RULES, add_months, interval_for
+from filiere.followup.selectors import GroupIndex
+from filiere.lib.partial_dates import PartialDate
+from filiere.nomenclature.models import DiseaseGroup
+from filiere.patients.models import CareEpisode, Diagnosis, DiagnosisStatus, Patient
+
+CHUNK = 2000
+SCHEDULE_FIELDS = (
+    "last_visit_on",
+    "anchor_on",
+    "interval_months",
+    "next_due_on",
+    "disease_group",
+    "severity",
+    "rule",
+    "computed_at",
+)
+
+
+def _check_rule(severity: str, interval_months: int) -> None:
+    errors: dict[str, str] = {}
+    if severity and severity not in DiseaseSeverity.values:
+        errors["severity"] = "Forme inconnue."
+    if not 1 <= interval_months <= 120:
+        errors["interval_months"] = "L'intervalle est compris entre 1 et 120 mois."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def followup_rule_save(
+    *,
+    actor: User | None,
+    disease_group: DiseaseGroup,
+    severity: str,
+    interval_months: int,
+    note: str = "",
+    refresh: bool = True,
+) -> FollowUpRule:
+    """Set the interval for a disease group (and form); every patient's due date follows."""
+    _check_rule(severity, interval_months)
+    rule = FollowUpRule.objects.filter(disease_group=disease_group, severity=severity).first()
+    if rule is None:
+        rule = FollowUpRule(disease_group=disease_group, severity=severity)
+        before = None
+    else:
+        before = rule.interval_months
+    rule.interval_months = interval_months
+    rule.note = note.strip()
+    rule.updated_by = actor
+    rule.updated_at = timezone.now()
+    rule.full_clean()
+    rule.save()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE if before is None else AuditEvent.Action.UPDATE,
+        obj=rule,
+        summary=f"Rythme de suivi : {rule}",
+        changes={"interval_months": {"avant": before, "après": interval_months}},
+    )
+    if refresh and before != interval_months:
+        schedules_refresh()
+    return rule
+
+
+@transaction.atomic
+def followup_rule_delete(*, actor: User | None, rule: FollowUpRule) -> None:
+    """Remove a rule: its patients fall back on the group's general rule or the default."""
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.ARCHIVE,
+        obj=rule,
+        summary=f"Rythme de suivi supprimé : {rule}",
+    )
+    rule.delete()
+    schedules_refresh()
+
+
+def followup_rules_install_defaults(*, actor: User | None) -> int:
+    """Create the national cohort's default rules for the groups that have none; return how many."""
+    groups = {group.slug: group for group in DiseaseGroup.objects.all()}
+    existing = set(FollowUpRule.objects.values_list("disease_group__slug", "severity"))
+    created = 0
+    for default in DEFAULT_RULES:
+        group = groups.get(default.group_slug)
+        if group is None or (default.group_slug, default.severity) in existing:
+            continue
+        followup_rule_save(
+            actor=actor,
+            disease_group=group,
+            severity=default.severity,
+            interval_months=default.interval_months,
+            note=default.note,
+            refresh=False,
+        )
+        created += 1
+    if created:
+        schedules_refresh()
+    return created
+
+
+# --- Due dates -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+
+def _eligible(patient_ids: list[int] | None) -> list[int]:
+    """Patients who are expected at visits: alive, not merged, followed by an open episode."""
+    open_episodes = CareEpisode.objects.filter(ended_on__isnull=True)
+    if patient_ids is not None:
+        open_episodes = open_episodes.filter(patient_id__in=patient_ids)
+    return sorted(
+        set(
+            open_episodes.filter(patient__merged_into__isnull=True)
+            .exclude(patient__vital_status=Patient.VitalStatus.DECEASED)
+            .values_list("patient_id", flat=True)
+        )
+    )
+
+
+@transaction.atomic
+def schedules_refresh(
+    patient_ids: Iterable[int] | None = None, *, today: dt.date | None = None
+) -> RefreshResult:
+    """Recompute the next due visit of these patients (all when None); write only what changed.
+
+    Derived data, not audited: it follows from the audited visits, diagnoses and rules.
+    """
+    scope = None if patient_ids is None else sorted(set(patient_ids))
+    eligible = _eligible(scope)
+    rules = {
+        (rule.disease_group_id, rule.severity): (rule.pk, rule.interval_months)
+        for rule in FollowUpRule.objects.all()
+    }
+    groups = GroupIndex.load()
+    created = updated = 0
+    now = timezone.now()
+    for start in range(0, len(eligible), CHUNK):
+        chunk = eligible[start : start + CHUNK]
+        codes: dict[int, set[int]] = defaultdict(set)
+        icd10: dict[int, set[str]] = defaultdict(set)
+        for patient_id, orpha, icd in (
+            Diagnosis.objects.filter(patient_id__in=chunk)
+            .exclude(status=DiagnosisStatus.REFUTED)
+            .values_list("patient_id", "orpha__code", "icd10__code")
+        ):
+            if orpha is not None:
+                codes[patient_id].add(orpha)
+            if icd is not None:
+                icd10[patient_id].add(icd)
+        last_visit: dict[int, dt.date] = {}
+        severity: dict[int, str] = {}
+        for patient_id, visited_on, form in (
+            Visit.objects.filter(patient_id__in=chunk)
+            .order_by("patient_id", "-visited_on", "-created_at")
+            .values_list("patient_id", "visited_on", "severity")
+        ):
+            last_visit.setdefault(patient_id, visited_on)
+            if form:
+                severity.setdefault(patient_id, form)
+        inclusion: dict[int, dt.date] = {}
+        for patient_id, year, month, day in CareEpisode.objects.filter(
+            patient_id__in=chunk, ended_on__isnull=True
+        ).values_list("patient_id", "inclusion_year", "inclusion_month", "inclusion_day"):
+            included = PartialDate(year, month, day).earliest()
+            inclusion[patient_id] = min(included, inclusion.get(patient_id, included))
+        existing = {s.patient_id: s for s in FollowUpSchedule.objects.filter(patient_id__in=chunk)}
+        to_create: list[FollowUpSchedule] = []
+        to_update: list[FollowUpSchedule] = []
+        for patient_id in chunk:
+            group_ids = groups.groups_of(codes.get(patient_id, set()), icd10.get(patient_id, set()))
+            form = severity.get(patient_id, "")
+            interval = interval_for(group_ids, form, rules)
+            anchor = last_visit.get(patient_id) or inclusion[patient_id]
+            values = {
+                "last_visit_on": last_visit.get(patient_id),
+                "anchor_on": anchor,
+                "interval_months": interval.months,
+                "next_due_on": add_months(anchor, interval.months),
+                "disease_group_id": interval.group_id,
+                "severity": form,
+                "rule_id": interval.rule_id,
+            }
+            schedule = existing.get(patient_id)
+            if schedule is None:
+                to_create.append(FollowUpSchedule(patient_id=patient_id, computed_at=now, **values))
+            elif any(getattr(schedule, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(schedule, name, value)
+                schedule.computed_at = now
+                to_update.append(schedule)
+        FollowUpSchedule.objects.bulk_create(to_create)
+        FollowUpSchedule.objects.bulk_update(to_update, SCHEDULE_FIELDS)
+        created += len(to_create)
+        updated += len(to_update)
+    open_episode = CareEpisode.objects.filter(patient=OuterRef("patient"), ended_on__isnull=True)
+    stale = FollowUpSchedule.objects.filter(
+        Q(patient__merged_into__isnull=False)
+        | Q(patient__vital_status=Patient.VitalStatus.DECEASED)
+        | ~Exists(open_episode)
+    )
+    if scope is not None:
+        stale = stale.filter(patient_id__in=scope)
+    deleted, _ = stale.delete()
+    return RefreshResult(created, updated, deleted)
+
+
+def schedule_refresh(patient: Patient) -> None:
+    """Recompute one patient's next due visit (after a visit is recorded or changed)."""
+    schedules_refresh([patient.pk])

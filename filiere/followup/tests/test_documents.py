@@ -1,0 +1,126 @@
+"""The emergency care card (card size and A4) and the follow-up booklet: generated from the
+record, in French, dated and versioned, rendered to an image to check that it is not blank;
+printing is audited; identity is printed only for a reader who may see it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pypdfium2 as pdfium
+import pytest
+from django.test import Client
+from PIL import ImageStat
+
+from filiere.accounts.models import User
+from filiere.audit.models import AuditEvent
+from filiere.followup.care_card import build_care_card
+from filiere.followup.pdf import render_card
+from filiere.followup.tests.helpers import record_score, record_visit, rfviia_off_label
+from filiere.network.models import Centre
+from filiere.network.services import centre_update
+from filiere.patients.models import Diagnosis, Patient
+
+ClientFor = Callable[[User], Client]
+pytestmark = pytest.mark.usefixtures("atc")
+
+
+@pytest.fixture
+def record(patient_a: Patient, centre_a: Centre, glanzmann: Diagnosis) -> Patient:
+    centre_update(actor=None, centre=centre_a, emergency_phone="04 91 00 00 01")
+    record_visit(patient_a, centre_a, dt.date(2024, 3, 1), severity="severe")
+    record_score(patient_a, centre_a)
+    rfviia_off_label(patient_a, centre_a, glanzmann)
+    return patient_a
+
+
+def _pages(content: bytes) -> list[pdfium.PdfPage]:
+    assert content.startswith(b"%PDF")
+    return list(pdfium.PdfDocument(content))
+
+
+def _text(page: pdfium.PdfPage) -> str:
+    return " ".join(page.get_textpage().get_text_range().split())
+
+
+def _not_blank(page: pdfium.PdfPage, path: str) -> None:
+    image = page.render(scale=2).to_pil().convert("L")
+    image.save(path)
+    stat = ImageStat.Stat(image)
+    assert stat.stddev[0] > 20, "the page looks blank"
+    assert 150 < stat.mean[0] < 254  # mostly white paper, with ink on it
+
+
+def test_the_care_card_fits_on_one_card_sized_page(
+    record: Patient, alice: User, client_for: ClientFor, tmp_path: object
+) -> None:
+    response = client_for(alice).get(f"/suivi/patients/{record.public_id}/carte-de-soins.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    (page,) = _pages(response.content)
+    width, height = page.get_size()
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (171, 54)  # 2 × ID-1 card
+    text = _text(page)
+    for expected in (
+        "Thrombasthénie de Glanzmann : maladie héréditaire des plaquettes",
+        "Risque hémorragique élevé",
+        "Pas d'injection intramusculaire.",
+        "Pas d'aspirine ni d'anti-inflammatoire",
+        "eptacog alfa activé",
+        "24 h/24 : 04 91 00 00 01",
+        "modèle v1.0",
+        "LEFÈVRE Élodie",  # a clinician of the following centre sees the identity
+    ):
+        assert expected in text, expected
+    _not_blank(page, f"{tmp_path}/carte.png")
+    event = AuditEvent.objects.get(action="print", patient_id=record.public_id)
+    assert "avec identité" in event.summary
+
+
+def test_the_a4_card_repeats_the_content_with_the_card_to_cut_out(
+    record: Patient, alice: User, client_for: ClientFor, tmp_path: object
+) -> None:
+    url = f"/suivi/patients/{record.public_id}/carte-de-soins.pdf?format=a4"
+    (page,) = _pages(client_for(alice).get(url).content)
+    assert [round(x) for x in page.get_size()] == [595, 842]
+    text = _text(page)
+    assert "Carte de soins et d'urgence" in text
+    assert "À découper, plier au milieu" in text
+    assert text.count("Pas d'injection intramusculaire.") == 2
+    _not_blank(page, f"{tmp_path}/carte_a4.png")
+
+
+def test_without_the_right_to_see_identity_the_card_has_a_blank_line(
+    record: Patient, patient_a: Patient
+) -> None:
+    """Every role that sees patients today also sees identity; the card is ready for one that
+    would not (the name is then written by hand)."""
+    card = build_care_card(patient_a, identity=None, today=dt.date(2025, 1, 1))
+    assert (card.name, card.birth) == ("", "05/1990")
+    text = _text(_pages(render_card(card))[0])
+    assert "Nom : ...." in text
+    assert "Élodie" not in text
+
+
+def test_the_booklet_lists_the_period(
+    record: Patient, alice: User, client_for: ClientFor, tmp_path: object
+) -> None:
+    url = f"/suivi/patients/{record.public_id}/carnet-de-suivi.pdf?du=2024-01-01&au=2024-12-31"
+    pages = _pages(client_for(alice).get(url).content)
+    text = " ".join(_text(page) for page in pages)
+    assert "Carnet de suivi" in text
+    assert "Période du 01/01/2024 au 31/12/2024" in text
+    assert "01/03/2024" in text  # the visit and the score
+    assert "11/56" in text
+    assert "Hors AMM – Cadre de prescription compassionnelle (CPC)" in text
+    _not_blank(pages[0], f"{tmp_path}/carnet.png")
+    assert AuditEvent.objects.filter(
+        action="print", patient_id=record.public_id, summary__contains="carnet de suivi"
+    ).exists()
+
+
+def test_an_outsider_cannot_print_the_card(
+    record: Patient, charlie: User, client_for: ClientFor
+) -> None:
+    response = client_for(charlie).get(f"/suivi/patients/{record.public_id}/carte-de-soins.pdf")
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action="print").exists()

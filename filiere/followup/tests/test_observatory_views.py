@@ -1,0 +1,141 @@
+"""The treatment observatory: network coordinators only; cohorts of off-label prescriptions with
+their outcomes and adverse events; a pseudonymised export without any identity trait."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from filiere.accounts.models import User
+from filiere.audit.models import AuditEvent
+from filiere.followup.observatory import ObservatoryFilters, cohorts, export_code
+from filiere.followup.services import adverse_event_record, bleeding_event_record
+from filiere.followup.tests.helpers import rfviia_off_label
+from filiere.identity.models import Identity
+from filiere.network.models import Centre
+from filiere.patients.models import Diagnosis, Patient
+from filiere.patients.services import diagnosis_record
+from filiere.testing.factories import glanzmann_values, make_patient
+
+ClientFor = Callable[[User], Client]
+pytestmark = pytest.mark.usefixtures("atc")
+
+
+@pytest.fixture
+def cohort(patient_a: Patient, centre_a: Centre, glanzmann: Diagnosis) -> list[Patient]:
+    """Two Glanzmann patients treated with rFVIIa off-label: three bleeds, one thrombosis."""
+    other = make_patient(centre_a, birth_name='=HYPERLINK("http://x")', sex="M")
+    other_glanzmann = diagnosis_record(
+        actor=None, patient=other, centre=centre_a, **glanzmann_values()
+    )
+    for patient, diagnosis, outcome in (
+        (patient_a, glanzmann, "effective"),
+        (patient_a, glanzmann, "ineffective"),
+        (other, other_glanzmann, "effective"),
+    ):
+        bleed = bleeding_event_record(
+            actor=None,
+            patient=patient,
+            centre=centre_a,
+            occurred_on=dt.date(2024, 6, 1),
+            site="epistaxis",
+            severity="major",
+        )
+        treatment = rfviia_off_label(
+            patient, centre_a, diagnosis, bleeding_event=bleed, outcome=outcome
+        )
+    adverse_event_record(
+        actor=None,
+        patient=other,
+        centre=centre_a,
+        treatment=treatment,
+        occurred_on=dt.date(2024, 6, 2),
+        category="thrombosis",
+        description="Thrombose superficielle.",
+        outcome="recovered",
+        serious=True,
+    )
+    return [patient_a, other]
+
+
+def test_the_rfviia_glanzmann_cohort_counts_patients_outcomes_and_events(
+    cohort: list[Patient],
+) -> None:
+    (row,) = cohorts(ObservatoryFilters())
+    assert (row.atc_code, row.orpha_code, row.framework) == (
+        "B02BD08",
+        849,
+        "Cadre de prescription compassionnelle (CPC)",
+    )
+    assert (row.patients, row.treatments, row.bleeds_treated) == (2, 3, 3)
+    assert (row.bleeds_effective, row.bleeds_assessed, row.success_rate) == (2, 3, 66.7)
+    assert (row.adverse_events, row.serious_adverse_events) == (1, 1)
+    assert cohorts(ObservatoryFilters(framework="aac")) == []
+
+
+def test_only_network_coordinators_reach_the_observatory(
+    cohort: list[Patient], alice: User, charlie: User, auditor: User, client_for: ClientFor
+) -> None:
+    for user in (alice, charlie, auditor):
+        client = client_for(user)
+        assert client.get("/suivi/observatoire/").status_code == 404
+        assert client.get("/suivi/observatoire/export.csv").status_code == 404
+    assert not AuditEvent.objects.filter(action="export").exists()
+    assert AuditEvent.objects.filter(action="access_denied").count() == 6
+
+
+def test_the_observatory_page_in_a_fixed_number_of_queries(
+    cohort: list[Patient], centre_a: Centre, network_coordinator: User, client_for: ClientFor
+) -> None:
+    client = client_for(network_coordinator)
+    with CaptureQueriesContext(connection) as few:
+        html = client.get("/suivi/observatoire/").content.decode()
+    assert "eptacog alfa activé" in html
+    assert "2/3 évalués (66.7 %)" in html or "2/3 évalués (66,7 %)" in html
+    patient = make_patient(centre_a)
+    diagnosis = diagnosis_record(actor=None, patient=patient, centre=centre_a, **glanzmann_values())
+    rfviia_off_label(patient, centre_a, diagnosis, atc_code="B02BX10")  # concizumab
+    with CaptureQueriesContext(connection) as many:
+        html = client.get("/suivi/observatoire/").content.decode()
+    assert "concizumab" in html
+    assert len(many) == len(few)
+    assert AuditEvent.objects.filter(object_type="followup.observatory", action="view").exists()
+
+
+def test_the_export_is_pseudonymised_and_audited(
+    cohort: list[Patient], network_coordinator: User, client_for: ClientFor
+) -> None:
+    response = client_for(network_coordinator).get("/suivi/observatoire/export.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode()
+    lines = text.strip().split("\r\n")
+    assert len(lines) == 4  # header and three treatments
+    assert lines[0].startswith("code_patient_export;sexe;age_au_debut_ans")
+    for patient in cohort:
+        assert patient.pseudonym not in text
+        assert str(patient.public_id) not in text
+        assert export_code(patient.public_id) in text
+        identity = Identity.objects.get(link=patient.identity_link)
+        for trait in (identity.birth_name, identity.first_given_name, identity.ipp):
+            assert not trait or trait not in text
+        assert f"{identity.birth_date:%d/%m/%Y}" not in text
+        assert identity.birth_date.isoformat() not in text
+    assert "HYPERLINK" not in text
+    assert "Pas de réfractarité" not in text  # free text never leaves
+    assert ";2024-06;" in text  # dates to the month
+    event = AuditEvent.objects.get(action="export", object_type="followup.observatory")
+    assert event.actor == network_coordinator
+    assert "3 traitement(s)" in event.summary
+
+
+def test_export_codes_are_stable_and_differ_between_patients(cohort: list[Patient]) -> None:
+    first, second = cohort
+    assert export_code(first.public_id) == export_code(first.public_id)
+    assert export_code(first.public_id) != export_code(second.public_id)
+    assert export_code(first.public_id).startswith("OBS-")

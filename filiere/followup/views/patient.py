@@ -1,0 +1,236 @@
+"""A patient's follow-up: the overview page, and the forms for visits, bleeds, treatments and
+adverse events. Each page authorizes through the registry's selector, parses with a form, calls a
+service and records the read in the audit trail."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from filiere.access import Capability
+from filiere.core.http import AuthenticatedRequest
+from filiere.followup import forms as followup_forms
+from filiere.followup import services
+from filiere.followup.selectors import get_treatment, get_visit, patient_followup
+from filiere.followup.views.common import apply_errors, cleaned_without, writing_centres
+from filiere.patients.models import Patient
+from filiere.patients.selectors import age_on, get_patient_for_user, may_edit
+
+
+@login_required
+def patient_followup_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Visits, ISTH-BAT history, bleeds, treatments and adverse events of one patient."""
+    patient = get_patient_for_user(request.user, public_id)
+    services.followup_viewed(actor=request.user, patient=patient, what="suivi longitudinal")
+    today = timezone.localdate()
+    return render(
+        request,
+        "followup/patient.html",
+        {
+            "patient": patient,
+            "age": age_on(patient, today),
+            "followup": patient_followup(patient, today),
+            "can_edit": may_edit(request.user, patient),
+        },
+    )
+
+
+Save = Callable[[dict[str, Any]], Any]
+
+
+def _form_page(
+    request: AuthenticatedRequest,
+    patient: Patient,
+    form: forms.Form,
+    *,
+    title: str,
+    save: Save,
+    done: str,
+    aliases: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error, aliases or {})
+        else:
+            messages.success(request, done)
+            return redirect("followup:patient", public_id=patient.public_id)
+    elif request.method != "POST":
+        services.followup_viewed(actor=request.user, patient=patient, what=title)
+    return render(
+        request,
+        "followup/record_form.html",
+        {"patient": patient, "form": form, "title": title, **(extra or {})},
+    )
+
+
+@login_required
+def visit_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    patient = get_patient_for_user(request.user, public_id, Capability.EDIT_PATIENTS)
+    form = followup_forms.VisitForm(
+        request.POST or None,
+        centres=writing_centres(request.user, patient),
+        initial={"visited_on": timezone.localdate()},
+    )
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.visit_record(actor=request.user, patient=patient, **data)
+
+    return _form_page(
+        request,
+        patient,
+        form,
+        title=_("Nouvelle visite de suivi"),
+        save=save,
+        done=_("Visite enregistrée."),
+    )
+
+
+@login_required
+def visit_edit_view(
+    request: AuthenticatedRequest, public_id: uuid.UUID, visit_id: uuid.UUID
+) -> HttpResponse:
+    patient = get_patient_for_user(request.user, public_id, Capability.EDIT_PATIENTS)
+    visit = get_visit(patient, visit_id)
+    initial = {name: getattr(visit, name) for name in services.visits.VISIT_FIELDS}
+    form = followup_forms.VisitForm(
+        request.POST or None,
+        centres=writing_centres(request.user, patient),
+        initial=initial | {"centre": visit.centre},
+    )
+    form.fields["centre"].disabled = True
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.visit_update(
+            actor=request.user, visit=visit, **cleaned_without(form, "centre")
+        )
+
+    return _form_page(
+        request,
+        patient,
+        form,
+        title=_("Visite du %s") % visit.visited_on.strftime("%d/%m/%Y"),
+        save=save,
+        done=_("Visite modifiée."),
+    )
+
+
+@login_required
+def bleed_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    patient = get_patient_for_user(request.user, public_id, Capability.EDIT_PATIENTS)
+    form = followup_forms.BleedingEventForm(
+        request.POST or None, centres=writing_centres(request.user, patient)
+    )
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.bleeding_event_record(actor=request.user, patient=patient, **data)
+
+    return _form_page(
+        request,
+        patient,
+        form,
+        title=_("Nouvel épisode hémorragique"),
+        save=save,
+        done=_("Saignement enregistré."),
+    )
+
+
+def _treatment_form(request: AuthenticatedRequest, patient: Patient) -> Any:
+    return followup_forms.TreatmentForm(
+        request.POST or None,
+        centres=writing_centres(request.user, patient),
+        diagnoses=patient.diagnoses.select_related("orpha", "icd10"),
+        events=patient.bleeding_events.all(),
+        initial={"started_on": timezone.localdate()},
+    )
+
+
+@login_required
+def treatment_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    patient = get_patient_for_user(request.user, public_id, Capability.EDIT_PATIENTS)
+    form = _treatment_form(request, patient)
+
+    def save(data: dict[str, Any]) -> Any:
+        values = cleaned_without(form, "centre", "atc_code")
+        return services.treatment_record(
+            actor=request.user,
+            patient=patient,
+            centre=data["centre"],
+            atc_code=data["atc_code"] or None,
+            **values,
+        )
+
+    return _form_page(
+        request,
+        patient,
+        form,
+        title=_("Nouveau traitement"),
+        save=save,
+        done=_("Traitement enregistré."),
+        extra={"atc_codes": followup_forms.TreatmentForm.atc_choices()},
+    )
+
+
+@login_required
+def treatment_edit_view(
+    request: AuthenticatedRequest, public_id: uuid.UUID, treatment_id: uuid.UUID
+) -> HttpResponse:
+    patient = get_patient_for_user(request.user, public_id, Capability.EDIT_PATIENTS)
+    treatment = get_treatment(patient, treatment_id)
+    form = followup_forms.TreatmentUpdateForm(
+        request.POST or None,
+        initial={
+            name: getattr(treatment, name)
+            for name in followup_forms.TreatmentUpdateForm.base_fields
+        },
+    )
+    return _form_page(
+        request,
+        patient,
+        form,
+        title=_("Traitement : %s") % treatment,
+        save=lambda data: services.treatment_update(
+            actor=request.user, treatment=treatment, **data
+        ),
+        done=_("Traitement modifié."),
+        extra={"treatment": treatment},
+    )
+
+
+@login_required
+def adverse_event_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    patient = get_patient_for_user(request.user, public_id, Capability.EDIT_PATIENTS)
+    treatments = patient.treatments.select_related("atc")
+    initial: dict[str, Any] = {}
+    if request.GET.get("traitement"):
+        initial["treatment"] = get_treatment(patient, request.GET["traitement"])
+    form = followup_forms.AdverseEventForm(
+        request.POST or None,
+        centres=writing_centres(request.user, patient),
+        treatments=treatments,
+        initial=initial,
+    )
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.adverse_event_record(actor=request.user, patient=patient, **data)
+
+    return _form_page(
+        request,
+        patient,
+        form,
+        title=_("Nouvel événement indésirable"),
+        save=save,
+        done=_("Événement indésirable enregistré."),
+    )
