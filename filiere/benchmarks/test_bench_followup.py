@@ -1,14 +1,14 @@
 """Follow-up hot paths: a centre's overdue worklist, a care card PDF, the observatory page.
 
-``BENCH_SIZE`` patients of one centre (``make bench``: 2,000), each with 10 visits, a due date
-(half of them overdue) and an off-label rFVIIa treatment for Glanzmann thrombasthenia. The data
-are bulk-inserted (the services are timed elsewhere); the pages are timed through the test
+They run on the benchmark registry (the ``registry`` fixture, ``BENCH_PATIENTS`` patients in three
+centres), to which ``ensure_followup`` gives 10 visits each, a due date (half of them overdue)
+and, for one patient in ten, an off-label rFVIIa treatment. The pages are timed through the test
 client, as a user sees them.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import time
 from typing import Any
 
 import pytest
@@ -16,84 +16,45 @@ from django.test import Client
 from django.utils import timezone
 
 from filiere.accounts.models import User
-from filiere.followup.models import AtcCode, FollowUpSchedule, Treatment, Visit
+from filiere.benchmarks.followup_data import VISITS_PER_PATIENT, ensure_followup
+from filiere.followup.models import AtcCode, Visit
 from filiere.followup.services import atc_import_file
-from filiere.lib.pseudonyms import new_pseudonym
 from filiere.network.models import Centre, Role
-from filiere.nomenclature.models import OrphaConcept
-from filiere.patients.models import CareEpisode, Diagnosis, Patient
-from filiere.testing.factories import give_role, load_test_nomenclature, make_centre, make_user
+from filiere.patients.models import Patient
+from filiere.testing.factories import give_role, make_user
 
-pytestmark = [pytest.mark.bench, pytest.mark.django_db]
-
-VISITS_PER_PATIENT = 10
+pytestmark = [pytest.mark.bench]
 
 
 @pytest.fixture
-def cohort(bench_size: int) -> dict[str, Any]:
-    load_test_nomenclature()
-    atc_import_file(actor=None)
-    centre = make_centre(name="CRPP de test")
-    today = timezone.localdate()
-    patients = Patient.objects.bulk_create(
-        Patient(pseudonym=new_pseudonym(), sex="F", birth_year=1980 + i % 30, birth_month=3)
-        for i in range(bench_size)
-    )
-    CareEpisode.objects.bulk_create(
-        CareEpisode(patient=p, centre=centre, inclusion_year=2010, referred_by=["ORG-182"])
-        for p in patients
-    )
-    glanzmann = OrphaConcept.objects.get(code=849)
-    diagnoses = Diagnosis.objects.bulk_create(
-        Diagnosis(
-            patient=p,
-            orpha=glanzmann,
-            status="confirmed",
-            centre=centre,
-            onset_category="373068000",
-            clinical_dx_category="373068000",
-            genetic_dx_category="373068000",
+def cohort(registry: dict[str, Any], db: None) -> dict[str, Any]:
+    if not AtcCode.objects.filter(code="B02BD08").exists():
+        atc_import_file(actor=None)
+    started = time.perf_counter()
+    written = ensure_followup(timezone.localdate())
+    if written["visits"]:
+        print(
+            f"\nSuivi de mesure : {written['visits']} visites, {written['schedules']} échéances, "
+            f"{written['treatments']} traitements hors AMM (écrits en "
+            f"{time.perf_counter() - started:.1f} s)"
         )
-        for p in patients
+    centre: Centre = registry["centre"]
+    coordinator = User.objects.filter(email="mesure.coordination@hopital.test").first()
+    if coordinator is None:
+        coordinator = make_user(email="mesure.coordination@hopital.test")
+        give_role(coordinator, centre, Role.NETWORK_COORDINATOR)
+    patient = (
+        Patient.objects.filter(care_episodes__centre=centre, pseudonym__startswith="BEN-")
+        .order_by("-pk")
+        .first()
     )
-    Visit.objects.bulk_create(
-        Visit(patient=p, centre=centre, visited_on=today - dt.timedelta(days=200 * (k + 1)))
-        for p in patients
-        for k in range(VISITS_PER_PATIENT)
-    )
-    FollowUpSchedule.objects.bulk_create(
-        FollowUpSchedule(
-            patient=p,
-            last_visit_on=today - dt.timedelta(days=200),
-            anchor_on=today - dt.timedelta(days=200 + 400 * (i % 2)),
-            interval_months=12,
-            next_due_on=today + dt.timedelta(days=165 - 400 * (i % 2)),
-        )
-        for i, p in enumerate(patients)
-    )
-    rfviia = AtcCode.objects.get(code="B02BD08")
-    Treatment.objects.bulk_create(
-        Treatment(
-            patient=p,
-            centre=centre,
-            diagnosis=d,
-            kind="administration",
-            category="rfviia",
-            atc=rfviia,
-            started_on=dt.date(2024, 1, 1) + dt.timedelta(days=i % 300),
-            indication="bleed",
-            regulatory_status="off_label",
-            off_label_framework="cpc" if i % 3 else "aac",
-            justification="Pas de réfractarité plaquettaire.",
-            outcome=("effective", "partial", "ineffective")[i % 3],
-        )
-        for i, (p, d) in enumerate(zip(patients, diagnoses, strict=True))
-    )
-    clinician = make_user(email="bench.clinicienne@hopital.test")
-    give_role(clinician, centre, Role.CLINICIAN)
-    coordinator = make_user(email="bench.coordination@hopital.test")
-    give_role(coordinator, centre, Role.NETWORK_COORDINATOR)
-    return {"centre": centre, "patient": patients[0], "clinician": clinician, "coord": coordinator}
+    assert patient is not None
+    return {
+        "centre": centre,
+        "patient": patient,
+        "clinician": registry["user"],
+        "coord": coordinator,
+    }
 
 
 def _client(user: User) -> Client:
@@ -112,6 +73,7 @@ def test_bench_overdue_worklist_first_page(benchmark: Any, cohort: dict[str, Any
 
 def test_bench_care_card_pdf(benchmark: Any, cohort: dict[str, Any]) -> None:
     patient: Patient = cohort["patient"]
+    assert Visit.objects.filter(patient=patient).count() == VISITS_PER_PATIENT
     client = _client(cohort["clinician"])
     response = benchmark(client.get, f"/suivi/patients/{patient.public_id}/carte-de-soins.pdf")
     assert response.status_code == 200

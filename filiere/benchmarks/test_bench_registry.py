@@ -1,72 +1,20 @@
 """The registry at scale: list page, name search, patient page and the SDM-MR export.
 
-``BENCH_PATIENTS`` sets the registry size (default 2,000 under ``make bench``, 60 under
-``make test``; the README gives the figures for 1,000,000 on PostgreSQL). ``make bench`` keeps
-the synthetic registry between runs (``BENCH_KEEP=1`` and ``--reuse-db``).
+The synthetic registry is the ``registry`` fixture of ``conftest.py`` (``BENCH_PATIENTS``).
 """
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from filiere.accounts.models import User
-from filiere.benchmarks.registry_data import ensure_registry
 from filiere.exports.sdm_mr import SdmMrDocument, render_sdm_mr
-from filiere.network.models import Centre, Role
 from filiere.patients.models import Patient
 from filiere.patients.sdm_mr import documents
-from filiere.testing.factories import finess_for, load_test_nomenclature, make_user
 
 pytestmark = [pytest.mark.bench]
-
-
-def _registry_scope(fixture_name: str, config: Any) -> str:
-    # `make bench` keeps the registry (BENCH_KEEP=1 with --reuse-db); `make test` builds a small
-    # one inside each test's transaction, so that no other test ever sees it.
-    return "session" if os.environ.get("BENCH_KEEP") == "1" else "function"
-
-
-@pytest.fixture(scope=_registry_scope)  # type: ignore[arg-type]
-def registry(
-    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
-) -> Iterator[dict[str, Any]]:
-    keep = os.environ.get("BENCH_KEEP") == "1"
-    size = int(os.environ.get("BENCH_PATIENTS", "2000" if keep else "60"))
-    if not keep:
-        request.getfixturevalue("db")
-    with django_db_blocker.unblock():
-        from filiere.network.services import centre_create, membership_grant
-
-        if not Centre.objects.filter(finess=finess_for(900001)).exists():
-            load_test_nomenclature()
-        centres = []
-        for index in range(3):
-            centre = Centre.objects.filter(finess=finess_for(900001 + index)).first()
-            centre = centre or centre_create(
-                actor=None,
-                name=f"Centre de mesure {index}",
-                kind=Centre.Kind.CCMR,
-                finess=finess_for(900001 + index),
-                city="Marseille",
-                region="93",
-                rd_site_code=f"B{index:03d}",
-            )
-            centres.append(centre)
-        started = time.perf_counter()
-        count = ensure_registry(size, centres)
-        built = time.perf_counter() - started
-        user = User.objects.filter(email="mesure@hopital.test").first()
-        if user is None:
-            user = make_user(email="mesure@hopital.test", first_name="Mesure", last_name="Banc")
-        membership_grant(actor=None, user=user, centre=centres[0], role=Role.CLINICIAN)
-        print(f"\nRegistre de mesure : {count} patients (construit ou complété en {built:.1f} s)")
-        yield {"user": user, "centre": centres[0], "size": count}
 
 
 @pytest.fixture

@@ -14,7 +14,11 @@ from filiere.audit.models import AuditEvent
 from filiere.identity.models import Identity
 from filiere.network.models import Centre, Role
 from filiere.patients.models import Diagnosis, Patient
-from filiere.patients.services import diagnosis_record
+from filiere.patients.services import (
+    diagnosis_record,
+    genetic_finding_record,
+    phenotype_record,
+)
 from filiere.testing.factories import give_role, glanzmann_values, make_patient, make_user
 
 ClientFor = Callable[[User], Client]
@@ -83,6 +87,39 @@ def test_patient_list_query_count_does_not_grow_with_patients(
     assert len(many) == len(few)
     assert len(many) <= 12
     assert html.count("/patients/") >= 13
+
+
+def test_patient_page_query_count_is_bounded_whatever_the_record_holds(
+    patient_a: Patient, centre_a: Centre, alice: User, nomenclature: None, client_for: ClientFor
+) -> None:
+    def add_records(positions: tuple[int, ...], hpo_ids: tuple[str, ...]) -> None:
+        diagnosis_record(actor=None, patient=patient_a, centre=centre_a, **glanzmann_values())
+        for position in positions:
+            genetic_finding_record(
+                actor=None,
+                patient=patient_a,
+                gene="ITGB3",
+                hgvs=f"NM_000212.3:c.{position}G>A",
+                zygosity="heterozygous",
+                acmg_class=4,
+                technique="panel",
+            )
+        for hpo_id in hpo_ids:
+            phenotype_record(actor=None, patient=patient_a, hpo_id=hpo_id)
+
+    client = client_for(alice)
+    url = f"/patients/{patient_a.public_id}/"
+    add_records((1697,), ("HP:0001873",))
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    add_records((1698, 1699, 1700), ("HP:0000421", "HP:0000132"))
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert "c.1700G&gt;A" in html
+    # Each panel reads its records in one query, however many there are.
+    assert len(many) == len(few)
+    assert len(many) <= 40
 
 
 def test_name_search_is_accent_insensitive_and_keeps_the_name_out_of_the_url(
