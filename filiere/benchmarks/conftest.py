@@ -67,3 +67,43 @@ def registry(
         membership_grant(actor=None, user=user, centre=centres[0], role=Role.CLINICIAN)
         print(f"\nRegistre de mesure : {count} patients (construit ou complété en {built:.1f} s)")
         yield {"user": user, "centre": centres[0], "size": count}
+
+
+@pytest.fixture(scope=_registry_scope)  # type: ignore[arg-type]
+def followup_cohort(
+    registry: dict[str, Any], request: pytest.FixtureRequest, django_db_blocker: Any
+) -> dict[str, Any]:
+    """The registry with 10 visits a patient, due dates and off-label treatments (kept likewise)."""
+    from django.utils import timezone
+
+    from filiere.benchmarks.followup_data import ensure_followup
+    from filiere.followup.models import AtcCode
+    from filiere.followup.services import atc_import_file
+    from filiere.patients.models import Patient
+    from filiere.testing.factories import give_role
+
+    if os.environ.get("BENCH_KEEP") != "1":
+        request.getfixturevalue("db")
+    with django_db_blocker.unblock():
+        if not AtcCode.objects.filter(code="B02BD08").exists():
+            atc_import_file(actor=None)
+        started = time.perf_counter()
+        written = ensure_followup(timezone.localdate())
+        if written["visits"]:
+            print(
+                f"\nSuivi de mesure : {written['visits']} visites, {written['schedules']} "
+                f"échéances, {written['treatments']} traitements hors AMM (écrits en "
+                f"{time.perf_counter() - started:.1f} s)"
+            )
+        centre: Centre = registry["centre"]
+        coordinator = User.objects.filter(email="mesure.coordination@hopital.test").first()
+        if coordinator is None:
+            coordinator = make_user(email="mesure.coordination@hopital.test")
+            give_role(coordinator, centre, Role.NETWORK_COORDINATOR)
+        patient = (
+            Patient.objects.filter(care_episodes__centre=centre, pseudonym__startswith="BEN-")
+            .order_by("-pk")
+            .first()
+        )
+        assert patient is not None
+    return {**registry, "patient": patient, "clinician": registry["user"], "coord": coordinator}

@@ -24,6 +24,7 @@ from filiere.patients.models import CareEpisode, Diagnosis, Patient
 VISITS_PER_PATIENT = 10
 VISIT_SPACING_DAYS = 200
 TREATED_EVERY = 10  # one patient in ten has an off-label rFVIIa treatment
+PENDING = "bench_followup_pending"
 
 
 def _uuid_sql() -> str:
@@ -88,15 +89,20 @@ def ensure_followup(today: dt.date) -> dict[str, int]:
     patients = Patient._meta.db_table
     episodes = CareEpisode._meta.db_table
     visits = Visit._meta.db_table
-    pending = (
-        f"{patients} p JOIN {episodes} e ON e.patient_id = p.id "
-        f"WHERE p.pseudonym LIKE 'BEN-%%' AND NOT EXISTS "
-        f"(SELECT 1 FROM {visits} v WHERE v.patient_id = p.id)"
-    )
     ten = " UNION ALL ".join(f"SELECT {k} AS n" for k in range(1, VISITS_PER_PATIENT + 1))
     written: dict[str, int] = {}
-    with transaction.atomic():
-        # Due dates first: they select the patients who have no visit yet.
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The patients to complete, set aside first: a statement that inserted visits while
+        # reading "patients without visits" would rescan its own new rows for every patient.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {PENDING} AS SELECT p.id AS id, e.centre_id AS centre_id "
+            f"FROM {patients} p JOIN {episodes} e ON e.patient_id = p.id "
+            f"WHERE p.pseudonym LIKE %s AND NOT EXISTS "
+            f"(SELECT 1 FROM {visits} v WHERE v.patient_id = p.id)",
+            ["BEN-%"],
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {PENDING}")
         overdue = "(p.id %% 2)"  # odd ids are overdue by 400 days
         written["schedules"] = insert_select(
             FollowUpSchedule,
@@ -110,7 +116,7 @@ def ensure_followup(today: dt.date) -> dict[str, int]:
                 "interval_months": "12",
                 "next_due_on": (_days_before_sql("%s", f"-165 + 400 * {overdue}"), [today]),
             },
-            f"{pending} AND NOT EXISTS (SELECT 1 FROM {FollowUpSchedule._meta.db_table} s "
+            f"{PENDING} p WHERE NOT EXISTS (SELECT 1 FROM {FollowUpSchedule._meta.db_table} s "
             "WHERE s.patient_id = p.id)",
         )
         rfviia = AtcCode.objects.get(code="B02BD08")
@@ -119,7 +125,7 @@ def ensure_followup(today: dt.date) -> dict[str, int]:
             Treatment,
             {
                 "patient": "p.id",
-                "centre": "e.centre_id",
+                "centre": "p.centre_id",
                 "diagnosis": f"(SELECT MIN(d.id) FROM {diagnoses} d WHERE d.patient_id = p.id)",
                 "kind": "'administration'",
                 "category": "'rfviia'",
@@ -134,17 +140,18 @@ def ensure_followup(today: dt.date) -> dict[str, int]:
                     "ELSE 'ineffective' END"
                 ),
             },
-            f"{pending} AND p.id %% {TREATED_EVERY} = 0",
+            f"{PENDING} p WHERE p.id %% {TREATED_EVERY} = 0",
         )
         written["visits"] = insert_select(
             Visit,
             {
                 "patient": "p.id",
-                "centre": "e.centre_id",
+                "centre": "p.centre_id",
                 "visited_on": (_days_before_sql("%s", f"k.n * {VISIT_SPACING_DAYS}"), [today]),
             },
-            f"({ten}) k CROSS JOIN {pending}",
+            f"({ten}) k CROSS JOIN {PENDING} p",
         )
+        cursor.execute(f"DROP TABLE {PENDING}")
     if connection.vendor == "postgresql" and written["visits"] > 100_000:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

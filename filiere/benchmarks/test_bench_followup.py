@@ -8,53 +8,23 @@ client, as a user sees them.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from filiere.accounts.models import User
-from filiere.benchmarks.followup_data import VISITS_PER_PATIENT, ensure_followup
-from filiere.followup.models import AtcCode, Visit
-from filiere.followup.services import atc_import_file
-from filiere.network.models import Centre, Role
+from filiere.benchmarks.followup_data import VISITS_PER_PATIENT
+from filiere.followup.models import Visit
+from filiere.network.models import Centre
 from filiere.patients.models import Patient
-from filiere.testing.factories import give_role, make_user
 
 pytestmark = [pytest.mark.bench]
 
 
 @pytest.fixture
-def cohort(registry: dict[str, Any], db: None) -> dict[str, Any]:
-    if not AtcCode.objects.filter(code="B02BD08").exists():
-        atc_import_file(actor=None)
-    started = time.perf_counter()
-    written = ensure_followup(timezone.localdate())
-    if written["visits"]:
-        print(
-            f"\nSuivi de mesure : {written['visits']} visites, {written['schedules']} échéances, "
-            f"{written['treatments']} traitements hors AMM (écrits en "
-            f"{time.perf_counter() - started:.1f} s)"
-        )
-    centre: Centre = registry["centre"]
-    coordinator = User.objects.filter(email="mesure.coordination@hopital.test").first()
-    if coordinator is None:
-        coordinator = make_user(email="mesure.coordination@hopital.test")
-        give_role(coordinator, centre, Role.NETWORK_COORDINATOR)
-    patient = (
-        Patient.objects.filter(care_episodes__centre=centre, pseudonym__startswith="BEN-")
-        .order_by("-pk")
-        .first()
-    )
-    assert patient is not None
-    return {
-        "centre": centre,
-        "patient": patient,
-        "clinician": registry["user"],
-        "coord": coordinator,
-    }
+def cohort(followup_cohort: dict[str, Any], db: None) -> dict[str, Any]:
+    return followup_cohort
 
 
 def _client(user: User) -> Client:

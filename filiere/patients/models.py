@@ -192,7 +192,15 @@ class CareEpisode(models.Model):
             ),
             partial_date_constraint("inclusion", "care_episode"),
         ]
-        indexes = [models.Index(fields=["centre", "patient"], name="care_episode_centre_idx")]
+        indexes = [
+            models.Index(fields=["centre", "patient"], name="care_episode_centre_idx"),
+            # The patients a centre follows today, read from the index alone (worklists).
+            models.Index(
+                fields=["centre", "patient"],
+                condition=models.Q(ended_on__isnull=True),
+                name="care_episode_open_centre_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.patient} – {self.centre}"

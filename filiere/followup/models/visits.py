@@ -247,7 +247,12 @@ class FollowUpSchedule(models.Model):
                 name="followup_schedule_due_after_anchor",
             ),
         ]
-        indexes = [models.Index(fields=["next_due_on"], name="followup_schedule_due_idx")]
+        indexes = [
+            # The worklist walks the due dates in page order and stops at the page's end...
+            models.Index(fields=["next_due_on", "id"], name="followup_schedule_due_idx"),
+            # ...and its counts join the centre's open episodes without reading the table.
+            models.Index(fields=["patient", "next_due_on"], name="followup_schedule_patient_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.patient_id} → {self.next_due_on:%d/%m/%Y}"
