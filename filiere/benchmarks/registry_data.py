@@ -3,7 +3,7 @@
 This is benchmark scaffolding, not a way in for clinical data: the demo and every import go
 through the registry services. Here a million patients must be written in minutes, so rows are
 built directly, with the same shapes the services produce (identity apart, care episode, two
-diagnoses, a variant, a phenotype and a consent per patient).
+diagnoses, three variants, a phenotype and a consent per patient).
 """
 
 from __future__ import annotations
@@ -49,6 +49,15 @@ FAMILY = (
 )
 GIVEN = ("Camille", "Léa", "Chloé", "Inès", "Lucas", "Hugo", "Louis", "Gabriel", "Adam", "Zoé")
 BATCH = 5000
+# Two diagnoses and three variants: the "5 diagnoses/findings each" of the registry benchmark.
+FINDINGS_PER_PATIENT = 3
+TRANSCRIPTS = {
+    "ITGB3": "NM_000212.3",
+    "ITGA2B": "NM_000419.5",
+    "GP1BA": "NM_000173.7",
+    "MYH9": "NM_002473.6",
+    "NBEAL2": "NM_015175.3",
+}
 
 
 def _pseudonym(number: int) -> str:
@@ -67,7 +76,7 @@ def ensure_registry(size: int, centres: list[Centre]) -> int:
     if existing >= size:
         return existing
     orpha = list(OrphaConcept.objects.filter(code__in=[849, 274, 182050, 721, 616874]))
-    genes = list(Gene.objects.filter(symbol__in=["ITGB3", "ITGA2B", "GP1BA", "MYH9", "NBEAL2"]))
+    genes = list(Gene.objects.filter(symbol__in=list(TRANSCRIPTS)))
     rng = random.Random(existing)
     today = dt.date(2026, 1, 1)
     for start in range(existing, size, BATCH):
@@ -141,16 +150,17 @@ def _write_batch(
                     genetic_dx_category=AgeCategory.UNDETERMINED,
                 )
             )
-        findings.append(
-            GeneticFinding(
-                patient=patient,
-                gene=rng.choice(genes),
-                hgvs=f"NM_000212.3:c.{rng.randint(40, 2400)}G>A",
-                zygosity="homozygous",
-                acmg_class=5,
-                technique="panel",
+        for gene in rng.sample(genes, FINDINGS_PER_PATIENT):
+            findings.append(
+                GeneticFinding(
+                    patient=patient,
+                    gene=gene,
+                    hgvs=f"{TRANSCRIPTS[gene.symbol]}:c.{rng.randint(40, 2400)}G>A",
+                    zygosity=rng.choice(("homozygous", "heterozygous")),
+                    acmg_class=rng.choice((3, 4, 5)),
+                    technique="panel",
+                )
             )
-        )
         phenotypes.append(
             PhenotypeObservation(patient=patient, hpo_id="HP:0001873", hpo_label="Thrombocytopenia")
         )
