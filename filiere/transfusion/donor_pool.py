@@ -2,8 +2,9 @@
 
 The index is built from the Donor table the first time a search needs it and rebuilt when the
 pool changes. Every write to the Donor table goes through ``donors_import`` (services), which
-adds a DonorImport row: the public id of the latest import is the pool's version stamp, read with
-one indexed query per search. A process that sees a new stamp rebuilds; the others keep serving
+adds a DonorImport row, and every eplet table through ``eplets_import``: the public ids of the
+latest import and of the latest eplet release are the pool's version stamp, read with two
+indexed queries per search. A process that sees a new stamp rebuilds; the others keep serving
 their copy until their next search (each gunicorn worker holds its own).
 """
 
@@ -14,16 +15,17 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import overload
+from typing import NamedTuple, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from filiere.hla.donors import PlateletAntigen
+from filiere.hla.eplets import EpletTable, read_eplets_text
 from filiere.hla.index import ABO_CODES, DonorIndex, LocusColumn
 from filiere.hla.nomenclature import HlaCall, Locus, parse_locus_typing
 from filiere.hla.serology import default_serology
-from filiere.transfusion.models import Donor, DonorImport
+from filiere.transfusion.models import Donor, DonorImport, EpletRelease
 
 
 class IdColumn(Sequence[str]):
@@ -49,9 +51,14 @@ class IdColumn(Sequence[str]):
         return int(self._values.nbytes)
 
 
+class PoolStamp(NamedTuple):
+    donors: uuid.UUID | None  # the latest DonorImport
+    eplets: uuid.UUID | None  # the latest EpletRelease
+
+
 @dataclass(frozen=True, eq=False)
 class LoadedPool:
-    stamp: uuid.UUID | None
+    stamp: PoolStamp
     index: DonorIndex
     ids: IdColumn
     load_seconds: float
@@ -66,13 +73,24 @@ _lock = threading.Lock()
 _loaded: LoadedPool | None = None
 
 
-def pool_stamp() -> uuid.UUID | None:
-    """Return the public id of the latest donor import (None when the pool is empty)."""
-    return (
+def pool_stamp() -> PoolStamp:
+    """Return the public ids of the latest donor import and of the latest eplet table."""
+    return PoolStamp(
         DonorImport.objects.order_by("-imported_at", "-pk")
         .values_list("public_id", flat=True)
-        .first()
+        .first(),
+        EpletRelease.objects.order_by("-imported_at", "-pk")
+        .values_list("public_id", flat=True)
+        .first(),
     )
+
+
+def current_eplets(stamp: uuid.UUID | None) -> EpletTable | None:
+    """Return the eplet table of that release (None: no table loaded, ranking without eplets)."""
+    if stamp is None:
+        return None
+    release = EpletRelease.objects.filter(public_id=stamp).only("source", "content").first()
+    return None if release is None else read_eplets_text(release.content, source=release.source)
 
 
 def current_pool() -> LoadedPool:
@@ -112,8 +130,9 @@ _FIELDS = (
 )
 
 
-def load_pool(stamp: uuid.UUID | None = None) -> LoadedPool:
+def load_pool(stamp: PoolStamp | None = None) -> LoadedPool:
     """Read the whole Donor table into a DonorIndex (each distinct typing is parsed once)."""
+    stamp = stamp or pool_stamp()
     started = time.perf_counter()
     ids: list[bytes] = []
     regions: dict[str, int] = {}
@@ -165,5 +184,6 @@ def load_pool(stamp: uuid.UUID | None = None) -> LoadedPool:
         active=np.asarray(active, dtype=np.bool_),
         loci=columns,
         serology=default_serology(),
+        eplets=current_eplets(stamp.eplets),
     )
     return LoadedPool(stamp, index, id_column, time.perf_counter() - started)

@@ -76,6 +76,7 @@ class ProposedDonor:
     lowest_threshold: int
     platelet_antigens: str
     platelet_antigens_ok: bool
+    eplet_mismatches: int | None = None  # None: no eplet table, or a typing not at allele level
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -93,6 +94,7 @@ class ProposedDonor:
             "lowest_threshold": self.lowest_threshold,
             "platelet_antigens": self.platelet_antigens,
             "platelet_antigens_ok": self.platelet_antigens_ok,
+            "eplet_mismatches": self.eplet_mismatches,
         }
 
 
@@ -223,6 +225,7 @@ def _donors(result: SearchResult, profile: AntibodyProfile) -> tuple[ProposedDon
                 lowest_threshold=entry.lowest_threshold,
                 platelet_antigens=_platelet_antigens(donor),
                 platelet_antigens_ok=entry.platelet_antigens_ok,
+                eplet_mismatches=entry.eplet_mismatches,
             )
         )
     return tuple(proposed)

@@ -264,6 +264,33 @@ class DonorImport(models.Model):
         return f"{self.source} ({self.imported_at:%d/%m/%Y})"
 
 
+class EpletRelease(models.Model):
+    """A class I eplet table (HLAMatchmaker, hlaR format) loaded for the donor ranking.
+
+    The file itself is kept (a few hundred kB), so that every process builds the same table and
+    a ranking can always be traced to the release it used. The latest release is the one used.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.CharField(_("fichier"), max_length=200)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, unique=True)
+    content = models.TextField(_("contenu"))
+    alleles = models.PositiveIntegerField(_("allèles"))
+    eplets = models.PositiveIntegerField(_("eplets"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("table d'eplets")
+        verbose_name_plural = _("tables d'eplets")
+        ordering = ["-imported_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.imported_at:%d/%m/%Y})"
+
+
 class Donor(models.Model):
     """An HLA-typed apheresis platelet donor of the national pool (synthetic in the demo)."""
 

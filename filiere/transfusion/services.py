@@ -24,6 +24,7 @@ from filiere.audit.services import audit_record
 from filiere.clinical import transfusion as efficacy
 from filiere.core.services import create_validated
 from filiere.hla.donors import Donor as DonorRecord
+from filiere.hla.eplets import EpletFileError, read_eplets_text
 from filiere.hla.nomenclature import HlaParseError, Locus, parse_typing
 from filiere.hla.sab import ControlRule, SabControlError, SabFormatError, SabRun, read_sab_text
 from filiere.patients.models import Patient
@@ -36,6 +37,7 @@ from filiere.transfusion.models import (
     AntibodyScreen,
     Donor,
     DonorImport,
+    EpletRelease,
     HlaTyping,
     PostTransfusionCount,
     ProductType,
@@ -377,8 +379,8 @@ def instruction_save(
             table=result.table_json(),
             donors=result.donors_json(),
             pool_size=result.pool_size,
-            pool_import=DonorImport.objects.filter(public_id=pool.stamp).first()
-            if pool.stamp
+            pool_import=DonorImport.objects.filter(public_id=pool.stamp.donors).first()
+            if pool.stamp.donors
             else None,
             author=actor,
         )
@@ -494,3 +496,49 @@ def donors_import(
         summary=f"Import de donneurs « {load.source} » : {created} ajouté(s), {updated} mis à jour",
     )
     return load
+
+
+@dataclass(frozen=True)
+class EpletImport:
+    release: EpletRelease
+    created: bool
+
+
+@transaction.atomic
+def eplets_import(*, actor: User | None, text: str, source: str) -> EpletImport:
+    """Load a class I eplet table (hlaR ``MHC_I_eplet_v*.csv``) for the donor ranking.
+
+    The same file twice changes nothing. A new release changes the pool's stamp, so every
+    process rebuilds its pool with the eplets at its next search.
+    """
+    if actor is not None and not grants_for(actor).has(Capability.TRANSFUSION):
+        raise ValidationError("Seul un spécialiste de la transfusion importe une table d'eplets.")
+    try:
+        table = read_eplets_text(text, source=source)
+    except EpletFileError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+    if not table.alleles or not table.names:
+        raise ValidationError({"file": f"{source} : aucun allèle ni eplet dans le fichier."})
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    existing = EpletRelease.objects.filter(sha256=digest).first()
+    if existing is not None:
+        return EpletImport(existing, created=False)
+    release = create_validated(
+        EpletRelease,
+        source=source[:200],
+        sha256=digest,
+        content=text,
+        alleles=len(table.alleles),
+        eplets=len(table.names),
+        imported_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=release,
+        summary=(
+            f"Table d'eplets « {release.source} » : {release.alleles} allèles, "
+            f"{release.eplets} eplets"
+        ),
+    )
+    return EpletImport(release, created=True)
