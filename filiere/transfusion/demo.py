@@ -13,7 +13,9 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
@@ -30,6 +32,7 @@ from filiere.transfusion.services import (
     PostCountInput,
     antibody_screen_import,
     donors_import,
+    eplets_import,
     hla_typing_record,
     instruction_save,
     transfusion_record,
@@ -61,6 +64,7 @@ SAB_PANEL = tuple(_PANEL.split())
 
 def build(ctx: DemoContext) -> None:
     donors = _donor_pool(ctx)
+    eplets = _eplet_table()
     patients = _patients(ctx)
     specialist: User | None = ctx.objects.get(SPECIALIST)
     done = 0
@@ -73,8 +77,18 @@ def build(ctx: DemoContext) -> None:
     instruction = _instruction(patients, specialist)
     ctx.report(
         f"Transfusion : {donors} donneur(s) ajouté(s) au fichier, {done} patient(s) documenté(s)"
-        + (", 1 consigne enregistrée." if instruction else ".")
+        + (", 1 consigne enregistrée" if instruction else "")
+        + (f", table d'eplets {eplets}." if eplets else ".")
     )
+
+
+def _eplet_table() -> str:
+    """Load the hlaR eplet table when the shared data is there (a fresh clone ranks without)."""
+    path = Path(settings.SHARED_DATA_DIR) / "hla" / "eplets-hlaR" / "MHC_I_eplet_v3.csv"
+    if not path.is_file():
+        return ""
+    result = eplets_import(actor=None, text=path.read_text(encoding="utf-8"), source=path.name)
+    return result.release.source
 
 
 def _donor_pool(ctx: DemoContext) -> int:
