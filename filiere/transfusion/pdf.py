@@ -132,7 +132,7 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
         ),
     ]
     donors: list[list[Any]] = [
-        ["#", "Donneur", "Site", "ABO", "Grade", "Σ MFI", "HPA / CD36", "Typage"]
+        ["#", "Donneur", "Site", "ABO", "Grade", "Σ MFI", "Eplets", "HPA / CD36", "Typage"]
     ]
     for donor in instruction.donors:
         summed = _number(donor["summed_mfi"]) + (" ≥ 10 000" if donor["summed_mfi_alert"] else "")
@@ -144,20 +144,25 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
                 donor["abo"] or "?",
                 donor["grade"],
                 summed,
+                "—" if donor.get("eplet_mismatches") is None else donor["eplet_mismatches"],
                 Paragraph(escape(donor["platelet_antigens"]), styles["small"]),
                 Paragraph(escape(donor["typing"]), styles["small"]),
             ]
         )
     if len(donors) == 1:
-        donors.append(["", "Aucun donneur compatible à ce seuil.", "", "", "", "", "", ""])
+        donors.append(["", "Aucun donneur compatible à ce seuil.", "", "", "", "", "", "", ""])
     story.append(
-        _table(donors, [8 * mm, 20 * mm, 24 * mm, 10 * mm, 12 * mm, 22 * mm, 30 * mm, 51 * mm])
+        _table(
+            donors,
+            [8 * mm, 20 * mm, 24 * mm, 10 * mm, 12 * mm, 22 * mm, 12 * mm, 27 * mm, 42 * mm],
+        )
     )
     story += [
         Spacer(1, 3 * mm),
         Paragraph(
             "Classement : compatible au seuil le plus bas, puis somme des MFI contre les antigènes "
-            "du donneur (≥ 10 000 : rendement faible attendu), ABO, HPA/CD36. Grade de Duquesnoy "
+            "du donneur (≥ 10 000 : rendement faible attendu), eplets du donneur absents chez le "
+            "patient (table HLAMatchmaker chargée), ABO, HPA/CD36. Grade de Duquesnoy "
             "(A, B, C, D) donné à titre indicatif. Document généré par Filière.",
             styles["small"],
         ),
