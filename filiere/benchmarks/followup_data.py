@@ -89,16 +89,18 @@ def ensure_followup(today: dt.date) -> dict[str, int]:
     patients = Patient._meta.db_table
     episodes = CareEpisode._meta.db_table
     visits = Visit._meta.db_table
+    schedules = FollowUpSchedule._meta.db_table
     ten = " UNION ALL ".join(f"SELECT {k} AS n" for k in range(1, VISITS_PER_PATIENT + 1))
     written: dict[str, int] = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        # The patients to complete, set aside first: a statement that inserted visits while
-        # reading "patients without visits" would rescan its own new rows for every patient.
+        # The patients to complete, set aside first: a statement that inserted rows while reading
+        # "patients without such rows" would rescan its own new rows for every patient.
         cursor.execute(
             f"CREATE TEMPORARY TABLE {PENDING} AS SELECT p.id AS id, e.centre_id AS centre_id "
             f"FROM {patients} p JOIN {episodes} e ON e.patient_id = p.id "
-            f"WHERE p.pseudonym LIKE %s AND NOT EXISTS "
-            f"(SELECT 1 FROM {visits} v WHERE v.patient_id = p.id)",
+            f"WHERE p.pseudonym LIKE %s "
+            f"AND NOT EXISTS (SELECT 1 FROM {visits} v WHERE v.patient_id = p.id) "
+            f"AND NOT EXISTS (SELECT 1 FROM {schedules} s WHERE s.patient_id = p.id)",
             ["BEN-%"],
         )
         if connection.vendor == "postgresql":
@@ -116,8 +118,7 @@ def ensure_followup(today: dt.date) -> dict[str, int]:
                 "interval_months": "12",
                 "next_due_on": (_days_before_sql("%s", f"-165 + 400 * {overdue}"), [today]),
             },
-            f"{PENDING} p WHERE NOT EXISTS (SELECT 1 FROM {FollowUpSchedule._meta.db_table} s "
-            "WHERE s.patient_id = p.id)",
+            f"{PENDING} p",
         )
         rfviia = AtcCode.objects.get(code="B02BD08")
         diagnoses = Diagnosis._meta.db_table
@@ -153,6 +154,9 @@ def ensure_followup(today: dt.date) -> dict[str, int]:
         )
         cursor.execute(f"DROP TABLE {PENDING}")
     if connection.vendor == "postgresql" and written["visits"] > 100_000:
+        # What autovacuum does within minutes of a bulk load: statistics for the planner and the
+        # visibility map that lets index-only scans skip the table (the worklist's counts).
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            for table in (schedules, Treatment._meta.db_table, visits):
+                cursor.execute(f"VACUUM ANALYZE {table}")
     return written
