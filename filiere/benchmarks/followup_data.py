@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 
-from filiere.followup.models import AtcCode, FollowUpSchedule, Treatment, Visit
+from filiere.followup.models import AtcCode, CentreDue, FollowUpSchedule, Treatment, Visit
 from filiere.patients.models import CareEpisode, Diagnosis, Patient
 
 VISITS_PER_PATIENT = 10
@@ -120,6 +120,11 @@ def ensure_followup(today: dt.date) -> dict[str, int]:
             },
             f"{PENDING} p",
         )
+        written["centre_dues"] = insert_select(
+            CentreDue,
+            {"schedule": "s.id", "centre": "p.centre_id", "next_due_on": "s.next_due_on"},
+            f"{PENDING} p JOIN {schedules} s ON s.patient_id = p.id",
+        )
         rfviia = AtcCode.objects.get(code="B02BD08")
         diagnoses = Diagnosis._meta.db_table
         written["treatments"] = insert_select(
@@ -157,6 +162,6 @@ def ensure_followup(today: dt.date) -> dict[str, int]:
         # What autovacuum does within minutes of a bulk load: statistics for the planner and the
         # visibility map that lets index-only scans skip the table (the worklist's counts).
         with connection.cursor() as cursor:
-            for table in (schedules, Treatment._meta.db_table, visits):
+            for table in (schedules, CentreDue._meta.db_table, Treatment._meta.db_table, visits):
                 cursor.execute(f"VACUUM ANALYZE {table}")
     return written

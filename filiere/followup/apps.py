@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -18,3 +20,20 @@ class FollowupConfig(AppConfig):
         from filiere.patients.activities import register_activity_source
 
         register_activity_source(national_activities_of)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from filiere.patients.models import CareEpisode
+
+        # A centre that starts or stops following a patient changes its worklist: the patient's
+        # due dates per centre are rewritten in the same transaction.
+        post_save.connect(_episode_changed, sender=CareEpisode, dispatch_uid="followup-episode")
+        post_delete.connect(_episode_changed, sender=CareEpisode, dispatch_uid="followup-episode")
+
+
+def _episode_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    from filiere.followup.services.schedule import schedules_refresh
+
+    if kwargs.get("raw"):  # loaddata
+        return
+    schedules_refresh([instance.patient_id])

@@ -18,6 +18,7 @@ from filiere.followup.models.treatments import (
     TreatmentClass,
 )
 from filiere.followup.models.visits import (
+    CentreDue,
     DiseaseSeverity,
     FollowUpRule,
     FollowUpSchedule,
@@ -32,6 +33,7 @@ __all__ = [
     "AtcCode",
     "BleedingEvent",
     "BleedingScore",
+    "CentreDue",
     "DiseaseSeverity",
     "FollowUpRule",
     "FollowUpSchedule",

@@ -256,3 +256,27 @@ class FollowUpSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient_id} → {self.next_due_on:%d/%m/%Y}"
+
+
+class CentreDue(models.Model):
+    """A patient's next due date as seen by one centre that follows them (open care episode).
+
+    Derived data, written with the schedule by ``schedules_refresh`` (which care-episode changes
+    trigger), so that a centre's worklist counts are index range counts instead of a join of the
+    centre's episodes to every patient's schedule.
+    """
+
+    schedule = models.ForeignKey(FollowUpSchedule, on_delete=models.CASCADE, related_name="+")
+    centre = models.ForeignKey("network.Centre", on_delete=models.CASCADE, related_name="+")
+    next_due_on = models.DateField()
+
+    class Meta:
+        verbose_name = _("échéance par centre")
+        verbose_name_plural = _("échéances par centre")
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "schedule"], name="centre_due_once"),
+        ]
+        indexes = [models.Index(fields=["centre", "next_due_on"], name="centre_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id}: {self.schedule_id} → {self.next_due_on:%d/%m/%Y}"

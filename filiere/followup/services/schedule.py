@@ -15,7 +15,13 @@ from django.utils import timezone
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
-from filiere.followup.models import DiseaseSeverity, FollowUpRule, FollowUpSchedule, Visit
+from filiere.followup.models import (
+    CentreDue,
+    DiseaseSeverity,
+    FollowUpRule,
+    FollowUpSchedule,
+    Visit,
+)
 from filiere.followup.rhythm import DEFAULT_RULES, add_months, interval_for
 from filiere.followup.selectors import GroupIndex
 from filiere.lib.partial_dates import PartialDate
@@ -182,11 +188,15 @@ def schedules_refresh(
             if form:
                 severity.setdefault(patient_id, form)
         inclusion: dict[int, dt.date] = {}
-        for patient_id, year, month, day in CareEpisode.objects.filter(
+        centres: dict[int, list[int]] = defaultdict(list)
+        for patient_id, centre_id, year, month, day in CareEpisode.objects.filter(
             patient_id__in=chunk, ended_on__isnull=True
-        ).values_list("patient_id", "inclusion_year", "inclusion_month", "inclusion_day"):
+        ).values_list(
+            "patient_id", "centre_id", "inclusion_year", "inclusion_month", "inclusion_day"
+        ):
             included = PartialDate(year, month, day).earliest()
             inclusion[patient_id] = min(included, inclusion.get(patient_id, included))
+            centres[patient_id].append(centre_id)
         existing = {s.patient_id: s for s in FollowUpSchedule.objects.filter(patient_id__in=chunk)}
         to_create: list[FollowUpSchedule] = []
         to_update: list[FollowUpSchedule] = []
@@ -216,6 +226,7 @@ def schedules_refresh(
         FollowUpSchedule.objects.bulk_update(to_update, SCHEDULE_FIELDS)
         created += len(to_create)
         updated += len(to_update)
+        _write_centre_dues(chunk, centres)
     open_episode = CareEpisode.objects.filter(patient=OuterRef("patient"), ended_on__isnull=True)
     stale = FollowUpSchedule.objects.filter(
         Q(patient__merged_into__isnull=False)
@@ -224,8 +235,20 @@ def schedules_refresh(
     )
     if scope is not None:
         stale = stale.filter(patient_id__in=scope)
-    deleted, _ = stale.delete()
-    return RefreshResult(created, updated, deleted)
+    _, deleted = stale.delete()  # the per-centre due dates go with their schedules
+    return RefreshResult(created, updated, deleted.get(FollowUpSchedule._meta.label, 0))
+
+
+def _write_centre_dues(patient_ids: list[int], centres: dict[int, list[int]]) -> None:
+    """Rewrite the per-centre due dates of these patients from their schedules and episodes."""
+    CentreDue.objects.filter(schedule__patient_id__in=patient_ids).delete()
+    CentreDue.objects.bulk_create(
+        CentreDue(schedule_id=schedule_id, centre_id=centre_id, next_due_on=next_due_on)
+        for patient_id, schedule_id, next_due_on in FollowUpSchedule.objects.filter(
+            patient_id__in=patient_ids
+        ).values_list("patient_id", "pk", "next_due_on")
+        for centre_id in centres.get(patient_id, ())
+    )
 
 
 def schedule_refresh(patient: Patient) -> None:

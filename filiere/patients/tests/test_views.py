@@ -270,10 +270,14 @@ def test_identity_traits_never_reach_a_log_line(
 def test_the_list_filters_patients_whose_follow_up_visit_is_overdue(
     patient_a: Patient, centre_a: Centre, alice: User, client_for: ClientFor
 ) -> None:
-    from filiere.followup.services.schedule import schedule_refresh
+    from django.utils import timezone
+
+    from filiere.followup.tests.helpers import record_visit
 
     recent = make_patient(centre_a)
-    schedule_refresh(patient_a)  # included in 2020, never seen since: overdue
+    record_visit(recent, centre_a, timezone.localdate())  # seen today: not overdue
+    # patient_a: included in 2020, never seen since: overdue (its schedule was written when
+    # its care episode opened).
     client = client_for(alice)
     overdue = client.get("/patients/", {"followup": "overdue"}).content.decode()
     assert patient_a.pseudonym in overdue
