@@ -216,8 +216,11 @@ class Builder:
         scenario: Scenario | None = None,
     ) -> CaseRequest | None:
         requester = self.requester_of(patient)
-        if requester is None:
-            return None
+        if requester is None or (patient.birth_year, patient.birth_month) > (
+            submitted.year,
+            submitted.month,
+        ):
+            return None  # no case before the patient is born (the demo's meetings are past)
         chosen = scenario or scenario_for(
             self.orpha.get(patient.pk), woman=patient.sex == "F", draw=self.rng.random()
         )

@@ -69,3 +69,27 @@ def test_the_demo_builds_a_year_of_meetings_once(nomenclature: None) -> None:
         AuditEvent.objects.count(),
     )
     assert lines[-1] == "RCP : déjà en place."
+
+
+def test_the_demo_never_submits_a_case_before_the_patient_was_born(nomenclature: None) -> None:
+    """Babies born after the demo's past meetings are left out of them (it used to crash)."""
+    from django.utils import timezone
+
+    from filiere.network import demo as network_demo
+    from filiere.patients import demo as patients_demo
+    from filiere.patients.models import Patient
+
+    ctx = DemoContext(seed=2026, size=40, report=lambda line: None)
+    network_demo.build(ctx)
+    patients_demo.build(ctx)
+    today = timezone.localdate()
+    Patient.objects.update(birth_year=today.year, birth_month=today.month)
+    ctx.objects.pop("patients", None)
+    demo.build(ctx)
+    for case in CaseRequest.objects.select_related("patient"):
+        submitted = case.submitted_at.date()
+        assert (case.patient.birth_year, case.patient.birth_month) <= (
+            submitted.year,
+            submitted.month,
+        )
+        assert case.patient_age_years == 0
