@@ -240,14 +240,29 @@ def schedules_refresh(
 
 
 def _write_centre_dues(patient_ids: list[int], centres: dict[int, list[int]]) -> None:
-    """Rewrite the per-centre due dates of these patients from their schedules and episodes."""
-    CentreDue.objects.filter(schedule__patient_id__in=patient_ids).delete()
-    CentreDue.objects.bulk_create(
-        CentreDue(schedule_id=schedule_id, centre_id=centre_id, next_due_on=next_due_on)
+    """Bring the per-centre due dates of these patients in line with their schedules and
+    episodes, writing only what changed (the daily refresh goes over every patient)."""
+    wanted = {
+        (schedule_id, centre_id): next_due_on
         for patient_id, schedule_id, next_due_on in FollowUpSchedule.objects.filter(
             patient_id__in=patient_ids
         ).values_list("patient_id", "pk", "next_due_on")
         for centre_id in centres.get(patient_id, ())
+    }
+    stale: list[int] = []
+    changed: list[CentreDue] = []
+    for row in CentreDue.objects.filter(schedule__patient_id__in=patient_ids):
+        due = wanted.pop((row.schedule_id, row.centre_id), None)
+        if due is None:
+            stale.append(row.pk)
+        elif due != row.next_due_on:
+            row.next_due_on = due
+            changed.append(row)
+    CentreDue.objects.filter(pk__in=stale).delete()
+    CentreDue.objects.bulk_update(changed, ["next_due_on"])
+    CentreDue.objects.bulk_create(
+        CentreDue(schedule_id=schedule_id, centre_id=centre_id, next_due_on=due)
+        for (schedule_id, centre_id), due in wanted.items()
     )
 
 
