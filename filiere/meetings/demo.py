@@ -34,6 +34,7 @@ from filiere.meetings.notifications import mail_suppressed
 from filiere.network.models import Centre, Role
 from filiere.network.services import membership_grant
 from filiere.patients.models import CareEpisode, Diagnosis, Patient
+from filiere.patients.selectors import age_on
 
 SERIES_NAME = "RCP Pathologies plaquettaires"
 QUORUM = ("haematology", "haemostasis_biology", "medical_genetics")
@@ -216,10 +217,7 @@ class Builder:
         scenario: Scenario | None = None,
     ) -> CaseRequest | None:
         requester = self.requester_of(patient)
-        if requester is None or (patient.birth_year, patient.birth_month) > (
-            submitted.year,
-            submitted.month,
-        ):
+        if requester is None or age_on(patient, timezone.localtime(submitted).date()) < 0:
             return None  # no case before the patient is born (the demo's meetings are past)
         chosen = scenario or scenario_for(
             self.orpha.get(patient.pk), woman=patient.sex == "F", draw=self.rng.random()
