@@ -8,36 +8,22 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-import reportlab
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from filiere.core.pdf import vera_fonts
 from filiere.meetings.models import CaseRequest, Meeting, Participant, Recommendation
-
-# Bitstream Vera ships with reportlab and has the glyphs the standard PDF fonts lack (≥, œ).
-_FONT_DIR = Path(reportlab.__file__).parent / "fonts"
-
-
-@lru_cache(maxsize=1)
-def _fonts() -> tuple[str, str]:
-    pdfmetrics.registerFont(TTFont("Vera", str(_FONT_DIR / "Vera.ttf")))
-    pdfmetrics.registerFont(TTFont("Vera-Bold", str(_FONT_DIR / "VeraBd.ttf")))
-    return "Vera", "Vera-Bold"
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = _fonts()
+    regular, bold = vera_fonts()
     base = getSampleStyleSheet()
     return {
         "title": ParagraphStyle("title", parent=base["Title"], fontName=bold, fontSize=15),
@@ -50,7 +36,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _table(rows: list[list[Any]], widths: list[float]) -> Table:
-    regular, bold = _fonts()
+    regular, bold = vera_fonts()
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(

@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 import io
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-import reportlab
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from filiere.core.pdf import vera_fonts
 from filiere.transfusion.models import TransfusionInstruction
-
-# Bitstream Vera ships with reportlab and has the glyphs the standard PDF fonts lack (≥, −).
-_FONT_DIR = Path(reportlab.__file__).parent / "fonts"
-
-
-@lru_cache(maxsize=1)
-def _fonts() -> tuple[str, str]:
-    pdfmetrics.registerFont(TTFont("Vera", str(_FONT_DIR / "Vera.ttf")))
-    pdfmetrics.registerFont(TTFont("Vera-Bold", str(_FONT_DIR / "VeraBd.ttf")))
-    return "Vera", "Vera-Bold"
 
 
 def _number(value: int) -> str:
@@ -36,7 +22,7 @@ def _number(value: int) -> str:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = _fonts()
+    regular, bold = vera_fonts()
     base = getSampleStyleSheet()
     return {
         "title": ParagraphStyle("title", parent=base["Title"], fontName=bold, fontSize=15),
@@ -49,7 +35,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _table(rows: list[list[Any]], widths: list[float], *, header_rows: int = 1) -> Table:
-    regular, bold = _fonts()
+    regular, bold = vera_fonts()
     table = Table(rows, colWidths=widths, repeatRows=header_rows)
     table.setStyle(
         TableStyle(
@@ -132,7 +118,7 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
         ),
     ]
     donors: list[list[Any]] = [
-        ["#", "Donneur", "Site", "ABO", "Grade", "Σ MFI", "Eplets", "HPA / CD36", "Typage"]
+        ["#", "Donneur", "Site", "ABO", "Grade", "Somme MFI", "Eplets", "HPA / CD36", "Typage"]
     ]
     for donor in instruction.donors:
         summed = _number(donor["summed_mfi"]) + (" ≥ 10 000" if donor["summed_mfi_alert"] else "")
