@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import WITHDRAWAL_FIELDS
 from filiere.identity.models import Identity, Sex
 from filiere.identity.services import ALL_INS_OIDS
 from filiere.lib.partial_dates import PartialDate, PartialDateError
@@ -309,7 +310,7 @@ class PlateletWorkupForm(forms.ModelForm[PlateletWorkup]):
         fields = [
             f.name
             for f in PlateletWorkup._meta.concrete_fields
-            if f.name not in {"id", "patient", "public_id", "created_at"}
+            if f.name not in {"id", "patient", "public_id", "created_at", *WITHDRAWAL_FIELDS}
         ]
         widgets = {"sampled_on": DATE_INPUT, "comment": forms.Textarea(attrs={"rows": 2})}
 

@@ -116,7 +116,7 @@ def patient_list(user: User, filters: PatientFilters) -> QuerySet[Patient]:
             Exists(CareEpisode.objects.filter(patient=OuterRef("pk"), centre_id=filters.centre_id))
         )
     if filters.disease_group is not None or filters.status:
-        diagnoses = Diagnosis.objects.filter(patient=OuterRef("pk"))
+        diagnoses = Diagnosis.objects.current().filter(patient=OuterRef("pk"))
         if filters.disease_group is not None:
             diagnoses = diagnoses.filter(orpha__code__in=disease_group_codes(filters.disease_group))
         if filters.status:
@@ -140,7 +140,9 @@ def patient_list(user: User, filters: PatientFilters) -> QuerySet[Patient]:
 
 def with_list_details(patients: QuerySet[Patient]) -> QuerySet[Patient]:
     return patients.select_related("followup_schedule").prefetch_related(
-        Prefetch("diagnoses", queryset=Diagnosis.objects.select_related("orpha", "icd10")),
+        Prefetch(
+            "diagnoses", queryset=Diagnosis.objects.current().select_related("orpha", "icd10")
+        ),
         Prefetch("care_episodes", queryset=CareEpisode.objects.select_related("centre")),
     )
 
@@ -148,7 +150,7 @@ def with_list_details(patients: QuerySet[Patient]) -> QuerySet[Patient]:
 def current_consents(patient: Patient) -> dict[str, Consent]:
     """Return the latest answer per kind (answers are never overwritten)."""
     latest: dict[str, Consent] = {}
-    for consent in patient.consents.order_by("kind", "-answered_on", "-recorded_at"):
+    for consent in patient.consents.current().order_by("kind", "-answered_on", "-recorded_at"):
         latest.setdefault(consent.kind, consent)
     return latest
 

@@ -15,6 +15,7 @@ from filiere.access import Capability, grants_for
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
+from filiere.core.models import WITHDRAWAL_FIELDS
 from filiere.core.services import create_validated, update_validated
 from filiere.identity.models import DuplicateSuspicion, Identity
 from filiere.identity.services import (
@@ -221,7 +222,7 @@ def patient_update_status(
                 errors["death_date"] = "La date du décès est dans le futur."
             if death_date.latest() < patient.birth.earliest():
                 errors["death_date"] = "La date du décès précède la naissance."
-            for diagnosis in patient.diagnoses.all():
+            for diagnosis in patient.diagnoses.current():
                 known = diagnosis.diagnosis_date
                 if known is not None and death_date.is_surely_before(known):
                     errors["death_date"] = (
@@ -633,7 +634,7 @@ def phenotype_record(
     term = hpo_term(hpo_id.strip().upper())
     if term is None:
         raise ValidationError({"hpo_id": f"Terme HPO inconnu de l'ontologie : « {hpo_id} »."})
-    if patient.phenotypes.filter(hpo_id=term.id).exists():
+    if patient.phenotypes.current().filter(hpo_id=term.id).exists():
         raise ValidationError({"hpo_id": f"{term.id} est déjà noté pour ce patient."})
     observation = create_validated(
         PhenotypeObservation,
@@ -652,7 +653,7 @@ def phenotype_record(
 WORKUP_FIELDS = tuple(
     f.name
     for f in PlateletWorkup._meta.get_fields()
-    if f.concrete and f.name not in {"id", "public_id", "patient", "created_at"}
+    if f.concrete and f.name not in {"id", "public_id", "patient", "created_at", *WITHDRAWAL_FIELDS}
 )
 
 
@@ -795,3 +796,152 @@ def duplicate_merge(
         actor, AuditEvent.Action.ARCHIVE, other, other, summary=f"Fusionné dans {keep.pseudonym}"
     )
     return keep
+
+
+# --- Corrections (the shared mechanism in filiere/core/corrections.py calls these) ---------
+
+
+def _check_patient_date(
+    patient: Patient, field: str, value: dt.date | None, label: str, errors: dict[str, Any]
+) -> None:
+    if value is None:
+        return
+    if value > timezone.localdate():
+        errors[field] = f"{label} est dans le futur."
+    elif value < patient.birth.earliest():
+        errors[field] = f"{label} précède la naissance du patient ({patient.birth.french()})."
+
+
+FINDING_FIELDS = (
+    "gene",
+    "hgvs",
+    "protein_hgvs",
+    "zygosity",
+    "acmg_class",
+    "technique",
+    "diagnosis",
+    "laboratory",
+    "reported_on",
+    "is_index_case",
+    "index_case",
+    "kinship",
+)
+
+
+@transaction.atomic
+def genetic_finding_update(
+    *, actor: User | None, finding: GeneticFinding, **values: Any
+) -> dict[str, Any]:
+    """Correct a variant with the rules of its recording; return the differences."""
+    unknown = set(values) - set(FINDING_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown genetic finding fields: {sorted(unknown)}")
+    merged = {name: getattr(finding, name) for name in FINDING_FIELDS} | values
+    errors: dict[str, Any] = {}
+    gene = merged["gene"]
+    if isinstance(gene, str):
+        try:
+            merged["gene"] = get_gene(gene)
+        except ValidationError as exc:
+            errors["gene"] = exc.messages
+    try:
+        parse_variant(merged["hgvs"])
+    except HgvsError as exc:
+        errors["hgvs"] = str(exc)
+    diagnosis = merged["diagnosis"]
+    if diagnosis is not None and diagnosis.patient_id != finding.patient_id:
+        errors["diagnosis"] = "Ce diagnostic appartient à un autre patient."
+    if merged["is_index_case"] and (merged["kinship"] or merged["index_case"] is not None):
+        errors["kinship"] = "Le cas index n'a pas de lien de parenté à préciser."
+    if not merged["is_index_case"] and not merged["kinship"]:
+        errors["kinship"] = "Précisez le lien avec le cas index."
+    if merged["index_case"] is not None and merged["index_case"].pk == finding.patient_id:
+        errors["index_case"] = "Un patient n'est pas son propre cas index."
+    _check_patient_date(
+        finding.patient, "reported_on", merged["reported_on"], "La date du compte rendu", errors
+    )
+    if errors:
+        raise ValidationError(errors)
+    merged["hgvs"] = merged["hgvs"].strip()
+    merged["protein_hgvs"] = (merged["protein_hgvs"] or "").strip()
+    changes = update_validated(finding, merged)
+    if changes:
+        _touch(finding.patient)
+        _audit(actor, AuditEvent.Action.UPDATE, finding, finding.patient, changes=changes)
+    return changes
+
+
+PHENOTYPE_FIELDS = ("excluded", "onset", "observed_on")
+
+
+@transaction.atomic
+def phenotype_update(
+    *, actor: User | None, observation: PhenotypeObservation, **values: Any
+) -> dict[str, Any]:
+    """Correct a phenotype (present or excluded, onset, date); another term is a new record."""
+    unknown = set(values) - set(PHENOTYPE_FIELDS)
+    if unknown:
+        raise TypeError(f"These phenotype fields cannot change: {sorted(unknown)}")
+    merged = {name: getattr(observation, name) for name in PHENOTYPE_FIELDS} | values
+    errors: dict[str, Any] = {}
+    _check_patient_date(
+        observation.patient, "observed_on", merged["observed_on"], "La date d'observation", errors
+    )
+    if errors:
+        raise ValidationError(errors)
+    changes = update_validated(observation, merged)
+    if changes:
+        _touch(observation.patient)
+        _audit(actor, AuditEvent.Action.UPDATE, observation, observation.patient, changes=changes)
+    return changes
+
+
+@transaction.atomic
+def platelet_workup_update(
+    *, actor: User | None, workup: PlateletWorkup, **values: Any
+) -> dict[str, Any]:
+    """Correct the results of one sampling; return the differences."""
+    unknown = set(values) - set(WORKUP_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown work-up fields: {sorted(unknown)}")
+    merged = {name: getattr(workup, name) for name in WORKUP_FIELDS} | values
+    errors: dict[str, Any] = {}
+    _check_patient_date(
+        workup.patient, "sampled_on", merged["sampled_on"], "La date du prélèvement", errors
+    )
+    for name in (n for n in WORKUP_FIELDS if n.startswith("aggregation_")):
+        if merged.get(name) is not None and not 0 <= merged[name] <= 100:
+            errors[name] = "Un pourcentage d'agrégation est compris entre 0 et 100."
+    if errors:
+        raise ValidationError(errors)
+    changes = update_validated(workup, merged)
+    if changes:
+        _touch(workup.patient)
+        _audit(actor, AuditEvent.Action.UPDATE, workup, workup.patient, changes=changes)
+    return changes
+
+
+CONSENT_FIELDS = ("answer", "answered_on", "information_version")
+
+
+@transaction.atomic
+def consent_update(*, actor: User | None, consent: Consent, **values: Any) -> dict[str, Any]:
+    """Correct an answer as it was recorded (a new answer of the patient is a new record)."""
+    unknown = set(values) - set(CONSENT_FIELDS)
+    if unknown:
+        raise TypeError(f"These consent fields cannot change: {sorted(unknown)}")
+    merged = {name: getattr(consent, name) for name in CONSENT_FIELDS} | values
+    errors: dict[str, Any] = {}
+    _check_patient_date(
+        consent.patient, "answered_on", merged["answered_on"], "La date de la réponse", errors
+    )
+    merged["information_version"] = (merged["information_version"] or "").strip()
+    if not merged["information_version"]:
+        errors["information_version"] = "Indiquez la version de l'information délivrée."
+    if errors:
+        raise ValidationError(errors)
+    changes = update_validated(consent, merged)
+    if changes:
+        _touch(consent.patient)
+        _audit(actor, AuditEvent.Action.UPDATE, consent, consent.patient, changes=changes)
+    return changes

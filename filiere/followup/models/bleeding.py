@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from filiere.clinical.isth_bat import MAX_TOTAL, Domain
+from filiere.core.models import WithdrawableRecord
 from filiere.patients.models import BleedingSite
 
 DOMAIN_FIELDS: tuple[str, ...] = tuple(domain.value for domain in Domain)
@@ -37,7 +38,7 @@ def _domain_score(label: Any) -> Any:
     return models.PositiveSmallIntegerField(label, default=0)
 
 
-class BleedingScore(models.Model):
+class BleedingScore(WithdrawableRecord):
     """One ISTH-BAT (or Self-BAT) assessment: domain scores, total and interpretation.
 
     Scored by ``filiere.clinical.isth_bat``; the database re-checks the invariants (allowed
@@ -136,7 +137,7 @@ class BleedingScore(models.Model):
         return {domain: int(getattr(self, domain.value)) for domain in Domain}
 
 
-class BleedingEvent(models.Model):
+class BleedingEvent(WithdrawableRecord):
     class Severity(models.TextChoices):
         MINOR = "minor", _("Mineur")
         MAJOR = "major", _("Majeur")

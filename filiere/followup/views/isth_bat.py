@@ -40,7 +40,9 @@ def _female(patient: Patient) -> bool:
 
 
 def _diagnosis_dates(patient: Patient) -> list[str]:
-    return [str(d.diagnosis_date) for d in patient.diagnoses.all() if d.diagnosis_date is not None]
+    return [
+        str(d.diagnosis_date) for d in patient.diagnoses.current() if d.diagnosis_date is not None
+    ]
 
 
 @login_required
