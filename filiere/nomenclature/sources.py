@@ -1,4 +1,5 @@
-"""Reading nomenclature files: Orphadata XML, the network's TSV tables, hpo3's ORPHA names.
+"""Reading nomenclature files: Orphadata XML, the network's TSV tables, hpo3's ORPHA names,
+the HPO's French translation.
 
 Pure parsing, no database: each reader yields plain records that the import services write.
 """
@@ -6,6 +7,7 @@ Pure parsing, no database: each reader yields plain records that the import serv
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -233,3 +235,68 @@ def hpo3_gene_records() -> list[GeneRecord]:
     return [
         GeneRecord(symbol=str(gene.name), ncbi_gene_id=str(gene.id)) for gene in ontology().genes
     ]
+
+
+@dataclass
+class HpoFrenchRecord:
+    hpo_id: str
+    label: str = ""
+    definition: str = ""
+    synonyms: list[str] = field(default_factory=list)
+
+
+HPO_FR_LABELS = "hp-fr-preprocessed.babelon.tsv"
+HPO_FR_SYNONYMS = "hp-fr.synonyms.tsv"
+# Babelon's statuses: only OFFICIAL translations were reviewed by the HPO translators.
+_OFFICIAL = "OFFICIAL"
+# The synonym table's statuses: CANDIDATE synonyms are proposed French wordings, useful to find
+# a term (never shown as its label); NOT_TRANSLATED rows still hold the English text.
+_SEARCHABLE_SYNONYMS = {"OFFICIAL", "CANDIDATE"}
+_HPO_ID = re.compile(r"^HP:\d{7}$")
+
+
+def read_hpo_french(folder: Path) -> dict[str, HpoFrenchRecord]:
+    """Return the French HPO labels, definitions and exact synonyms of the HPO translation files.
+
+    Labels and definitions: the Babelon table's OFFICIAL rows. A term given two official labels
+    keeps the first as its label, the others as synonyms. Synonyms: the ROBOT table of French
+    exact synonyms (several per cell, separated by ``|``).
+    """
+    labels_path = folder / HPO_FR_LABELS
+    records: dict[str, HpoFrenchRecord] = {}
+    required = ("subject_id", "predicate_id", "translation_status", "translation_value")
+    for line, row in _tsv_rows(labels_path, required):
+        if row["translation_status"] != _OFFICIAL or not row["translation_value"]:
+            continue
+        hpo_id = row["subject_id"]
+        if not _HPO_ID.match(hpo_id):
+            raise NomenclatureFileError(f"{labels_path.name}, ligne {line} : terme HPO invalide.")
+        record = records.setdefault(hpo_id, HpoFrenchRecord(hpo_id))
+        value = row["translation_value"]
+        if row["predicate_id"] == "rdfs:label":
+            if not record.label:
+                record.label = value
+            elif value != record.label and value not in record.synonyms:
+                record.synonyms.append(value)
+        elif row["predicate_id"] == "IAO:0000115" and not record.definition:
+            record.definition = value
+    synonyms_path = folder / HPO_FR_SYNONYMS
+    if synonyms_path.is_file():
+        for line, row in _tsv_rows(synonyms_path, ("subject_id", "translation_value", "Status")):
+            if row["Status"] not in _SEARCHABLE_SYNONYMS:
+                continue  # the ROBOT template row and untranslated rows
+            hpo_id = row["subject_id"]
+            if not _HPO_ID.match(hpo_id):
+                raise NomenclatureFileError(
+                    f"{synonyms_path.name}, ligne {line} : terme HPO invalide."
+                )
+            record = records.get(hpo_id)
+            if record is None or not record.label:
+                continue  # a French synonym is only searched beside an official label
+            for synonym in (s.strip() for s in row["translation_value"].split("|")):
+                if synonym and synonym != record.label and synonym not in record.synonyms:
+                    record.synonyms.append(synonym)
+    labelled = {hpo_id: r for hpo_id, r in records.items() if r.label}
+    if not labelled:
+        raise NomenclatureFileError(f"{labels_path.name} : aucun libellé HPO officiel trouvé.")
+    return labelled
