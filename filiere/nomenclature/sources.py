@@ -290,13 +290,13 @@ def read_hpo_french(folder: Path) -> dict[str, HpoFrenchRecord]:
                 raise NomenclatureFileError(
                     f"{synonyms_path.name}, ligne {line} : terme HPO invalide."
                 )
-            record = records.get(hpo_id)
-            if record is None or not record.label:
+            labelled = records.get(hpo_id)
+            if labelled is None or not labelled.label:
                 continue  # a French synonym is only searched beside an official label
             for synonym in (s.strip() for s in row["translation_value"].split("|")):
-                if synonym and synonym != record.label and synonym not in record.synonyms:
-                    record.synonyms.append(synonym)
-    labelled = {hpo_id: r for hpo_id, r in records.items() if r.label}
-    if not labelled:
+                if synonym and synonym != labelled.label and synonym not in labelled.synonyms:
+                    labelled.synonyms.append(synonym)
+    found = {hpo_id: r for hpo_id, r in records.items() if r.label}
+    if not found:
         raise NomenclatureFileError(f"{labels_path.name} : aucun libellé HPO officiel trouvé.")
-    return labelled
+    return found
