@@ -87,10 +87,6 @@ def current_hpo_ids() -> dict[str, str]:
     return _by_id
 
 
-def hpo_english_label(term_id: str) -> str:
-    return current_hpo_ids().get(term_id, "")
-
-
 def match_rank(folded: str, wanted: str) -> tuple[int, int]:
     """Sort key of a name matching a search: exact, then prefix, then a word's prefix, then
     anywhere; shorter names first within each."""

@@ -160,7 +160,6 @@ def hpo_search_terms(
     wanted = search_key(query)
     if len(wanted) < 3:
         return []
-    english = {i: name for _folded, i, name in hpo.hpo_english_matches(wanted)}
     # (rank, id, matched name); the English labels compete with the French names.
     found: dict[str, tuple[tuple[int, int], str]] = {}
 
@@ -171,8 +170,8 @@ def hpo_search_terms(
 
     for folded, hpo_id, name in _french_names_matching(wanted, limit):
         offer(hpo_id, folded, name)
-    for hpo_id, name in english.items():
-        offer(hpo_id, search_key(name), name)
+    for folded, hpo_id, name in hpo.hpo_english_matches(wanted):
+        offer(hpo_id, folded, name)
     current = hpo.current_hpo_ids()
     best = sorted(
         (rank, hpo_id, name) for hpo_id, (rank, name) in found.items() if hpo_id in current
@@ -180,7 +179,7 @@ def hpo_search_terms(
     french = hpo_french_labels(hpo_id for _rank, hpo_id, _name in best)
     terms = []
     for _rank, hpo_id, name in best:
-        label = french.get(hpo_id) or english.get(hpo_id) or hpo.hpo_english_label(hpo_id)
+        label = french.get(hpo_id) or current[hpo_id]
         matched = name if search_key(name) != search_key(label) else ""
         terms.append(hpo.HpoTerm(hpo_id, label, matched, french=hpo_id in french))
     return terms
@@ -192,6 +191,8 @@ def _french_names_matching(wanted: str, limit: int) -> list[tuple[str, str, str]
     names = HpoFrenchName.objects.order_by().values_list("folded", "hpo_id", "name")
     rows = list(names.filter(folded__gte=wanted, folded__lt=wanted + "\uffff"))
     if len({hpo_id for _f, hpo_id, _n in rows}) < limit:
-        inside = names.filter(folded__contains=wanted)
-        rows += [row for row in inside if not row[0].startswith(wanted)]
+        # A linguistic collation (PostgreSQL) may order the range differently: the scan
+        # finds whatever the range missed.
+        seen = set(rows)
+        rows += [row for row in names.filter(folded__contains=wanted) if row not in seen]
     return rows
