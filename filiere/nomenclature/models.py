@@ -191,7 +191,8 @@ class HpoFrenchLabel(models.Model):
 
 
 class HpoFrenchName(models.Model):
-    """A French name to search an HPO term by: its label or one of its exact synonyms.
+    """A French name to search an HPO term by: its official label, or a synonym (an exact
+    synonym, or a wording the translators have not made official yet; never shown as a label).
 
     ``folded`` is the name without accents or case (``filiere.lib.names.search_key``), indexed
     so that a search does not fold every row at query time.
@@ -199,7 +200,7 @@ class HpoFrenchName(models.Model):
 
     class Kind(models.TextChoices):
         LABEL = "label", _("libellé")
-        SYNONYM = "synonym", _("synonyme exact")
+        SYNONYM = "synonym", _("synonyme")
 
     hpo_id = models.CharField(_("terme HPO"), max_length=10)
     name = models.CharField(_("nom"), max_length=300)

@@ -305,7 +305,8 @@ def hpo_french_import_records(
     checksum: str,
 ) -> ImportResult:
     """Record the French HPO labels of a translation release; a label the release no longer
-    has becomes obsolete (English is shown again). The search names are rebuilt."""
+    has becomes obsolete (English is shown again). The search names (labels and synonyms,
+    terms without a label included) are rebuilt."""
     previous = _already_imported(NomenclatureRelease.System.HPO_FR, checksum)
     if previous is not None:
         return ImportResult(previous, True, f"Déjà importé le {previous.imported_at:%d/%m/%Y}.")
@@ -316,9 +317,10 @@ def hpo_french_import_records(
         checksum=checksum,
         imported_by=actor,
     )
+    labelled = {hpo_id: r for hpo_id, r in records.items() if r.label}
     existing = {t.hpo_id: t for t in HpoFrenchLabel.objects.all()}
     to_create, to_update = [], []
-    for record in records.values():
+    for record in labelled.values():
         label, definition = record.label[:300], record.definition
         term = existing.get(record.hpo_id)
         if term is None:
@@ -337,7 +339,7 @@ def hpo_french_import_records(
     HpoFrenchLabel.objects.bulk_update(
         to_update, ["label", "definition", "is_obsolete", "last_release"], batch_size=2000
     )
-    missing = HpoFrenchLabel.objects.exclude(hpo_id__in=list(records)).filter(is_obsolete=False)
+    missing = HpoFrenchLabel.objects.exclude(hpo_id__in=list(labelled)).filter(is_obsolete=False)
     release.added, release.obsoleted = len(to_create), missing.update(is_obsolete=True)
     HpoFrenchName.objects.all().delete()
     HpoFrenchName.objects.bulk_create(_hpo_french_names(records.values()), batch_size=2000)
@@ -356,7 +358,7 @@ def _hpo_french_names(records: Iterable[sources.HpoFrenchRecord]) -> list[HpoFre
     names = []
     for record in records:
         seen: set[str] = set()
-        kinds = [(record.label, HpoFrenchName.Kind.LABEL)]
+        kinds = [(record.label, HpoFrenchName.Kind.LABEL)] if record.label else []
         kinds += [(synonym, HpoFrenchName.Kind.SYNONYM) for synonym in record.synonyms]
         for name, kind in kinds:
             folded = search_key(name)[:300]

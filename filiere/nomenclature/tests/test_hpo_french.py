@@ -116,6 +116,9 @@ def test_the_import_keeps_the_official_labels_and_the_french_synonyms(translatio
         ("HP:0001744", "Splénomégalie", "label"),
         # The second official label of a term is searched, never shown as its label.
         ("HP:0001744", "Splénomégalie minime", "synonym"),
+        # Proposed wordings find a term that has no official French label yet.
+        ("HP:0000967", "Pétéchies", "synonym"),
+        ("HP:0000967", "Pétéchie", "synonym"),
     }
     assert HpoFrenchName.objects.get(name="Saignement de nez").folded == "saignement de nez"
 
@@ -197,6 +200,12 @@ def test_a_french_search_falls_back_to_english_for_a_term_without_french_label(
     terms = hpo_search_terms("petechiae", language="fr")
 
     assert (terms[0].id, terms[0].name, terms[0].french) == ("HP:0000967", "Petechiae", False)
+    proposed = hpo_search_terms("pétéchies", language="fr")[0]
+    assert (proposed.id, proposed.name, proposed.matched) == (
+        "HP:0000967",
+        "Petechiae",
+        "Pétéchies",
+    )
 
 
 def test_exact_and_prefix_matches_come_first(translation: Path) -> None:
