@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from filiere.nomenclature.models import (
     DiseaseGroup,
     Gene,
+    HpoFrenchLabel,
     Icd10Code,
     NomenclatureRelease,
     OrphaConcept,
@@ -50,6 +51,13 @@ class Icd10CodeAdmin(ReadOnlyAdmin):
 class GeneAdmin(ReadOnlyAdmin):
     list_display = ["symbol", "hgnc_id", "ncbi_gene_id", "name", "is_obsolete"]
     search_fields = ["symbol", "name"]
+
+
+@admin.register(HpoFrenchLabel)
+class HpoFrenchLabelAdmin(ReadOnlyAdmin):
+    list_display = ["hpo_id", "label", "is_obsolete"]
+    list_filter = ["is_obsolete"]
+    search_fields = ["=hpo_id", "label"]
 
 
 @admin.register(DiseaseGroup)

@@ -1,4 +1,4 @@
-"""Nomenclatures as versioned data: ORPHA, ICD-10 and HGNC gene tables, and their imports.
+"""Nomenclatures as versioned data: ORPHA, ICD-10, HGNC genes, French HPO, and their imports.
 
 Codes are never typed into the code base: they come from an import, each import is recorded
 with its version, and a code that disappears from a newer release is kept as obsolete (records
@@ -22,6 +22,7 @@ class NomenclatureRelease(models.Model):
         ORPHA = "orpha", "ORPHA"
         ICD10 = "icd10", "CIM-10"
         HGNC = "hgnc", "HGNC"
+        HPO_FR = "hpo-fr", _("HPO (traduction française)")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     system = models.CharField(_("nomenclature"), max_length=8, choices=System.choices)
@@ -158,3 +159,61 @@ class DiseaseGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class HpoFrenchLabel(models.Model):
+    """The official French label of an HPO term (the English one comes from hpo3).
+
+    The HPO licence forbids altering its content: labels are stored as published.
+    """
+
+    hpo_id = models.CharField(_("terme HPO"), max_length=10, unique=True)
+    label = models.CharField(_("libellé (français)"), max_length=300)
+    definition = models.TextField(_("définition (français)"), blank=True)
+    is_obsolete = models.BooleanField(_("obsolète"), default=False)
+    last_release = models.ForeignKey(
+        NomenclatureRelease, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("libellé HPO français")
+        verbose_name_plural = _("libellés HPO français")
+        ordering = ["hpo_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hpo_id__regex=r"^HP:[0-9]{7}$"),
+                name="hpo_french_label_id_format",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hpo_id} {self.label}"
+
+
+class HpoFrenchName(models.Model):
+    """A French name to search an HPO term by: its official label, or a synonym (an exact
+    synonym, or a wording the translators have not made official yet; never shown as a label).
+
+    ``folded`` is the name without accents or case (``filiere.lib.names.search_key``), indexed
+    so that a search does not fold every row at query time.
+    """
+
+    class Kind(models.TextChoices):
+        LABEL = "label", _("libellé")
+        SYNONYM = "synonym", _("synonyme")
+
+    hpo_id = models.CharField(_("terme HPO"), max_length=10)
+    name = models.CharField(_("nom"), max_length=300)
+    folded = models.CharField(_("nom normalisé"), max_length=300, db_index=True)
+    kind = models.CharField(_("type"), max_length=8, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("nom HPO français")
+        verbose_name_plural = _("noms HPO français")
+        ordering = ["hpo_id", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["hpo_id", "name"], name="hpo_french_name_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hpo_id} {self.name}"

@@ -1,4 +1,5 @@
-"""Reading nomenclature files: Orphadata XML, the network's TSV tables, hpo3's ORPHA names.
+"""Reading nomenclature files: Orphadata XML, the network's TSV tables, hpo3's ORPHA names,
+the HPO's French translation.
 
 Pure parsing, no database: each reader yields plain records that the import services write.
 """
@@ -6,6 +7,7 @@ Pure parsing, no database: each reader yields plain records that the import serv
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -233,3 +235,66 @@ def hpo3_gene_records() -> list[GeneRecord]:
     return [
         GeneRecord(symbol=str(gene.name), ncbi_gene_id=str(gene.id)) for gene in ontology().genes
     ]
+
+
+@dataclass
+class HpoFrenchRecord:
+    hpo_id: str
+    label: str = ""
+    definition: str = ""
+    synonyms: list[str] = field(default_factory=list)
+
+
+HPO_FR_LABELS = "hp-fr-preprocessed.babelon.tsv"
+HPO_FR_SYNONYMS = "hp-fr.synonyms.tsv"
+# The translation statuses: OFFICIAL wordings were reviewed by the HPO translators and are
+# shown; CANDIDATE ones are proposals, used only to find a term (never shown as its label);
+# NOT_TRANSLATED rows still hold the English text.
+_SHOWN = "OFFICIAL"
+_SEARCHABLE = {"OFFICIAL", "CANDIDATE"}
+_HPO_ID = re.compile(r"^HP:\d{7}$")
+
+
+def read_hpo_french(folder: Path) -> dict[str, HpoFrenchRecord]:
+    """Return the French HPO labels, definitions and exact synonyms of the HPO translation files.
+
+    Labels and definitions: the Babelon table's OFFICIAL rows. A term given two official labels
+    keeps the first as its label, the others as synonyms; a CANDIDATE label is a synonym.
+    Synonyms: the ROBOT table of French exact synonyms (several per cell, separated by ``|``),
+    OFFICIAL or CANDIDATE. A term may have synonyms and no label (English is then shown).
+    """
+    labels_path = folder / HPO_FR_LABELS
+    records: dict[str, HpoFrenchRecord] = {}
+
+    def record_of(path: Path, line: int, hpo_id: str) -> HpoFrenchRecord:
+        if not _HPO_ID.match(hpo_id):
+            raise NomenclatureFileError(f"{path.name}, ligne {line} : terme HPO invalide.")
+        return records.setdefault(hpo_id, HpoFrenchRecord(hpo_id))
+
+    required = ("subject_id", "predicate_id", "translation_status", "translation_value")
+    for line, row in _tsv_rows(labels_path, required):
+        status, value = row["translation_status"], row["translation_value"]
+        if status not in _SEARCHABLE or not value:
+            continue
+        record = record_of(labels_path, line, row["subject_id"])
+        if row["predicate_id"] == "rdfs:label":
+            if status == _SHOWN and not record.label:
+                record.label = value
+            elif value not in record.synonyms:
+                record.synonyms.append(value)
+        elif row["predicate_id"] == "IAO:0000115" and status == _SHOWN and not record.definition:
+            record.definition = value
+    synonyms_path = folder / HPO_FR_SYNONYMS
+    if synonyms_path.is_file():
+        for line, row in _tsv_rows(synonyms_path, ("subject_id", "translation_value", "Status")):
+            if row["Status"] not in _SEARCHABLE:
+                continue  # the ROBOT template row and untranslated rows
+            record = record_of(synonyms_path, line, row["subject_id"])
+            for synonym in (s.strip() for s in row["translation_value"].split("|")):
+                if synonym and synonym not in record.synonyms:
+                    record.synonyms.append(synonym)
+    for record in records.values():
+        record.synonyms = [s for s in record.synonyms if s != record.label]
+    if not any(record.label for record in records.values()):
+        raise NomenclatureFileError(f"{labels_path.name} : aucun libellé HPO officiel trouvé.")
+    return records

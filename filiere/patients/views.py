@@ -23,8 +23,11 @@ from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
 from filiere.identity.models import DuplicateSuspicion
 from filiere.network.models import Centre
-from filiere.nomenclature.hpo import hpo_search
-from filiere.nomenclature.selectors import orpha_search
+from filiere.nomenclature.selectors import (
+    hpo_search_terms,
+    orpha_search,
+    with_hpo_labels,
+)
 from filiere.patients import forms as patient_forms
 from filiere.patients import services
 from filiere.patients.correction_views import record_correct_view
@@ -170,6 +173,7 @@ def patient_detail_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> 
     )
     from django.utils import timezone
 
+    phenotypes = with_hpo_labels(patient.phenotypes.current())
     diagnoses = list(
         patient.diagnoses.current()
         .select_related("orpha", "icd10", "centre")
@@ -185,7 +189,8 @@ def patient_detail_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> 
             "episodes": patient.care_episodes.select_related("centre", "referring_physician"),
             "diagnoses": diagnoses,
             "findings": patient.genetic_findings.current().select_related("gene"),
-            "phenotypes": patient.phenotypes.current(),
+            "phenotypes": phenotypes,
+            "hpo_french_shown": any(o.hpo_label != label for o, label in phenotypes),
             "workups": patient.platelet_workups.current()[:10],
             "consents": current_consents(patient).values(),
             "timeline": timeline_of(patient),
@@ -389,8 +394,13 @@ def hpo_search_view(request: AuthenticatedRequest) -> HttpResponse:
     """Suggestions of HPO terms for the phenotype form (htmx)."""
     if not grants_for(request.user).has(Capability.EDIT_PATIENTS):
         raise NotVisible(reason="recherche HPO")
-    terms = hpo_search(request.GET.get("hpo_id", "") or request.GET.get("q", ""), limit=15)
-    return render(request, "patients/partials/hpo_options.html", {"terms": terms})
+    text = request.GET.get("hpo_id", "") or request.GET.get("q", "")
+    terms = hpo_search_terms(text, limit=15)
+    return render(
+        request,
+        "patients/partials/hpo_options.html",
+        {"terms": terms, "hpo_french_shown": any(term.french for term in terms)},
+    )
 
 
 @login_required
