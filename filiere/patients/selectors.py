@@ -21,7 +21,7 @@ from filiere.accounts.models import User
 from filiere.core.access_errors import NotVisible
 from filiere.identity.models import Identity
 from filiere.identity.services import identity_links_matching
-from filiere.lib.ages import Age, age_by_month
+from filiere.lib.ages import Age, age_by_month, exact_age
 from filiere.lib.pseudonyms import is_pseudonym, normalise_pseudonym
 from filiere.network.models import Centre
 from filiere.nomenclature.models import DiseaseGroup
@@ -172,6 +172,14 @@ def age_by_month_on(patient: Patient, on: dt.date) -> Age:
     read (``patients.services.clinical_age_on``). Raise ``ValueError`` before the birth month.
     """
     return age_by_month(patient.birth_year, patient.birth_month, on)
+
+
+def age_shown(patient: Patient, identity: Identity | None, on: dt.date) -> Age:
+    """Return the age a page shows: exact from the identity the page already read (and recorded
+    reading), to the month on the pages that do not show the identity."""
+    if identity is not None and on >= identity.birth_date:
+        return exact_age(identity.birth_date, on)
+    return age_by_month_on(patient, on)
 
 
 def age_on(patient: Patient, on: dt.date) -> int:

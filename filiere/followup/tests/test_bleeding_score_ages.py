@@ -8,8 +8,10 @@ abnormal from 3 under 18 years (both sexes), from 6 in adult women, from 4 in ad
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
+from django.test import Client
 
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
@@ -91,3 +93,29 @@ def test_the_verdict_is_kept_when_the_birth_date_is_corrected_later(
     Identity.objects.filter(link=lea.identity_link).update(birth_date=dt.date(2008, 11, 20))
     score.refresh_from_db()
     assert (score.age_years, score.age_precision, score.abnormal) == (17, "jour", True)
+
+
+def test_the_detail_page_shows_the_stored_age_and_says_when_it_is_known_to_the_month(
+    lea: Patient, centre_a: Centre, alice: User, client_for: Callable[[User], Client]
+) -> None:
+    exact = record_score(
+        lea, centre_a, actor=alice, assessed_on=EVE_OF_18, domain_scores=SCORE_OF_3
+    )
+    by_month = record_score(lea, centre_a, assessed_on=EVE_OF_18, domain_scores=SCORE_OF_3)
+    client = client_for(alice)
+    base = f"/suivi/patients/{lea.public_id}/isth-bat"
+    html = client.get(f"{base}/{exact.public_id}/").content.decode()
+    assert "Seuil d'anormalité 3 (enfant (moins de 18 ans), 17 ans à l'évaluation)." in html
+    assert "au mois près" not in html
+    html = client.get(f"{base}/{by_month.public_id}/").content.decode()
+    assert "Âge au mois près" in html
+
+
+def test_the_api_gives_the_age_used_and_its_precision(
+    lea: Patient, centre_a: Centre, alice: User, client_for: Callable[[User], Client]
+) -> None:
+    record_score(lea, centre_a, actor=alice, assessed_on=EVE_OF_18, domain_scores=SCORE_OF_3)
+    response = client_for(alice).get(f"/api/v1/suivi/patients/{lea.public_id}/isth-bat")
+    assert response.status_code == 200, response.content
+    (item,) = response.json()
+    assert (item["age_years"], item["age_months"], item["age_precision"]) == (17, 215, "jour")
