@@ -23,4 +23,3 @@ def age_label(age: Age | None) -> str:
     if unit is AgeUnit.MONTHS:
         return ngettext("%(n)d mois", "%(n)d mois", number) % {"n": number}
     return ngettext("%(n)d jour", "%(n)d jours", number) % {"n": number}
-
