@@ -11,10 +11,12 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
+from filiere.followup.models import BleedingScore
 from filiere.followup.tests.helpers import record_score
 from filiere.identity.models import Identity
 from filiere.network.models import Centre
@@ -119,3 +121,14 @@ def test_the_api_gives_the_age_used_and_its_precision(
     assert response.status_code == 200, response.content
     (item,) = response.json()
     assert (item["age_years"], item["age_months"], item["age_precision"]) == (17, 215, "jour")
+
+
+def test_an_assessment_dated_in_the_birth_month_but_before_the_birth_is_refused(
+    lea: Patient, centre_a: Centre, alice: User
+) -> None:
+    """The clinical table knows December 2008 only; the identity says 03/12/2008."""
+    with pytest.raises(ValidationError) as caught:
+        record_score(lea, centre_a, actor=alice, assessed_on=dt.date(2008, 12, 1))
+    assert "précède la naissance" in caught.value.message_dict["assessed_on"][0]
+    assert not BleedingScore.objects.exists()
+    assert not AuditEvent.objects.filter(summary__contains="date de naissance").exists()
