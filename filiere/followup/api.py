@@ -81,6 +81,8 @@ def _score_out(s: BleedingScore) -> dict[str, Any]:
         "domain_scores": {d.value: v for d, v in s.domain_scores().items()},
         "total": s.total,
         "age_years": s.age_years,
+        "age_months": s.age_months,
+        "age_precision": s.age_precision,
         "population": s.population,
         "cutoff": s.cutoff,
         "abnormal": s.abnormal,

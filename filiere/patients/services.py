@@ -24,8 +24,10 @@ from filiere.identity.services import (
     clean_identity_values,
     duplicates_flag,
     identity_create,
+    identity_exact_age_on,
     identity_update,
 )
+from filiere.lib.ages import Age
 from filiere.lib.hgvs import HgvsError, parse_variant
 from filiere.lib.partial_dates import PartialDate
 from filiere.lib.pseudonyms import is_valid_idmr, new_pseudonym
@@ -52,6 +54,7 @@ from filiere.patients.models import (
     PlateletWorkup,
     ReferredBy,
 )
+from filiere.patients.selectors import age_by_month_on, may_see_identity
 
 
 def _audit(
@@ -945,3 +948,16 @@ def consent_update(*, actor: User | None, consent: Consent, **values: Any) -> di
         _touch(consent.patient)
         _audit(actor, AuditEvent.Action.UPDATE, consent, consent.patient, changes=changes)
     return changes
+
+def clinical_age_on(*, actor: User | None, patient: Patient, on: dt.date) -> Age:
+    """Return the age on ``on`` for a clinical rule: exact when ``actor`` may read the identity
+    (the read of the birth date is recorded), to the month otherwise (its ``precision`` says so).
+
+    Store the age with the record it decides, so that the verdict never changes afterwards.
+    Raise ``ValueError`` when ``on`` precedes the birth.
+    """
+    if actor is not None and may_see_identity(actor, patient):
+        exact = identity_exact_age_on(actor=actor, patient=patient, on=on)
+        if exact is not None:
+            return exact
+    return age_by_month_on(patient, on)

@@ -35,7 +35,7 @@ from filiere.patients.models import Patient
 from filiere.patients.panels import panels_for
 from filiere.patients.selectors import (
     PatientFilters,
-    age_on,
+    age_shown,
     current_consents,
     get_patient_for_user,
     identities_by_link,
@@ -185,7 +185,7 @@ def patient_detail_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> 
         {
             "patient": patient,
             "identity": identity,
-            "age": age_on(patient, timezone.localdate()),
+            "age": age_shown(patient, identity, timezone.localdate()),
             "episodes": patient.care_episodes.select_related("centre", "referring_physician"),
             "diagnoses": diagnoses,
             "findings": patient.genetic_findings.current().select_related("gene"),

@@ -18,7 +18,7 @@ from filiere.followup.models import BleedingEvent, BleedingScore, Visit
 from filiere.followup.services.common import audit, check_centre, check_clinical_date, raise_if
 from filiere.network.models import Centre
 from filiere.patients.models import BleedingSite, Patient
-from filiere.patients.selectors import age_on
+from filiere.patients.services import clinical_age_on
 
 _SEXES = {"M": isth_bat.Sex.MALE, "F": isth_bat.Sex.FEMALE}
 
@@ -84,10 +84,18 @@ def bleeding_score_record(
     except ValueError:
         errors["version"] = "Version inconnue : ISTH-BAT ou Self-BAT."
     raise_if(errors)
-    age = age_on(patient, assessed_on)
+    # The exact age when the birth date may be read: on the eve of the 18th birthday the child
+    # cut-off still holds. Known to the month only, the age is the lowest possible, so the more
+    # sensitive child cut-off (3, against 4 and 6) applies throughout the 18th birthday's month.
+    try:
+        age = clinical_age_on(actor=actor, patient=patient, on=assessed_on)
+    except ValueError as exc:
+        raise ValidationError(
+            {"assessed_on": "La date de l'évaluation précède la naissance du patient."}
+        ) from exc
     sex = _SEXES.get(patient.sex)
     if sex is None:
-        if age >= isth_bat.ADULT_AGE:
+        if age.years >= isth_bat.ADULT_AGE:
             raise ValidationError(
                 "Sexe indéterminé : le seuil d'anormalité de l'adulte dépend du sexe."
             )
@@ -95,7 +103,9 @@ def bleeding_score_record(
         sex = isth_bat.Sex.FEMALE
     scores = _domain_scores(domain_scores)
     try:
-        result = isth_bat.score_assessment(scores, sex=sex, age_years=age, version=bat_version)
+        result = isth_bat.score_assessment(
+            scores, sex=sex, age_years=age.years, version=bat_version
+        )
     except IsthBatError as exc:
         field = exc.domain.value if exc.domain else "domain_scores"
         raise ValidationError({field: str(exc)}) from exc
@@ -109,7 +119,9 @@ def bleeding_score_record(
         interviewer=interviewer if bat_version is BatVersion.ISTH_BAT else None,
         **{domain.value: value for domain, value in result.domain_scores.items()},
         total=result.total,
-        age_years=age,
+        age_years=age.years,
+        age_months=age.months,
+        age_precision=age.precision.value,
         population=result.population.value,
         cutoff=result.cutoff,
         abnormal=result.abnormal,

@@ -25,7 +25,7 @@ from filiere.followup.selectors import get_treatment, patient_followup
 from filiere.followup.views.common import apply_errors, cleaned_without, writing_centres
 from filiere.patients.correction_views import record_correct_view
 from filiere.patients.models import Patient
-from filiere.patients.selectors import age_on, get_patient_for_user, may_edit
+from filiere.patients.selectors import age_by_month_on, get_patient_for_user, may_edit
 
 
 @login_required
@@ -39,7 +39,7 @@ def patient_followup_view(request: AuthenticatedRequest, public_id: uuid.UUID) -
         "followup/patient.html",
         {
             "patient": patient,
-            "age": age_on(patient, today),
+            "age": age_by_month_on(patient, today),
             "followup": patient_followup(patient, today),
             "can_edit": may_edit(request.user, patient),
         },
