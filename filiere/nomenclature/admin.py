@@ -11,6 +11,7 @@ from filiere.nomenclature.models import (
     Icd10Code,
     NomenclatureRelease,
     OrphaConcept,
+    Transcript,
 )
 
 
@@ -50,6 +51,22 @@ class Icd10CodeAdmin(ReadOnlyAdmin):
 class GeneAdmin(ReadOnlyAdmin):
     list_display = ["symbol", "hgnc_id", "ncbi_gene_id", "name", "is_obsolete"]
     search_fields = ["symbol", "name"]
+
+
+@admin.register(Transcript)
+class TranscriptAdmin(ReadOnlyAdmin):
+    list_display = [
+        "gene",
+        "accession",
+        "version",
+        "mane_status",
+        "cds_length",
+        "protein_length",
+        "last_release",
+    ]
+    list_filter = ["mane_status"]
+    list_select_related = ["gene", "last_release"]
+    search_fields = ["gene__symbol", "accession"]
 
 
 @admin.register(DiseaseGroup)
