@@ -26,18 +26,14 @@ ClientFor = Callable[[User], Client]
 
 
 def record(patient: Patient, **values: Any) -> GeneticFinding:
-    return genetic_finding_record(
-        actor=None,
-        patient=patient,
-        **{
-            "gene": "ITGB3",
-            "hgvs": "NM_000212.3:c.1697G>A",
-            "zygosity": "homozygous",
-            "acmg_class": 5,
-            "technique": "panel",
-        }
-        | values,
-    )
+    defaults: dict[str, Any] = {
+        "gene": "ITGB3",
+        "hgvs": "NM_000212.3:c.1697G>A",
+        "zygosity": "homozygous",
+        "acmg_class": 5,
+        "technique": "panel",
+    }
+    return genetic_finding_record(actor=None, patient=patient, **(defaults | values))
 
 
 def refusal(patient: Patient, **values: Any) -> dict[str, list[str]]:
