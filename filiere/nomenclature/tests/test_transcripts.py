@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from io import StringIO
 from pathlib import Path
 
@@ -131,3 +132,13 @@ def test_the_command_imports_the_file_and_refuses_a_file_without_the_columns(
     unversioned = mane_file(tmp_path, mane_row("ITGB3", "NM_000212", ""), name="x.txt")
     with pytest.raises(CommandError, match="ligne 2"):
         call_command("nomenclature", "import-transcripts", str(unversioned), stdout=out)
+
+
+def test_the_gzipped_summary_ncbi_distributes_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "MANE.GRCh38.v1.4.summary.txt.gz"
+    content = HEADER + mane_row("ITGB3", "NM_000212.3", "NP_000203.2") + "\n"
+    path.write_bytes(gzip.compress(content.encode()))
+    result = transcript_import_file(actor=None, path=path)
+    assert result.release is not None
+    assert result.release.version == "MANE.GRCh38.v1.4"
+    assert transcript_of_accession("NM_000212.3") is not None
