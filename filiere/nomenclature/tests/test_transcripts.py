@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 
 from filiere.nomenclature.models import Gene, NomenclatureRelease, Transcript
 from filiere.nomenclature.selectors import (
@@ -142,3 +143,17 @@ def test_the_gzipped_summary_ncbi_distributes_is_read(tmp_path: Path) -> None:
     assert result.release is not None
     assert result.release.version == "MANE.GRCh38.v1.4"
     assert transcript_of_accession("NM_000212.3") is not None
+
+
+def test_the_database_refuses_lengths_that_do_not_match_and_a_versioned_accession() -> None:
+    """A coding sequence holds three nucleotides per residue plus the stop codon."""
+    gene = Gene.objects.create(symbol="ITGB3")
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        Transcript.objects.create(
+            gene=gene, accession="NM_000212", version=3, protein_length=788, cds_length=2364
+        )
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        Transcript.objects.create(gene=gene, accession="NM_000212.3", version=3)
+    Transcript.objects.create(
+        gene=gene, accession="NM_000212", version=3, protein_length=788, cds_length=2367
+    )
