@@ -12,6 +12,7 @@ from filiere.nomenclature.models import (
     Icd10Code,
     NomenclatureRelease,
     OrphaConcept,
+    Transcript,
 )
 
 
@@ -58,6 +59,22 @@ class HpoFrenchLabelAdmin(ReadOnlyAdmin):
     list_display = ["hpo_id", "label", "is_obsolete"]
     list_filter = ["is_obsolete"]
     search_fields = ["=hpo_id", "label"]
+
+
+@admin.register(Transcript)
+class TranscriptAdmin(ReadOnlyAdmin):
+    list_display = [
+        "gene",
+        "accession",
+        "version",
+        "mane_status",
+        "cds_length",
+        "protein_length",
+        "last_release",
+    ]
+    list_filter = ["mane_status"]
+    list_select_related = ["gene", "last_release"]
+    search_fields = ["gene__symbol", "accession"]
 
 
 @admin.register(DiseaseGroup)

@@ -1,4 +1,5 @@
-"""Nomenclatures as versioned data: ORPHA, ICD-10, HGNC genes, French HPO, and their imports.
+"""Nomenclatures as versioned data: ORPHA, ICD-10, HGNC genes and their MANE transcripts, French
+HPO, and their imports.
 
 Codes are never typed into the code base: they come from an import, each import is recorded
 with its version, and a code that disappears from a newer release is kept as obsolete (records
@@ -23,6 +24,7 @@ class NomenclatureRelease(models.Model):
         ICD10 = "icd10", "CIM-10"
         HGNC = "hgnc", "HGNC"
         HPO_FR = "hpo-fr", _("HPO (traduction française)")
+        MANE = "mane", "MANE"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     system = models.CharField(_("nomenclature"), max_length=8, choices=System.choices)
@@ -90,6 +92,67 @@ class Gene(models.Model):
 
     def __str__(self) -> str:
         return self.symbol
+
+
+class Transcript(models.Model):
+    """A RefSeq transcript of a gene (MANE), with its lengths when known.
+
+    The accession is kept without its version, so that a newer release moves the row forward
+    instead of adding a second one; the lengths belong to the version stored.
+    """
+
+    class ManeStatus(models.TextChoices):
+        SELECT = "MANE Select", "MANE Select"
+        PLUS_CLINICAL = "MANE Plus Clinical", "MANE Plus Clinical"
+
+    gene = models.ForeignKey(
+        Gene, verbose_name=_("gène"), on_delete=models.PROTECT, related_name="transcripts"
+    )
+    accession = models.CharField(
+        _("transcrit RefSeq"), max_length=20, unique=True, help_text=_("Sans version : NM_000212")
+    )
+    version = models.PositiveSmallIntegerField(_("version"))
+    protein_accession = models.CharField(_("protéine RefSeq"), max_length=20, blank=True)
+    ensembl_transcript = models.CharField(_("transcrit Ensembl"), max_length=30, blank=True)
+    mane_status = models.CharField(
+        _("statut MANE"), max_length=20, choices=ManeStatus.choices, blank=True
+    )
+    cds_length = models.PositiveIntegerField(
+        _("longueur codante (nucléotides)"),
+        null=True,
+        blank=True,
+        help_text=_("Codon stop compris : 3 × (acides aminés + 1)."),
+    )
+    protein_length = models.PositiveIntegerField(
+        _("longueur de la protéine (acides aminés)"), null=True, blank=True
+    )
+    last_release = models.ForeignKey(
+        NomenclatureRelease, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        verbose_name = _("transcrit")
+        verbose_name_plural = _("transcrits")
+        ordering = ["gene__symbol", "accession"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(accession__regex=r"^N[MR]_[0-9]+$"),
+                name="transcript_refseq_accession_without_version",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cds_length__isnull=True)
+                | models.Q(protein_length__isnull=True)
+                | models.Q(cds_length=models.F("protein_length") * 3 + 3),
+                name="transcript_cds_codes_the_protein_and_its_stop",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gene} {self.versioned}"
+
+    @property
+    def versioned(self) -> str:
+        return f"{self.accession}.{self.version}"
 
 
 class OrphaConcept(models.Model):

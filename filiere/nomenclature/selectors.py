@@ -20,6 +20,7 @@ from filiere.nomenclature.models import (
     HpoFrenchName,
     Icd10Code,
     OrphaConcept,
+    Transcript,
 )
 
 ORPHA_PATTERN = re.compile(r"^\s*(?:ORPHA\s*:?\s*)?(\d{1,7})\s*$", re.IGNORECASE)
@@ -61,6 +62,37 @@ def get_gene(symbol: str) -> Gene:
     if found is None:
         raise ValidationError(f"Gène « {symbol} » inconnu de la nomenclature HGNC chargée.")
     return found
+
+
+def _unversioned(accession: str) -> str:
+    return accession.strip().split(".")[0].upper()
+
+
+def transcript_of_accession(accession: str) -> Transcript | None:
+    """Return the known transcript with this RefSeq or Ensembl accession, whatever its version."""
+    base = _unversioned(accession)
+    found = Transcript.objects.select_related("gene")
+    if base.startswith("ENST"):
+        return found.filter(ensembl_transcript__startswith=f"{base}.").first()
+    return found.filter(accession=base).first()
+
+
+def transcript_of_protein(accession: str) -> Transcript | None:
+    """Return the known transcript coding this RefSeq or Ensembl protein, whatever its version."""
+    base = _unversioned(accession)
+    return (
+        Transcript.objects.select_related("gene")
+        .filter(protein_accession__startswith=f"{base}.")
+        .first()
+    )
+
+
+def transcripts_of_gene(gene: Gene) -> list[Transcript]:
+    """Return the gene's known transcripts, MANE Select first."""
+    return sorted(
+        Transcript.objects.filter(gene=gene),
+        key=lambda t: (t.mane_status != Transcript.ManeStatus.SELECT, t.accession),
+    )
 
 
 def orpha_search(text: str, limit: int = 20) -> QuerySet[OrphaConcept]:

@@ -23,9 +23,13 @@ from filiere.nomenclature.models import (
     Icd10Code,
     NomenclatureRelease,
     OrphaConcept,
+    Transcript,
 )
 
 SEED_FILE = Path(__file__).resolve().parent / "data" / "orpha_network_seed.tsv"
+# MANE Select transcripts of the network's main platelet and coagulation genes, with protein
+# lengths (UniProt canonical = RefSeq MANE protein), for a fresh install without NCBI's file.
+TRANSCRIPT_SEED_FILE = Path(__file__).resolve().parent / "data" / "mane_seed.tsv"
 
 
 @dataclass(frozen=True)
@@ -387,9 +391,144 @@ def hpo_french_import_folder(*, actor: User | None, folder: Path) -> ImportResul
     )
 
 
+def _genes_for_transcripts(
+    records: list[sources.TranscriptRecord], release: NomenclatureRelease
+) -> dict[str, Gene]:
+    """Return the genes of the records by symbol, creating the missing ones from the file."""
+    symbols = {r.symbol for r in records}
+    existing = {g.symbol: g for g in Gene.objects.filter(symbol__in=symbols)}
+    to_create, to_update = [], []
+    for record in records:
+        gene = existing.get(record.symbol)
+        if gene is None:
+            existing[record.symbol] = gene = Gene(
+                symbol=record.symbol,
+                hgnc_id=record.hgnc_id,
+                ncbi_gene_id=record.ncbi_gene_id,
+                name=record.name,
+                last_release=release,
+            )
+            to_create.append(gene)
+        elif gene.pk is not None and (
+            (record.hgnc_id and not gene.hgnc_id)
+            or (record.ncbi_gene_id and not gene.ncbi_gene_id)
+            or (record.name and not gene.name)
+        ):
+            gene.hgnc_id = gene.hgnc_id or record.hgnc_id
+            gene.ncbi_gene_id = gene.ncbi_gene_id or record.ncbi_gene_id
+            gene.name = gene.name or record.name
+            to_update.append(gene)
+    Gene.objects.bulk_create(to_create, batch_size=2000)
+    Gene.objects.bulk_update(to_update, ["hgnc_id", "ncbi_gene_id", "name"], batch_size=2000)
+    return {g.symbol: g for g in Gene.objects.filter(symbol__in=symbols)}
+
+
+_TRANSCRIPT_FIELDS = (
+    "gene",
+    "version",
+    "protein_accession",
+    "ensembl_transcript",
+    "mane_status",
+    "cds_length",
+    "protein_length",
+)
+
+
+@transaction.atomic
+def transcript_import_records(
+    *,
+    actor: User | None,
+    records: list[sources.TranscriptRecord],
+    version: str,
+    source: str,
+    checksum: str,
+) -> ImportResult:
+    """Upsert gene transcripts (MANE summary or the shipped table), creating missing genes.
+
+    A transcript is kept by its accession without version: a newer version replaces the
+    older one with the lengths the file gives (none from NCBI's summary), an older version
+    never replaces a newer one, and the same version keeps the lengths already known.
+    """
+    previous = _already_imported(NomenclatureRelease.System.MANE, checksum)
+    if previous is not None:
+        return ImportResult(previous, True, f"Déjà importé le {previous.imported_at:%d/%m/%Y}.")
+    release = NomenclatureRelease.objects.create(
+        system=NomenclatureRelease.System.MANE,
+        version=version[:100] or "?",
+        source=source[:300],
+        checksum=checksum,
+        imported_by=actor,
+    )
+    genes = _genes_for_transcripts(records, release)
+    existing = {t.accession: t for t in Transcript.objects.all()}
+    to_create, to_update = [], []
+    for record in records:
+        transcript = existing.get(record.accession)
+        if transcript is None:
+            existing[record.accession] = transcript = Transcript(
+                gene=genes[record.symbol],
+                accession=record.accession,
+                version=record.version,
+                protein_accession=record.protein_accession,
+                ensembl_transcript=record.ensembl_transcript,
+                mane_status=record.mane_status,
+                cds_length=record.cds_length,
+                protein_length=record.protein_length,
+                last_release=release,
+            )
+            to_create.append(transcript)
+            continue
+        if transcript.pk is None or record.version < transcript.version:
+            continue
+        same_version = record.version == transcript.version
+        before = tuple(getattr(transcript, name) for name in _TRANSCRIPT_FIELDS)
+        transcript.gene = genes[record.symbol]
+        transcript.protein_accession = record.protein_accession or (
+            transcript.protein_accession if same_version else ""
+        )
+        transcript.ensembl_transcript = record.ensembl_transcript or (
+            transcript.ensembl_transcript if same_version else ""
+        )
+        transcript.mane_status = record.mane_status
+        if record.protein_length is not None or not same_version:
+            transcript.protein_length = record.protein_length
+            transcript.cds_length = record.cds_length
+        transcript.version = record.version
+        transcript.last_release = release
+        if before != tuple(getattr(transcript, name) for name in _TRANSCRIPT_FIELDS):
+            release.updated += 1
+        to_update.append(transcript)
+    Transcript.objects.bulk_create(to_create, batch_size=2000)
+    Transcript.objects.bulk_update(
+        to_update, [*_TRANSCRIPT_FIELDS, "last_release"], batch_size=2000
+    )
+    release.added = len(to_create)
+    release.save(update_fields=["added", "updated"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=release,
+        summary=f"Import MANE {release.version} : +{release.added}, ~{release.updated}",
+    )
+    return ImportResult(release, False, "Import terminé.")
+
+
+def transcript_import_file(*, actor: User | None, path: Path) -> ImportResult:
+    """Import NCBI's MANE summary file (or a table in its format)."""
+    name = path.name.removesuffix(".gz").removesuffix(".txt").removesuffix(".summary")
+    return transcript_import_records(
+        actor=actor,
+        records=sources.read_mane_summary(path),
+        version=name,
+        source=path.name,
+        checksum=file_checksum(path),
+    )
+
+
 def nomenclature_bootstrap(*, actor: User | None = None) -> list[ImportResult]:
-    """Load what a fresh install needs without any file: hpo3's ORPHA names and genes, and the
-    network's group codes shipped with the application. Idempotent."""
+    """Load what a fresh install needs without any file: hpo3's ORPHA names and genes, the
+    network's group codes and the main genes' MANE transcripts shipped with the application.
+    Idempotent."""
     results = []
     version, records = sources.hpo3_orpha_records()
     seed = sources.read_orpha_tsv(SEED_FILE)
@@ -409,7 +548,19 @@ def nomenclature_bootstrap(*, actor: User | None = None) -> list[ImportResult]:
     results.append(
         gene_import_records(actor=actor, genes=genes, version=version, checksum=gene_digest)
     )
+    results.append(transcript_seed_import(actor=actor))
     return results
+
+
+def transcript_seed_import(*, actor: User | None = None) -> ImportResult:
+    """Load the MANE transcripts shipped with the application (no NCBI file needed)."""
+    return transcript_import_records(
+        actor=actor,
+        records=sources.read_mane_summary(TRANSCRIPT_SEED_FILE),
+        version="table de l'application",
+        source=TRANSCRIPT_SEED_FILE.name,
+        checksum=file_checksum(TRANSCRIPT_SEED_FILE),
+    )
 
 
 @transaction.atomic

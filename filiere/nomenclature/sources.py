@@ -1,5 +1,5 @@
 """Reading nomenclature files: Orphadata XML, the network's TSV tables, hpo3's ORPHA names,
-the HPO's French translation.
+the HPO's French translation and NCBI's MANE summary.
 
 Pure parsing, no database: each reader yields plain records that the import services write.
 """
@@ -7,10 +7,12 @@ Pure parsing, no database: each reader yields plain records that the import serv
 from __future__ import annotations
 
 import csv
+import gzip
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from lxml import etree
 
@@ -33,6 +35,21 @@ class GeneRecord:
     hgnc_id: str = ""
     name: str = ""
     ncbi_gene_id: str = ""
+
+
+@dataclass(frozen=True)
+class TranscriptRecord:
+    symbol: str
+    accession: str  # without version: NM_000212
+    version: int
+    protein_accession: str = ""
+    ensembl_transcript: str = ""
+    mane_status: str = ""
+    protein_length: int | None = None
+    cds_length: int | None = None
+    hgnc_id: str = ""
+    ncbi_gene_id: str = ""
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,9 +158,16 @@ def read_orphadata_xml(path: Path) -> tuple[str, dict[int, OrphaRecord]]:
     return version, records
 
 
+def _open_text(path: Path) -> IO[str]:
+    # NCBI distributes the MANE summary gzipped.
+    if path.suffix.lower() == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8", newline="")
+    return path.open(encoding="utf-8", newline="")
+
+
 def _tsv_rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     try:
-        handle = path.open(encoding="utf-8", newline="")
+        handle = _open_text(path)
     except OSError as exc:
         raise NomenclatureFileError(f"{path.name} : fichier illisible ({exc}).") from exc
     with handle:
@@ -215,6 +239,58 @@ def read_icd10_tsv(path: Path) -> list[Icd10Record]:
             )
         )
     return codes
+
+
+_REFSEQ_TRANSCRIPT = re.compile(r"^(N[MR]_\d+)\.(\d+)$")
+_MANE_STATUSES = ("MANE Select", "MANE Plus Clinical")
+
+
+def _length(path: Path, line: int, text: str, what: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit() or int(text) == 0:
+        raise NomenclatureFileError(f"{path.name}, ligne {line} : {what} invalide « {text} ».")
+    return int(text)
+
+
+def read_mane_summary(path: Path) -> list[TranscriptRecord]:
+    """Read NCBI's MANE summary (``MANE.GRCh38.v1.x.summary.txt``, gzipped or not).
+
+    Its columns: ``#NCBI_GeneID Ensembl_Gene HGNC_ID symbol name RefSeq_nuc RefSeq_prot
+    Ensembl_nuc Ensembl_prot MANE_status …``. The table shipped with the application uses the
+    same columns (those it knows) plus ``protein_length_aa``; the coding length, stop codon
+    included, is then 3 × (aa + 1) unless a ``cds_length_nt`` column says otherwise.
+    """
+    records = []
+    for line, row in _tsv_rows(path, ("symbol", "RefSeq_nuc")):
+        match = _REFSEQ_TRANSCRIPT.match(row["RefSeq_nuc"])
+        if not row["symbol"] or " " in row["symbol"] or match is None:
+            raise NomenclatureFileError(
+                f"{path.name}, ligne {line} : symbole ou transcrit RefSeq versionné invalide."
+            )
+        status = row.get("MANE_status", "")
+        if status and status not in _MANE_STATUSES:
+            raise NomenclatureFileError(f"{path.name}, ligne {line} : statut MANE « {status} ».")
+        protein = _length(path, line, row.get("protein_length_aa", ""), "longueur protéique")
+        cds = _length(path, line, row.get("cds_length_nt", ""), "longueur codante")
+        if cds is None and protein is not None:
+            cds = 3 * (protein + 1)
+        records.append(
+            TranscriptRecord(
+                symbol=row["symbol"],
+                accession=match.group(1),
+                version=int(match.group(2)),
+                protein_accession=row.get("RefSeq_prot", ""),
+                ensembl_transcript=row.get("Ensembl_nuc", ""),
+                mane_status=status,
+                protein_length=protein,
+                cds_length=cds,
+                hgnc_id=row.get("HGNC_ID", ""),
+                ncbi_gene_id=row.get("#NCBI_GeneID", "").removeprefix("GeneID:"),
+                name=row.get("name", "")[:200],
+            )
+        )
+    return records
 
 
 def hpo3_orpha_records() -> tuple[str, dict[int, OrphaRecord]]:

@@ -263,7 +263,12 @@ class GeneticFindingForm(forms.Form):
     hgvs = forms.CharField(
         label=_("Variant (HGVS)"), max_length=200, help_text=_("Par exemple NM_000212.3:c.1697G>A")
     )
-    protein_hgvs = forms.CharField(label=_("Conséquence protéique"), max_length=100, required=False)
+    protein_hgvs = forms.CharField(
+        label=_("Conséquence protéique"),
+        max_length=100,
+        required=False,
+        help_text=_("Par exemple p.(Arg123Trp), p.Gly12fs ou p.? ; laissez vide si inconnue."),
+    )
     zygosity = forms.ChoiceField(label=_("Zygotie"), choices=GeneticFinding.Zygosity.choices)
     acmg_class = forms.TypedChoiceField(
         label=_("Classe ACMG"), choices=GeneticFinding.AcmgClass.choices, coerce=int

@@ -15,7 +15,9 @@ class Command(BaseCommand):
         "import-genes PATH: gene TSV (column 'gene'); import-icd10 PATH: ICD-10 TSV; "
         "import-hpo-fr DIR: the HPO's French translation (hp-fr-preprocessed.babelon.tsv and "
         "hp-fr.synonyms.tsv); "
-        "bootstrap: the ORPHA names and genes shipped by hpo3 plus the network's group codes. "
+        "import-transcripts PATH: NCBI's MANE summary (MANE.GRCh38.v1.x.summary.txt[.gz]); "
+        "bootstrap: the ORPHA names and genes shipped by hpo3, the network's group codes and "
+        "the main genes' MANE transcripts. "
         "Importing the same file twice changes nothing."
     )
 
@@ -27,6 +29,7 @@ class Command(BaseCommand):
                 "import-genes",
                 "import-icd10",
                 "import-hpo-fr",
+                "import-transcripts",
                 "bootstrap",
             ],
         )
@@ -56,6 +59,8 @@ class Command(BaseCommand):
             try:
                 if action == "import-orphanet":
                     result = services.orpha_import_file(actor=None, path=path)
+                elif action == "import-transcripts":
+                    result = services.transcript_import_file(actor=None, path=path)
                 elif action == "import-genes":
                     result = services.gene_import_records(
                         actor=None,
