@@ -6,8 +6,9 @@ import re
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from filiere.lib.names import search_key
 from filiere.nomenclature.models import DiseaseGroup, Gene, Icd10Code, OrphaConcept
 
 ORPHA_PATTERN = re.compile(r"^\s*(?:ORPHA\s*:?\s*)?(\d{1,7})\s*$", re.IGNORECASE)
@@ -57,9 +58,12 @@ def orpha_search(text: str, limit: int = 20) -> QuerySet[OrphaConcept]:
     match = ORPHA_PATTERN.match(query)
     if match:
         return concepts.filter(code=int(match.group(1)))[:limit]
-    return concepts.filter(Q(name_fr__icontains=query) | Q(name_en__icontains=query)).order_by(
-        "code"
-    )[:limit]
+    words = search_key(query).split()
+    if not words:
+        return concepts.none()
+    for word in words:
+        concepts = concepts.filter(search_key__contains=word)
+    return concepts.order_by("code")[:limit]
 
 
 def orpha_descendant_codes(roots: set[int]) -> set[int]:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.forms import chosen_choice
 from filiere.identity.models import Identity, Sex
 from filiere.identity.services import ALL_INS_OIDS
 from filiere.lib.partial_dates import PartialDate, PartialDateError
@@ -77,7 +78,7 @@ class IdentityForm(forms.Form):
     used_name = forms.CharField(label=_("Nom utilisé"), max_length=100, required=False)
     used_first_name = forms.CharField(label=_("Prénom utilisé"), max_length=100, required=False)
     birth_date = forms.DateField(label=_("Date de naissance"), widget=DATE_INPUT)
-    sex = forms.ChoiceField(label=_("Sexe"), choices=Sex.choices)
+    sex = chosen_choice(_("Sexe"), Sex.choices)
     birth_place_insee = forms.CharField(
         label=_("Lieu de naissance (code INSEE)"), max_length=5, required=False
     )
@@ -153,7 +154,7 @@ class ConsentForm(forms.Form):
 
 def _age_fields(prefix: str, label: Any) -> dict[str, forms.Field]:
     return {
-        f"{prefix}_category": forms.ChoiceField(label=label, choices=AgeCategory.choices),
+        f"{prefix}_category": chosen_choice(label, AgeCategory.choices),
         f"{prefix}_years": forms.IntegerField(label=_("années"), required=False, min_value=0),
         f"{prefix}_months": forms.IntegerField(label=_("mois"), required=False, min_value=0),
     }
@@ -264,9 +265,7 @@ class GeneticFindingForm(forms.Form):
     )
     protein_hgvs = forms.CharField(label=_("Conséquence protéique"), max_length=100, required=False)
     zygosity = forms.ChoiceField(label=_("Zygotie"), choices=GeneticFinding.Zygosity.choices)
-    acmg_class = forms.TypedChoiceField(
-        label=_("Classe ACMG"), choices=GeneticFinding.AcmgClass.choices, coerce=int
-    )
+    acmg_class = chosen_choice(_("Classe ACMG"), GeneticFinding.AcmgClass.choices, coerce=int)
     technique = forms.ChoiceField(label=_("Technique"), choices=GeneticFinding.Technique.choices)
     laboratory = forms.CharField(label=_("Laboratoire"), max_length=200, required=False)
     reported_on = forms.DateField(
