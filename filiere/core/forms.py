@@ -45,3 +45,47 @@ def chosen_choice(
 
 def with_choose(choices: Iterable[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
     return [("", CHOOSE), *choices]
+
+
+class SuggestInput(forms.TextInput):
+    """A text field whose suggestions open right under it, clickable and keyboard-usable.
+
+    The suggestions come from ``url`` (htmx, the field's name and value as the query), as
+    ``role=option`` items carrying their value in ``data-value``; filiere.js moves through them
+    with the arrow keys, chooses with Enter or a click and closes them with Escape.
+    """
+
+    template_name = "core/forms/widgets/suggest.html"
+
+    def __init__(self, url: Any, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.url = url
+
+    def build_attrs(
+        self, base_attrs: dict[str, Any], extra_attrs: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        # The words typed to search ("thrombocytopenia") are longer than the code they find.
+        attrs.pop("maxlength", None)
+        return attrs
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        listbox = f"{widget_attrs.get('id') or name}_suggestions"
+        widget_attrs.update(
+            {
+                "role": "combobox",
+                "aria-autocomplete": "list",
+                "aria-expanded": "false",
+                "aria-controls": listbox,
+                "autocomplete": "off",
+                "hx-get": str(self.url),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": f"#{listbox}",
+                "hx-sync": "this:replace",
+                "data-suggest": "",
+            }
+        )
+        context["widget"]["listbox_id"] = listbox
+        return context

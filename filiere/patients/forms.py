@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from filiere.core.forms import chosen_choice
+from filiere.core.forms import SuggestInput, chosen_choice
 from filiere.identity.models import Identity, Sex
 from filiere.identity.services import ALL_INS_OIDS
 from filiere.lib.partial_dates import PartialDate, PartialDateError
@@ -165,14 +165,7 @@ class DiagnosisForm(forms.Form):
         label=_("Code ORPHA"),
         required=False,
         help_text=_("Par exemple ORPHA:849, ou un mot du nom de la maladie pour chercher."),
-        widget=forms.TextInput(
-            attrs={
-                "hx-get": reverse_lazy("patients:orpha_search"),
-                "hx-trigger": "keyup changed delay:300ms",
-                "hx-target": "#orpha-suggestions",
-                "autocomplete": "off",
-            }
-        ),
+        widget=SuggestInput(reverse_lazy("patients:orpha_search")),
     )
     icd10_code = forms.CharField(
         label=_("ou code CIM-10 (maladie complexe non rare)"), required=False, max_length=8
@@ -285,14 +278,7 @@ class PhenotypeForm(forms.Form):
     hpo_id = forms.CharField(
         label=_("Terme HPO"),
         max_length=10,
-        widget=forms.TextInput(
-            attrs={
-                "hx-get": reverse_lazy("patients:hpo_search"),
-                "hx-trigger": "keyup changed delay:300ms",
-                "hx-target": "#hpo-suggestions",
-                "autocomplete": "off",
-            }
-        ),
+        widget=SuggestInput(reverse_lazy("patients:hpo_search")),
         help_text=_("Tapez un mot (en anglais) ou l'identifiant HP:0001873."),
     )
     excluded = forms.BooleanField(label=_("Absent (exclu explicitement)"), required=False)
