@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -96,7 +97,9 @@ class VisitForm(CentreForm):
         for name in ("context", "objective"):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared just above
-            field.choices = with_choose(Visit._meta.get_field(name).choices or ())
+            model_field = Visit._meta.get_field(name)
+            assert isinstance(model_field, models.Field)  # noqa: S101 - a column of Visit
+            field.choices = with_choose(model_field.choices or ())
 
 
 class BleedingScoreForm(CentreForm):
