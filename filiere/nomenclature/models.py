@@ -166,6 +166,9 @@ class OrphaConcept(models.Model):
     code = models.PositiveIntegerField(_("code ORPHA"), unique=True)
     name_en = models.CharField(_("nom (anglais)"), max_length=300, blank=True)
     name_fr = models.CharField(_("nom (français)"), max_length=300, blank=True)
+    # Both names lowercased and without accents (filiere.lib.names.search_key), written by the
+    # import: "thrombasthenie" must find "Thrombasthénie", on SQLite as on PostgreSQL.
+    search_key = models.CharField(_("clé de recherche"), max_length=601, blank=True, editable=False)
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, blank=True)
     is_obsolete = models.BooleanField(_("obsolète"), default=False)
     parents = models.ManyToManyField("self", symmetrical=False, related_name="children", blank=True)

@@ -101,9 +101,12 @@ def orpha_search(text: str, limit: int = 20) -> QuerySet[OrphaConcept]:
     match = ORPHA_PATTERN.match(query)
     if match:
         return concepts.filter(code=int(match.group(1)))[:limit]
-    return concepts.filter(Q(name_fr__icontains=query) | Q(name_en__icontains=query)).order_by(
-        "code"
-    )[:limit]
+    words = search_key(query).split()
+    if not words:
+        return concepts.none()
+    for word in words:
+        concepts = concepts.filter(search_key__contains=word)
+    return concepts.order_by("code")[:limit]
 
 
 def orpha_descendant_codes(roots: set[int]) -> set[int]:

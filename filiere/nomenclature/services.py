@@ -69,6 +69,10 @@ def _ensure_genes(symbols: dict[str, str], release: NomenclatureRelease) -> dict
     return {g.symbol: g for g in Gene.objects.filter(symbol__in=list(symbols))}
 
 
+def _orpha_search_key(name_fr: str, name_en: str) -> str:
+    return search_key(name_fr, name_en)[: OrphaConcept._meta.get_field("search_key").max_length]
+
+
 @transaction.atomic
 def orpha_import_records(
     *,
@@ -100,6 +104,7 @@ def orpha_import_records(
                     code=record.code,
                     name_en=record.name_en[:300],
                     name_fr=record.name_fr[:300],
+                    search_key=_orpha_search_key(record.name_fr[:300], record.name_en[:300]),
                     kind=record.kind,
                     is_obsolete=record.is_obsolete,
                     first_release=release,
@@ -110,6 +115,7 @@ def orpha_import_records(
         before = (concept.name_en, concept.name_fr, concept.kind, concept.is_obsolete)
         concept.name_en = record.name_en[:300] or concept.name_en
         concept.name_fr = record.name_fr[:300] or concept.name_fr
+        concept.search_key = _orpha_search_key(concept.name_fr, concept.name_en)
         concept.kind = record.kind or concept.kind
         concept.is_obsolete = record.is_obsolete
         concept.last_release = release
@@ -118,7 +124,9 @@ def orpha_import_records(
         to_update.append(concept)
     OrphaConcept.objects.bulk_create(to_create, batch_size=2000)
     OrphaConcept.objects.bulk_update(
-        to_update, ["name_en", "name_fr", "kind", "is_obsolete", "last_release"], batch_size=2000
+        to_update,
+        ["name_en", "name_fr", "search_key", "kind", "is_obsolete", "last_release"],
+        batch_size=2000,
     )
     release.added = len(to_create)
     if complete:
