@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from filiere.core.models import WITHDRAWAL_FIELDS
 from filiere.core.forms import SuggestInput, chosen_choice
+from filiere.core.models import WITHDRAWAL_FIELDS
 from filiere.identity.models import Identity, Sex
 from filiere.identity.services import ALL_INS_OIDS
 from filiere.lib.partial_dates import PartialDate, PartialDateError
