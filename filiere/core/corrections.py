@@ -278,7 +278,8 @@ def record_history(record: WithdrawableRecord) -> list[Version]:
     created_by = getattr(record, "recorded_by", None) or getattr(record, "created_by", None)
     versions = []
     previous_at, previous_by = created_at, created_by
-    previous_kind, previous_reason, previous_changes = "created", "", {}
+    previous_kind, previous_reason = "created", ""
+    previous_changes: dict[str, Any] = {}
     for revision in revisions:
         versions.append(
             Version(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -23,10 +23,10 @@ class RecordQuerySet(models.QuerySet[R]):
     export asks for ``current()`` explicitly.
     """
 
-    def current(self) -> RecordQuerySet[R]:
+    def current(self) -> Self:
         return self.filter(withdrawn_at__isnull=True)
 
-    def withdrawn(self) -> RecordQuerySet[R]:
+    def withdrawn(self) -> Self:
         return self.filter(withdrawn_at__isnull=False)
 
 

@@ -56,7 +56,8 @@ def _record(
     kind = kind_for_slug(slug)
     if kind is None:
         raise Http404
-    record = kind.model.objects.filter(patient=patient, public_id=record_id).first()
+    records: Any = kind.model.objects
+    record = records.filter(patient=patient, public_id=record_id).first()
     if record is None:
         raise NotVisible(kind.record_type, str(record_id))
     return patient, kind, record

@@ -210,6 +210,7 @@ def test_a_withdrawn_treatment_leaves_the_care_card(
         regulatory_status=Treatment.RegulatoryStatus.WITHIN_MA,
     )
     today = dt.date(2024, 2, 1)
+    assert treatment.atc is not None
     label = treatment.atc.label
     assert any(
         label in line
@@ -316,7 +317,7 @@ def test_follow_up_records_are_corrected_with_history(
         description="Urticaire",
         outcome=AdverseEvent.Outcome.RECOVERED,
     )
-    record = {"visite": visit, "saignement": bleed, "evenement-indesirable": event}[slug]
+    record: Any = {"visite": visit, "saignement": bleed, "evenement-indesirable": event}[slug]
     kind = kind_for_slug(slug)
     assert kind is not None
     if "weight_kg" in values:
