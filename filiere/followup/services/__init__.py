@@ -21,6 +21,7 @@ from filiere.followup.services.treatments import (
     atc_import_file,
     atc_import_records,
     get_atc,
+    treatment_mark_emergency,
     treatment_record,
     treatment_update,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "get_atc",
     "schedule_refresh",
     "schedules_refresh",
+    "treatment_mark_emergency",
     "treatment_record",
     "treatment_update",
     "visit_record",
