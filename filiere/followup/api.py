@@ -107,6 +107,7 @@ def _treatment_out(t: Treatment) -> dict[str, Any]:
         "dose": t.dose,
         "dose_unit": t.dose_unit,
         "route": t.route,
+        "dose_confirmed": t.dose_confirmed,
         "started_on": t.started_on,
         "ended_on": t.ended_on,
         "indication": t.indication,
@@ -114,6 +115,7 @@ def _treatment_out(t: Treatment) -> dict[str, Any]:
         "off_label_framework": t.off_label_framework,
         "rcp_recommendation_id": t.rcp_recommendation_id,
         "outcome": t.outcome,
+        "usual_emergency": t.usual_emergency,
     }
 
 

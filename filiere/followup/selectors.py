@@ -172,7 +172,14 @@ def patient_followup(patient: Patient, today: dt.date) -> PatientFollowup:
         scores=list(patient.bleeding_scores.select_related("centre", "interviewer")),
         events=list(patient.bleeding_events.select_related("centre")),
         treatments=list(
-            patient.treatments.select_related("atc", "centre", "diagnosis__orpha", "bleeding_event")
+            patient.treatments.select_related(
+                "atc",
+                "centre",
+                "diagnosis__orpha",
+                "bleeding_event",
+                "dose_confirmed_by",
+                "emergency_validated_by",
+            )
         ),
         adverse_events=list(patient.adverse_events.select_related("treatment__atc")),
     )

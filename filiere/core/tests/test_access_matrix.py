@@ -187,8 +187,9 @@ POST_ONLY_ROUTES = {
     "patients:duplicate_resolve",
     "transfusion:instruction_save",
 } | MEETINGS_POST_ONLY
-# The follow-up interview's htmx partial (refusal tested in filiere/followup/tests).
-POST_ONLY_ROUTES |= {"followup:isth_bat_domain"}
+# The follow-up interview's htmx partial and the usual-emergency-treatment button (refusals
+# tested in filiere/followup/tests).
+POST_ONLY_ROUTES |= {"followup:isth_bat_domain", "followup:treatment_emergency"}
 
 
 def our_patterns(

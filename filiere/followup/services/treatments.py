@@ -457,6 +457,12 @@ def _confirm_dose(
     raise ValidationError({"dose": ValidationError(message, code=DOSE_NEEDS_CONFIRMATION)})
 
 
+def needs_dose_confirmation(error: ValidationError) -> bool:
+    """Whether ``error`` only lacks the confirmation of a dose outside the usual range."""
+    found = getattr(error, "error_dict", {}).get("dose", [])
+    return any(e.code == DOSE_NEEDS_CONFIRMATION for e in found)
+
+
 def _confirmation_note(treatment: Treatment) -> str:
     return ", dose hors plage usuelle confirmée" if treatment.dose_confirmed else ""
 
