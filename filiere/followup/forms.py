@@ -244,13 +244,13 @@ class TreatmentUpdateForm(DoseConfirmationMixin, forms.Form):
         label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, treatment: Treatment, **kwargs: Any) -> None:
+    def __init__(self, data: Any = None, *, treatment: Treatment) -> None:
         initial = {name: getattr(treatment, name, None) for name in self.base_fields}
         initial |= {
             "atc_code": treatment.atc.code if treatment.atc else "",
             "dose_confirmed": False,
         }
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, initial=initial)
         if treatment.dose_confirmed:
             by = treatment.dose_confirmed_by
             at = treatment.dose_confirmed_at

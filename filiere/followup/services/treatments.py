@@ -321,9 +321,9 @@ def _spec(row: DoseRange) -> DoseRangeSpec:
     return DoseRangeSpec(row.route, row.unit, usual, bounds)
 
 
-def _check_dose(atc: AtcCode, cleaned: dict[str, Any], errors: dict[str, str]) -> bool:
-    """Add the errors of a dose, route or unit the table refuses for this drug; return whether
-    the dose is outside the usual range (recorded only when confirmed)."""
+def _check_dose(atc: AtcCode, cleaned: dict[str, Any], errors: dict[str, str]) -> None:
+    """Add the errors of a dose, route or unit the table refuses for this drug; a dose outside
+    the usual range leaves its message in ``cleaned["_usual_range"]`` (to be confirmed)."""
     ranges = [_spec(r) for r in atc.dose_ranges.all()]
     dose, unit, route = cleaned.get("dose"), cleaned["dose_unit"], cleaned["route"]
     amount = Decimal(str(dose)) if dose is not None else None
@@ -335,7 +335,7 @@ def _check_dose(atc: AtcCode, cleaned: dict[str, Any], errors: dict[str, str]) -
             f"Voie : {drug} ne se donne pas par voie {_route_label(route)} "
             f"(voies possibles : {possible})."
         )
-        return False
+        return
     typed = f"{french_number(amount)} {unit}" if amount is not None else ""
     if check.out_of_bounds:
         errors["dose"] = (
@@ -353,8 +353,6 @@ def _check_dose(atc: AtcCode, cleaned: dict[str, Any], errors: dict[str, str]) -
             f"Dose : {typed} est hors de la plage usuelle pour {drug} "
             f"({_usual_text(check.ranges)}) : confirmez cette dose pour l'enregistrer."
         )
-        return True
-    return False
 
 
 def _clean_treatment(patient: Patient, values: dict[str, Any]) -> dict[str, Any]:
