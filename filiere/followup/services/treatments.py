@@ -512,7 +512,8 @@ def treatment_update(*, actor: User | None, treatment: Treatment, **values: Any)
     as when it was recorded, its end, its outcome…; the kind and the patient stay.
 
     A dose outside the usual range needs ``dose_confirmed`` unless it was confirmed already and
-    did not change. Changing the drug, dose, unit or route withdraws the emergency validation.
+    did not change. Changing the drug, dose, unit or route, or finding the treatment
+    ineffective, withdraws its validation as the usual emergency treatment.
     """
     confirmed = bool(values.pop("dose_confirmed", False))
     atc_code = values.pop("atc_code", None)
@@ -529,8 +530,9 @@ def treatment_update(*, actor: User | None, treatment: Treatment, **values: Any)
     cleaned = _clean_treatment(treatment.patient, merged)
     confirmation = _confirm_dose(actor, cleaned, confirmed, previous=treatment)
     new = {name: cleaned[name] for name in TREATMENT_FIELDS} | confirmation
-    withdrawn = treatment.usual_emergency and any(
-        getattr(treatment, name) != cleaned[name] for name in EMERGENCY_FIELDS
+    withdrawn = treatment.usual_emergency and (
+        any(getattr(treatment, name) != cleaned[name] for name in EMERGENCY_FIELDS)
+        or cleaned["outcome"] == Treatment.Outcome.INEFFECTIVE
     )
     if withdrawn:
         new |= {

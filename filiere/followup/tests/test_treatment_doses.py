@@ -308,6 +308,17 @@ def test_correcting_the_dose_withdraws_the_emergency_validation(
     rfviia.refresh_from_db()
     assert not rfviia.usual_emergency
     assert rfviia.emergency_validated_at is None
+    event = AuditEvent.objects.filter(object_id=str(rfviia.public_id)).latest("pk")
+    assert "validation comme traitement d'urgence habituel retirée" in event.summary
+
+
+def test_an_emergency_treatment_found_ineffective_leaves_the_card(
+    patient_a: Patient, centre_a: Centre, glanzmann: Diagnosis, alice: User
+) -> None:
+    rfviia = rfviia_off_label(patient_a, centre_a, glanzmann)
+    treatment_mark_emergency(actor=alice, treatment=rfviia, usual=True)
+    treatment_update(actor=alice, treatment=rfviia, outcome="ineffective")
+    assert build_care_card(patient_a, identity=None, today=TODAY).emergency_treatment == []
 
 
 # --- The table -----------------------------------------------------------------------------
