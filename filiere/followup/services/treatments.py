@@ -355,9 +355,16 @@ def _check_dose(atc: AtcCode, cleaned: dict[str, Any], errors: dict[str, str]) -
         )
 
 
-def _clean_treatment(patient: Patient, values: dict[str, Any]) -> dict[str, Any]:
-    """Return the cleaned values; ``_usual_range`` holds the message when the dose is outside
-    the drug's usual range (the caller asks for a confirmation)."""
+def _clean_treatment(
+    patient: Patient,
+    values: dict[str, Any],
+    *,
+    actor: User | None,
+    confirmed: bool,
+    previous: Treatment | None = None,
+) -> dict[str, Any]:
+    """Return the cleaned values with the dose's confirmation (who and when), or refuse them
+    all at once, a dose outside the usual range and not confirmed included."""
     errors: dict[str, str] = {}
     cleaned = dict(values)
     for name in ("product_name", "justification", "comment"):
@@ -415,6 +422,13 @@ def _clean_treatment(patient: Patient, values: dict[str, Any]) -> dict[str, Any]
         TreatmentClass.BLOOD_PRODUCT,
     }:
         errors["transfusion_record_id"] = "Seule une transfusion renvoie au module transfusion."
+    try:
+        cleaned |= _confirm_dose(actor, cleaned, confirmed, previous)
+    except ValidationError as unconfirmed:
+        if errors and "dose" not in errors:
+            raise ValidationError({**errors, **unconfirmed.error_dict}) from None
+        raise_if(errors)
+        raise
     raise_if(errors)
     return cleaned
 
@@ -422,6 +436,7 @@ def _clean_treatment(patient: Patient, values: dict[str, Any]) -> dict[str, Any]
 DOSE_NEEDS_CONFIRMATION = "dose_outside_usual_range"
 # What a clinician validates as the usual emergency treatment: changing one withdraws it.
 EMERGENCY_FIELDS = ("atc", "dose", "dose_unit", "route")
+CONFIRMATION_FIELDS = ("dose_confirmed", "dose_confirmed_by", "dose_confirmed_at")
 
 
 def _confirm_dose(
@@ -487,10 +502,9 @@ def treatment_record(
         raise TypeError(f"Unknown treatment fields: {sorted(unknown)}")
     check_centre(actor, patient, centre)
     values["atc"] = get_atc(atc_code) if atc_code else None
-    cleaned = _clean_treatment(patient, values)
-    confirmation = _confirm_dose(actor, cleaned, dose_confirmed)
+    cleaned = _clean_treatment(patient, values, actor=actor, confirmed=dose_confirmed)
     treatment = create_validated(
-        Treatment, patient=patient, centre=centre, recorded_by=actor, **cleaned, **confirmation
+        Treatment, patient=patient, centre=centre, recorded_by=actor, **cleaned
     )
     status = treatment.get_regulatory_status_display()
     if treatment.regulatory_status == R.OFF_LABEL:
@@ -527,9 +541,10 @@ def treatment_update(*, actor: User | None, treatment: Treatment, **values: Any)
         if values["atc"] != treatment.atc and "category" not in values:
             values["category"] = values["atc"].treatment_class
     merged = {name: getattr(treatment, name) for name in TREATMENT_FIELDS} | values
-    cleaned = _clean_treatment(treatment.patient, merged)
-    confirmation = _confirm_dose(actor, cleaned, confirmed, previous=treatment)
-    new = {name: cleaned[name] for name in TREATMENT_FIELDS} | confirmation
+    cleaned = _clean_treatment(
+        treatment.patient, merged, actor=actor, confirmed=confirmed, previous=treatment
+    )
+    new = {name: cleaned[name] for name in (*TREATMENT_FIELDS, *CONFIRMATION_FIELDS)}
     withdrawn = treatment.usual_emergency and (
         any(getattr(treatment, name) != cleaned[name] for name in EMERGENCY_FIELDS)
         or cleaned["outcome"] == Treatment.Outcome.INEFFECTIVE

@@ -78,9 +78,14 @@ def test_a_dose_outside_the_usual_range_is_saved_once_the_box_is_ticked(
     client = client_for(alice)
     url = _base(patient_a) + "traitements/nouveau/"
     data = _rfviia(centre_a, glanzmann, dose="600")
+    first = client.post(url, data | {"justification": ""})
+    html = first.content.decode()
+    errors = first.context["form"].errors
+    assert "est hors de la plage usuelle" in errors["dose"][0]
+    assert "justification" in errors  # every error at once, not one per round
+    assert CHECKBOX in html
     first = client.post(url, data)
     html = first.content.decode()
-    assert "est hors de la plage usuelle" in first.context["form"].errors["dose"][0]
     assert CHECKBOX in html
     assert "Je confirme cette dose hors plage usuelle" in html
     assert not Treatment.objects.exists()
