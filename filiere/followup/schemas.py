@@ -144,6 +144,13 @@ class TreatmentOut(Schema):
     usual_emergency: bool
 
 
+class TreatmentEmergencyIn(Schema):
+    usual: bool = Field(
+        description="true : le traitement d'urgence habituel du patient, seul listé sur la carte "
+        "de soins (qui et quand sont enregistrés) ; false : retiré de la carte."
+    )
+
+
 class AdverseEventIn(Schema):
     centre_id: uuid.UUID
     treatment_id: uuid.UUID | None = None

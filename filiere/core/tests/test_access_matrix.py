@@ -163,6 +163,7 @@ WRITE_ONLY_API_PATHS = {
     "/api/v1/patients/{patient_id}/genetique",
     "/api/v1/patients/{patient_id}/phenotypes",
     "/api/v1/patients/{patient_id}/consentements",
+    "/api/v1/suivi/patients/{patient_id}/traitements/{treatment_id}/urgence",
 }
 # Routes checked elsewhere because the object is personal, not a centre's.
 PERSONAL_ROUTES = {"accounts:token_revoke", "meetings:invitation_accept"}

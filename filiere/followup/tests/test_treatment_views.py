@@ -194,3 +194,22 @@ def test_the_api_applies_the_same_dose_rules(
     assert confirmed.status_code == 201
     assert confirmed.json()["dose_confirmed"] is True
     assert Treatment.objects.get().dose_confirmed_by == alice
+
+
+def test_the_api_marks_the_usual_emergency_treatment_and_refuses_an_outsider(
+    patient_a: Patient,
+    centre_a: Centre,
+    glanzmann: Diagnosis,
+    alice: User,
+    charlie: User,
+    client_for: ClientFor,
+) -> None:
+    treatment = rfviia_off_label(patient_a, centre_a, glanzmann)
+    url = f"/api/v1/suivi/patients/{patient_a.public_id}/traitements/{treatment.public_id}/urgence"
+    refused = client_for(charlie).post(url, {"usual": True}, content_type="application/json")
+    assert refused.status_code == 404
+    marked = client_for(alice).post(url, {"usual": True}, content_type="application/json")
+    assert marked.status_code == 200
+    assert marked.json()["usual_emergency"] is True
+    treatment.refresh_from_db()
+    assert treatment.emergency_validated_by == alice
