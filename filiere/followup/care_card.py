@@ -24,6 +24,7 @@ from filiere.nomenclature.models import DiseaseGroup
 from filiere.patients.models import Diagnosis, DiagnosisStatus, Patient
 
 DOCUMENT_VERSION = "1.1"
+MAX_EMERGENCY_LINES = 3
 NO_EMERGENCY_TREATMENT = (
     "Aucun traitement d'urgence validé : demander l'avis du centre de référence."
 )
@@ -150,10 +151,11 @@ def _emergency_treatment(patient: Patient) -> list[str]:
         line = f"{t.atc.label}{dose}{route} — validé"
         line += _validated(t.emergency_validated_by, t.emergency_validated_at)
         if t.dose_confirmed:
-            line += "; dose hors plage usuelle confirmée"
+            line += " ; dose hors plage usuelle confirmée"
             line += _validated(t.dose_confirmed_by, t.dose_confirmed_at)
         lines.append(line)
-    return lines[:4]
+    # The card-sized back holds three such lines with its advice; more would push it off.
+    return lines[:MAX_EMERGENCY_LINES]
 
 
 def _risk(patient: Patient, diagnosis: Diagnosis | None) -> str:

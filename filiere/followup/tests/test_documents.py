@@ -116,6 +116,21 @@ def test_without_a_validated_emergency_treatment_the_card_says_so(
     assert "eptacog" not in text
 
 
+def test_three_validated_treatments_with_confirmed_doses_leave_the_advice_on_the_card(
+    patient_a: Patient, centre_a: Centre, glanzmann: Diagnosis, alice: User
+) -> None:
+    for dose in (400, 500, 600, 700):  # NovoSeven SmPC 4.2: beyond the usual 270 µg/kg
+        rfviia = rfviia_off_label(
+            patient_a, centre_a, glanzmann, dose=dose, dose_confirmed=True, actor=alice
+        )
+        treatment_mark_emergency(actor=alice, treatment=rfviia, usual=True)
+    card = build_care_card(patient_a, identity=None, today=dt.date(2025, 1, 1))
+    assert len(card.emergency_treatment) == 3
+    text = _text(_pages(render_card(card))[0])
+    assert text.count("dose hors plage usuelle confirmée par Alice Durand") == 3
+    assert "Douleur ou fièvre : paracétamol." in text  # the last line of the back still fits
+
+
 def test_the_booklet_lists_the_period(
     record: Patient, alice: User, client_for: ClientFor, tmp_path: object
 ) -> None:
