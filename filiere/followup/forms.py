@@ -251,6 +251,11 @@ class TreatmentUpdateForm(DoseConfirmationMixin, forms.Form):
             "dose_confirmed": False,
         }
         super().__init__(data, initial=initial)
+        if treatment.usual_emergency:
+            self.fields["atc_code"].help_text = _(
+                "Traitement d'urgence habituel : changer le médicament, la dose, l'unité ou la "
+                "voie le retire de la carte de soins (à valider de nouveau)."
+            )
         if treatment.dose_confirmed:
             by = treatment.dose_confirmed_by
             at = treatment.dose_confirmed_at

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from filiere.accounts.models import User
 from filiere.followup.models import Treatment
+from filiere.followup.services import treatment_mark_emergency
 from filiere.followup.tests.helpers import rfviia_off_label
 from filiere.network.models import Centre
 from filiere.patients.models import Diagnosis, Patient
@@ -101,9 +102,12 @@ def test_the_edit_page_corrects_the_drug_dose_unit_and_route(
 ) -> None:
     """Defect: the edit page could not change the dose, the route nor the drug."""
     treatment = rfviia_off_label(patient_a, centre_a, glanzmann)
+    treatment_mark_emergency(actor=alice, treatment=treatment, usual=True)
     url = f"{_base(patient_a)}traitements/{treatment.public_id}/"
     client = client_for(alice)
-    form = client.get(url).context["form"]
+    page = client.get(url)
+    assert "le retire de la carte de soins" in page.content.decode()
+    form = page.context["form"]
     assert (form["atc_code"].value(), form["dose"].value(), form["route"].value()) == (
         "B02BD08",
         Decimal(90),
@@ -127,6 +131,7 @@ def test_the_edit_page_corrects_the_drug_dose_unit_and_route(
         "oral",
     )
     assert treatment.category == "antifibrinolytic"
+    assert not treatment.usual_emergency  # the validated rFVIIa is no longer what it holds
 
 
 def test_the_button_marks_and_unmarks_the_usual_emergency_treatment(
