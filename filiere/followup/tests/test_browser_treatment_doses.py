@@ -64,7 +64,7 @@ def test_an_absurd_dose_is_refused_then_the_validated_one_is_on_the_card(
     page.fill("#id_justification", "Avis de RCP du 12/05/2024.")
     page.get_by_role("button", name="Enregistrer").click()
 
-    beside = page.locator("#id_dose + small.field-error")
+    beside = page.locator("#id_dose_error")
     beside.wait_for()
     assert beside.inner_text() == (
         "Dose : 900000 mg/kg est hors des bornes possibles pour eptacog alfa activé "
