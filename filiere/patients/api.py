@@ -10,6 +10,7 @@ from ninja import Router, Status
 
 from filiere.access import Capability, grants_for
 from filiere.core.access_errors import NotVisible
+from filiere.identity.models import Identity
 from filiere.identity.services import IdentityInput
 from filiere.lib.partial_dates import PartialDate, PartialDateError
 from filiere.network.models import Centre
@@ -18,6 +19,7 @@ from filiere.patients.models import Diagnosis, Patient
 from filiere.patients.selectors import (
     PatientFilters,
     get_patient_for_user,
+    identities_in_list,
     identity_of,
     may_see_identity,
     patient_list,
@@ -91,13 +93,32 @@ def _patient_out(p: Patient) -> dict[str, Any]:
 
 def _page(user: Any, filters: PatientFilters, page: int) -> list[dict[str, Any]]:
     start = (max(page, 1) - 1) * PAGE_SIZE
-    patients = with_list_details(patient_list(user, filters)).prefetch_related(
-        "diagnoses__genes", "diagnoses__centre"
+    patients = list(
+        with_list_details(patient_list(user, filters)).prefetch_related(
+            "diagnoses__genes", "diagnoses__centre"
+        )[start : start + PAGE_SIZE]
     )
-    return [_patient_out(p) for p in patients[start : start + PAGE_SIZE]]
+    identities = identities_in_list(user, patients)
+    services.list_identities_viewed(
+        actor=user, patients=[p for p in patients if p.pk in identities]
+    )
+    return [_listed(p, identities.get(p.pk)) for p in patients]
 
 
-@router.get("", response=list[schemas.PatientOut], summary="Les patients de mes centres")
+def _listed(patient: Patient, identity: Identity | None) -> dict[str, Any]:
+    row = _patient_out(patient)
+    row["identity"] = None
+    if identity is not None:
+        row["identity"] = {
+            "birth_name": identity.birth_name,
+            "first_given_name": identity.first_given_name,
+            "used_name": identity.used_name,
+            "birth_date": identity.birth_date,
+        }
+    return row
+
+
+@router.get("", response=list[schemas.PatientListOut], summary="Les patients de mes centres")
 def list_patients(request: HttpRequest, status: str = "", page: int = 1) -> list[dict[str, Any]]:
     user = _user(request)
     if not grants_for(user).has(Capability.VIEW_PATIENTS):
@@ -107,7 +128,7 @@ def list_patients(request: HttpRequest, status: str = "", page: int = 1) -> list
 
 @router.post(
     "/recherche",
-    response=list[schemas.PatientOut],
+    response=list[schemas.PatientListOut],
     summary="Rechercher par nom, pseudonyme ou IdMR (dans le corps : jamais de nom dans l'URL)",
 )
 def search_patients(

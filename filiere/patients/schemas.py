@@ -39,6 +39,23 @@ class PatientOut(Schema):
     care_episodes: list[CareEpisodeOut]
 
 
+class ListIdentityOut(Schema):
+    birth_name: str
+    first_given_name: str
+    used_name: str
+    birth_date: dt.date
+
+
+class PatientListOut(PatientOut):
+    identity: ListIdentityOut | None = Field(
+        None,
+        description=(
+            "Nom et date de naissance, pour qui détient le droit de voir l'identité dans un centre "
+            "qui suit le patient (lecture enregistrée dans le journal d'audit) ; sinon null."
+        ),
+    )
+
+
 class FindingOut(Schema):
     id: uuid.UUID
     gene: str

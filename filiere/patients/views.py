@@ -39,6 +39,7 @@ from filiere.patients.selectors import (
     current_consents,
     get_patient_for_user,
     identities_by_link,
+    identities_in_list,
     identity_of,
     may_edit,
     may_see_identity,
@@ -110,19 +111,24 @@ def patient_list_view(request: AuthenticatedRequest) -> HttpResponse:
     )
     has_next = len(rows) > PAGE_SIZE
     patients = rows[:PAGE_SIZE]
+    identities = identities_in_list(request.user, patients)
+    services.list_identities_viewed(
+        actor=request.user, patients=[p for p in patients if p.pk in identities]
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "patients/patient_list.html",
         {
-            "patients": patients,
+            "rows": [(p, identities.get(p.pk)) for p in patients],
             "filter_form": filter_form,
             "search_text": text,
             "page_number": page_number,
             "has_next": has_next,
             "query": query.urlencode(),
             "can_register": grants_for(request.user).has(Capability.EDIT_PATIENTS),
+            "identity_column": bool(grants_for(request.user).centre_ids(Capability.VIEW_IDENTITY)),
         },
     )
 
