@@ -88,21 +88,22 @@ def build_booklet(patient: Patient, card: CareCard, start: dt.date, end: dt.date
         ),
         Section(
             "Saignements",
-            ("Date", "Localisation", "Gravité", "Traitement", "Hospitalisation"),
+            ("Date", "Localisation", "Gravité", "Traitement", "Hospitalisation", "Commentaire"),
             [
                 (
                     f"{b.occurred_on:%d/%m/%Y}",
-                    b.get_site_display(),
+                    b.get_site_display() + (f" ({b.site_detail})" if b.site_detail else ""),
                     b.get_severity_display(),
                     b.treatment_given or "—",
                     f"oui ({b.hospital_days} j)"
                     if b.hospitalised and b.hospital_days
                     else ("oui" if b.hospitalised else "non"),
+                    b.comment or "—",
                 )
                 for b in bleeds
             ],
             "Aucun saignement enregistré sur la période.",
-            (1, 1.5, 1.3, 2.2, 1.1),
+            (0.9, 1.4, 1, 1.8, 1.1, 2),
         ),
         Section(
             "Traitements",
