@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from filiere.followup.care_card import DOCUMENT_VERSION, CareCard
+from filiere.lib.numbers import french_number
 from filiere.patients.models import Patient
 
 
-def _number(value: object, unit: str = "") -> str:
+def _number(value: int | float | Decimal | None, unit: str = "") -> str:
     if value is None:
         return "—"
-    return f"{value}{unit}".replace(".", ",")
+    return f"{french_number(value)}{unit}"
 
 
 @dataclass(frozen=True)

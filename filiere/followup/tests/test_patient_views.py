@@ -248,3 +248,26 @@ def test_the_follow_up_page_shows_the_comments_recorded_with_the_history(
     assert "Ferritine 12 µg/L" in html
     assert "Fatigue depuis deux mois." in html
     assert "Trois injections à 2 h." in html
+
+
+def test_one_unit_of_platelets_is_written_in_the_singular(
+    patient_a: Patient, centre_a: Centre, glanzmann: Diagnosis, alice: User, client_for: ClientFor
+) -> None:
+    """« 1 unité », « 2 unités » and a decimal comma for a fractional dose."""
+    rfviia_off_label(patient_a, centre_a, glanzmann, dose=1, dose_unit="unités")
+    for dose, unit, month in ((2, "unités", 7), (1.5, "mg", 8)):
+        started = dt.date(2024, month, 1)
+        rfviia_off_label(
+            patient_a,
+            centre_a,
+            glanzmann,
+            dose=dose,
+            dose_unit=unit,
+            started_on=started,
+            ended_on=started,
+        )
+    html = client_for(alice).get(_base(patient_a)).content.decode()
+    assert "1 unité " in html
+    assert "2 unités" in html
+    assert "1 unités" not in html
+    assert "1,5 mg" in html
