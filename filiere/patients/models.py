@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from filiere.identity.models import Sex
 from filiere.lib.partial_dates import PartialDate
@@ -181,8 +182,8 @@ class CareEpisode(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        verbose_name = _("prise en charge")
-        verbose_name_plural = _("prises en charge")
+        verbose_name = pgettext_lazy("épisode de soins", "prise en charge")
+        verbose_name_plural = pgettext_lazy("épisode de soins", "prises en charge")
         ordering = ["inclusion_year", "inclusion_month", "inclusion_day"]
         constraints = [
             models.UniqueConstraint(

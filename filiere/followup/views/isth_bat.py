@@ -141,14 +141,14 @@ def isth_bat_detail_view(
         rows.append(
             {
                 "number": len(rows) + 1,
-                "label": domain.label,
+                "label": _(domain.label),
                 "score": value,
-                "meaning": SCORING_KEY[domain].describe(value)
+                "meaning": _(SCORING_KEY[domain].describe(value))
                 if applicable
                 else _("Non applicable"),
                 "note": stored.get("note", ""),
                 "yes": [
-                    q.text for q in QUESTIONNAIRE[domain] if stored.get("answers", {}).get(q.key)
+                    _(q.text) for q in QUESTIONNAIRE[domain] if stored.get("answers", {}).get(q.key)
                 ],
             }
         )
