@@ -615,13 +615,13 @@ class PlateletWorkup(models.Model):
     )
     # Flow cytometry, expression in % of a control.
     cd41_cd61_expression = models.PositiveSmallIntegerField(
-        _("expression αIIbβ3 CD41/CD61 (% du témoin)"), null=True, blank=True
+        _("expression αIIbβ3 CD41/CD61 (pourcentage du témoin)"), null=True, blank=True
     )
     cd42b_expression = models.PositiveSmallIntegerField(
-        _("expression GPIb CD42b (% du témoin)"), null=True, blank=True
+        _("expression GPIb CD42b (pourcentage du témoin)"), null=True, blank=True
     )
     gpvi_expression = models.PositiveSmallIntegerField(
-        _("expression GPVI (% du témoin)"), null=True, blank=True
+        _("expression GPVI (pourcentage du témoin)"), null=True, blank=True
     )
     glanzmann_type = models.CharField(
         _("type de thrombasthénie de Glanzmann"),

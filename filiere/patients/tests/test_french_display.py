@@ -85,3 +85,20 @@ def test_a_merged_record_stays_a_plain_404_for_an_outsider(
     response = client_for(outsider).get(f"/patients/{absorbed.public_id}/")
     assert response.status_code == 404
     assert kept.pseudonym not in response.content.decode()
+
+
+def test_the_platelet_glycoprotein_labels_read_as_a_percentage_of_control_in_english() -> None:
+    from django.utils import translation
+
+    from filiere.patients.models import PlateletWorkup
+
+    with translation.override("en"):
+        labels = [
+            str(PlateletWorkup._meta.get_field(name).verbose_name)
+            for name in ("cd41_cd61_expression", "cd42b_expression", "gpvi_expression")
+        ]
+    assert labels == [
+        "αIIbβ3 CD41/CD61 expression (% of control)",
+        "GPIb CD42b expression (% of control)",
+        "GPVI expression (% of control)",
+    ]
