@@ -61,7 +61,7 @@ class VisitForm(CentreForm):
     )
     severity = forms.ChoiceField(
         label=_("Forme de la maladie"),
-        choices=_blank(DiseaseSeverity.choices, "— non précisée —"),
+        choices=_blank(DiseaseSeverity.choices, _("— non précisée —")),
         required=False,
         help_text=SEVERITY_HELP,
     )

@@ -34,6 +34,8 @@ def test_the_isth_bat_interview_asks_its_questions_in_english(
     assert "1. Epistaxis" in html
     assert "Bleeding from minor wounds" in html
     assert "Saignements" not in html
+    assert "Consultation only: the patient sought medical evaluation" in html
+    assert "Consultation seulement" not in html
     answer = client.post(
         f"/suivi/patients/{patient_a.public_id}/isth-bat/rubrique/",
         {"domain": "epistaxis", "epistaxis-present": "oui", "epistaxis-q-frequent_or_long": "oui"},
@@ -53,6 +55,14 @@ def test_an_isth_bat_assessment_reads_in_english(
     assert "Menorrhagia" in html
     assert "No/trivial" in html
     assert "Absents ou insignifiants" not in html
+
+
+def test_the_visit_form_offers_an_unspecified_severity_in_english(
+    patient_a: Patient, alice: User, client_for: ClientFor
+) -> None:
+    client = _in_english(client_for(alice))
+    html = client.get(f"/suivi/patients/{patient_a.public_id}/visites/nouvelle/").content.decode()
+    assert "— not specified —" in html
 
 
 def test_the_worklist_tabs_are_in_english(

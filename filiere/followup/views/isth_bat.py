@@ -100,7 +100,7 @@ def isth_bat_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> Ht
             "states": states,
             "domain_errors": domain_errors,
             "diagnosis_dates": _diagnosis_dates(patient),
-            "consultation_only": CONSULTATION_ONLY,
+            "consultation_only": _(CONSULTATION_ONLY),
             "running_total": sum(s.score for s in states),
         },
     )
@@ -118,7 +118,7 @@ def isth_bat_domain_view(request: AuthenticatedRequest, public_id: uuid.UUID) ->
     return render(
         request,
         "followup/partials/bat_domain.html",
-        {"patient": patient, "state": state, "consultation_only": CONSULTATION_ONLY},
+        {"patient": patient, "state": state, "consultation_only": _(CONSULTATION_ONLY)},
     )
 
 
