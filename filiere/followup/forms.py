@@ -26,7 +26,7 @@ from filiere.patients.models import BleedingSite, Diagnosis
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _blank(choices: Any, label: str = "—") -> list[tuple[str, str]]:
+def _blank(choices: Any, label: Any = "—") -> list[tuple[str, Any]]:
     return [("", label), *choices]
 
 

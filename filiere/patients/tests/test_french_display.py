@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any, cast
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db.models import Field
+from django.forms import ChoiceField
 from django.test import Client
 
 from filiere.accounts.models import User
@@ -40,7 +43,9 @@ def test_the_timeline_writes_a_platelet_count_with_a_decimal_comma(
 def test_the_ins_oids_are_offered_with_their_names_in_national_order() -> None:
     """Référentiel INS: .8 INS-NIR, .9 INS-NIA, .10 INS-NIR de test (as in the SDM-MR CDA
     examples), .11 INS-NIR de démonstration."""
-    choices = [(value, str(label)) for value, label in IdentityForm().fields["ins_oid"].choices]
+    field = IdentityForm().fields["ins_oid"]
+    assert isinstance(field, ChoiceField)
+    choices = [(value, str(label)) for value, label in cast(list[tuple[str, Any]], field.choices)]
     assert choices[1:] == [
         ("1.2.250.1.213.1.4.8", "INS-NIR (1.2.250.1.213.1.4.8)"),
         ("1.2.250.1.213.1.4.9", "INS-NIA (1.2.250.1.213.1.4.9)"),
@@ -94,7 +99,7 @@ def test_the_platelet_glycoprotein_labels_read_as_a_percentage_of_control_in_eng
 
     with translation.override("en"):
         labels = [
-            str(PlateletWorkup._meta.get_field(name).verbose_name)
+            str(cast(Field[Any, Any], PlateletWorkup._meta.get_field(name)).verbose_name)
             for name in ("cd41_cd61_expression", "cd42b_expression", "gpvi_expression")
         ]
     assert labels == [
