@@ -5,11 +5,12 @@ interface), and the worklist's tabs."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
+import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from filiere.accounts.models import User
 from filiere.followup.rhythm import add_months
@@ -19,6 +20,13 @@ from filiere.patients.models import Patient
 from filiere.testing.factories import make_patient
 
 ClientFor = Callable[[User], Client]
+
+
+@pytest.fixture(autouse=True)
+def _back_to_french() -> Iterator[None]:
+    """The English requests leave English active in the thread: give the next test French."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _in_english(client: Client) -> Client:

@@ -13,6 +13,7 @@ from django.contrib.messages import get_messages
 from django.db.models import Field
 from django.forms import ChoiceField
 from django.test import Client
+from django.utils import translation
 
 from filiere.accounts.models import User
 from filiere.identity.models import DuplicateSuspicion
@@ -45,7 +46,10 @@ def test_the_ins_oids_are_offered_with_their_names_in_national_order() -> None:
     examples), .11 INS-NIR de démonstration."""
     field = IdentityForm().fields["ins_oid"]
     assert isinstance(field, ChoiceField)
-    choices = [(value, str(label)) for value, label in cast(list[tuple[str, Any]], field.choices)]
+    with translation.override("fr"):
+        choices = [
+            (value, str(label)) for value, label in cast(list[tuple[str, Any]], field.choices)
+        ]
     assert choices[1:] == [
         ("1.2.250.1.213.1.4.8", "INS-NIR (1.2.250.1.213.1.4.8)"),
         ("1.2.250.1.213.1.4.9", "INS-NIA (1.2.250.1.213.1.4.9)"),
@@ -93,8 +97,6 @@ def test_a_merged_record_stays_a_plain_404_for_an_outsider(
 
 
 def test_the_platelet_glycoprotein_labels_read_as_a_percentage_of_control_in_english() -> None:
-    from django.utils import translation
-
     from filiere.patients.models import PlateletWorkup
 
     with translation.override("en"):

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from filiere.accounts.models import User
 from filiere.transfusion.tests.factories import make_refractory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _back_to_french() -> Iterator[None]:
+    """The English requests leave English active in the thread: give the next test French."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_the_refractoriness_alert_reads_in_english(
