@@ -9,6 +9,7 @@ translation gettext marks as fuzzy (a guess from a similar string), fails the te
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -72,7 +73,7 @@ def test_every_string_marked_for_translation_has_an_english_translation(tmp_path
     result = subprocess.run(  # noqa: S603 - our own interpreter on our own script
         [sys.executable, "-c", _EXTRACT, str(tmp_path)],
         cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tmp_path), "DEBUG": "1"},
+        env={**os.environ, "PYTHONPATH": str(tmp_path), "DEBUG": "1"},
         capture_output=True,
         text=True,
         timeout=600,
