@@ -13,6 +13,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from filiere.core.models import WithdrawableRecord
+
 ATC_PATTERN = r"^[A-Z][0-9]{2}[A-Z]{2}[0-9]{2}$"
 
 
@@ -65,7 +67,7 @@ class AtcCode(models.Model):
         return f"{self.code} {self.label}"
 
 
-class Treatment(models.Model):
+class Treatment(WithdrawableRecord):
     """A prescription or an administration of a haemostatic treatment."""
 
     class Kind(models.TextChoices):
@@ -240,7 +242,7 @@ class Treatment(models.Model):
         return f"{amount} {self.dose_unit}".strip()
 
 
-class AdverseEvent(models.Model):
+class AdverseEvent(WithdrawableRecord):
     """An adverse event in the categories of the European haemophilia safety surveillance."""
 
     class Category(models.TextChoices):

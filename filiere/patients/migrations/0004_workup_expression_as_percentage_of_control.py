@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0002_worklist_indexes'),
+        ('patients', '0003_clinical_records_withdrawable'),
     ]
 
     operations = [
