@@ -56,6 +56,18 @@ def get_patient_for_user(
     return patient
 
 
+def kept_record_for_user(user: User, public_id: uuid.UUID | str) -> Patient | None:
+    """Return the record that ``public_id`` was merged into, if ``user`` may see it."""
+    merged = Patient.objects.filter(public_id=public_id, merged_into__isnull=False).first()
+    seen: set[int] = set()
+    while merged is not None and merged.merged_into_id is not None and merged.pk not in seen:
+        seen.add(merged.pk)
+        merged = merged.merged_into
+    if merged is None or not patients_visible_to(user).filter(pk=merged.pk).exists():
+        return None
+    return merged
+
+
 def may_see_identity(user: User, patient: Patient) -> bool:
     """Identity is shown only to those who hold VIEW_IDENTITY at a centre following the patient."""
     centres = grants_for(user).centre_ids(Capability.VIEW_IDENTITY)

@@ -41,6 +41,7 @@ from filiere.patients.selectors import (
     identities_by_link,
     identities_in_list,
     identity_of,
+    kept_record_for_user,
     may_edit,
     may_see_identity,
     patient_list,
@@ -171,7 +172,15 @@ def patient_register_view(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def patient_detail_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """The patient's record: summary, timeline, and identity for those allowed to see it."""
-    patient = get_patient_for_user(request.user, public_id)
+    try:
+        patient = get_patient_for_user(request.user, public_id)
+    except NotVisible:
+        # Links and bookmarks to a record merged since still lead to the patient.
+        kept = kept_record_for_user(request.user, public_id)
+        if kept is None:
+            raise
+        messages.info(request, _("Ce dossier a été fusionné dans le dossier %s.") % kept.pseudonym)
+        return redirect("patients:detail", public_id=kept.public_id)
     show_identity = may_see_identity(request.user, patient)
     identity = identity_of(patient) if show_identity else None
     services.patient_record_viewed(
