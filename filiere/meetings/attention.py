@@ -70,7 +70,7 @@ def next_meeting_agenda(user: User, today: Today) -> Attention | None:
         )
     return Attention(
         _("Dossiers à l'ordre du jour de la prochaine RCP"),
-        meeting.cases,  # type: ignore[attr-defined]
+        meeting.cases,
         reverse("meetings:meeting_detail", args=[meeting.public_id]),
         when=meeting.starts_at,
         detail=meeting.series.name,

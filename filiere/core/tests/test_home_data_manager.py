@@ -46,7 +46,11 @@ def bruno(centre_b: Centre) -> User:
 
 def _twins(centre: Centre, name: str) -> tuple[Patient, Patient]:
     """Two registrations of the same person at ``centre``: flagged as a possible duplicate."""
-    values = {"birth_name": name, "first_given_name": "Lina", "birth_date": dt.date(2010, 1, 2)}
+    values: dict[str, Any] = {
+        "birth_name": name,
+        "first_given_name": "Lina",
+        "birth_date": dt.date(2010, 1, 2),
+    }
     return make_patient(centre, **values), make_patient(centre, **values)
 
 
