@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from filiere.access import Capability, grants_for
 from filiere.accounts.models import User
 from filiere.core.attention import Attention, Today, register_attention
-from filiere.identity.models import DuplicateSuspicion
 from filiere.network.models import Role
-from filiere.patients.models import CareEpisode, Patient
-
-
-def open_duplicates_for(user: User) -> QuerySet[DuplicateSuspicion]:
-    """Open suspicions the duplicates page shows the user: both records still exist, and one of
-    the user's data-management centres follows at least one of the two."""
-    centres = grants_for(user).centre_ids(Capability.MANAGE_DUPLICATES)
-    if not centres:
-        return DuplicateSuspicion.objects.none()
-    followed = CareEpisode.objects.filter(
-        Q(patient__identity_link=OuterRef("first_link"))
-        | Q(patient__identity_link=OuterRef("second_link")),
-        centre_id__in=centres,
-    )
-    return DuplicateSuspicion.objects.filter(
-        Exists(Patient.objects.filter(identity_link=OuterRef("first_link"))),
-        Exists(Patient.objects.filter(identity_link=OuterRef("second_link"))),
-        Exists(followed),
-        status=DuplicateSuspicion.Status.OPEN,
-    )
+from filiere.patients.models import Patient
+from filiere.patients.selectors import open_duplicates_for
 
 
 def duplicates_to_review(user: User, today: Today) -> Attention | None:

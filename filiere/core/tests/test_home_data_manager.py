@@ -4,6 +4,7 @@ and the follow-up visits of their centres flagged "à compléter"."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -110,3 +111,26 @@ def test_the_data_manager_home_page_query_count(
         _twins(centre_a, name)
     with django_assert_max_num_queries(PAGE_QUERIES + 2):  # one query per count
         assert client.get("/").status_code == 200
+
+
+def test_the_duplicates_page_lists_what_the_home_page_counts(
+    diane: User, centre_a: Centre, client_for: Login
+) -> None:
+    """Regression: the page read the network's 200 newest open pairs, then kept those of the
+    reader's centres; with 200 newer pairs elsewhere, Diane's pair was counted but not listed."""
+    first, second = _twins(centre_a, "Roux")
+    DuplicateSuspicion.objects.bulk_create(
+        DuplicateSuspicion(
+            first_link=uuid.uuid4(),
+            second_link=uuid.uuid4(),
+            reason=DuplicateSuspicion.Reason.SAME_TRAITS,
+            detected_at=timezone.now() + dt.timedelta(minutes=1),
+        )
+        for _ in range(200)
+    )
+    client = client_for(diane)
+
+    assert home_counts(client)["data_manager"][DUPLICATES] == 1
+    html = client.get("/patients/doublons/").content.decode()
+    assert first.pseudonym in html
+    assert second.pseudonym in html
