@@ -8,17 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from filiere.access import Capability, grants_for
 from filiere.accounts.models import User
 from filiere.core.attention import Attention, Today, register_attention
-from filiere.followup.models import CentreDue, Visit
+from filiere.followup import selectors
+from filiere.followup.models import CentreDue
 from filiere.followup.observatory import ObservatoryFilters, off_label_treatments
-from filiere.followup.selectors import centres_for_worklist
 from filiere.network.models import Role
-from filiere.patients.selectors import patients_visible_to
 
 
 def overdue_patients(user: User, today: Today) -> Attention | None:
     """Patients overdue for a visit at the clinician's centres, each counted once even when two
     of those centres follow them (the worklist's per-centre due dates)."""
-    centres = centres_for_worklist(user).filter(pk__in=today.centre_ids)
+    centres = selectors.centres_for_worklist(user).filter(pk__in=today.centre_ids)
     count = (
         CentreDue.objects.filter(centre__in=centres, next_due_on__lt=today.date)
         .values("schedule")
@@ -30,16 +29,8 @@ def overdue_patients(user: User, today: Today) -> Attention | None:
 
 def visits_to_complete(user: User, today: Today) -> Attention | None:
     """Visits recorded at the data manager's centres and flagged "à compléter"."""
-    count = (
-        Visit.objects.current()
-        .filter(
-            to_complete=True,
-            centre_id__in=today.centre_ids,
-            patient__in=patients_visible_to(user, Capability.EDIT_PATIENTS),
-        )
-        .count()
-    )
-    return Attention(_("Visites à compléter"), count, reverse("patients:list"))
+    count = selectors.visits_to_complete(user).filter(centre_id__in=today.centre_ids).count()
+    return Attention(_("Visites à compléter"), count, reverse("followup:visits_to_complete"))
 
 
 def network_off_label_treatments(user: User, today: Today) -> Attention | None:

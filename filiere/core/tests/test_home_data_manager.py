@@ -20,7 +20,7 @@ from filiere.identity.models import DuplicateSuspicion
 from filiere.network.models import Centre, Role
 from filiere.patients.models import Patient
 from filiere.patients.services import duplicate_dismiss
-from filiere.testing.factories import give_role, make_patient, make_user
+from filiere.testing.factories import give_role, make_centre, make_patient, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +134,37 @@ def test_the_duplicates_page_lists_what_the_home_page_counts(
     html = client.get("/patients/doublons/").content.decode()
     assert first.pseudonym in html
     assert second.pseudonym in html
+
+
+def test_the_visits_to_complete_page_lists_my_centres_visits(
+    diane: User,
+    centre_a: Centre,
+    centre_b: Centre,
+    patient_a: Patient,
+    client_for: Login,
+    django_assert_max_num_queries: Any,
+) -> None:
+    _incomplete_visit(patient_a, centre_a)
+    elsewhere = make_patient(centre_b)
+    _incomplete_visit(elsewhere, centre_b)
+    client = client_for(diane)
+    client.get("/suivi/a-completer/")
+    for _ in range(3):
+        _incomplete_visit(make_patient(centre_a), centre_a)
+
+    # The session and rights, the page of visits, the audit event and the session's save.
+    with django_assert_max_num_queries(PAGE_QUERIES + 4):
+        html = client.get("/suivi/a-completer/").content.decode()
+
+    assert patient_a.pseudonym in html
+    assert "Numération plaquettaire du bilan de suivi." in html
+    assert elsewhere.pseudonym not in html
+
+
+def test_the_visits_to_complete_page_is_refused_to_a_transfusion_specialist(
+    client_for: Login,
+) -> None:
+    site = make_centre(name="EFS Marseille", kind=Centre.Kind.BLOOD_ESTABLISHMENT)
+    specialist = make_user(email="efs@efs.test")
+    give_role(specialist, site, Role.TRANSFUSION_SPECIALIST)
+    assert client_for(specialist).get("/suivi/a-completer/").status_code == 404
