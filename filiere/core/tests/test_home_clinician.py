@@ -128,3 +128,11 @@ def test_the_clinician_home_page_query_count(
         make_patient(centre_a)
     with django_assert_max_num_queries(PAGE_QUERIES + 3):  # one query per count
         assert client.get("/").status_code == 200
+
+
+def test_the_block_reads_in_english(alice: User, patient_a: Patient, client_for: Login) -> None:
+    client = client_for(alice)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/").content.decode()
+    assert "To do today" in html
+    assert "Patients overdue for follow-up" in html
