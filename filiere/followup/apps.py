@@ -25,6 +25,10 @@ class FollowupConfig(AppConfig):
 
         register_followup_records()
 
+        from filiere.followup.attention import register_home_counts
+
+        register_home_counts()
+
         from django.db.models.signals import post_delete, post_save
 
         from filiere.patients.models import CareEpisode

@@ -32,6 +32,7 @@ from filiere.network.models import Centre
 from filiere.nomenclature.models import DiseaseGroup, OrphaConcept
 from filiere.patients.activities import NationalActivity
 from filiere.patients.models import CareEpisode, Patient
+from filiere.patients.selectors import patients_visible_to
 
 # --- Disease groups of diagnoses -----------------------------------------------------------
 
@@ -251,3 +252,20 @@ def national_activities_of(patient_ids: list[int]) -> dict[int, list[NationalAct
             )
         )
     return found
+
+
+def visits_to_complete(user: User) -> QuerySet[Visit]:
+    """Current visits flagged "à compléter" at the centres where the user edits patients'
+    records (patients the user may edit), oldest first."""
+    centres = grants_for(user).centre_ids(Capability.EDIT_PATIENTS)
+    if not centres:
+        return Visit.objects.none()
+    return (
+        Visit.objects.current()
+        .filter(
+            to_complete=True,
+            centre_id__in=centres,
+            patient__in=patients_visible_to(user, Capability.EDIT_PATIENTS),
+        )
+        .order_by("visited_on", "pk")
+    )

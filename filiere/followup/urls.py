@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.worklist_home_view, name="worklist_home"),
     path("centres/<uuid:centre_id>/", views.worklist_view, name="worklist"),
     path("rythmes/", views.rules_view, name="rules"),
+    path("a-completer/", views.visits_to_complete_view, name="visits_to_complete"),
     path("observatoire/", views.observatory_view, name="observatory"),
     path("observatoire/export.csv", views.observatory_export_view, name="observatory_export"),
     path(P, views.patient_followup_view, name="patient"),

@@ -18,3 +18,7 @@ class MeetingsConfig(AppConfig):
         from filiere.patients.activities import register_activity_source
 
         register_activity_source(national_activities_of)
+
+        from filiere.meetings.attention import register_home_counts
+
+        register_home_counts()

@@ -8,3 +8,8 @@ class NetworkConfig(AppConfig):
     name = "filiere.network"
     label = "network"
     verbose_name = _("Réseau")
+
+    def ready(self) -> None:
+        from filiere.network.attention import register_home_counts
+
+        register_home_counts()

@@ -12,3 +12,7 @@ class PatientsConfig(AppConfig):
         from filiere.patients.corrections import register_registry_records
 
         register_registry_records()
+
+        from filiere.patients.attention import register_home_counts
+
+        register_home_counts()

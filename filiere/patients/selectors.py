@@ -19,7 +19,7 @@ from django.utils import timezone
 from filiere.access import Capability, grants_for
 from filiere.accounts.models import User
 from filiere.core.access_errors import NotVisible
-from filiere.identity.models import Identity
+from filiere.identity.models import DuplicateSuspicion, Identity
 from filiere.identity.services import identity_links_matching
 from filiere.lib.ages import Age, age_by_month, exact_age
 from filiere.lib.pseudonyms import is_pseudonym, normalise_pseudonym
@@ -249,3 +249,22 @@ def get_patient_for_transfusion(user: User, public_id: uuid.UUID | str) -> Patie
     if not patients_visible_for_transfusion(user).filter(pk=patient.pk).exists():
         raise NotVisible("patients.patient", str(patient.public_id), "transfusion")
     return patient
+
+
+def open_duplicates_for(user: User) -> QuerySet[DuplicateSuspicion]:
+    """Open suspicions the duplicates page shows the user: both records still exist, and one of
+    the user's data-management centres follows at least one of the two."""
+    centres = grants_for(user).centre_ids(Capability.MANAGE_DUPLICATES)
+    if not centres:
+        return DuplicateSuspicion.objects.none()
+    followed = CareEpisode.objects.filter(
+        Q(patient__identity_link=OuterRef("first_link"))
+        | Q(patient__identity_link=OuterRef("second_link")),
+        centre_id__in=centres,
+    )
+    return DuplicateSuspicion.objects.filter(
+        Exists(Patient.objects.filter(identity_link=OuterRef("first_link"))),
+        Exists(Patient.objects.filter(identity_link=OuterRef("second_link"))),
+        Exists(followed),
+        status=DuplicateSuspicion.Status.OPEN,
+    )

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 from filiere.access import Capability, grants_for
 from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
-from filiere.identity.models import DuplicateSuspicion
 from filiere.network.models import Centre
 from filiere.nomenclature.selectors import (
     hpo_search_terms,
@@ -44,6 +43,7 @@ from filiere.patients.selectors import (
     kept_record_for_user,
     may_edit,
     may_see_identity,
+    open_duplicates_for,
     patient_list,
     with_list_details,
 )
@@ -430,10 +430,8 @@ def orpha_search_view(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _duplicate_pairs(request: AuthenticatedRequest) -> list[dict[str, Any]]:
-    centres = grants_for(request.user).centre_ids(Capability.MANAGE_DUPLICATES)
-    suspicions = list(
-        DuplicateSuspicion.objects.filter(status=DuplicateSuspicion.Status.OPEN)[:200]
-    )
+    # The home page counts the same pairs (one rule: ``open_duplicates_for``).
+    suspicions = list(open_duplicates_for(request.user)[:200])
     links = {link for s in suspicions for link in (s.first_link, s.second_link)}
     patients = {
         p.identity_link: p
@@ -446,9 +444,6 @@ def _duplicate_pairs(request: AuthenticatedRequest) -> list[dict[str, Any]]:
     for suspicion in suspicions:
         pair = [patients.get(suspicion.first_link), patients.get(suspicion.second_link)]
         if None in pair:
-            continue
-        # A data manager sees a pair when one of their centres follows at least one of the two.
-        if not any(e.centre_id in centres for p in pair if p for e in p.care_episodes.all()):
             continue
         pairs.append(
             {

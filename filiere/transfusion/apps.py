@@ -13,3 +13,7 @@ class TransfusionConfig(AppConfig):
         from filiere.transfusion.selectors import panel_summary
 
         register_panel("transfusion/panel.html", panel_summary, position=60)
+
+        from filiere.transfusion.attention import register_home_counts
+
+        register_home_counts()

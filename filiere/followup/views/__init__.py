@@ -19,7 +19,12 @@ from filiere.followup.views.patient import (
     visit_add_view,
     visit_edit_view,
 )
-from filiere.followup.views.worklist import rules_view, worklist_home_view, worklist_view
+from filiere.followup.views.worklist import (
+    rules_view,
+    visits_to_complete_view,
+    worklist_home_view,
+    worklist_view,
+)
 
 __all__ = [
     "adverse_event_add_view",
@@ -38,6 +43,7 @@ __all__ = [
     "treatment_emergency_view",
     "visit_add_view",
     "visit_edit_view",
+    "visits_to_complete_view",
     "worklist_home_view",
     "worklist_view",
 ]

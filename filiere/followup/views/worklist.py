@@ -24,6 +24,7 @@ from filiere.followup.rhythm import DEFAULT_INTERVAL_MONTHS, FollowUpStatus
 from filiere.followup.selectors import (
     centres_for_worklist,
     get_centre_for_worklist,
+    visits_to_complete,
     worklist,
     worklist_counts,
 )
@@ -83,6 +84,30 @@ def worklist_view(request: AuthenticatedRequest, centre_id: uuid.UUID) -> HttpRe
             "has_next": len(rows) > PAGE_SIZE,
             "today": today,
         },
+    )
+
+
+@capability_required(Capability.EDIT_PATIENTS)
+def visits_to_complete_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The visits of the user's centres flagged "à compléter", oldest first."""
+    page = request.GET.get("page", "1")
+    page_number = max(1, int(page)) if page.isdigit() else 1
+    offset = (page_number - 1) * PAGE_SIZE
+    rows = list(
+        visits_to_complete(request.user).select_related("patient", "centre")[
+            offset : offset + PAGE_SIZE + 1
+        ]
+    )
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.VIEW,
+        object_type="followup.visits_to_complete",
+        summary="Visites à compléter",
+    )
+    return render(
+        request,
+        "followup/visits_to_complete.html",
+        {"visits": rows[:PAGE_SIZE], "page_number": page_number, "has_next": len(rows) > PAGE_SIZE},
     )
 
 
