@@ -54,7 +54,11 @@ class AtcCode(models.Model):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(code__regex=ATC_PATTERN), name="atc_code_format"
+                condition=models.Q(code__regex=ATC_PATTERN),
+                name="atc_code_format",
+                violation_error_message=_(
+                    "Le code ATC s'écrit comme B02BD02 (lettre, 2 chiffres, 2 lettres, 2 chiffres)."
+                ),
             ),
         ]
 
@@ -191,6 +195,7 @@ class Treatment(models.Model):
                 condition=models.Q(ended_on__isnull=True)
                 | models.Q(ended_on__gte=models.F("started_on")),
                 name="treatment_ends_after_it_starts",
+                violation_error_message=_("La date de fin du traitement suit sa date de début."),
             ),
             models.CheckConstraint(
                 condition=(
@@ -200,19 +205,29 @@ class Treatment(models.Model):
                 )
                 | (~models.Q(regulatory_status="off_label") & models.Q(off_label_framework="")),
                 name="treatment_off_label_has_framework_and_justification",
+                violation_error_message=_(
+                    "Un traitement hors AMM exige son cadre et sa justification ; un traitement "
+                    "dans l'AMM n'a pas de cadre hors AMM."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(atc__isnull=False) | models.Q(category__in=WITHOUT_ATC),
                 name="treatment_drug_has_atc_code",
+                violation_error_message=_("Un médicament exige son code ATC."),
             ),
             models.CheckConstraint(
                 condition=models.Q(dose__isnull=True, dose_unit="")
                 | models.Q(dose__gt=0) & ~models.Q(dose_unit=""),
                 name="treatment_dose_positive_with_unit",
+                violation_error_message=_("La dose est positive et a son unité."),
             ),
             models.CheckConstraint(
                 condition=models.Q(bleeding_event__isnull=True) | models.Q(indication="bleed"),
                 name="treatment_bleeding_event_only_for_a_bleed",
+                violation_error_message=_(
+                    "Un épisode hémorragique ne se lie qu'à un traitement indiqué pour un "
+                    "saignement."
+                ),
             ),
         ]
         indexes = [
@@ -280,11 +295,17 @@ class AdverseEvent(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(category="death") | models.Q(outcome="fatal", serious=True),
                 name="adverse_event_death_is_fatal_and_serious",
+                violation_error_message=_(
+                    "Un décès est un événement indésirable grave et d'issue fatale."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(reported_on__isnull=True)
                 | models.Q(reported_to_pharmacovigilance=True),
                 name="adverse_event_report_date_only_when_reported",
+                violation_error_message=_(
+                    "Une date de déclaration exige la déclaration à la pharmacovigilance."
+                ),
             ),
         ]
         indexes = [
