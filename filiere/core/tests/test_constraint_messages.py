@@ -76,15 +76,18 @@ def test_an_update_breaking_a_constraint_is_refused_beside_its_field(
     assert "contrainte" not in str(error.value)
 
 
+@pytest.mark.parametrize("count", ["-3", "99999"])
 def test_the_workup_form_shows_the_refusal_beside_the_field(
-    patient_a: Patient, alice: User, client_for: ClientFor
+    patient_a: Patient, alice: User, client_for: ClientFor, count: str
 ) -> None:
     response = client_for(alice).post(
         f"/patients/{patient_a.public_id}/bilans/nouveau/",
-        {"sampled_on": "2024-01-01", "platelet_count": "-3"},
+        {"sampled_on": "2024-01-01", "platelet_count": count},
     )
     html = response.content.decode()
     assert response.status_code == 200
+    refusal = response.context["form"].errors["platelet_count"][0]
+    assert refusal.startswith("Numération plaquettaire : valeur invraisemblable")
     assert "workup_platelet_count_not_negative" not in html
     assert "contrainte" not in html
     assert "Numération plaquettaire : valeur invraisemblable" in html
