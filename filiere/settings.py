@@ -137,6 +137,9 @@ TEMPLATES = [
     },
 ]
 
+# One template draws every form and field (filiere/core/templates/core/forms/).
+FORM_RENDERER = "filiere.core.forms.FormRenderer"
+
 # --- Database ---------------------------------------------------------------------------------
 # SQLite by default; PostgreSQL (production) with DATABASE_URL=postgres://user@host:5432/name.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'filiere.sqlite3'}")

@@ -81,6 +81,8 @@ def _score_out(s: BleedingScore) -> dict[str, Any]:
         "domain_scores": {d.value: v for d, v in s.domain_scores().items()},
         "total": s.total,
         "age_years": s.age_years,
+        "age_months": s.age_months,
+        "age_precision": s.age_precision,
         "population": s.population,
         "cutoff": s.cutoff,
         "abnormal": s.abnormal,
@@ -136,7 +138,7 @@ P = "/patients/{patient_id}"
 @router.get(P + "/visites", response=list[schemas.VisitOut], summary="Les visites d'un patient")
 def list_visits(request: HttpRequest, patient_id: uuid.UUID) -> list[dict[str, Any]]:
     patient = _reader(request, patient_id, "visites")
-    return [_visit_out(v) for v in patient.followup_visits.select_related("centre")]
+    return [_visit_out(v) for v in patient.followup_visits.current().select_related("centre")]
 
 
 @router.post(P + "/visites", response={201: schemas.VisitOut}, summary="Enregistrer une visite")
@@ -158,7 +160,7 @@ def add_visit(
 )
 def list_scores(request: HttpRequest, patient_id: uuid.UUID) -> list[dict[str, Any]]:
     patient = _reader(request, patient_id, "scores ISTH-BAT")
-    return [_score_out(s) for s in patient.bleeding_scores.select_related("interviewer")]
+    return [_score_out(s) for s in patient.bleeding_scores.current().select_related("interviewer")]
 
 
 @router.post(
@@ -191,7 +193,7 @@ def add_score(
 @router.get(P + "/saignements", response=list[schemas.BleedingEventOut], summary="Les saignements")
 def list_bleeds(request: HttpRequest, patient_id: uuid.UUID) -> list[dict[str, Any]]:
     patient = _reader(request, patient_id, "saignements")
-    return [_event_out(e) for e in patient.bleeding_events.all()]
+    return [_event_out(e) for e in patient.bleeding_events.current()]
 
 
 @router.post(
@@ -214,7 +216,7 @@ def add_bleed(
 @router.get(P + "/traitements", response=list[schemas.TreatmentOut], summary="Les traitements")
 def list_treatments(request: HttpRequest, patient_id: uuid.UUID) -> list[dict[str, Any]]:
     patient = _reader(request, patient_id, "traitements")
-    treatments = patient.treatments.select_related("atc", "diagnosis__orpha")
+    treatments = patient.treatments.current().select_related("atc", "diagnosis__orpha")
     return [_treatment_out(t) for t in treatments]
 
 
@@ -247,7 +249,7 @@ def add_treatment(
 )
 def list_adverse_events(request: HttpRequest, patient_id: uuid.UUID) -> list[dict[str, Any]]:
     patient = _reader(request, patient_id, "événements indésirables")
-    return [_adverse_out(a) for a in patient.adverse_events.select_related("treatment")]
+    return [_adverse_out(a) for a in patient.adverse_events.current().select_related("treatment")]
 
 
 @router.post(

@@ -21,6 +21,10 @@ class FollowupConfig(AppConfig):
 
         register_activity_source(national_activities_of)
 
+        from filiere.followup.corrections import register_followup_records
+
+        register_followup_records()
+
         from django.db.models.signals import post_delete, post_save
 
         from filiere.patients.models import CareEpisode

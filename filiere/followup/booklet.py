@@ -37,17 +37,31 @@ class Booklet:
 
 def build_booklet(patient: Patient, card: CareCard, start: dt.date, end: dt.date) -> Booklet:
     """Return the booklet's content between ``start`` and ``end`` (both included)."""
-    visits = patient.followup_visits.filter(visited_on__range=(start, end)).order_by("visited_on")
-    scores = patient.bleeding_scores.filter(assessed_on__range=(start, end)).order_by("assessed_on")
-    bleeds = patient.bleeding_events.filter(occurred_on__range=(start, end)).order_by("occurred_on")
+    visits = (
+        patient.followup_visits.current()
+        .filter(visited_on__range=(start, end))
+        .order_by("visited_on")
+    )
+    scores = (
+        patient.bleeding_scores.current()
+        .filter(assessed_on__range=(start, end))
+        .order_by("assessed_on")
+    )
+    bleeds = (
+        patient.bleeding_events.current()
+        .filter(occurred_on__range=(start, end))
+        .order_by("occurred_on")
+    )
     treatments = (
-        patient.treatments.filter(started_on__lte=end)
+        patient.treatments.current()
+        .filter(started_on__lte=end)
         .exclude(ended_on__lt=start)
         .select_related("atc")
         .order_by("started_on")
     )
     events = (
-        patient.adverse_events.filter(occurred_on__range=(start, end))
+        patient.adverse_events.current()
+        .filter(occurred_on__range=(start, end))
         .select_related("treatment__atc")
         .order_by("occurred_on")
     )

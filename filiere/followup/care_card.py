@@ -93,7 +93,7 @@ class CareCard:
 def _main_diagnosis(patient: Patient) -> Diagnosis | None:
     diagnoses = [
         d
-        for d in patient.diagnoses.select_related("orpha", "icd10")
+        for d in patient.diagnoses.current().select_related("orpha", "icd10")
         if d.status != DiagnosisStatus.REFUTED
     ]
     confirmed = [d for d in diagnoses if d.status == DiagnosisStatus.CONFIRMED]
@@ -124,7 +124,8 @@ def _emergency_treatment(patient: Patient, today: dt.date) -> list[str]:
     lines: list[str] = []
     seen: set[str] = set()
     treatments = (
-        patient.treatments.select_related("atc")
+        patient.treatments.current()
+        .select_related("atc")
         .filter(atc__isnull=False)
         .exclude(outcome=Treatment.Outcome.INEFFECTIVE)
         .order_by("-started_on")
@@ -148,7 +149,8 @@ def _emergency_treatment(patient: Patient, today: dt.date) -> list[str]:
 
 def _risk(patient: Patient, diagnosis: Diagnosis | None) -> str:
     severity = (
-        Visit.objects.filter(patient=patient)
+        Visit.objects.current()
+        .filter(patient=patient)
         .exclude(severity="")
         .order_by("-visited_on")
         .values_list("severity", flat=True)
@@ -178,7 +180,7 @@ def build_care_card(patient: Patient, *, identity: Identity | None, today: dt.da
         name = f"{diagnosis.orpha.name} (ORPHA:{diagnosis.orpha.code})"
     else:
         name = str(diagnosis.icd10)
-    last = BleedingScore.objects.filter(patient=patient).order_by("-assessed_on").first()
+    last = BleedingScore.objects.current().filter(patient=patient).order_by("-assessed_on").first()
     last_bat = (
         f"Score {last.version} : {last.total} ({'anormal' if last.abnormal else 'normal'}), "
         f"{last.assessed_on:%m/%Y}"

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.forms import chosen_choice, with_choose
 from filiere.followup.models import (
     AdverseEvent,
     AtcCode,
@@ -51,8 +53,8 @@ class CentreForm(forms.Form):
 
 class VisitForm(CentreForm):
     visited_on = forms.DateField(label=_("Date de la visite"), widget=DATE_INPUT)
-    context = forms.ChoiceField(label=_("Type de visite (contexte national)"))
-    objective = forms.ChoiceField(label=_("Objectif (jeu de valeurs national)"))
+    context = chosen_choice(_("Type de visite (contexte national)"))
+    objective = chosen_choice(_("Objectif (jeu de valeurs national)"))
     period_start = forms.DateField(
         label=_("Début de la période décrite"),
         required=False,
@@ -92,10 +94,12 @@ class VisitForm(CentreForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["context"].choices = Visit._meta.get_field("context").choices  # type: ignore[attr-defined]
-        self.fields["objective"].choices = Visit._meta.get_field("objective").choices  # type: ignore[attr-defined]
-        self.fields["context"].initial = Visit._meta.get_field("context").default
-        self.fields["objective"].initial = Visit._meta.get_field("objective").default
+        for name in ("context", "objective"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared just above
+            model_field = Visit._meta.get_field(name)
+            assert isinstance(model_field, models.Field)  # noqa: S101 - a column of Visit
+            field.choices = with_choose(model_field.choices or ())
 
 
 class BleedingScoreForm(CentreForm):
@@ -164,9 +168,7 @@ class TreatmentForm(CentreForm):
     )
     started_on = forms.DateField(label=_("Début"), widget=DATE_INPUT)
     ended_on = forms.DateField(label=_("Fin"), required=False, widget=DATE_INPUT)
-    regulatory_status = forms.ChoiceField(
-        label=_("Statut réglementaire"), choices=Treatment.RegulatoryStatus.choices
-    )
+    regulatory_status = chosen_choice(_("Statut réglementaire"), Treatment.RegulatoryStatus.choices)
     off_label_framework = forms.ChoiceField(
         label=_("Cadre de l'usage hors AMM"),
         choices=_blank(Treatment.OffLabelFramework.choices),
@@ -216,15 +218,13 @@ class TreatmentUpdateForm(forms.Form):
 
 class AdverseEventForm(CentreForm):
     occurred_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
-    category = forms.ChoiceField(
-        label=_("Catégorie (EUHASS)"), choices=AdverseEvent.Category.choices
-    )
+    category = chosen_choice(_("Catégorie (EUHASS)"), AdverseEvent.Category.choices)
     treatment = forms.ModelChoiceField(
         label=_("Traitement suspecté"), queryset=Treatment.objects.none(), required=False
     )
     serious = forms.BooleanField(label=_("Grave"), required=False)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
-    outcome = forms.ChoiceField(label=_("Évolution"), choices=AdverseEvent.Outcome.choices)
+    outcome = chosen_choice(_("Évolution"), AdverseEvent.Outcome.choices)
     reported_to_pharmacovigilance = forms.BooleanField(
         label=_("Déclaré à la pharmacovigilance ou à l'hémovigilance"), required=False
     )

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from filiere.followup.models import AdverseEvent, Treatment
 from filiere.patients.selectors import age_on
@@ -24,6 +24,7 @@ from filiere.patients.selectors import age_on
 OFF_LABEL = Treatment.RegulatoryStatus.OFF_LABEL
 BLEED = Treatment.Indication.BLEED
 ASSESSED = ~Q(outcome="") & ~Q(outcome=Treatment.Outcome.NOT_ASSESSED)
+CURRENT_EVENTS = Q(adverse_events__withdrawn_at__isnull=True)
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class ObservatoryFilters:
 
 
 def off_label_treatments(filters: ObservatoryFilters) -> QuerySet[Treatment]:
-    treatments = Treatment.objects.filter(regulatory_status=OFF_LABEL)
+    treatments = Treatment.objects.current().filter(regulatory_status=OFF_LABEL)
     if filters.framework:
         treatments = treatments.filter(off_label_framework=filters.framework)
     if filters.atc_code:
@@ -92,9 +93,11 @@ def cohorts(filters: ObservatoryFilters) -> list[Cohort]:
             n_effective=Count(
                 "pk", filter=Q(indication=BLEED, outcome=Treatment.Outcome.EFFECTIVE), distinct=True
             ),
-            n_events=Count("adverse_events", distinct=True),
+            n_events=Count("adverse_events", filter=CURRENT_EVENTS, distinct=True),
             n_serious=Count(
-                "adverse_events", filter=Q(adverse_events__serious=True), distinct=True
+                "adverse_events",
+                filter=CURRENT_EVENTS & Q(adverse_events__serious=True),
+                distinct=True,
             ),
         )
         .order_by("atc__code", "diagnosis__orpha__code", "indication", "off_label_framework")
@@ -125,7 +128,8 @@ def adverse_events_by_drug(filters: ObservatoryFilters) -> list[dict[str, object
     """Return the adverse events of off-label treatments by drug and EUHASS category."""
     categories = dict(AdverseEvent.Category.choices)
     rows = (
-        AdverseEvent.objects.filter(treatment__in=off_label_treatments(filters))
+        AdverseEvent.objects.current()
+        .filter(treatment__in=off_label_treatments(filters))
         .values("treatment__atc__code", "treatment__atc__label", "category")
         .annotate(count=Count("pk"), serious=Count("pk", filter=Q(serious=True)))
         .order_by("treatment__atc__code", "category")
@@ -182,7 +186,7 @@ def export_rows(filters: ObservatoryFilters) -> Iterator[list[object]]:
     treatments = (
         off_label_treatments(filters)
         .select_related("patient", "atc", "diagnosis__orpha", "bleeding_event", "centre")
-        .prefetch_related("adverse_events")
+        .prefetch_related(Prefetch("adverse_events", queryset=AdverseEvent.objects.current()))
         .order_by("started_on", "pk")
     )
     for t in treatments:

@@ -20,10 +20,10 @@ def followup_panel(user: User, patient: Patient) -> dict[str, Any] | None:
     return {
         "schedule": schedule,
         "status": status_on(schedule.next_due_on, today) if schedule else None,
-        "last_visit": patient.followup_visits.first(),
-        "last_score": patient.bleeding_scores.first(),
-        "treatments": patient.treatments.select_related("atc").filter(
-            ended_on__isnull=True, kind="prescription"
-        )[:5],
+        "last_visit": patient.followup_visits.current().first(),
+        "last_score": patient.bleeding_scores.current().first(),
+        "treatments": patient.treatments.current()
+        .select_related("atc")
+        .filter(ended_on__isnull=True, kind="prescription")[:5],
         "can_edit": may_edit(user, patient),
     }

@@ -66,6 +66,8 @@ class BleedingScoreOut(Schema):
     domain_scores: dict[str, int]
     total: int
     age_years: int
+    age_months: int | None
+    age_precision: str
     population: str
     cutoff: int
     abnormal: bool

@@ -168,13 +168,15 @@ def patient_followup(patient: Patient, today: dt.date) -> PatientFollowup:
     return PatientFollowup(
         schedule=schedule,
         status=status_on(schedule.next_due_on, today) if schedule else None,
-        visits=list(patient.followup_visits.select_related("centre")),
-        scores=list(patient.bleeding_scores.select_related("centre", "interviewer")),
-        events=list(patient.bleeding_events.select_related("centre")),
+        visits=list(patient.followup_visits.current().select_related("centre")),
+        scores=list(patient.bleeding_scores.current().select_related("centre", "interviewer")),
+        events=list(patient.bleeding_events.current().select_related("centre")),
         treatments=list(
-            patient.treatments.select_related("atc", "centre", "diagnosis__orpha", "bleeding_event")
+            patient.treatments.current().select_related(
+                "atc", "centre", "diagnosis__orpha", "bleeding_event"
+            )
         ),
-        adverse_events=list(patient.adverse_events.select_related("treatment__atc")),
+        adverse_events=list(patient.adverse_events.current().select_related("treatment__atc")),
     )
 
 
@@ -227,14 +229,16 @@ def activities_of(patient: Patient) -> list[Activity]:
     """Return the patient's visits as national-dataset activities, oldest first."""
     return [
         Activity(visit.visited_on, visit.centre, visit.context, visit.objective)
-        for visit in patient.followup_visits.select_related("centre").order_by("visited_on")
+        for visit in patient.followup_visits.current()
+        .select_related("centre")
+        .order_by("visited_on")
     ]
 
 
 def national_activities_of(patient_ids: list[int]) -> dict[int, list[NationalActivity]]:
     """The visits of these patients as national-dataset activities (one query)."""
     found: dict[int, list[NationalActivity]] = {}
-    visits = Visit.objects.filter(patient_id__in=patient_ids).select_related("centre")
+    visits = Visit.objects.current().filter(patient_id__in=patient_ids).select_related("centre")
     for visit in visits.order_by("visited_on"):
         found.setdefault(visit.patient_id, []).append(
             NationalActivity(

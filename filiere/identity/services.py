@@ -11,7 +11,7 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,9 +19,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from filiere.accounts.models import User
+from filiere.audit.models import AuditEvent
+from filiere.audit.services import audit_record
 from filiere.identity.models import DuplicateSuspicion, Identity
+from filiere.lib.ages import Age, exact_age
 from filiere.lib.identifiers import is_valid_nir, nir_contradictions
 from filiere.lib.names import search_key
+
+if TYPE_CHECKING:
+    from filiere.patients.models import Patient
 
 IDENTITY_FIELDS = (
     "birth_name",
@@ -269,3 +275,31 @@ def identity_links_matching(text: str) -> Q:
     for word in search_key(text).split():
         condition &= Q(search_key__startswith=word) | Q(search_key__contains=" " + word)
     return condition
+
+
+BIRTH_DATE_READ_FOR_AGE = "Lecture de la date de naissance pour le calcul de l'âge"
+
+
+def identity_exact_age_on(*, actor: User, patient: Patient, on: dt.date) -> Age | None:
+    """Return the patient's exact age on ``on`` from the birth date, recording the read.
+
+    The caller has checked that ``actor`` may see the identity. None when the patient has no
+    identity row (nothing is then read, nothing recorded). The audit event names the purpose,
+    never the date. Raise ``ValueError`` when ``on`` precedes the birth.
+    """
+    birth_date = (
+        Identity.objects.filter(link=patient.identity_link)
+        .values_list("birth_date", flat=True)
+        .first()
+    )
+    if birth_date is None:
+        return None
+    age = exact_age(birth_date, on)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        obj=patient,
+        patient_id=patient.public_id,
+        summary=BIRTH_DATE_READ_FOR_AGE,
+    )
+    return age

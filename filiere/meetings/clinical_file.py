@@ -34,7 +34,7 @@ def _followup_lines(patient: Patient) -> dict[str, list[str]]:
     ):
         try:
             model = apps.get_model("followup", model_name)
-            rows = model.objects.filter(patient=patient, **filters)[:5]
+            rows = model.objects.current().filter(patient=patient, **filters)[:5]
             found[key] = [str(row) for row in rows]
         except (LookupError, FieldError):
             continue
@@ -44,7 +44,7 @@ def _followup_lines(patient: Patient) -> dict[str, list[str]]:
 def registry_snapshot(patient: Patient) -> dict[str, Any]:
     """Return the registry's data about the patient, as JSON-ready values."""
     diagnoses = []
-    for d in patient.diagnoses.select_related("orpha", "icd10").prefetch_related("genes"):
+    for d in patient.diagnoses.current().select_related("orpha", "icd10").prefetch_related("genes"):
         if d.orpha is not None:
             code, label = f"ORPHA:{d.orpha.code}", d.orpha.name
         elif d.icd10 is not None:
@@ -62,7 +62,7 @@ def registry_snapshot(patient: Patient) -> dict[str, Any]:
         )
     phenotypes = [
         {"hpo": p.hpo_id, "label": p.hpo_label, "excluded": p.excluded}
-        for p in patient.phenotypes.all()
+        for p in patient.phenotypes.current()
     ]
     findings = [
         {
@@ -72,10 +72,10 @@ def registry_snapshot(patient: Patient) -> dict[str, Any]:
             "zygosity": f.get_zygosity_display(),
             "acmg": f.acmg_class,
         }
-        for f in patient.genetic_findings.select_related("gene")
+        for f in patient.genetic_findings.current().select_related("gene")
     ]
     workups = []
-    for workup in patient.platelet_workups.order_by("-sampled_on")[:WORKUPS_SHOWN]:
+    for workup in patient.platelet_workups.current().order_by("-sampled_on")[:WORKUPS_SHOWN]:
         values = {
             label: str(getattr(workup, name))
             for name, label in WORKUP_FIELDS

@@ -8,9 +8,11 @@ from django.http import HttpRequest
 from filiere.nomenclature.models import (
     DiseaseGroup,
     Gene,
+    HpoFrenchLabel,
     Icd10Code,
     NomenclatureRelease,
     OrphaConcept,
+    Transcript,
 )
 
 
@@ -50,6 +52,29 @@ class Icd10CodeAdmin(ReadOnlyAdmin):
 class GeneAdmin(ReadOnlyAdmin):
     list_display = ["symbol", "hgnc_id", "ncbi_gene_id", "name", "is_obsolete"]
     search_fields = ["symbol", "name"]
+
+
+@admin.register(HpoFrenchLabel)
+class HpoFrenchLabelAdmin(ReadOnlyAdmin):
+    list_display = ["hpo_id", "label", "is_obsolete"]
+    list_filter = ["is_obsolete"]
+    search_fields = ["=hpo_id", "label"]
+
+
+@admin.register(Transcript)
+class TranscriptAdmin(ReadOnlyAdmin):
+    list_display = [
+        "gene",
+        "accession",
+        "version",
+        "mane_status",
+        "cds_length",
+        "protein_length",
+        "last_release",
+    ]
+    list_filter = ["mane_status"]
+    list_select_related = ["gene", "last_release"]
+    search_fields = ["gene__symbol", "accession"]
 
 
 @admin.register(DiseaseGroup)

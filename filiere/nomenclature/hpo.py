@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from dataclasses import dataclass
 from typing import Any
+
+from filiere.lib.names import search_key
 
 _lock = threading.RLock()
 _loaded = False
@@ -29,6 +32,11 @@ def ontology() -> Any:
 class HpoTerm:
     id: str
     name: str
+    # The synonym (or, in French, the English label) that matched a search, when it is not
+    # ``name`` itself.
+    matched: str = ""
+    # Whether ``name`` is the HPO's official French label (its attribution is then shown).
+    french: bool = False
 
 
 def hpo_version() -> str:
@@ -64,6 +72,11 @@ def is_phenotypic_abnormality(term_id: str) -> bool:
 
 
 _labels: list[tuple[str, str, str]] = []
+_by_id: dict[str, str] = {}
+# The folded labels joined by newlines, and where each starts: one str.find over the whole
+# text is far faster than a test per label.
+_haystack: list[str] = []
+_starts: list[int] = []
 
 
 def _label_index() -> list[tuple[str, str, str]]:
@@ -72,21 +85,59 @@ def _label_index() -> list[tuple[str, str, str]]:
         with _lock:
             if not _labels:
                 terms = [t for t in ontology() if not t.is_obsolete]
-                _labels.extend(
-                    sorted((str(t.name).casefold(), str(t.id), str(t.name)) for t in terms)
-                )
+                _by_id.update((str(t.id), str(t.name)) for t in terms)
+                rows = sorted((search_key(name), i, name) for i, name in _by_id.items())
+                position = 0
+                for folded, _i, _name in rows:
+                    _starts.append(position)
+                    position += len(folded) + 1
+                _haystack.append("\n".join(folded for folded, _i, _name in rows))
+                _labels.extend(rows)
     return _labels
 
 
+def current_hpo_ids() -> dict[str, str]:
+    """{id: English label} of every current (not obsolete) term."""
+    _label_index()
+    return _by_id
+
+
+def match_rank(folded: str, wanted: str) -> tuple[int, int]:
+    """Sort key of a name matching a search: exact, then prefix, then a word's prefix, then
+    anywhere; shorter names first within each."""
+    if folded == wanted:
+        rank = 0
+    elif folded.startswith(wanted):
+        rank = 1
+    elif f" {wanted}" in folded:
+        rank = 2
+    else:
+        rank = 3
+    return rank, len(folded)
+
+
+def hpo_english_matches(wanted: str) -> list[tuple[str, str, str]]:
+    """(folded label, id, English label) of the current terms whose label contains ``wanted``
+    (already folded by ``search_key``)."""
+    labels = _label_index()
+    text, found, position = _haystack[0], [], 0
+    while (position := text.find(wanted, position)) >= 0:
+        row = bisect.bisect_right(_starts, position) - 1
+        found.append(labels[row])
+        position = _starts[row + 1] if row + 1 < len(_starts) else len(text)
+    return found
+
+
 def hpo_search(text: str, limit: int = 20) -> list[HpoTerm]:
-    """Return the terms whose label contains ``text`` (English labels), best matches first."""
+    """Return the terms whose English label contains ``text`` (accents and case ignored), best
+    matches first."""
     query = text.strip()
-    if len(query) < 3:
-        return []
     if HPO_ID.match(query.upper()):
         term = hpo_term(query.upper())
         return [term] if term else []
-    wanted = query.casefold()
-    found = [(folded, i, name) for folded, i, name in _label_index() if wanted in folded]
-    found.sort(key=lambda row: (row[0] != wanted, not row[0].startswith(wanted), len(row[0])))
+    wanted = search_key(query)
+    if len(wanted) < 3:
+        return []
+    found = hpo_english_matches(wanted)
+    found.sort(key=lambda row: match_rank(row[0], wanted))
     return [HpoTerm(i, name) for _folded, i, name in found[:limit]]

@@ -1,4 +1,5 @@
-"""Nomenclatures as versioned data: ORPHA, ICD-10 and HGNC gene tables, and their imports.
+"""Nomenclatures as versioned data: ORPHA, ICD-10, HGNC genes and their MANE transcripts, French
+HPO, and their imports.
 
 Codes are never typed into the code base: they come from an import, each import is recorded
 with its version, and a code that disappears from a newer release is kept as obsolete (records
@@ -22,6 +23,8 @@ class NomenclatureRelease(models.Model):
         ORPHA = "orpha", "ORPHA"
         ICD10 = "icd10", "CIM-10"
         HGNC = "hgnc", "HGNC"
+        HPO_FR = "hpo-fr", _("HPO (traduction française)")
+        MANE = "mane", "MANE"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     system = models.CharField(_("nomenclature"), max_length=8, choices=System.choices)
@@ -91,6 +94,75 @@ class Gene(models.Model):
         return self.symbol
 
 
+class Transcript(models.Model):
+    """A RefSeq transcript of a gene (MANE), with its lengths when known.
+
+    The accession is kept without its version, so that a newer release moves the row forward
+    instead of adding a second one; the lengths belong to the version stored.
+    """
+
+    class ManeStatus(models.TextChoices):
+        SELECT = "MANE Select", "MANE Select"
+        PLUS_CLINICAL = "MANE Plus Clinical", "MANE Plus Clinical"
+
+    gene = models.ForeignKey(
+        Gene, verbose_name=_("gène"), on_delete=models.PROTECT, related_name="transcripts"
+    )
+    accession = models.CharField(
+        _("transcrit RefSeq"), max_length=20, unique=True, help_text=_("Sans version : NM_000212")
+    )
+    version = models.PositiveSmallIntegerField(_("version"))
+    protein_accession = models.CharField(_("protéine RefSeq"), max_length=20, blank=True)
+    ensembl_transcript = models.CharField(_("transcrit Ensembl"), max_length=30, blank=True)
+    mane_status = models.CharField(
+        _("statut MANE"), max_length=20, choices=ManeStatus.choices, blank=True
+    )
+    cds_length = models.PositiveIntegerField(
+        _("longueur codante (nucléotides)"),
+        null=True,
+        blank=True,
+        help_text=_("Codon stop compris : 3 × (acides aminés + 1)."),
+    )
+    protein_length = models.PositiveIntegerField(
+        _("longueur de la protéine (acides aminés)"), null=True, blank=True
+    )
+    last_release = models.ForeignKey(
+        NomenclatureRelease, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        verbose_name = _("transcrit")
+        verbose_name_plural = _("transcrits")
+        ordering = ["gene__symbol", "accession"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(accession__regex=r"^N[MR]_[0-9]+$"),
+                name="transcript_refseq_accession_without_version",
+                violation_error_message=_(
+                    "L'accession RefSeq du transcrit s'écrit NM_ ou NR_ suivi de chiffres, sans "
+                    "version."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cds_length__isnull=True)
+                | models.Q(protein_length__isnull=True)
+                | models.Q(cds_length=models.F("protein_length") * 3 + 3),
+                name="transcript_cds_codes_the_protein_and_its_stop",
+                violation_error_message=_(
+                    "La longueur codante vaut trois fois la longueur de la protéine, plus le codon "
+                    "stop."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gene} {self.versioned}"
+
+    @property
+    def versioned(self) -> str:
+        return f"{self.accession}.{self.version}"
+
+
 class OrphaConcept(models.Model):
     """An Orphanet entity: a group of disorders, a disorder or a subtype."""
 
@@ -102,6 +174,9 @@ class OrphaConcept(models.Model):
     code = models.PositiveIntegerField(_("code ORPHA"), unique=True)
     name_en = models.CharField(_("nom (anglais)"), max_length=300, blank=True)
     name_fr = models.CharField(_("nom (français)"), max_length=300, blank=True)
+    # Both names lowercased and without accents (filiere.lib.names.search_key), written by the
+    # import: "thrombasthenie" must find "Thrombasthénie", on SQLite as on PostgreSQL.
+    search_key = models.CharField(_("clé de recherche"), max_length=601, blank=True, editable=False)
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, blank=True)
     is_obsolete = models.BooleanField(_("obsolète"), default=False)
     parents = models.ManyToManyField("self", symmetrical=False, related_name="children", blank=True)
@@ -158,3 +233,62 @@ class DiseaseGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class HpoFrenchLabel(models.Model):
+    """The official French label of an HPO term (the English one comes from hpo3).
+
+    The HPO licence forbids altering its content: labels are stored as published.
+    """
+
+    hpo_id = models.CharField(_("terme HPO"), max_length=10, unique=True)
+    label = models.CharField(_("libellé (français)"), max_length=300)
+    definition = models.TextField(_("définition (français)"), blank=True)
+    is_obsolete = models.BooleanField(_("obsolète"), default=False)
+    last_release = models.ForeignKey(
+        NomenclatureRelease, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("libellé HPO français")
+        verbose_name_plural = _("libellés HPO français")
+        ordering = ["hpo_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hpo_id__regex=r"^HP:[0-9]{7}$"),
+                name="hpo_french_label_id_format",
+                violation_error_message=_("Le terme HPO s'écrit HP: suivi de 7 chiffres."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hpo_id} {self.label}"
+
+
+class HpoFrenchName(models.Model):
+    """A French name to search an HPO term by: its official label, or a synonym (an exact
+    synonym, or a wording the translators have not made official yet; never shown as a label).
+
+    ``folded`` is the name without accents or case (``filiere.lib.names.search_key``), indexed
+    so that a search does not fold every row at query time.
+    """
+
+    class Kind(models.TextChoices):
+        LABEL = "label", _("libellé")
+        SYNONYM = "synonym", _("synonyme")
+
+    hpo_id = models.CharField(_("terme HPO"), max_length=10)
+    name = models.CharField(_("nom"), max_length=300)
+    folded = models.CharField(_("nom normalisé"), max_length=300, db_index=True)
+    kind = models.CharField(_("type"), max_length=8, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("nom HPO français")
+        verbose_name_plural = _("noms HPO français")
+        ordering = ["hpo_id", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["hpo_id", "name"], name="hpo_french_name_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hpo_id} {self.name}"

@@ -13,16 +13,23 @@ from django.db import transaction
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
+from filiere.lib.names import search_key
 from filiere.nomenclature import sources
 from filiere.nomenclature.models import (
     DiseaseGroup,
     Gene,
+    HpoFrenchLabel,
+    HpoFrenchName,
     Icd10Code,
     NomenclatureRelease,
     OrphaConcept,
+    Transcript,
 )
 
 SEED_FILE = Path(__file__).resolve().parent / "data" / "orpha_network_seed.tsv"
+# MANE Select transcripts of the network's main platelet and coagulation genes, with protein
+# lengths (UniProt canonical = RefSeq MANE protein), for a fresh install without NCBI's file.
+TRANSCRIPT_SEED_FILE = Path(__file__).resolve().parent / "data" / "mane_seed.tsv"
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,10 @@ def _ensure_genes(symbols: dict[str, str], release: NomenclatureRelease) -> dict
     return {g.symbol: g for g in Gene.objects.filter(symbol__in=list(symbols))}
 
 
+def _orpha_search_key(name_fr: str, name_en: str) -> str:
+    return search_key(name_fr, name_en)[: OrphaConcept._meta.get_field("search_key").max_length]
+
+
 @transaction.atomic
 def orpha_import_records(
     *,
@@ -93,6 +104,7 @@ def orpha_import_records(
                     code=record.code,
                     name_en=record.name_en[:300],
                     name_fr=record.name_fr[:300],
+                    search_key=_orpha_search_key(record.name_fr[:300], record.name_en[:300]),
                     kind=record.kind,
                     is_obsolete=record.is_obsolete,
                     first_release=release,
@@ -103,6 +115,7 @@ def orpha_import_records(
         before = (concept.name_en, concept.name_fr, concept.kind, concept.is_obsolete)
         concept.name_en = record.name_en[:300] or concept.name_en
         concept.name_fr = record.name_fr[:300] or concept.name_fr
+        concept.search_key = _orpha_search_key(concept.name_fr, concept.name_en)
         concept.kind = record.kind or concept.kind
         concept.is_obsolete = record.is_obsolete
         concept.last_release = release
@@ -111,7 +124,9 @@ def orpha_import_records(
         to_update.append(concept)
     OrphaConcept.objects.bulk_create(to_create, batch_size=2000)
     OrphaConcept.objects.bulk_update(
-        to_update, ["name_en", "name_fr", "kind", "is_obsolete", "last_release"], batch_size=2000
+        to_update,
+        ["name_en", "name_fr", "search_key", "kind", "is_obsolete", "last_release"],
+        batch_size=2000,
     )
     release.added = len(to_create)
     if complete:
@@ -282,9 +297,246 @@ def icd10_import_records(
     return ImportResult(release, False, "Import terminé.")
 
 
+def hpo_french_checksum(folder: Path) -> str:
+    """One fingerprint for the pair of files (a new synonym table is a new release)."""
+    parts = [
+        file_checksum(folder / name)
+        for name in (sources.HPO_FR_LABELS, sources.HPO_FR_SYNONYMS)
+        if (folder / name).is_file()
+    ]
+    return hashlib.sha256(" ".join(parts).encode()).hexdigest()
+
+
+@transaction.atomic
+def hpo_french_import_records(
+    *,
+    actor: User | None,
+    records: dict[str, sources.HpoFrenchRecord],
+    version: str,
+    source: str,
+    checksum: str,
+) -> ImportResult:
+    """Record the French HPO labels of a translation release; a label the release no longer
+    has becomes obsolete (English is shown again). The search names (labels and synonyms,
+    terms without a label included) are rebuilt."""
+    previous = _already_imported(NomenclatureRelease.System.HPO_FR, checksum)
+    if previous is not None:
+        return ImportResult(previous, True, f"Déjà importé le {previous.imported_at:%d/%m/%Y}.")
+    release = NomenclatureRelease.objects.create(
+        system=NomenclatureRelease.System.HPO_FR,
+        version=version[:100] or "?",
+        source=source[:300],
+        checksum=checksum,
+        imported_by=actor,
+    )
+    labelled = {hpo_id: r for hpo_id, r in records.items() if r.label}
+    existing = {t.hpo_id: t for t in HpoFrenchLabel.objects.all()}
+    to_create, to_update = [], []
+    for record in labelled.values():
+        label, definition = record.label[:300], record.definition
+        term = existing.get(record.hpo_id)
+        if term is None:
+            to_create.append(
+                HpoFrenchLabel(
+                    hpo_id=record.hpo_id, label=label, definition=definition, last_release=release
+                )
+            )
+            continue
+        if (term.label, term.definition, term.is_obsolete) != (label, definition, False):
+            release.updated += 1
+        term.label, term.definition, term.is_obsolete = label, definition, False
+        term.last_release = release
+        to_update.append(term)
+    HpoFrenchLabel.objects.bulk_create(to_create, batch_size=2000)
+    HpoFrenchLabel.objects.bulk_update(
+        to_update, ["label", "definition", "is_obsolete", "last_release"], batch_size=2000
+    )
+    missing = HpoFrenchLabel.objects.exclude(hpo_id__in=list(labelled)).filter(is_obsolete=False)
+    release.added, release.obsoleted = len(to_create), missing.update(is_obsolete=True)
+    HpoFrenchName.objects.all().delete()
+    HpoFrenchName.objects.bulk_create(_hpo_french_names(records.values()), batch_size=2000)
+    release.save(update_fields=["added", "updated", "obsoleted"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=release,
+        summary=f"Import HPO français {release.version} : +{release.added}, ~{release.updated}, "
+        f"obsolètes {release.obsoleted}",
+    )
+    return ImportResult(release, False, "Import terminé.")
+
+
+def _hpo_french_names(records: Iterable[sources.HpoFrenchRecord]) -> list[HpoFrenchName]:
+    names = []
+    for record in records:
+        seen: set[str] = set()
+        kinds = [(record.label, HpoFrenchName.Kind.LABEL)] if record.label else []
+        kinds += [(synonym, HpoFrenchName.Kind.SYNONYM) for synonym in record.synonyms]
+        for name, kind in kinds:
+            folded = search_key(name)[:300]
+            if folded and folded not in seen:
+                seen.add(folded)
+                names.append(
+                    HpoFrenchName(hpo_id=record.hpo_id, name=name[:300], folded=folded, kind=kind)
+                )
+    return names
+
+
+def hpo_french_import_folder(*, actor: User | None, folder: Path) -> ImportResult:
+    """Import the HPO's French translation files of ``folder`` (labels, then synonyms)."""
+    if not (folder / sources.HPO_FR_LABELS).is_file():
+        raise sources.NomenclatureFileError(
+            f"{folder} : fichier {sources.HPO_FR_LABELS} introuvable."
+        )
+    checksum = hpo_french_checksum(folder)
+    # The translation files carry no version: their fingerprint names the release.
+    return hpo_french_import_records(
+        actor=actor,
+        records=sources.read_hpo_french(folder),
+        version=f"hp-fr {checksum[:12]}",
+        source=f"{folder.name}/{sources.HPO_FR_LABELS}",
+        checksum=checksum,
+    )
+
+
+def _genes_for_transcripts(
+    records: list[sources.TranscriptRecord], release: NomenclatureRelease
+) -> dict[str, Gene]:
+    """Return the genes of the records by symbol, creating the missing ones from the file."""
+    symbols = {r.symbol for r in records}
+    existing = {g.symbol: g for g in Gene.objects.filter(symbol__in=symbols)}
+    to_create, to_update = [], []
+    for record in records:
+        gene = existing.get(record.symbol)
+        if gene is None:
+            existing[record.symbol] = gene = Gene(
+                symbol=record.symbol,
+                hgnc_id=record.hgnc_id,
+                ncbi_gene_id=record.ncbi_gene_id,
+                name=record.name,
+                last_release=release,
+            )
+            to_create.append(gene)
+        elif gene.pk is not None and (
+            (record.hgnc_id and not gene.hgnc_id)
+            or (record.ncbi_gene_id and not gene.ncbi_gene_id)
+            or (record.name and not gene.name)
+        ):
+            gene.hgnc_id = gene.hgnc_id or record.hgnc_id
+            gene.ncbi_gene_id = gene.ncbi_gene_id or record.ncbi_gene_id
+            gene.name = gene.name or record.name
+            to_update.append(gene)
+    Gene.objects.bulk_create(to_create, batch_size=2000)
+    Gene.objects.bulk_update(to_update, ["hgnc_id", "ncbi_gene_id", "name"], batch_size=2000)
+    return {g.symbol: g for g in Gene.objects.filter(symbol__in=symbols)}
+
+
+_TRANSCRIPT_FIELDS = (
+    "gene",
+    "version",
+    "protein_accession",
+    "ensembl_transcript",
+    "mane_status",
+    "cds_length",
+    "protein_length",
+)
+
+
+@transaction.atomic
+def transcript_import_records(
+    *,
+    actor: User | None,
+    records: list[sources.TranscriptRecord],
+    version: str,
+    source: str,
+    checksum: str,
+) -> ImportResult:
+    """Upsert gene transcripts (MANE summary or the shipped table), creating missing genes.
+
+    A transcript is kept by its accession without version: a newer version replaces the
+    older one with the lengths the file gives (none from NCBI's summary), an older version
+    never replaces a newer one, and the same version keeps the lengths already known.
+    """
+    previous = _already_imported(NomenclatureRelease.System.MANE, checksum)
+    if previous is not None:
+        return ImportResult(previous, True, f"Déjà importé le {previous.imported_at:%d/%m/%Y}.")
+    release = NomenclatureRelease.objects.create(
+        system=NomenclatureRelease.System.MANE,
+        version=version[:100] or "?",
+        source=source[:300],
+        checksum=checksum,
+        imported_by=actor,
+    )
+    genes = _genes_for_transcripts(records, release)
+    existing = {t.accession: t for t in Transcript.objects.all()}
+    to_create, to_update = [], []
+    for record in records:
+        transcript = existing.get(record.accession)
+        if transcript is None:
+            existing[record.accession] = transcript = Transcript(
+                gene=genes[record.symbol],
+                accession=record.accession,
+                version=record.version,
+                protein_accession=record.protein_accession,
+                ensembl_transcript=record.ensembl_transcript,
+                mane_status=record.mane_status,
+                cds_length=record.cds_length,
+                protein_length=record.protein_length,
+                last_release=release,
+            )
+            to_create.append(transcript)
+            continue
+        if transcript.pk is None or record.version < transcript.version:
+            continue
+        same_version = record.version == transcript.version
+        before = tuple(getattr(transcript, name) for name in _TRANSCRIPT_FIELDS)
+        transcript.gene = genes[record.symbol]
+        transcript.protein_accession = record.protein_accession or (
+            transcript.protein_accession if same_version else ""
+        )
+        transcript.ensembl_transcript = record.ensembl_transcript or (
+            transcript.ensembl_transcript if same_version else ""
+        )
+        transcript.mane_status = record.mane_status
+        if record.protein_length is not None or not same_version:
+            transcript.protein_length = record.protein_length
+            transcript.cds_length = record.cds_length
+        transcript.version = record.version
+        transcript.last_release = release
+        if before != tuple(getattr(transcript, name) for name in _TRANSCRIPT_FIELDS):
+            release.updated += 1
+        to_update.append(transcript)
+    Transcript.objects.bulk_create(to_create, batch_size=2000)
+    Transcript.objects.bulk_update(
+        to_update, [*_TRANSCRIPT_FIELDS, "last_release"], batch_size=2000
+    )
+    release.added = len(to_create)
+    release.save(update_fields=["added", "updated"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=release,
+        summary=f"Import MANE {release.version} : +{release.added}, ~{release.updated}",
+    )
+    return ImportResult(release, False, "Import terminé.")
+
+
+def transcript_import_file(*, actor: User | None, path: Path) -> ImportResult:
+    """Import NCBI's MANE summary file (or a table in its format)."""
+    name = path.name.removesuffix(".gz").removesuffix(".txt").removesuffix(".summary")
+    return transcript_import_records(
+        actor=actor,
+        records=sources.read_mane_summary(path),
+        version=name,
+        source=path.name,
+        checksum=file_checksum(path),
+    )
+
+
 def nomenclature_bootstrap(*, actor: User | None = None) -> list[ImportResult]:
-    """Load what a fresh install needs without any file: hpo3's ORPHA names and genes, and the
-    network's group codes shipped with the application. Idempotent."""
+    """Load what a fresh install needs without any file: hpo3's ORPHA names and genes, the
+    network's group codes and the main genes' MANE transcripts shipped with the application.
+    Idempotent."""
     results = []
     version, records = sources.hpo3_orpha_records()
     seed = sources.read_orpha_tsv(SEED_FILE)
@@ -304,7 +556,19 @@ def nomenclature_bootstrap(*, actor: User | None = None) -> list[ImportResult]:
     results.append(
         gene_import_records(actor=actor, genes=genes, version=version, checksum=gene_digest)
     )
+    results.append(transcript_seed_import(actor=actor))
     return results
+
+
+def transcript_seed_import(*, actor: User | None = None) -> ImportResult:
+    """Load the MANE transcripts shipped with the application (no NCBI file needed)."""
+    return transcript_import_records(
+        actor=actor,
+        records=sources.read_mane_summary(TRANSCRIPT_SEED_FILE),
+        version="table de l'application",
+        source=TRANSCRIPT_SEED_FILE.name,
+        checksum=file_checksum(TRANSCRIPT_SEED_FILE),
+    )
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""Reading nomenclature files: Orphadata XML, the network's TSV tables, hpo3's ORPHA names.
+"""Reading nomenclature files: Orphadata XML, the network's TSV tables, hpo3's ORPHA names,
+the HPO's French translation and NCBI's MANE summary.
 
 Pure parsing, no database: each reader yields plain records that the import services write.
 """
@@ -6,9 +7,12 @@ Pure parsing, no database: each reader yields plain records that the import serv
 from __future__ import annotations
 
 import csv
+import gzip
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from lxml import etree
 
@@ -31,6 +35,21 @@ class GeneRecord:
     hgnc_id: str = ""
     name: str = ""
     ncbi_gene_id: str = ""
+
+
+@dataclass(frozen=True)
+class TranscriptRecord:
+    symbol: str
+    accession: str  # without version: NM_000212
+    version: int
+    protein_accession: str = ""
+    ensembl_transcript: str = ""
+    mane_status: str = ""
+    protein_length: int | None = None
+    cds_length: int | None = None
+    hgnc_id: str = ""
+    ncbi_gene_id: str = ""
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,9 +158,16 @@ def read_orphadata_xml(path: Path) -> tuple[str, dict[int, OrphaRecord]]:
     return version, records
 
 
+def _open_text(path: Path) -> IO[str]:
+    # NCBI distributes the MANE summary gzipped.
+    if path.suffix.lower() == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8", newline="")
+    return path.open(encoding="utf-8", newline="")
+
+
 def _tsv_rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     try:
-        handle = path.open(encoding="utf-8", newline="")
+        handle = _open_text(path)
     except OSError as exc:
         raise NomenclatureFileError(f"{path.name} : fichier illisible ({exc}).") from exc
     with handle:
@@ -215,6 +241,58 @@ def read_icd10_tsv(path: Path) -> list[Icd10Record]:
     return codes
 
 
+_REFSEQ_TRANSCRIPT = re.compile(r"^(N[MR]_\d+)\.(\d+)$")
+_MANE_STATUSES = ("MANE Select", "MANE Plus Clinical")
+
+
+def _length(path: Path, line: int, text: str, what: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit() or int(text) == 0:
+        raise NomenclatureFileError(f"{path.name}, ligne {line} : {what} invalide « {text} ».")
+    return int(text)
+
+
+def read_mane_summary(path: Path) -> list[TranscriptRecord]:
+    """Read NCBI's MANE summary (``MANE.GRCh38.v1.x.summary.txt``, gzipped or not).
+
+    Its columns: ``#NCBI_GeneID Ensembl_Gene HGNC_ID symbol name RefSeq_nuc RefSeq_prot
+    Ensembl_nuc Ensembl_prot MANE_status …``. The table shipped with the application uses the
+    same columns (those it knows) plus ``protein_length_aa``; the coding length, stop codon
+    included, is then 3 × (aa + 1) unless a ``cds_length_nt`` column says otherwise.
+    """
+    records = []
+    for line, row in _tsv_rows(path, ("symbol", "RefSeq_nuc")):
+        match = _REFSEQ_TRANSCRIPT.match(row["RefSeq_nuc"])
+        if not row["symbol"] or " " in row["symbol"] or match is None:
+            raise NomenclatureFileError(
+                f"{path.name}, ligne {line} : symbole ou transcrit RefSeq versionné invalide."
+            )
+        status = row.get("MANE_status", "")
+        if status and status not in _MANE_STATUSES:
+            raise NomenclatureFileError(f"{path.name}, ligne {line} : statut MANE « {status} ».")
+        protein = _length(path, line, row.get("protein_length_aa", ""), "longueur protéique")
+        cds = _length(path, line, row.get("cds_length_nt", ""), "longueur codante")
+        if cds is None and protein is not None:
+            cds = 3 * (protein + 1)
+        records.append(
+            TranscriptRecord(
+                symbol=row["symbol"],
+                accession=match.group(1),
+                version=int(match.group(2)),
+                protein_accession=row.get("RefSeq_prot", ""),
+                ensembl_transcript=row.get("Ensembl_nuc", ""),
+                mane_status=status,
+                protein_length=protein,
+                cds_length=cds,
+                hgnc_id=row.get("HGNC_ID", ""),
+                ncbi_gene_id=row.get("#NCBI_GeneID", "").removeprefix("GeneID:"),
+                name=row.get("name", "")[:200],
+            )
+        )
+    return records
+
+
 def hpo3_orpha_records() -> tuple[str, dict[int, OrphaRecord]]:
     """Return the ORPHA diseases, with their genes, that the hpo3 package ships."""
     from filiere.nomenclature.hpo import ontology
@@ -233,3 +311,66 @@ def hpo3_gene_records() -> list[GeneRecord]:
     return [
         GeneRecord(symbol=str(gene.name), ncbi_gene_id=str(gene.id)) for gene in ontology().genes
     ]
+
+
+@dataclass
+class HpoFrenchRecord:
+    hpo_id: str
+    label: str = ""
+    definition: str = ""
+    synonyms: list[str] = field(default_factory=list)
+
+
+HPO_FR_LABELS = "hp-fr-preprocessed.babelon.tsv"
+HPO_FR_SYNONYMS = "hp-fr.synonyms.tsv"
+# The translation statuses: OFFICIAL wordings were reviewed by the HPO translators and are
+# shown; CANDIDATE ones are proposals, used only to find a term (never shown as its label);
+# NOT_TRANSLATED rows still hold the English text.
+_SHOWN = "OFFICIAL"
+_SEARCHABLE = {"OFFICIAL", "CANDIDATE"}
+_HPO_ID = re.compile(r"^HP:\d{7}$")
+
+
+def read_hpo_french(folder: Path) -> dict[str, HpoFrenchRecord]:
+    """Return the French HPO labels, definitions and exact synonyms of the HPO translation files.
+
+    Labels and definitions: the Babelon table's OFFICIAL rows. A term given two official labels
+    keeps the first as its label, the others as synonyms; a CANDIDATE label is a synonym.
+    Synonyms: the ROBOT table of French exact synonyms (several per cell, separated by ``|``),
+    OFFICIAL or CANDIDATE. A term may have synonyms and no label (English is then shown).
+    """
+    labels_path = folder / HPO_FR_LABELS
+    records: dict[str, HpoFrenchRecord] = {}
+
+    def record_of(path: Path, line: int, hpo_id: str) -> HpoFrenchRecord:
+        if not _HPO_ID.match(hpo_id):
+            raise NomenclatureFileError(f"{path.name}, ligne {line} : terme HPO invalide.")
+        return records.setdefault(hpo_id, HpoFrenchRecord(hpo_id))
+
+    required = ("subject_id", "predicate_id", "translation_status", "translation_value")
+    for line, row in _tsv_rows(labels_path, required):
+        status, value = row["translation_status"], row["translation_value"]
+        if status not in _SEARCHABLE or not value:
+            continue
+        record = record_of(labels_path, line, row["subject_id"])
+        if row["predicate_id"] == "rdfs:label":
+            if status == _SHOWN and not record.label:
+                record.label = value
+            elif value not in record.synonyms:
+                record.synonyms.append(value)
+        elif row["predicate_id"] == "IAO:0000115" and status == _SHOWN and not record.definition:
+            record.definition = value
+    synonyms_path = folder / HPO_FR_SYNONYMS
+    if synonyms_path.is_file():
+        for line, row in _tsv_rows(synonyms_path, ("subject_id", "translation_value", "Status")):
+            if row["Status"] not in _SEARCHABLE:
+                continue  # the ROBOT template row and untranslated rows
+            record = record_of(synonyms_path, line, row["subject_id"])
+            for synonym in (s.strip() for s in row["translation_value"].split("|")):
+                if synonym and synonym not in record.synonyms:
+                    record.synonyms.append(synonym)
+    for record in records.values():
+        record.synonyms = [s for s in record.synonyms if s != record.label]
+    if not any(record.label for record in records.values()):
+        raise NomenclatureFileError(f"{labels_path.name} : aucun libellé HPO officiel trouvé.")
+    return records

@@ -75,7 +75,7 @@ def _patient_out(p: Patient) -> dict[str, Any]:
         "birth_year": p.birth_year,
         "birth_month": p.birth_month,
         "vital_status": p.vital_status,
-        "diagnoses": [_diagnosis_out(d) for d in p.diagnoses.all()],
+        "diagnoses": [_diagnosis_out(d) for d in p.diagnoses.current()],
         "care_episodes": [
             {
                 "id": e.public_id,
@@ -154,11 +154,11 @@ def patient_detail(request: HttpRequest, patient_id: uuid.UUID) -> dict[str, Any
             "acmg_class": f.acmg_class,
             "technique": f.technique,
         }
-        for f in patient.genetic_findings.select_related("gene")
+        for f in patient.genetic_findings.current().select_related("gene")
     ]
     data["phenotypes"] = [
         {"id": o.public_id, "hpo_id": o.hpo_id, "label": o.hpo_label, "excluded": o.excluded}
-        for o in patient.phenotypes.all()
+        for o in patient.phenotypes.current()
     ]
     return data
 
@@ -206,7 +206,7 @@ def change_diagnosis_status(
 ) -> dict[str, Any]:
     user = _user(request)
     patient = get_patient_for_user(user, patient_id, Capability.EDIT_PATIENTS)
-    diagnosis = patient.diagnoses.filter(public_id=diagnosis_id).first()
+    diagnosis = patient.diagnoses.current().filter(public_id=diagnosis_id).first()
     if diagnosis is None:
         raise NotVisible("patients.diagnosis", str(diagnosis_id))
     services.diagnosis_update(actor=user, diagnosis=diagnosis, status=payload.status)

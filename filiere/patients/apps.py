@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class PatientsConfig(AppConfig):
     name = "filiere.patients"
     verbose_name = _("Registre des patients")
+
+    def ready(self) -> None:
+        from filiere.patients.corrections import register_registry_records
+
+        register_registry_records()

@@ -21,6 +21,7 @@ from filiere.identity.services import INS_TEST_OID, IdentityInput
 from filiere.lib.identifiers import nir_key
 from filiere.lib.partial_dates import PartialDate
 from filiere.network.models import Centre
+from filiere.nomenclature.selectors import transcript_of_accession
 from filiere.patients.models import (
     AgeCategory,
     Consent,
@@ -217,7 +218,10 @@ def demo_ipp(index: int) -> str:
 def _variant(rng: random.Random, gene: str) -> str:
     ref = rng.choice(BASES)
     alt = rng.choice([b for b in BASES if b != ref])
-    return f"{TRANSCRIPTS[gene]}:c.{rng.randint(40, 2400)}{ref}>{alt}"
+    # A position inside the coding sequence when its length is known (GP9's is 534 nucleotides).
+    known = transcript_of_accession(TRANSCRIPTS[gene])
+    last = min(2400, known.cds_length) if known is not None and known.cds_length else 2400
+    return f"{TRANSCRIPTS[gene]}:c.{rng.randint(40, last)}{ref}>{alt}"
 
 
 def _birth_date(rng: random.Random, today: dt.date) -> dt.date:

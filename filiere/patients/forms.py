@@ -10,6 +10,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from filiere.clinical.lab_bounds import LabBounds
+from filiere.core.forms import SuggestInput, chosen_choice
+from filiere.core.models import WITHDRAWAL_FIELDS
 from filiere.identity.models import Identity, Sex
 from filiere.identity.services import ALL_INS_OIDS
 from filiere.lib.partial_dates import PartialDate, PartialDateError
@@ -79,7 +81,7 @@ class IdentityForm(forms.Form):
     used_name = forms.CharField(label=_("Nom utilisé"), max_length=100, required=False)
     used_first_name = forms.CharField(label=_("Prénom utilisé"), max_length=100, required=False)
     birth_date = forms.DateField(label=_("Date de naissance"), widget=DATE_INPUT)
-    sex = forms.ChoiceField(label=_("Sexe"), choices=Sex.choices)
+    sex = chosen_choice(_("Sexe"), Sex.choices)
     birth_place_insee = forms.CharField(
         label=_("Lieu de naissance (code INSEE)"), max_length=5, required=False
     )
@@ -155,7 +157,7 @@ class ConsentForm(forms.Form):
 
 def _age_fields(prefix: str, label: Any) -> dict[str, forms.Field]:
     return {
-        f"{prefix}_category": forms.ChoiceField(label=label, choices=AgeCategory.choices),
+        f"{prefix}_category": chosen_choice(label, AgeCategory.choices),
         f"{prefix}_years": forms.IntegerField(label=_("années"), required=False, min_value=0),
         f"{prefix}_months": forms.IntegerField(label=_("mois"), required=False, min_value=0),
     }
@@ -166,14 +168,7 @@ class DiagnosisForm(forms.Form):
         label=_("Code ORPHA"),
         required=False,
         help_text=_("Par exemple ORPHA:849, ou un mot du nom de la maladie pour chercher."),
-        widget=forms.TextInput(
-            attrs={
-                "hx-get": reverse_lazy("patients:orpha_search"),
-                "hx-trigger": "keyup changed delay:300ms",
-                "hx-target": "#orpha-suggestions",
-                "autocomplete": "off",
-            }
-        ),
+        widget=SuggestInput(reverse_lazy("patients:orpha_search")),
     )
     icd10_code = forms.CharField(
         label=_("ou code CIM-10 (maladie complexe non rare)"), required=False, max_length=8
@@ -264,11 +259,14 @@ class GeneticFindingForm(forms.Form):
     hgvs = forms.CharField(
         label=_("Variant (HGVS)"), max_length=200, help_text=_("Par exemple NM_000212.3:c.1697G>A")
     )
-    protein_hgvs = forms.CharField(label=_("Conséquence protéique"), max_length=100, required=False)
-    zygosity = forms.ChoiceField(label=_("Zygotie"), choices=GeneticFinding.Zygosity.choices)
-    acmg_class = forms.TypedChoiceField(
-        label=_("Classe ACMG"), choices=GeneticFinding.AcmgClass.choices, coerce=int
+    protein_hgvs = forms.CharField(
+        label=_("Conséquence protéique"),
+        max_length=100,
+        required=False,
+        help_text=_("Par exemple p.(Arg123Trp), p.Gly12fs ou p.? ; laissez vide si inconnue."),
     )
+    zygosity = forms.ChoiceField(label=_("Zygotie"), choices=GeneticFinding.Zygosity.choices)
+    acmg_class = chosen_choice(_("Classe ACMG"), GeneticFinding.AcmgClass.choices, coerce=int)
     technique = forms.ChoiceField(label=_("Technique"), choices=GeneticFinding.Technique.choices)
     laboratory = forms.CharField(label=_("Laboratoire"), max_length=200, required=False)
     reported_on = forms.DateField(
@@ -288,14 +286,7 @@ class PhenotypeForm(forms.Form):
     hpo_id = forms.CharField(
         label=_("Terme HPO"),
         max_length=10,
-        widget=forms.TextInput(
-            attrs={
-                "hx-get": reverse_lazy("patients:hpo_search"),
-                "hx-trigger": "keyup changed delay:300ms",
-                "hx-target": "#hpo-suggestions",
-                "autocomplete": "off",
-            }
-        ),
+        widget=SuggestInput(reverse_lazy("patients:hpo_search")),
         help_text=_("Tapez un mot (en anglais) ou l'identifiant HP:0001873."),
     )
     excluded = forms.BooleanField(label=_("Absent (exclu explicitement)"), required=False)
@@ -311,7 +302,7 @@ class PlateletWorkupForm(forms.ModelForm[PlateletWorkup]):
         fields = [
             f.name
             for f in PlateletWorkup._meta.concrete_fields
-            if f.name not in {"id", "patient", "public_id", "created_at"}
+            if f.name not in {"id", "patient", "public_id", "created_at", *WITHDRAWAL_FIELDS}
         ]
         widgets = {"sampled_on": DATE_INPUT, "comment": forms.Textarea(attrs={"rows": 2})}
 

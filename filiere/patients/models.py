@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import WithdrawableRecord
 from filiere.identity.models import Sex
 from filiere.lib.partial_dates import PartialDate
 
@@ -234,7 +235,7 @@ class CareEpisode(models.Model):
         return [str(labels.get(code, code)) for code in self.referred_by]
 
 
-class Consent(models.Model):
+class Consent(WithdrawableRecord):
     """One answer of the patient (or their legal representative), dated and versioned.
 
     Answers are never overwritten: a new answer is a new row, the latest one per kind applies.
@@ -314,7 +315,7 @@ class BleedingSite(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
-class Diagnosis(models.Model):
+class Diagnosis(WithdrawableRecord):
     class Inheritance(models.TextChoices):
         SPORADIC = "75741005", _("Sporadique")
         FAMILIAL = "255401001", _("Familial")
@@ -462,7 +463,7 @@ class Diagnosis(models.Model):
         return PartialDateFields.read(self.diagnosis_year, self.diagnosis_month, self.diagnosis_day)
 
 
-class GeneticFinding(models.Model):
+class GeneticFinding(WithdrawableRecord):
     class Zygosity(models.TextChoices):
         HETEROZYGOUS = "heterozygous", _("Hétérozygote")
         HOMOZYGOUS = "homozygous", _("Homozygote")
@@ -550,7 +551,7 @@ class GeneticFinding(models.Model):
         return f"{self.gene} {self.hgvs}"
 
 
-class PhenotypeObservation(models.Model):
+class PhenotypeObservation(WithdrawableRecord):
     class Onset(models.TextChoices):
         """HPO onset terms (HP:0003674 subtree)."""
 
@@ -578,6 +579,7 @@ class PhenotypeObservation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["patient", "hpo_id"],
+                condition=models.Q(withdrawn_at__isnull=True),
                 name="phenotype_once_per_patient",
                 violation_error_message=_("Ce terme HPO est déjà noté pour ce patient."),
             ),
@@ -592,7 +594,7 @@ class PhenotypeObservation(models.Model):
         return f"{self.hpo_id} {self.hpo_label}"
 
 
-class PlateletWorkup(models.Model):
+class PlateletWorkup(WithdrawableRecord):
     """Platelet tests of one sampling: count, size, morphology, aggregation, flow cytometry."""
 
     class Morphology(models.TextChoices):

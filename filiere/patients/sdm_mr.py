@@ -205,17 +205,17 @@ def _batches(patients: QuerySet[Patient], size: int) -> Iterator[list[Patient]]:
                 ),
                 Prefetch(
                     "diagnoses",
-                    queryset=Diagnosis.objects.select_related(
-                        "orpha", "icd10", "centre"
-                    ).prefetch_related("genes"),
+                    queryset=Diagnosis.objects.current()
+                    .select_related("orpha", "icd10", "centre")
+                    .prefetch_related("genes"),
                 ),
                 Prefetch(
                     "genetic_findings",
-                    queryset=GeneticFinding.objects.filter(is_index_case=False).select_related(
-                        "index_case"
-                    ),
+                    queryset=GeneticFinding.objects.current()
+                    .filter(is_index_case=False)
+                    .select_related("index_case"),
                 ),
-                "consents",
+                Prefetch("consents", queryset=Consent.objects.current()),
             )
         )
 
@@ -344,7 +344,7 @@ def _document(
             sex=x.Sex.from_code(finding.index_case.sex),
             diseases=tuple(
                 x.Term.orpha(str(d.orpha.code), d.orpha.name)
-                for d in finding.index_case.diagnoses.select_related("orpha")
+                for d in finding.index_case.diagnoses.current().select_related("orpha")
                 if d.orpha is not None
             ),
         )

@@ -21,6 +21,7 @@ from filiere.accounts.models import User
 from filiere.core.access_errors import NotVisible
 from filiere.identity.models import Identity
 from filiere.identity.services import identity_links_matching
+from filiere.lib.ages import Age, age_by_month, exact_age
 from filiere.lib.pseudonyms import is_pseudonym, normalise_pseudonym
 from filiere.network.models import Centre
 from filiere.nomenclature.models import DiseaseGroup
@@ -86,10 +87,15 @@ class PatientFilters:
 
 
 def age_group_condition(age_group: str, today: dt.date) -> Q:
-    # Born in or after (today.year - 18, today.month): under 18 (to the month, the birth day is
-    # not stored outside the identity table).
-    limit = (today.year - ADULT_AGE, today.month)
-    younger = Q(birth_year__gt=limit[0]) | Q(birth_year=limit[0], birth_month__gt=limit[1])
+    """Children are those whose age to the month (``age_on``) is under 18.
+
+    During the birth month that age is the lowest possible, so the patients born 18 years ago
+    this month are children until its last day.
+    """
+    year, month = today.year - ADULT_AGE, today.month
+    if age_by_month(year, month, today).years < ADULT_AGE:
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    younger = Q(birth_year__gt=year) | Q(birth_year=year, birth_month__gt=month)
     return younger if age_group == "child" else ~younger
 
 
@@ -116,7 +122,7 @@ def patient_list(user: User, filters: PatientFilters) -> QuerySet[Patient]:
             Exists(CareEpisode.objects.filter(patient=OuterRef("pk"), centre_id=filters.centre_id))
         )
     if filters.disease_group is not None or filters.status:
-        diagnoses = Diagnosis.objects.filter(patient=OuterRef("pk"))
+        diagnoses = Diagnosis.objects.current().filter(patient=OuterRef("pk"))
         if filters.disease_group is not None:
             diagnoses = diagnoses.filter(orpha__code__in=disease_group_codes(filters.disease_group))
         if filters.status:
@@ -140,7 +146,9 @@ def patient_list(user: User, filters: PatientFilters) -> QuerySet[Patient]:
 
 def with_list_details(patients: QuerySet[Patient]) -> QuerySet[Patient]:
     return patients.select_related("followup_schedule").prefetch_related(
-        Prefetch("diagnoses", queryset=Diagnosis.objects.select_related("orpha", "icd10")),
+        Prefetch(
+            "diagnoses", queryset=Diagnosis.objects.current().select_related("orpha", "icd10")
+        ),
         Prefetch("care_episodes", queryset=CareEpisode.objects.select_related("centre")),
     )
 
@@ -148,7 +156,7 @@ def with_list_details(patients: QuerySet[Patient]) -> QuerySet[Patient]:
 def current_consents(patient: Patient) -> dict[str, Consent]:
     """Return the latest answer per kind (answers are never overwritten)."""
     latest: dict[str, Consent] = {}
-    for consent in patient.consents.order_by("kind", "-answered_on", "-recorded_at"):
+    for consent in patient.consents.current().order_by("kind", "-answered_on", "-recorded_at"):
         latest.setdefault(consent.kind, consent)
     return latest
 
@@ -158,9 +166,32 @@ def has_opposed_national_reuse(patient: Patient) -> bool:
     return consent is not None and consent.answer
 
 
+def age_by_month_on(patient: Patient, on: dt.date) -> Age:
+    """Return the age on ``on`` to the month (the birth day stays in the identity table).
+
+    During the birth month it is the lowest possible age (see ``filiere.lib.ages``); pages that
+    do not show the identity use it, and rules fall back to it when the birth date may not be
+    read (``patients.services.clinical_age_on``). Raise ``ValueError`` before the birth month.
+    """
+    return age_by_month(patient.birth_year, patient.birth_month, on)
+
+
+def age_shown(patient: Patient, identity: Identity | None, on: dt.date) -> Age:
+    """Return the age a page shows: exact from the identity the page already read (and recorded
+    reading), to the month on the pages that do not show the identity."""
+    if identity is not None and on >= identity.birth_date:
+        return exact_age(identity.birth_date, on)
+    return age_by_month_on(patient, on)
+
+
 def age_on(patient: Patient, on: dt.date) -> int:
-    """Age in completed years, to the month (the birth day stays in the identity table)."""
-    return on.year - patient.birth_year - (on.month < patient.birth_month)
+    """Return the age in completed years on ``on``, to the month (see ``age_by_month_on``).
+
+    Negative before the birth month, which the callers use to detect an impossible date.
+    """
+    if (on.year, on.month) < (patient.birth_year, patient.birth_month):
+        return on.year - patient.birth_year - (on.month < patient.birth_month)
+    return age_by_month_on(patient, on).years
 
 
 def patients_visible_for_transfusion(user: User) -> QuerySet[Patient]:

@@ -17,6 +17,7 @@ from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
 from filiere.clinical import lab_bounds
 from filiere.clinical.glanzmann import glanzmann_types_fitting
+from filiere.core.models import WITHDRAWAL_FIELDS
 from filiere.core.services import create_validated, update_validated
 from filiere.identity.models import DuplicateSuspicion, Identity
 from filiere.identity.services import (
@@ -25,20 +26,32 @@ from filiere.identity.services import (
     clean_identity_values,
     duplicates_flag,
     identity_create,
+    identity_exact_age_on,
     identity_update,
 )
-from filiere.lib.hgvs import HgvsError, parse_variant
+from filiere.lib.ages import Age
+from filiere.lib.hgvs import (
+    HgvsError,
+    ProteinChange,
+    check_cds_length,
+    check_protein_length,
+    parse_protein_change,
+    parse_variant,
+)
 from filiere.lib.partial_dates import PartialDate
 from filiere.lib.pseudonyms import is_valid_idmr, new_pseudonym
 from filiere.network.models import Centre
 from filiere.nomenclature.hpo import hpo_term, is_phenotypic_abnormality
-from filiere.nomenclature.models import Gene
+from filiere.nomenclature.models import Gene, Transcript
 from filiere.nomenclature.selectors import (
     UNDIAGNOSED_ORPHA_CODE,
     get_gene,
     get_icd10_code,
     get_orpha_concept,
     parse_orpha_code,
+    transcript_of_accession,
+    transcript_of_protein,
+    transcripts_of_gene,
 )
 from filiere.patients.models import (
     AgeCategory,
@@ -53,6 +66,7 @@ from filiere.patients.models import (
     PlateletWorkup,
     ReferredBy,
 )
+from filiere.patients.selectors import age_by_month_on, may_see_identity
 
 
 def _audit(
@@ -223,7 +237,7 @@ def patient_update_status(
                 errors["death_date"] = "La date du décès est dans le futur."
             if death_date.latest() < patient.birth.earliest():
                 errors["death_date"] = "La date du décès précède la naissance."
-            for diagnosis in patient.diagnoses.all():
+            for diagnosis in patient.diagnoses.current():
                 known = diagnosis.diagnosis_date
                 if known is not None and death_date.is_surely_before(known):
                     errors["death_date"] = (
@@ -317,19 +331,12 @@ def consent_record(
     information_version: str,
 ) -> Consent:
     """Record an answer of the patient; earlier answers stay, the latest one applies."""
-    if answered_on > timezone.localdate():
-        raise ValidationError({"answered_on": "La date de la réponse est dans le futur."})
-    if answered_on < patient.birth.earliest():
-        raise ValidationError(
-            {
-                "answered_on": "La date de la réponse précède la naissance du patient "
-                f"({patient.birth.french()})."
-            }
-        )
+    errors: dict[str, Any] = {}
+    _check_patient_date(patient, "answered_on", answered_on, "La date de la réponse", errors)
     if not information_version.strip():
-        raise ValidationError(
-            {"information_version": "Indiquez la version de l'information délivrée."}
-        )
+        errors["information_version"] = "Indiquez la version de l'information délivrée."
+    if errors:
+        raise ValidationError(errors)
     consent = create_validated(
         Consent,
         patient=patient,
@@ -542,7 +549,7 @@ def _refuse_a_second_diagnosis(patient: Patient, code: dict[str, Any]) -> None:
         field, label, same = "orpha_code", f"ORPHA:{code['orpha'].code}", {"orpha": code["orpha"]}
     else:
         field, label, same = "icd10_code", f"CIM-10 {code['icd10'].code}", {"icd10": code["icd10"]}
-    existing = patient.diagnoses.filter(**same).first()
+    existing = patient.diagnoses.current().filter(**same).first()
     if existing is not None:
         raise ValidationError(
             {
@@ -633,6 +640,131 @@ def diagnosis_update(
 # --- Genetics, phenotypes, platelet work-ups ---------------------------------------------
 
 
+FINDING_FIELDS = (
+    "gene",
+    "hgvs",
+    "protein_hgvs",
+    "zygosity",
+    "acmg_class",
+    "technique",
+    "diagnosis",
+    "laboratory",
+    "reported_on",
+    "is_index_case",
+    "index_case",
+    "kinship",
+)
+
+
+def _finding_transcript(gene: Gene, accession: str) -> Transcript | None:
+    """Return the known transcript of exactly this version, after checking it is the gene's.
+
+    A transcript the table does not know is accepted (the table holds the MANE transcripts,
+    a laboratory may report on another); a known transcript of another gene is not.
+    """
+    known = transcript_of_accession(accession)
+    if known is None:
+        return None
+    if known.gene_id != gene.pk:
+        mane = ", ".join(t.versioned for t in transcripts_of_gene(gene))
+        hint = f" (transcrit MANE de {gene.symbol} : {mane})" if mane else ""
+        raise HgvsError(
+            f"le transcrit {accession} est celui du gène {known.gene.symbol}, "
+            f"pas de {gene.symbol}{hint}."
+        )
+    return known if accession in (known.versioned, known.ensembl_transcript) else None
+
+
+def _protein_length_source(
+    gene: Gene, change: ProteinChange, transcript: Transcript | None
+) -> Transcript | None:
+    """Return the transcript whose protein the consequence is numbered on, when known."""
+    if not change.reference:
+        return transcript
+    known = transcript_of_protein(change.reference)
+    if known is None:
+        return None
+    if known.gene_id != gene.pk:
+        raise HgvsError(
+            f"la protéine {change.reference} est celle du gène {known.gene.symbol}, "
+            f"pas de {gene.symbol}."
+        )
+    return known if known.protein_accession == change.reference else None
+
+
+def _clean_variant(gene: Gene | None, hgvs: str, protein_hgvs: str) -> dict[str, str]:
+    """Return the errors of the variant and its protein consequence, by field."""
+    errors: dict[str, str] = {}
+    transcript = None
+    try:
+        variant = parse_variant(hgvs)
+        if gene is not None:
+            transcript = _finding_transcript(gene, variant.transcript)
+        if transcript is not None and transcript.cds_length:
+            check_cds_length(variant, transcript.cds_length)
+    except HgvsError as exc:
+        errors["hgvs"] = f"Variant (HGVS) : {exc}"
+        transcript = None
+    if not protein_hgvs:
+        return errors
+    try:
+        change = parse_protein_change(protein_hgvs)
+        source = _protein_length_source(gene, change, transcript) if gene else None
+        if source is not None and source.protein_length:
+            protein = source.protein_accession or f"codée par {source.versioned}"
+            check_protein_length(change, source.protein_length, protein)
+    except HgvsError as exc:
+        errors["protein_hgvs"] = f"Conséquence protéique : {exc}"
+    return errors
+
+
+def clean_genetic_finding(patient: Patient, values: dict[str, Any]) -> dict[str, Any]:
+    """Return a finding's values checked (gene, HGVS, transcript, lengths, kinship), or raise
+    ``ValidationError`` naming every bad field. Recording and correcting both go through it."""
+    errors: dict[str, Any] = {}
+    gene = values.get("gene")
+    gene_obj: Gene | None = gene if isinstance(gene, Gene) else None
+    if gene_obj is None:
+        try:
+            gene_obj = get_gene(str(gene or ""))
+        except ValidationError as exc:
+            errors["gene"] = exc.messages
+    hgvs = str(values.get("hgvs") or "").strip()
+    protein_hgvs = str(values.get("protein_hgvs") or "").strip()
+    errors.update(_clean_variant(gene_obj, hgvs, protein_hgvs))
+    diagnosis = values.get("diagnosis")
+    is_index_case = values.get("is_index_case", True)
+    index_case = values.get("index_case")
+    kinship = values.get("kinship") or ""
+    reported_on = values.get("reported_on")
+    if diagnosis is not None and diagnosis.patient_id != patient.pk:
+        errors["diagnosis"] = "Ce diagnostic appartient à un autre patient."
+    if is_index_case and (kinship or index_case is not None):
+        errors["kinship"] = "Le cas index n'a pas de lien de parenté à préciser."
+    if not is_index_case and not kinship:
+        errors["kinship"] = "Précisez le lien avec le cas index."
+    if index_case is not None and index_case.pk == patient.pk:
+        errors["index_case"] = "Un patient n'est pas son propre cas index."
+    if reported_on is not None and reported_on > timezone.localdate():
+        errors["reported_on"] = "La date du compte rendu est dans le futur."
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "diagnosis": diagnosis,
+        "gene": gene_obj,
+        "hgvs": hgvs,
+        "protein_hgvs": protein_hgvs,
+        "zygosity": values.get("zygosity"),
+        "acmg_class": values.get("acmg_class"),
+        "technique": values.get("technique"),
+        "laboratory": values.get("laboratory") or "",
+        "reported_on": reported_on,
+        "is_index_case": is_index_case,
+        "index_case": index_case,
+        "kinship": kinship,
+    }
+
+
 @transaction.atomic
 def genetic_finding_record(
     *,
@@ -651,47 +783,45 @@ def genetic_finding_record(
     index_case: Patient | None = None,
     kinship: str = "",
 ) -> GeneticFinding:
-    """Record a variant found in the patient (HGVS checked by a real parser)."""
-    errors: dict[str, Any] = {}
-    try:
-        gene_obj = get_gene(gene)
-    except ValidationError as exc:
-        errors["gene"] = exc.messages
-    try:
-        parse_variant(hgvs)
-    except HgvsError as exc:
-        errors["hgvs"] = str(exc)
-    if diagnosis is not None and diagnosis.patient_id != patient.pk:
-        errors["diagnosis"] = "Ce diagnostic appartient à un autre patient."
-    if is_index_case and (kinship or index_case is not None):
-        errors["kinship"] = "Le cas index n'a pas de lien de parenté à préciser."
-    if not is_index_case and not kinship:
-        errors["kinship"] = "Précisez le lien avec le cas index."
-    if index_case is not None and index_case.pk == patient.pk:
-        errors["index_case"] = "Un patient n'est pas son propre cas index."
-    if reported_on is not None and reported_on > timezone.localdate():
-        errors["reported_on"] = "La date du compte rendu est dans le futur."
-    if errors:
-        raise ValidationError(errors)
-    finding = create_validated(
-        GeneticFinding,
-        patient=patient,
-        diagnosis=diagnosis,
-        gene=gene_obj,
-        hgvs=hgvs.strip(),
-        protein_hgvs=protein_hgvs.strip(),
-        zygosity=zygosity,
-        acmg_class=acmg_class,
-        technique=technique,
-        laboratory=laboratory,
-        reported_on=reported_on,
-        is_index_case=is_index_case,
-        index_case=index_case,
-        kinship=kinship,
+    """Record a variant found in the patient (HGVS parsed, transcript and lengths checked)."""
+    cleaned = clean_genetic_finding(
+        patient,
+        {
+            "gene": gene,
+            "hgvs": hgvs,
+            "protein_hgvs": protein_hgvs,
+            "zygosity": zygosity,
+            "acmg_class": acmg_class,
+            "technique": technique,
+            "diagnosis": diagnosis,
+            "laboratory": laboratory,
+            "reported_on": reported_on,
+            "is_index_case": is_index_case,
+            "index_case": index_case,
+            "kinship": kinship,
+        },
     )
+    finding = create_validated(GeneticFinding, patient=patient, **cleaned)
     _touch(patient)
     _audit(actor, AuditEvent.Action.CREATE, finding, patient, summary=f"Variant {finding}")
     return finding
+
+
+@transaction.atomic
+def genetic_finding_update(
+    *, actor: User | None, finding: GeneticFinding, **values: Any
+) -> dict[str, Any]:
+    """Correct a recorded variant under the same rules as recording it; return the changes."""
+    unknown = sorted(set(values) - set(FINDING_FIELDS))
+    if unknown:
+        raise TypeError(f"Champs inconnus : {', '.join(unknown)}")
+    current = {name: getattr(finding, name) for name in FINDING_FIELDS}
+    cleaned = clean_genetic_finding(finding.patient, current | values)
+    changes = update_validated(finding, cleaned)
+    if changes:
+        _touch(finding.patient)
+        _audit(actor, AuditEvent.Action.UPDATE, finding, finding.patient, changes=changes)
+    return changes
 
 
 @transaction.atomic
@@ -715,17 +845,11 @@ def phenotype_record(
                 "choisissez un terme sous « Phenotypic abnormality » (HP:0000118)."
             }
         )
-    if observed_on is not None:
-        if observed_on > timezone.localdate():
-            raise ValidationError({"observed_on": "La date d'observation est dans le futur."})
-        if observed_on < patient.birth.earliest():
-            raise ValidationError(
-                {
-                    "observed_on": "La date d'observation précède la naissance du patient "
-                    f"({patient.birth.french()})."
-                }
-            )
-    if patient.phenotypes.filter(hpo_id=term.id).exists():
+    errors: dict[str, Any] = {}
+    _check_patient_date(patient, "observed_on", observed_on, "La date d'observation", errors)
+    if errors:
+        raise ValidationError(errors)
+    if patient.phenotypes.current().filter(hpo_id=term.id).exists():
         raise ValidationError({"hpo_id": f"{term.id} est déjà noté pour ce patient."})
     observation = create_validated(
         PhenotypeObservation,
@@ -757,8 +881,9 @@ WORKUP_BOUNDS = {
 }
 
 
-def _check_workup_values(values: dict[str, Any]) -> None:
-    errors: dict[str, str] = {}
+def _check_workup_values(values: dict[str, Any], errors: dict[str, Any]) -> None:
+    """Add the refusal of each value outside its bounds, and of a Glanzmann type that does not
+    fit the measured αIIbβ3 expression."""
     for name, bounds in WORKUP_BOUNDS.items():
         value = values.get(name)
         refusal = bounds.refusal(value) if value is not None else None
@@ -777,14 +902,12 @@ def _check_workup_values(values: dict[str, Any]) -> None:
             f"Le type « {label} » ne correspond pas à l'expression αIIbβ3 mesurée "
             f"({lab_bounds.french_number(expression)} % du témoin)."
         )
-    if errors:
-        raise ValidationError(errors)
 
 
 WORKUP_FIELDS = tuple(
     f.name
     for f in PlateletWorkup._meta.get_fields()
-    if f.concrete and f.name not in {"id", "public_id", "patient", "created_at"}
+    if f.concrete and f.name not in {"id", "public_id", "patient", "created_at", *WITHDRAWAL_FIELDS}
 )
 
 
@@ -802,7 +925,10 @@ def platelet_workup_record(
             raise ValidationError({"sampled_on": "La date du prélèvement est dans le futur."})
         if sampled_on < patient.birth.earliest():
             raise ValidationError({"sampled_on": "Le prélèvement précède la naissance."})
-    _check_workup_values(values)
+    errors: dict[str, Any] = {}
+    _check_workup_values(values, errors)
+    if errors:
+        raise ValidationError(errors)
     workup = create_validated(PlateletWorkup, patient=patient, **values)
     _touch(patient)
     _audit(actor, AuditEvent.Action.CREATE, workup, patient, summary=f"Bilan plaquettaire {workup}")
@@ -924,3 +1050,105 @@ def duplicate_merge(
         actor, AuditEvent.Action.ARCHIVE, other, other, summary=f"Fusionné dans {keep.pseudonym}"
     )
     return keep
+
+
+# --- Corrections (the shared mechanism in filiere/core/corrections.py calls these) ---------
+
+
+def _check_patient_date(
+    patient: Patient, field: str, value: dt.date | None, label: str, errors: dict[str, Any]
+) -> None:
+    if value is None:
+        return
+    if value > timezone.localdate():
+        errors[field] = f"{label} est dans le futur."
+    elif value < patient.birth.earliest():
+        errors[field] = f"{label} précède la naissance du patient ({patient.birth.french()})."
+
+
+PHENOTYPE_FIELDS = ("excluded", "onset", "observed_on")
+
+
+@transaction.atomic
+def phenotype_update(
+    *, actor: User | None, observation: PhenotypeObservation, **values: Any
+) -> dict[str, Any]:
+    """Correct a phenotype (present or excluded, onset, date); another term is a new record."""
+    unknown = set(values) - set(PHENOTYPE_FIELDS)
+    if unknown:
+        raise TypeError(f"These phenotype fields cannot change: {sorted(unknown)}")
+    merged = {name: getattr(observation, name) for name in PHENOTYPE_FIELDS} | values
+    errors: dict[str, Any] = {}
+    _check_patient_date(
+        observation.patient, "observed_on", merged["observed_on"], "La date d'observation", errors
+    )
+    if errors:
+        raise ValidationError(errors)
+    changes = update_validated(observation, merged)
+    if changes:
+        _touch(observation.patient)
+        _audit(actor, AuditEvent.Action.UPDATE, observation, observation.patient, changes=changes)
+    return changes
+
+
+@transaction.atomic
+def platelet_workup_update(
+    *, actor: User | None, workup: PlateletWorkup, **values: Any
+) -> dict[str, Any]:
+    """Correct the results of one sampling; return the differences."""
+    unknown = set(values) - set(WORKUP_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown work-up fields: {sorted(unknown)}")
+    merged = {name: getattr(workup, name) for name in WORKUP_FIELDS} | values
+    errors: dict[str, Any] = {}
+    _check_patient_date(
+        workup.patient, "sampled_on", merged["sampled_on"], "La date du prélèvement", errors
+    )
+    _check_workup_values(merged, errors)
+    if errors:
+        raise ValidationError(errors)
+    changes = update_validated(workup, merged)
+    if changes:
+        _touch(workup.patient)
+        _audit(actor, AuditEvent.Action.UPDATE, workup, workup.patient, changes=changes)
+    return changes
+
+
+CONSENT_FIELDS = ("answer", "answered_on", "information_version")
+
+
+@transaction.atomic
+def consent_update(*, actor: User | None, consent: Consent, **values: Any) -> dict[str, Any]:
+    """Correct an answer as it was recorded (a new answer of the patient is a new record)."""
+    unknown = set(values) - set(CONSENT_FIELDS)
+    if unknown:
+        raise TypeError(f"These consent fields cannot change: {sorted(unknown)}")
+    merged = {name: getattr(consent, name) for name in CONSENT_FIELDS} | values
+    errors: dict[str, Any] = {}
+    _check_patient_date(
+        consent.patient, "answered_on", merged["answered_on"], "La date de la réponse", errors
+    )
+    merged["information_version"] = (merged["information_version"] or "").strip()
+    if not merged["information_version"]:
+        errors["information_version"] = "Indiquez la version de l'information délivrée."
+    if errors:
+        raise ValidationError(errors)
+    changes = update_validated(consent, merged)
+    if changes:
+        _touch(consent.patient)
+        _audit(actor, AuditEvent.Action.UPDATE, consent, consent.patient, changes=changes)
+    return changes
+
+
+def clinical_age_on(*, actor: User | None, patient: Patient, on: dt.date) -> Age:
+    """Return the age on ``on`` for a clinical rule: exact when ``actor`` may read the identity
+    (the read of the birth date is recorded), to the month otherwise (its ``precision`` says so).
+
+    Store the age with the record it decides, so that the verdict never changes afterwards.
+    Raise ``ValueError`` when ``on`` precedes the birth.
+    """
+    if actor is not None and may_see_identity(actor, patient):
+        exact = identity_exact_age_on(actor=actor, patient=patient, on=on)
+        if exact is not None:
+            return exact
+    return age_by_month_on(patient, on)

@@ -25,13 +25,13 @@ def timeline_of(patient: Patient) -> list[TimelineEntry]:
         entries.append(
             TimelineEntry(date.earliest(), date.french(), _("Prise en charge"), str(episode.centre))
         )
-    for diagnosis in patient.diagnoses.select_related("orpha", "icd10"):
+    for diagnosis in patient.diagnoses.current().select_related("orpha", "icd10"):
         known = diagnosis.diagnosis_date
         if known is not None:
             entries.append(
                 TimelineEntry(known.earliest(), known.french(), _("Diagnostic"), str(diagnosis))
             )
-    for finding in patient.genetic_findings.select_related("gene"):
+    for finding in patient.genetic_findings.current().select_related("gene"):
         if finding.reported_on:
             entries.append(
                 TimelineEntry(
@@ -41,7 +41,7 @@ def timeline_of(patient: Patient) -> list[TimelineEntry]:
                     str(finding),
                 )
             )
-    for workup in patient.platelet_workups.all():
+    for workup in patient.platelet_workups.current():
         count = f"{workup.platelet_count} G/L" if workup.platelet_count is not None else ""
         entries.append(
             TimelineEntry(
@@ -51,7 +51,7 @@ def timeline_of(patient: Patient) -> list[TimelineEntry]:
                 count,
             )
         )
-    for consent in patient.consents.all():
+    for consent in patient.consents.current():
         entries.append(
             TimelineEntry(
                 consent.answered_on,

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.urls import path
 
-from filiere.patients import views
+from filiere.patients import correction_views, views
 
 app_name = "patients"
+RECORD = "<uuid:public_id>/enregistrements/<slug:slug>/<uuid:record_id>/"
 urlpatterns = [
     path("", views.patient_list_view, name="list"),
     path("inclure/", views.patient_register_view, name="register"),
@@ -27,4 +28,15 @@ urlpatterns = [
     path("<uuid:public_id>/bilans/nouveau/", views.workup_add_view, name="workup_add"),
     path("<uuid:public_id>/consentements/nouveau/", views.consent_add_view, name="consent_add"),
     path("<uuid:public_id>/prises-en-charge/nouvelle/", views.episode_add_view, name="episode_add"),
+    path(
+        f"{RECORD}corriger/",
+        correction_views.record_correct_view,
+        name="record_correct",
+    ),
+    path(f"{RECORD}retirer/", correction_views.record_withdraw_view, name="record_withdraw"),
+    path(
+        f"{RECORD}historique/",
+        correction_views.record_history_view,
+        name="record_history",
+    ),
 ]

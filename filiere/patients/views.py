@@ -23,15 +23,19 @@ from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
 from filiere.identity.models import DuplicateSuspicion
 from filiere.network.models import Centre
-from filiere.nomenclature.hpo import hpo_search
-from filiere.nomenclature.selectors import orpha_search
+from filiere.nomenclature.selectors import (
+    hpo_search_terms,
+    orpha_search,
+    with_hpo_labels,
+)
 from filiere.patients import forms as patient_forms
 from filiere.patients import services
-from filiere.patients.models import Diagnosis, Patient
+from filiere.patients.correction_views import record_correct_view
+from filiere.patients.models import Patient
 from filiere.patients.panels import panels_for
 from filiere.patients.selectors import (
     PatientFilters,
-    age_on,
+    age_shown,
     current_consents,
     get_patient_for_user,
     identities_by_link,
@@ -169,8 +173,11 @@ def patient_detail_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> 
     )
     from django.utils import timezone
 
+    phenotypes = with_hpo_labels(patient.phenotypes.current())
     diagnoses = list(
-        patient.diagnoses.select_related("orpha", "icd10", "centre").prefetch_related("genes")
+        patient.diagnoses.current()
+        .select_related("orpha", "icd10", "centre")
+        .prefetch_related("genes")
     )
     return render(
         request,
@@ -178,12 +185,13 @@ def patient_detail_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> 
         {
             "patient": patient,
             "identity": identity,
-            "age": age_on(patient, timezone.localdate()),
+            "age": age_shown(patient, identity, timezone.localdate()),
             "episodes": patient.care_episodes.select_related("centre", "referring_physician"),
             "diagnoses": diagnoses,
-            "findings": patient.genetic_findings.select_related("gene"),
-            "phenotypes": patient.phenotypes.all(),
-            "workups": patient.platelet_workups.all()[:10],
+            "findings": patient.genetic_findings.current().select_related("gene"),
+            "phenotypes": phenotypes,
+            "hpo_french_shown": any(o.hpo_label != label for o, label in phenotypes),
+            "workups": patient.platelet_workups.current()[:10],
             "consents": current_consents(patient).values(),
             "timeline": timeline_of(patient),
             "can_edit": may_edit(request.user, patient),
@@ -256,45 +264,8 @@ def data_for_diagnosis(data: dict[str, Any]) -> dict[str, Any]:
 def diagnosis_edit_view(
     request: AuthenticatedRequest, public_id: uuid.UUID, diagnosis_id: uuid.UUID
 ) -> HttpResponse:
-    patient = get_patient_for_user(request.user, public_id, Capability.EDIT_PATIENTS)
-    diagnosis = Diagnosis.objects.filter(patient=patient, public_id=diagnosis_id).first()
-    if diagnosis is None:
-        raise NotVisible("patients.diagnosis", str(diagnosis_id))
-    initial = {name: getattr(diagnosis, name) for name in services.DIAGNOSIS_FIELDS}
-    initial |= {
-        "orpha_code": f"ORPHA:{diagnosis.orpha.code}" if diagnosis.orpha else "",
-        "icd10_code": diagnosis.icd10.code if diagnosis.icd10 else "",
-        "diagnosis_date": diagnosis.diagnosis_date,
-        "centre": diagnosis.centre,
-        "genes": list(diagnosis.genes.values_list("symbol", flat=True)),
-    }
-
-    def make(req: AuthenticatedRequest, p: Patient, data: Any) -> forms.Form:
-        form = patient_forms.DiagnosisForm(
-            data, initial=initial, centres=_centres_with(req, Capability.EDIT_PATIENTS)
-        )
-        for name in ("orpha_code", "icd10_code", "centre"):
-            form.fields[name].disabled = True
-        return form
-
-    def save(req: AuthenticatedRequest, p: Patient, data: dict[str, Any]) -> Any:
-        values = {k: v for k, v in data.items() if k in services.DIAGNOSIS_FIELDS}
-        return services.diagnosis_update(
-            actor=req.user,
-            diagnosis=diagnosis,
-            diagnosis_date=data.get("diagnosis_date"),
-            genes=data.get("genes", []),
-            **values,
-        )
-
-    return _patient_form_page(
-        request,
-        public_id,
-        title=_("Modifier le diagnostic"),
-        make_form=make,
-        save=save,
-        done=_("Diagnostic modifié."),
-    )
+    """The diagnosis' correction page (the shared mechanism keeps the previous version)."""
+    return record_correct_view(request, public_id, "diagnostic", diagnosis_id)
 
 
 @login_required
@@ -423,8 +394,13 @@ def hpo_search_view(request: AuthenticatedRequest) -> HttpResponse:
     """Suggestions of HPO terms for the phenotype form (htmx)."""
     if not grants_for(request.user).has(Capability.EDIT_PATIENTS):
         raise NotVisible(reason="recherche HPO")
-    terms = hpo_search(request.GET.get("hpo_id", "") or request.GET.get("q", ""), limit=15)
-    return render(request, "patients/partials/hpo_options.html", {"terms": terms})
+    text = request.GET.get("hpo_id", "") or request.GET.get("q", "")
+    terms = hpo_search_terms(text, limit=15)
+    return render(
+        request,
+        "patients/partials/hpo_options.html",
+        {"terms": terms, "hpo_french_shown": any(term.french for term in terms)},
+    )
 
 
 @login_required

@@ -90,7 +90,8 @@ TEST_ICD10 = (
 
 
 def load_test_nomenclature() -> None:
-    """Load the network's seed ORPHA codes, a few genes and ICD-10 codes (fast, no hpo3 load)."""
+    """Load the network's seed ORPHA codes, a few genes, their shipped MANE transcripts and
+    ICD-10 codes (fast, no hpo3 load)."""
     from filiere.nomenclature import services, sources
 
     services.orpha_import_file(actor=None, path=services.SEED_FILE)
@@ -106,6 +107,7 @@ def load_test_nomenclature() -> None:
         version="test",
         checksum="test-icd10",
     )
+    services.transcript_seed_import(actor=None)
 
 
 def identity_input(**values: Any) -> Any:

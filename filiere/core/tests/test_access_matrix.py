@@ -46,6 +46,15 @@ def _diagnosis(centre: Centre, user: User) -> dict[str, Any]:
     return kwargs | {"diagnosis_id": diagnosis.public_id}
 
 
+def _diagnosis_record(centre: Centre, user: User) -> dict[str, Any]:
+    kwargs = _diagnosis(centre, user)
+    return {
+        "public_id": kwargs["public_id"],
+        "slug": "diagnostic",
+        "record_id": kwargs["diagnosis_id"],
+    }
+
+
 def _transfusion_instruction(centre: Centre, user: User) -> dict[str, Any]:
     from filiere.patients.models import Patient
     from filiere.transfusion.tests.factories import make_instruction
@@ -86,6 +95,9 @@ OBJECT_ROUTES: dict[str, ObjectBuilder] = {
     "patients:status_edit": _patient,
     "patients:diagnosis_add": _patient,
     "patients:diagnosis_edit": _diagnosis,
+    "patients:record_correct": _diagnosis_record,
+    "patients:record_withdraw": _diagnosis_record,
+    "patients:record_history": _diagnosis_record,
     "patients:finding_add": _patient,
     "patients:phenotype_add": _patient,
     "patients:workup_add": _patient,

@@ -14,6 +14,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from filiere.clinical.isth_bat import MAX_TOTAL, Domain
+from filiere.core.models import WithdrawableRecord
+from filiere.lib.ages import Age
+from filiere.lib.ages import AgePrecision as LibPrecision
 from filiere.patients.models import BleedingSite
 
 DOMAIN_FIELDS: tuple[str, ...] = tuple(domain.value for domain in Domain)
@@ -34,11 +37,18 @@ class ReferencePopulation(models.TextChoices):
     CHILD = "child", _("Enfant (moins de 18 ans)")
 
 
+class AgePrecision(models.TextChoices):
+    """The values of ``filiere.lib.ages.AgePrecision``."""
+
+    DAY = "jour", _("exact (date de naissance)")
+    MONTH = "mois", _("au mois près")
+
+
 def _domain_score(label: Any) -> Any:
     return models.PositiveSmallIntegerField(label, default=0)
 
 
-class BleedingScore(models.Model):
+class BleedingScore(WithdrawableRecord):
     """One ISTH-BAT (or Self-BAT) assessment: domain scores, total and interpretation.
 
     Scored by ``filiere.clinical.isth_bat``; the database re-checks the invariants (allowed
@@ -80,6 +90,15 @@ class BleedingScore(models.Model):
     other = _domain_score(_("autres saignements"))
     total = models.PositiveSmallIntegerField(_("score total"))
     age_years = models.PositiveSmallIntegerField(_("âge à l'évaluation (ans)"))
+    # The age that chose the cut-off, kept so that the verdict never changes afterwards and
+    # pseudonymised pages can show it; null months on assessments recorded before they were kept.
+    age_months = models.PositiveIntegerField(_("âge à l'évaluation (mois)"), null=True, blank=True)
+    age_precision = models.CharField(
+        _("précision de l'âge"),
+        max_length=4,
+        choices=AgePrecision.choices,
+        default=AgePrecision.MONTH,
+    )
     population = models.CharField(
         _("population de référence"), max_length=12, choices=ReferencePopulation.choices
     )
@@ -131,6 +150,17 @@ class BleedingScore(models.Model):
                 violation_error_message=_("Le total ISTH-BAT est au plus de 56."),
             ),
             models.CheckConstraint(
+                condition=models.Q(age_precision__in=AgePrecision.values),
+                name="bleeding_score_age_precision_known",
+                violation_error_message=_("Précision de l'âge inconnue : au jour ou au mois."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(age_months__isnull=True)
+                | models.Q(age_years=models.F("age_months") / 12),
+                name="bleeding_score_age_months_match_years",
+                violation_error_message=_("L'âge en mois correspond à l'âge en années."),
+            ),
+            models.CheckConstraint(
                 condition=models.Q(abnormal=True, total__gte=models.F("cutoff"))
                 | models.Q(abnormal=False, total__lt=models.F("cutoff")),
                 name="bleeding_score_abnormal_matches_cutoff",
@@ -150,8 +180,14 @@ class BleedingScore(models.Model):
     def domain_scores(self) -> dict[Domain, int]:
         return {domain: int(getattr(self, domain.value)) for domain in Domain}
 
+    @property
+    def age(self) -> Age:
+        """The age at the assessment as stored (months unknown on older rows: whole years)."""
+        months = self.age_months if self.age_months is not None else self.age_years * 12
+        return Age(years=self.age_years, months=months, precision=LibPrecision(self.age_precision))
 
-class BleedingEvent(models.Model):
+
+class BleedingEvent(WithdrawableRecord):
     class Severity(models.TextChoices):
         MINOR = "minor", _("Mineur")
         MAJOR = "major", _("Majeur")

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import WithdrawableRecord
+
 ATC_PATTERN = r"^[A-Z][0-9]{2}[A-Z]{2}[0-9]{2}$"
 
 
@@ -66,7 +68,7 @@ class AtcCode(models.Model):
         return f"{self.code} {self.label}"
 
 
-class Treatment(models.Model):
+class Treatment(WithdrawableRecord):
     """A prescription or an administration of a haemostatic treatment."""
 
     class Kind(models.TextChoices):
@@ -240,7 +242,7 @@ class Treatment(models.Model):
         return f"{drug} ({self.started_on:%d/%m/%Y})"
 
 
-class AdverseEvent(models.Model):
+class AdverseEvent(WithdrawableRecord):
     """An adverse event in the categories of the European haemophilia safety surveillance."""
 
     class Category(models.TextChoices):

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import WithdrawableRecord
 from filiere.exports.sdm_mr.value_sets import ActivityContext, ActivityObjective
 
 
@@ -32,7 +33,7 @@ def _between(field: str, low: float, high: float) -> models.Q:
     )
 
 
-class Visit(models.Model):
+class Visit(WithdrawableRecord):
     """A dated follow-up visit at a centre; it is also a national-dataset activity (SDM-MR)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -5,7 +5,11 @@ Grouped by theme; import from here.
 
 from __future__ import annotations
 
-from filiere.followup.services.bleeding import bleeding_event_record, bleeding_score_record
+from filiere.followup.services.bleeding import (
+    bleeding_event_record,
+    bleeding_event_update,
+    bleeding_score_record,
+)
 from filiere.followup.services.schedule import (
     RefreshResult,
     followup_rule_delete,
@@ -18,6 +22,7 @@ from filiere.followup.services.treatments import (
     ATC_FILE,
     AtcImportResult,
     adverse_event_record,
+    adverse_event_update,
     atc_import_file,
     atc_import_records,
     get_atc,
@@ -36,9 +41,11 @@ __all__ = [
     "AtcImportResult",
     "RefreshResult",
     "adverse_event_record",
+    "adverse_event_update",
     "atc_import_file",
     "atc_import_records",
     "bleeding_event_record",
+    "bleeding_event_update",
     "bleeding_score_record",
     "followup_printed",
     "followup_rule_delete",

@@ -13,12 +13,12 @@ from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.clinical import isth_bat
 from filiere.clinical.isth_bat import BatVersion, Domain, IsthBatError
-from filiere.core.services import create_validated
+from filiere.core.services import create_validated, update_validated
 from filiere.followup.models import BleedingEvent, BleedingScore, Visit
 from filiere.followup.services.common import audit, check_centre, check_clinical_date, raise_if
 from filiere.network.models import Centre
 from filiere.patients.models import BleedingSite, Patient
-from filiere.patients.selectors import age_on
+from filiere.patients.services import clinical_age_on
 
 _SEXES = {"M": isth_bat.Sex.MALE, "F": isth_bat.Sex.FEMALE}
 
@@ -84,10 +84,18 @@ def bleeding_score_record(
     except ValueError:
         errors["version"] = "Version inconnue : ISTH-BAT ou Self-BAT."
     raise_if(errors)
-    age = age_on(patient, assessed_on)
+    # The exact age when the birth date may be read: on the eve of the 18th birthday the child
+    # cut-off still holds. Known to the month only, the age is the lowest possible, so the more
+    # sensitive child cut-off (3, against 4 and 6) applies throughout the 18th birthday's month.
+    try:
+        age = clinical_age_on(actor=actor, patient=patient, on=assessed_on)
+    except ValueError as exc:
+        raise ValidationError(
+            {"assessed_on": "La date de l'évaluation précède la naissance du patient."}
+        ) from exc
     sex = _SEXES.get(patient.sex)
     if sex is None:
-        if age >= isth_bat.ADULT_AGE:
+        if age.years >= isth_bat.ADULT_AGE:
             raise ValidationError(
                 "Sexe indéterminé : le seuil d'anormalité de l'adulte dépend du sexe."
             )
@@ -95,7 +103,9 @@ def bleeding_score_record(
         sex = isth_bat.Sex.FEMALE
     scores = _domain_scores(domain_scores)
     try:
-        result = isth_bat.score_assessment(scores, sex=sex, age_years=age, version=bat_version)
+        result = isth_bat.score_assessment(
+            scores, sex=sex, age_years=age.years, version=bat_version
+        )
     except IsthBatError as exc:
         field = exc.domain.value if exc.domain else "domain_scores"
         raise ValidationError({field: str(exc)}) from exc
@@ -109,7 +119,9 @@ def bleeding_score_record(
         interviewer=interviewer if bat_version is BatVersion.ISTH_BAT else None,
         **{domain.value: value for domain, value in result.domain_scores.items()},
         total=result.total,
-        age_years=age,
+        age_years=age.years,
+        age_months=age.months,
+        age_precision=age.precision.value,
         population=result.population.value,
         cutoff=result.cutoff,
         abnormal=result.abnormal,
@@ -127,6 +139,48 @@ def bleeding_score_record(
         changes={d.value: s for d, s in result.domain_scores.items()},
     )
     return score
+
+
+def _check_bleeding_event(
+    patient: Patient,
+    *,
+    occurred_on: dt.date,
+    site: str,
+    severity: str,
+    circumstance: str,
+    hospitalised: bool,
+    hospital_days: int | None,
+    visit: Visit | None,
+) -> None:
+    errors: dict[str, str] = {}
+    check_clinical_date(patient, "occurred_on", occurred_on, "La date du saignement", errors)
+    if site not in BleedingSite.values:
+        errors["site"] = "Localisation inconnue : choisissez dans la liste."
+    if site in {BleedingSite.MENORRHAGIA, BleedingSite.POST_PARTUM} and patient.sex == "M":
+        errors["site"] = "Localisation impossible chez un patient de sexe masculin."
+    if severity not in BleedingEvent.Severity.values:
+        errors["severity"] = "Gravité inconnue."
+    if circumstance and circumstance not in BleedingEvent.Circumstance.values:
+        errors["circumstance"] = "Circonstance inconnue."
+    if hospital_days is not None and not hospitalised:
+        errors["hospital_days"] = "Une durée d'hospitalisation suppose une hospitalisation."
+    if visit is not None and visit.patient_id != patient.pk:
+        errors["visit"] = "Cette visite est celle d'un autre patient."
+    raise_if(errors)
+
+
+BLEEDING_EVENT_FIELDS = (
+    "occurred_on",
+    "site",
+    "site_detail",
+    "severity",
+    "circumstance",
+    "treatment_given",
+    "hospitalised",
+    "hospital_days",
+    "visit",
+    "comment",
+)
 
 
 @transaction.atomic
@@ -148,21 +202,16 @@ def bleeding_event_record(
 ) -> BleedingEvent:
     """Record a bleeding episode (date, site, severity, treatment, hospital stay)."""
     check_centre(actor, patient, centre)
-    errors: dict[str, str] = {}
-    check_clinical_date(patient, "occurred_on", occurred_on, "La date du saignement", errors)
-    if site not in BleedingSite.values:
-        errors["site"] = "Localisation inconnue : choisissez dans la liste."
-    if site in {BleedingSite.MENORRHAGIA, BleedingSite.POST_PARTUM} and patient.sex == "M":
-        errors["site"] = "Localisation impossible chez un patient de sexe masculin."
-    if severity not in BleedingEvent.Severity.values:
-        errors["severity"] = "Gravité inconnue."
-    if circumstance and circumstance not in BleedingEvent.Circumstance.values:
-        errors["circumstance"] = "Circonstance inconnue."
-    if hospital_days is not None and not hospitalised:
-        errors["hospital_days"] = "Une durée d'hospitalisation suppose une hospitalisation."
-    if visit is not None and visit.patient_id != patient.pk:
-        errors["visit"] = "Cette visite est celle d'un autre patient."
-    raise_if(errors)
+    _check_bleeding_event(
+        patient,
+        occurred_on=occurred_on,
+        site=site,
+        severity=severity,
+        circumstance=circumstance,
+        hospitalised=hospitalised,
+        hospital_days=hospital_days,
+        visit=visit,
+    )
     event = create_validated(
         BleedingEvent,
         patient=patient,
@@ -181,3 +230,29 @@ def bleeding_event_record(
     )
     audit(actor, AuditEvent.Action.CREATE, event, patient, summary=f"Saignement : {event}")
     return event
+
+
+@transaction.atomic
+def bleeding_event_update(
+    *, actor: User | None, event: BleedingEvent, **values: Any
+) -> dict[str, Any]:
+    """Correct a bleeding episode with the rules of its recording; return the differences."""
+    unknown = set(values) - set(BLEEDING_EVENT_FIELDS)
+    if unknown:
+        raise TypeError(f"These bleeding fields cannot change: {sorted(unknown)}")
+    check_centre(actor, event.patient, event.centre)
+    merged = {name: getattr(event, name) for name in BLEEDING_EVENT_FIELDS} | values
+    for name in ("site_detail", "treatment_given", "comment"):
+        merged[name] = (merged[name] or "").strip()
+    _check_bleeding_event(
+        event.patient,
+        **{
+            k: merged[k]
+            for k in BLEEDING_EVENT_FIELDS
+            if k not in {"site_detail", "treatment_given", "comment"}
+        },
+    )
+    changes = update_validated(event, merged)
+    if changes:
+        audit(actor, AuditEvent.Action.UPDATE, event, event.patient, changes=changes)
+    return changes

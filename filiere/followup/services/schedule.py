@@ -169,7 +169,8 @@ def schedules_refresh(
         codes: dict[int, set[int]] = defaultdict(set)
         icd10: dict[int, set[str]] = defaultdict(set)
         for patient_id, orpha, icd in (
-            Diagnosis.objects.filter(patient_id__in=chunk)
+            Diagnosis.objects.current()
+            .filter(patient_id__in=chunk)
             .exclude(status=DiagnosisStatus.REFUTED)
             .values_list("patient_id", "orpha__code", "icd10__code")
         ):
@@ -180,7 +181,8 @@ def schedules_refresh(
         last_visit: dict[int, dt.date] = {}
         severity: dict[int, str] = {}
         for patient_id, visited_on, form in (
-            Visit.objects.filter(patient_id__in=chunk)
+            Visit.objects.current()
+            .filter(patient_id__in=chunk)
             .order_by("patient_id", "-visited_on", "-created_at")
             .values_list("patient_id", "visited_on", "severity")
         ):

@@ -335,23 +335,31 @@ def treatment_update(*, actor: User | None, treatment: Treatment, **values: Any)
 # --- Adverse events ------------------------------------------------------------------------
 
 
-@transaction.atomic
-def adverse_event_record(
-    *,
-    actor: User | None,
+ADVERSE_EVENT_FIELDS = (
+    "occurred_on",
+    "category",
+    "description",
+    "outcome",
+    "serious",
+    "treatment",
+    "reported_to_pharmacovigilance",
+    "reported_on",
+)
+
+
+def _check_adverse_event(
     patient: Patient,
-    centre: Centre,
+    *,
     occurred_on: dt.date,
     category: str,
     description: str,
     outcome: str,
-    serious: bool = False,
-    treatment: Treatment | None = None,
-    reported_to_pharmacovigilance: bool = False,
-    reported_on: dt.date | None = None,
-) -> AdverseEvent:
-    """Record an adverse event (EUHASS category), with the suspected treatment if known."""
-    check_centre(actor, patient, centre)
+    serious: bool,
+    treatment: Treatment | None,
+    reported_to_pharmacovigilance: bool,
+    reported_on: dt.date | None,
+) -> bool:
+    """Raise the errors of an adverse event; return whether it is serious (a death always is)."""
     errors: dict[str, str] = {}
     check_clinical_date(patient, "occurred_on", occurred_on, "La date de l'événement", errors)
     if category not in AdverseEvent.Category.values:
@@ -375,6 +383,37 @@ def adverse_event_record(
         elif reported_on < occurred_on or reported_on > timezone.localdate():
             errors["reported_on"] = "La déclaration est datée avant l'événement ou dans le futur."
     raise_if(errors)
+    return serious
+
+
+@transaction.atomic
+def adverse_event_record(
+    *,
+    actor: User | None,
+    patient: Patient,
+    centre: Centre,
+    occurred_on: dt.date,
+    category: str,
+    description: str,
+    outcome: str,
+    serious: bool = False,
+    treatment: Treatment | None = None,
+    reported_to_pharmacovigilance: bool = False,
+    reported_on: dt.date | None = None,
+) -> AdverseEvent:
+    """Record an adverse event (EUHASS category), with the suspected treatment if known."""
+    check_centre(actor, patient, centre)
+    serious = _check_adverse_event(
+        patient,
+        occurred_on=occurred_on,
+        category=category,
+        description=description,
+        outcome=outcome,
+        serious=serious,
+        treatment=treatment,
+        reported_to_pharmacovigilance=reported_to_pharmacovigilance,
+        reported_on=reported_on,
+    )
     event = create_validated(
         AdverseEvent,
         patient=patient,
@@ -397,3 +436,21 @@ def adverse_event_record(
         summary=f"Événement indésirable : {event}" + (" (grave)" if serious else ""),
     )
     return event
+
+
+@transaction.atomic
+def adverse_event_update(
+    *, actor: User | None, event: AdverseEvent, **values: Any
+) -> dict[str, Any]:
+    """Correct an adverse event with the rules of its recording; return the differences."""
+    unknown = set(values) - set(ADVERSE_EVENT_FIELDS)
+    if unknown:
+        raise TypeError(f"These adverse-event fields cannot change: {sorted(unknown)}")
+    check_centre(actor, event.patient, event.centre)
+    merged = {name: getattr(event, name) for name in ADVERSE_EVENT_FIELDS} | values
+    merged["description"] = (merged["description"] or "").strip()
+    merged["serious"] = _check_adverse_event(event.patient, **merged)
+    changes = update_validated(event, merged)
+    if changes:
+        audit(actor, AuditEvent.Action.UPDATE, event, event.patient, changes=changes)
+    return changes

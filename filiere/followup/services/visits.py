@@ -111,7 +111,8 @@ def visit_record(
     values |= {"visited_on": visited_on, "context": context, "objective": objective}
     if values.get("period_start") is None:
         previous = (
-            patient.followup_visits.filter(visited_on__lt=visited_on)
+            patient.followup_visits.current()
+            .filter(visited_on__lt=visited_on)
             .order_by("-visited_on")
             .values_list("visited_on", flat=True)
             .first()

@@ -23,12 +23,11 @@ def record_visit(patient: Patient, centre: Centre, on: dt.date, **values: Any) -
 
 def record_score(patient: Patient, centre: Centre, **values: Any) -> BleedingScore:
     defaults: dict[str, Any] = {
+        "actor": None,
         "assessed_on": dt.date(2024, 3, 1),
         "domain_scores": GLANZMANN_SCORES,
     }
-    return services.bleeding_score_record(
-        actor=None, patient=patient, centre=centre, **(defaults | values)
-    )
+    return services.bleeding_score_record(patient=patient, centre=centre, **(defaults | values))
 
 
 def rfviia_off_label(

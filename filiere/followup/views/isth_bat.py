@@ -29,7 +29,7 @@ from filiere.followup.models import Version
 from filiere.followup.selectors import get_bleeding_score
 from filiere.followup.views.common import apply_errors, writing_centres
 from filiere.patients.models import Patient
-from filiere.patients.selectors import age_on, get_patient_for_user
+from filiere.patients.selectors import get_patient_for_user
 
 DOMAIN_VALUES = {domain.value for domain in Domain}
 
@@ -40,7 +40,9 @@ def _female(patient: Patient) -> bool:
 
 
 def _diagnosis_dates(patient: Patient) -> list[str]:
-    return [str(d.diagnosis_date) for d in patient.diagnoses.all() if d.diagnosis_date is not None]
+    return [
+        str(d.diagnosis_date) for d in patient.diagnoses.current() if d.diagnosis_date is not None
+    ]
 
 
 @login_required
@@ -160,6 +162,5 @@ def isth_bat_detail_view(
             "score": score,
             "rows": rows,
             "max_total": MAX_TOTAL,
-            "age": age_on(patient, score.assessed_on),
         },
     )

@@ -21,10 +21,11 @@ from filiere.access import Capability
 from filiere.core.http import AuthenticatedRequest
 from filiere.followup import forms as followup_forms
 from filiere.followup import services
-from filiere.followup.selectors import get_treatment, get_visit, patient_followup
+from filiere.followup.selectors import get_treatment, patient_followup
 from filiere.followup.views.common import apply_errors, cleaned_without, writing_centres
+from filiere.patients.correction_views import record_correct_view
 from filiere.patients.models import Patient
-from filiere.patients.selectors import age_on, get_patient_for_user, may_edit
+from filiere.patients.selectors import age_by_month_on, get_patient_for_user, may_edit
 
 
 @login_required
@@ -38,7 +39,7 @@ def patient_followup_view(request: AuthenticatedRequest, public_id: uuid.UUID) -
         "followup/patient.html",
         {
             "patient": patient,
-            "age": age_on(patient, today),
+            "age": age_by_month_on(patient, today),
             "followup": patient_followup(patient, today),
             "can_edit": may_edit(request.user, patient),
         },
@@ -102,29 +103,8 @@ def visit_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpR
 def visit_edit_view(
     request: AuthenticatedRequest, public_id: uuid.UUID, visit_id: uuid.UUID
 ) -> HttpResponse:
-    patient = get_patient_for_user(request.user, public_id, Capability.EDIT_PATIENTS)
-    visit = get_visit(patient, visit_id)
-    initial = {name: getattr(visit, name) for name in services.visits.VISIT_FIELDS}
-    form = followup_forms.VisitForm(
-        request.POST or None,
-        centres=writing_centres(request.user, patient),
-        initial=initial | {"centre": visit.centre},
-    )
-    form.fields["centre"].disabled = True
-
-    def save(data: dict[str, Any]) -> Any:
-        return services.visit_update(
-            actor=request.user, visit=visit, **cleaned_without(form, "centre")
-        )
-
-    return _form_page(
-        request,
-        patient,
-        form,
-        title=_("Visite du %s") % visit.visited_on.strftime("%d/%m/%Y"),
-        save=save,
-        done=_("Visite modifiée."),
-    )
+    """The visit's correction page (the shared mechanism keeps the previous version)."""
+    return record_correct_view(request, public_id, "visite", visit_id)
 
 
 @login_required
@@ -151,8 +131,8 @@ def _treatment_form(request: AuthenticatedRequest, patient: Patient) -> Any:
     return followup_forms.TreatmentForm(
         request.POST or None,
         centres=writing_centres(request.user, patient),
-        diagnoses=patient.diagnoses.select_related("orpha", "icd10"),
-        events=patient.bleeding_events.all(),
+        diagnoses=patient.diagnoses.current().select_related("orpha", "icd10"),
+        events=patient.bleeding_events.current(),
         initial={"started_on": timezone.localdate()},
     )
 
@@ -187,32 +167,14 @@ def treatment_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> H
 def treatment_edit_view(
     request: AuthenticatedRequest, public_id: uuid.UUID, treatment_id: uuid.UUID
 ) -> HttpResponse:
-    patient = get_patient_for_user(request.user, public_id, Capability.EDIT_PATIENTS)
-    treatment = get_treatment(patient, treatment_id)
-    form = followup_forms.TreatmentUpdateForm(
-        request.POST or None,
-        initial={
-            name: getattr(treatment, name)
-            for name in followup_forms.TreatmentUpdateForm.base_fields
-        },
-    )
-    return _form_page(
-        request,
-        patient,
-        form,
-        title=_("Traitement : %s") % treatment,
-        save=lambda data: services.treatment_update(
-            actor=request.user, treatment=treatment, **data
-        ),
-        done=_("Traitement modifié."),
-        extra={"treatment": treatment},
-    )
+    """The treatment's correction page (the shared mechanism keeps the previous version)."""
+    return record_correct_view(request, public_id, "traitement", treatment_id)
 
 
 @login_required
 def adverse_event_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     patient = get_patient_for_user(request.user, public_id, Capability.EDIT_PATIENTS)
-    treatments = patient.treatments.select_related("atc")
+    treatments = patient.treatments.current().select_related("atc")
     initial: dict[str, Any] = {}
     if request.GET.get("traitement"):
         initial["treatment"] = get_treatment(patient, request.GET["traitement"])

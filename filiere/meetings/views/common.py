@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from filiere.meetings.models import AgendaItem, CaseRequest, Meeting
-from filiere.patients.selectors import age_on
+from filiere.patients.selectors import age_by_month_on, age_on
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -32,12 +32,14 @@ def flash_refusal(request: HttpRequest, error: ValidationError) -> None:
 def case_summary(case: CaseRequest, when: dt.datetime) -> dict[str, Any]:
     """What a meeting shows about a case: pseudonym, age, sex, centre; never an identity trait."""
     patient = case.patient
-    age = age_on(patient, timezone.localtime(when).date())
+    on = timezone.localtime(when).date()
+    age = age_on(patient, on)
     centre = case.requester_centre or case.requester_institution or "—"
     return {
         "case": case,
         "pseudonym": patient.pseudonym,
         "age": age,
+        "age_shown": age_by_month_on(patient, on),
         "paediatric": age < 18,
         "sex": patient.get_sex_display(),
         "centre": centre,

@@ -1,0 +1,91 @@
+"""How every form of the app is drawn, and the select a clinician must choose from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+CHOOSE = _("— choisir —")
+
+
+class FormRenderer(DjangoTemplates):
+    """One template for every form and field (settings.FORM_RENDERER): a checkbox inside its own
+    label, help text and errors tied to their field, required fields marked."""
+
+    form_template_name = "core/forms/form.html"
+    field_template_name = "core/forms/field.html"
+
+
+def chosen_choice(
+    label: Any,
+    choices: Iterable[tuple[Any, Any]] = (),
+    *,
+    coerce: Callable[[Any], Any] | None = None,
+    **kwargs: Any,
+) -> forms.TypedChoiceField:
+    """Return a required select that starts on « — choisir — ».
+
+    A clinical value (a variant's class, a sex, an outcome) must never be saved because it
+    happened to be the first option: the empty value is refused with a message naming the field.
+    """
+    return forms.TypedChoiceField(
+        label=label,
+        choices=with_choose(choices),
+        coerce=coerce or str,
+        empty_value="",
+        error_messages={"required": format_lazy(_("Choisissez : {}."), label)},
+        **kwargs,
+    )
+
+
+def with_choose(choices: Iterable[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    return [("", CHOOSE), *choices]
+
+
+class SuggestInput(forms.TextInput):
+    """A text field whose suggestions open right under it, clickable and keyboard-usable.
+
+    The suggestions come from ``url`` (htmx, the field's name and value as the query), as
+    ``role=option`` items carrying their value in ``data-value``; filiere.js moves through them
+    with the arrow keys, chooses with Enter or a click and closes them with Escape.
+    """
+
+    template_name = "core/forms/widgets/suggest.html"
+
+    def __init__(self, url: Any, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.url = url
+
+    def build_attrs(
+        self, base_attrs: dict[str, Any], extra_attrs: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        # The words typed to search ("thrombocytopenia") are longer than the code they find.
+        attrs.pop("maxlength", None)
+        return attrs
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        listbox = f"{widget_attrs.get('id') or name}_suggestions"
+        widget_attrs.update(
+            {
+                "role": "combobox",
+                "aria-autocomplete": "list",
+                "aria-expanded": "false",
+                "aria-controls": listbox,
+                "autocomplete": "off",
+                "hx-get": str(self.url),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": f"#{listbox}",
+                "hx-sync": "this:replace",
+                "data-suggest": "",
+            }
+        )
+        context["widget"]["listbox_id"] = listbox
+        return context

@@ -1,0 +1,142 @@
+"""The follow-up's correctable records, registered with the shared correction mechanism."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from filiere.core.corrections import CorrectableKind, on_change, register
+from filiere.followup import forms as followup_forms
+from filiere.followup import services
+from filiere.followup.models import AdverseEvent, BleedingEvent, BleedingScore, Treatment, Visit
+from filiere.followup.services.bleeding import BLEEDING_EVENT_FIELDS
+from filiere.followup.services.treatments import ADVERSE_EVENT_FIELDS, TREATMENT_FIELDS
+from filiere.followup.services.visits import VISIT_FIELDS
+from filiere.followup.views.common import writing_centres
+from filiere.patients.models import Diagnosis
+
+
+def _initial(record: Any, names: Any) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in names if hasattr(record, name)}
+
+
+def _centre_form(form: forms.BaseForm) -> forms.BaseForm:
+    form.fields["centre"].disabled = True
+    return form
+
+
+def _visit_form(request: Any, visit: Any, data: Any) -> forms.BaseForm:
+    form = followup_forms.VisitForm(
+        data,
+        centres=writing_centres(request.user, visit.patient),
+        initial=_initial(visit, VISIT_FIELDS) | {"centre": visit.centre},
+    )
+    return _centre_form(form)
+
+
+def _visit_correct(*, actor: Any, record: Any, values: dict[str, Any]) -> dict[str, Any]:
+    fields = {k: v for k, v in values.items() if k in VISIT_FIELDS}
+    return services.visit_update(actor=actor, visit=record, **fields)
+
+
+def _bleed_form(request: Any, event: Any, data: Any) -> forms.BaseForm:
+    form = followup_forms.BleedingEventForm(
+        data,
+        centres=writing_centres(request.user, event.patient),
+        initial=_initial(event, BLEEDING_EVENT_FIELDS) | {"centre": event.centre},
+    )
+    return _centre_form(form)
+
+
+def _bleed_correct(*, actor: Any, record: Any, values: dict[str, Any]) -> dict[str, Any]:
+    fields = {k: v for k, v in values.items() if k in BLEEDING_EVENT_FIELDS}
+    return services.bleeding_event_update(actor=actor, event=record, **fields)
+
+
+def _treatment_form(request: Any, treatment: Any, data: Any) -> forms.BaseForm:
+    form_class = followup_forms.TreatmentUpdateForm
+    return form_class(data, initial=_initial(treatment, form_class.base_fields))
+
+
+def _treatment_correct(*, actor: Any, record: Any, values: dict[str, Any]) -> dict[str, Any]:
+    return services.treatment_update(actor=actor, treatment=record, **values)
+
+
+def _adverse_form(request: Any, event: Any, data: Any) -> forms.BaseForm:
+    form = followup_forms.AdverseEventForm(
+        data,
+        centres=writing_centres(request.user, event.patient),
+        treatments=event.patient.treatments.current().select_related("atc"),
+        initial=_initial(event, ADVERSE_EVENT_FIELDS) | {"centre": event.centre},
+    )
+    return _centre_form(form)
+
+
+def _adverse_correct(*, actor: Any, record: Any, values: dict[str, Any]) -> dict[str, Any]:
+    fields = {k: v for k, v in values.items() if k in ADVERSE_EVENT_FIELDS}
+    return services.adverse_event_update(actor=actor, event=record, **fields)
+
+
+def _refresh_schedule(record: Any) -> None:
+    services.schedule_refresh(record.patient)
+
+
+def register_followup_records() -> None:
+    register(
+        CorrectableKind(
+            slug="visite",
+            model=Visit,
+            label=_("Visite de suivi"),
+            fields=VISIT_FIELDS,
+            correct=_visit_correct,
+            build_form=_visit_form,
+            extra={"page": "followup:patient"},
+        )
+    )
+    register(
+        CorrectableKind(
+            slug="saignement",
+            model=BleedingEvent,
+            label=_("Épisode hémorragique"),
+            fields=BLEEDING_EVENT_FIELDS,
+            correct=_bleed_correct,
+            build_form=_bleed_form,
+            extra={"page": "followup:patient"},
+        )
+    )
+    register(
+        CorrectableKind(
+            slug="isth-bat",
+            model=BleedingScore,
+            label=_("Score ISTH-BAT"),
+            fields=("assessed_on", "version", "total", "population", "abnormal"),
+            extra={"page": "followup:patient"},
+        )
+    )
+    register(
+        CorrectableKind(
+            slug="traitement",
+            model=Treatment,
+            label=_("Traitement"),
+            fields=TREATMENT_FIELDS,
+            correct=_treatment_correct,
+            build_form=_treatment_form,
+            extra={"page": "followup:patient"},
+        )
+    )
+    register(
+        CorrectableKind(
+            slug="evenement-indesirable",
+            model=AdverseEvent,
+            label=_("Événement indésirable"),
+            fields=ADVERSE_EVENT_FIELDS,
+            correct=_adverse_correct,
+            build_form=_adverse_form,
+            extra={"page": "followup:patient"},
+        )
+    )
+    # Visits and diagnoses set the next due visit (rhythm per disease group).
+    on_change(Visit, _refresh_schedule)
+    on_change(Diagnosis, _refresh_schedule)
