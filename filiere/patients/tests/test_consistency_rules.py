@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from filiere.core.corrections import record_withdraw
 from filiere.lib.partial_dates import PartialDate
 from filiere.network.models import Centre
 from filiere.patients.models import (
@@ -28,6 +29,7 @@ from filiere.patients.services import (
     diagnosis_update,
     phenotype_record,
     platelet_workup_record,
+    platelet_workup_update,
 )
 from filiere.testing.factories import glanzmann_values, make_patient
 
@@ -169,6 +171,16 @@ def test_the_same_icd10_code_twice_is_refused(patient_a: Patient, centre_a: Cent
     assert "D69.1" in error.value.message_dict["icd10_code"][0]
 
 
+def test_a_withdrawn_diagnosis_does_not_block_its_disease(
+    patient_a: Patient, centre_a: Centre
+) -> None:
+    """A diagnosis withdrawn as entered in error stays in the history, out of the record."""
+    first = diagnosis_record(actor=None, patient=patient_a, centre=centre_a, **glanzmann_values())
+    record_withdraw(actor=None, record=first, reason="Saisie erronée : mauvais patient")
+    again = diagnosis_record(actor=None, patient=patient_a, centre=centre_a, **glanzmann_values())
+    assert again.orpha == first.orpha
+
+
 # --- Consents -----------------------------------------------------------------------------
 
 
@@ -302,6 +314,20 @@ def test_a_glanzmann_type_contradicting_the_expression_is_refused(
         _workup(patient_a, cd41_cd61_expression=expression, glanzmann_type=glanzmann_type)
     assert "αIIbβ3" in error.value.message_dict["glanzmann_type"][0]
     assert PlateletWorkup.objects.count() == 0
+
+
+def test_a_workup_correction_keeps_the_bounds_and_the_glanzmann_type(
+    patient_a: Patient,
+) -> None:
+    workup = _workup(patient_a, cd41_cd61_expression=2, glanzmann_type="type_1")
+    with pytest.raises(ValidationError) as error:
+        platelet_workup_update(actor=None, workup=workup, platelet_count=Decimal("99999"))
+    assert "Numération plaquettaire" in error.value.message_dict["platelet_count"][0]
+    with pytest.raises(ValidationError) as error:
+        platelet_workup_update(actor=None, workup=workup, cd41_cd61_expression=95)
+    assert "glanzmann_type" in error.value.message_dict
+    workup.refresh_from_db()
+    assert (workup.platelet_count, workup.cd41_cd61_expression) == (None, 2)
 
 
 @pytest.mark.parametrize(
