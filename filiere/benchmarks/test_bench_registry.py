@@ -71,3 +71,50 @@ def test_bench_sdm_mr_export_documents_per_second(
         print(
             f"\nSDM-MR : {rate:.0f} documents/s (médiane, {wanted} documents, lectures comprises)"
         )
+
+
+def _corrected_patient(registry: dict[str, Any]) -> tuple[Patient, Any]:
+    """A patient of the centre whose variant was corrected five times and a diagnosis withdrawn."""
+    from filiere.core.corrections import record_correct, record_withdraw
+
+    patient = (
+        Patient.objects.filter(
+            care_episodes__centre=registry["centre"], genetic_findings__isnull=False
+        )
+        .order_by("-pk")
+        .first()
+    )
+    assert patient is not None
+    finding = patient.genetic_findings.current().first()
+    assert finding is not None
+    user = registry["user"]
+    for number in range(5):
+        record_correct(
+            actor=user,
+            record=finding,
+            reason=f"Relecture {number}",
+            values={"laboratory": f"Laboratoire {number}"},
+        )
+    diagnosis = patient.diagnoses.current().first()
+    if diagnosis is not None:
+        record_withdraw(actor=user, record=diagnosis, reason="Saisie erronée")
+    return patient, finding
+
+
+def test_bench_patient_page_with_history(
+    benchmark: Any, clinician_client: Client, registry: dict[str, Any]
+) -> None:
+    patient, _finding = _corrected_patient(registry)
+    response = benchmark(clinician_client.get, f"/patients/{patient.public_id}/")
+    assert response.status_code == 200
+    assert "historique" in response.content.decode()
+
+
+def test_bench_record_history_page(
+    benchmark: Any, clinician_client: Client, registry: dict[str, Any]
+) -> None:
+    patient, finding = _corrected_patient(registry)
+    url = f"/patients/{patient.public_id}/enregistrements/variant/{finding.public_id}/historique/"
+    response = benchmark(clinician_client.get, url)
+    assert response.status_code == 200
+    assert "Relecture 4" in response.content.decode()

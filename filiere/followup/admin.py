@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from filiere.followup.models import AtcCode, FollowUpRule
+from filiere.followup.models import AtcCode, DoseRange, FollowUpRule
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):
@@ -22,11 +22,30 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
         return False
 
 
+class DoseRangeInline(admin.TabularInline[DoseRange, AtcCode]):
+    model = DoseRange
+    readonly_fields = ["route", "unit", "usual_low", "usual_high", "lowest", "highest"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(AtcCode)
 class AtcCodeAdmin(ReadOnlyAdmin):
-    list_display = ["code", "label", "treatment_class", "is_obsolete", "source", "imported_at"]
+    list_display = [
+        "code",
+        "label",
+        "treatment_class",
+        "routes",
+        "is_obsolete",
+        "source",
+        "imported_at",
+    ]
     list_filter = ["treatment_class", "is_obsolete"]
     search_fields = ["code", "label"]
+    inlines = [DoseRangeInline]
 
 
 @admin.register(FollowUpRule)

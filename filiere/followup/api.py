@@ -19,7 +19,7 @@ from filiere.followup import schemas, services
 from filiere.followup.models import AdverseEvent, BleedingEvent, BleedingScore, Treatment, Visit
 from filiere.followup.observatory import ObservatoryFilters, cohorts
 from filiere.followup.rhythm import FollowUpStatus
-from filiere.followup.selectors import get_centre_for_worklist, worklist
+from filiere.followup.selectors import get_centre_for_worklist, get_treatment, worklist
 from filiere.network.models import Centre
 from filiere.patients.models import Patient
 from filiere.patients.selectors import get_patient_for_user
@@ -109,6 +109,7 @@ def _treatment_out(t: Treatment) -> dict[str, Any]:
         "dose": t.dose,
         "dose_unit": t.dose_unit,
         "route": t.route,
+        "dose_confirmed": t.dose_confirmed,
         "started_on": t.started_on,
         "ended_on": t.ended_on,
         "indication": t.indication,
@@ -116,6 +117,7 @@ def _treatment_out(t: Treatment) -> dict[str, Any]:
         "off_label_framework": t.off_label_framework,
         "rcp_recommendation_id": t.rcp_recommendation_id,
         "outcome": t.outcome,
+        "usual_emergency": t.usual_emergency,
     }
 
 
@@ -240,6 +242,25 @@ def add_treatment(
     )
     treatment = services.treatment_record(actor=user, patient=patient, centre=centre, **values)
     return Status(201, _treatment_out(treatment))
+
+
+@router.post(
+    P + "/traitements/{treatment_id}/urgence",
+    response=schemas.TreatmentOut,
+    summary="Marquer (ou non) le traitement d'urgence habituel, celui de la carte de soins",
+)
+def mark_emergency_treatment(
+    request: HttpRequest,
+    patient_id: uuid.UUID,
+    treatment_id: uuid.UUID,
+    payload: schemas.TreatmentEmergencyIn,
+) -> dict[str, Any]:
+    patient = _writer(request, patient_id)
+    treatment = get_treatment(patient, treatment_id)
+    services.treatment_mark_emergency(
+        actor=_user(request), treatment=treatment, usual=payload.usual
+    )
+    return _treatment_out(treatment)
 
 
 @router.get(

@@ -1,8 +1,10 @@
 """What the emergency care card and the follow-up booklet say, built from the record.
 
 The wording is plain French for emergency carers who do not know the disease. It is generic to
-the disease (diagnosis, what to avoid) or comes from the record (treatments that worked, the
-reference centre's 24/7 number); it never invents a dose. ``pdf.py`` lays it out.
+the disease (diagnosis, what to avoid) or comes from the record (the reference centre's 24/7
+number, and only the treatments a clinician validated as the patient's usual emergency
+treatment, with their recorded dose); it never invents or guesses a dose. ``pdf.py`` lays it
+out.
 """
 
 from __future__ import annotations
@@ -10,14 +12,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from filiere.followup.models import BleedingScore, DiseaseSeverity, Treatment, Visit
+from django.utils import timezone
+
+from filiere.accounts.models import User
+from filiere.clinical.doses import french_number
+from filiere.followup.models import BleedingScore, DiseaseSeverity, Visit
 from filiere.followup.selectors import GroupIndex
 from filiere.identity.models import Identity
 from filiere.network.models import Centre
 from filiere.nomenclature.models import DiseaseGroup
 from filiere.patients.models import Diagnosis, DiagnosisStatus, Patient
 
-DOCUMENT_VERSION = "1.0"
+DOCUMENT_VERSION = "1.1"
+MAX_EMERGENCY_LINES = 3
+NO_EMERGENCY_TREATMENT = (
+    "Aucun traitement d'urgence validé : demander l'avis du centre de référence."
+)
 
 PLAIN_BY_ORPHA: dict[int, str] = {
     849: "Thrombasthénie de Glanzmann : maladie héréditaire des plaquettes. Leur nombre est "
@@ -119,32 +129,34 @@ def _reference_centre(patient: Patient) -> Centre | None:
     return chosen[0].centre if chosen else None
 
 
-def _emergency_treatment(patient: Patient, today: dt.date) -> list[str]:
-    """The treatments used for bleeds or still prescribed, most recent first, once per drug."""
+def _validated(by: User | None, at: dt.datetime | None) -> str:
+    who = f" par {by.display_name}" if by is not None else ""
+    when = f" le {timezone.localtime(at):%d/%m/%Y}" if at is not None else ""
+    return f"{who}{when}"
+
+
+def _emergency_treatment(patient: Patient) -> list[str]:
+    """The treatments a clinician chose as the patient's usual emergency treatment, with their
+    dose as recorded and who validated them; never a guess from the history."""
     lines: list[str] = []
-    seen: set[str] = set()
     treatments = (
         patient.treatments.current()
-        .select_related("atc")
-        .filter(atc__isnull=False)
-        .exclude(outcome=Treatment.Outcome.INEFFECTIVE)
-        .order_by("-started_on")
+        .select_related("atc", "emergency_validated_by", "dose_confirmed_by")
+        .filter(usual_emergency=True, atc__isnull=False)
+        .order_by("-emergency_validated_at")
     )
     for t in treatments:
-        current = t.kind == Treatment.Kind.PRESCRIPTION and (
-            t.ended_on is None or t.ended_on >= today
-        )
-        if not (t.indication == Treatment.Indication.BLEED or current):
-            continue
         assert t.atc is not None  # noqa: S101 - filtered above
-        if t.atc.code in seen:
-            continue
-        seen.add(t.atc.code)
-        dose = f" {t.dose.normalize():f} {t.dose_unit}" if t.dose is not None else ""
+        dose = f" {french_number(t.dose)} {t.dose_unit}" if t.dose is not None else ""
         route = f" ({t.get_route_display().lower()})" if t.route else ""
-        why = t.get_indication_display().lower()
-        lines.append(f"{t.atc.label}{dose}{route} — {why}")
-    return lines[:4]
+        line = f"{t.atc.label}{dose}{route} — validé"
+        line += _validated(t.emergency_validated_by, t.emergency_validated_at)
+        if t.dose_confirmed:
+            line += " ; dose hors plage usuelle confirmée"
+            line += _validated(t.dose_confirmed_by, t.dose_confirmed_at)
+        lines.append(line)
+    # The card-sized back holds three such lines with its advice; more would push it off.
+    return lines[:MAX_EMERGENCY_LINES]
 
 
 def _risk(patient: Patient, diagnosis: Diagnosis | None) -> str:
@@ -197,7 +209,7 @@ def build_care_card(patient: Patient, *, identity: Identity | None, today: dt.da
         diagnosis_plain=plain or PLAIN_DEFAULT,
         risk=_risk(patient, diagnosis),
         last_bat=last_bat,
-        emergency_treatment=_emergency_treatment(patient, today),
+        emergency_treatment=_emergency_treatment(patient),
         to_do=TO_DO,
         to_avoid=TO_AVOID,
         centre=centre.name if centre else "",

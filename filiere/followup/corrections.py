@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from filiere.core.corrections import CorrectableKind, on_change, register
@@ -56,12 +57,23 @@ def _bleed_correct(*, actor: Any, record: Any, values: dict[str, Any]) -> dict[s
 
 
 def _treatment_form(request: Any, treatment: Any, data: Any) -> forms.BaseForm:
-    form_class = followup_forms.TreatmentUpdateForm
-    return form_class(data, initial=_initial(treatment, form_class.base_fields))
+    return followup_forms.TreatmentUpdateForm(data, treatment=treatment)
 
 
 def _treatment_correct(*, actor: Any, record: Any, values: dict[str, Any]) -> dict[str, Any]:
-    return services.treatment_update(actor=actor, treatment=record, **values)
+    values = dict(values)
+    atc_code = values.pop("atc_code", None) or None
+    return services.treatment_update(actor=actor, treatment=record, atc_code=atc_code, **values)
+
+
+def _treatment_refused(form: Any, error: ValidationError) -> None:
+    from filiere.followup.views.patient import ask_dose_confirmation
+
+    ask_dose_confirmation(form, error)
+
+
+def _treatment_context(record: Any) -> dict[str, Any]:
+    return {"atc_codes": followup_forms.TreatmentForm.atc_choices(), "treatment": record}
 
 
 def _adverse_form(request: Any, event: Any, data: Any) -> forms.BaseForm:
@@ -123,7 +135,11 @@ def register_followup_records() -> None:
             fields=TREATMENT_FIELDS,
             correct=_treatment_correct,
             build_form=_treatment_form,
-            extra={"page": "followup:patient"},
+            extra={
+                "page": "followup:patient",
+                "on_refusal": _treatment_refused,
+                "context": _treatment_context,
+            },
         )
     )
     register(

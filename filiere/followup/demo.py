@@ -199,6 +199,7 @@ def _follow(
             )
             counts["scores"] += 1
     window = (max(first_day, last_day - dt.timedelta(days=6 * 365)), last_day)
+    worked: list[Treatment] = []
     for _ in range(rng.randint(0, 4)):
         occurred = window[0] + dt.timedelta(days=rng.randint(0, (window[1] - window[0]).days))
         event = _bleed(rng, patient, centre, occurred, profile)
@@ -206,6 +207,12 @@ def _follow(
         for treatment in _treat_bleed(rng, patient, centre, diagnosis, event, last_day):
             counts["treatments"] += 1
             counts["events"] += _adverse_event(rng, patient, centre, treatment, last_day)
+            if treatment.outcome == Treatment.Outcome.EFFECTIVE:
+                worked.append(treatment)
+    if worked:
+        # The clinician's choice for the emergency card: the latest drug that stopped a bleed.
+        latest = max(worked, key=lambda t: t.started_on)
+        services.treatment_mark_emergency(actor=None, treatment=latest, usual=True)
     for treatment in _background_treatments(rng, patient, centre, diagnosis, first_day, last_day):
         counts["treatments"] += 1
         counts["events"] += _adverse_event(rng, patient, centre, treatment, last_day)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db import models
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from filiere.core.forms import chosen_choice, with_choose
@@ -134,7 +135,24 @@ class BleedingEventForm(CentreForm):
     )
 
 
-class TreatmentForm(CentreForm):
+def _dose_confirmation() -> forms.BooleanField:
+    # Hidden until the service answers that the dose is outside the drug's usual range.
+    return forms.BooleanField(
+        label=_("Je confirme cette dose hors plage usuelle (mon nom et la date sont enregistrés)"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+
+class DoseConfirmationMixin:
+    fields: dict[str, forms.Field]
+
+    def ask_dose_confirmation(self) -> None:
+        """Show the confirmation box (unticked) beside a dose outside the usual range."""
+        self.fields["dose_confirmed"].widget = forms.CheckboxInput()
+
+
+class TreatmentForm(DoseConfirmationMixin, CentreForm):
     kind = forms.ChoiceField(label=_("Type"), choices=Treatment.Kind.choices)
     atc_code = forms.CharField(
         label=_("Médicament (code ATC)"),
@@ -163,6 +181,7 @@ class TreatmentForm(CentreForm):
     route = forms.ChoiceField(
         label=_("Voie"), choices=_blank(Treatment.Route.choices), required=False
     )
+    dose_confirmed = _dose_confirmation()
     doses_count = forms.IntegerField(
         label=_("Nombre d'administrations"), required=False, min_value=1
     )
@@ -203,7 +222,19 @@ class TreatmentForm(CentreForm):
         return list(AtcCode.objects.filter(is_obsolete=False))
 
 
-class TreatmentUpdateForm(forms.Form):
+class TreatmentUpdateForm(DoseConfirmationMixin, forms.Form):
+    """Correct a treatment: its drug, dose, unit and route (checked as when recorded), its end
+    and its outcome."""
+
+    atc_code = TreatmentForm.base_fields["atc_code"]
+    dose = _decimal(_("Dose"), 2)
+    dose_unit = forms.ChoiceField(
+        label=_("Unité"), choices=_blank(Treatment.DoseUnit.choices), required=False
+    )
+    route = forms.ChoiceField(
+        label=_("Voie"), choices=_blank(Treatment.Route.choices), required=False
+    )
+    dose_confirmed = _dose_confirmation()
     ended_on = forms.DateField(label=_("Fin"), required=False, widget=DATE_INPUT)
     doses_count = forms.IntegerField(
         label=_("Nombre d'administrations"), required=False, min_value=1
@@ -214,6 +245,28 @@ class TreatmentUpdateForm(forms.Form):
     comment = forms.CharField(
         label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, data: Any = None, *, treatment: Treatment) -> None:
+        initial = {name: getattr(treatment, name, None) for name in self.base_fields}
+        initial |= {
+            "atc_code": treatment.atc.code if treatment.atc else "",
+            "dose_confirmed": False,
+        }
+        super().__init__(data, initial=initial)
+        if treatment.usual_emergency:
+            self.fields["atc_code"].help_text = _(
+                "Traitement d'urgence habituel : changer le médicament, la dose, l'unité ou la "
+                "voie le retire de la carte de soins (à valider de nouveau)."
+            )
+        if treatment.dose_confirmed:
+            by = treatment.dose_confirmed_by
+            at = treatment.dose_confirmed_at
+            self.fields["dose"].help_text = _(
+                "Dose hors plage usuelle confirmée par %(who)s le %(date)s."
+            ) % {
+                "who": by.display_name if by else _("le système"),
+                "date": f"{timezone.localtime(at):%d/%m/%Y}" if at else "",
+            }
 
 
 class AdverseEventForm(CentreForm):

@@ -29,7 +29,7 @@ from reportlab.platypus import (
 )
 
 from filiere.followup.booklet import Booklet
-from filiere.followup.care_card import CareCard
+from filiere.followup.care_card import NO_EMERGENCY_TREATMENT, CareCard
 
 CARD_WIDTH, CARD_HEIGHT = 85.6 * mm, 54 * mm
 ACCENT = colors.HexColor("#8c2332")
@@ -93,7 +93,7 @@ def _back(card: CareCard, scale: float) -> list[Flowable]:
     head = _style("card-head", 6.4 * scale, bold=True, textColor=ACCENT)
     body = _style("card-back", 5.6 * scale, leftIndent=2 * mm * scale)
     flow: list[Flowable] = [_p("Traitement d'urgence habituel", head)]
-    lines = card.emergency_treatment or ["À définir avec le centre de référence."]
+    lines = card.emergency_treatment or [NO_EMERGENCY_TREATMENT]
     flow += [_p(f"• {line}", body) for line in [*lines, *card.notes]]
     flow.append(_p("À éviter", head))
     flow += [_p(f"• {line}", body) for line in card.to_avoid]
@@ -188,7 +188,7 @@ def render_card_a4(card: CareCard) -> bytes:
     if card.last_bat:
         story.append(_p(card.last_bat, body))
     story.append(_p("Traitement d'urgence habituel", head))
-    lines = card.emergency_treatment or ["À définir avec le centre de référence."]
+    lines = card.emergency_treatment or [NO_EMERGENCY_TREATMENT]
     story += [_p(f"• {line}", body) for line in [*lines, *card.notes]]
     story.append(_p("À éviter", head))
     story += [_p(f"• {line}", body) for line in card.to_avoid]

@@ -106,7 +106,12 @@ class TreatmentIn(Schema):
     product_name: str = ""
     dose: Decimal | None = None
     dose_unit: str = ""
-    route: str = ""
+    route: str = Field("", description="Voie : une de celles que la table ATC autorise.")
+    dose_confirmed: bool = Field(
+        False,
+        description="Confirme une dose hors de la plage usuelle du médicament (table ATC de la "
+        "filière) ; sans elle, une telle dose est refusée. Hors des bornes : toujours refusée.",
+    )
     doses_count: int | None = None
     started_on: dt.date
     ended_on: dt.date | None = None
@@ -130,6 +135,7 @@ class TreatmentOut(Schema):
     dose: Decimal | None
     dose_unit: str
     route: str
+    dose_confirmed: bool
     started_on: dt.date
     ended_on: dt.date | None
     indication: str
@@ -137,6 +143,14 @@ class TreatmentOut(Schema):
     off_label_framework: str
     rcp_recommendation_id: uuid.UUID | None
     outcome: str
+    usual_emergency: bool
+
+
+class TreatmentEmergencyIn(Schema):
+    usual: bool = Field(
+        description="true : le traitement d'urgence habituel du patient, seul listé sur la carte "
+        "de soins (qui et quand sont enregistrés) ; false : retiré de la carte."
+    )
 
 
 class AdverseEventIn(Schema):

@@ -173,7 +173,12 @@ def patient_followup(patient: Patient, today: dt.date) -> PatientFollowup:
         events=list(patient.bleeding_events.current().select_related("centre")),
         treatments=list(
             patient.treatments.current().select_related(
-                "atc", "centre", "diagnosis__orpha", "bleeding_event"
+                "atc",
+                "centre",
+                "diagnosis__orpha",
+                "bleeding_event",
+                "dose_confirmed_by",
+                "emergency_validated_by",
             )
         ),
         adverse_events=list(patient.adverse_events.current().select_related("treatment__atc")),

@@ -22,6 +22,11 @@ urlpatterns = [
     path(P + "traitements/nouveau/", views.treatment_add_view, name="treatment_add"),
     path(P + "traitements/<uuid:treatment_id>/", views.treatment_edit_view, name="treatment_edit"),
     path(
+        P + "traitements/<uuid:treatment_id>/urgence/",
+        views.treatment_emergency_view,
+        name="treatment_emergency",
+    ),
+    path(
         P + "evenements-indesirables/nouveau/",
         views.adverse_event_add_view,
         name="adverse_event_add",

@@ -113,6 +113,8 @@ def record_correct_view(
                 values={k: v for k, v in form.cleaned_data.items() if k not in form_disabled(form)},
             )
         except ValidationError as error:
+            if kind.extra.get("on_refusal"):
+                kind.extra["on_refusal"](form, error)
             if hasattr(error, "error_dict") and "reason" in error.error_dict:
                 reason_form.add_error("reason", error.error_dict.pop("reason"))
             _apply_errors(form, error)
@@ -129,7 +131,14 @@ def record_correct_view(
     return render(
         request,
         "patients/record_correct.html",
-        _context(patient, kind, record, form=form, reason_form=reason_form),
+        _context(
+            patient,
+            kind,
+            record,
+            form=form,
+            reason_form=reason_form,
+            **(kind.extra["context"](record) if kind.extra.get("context") else {}),
+        ),
     )
 
 

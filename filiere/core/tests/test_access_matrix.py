@@ -175,6 +175,7 @@ WRITE_ONLY_API_PATHS = {
     "/api/v1/patients/{patient_id}/genetique",
     "/api/v1/patients/{patient_id}/phenotypes",
     "/api/v1/patients/{patient_id}/consentements",
+    "/api/v1/suivi/patients/{patient_id}/traitements/{treatment_id}/urgence",
 }
 # Routes checked elsewhere because the object is personal, not a centre's.
 PERSONAL_ROUTES = {"accounts:token_revoke", "meetings:invitation_accept"}
@@ -199,8 +200,9 @@ POST_ONLY_ROUTES = {
     "patients:duplicate_resolve",
     "transfusion:instruction_save",
 } | MEETINGS_POST_ONLY
-# The follow-up interview's htmx partial (refusal tested in filiere/followup/tests).
-POST_ONLY_ROUTES |= {"followup:isth_bat_domain"}
+# The follow-up interview's htmx partial and the usual-emergency-treatment button (refusals
+# tested in filiere/followup/tests).
+POST_ONLY_ROUTES |= {"followup:isth_bat_domain", "followup:treatment_emergency"}
 
 
 def our_patterns(

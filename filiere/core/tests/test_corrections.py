@@ -209,6 +209,7 @@ def test_a_withdrawn_treatment_leaves_the_care_card(
         started_on=dt.date(2024, 1, 10),
         regulatory_status=Treatment.RegulatoryStatus.WITHIN_MA,
     )
+    followup.treatment_mark_emergency(actor=alice, treatment=treatment, usual=True)
     today = dt.date(2024, 2, 1)
     assert treatment.atc is not None
     label = treatment.atc.label

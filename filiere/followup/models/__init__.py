@@ -14,6 +14,7 @@ from filiere.followup.models.treatments import (
     WITHOUT_ATC,
     AdverseEvent,
     AtcCode,
+    DoseRange,
     Treatment,
     TreatmentClass,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "BleedingScore",
     "CentreDue",
     "DiseaseSeverity",
+    "DoseRange",
     "FollowUpRule",
     "FollowUpSchedule",
     "ReferencePopulation",

@@ -46,6 +46,8 @@ class AtcCode(models.Model):
     treatment_class = models.CharField(
         _("classe thérapeutique"), max_length=24, choices=TreatmentClass.choices
     )
+    # Route codes of ``Treatment.Route`` the drug is given by; empty: any route.
+    routes = models.JSONField(_("voies autorisées"), default=list, blank=True)
     is_obsolete = models.BooleanField(_("obsolète"), default=False)
     source = models.CharField(_("fichier source"), max_length=200, blank=True)
     imported_at = models.DateTimeField(_("importé le"), default=timezone.now)
@@ -96,6 +98,7 @@ class Treatment(WithdrawableRecord):
         G = "g", "g"
         MG_PER_KG = "mg/kg", "mg/kg"
         UG_PER_KG = "µg/kg", "µg/kg"
+        UG = "µg", "µg"
         IU = "UI", "UI"
         IU_PER_KG = "UI/kg", "UI/kg"
         UNITS = "unités", _("unités (concentrés, poches)")
@@ -182,6 +185,31 @@ class Treatment(WithdrawableRecord):
     )
     outcome = models.CharField(_("efficacité"), max_length=14, choices=Outcome.choices, blank=True)
     comment = models.TextField(_("commentaire"), blank=True)
+    # A dose outside the drug's usual range is recorded only when a clinician confirms it.
+    dose_confirmed = models.BooleanField(_("dose hors plage usuelle confirmée"), default=False)
+    dose_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dose confirmée par"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    dose_confirmed_at = models.DateTimeField(_("dose confirmée le"), null=True, blank=True)
+    # The emergency care card lists only the treatments a clinician chose as the patient's usual
+    # emergency treatment, never a guess from the history.
+    usual_emergency = models.BooleanField(_("traitement d'urgence habituel"), default=False)
+    emergency_validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("traitement d'urgence validé par"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    emergency_validated_at = models.DateTimeField(
+        _("traitement d'urgence validé le"), null=True, blank=True
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -231,6 +259,25 @@ class Treatment(WithdrawableRecord):
                     "saignement."
                 ),
             ),
+            models.CheckConstraint(
+                condition=models.Q(dose_confirmed=False, dose_confirmed_at__isnull=True)
+                | models.Q(dose_confirmed=True, dose_confirmed_at__isnull=False),
+                name="treatment_dose_confirmation_is_dated",
+                violation_error_message=_(
+                    "Une dose inhabituelle confirmée porte la date de sa confirmation."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(usual_emergency=False, emergency_validated_at__isnull=True)
+                | models.Q(
+                    usual_emergency=True, emergency_validated_at__isnull=False, atc__isnull=False
+                ),
+                name="treatment_usual_emergency_is_a_dated_drug",
+                violation_error_message=_(
+                    "Le traitement d'urgence habituel est un médicament (code ATC) validé à une "
+                    "date."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["patient", "-started_on"], name="treatment_patient_idx"),
@@ -240,6 +287,57 @@ class Treatment(WithdrawableRecord):
     def __str__(self) -> str:
         drug = self.atc.label if self.atc else self.get_category_display()
         return f"{drug} ({self.started_on:%d/%m/%Y})"
+
+
+class DoseRange(models.Model):
+    """The doses of a drug of the ATC table by one route in one unit: usual range and absolute
+    bounds (both inclusive), from the label; none means the unit is allowed without a range."""
+
+    atc = models.ForeignKey(AtcCode, on_delete=models.CASCADE, related_name="dose_ranges")
+    route = models.CharField(_("voie"), max_length=12, choices=Treatment.Route.choices)
+    unit = models.CharField(_("unité"), max_length=8, choices=Treatment.DoseUnit.choices)
+    usual_low = models.DecimalField(
+        _("plage usuelle, bas"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    usual_high = models.DecimalField(
+        _("plage usuelle, haut"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    lowest = models.DecimalField(
+        _("borne basse"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    highest = models.DecimalField(
+        _("borne haute"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("plage de doses")
+        verbose_name_plural = _("plages de doses")
+        ordering = ["atc", "route", "unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["atc", "route", "unit"], name="dose_range_unique"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    usual_low__isnull=True,
+                    usual_high__isnull=True,
+                    lowest__isnull=True,
+                    highest__isnull=True,
+                )
+                | models.Q(
+                    lowest__gt=0,
+                    usual_low__gte=models.F("lowest"),
+                    usual_high__gte=models.F("usual_low"),
+                    highest__gte=models.F("usual_high"),
+                ),
+                name="dose_range_ordered",
+                violation_error_message=_(
+                    "Les doses se suivent : minimale (positive) ≤ usuelle basse ≤ usuelle haute ≤ "
+                    "maximale."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.atc.code} {self.route} {self.unit}"
 
 
 class AdverseEvent(WithdrawableRecord):

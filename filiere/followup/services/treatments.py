@@ -19,6 +19,14 @@ from django.utils import timezone
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
+from filiere.clinical.doses import DoseRange as DoseRangeSpec
+from filiere.clinical.doses import (
+    DoseVerdict,
+    check_dose,
+    french_number,
+    french_range,
+    parse_dose_ranges,
+)
 from filiere.core.services import create_validated, update_validated
 from filiere.followup.models import (
     ATC_PATTERN,
@@ -26,6 +34,7 @@ from filiere.followup.models import (
     AdverseEvent,
     AtcCode,
     BleedingEvent,
+    DoseRange,
     Treatment,
     TreatmentClass,
 )
@@ -51,6 +60,8 @@ class AtcRecord:
     code: str
     label: str
     treatment_class: str
+    routes: tuple[str, ...] = ()
+    doses: str = ""  # "routes:unit[:usual:bounds] | …", see filiere.clinical.doses
 
 
 @dataclass(frozen=True)
@@ -61,43 +72,112 @@ class AtcImportResult:
 
 
 def read_atc_file(path: Path) -> list[AtcRecord]:
-    """Read the table: code, French label, therapeutic class (tab-separated, # for comments)."""
+    """Read the table: code, French label, therapeutic class, and optionally the allowed routes
+    and the doses (tab-separated, # for comments)."""
     records: list[AtcRecord] = []
     with path.open(encoding="utf-8", newline="") as handle:
         rows = csv.reader((line for line in handle if not line.startswith("#")), delimiter="\t")
         for number, row in enumerate(rows, start=1):
             if not row or row[0] == "code":
                 continue
-            if len(row) != 3:
-                raise ValidationError(f"{path.name}, ligne {number} : 3 colonnes attendues.")
-            records.append(AtcRecord(*(cell.strip() for cell in row)))
+            if len(row) not in (3, 5):
+                raise ValidationError(f"{path.name}, ligne {number} : 3 ou 5 colonnes attendues.")
+            code, label, treatment_class, *rest = (cell.strip() for cell in row)
+            routes = tuple(r.strip() for r in rest[0].split(",") if r.strip()) if rest else ()
+            records.append(AtcRecord(code, label, treatment_class, routes, rest[1] if rest else ""))
     return records
+
+
+def _dose_ranges(record: AtcRecord) -> list[DoseRangeSpec]:
+    try:
+        ranges = parse_dose_ranges(record.doses)
+    except ValueError as error:
+        raise ValidationError(f"{record.code} : {error}") from error
+    for route in record.routes:
+        if route not in Treatment.Route.values:
+            raise ValidationError(f"{record.code} : voie inconnue « {route} ».")
+    for spec in ranges:
+        if spec.route not in Treatment.Route.values:
+            raise ValidationError(f"{record.code} : voie inconnue « {spec.route} ».")
+        if record.routes and spec.route not in record.routes:
+            raise ValidationError(f"{record.code} : doses par une voie non autorisée.")
+        if spec.unit not in Treatment.DoseUnit.values:
+            raise ValidationError(f"{record.code} : unité inconnue « {spec.unit} ».")
+    if len({(r.route, r.unit) for r in ranges}) != len(ranges):
+        raise ValidationError(f"{record.code} : une voie et une unité décrites deux fois.")
+    return ranges
+
+
+def _range_rows(atc: AtcCode) -> set[tuple[Any, ...]]:
+    return {
+        (r.route, r.unit, r.usual_low, r.usual_high, r.lowest, r.highest)
+        for r in atc.dose_ranges.all()
+    }
+
+
+def _spec_rows(ranges: list[DoseRangeSpec]) -> set[tuple[Any, ...]]:
+    return {
+        (
+            r.route,
+            r.unit,
+            *(r.usual if r.usual else (None, None)),
+            *(r.bounds if r.bounds else (None, None)),
+        )
+        for r in ranges
+    }
+
+
+def _replace_ranges(atc: AtcCode, ranges: list[DoseRangeSpec]) -> None:
+    atc.dose_ranges.all().delete()
+    for r in ranges:
+        create_validated(
+            DoseRange,
+            atc=atc,
+            route=r.route,
+            unit=r.unit,
+            usual_low=r.usual[0] if r.usual else None,
+            usual_high=r.usual[1] if r.usual else None,
+            lowest=r.bounds[0] if r.bounds else None,
+            highest=r.bounds[1] if r.bounds else None,
+        )
 
 
 @transaction.atomic
 def atc_import_records(
     *, actor: User | None, records: list[AtcRecord], source: str
 ) -> AtcImportResult:
-    """Load the network's ATC table; codes missing from it become obsolete (kept for history)."""
+    """Load the network's ATC table with each drug's routes and dose ranges; codes missing from
+    it become obsolete (kept for history)."""
+    specs: dict[str, list[DoseRangeSpec]] = {}
     for record in records:
         if not _ATC.match(record.code):
             raise ValidationError(f"{record.code} : code ATC mal formé.")
         if record.treatment_class not in TreatmentClass.values:
             raise ValidationError(f"{record.code} : classe inconnue « {record.treatment_class} ».")
-    existing = {atc.code: atc for atc in AtcCode.objects.all()}
+        specs[record.code] = _dose_ranges(record)
+    existing = {atc.code: atc for atc in AtcCode.objects.prefetch_related("dose_ranges")}
     added = updated = 0
     now = timezone.now()
     for record in records:
         values = {
             "label": record.label,
             "treatment_class": record.treatment_class,
+            "routes": list(record.routes),
             "is_obsolete": False,
         }
+        ranges = specs[record.code]
         atc = existing.get(record.code)
         if atc is None:
-            create_validated(AtcCode, code=record.code, source=source, imported_at=now, **values)
+            atc = create_validated(
+                AtcCode, code=record.code, source=source, imported_at=now, **values
+            )
+            _replace_ranges(atc, ranges)
             added += 1
-        elif update_validated(atc, values):
+            continue
+        ranges_changed = _range_rows(atc) != _spec_rows(ranges)
+        if ranges_changed:
+            _replace_ranges(atc, ranges)
+        if update_validated(atc, values) or ranges_changed:
             AtcCode.objects.filter(pk=atc.pk).update(source=source, imported_at=now)
             updated += 1
     gone = set(existing) - {record.code for record in records}
@@ -218,7 +298,73 @@ def _check_regulatory_status(values: dict[str, Any], errors: dict[str, str]) -> 
             )
 
 
-def _clean_treatment(patient: Patient, values: dict[str, Any]) -> dict[str, Any]:
+def _route_label(route: str) -> str:
+    return str(Treatment.Route(route).label).lower()
+
+
+def _ranges_text(ranges: tuple[DoseRangeSpec, ...]) -> str:
+    texts = [french_range(r.bounds, r.unit) for r in ranges if r.bounds is not None]
+    return " ou ".join(dict.fromkeys(texts))
+
+
+def _usual_text(ranges: tuple[DoseRangeSpec, ...]) -> str:
+    texts = [french_range(r.usual, r.unit) for r in ranges if r.usual is not None]
+    return " ou ".join(dict.fromkeys(texts))
+
+
+def _spec(row: DoseRange) -> DoseRangeSpec:
+    usual = bounds = None
+    if row.usual_low is not None and row.usual_high is not None:
+        usual = (row.usual_low, row.usual_high)
+    if row.lowest is not None and row.highest is not None:
+        bounds = (row.lowest, row.highest)
+    return DoseRangeSpec(row.route, row.unit, usual, bounds)
+
+
+def _check_dose(atc: AtcCode, cleaned: dict[str, Any], errors: dict[str, str]) -> None:
+    """Add the errors of a dose, route or unit the table refuses for this drug; a dose outside
+    the usual range leaves its message in ``cleaned["_usual_range"]`` (to be confirmed)."""
+    ranges = [_spec(r) for r in atc.dose_ranges.all()]
+    dose, unit, route = cleaned.get("dose"), cleaned["dose_unit"], cleaned["route"]
+    amount = Decimal(str(dose)) if dose is not None else None
+    check = check_dose(routes=atc.routes, ranges=ranges, dose=amount, unit=unit, route=route)
+    drug = atc.label
+    if check.verdict == DoseVerdict.WRONG_ROUTE:
+        possible = ", ".join(_route_label(r) for r in atc.routes)
+        errors["route"] = (
+            f"Voie : {drug} ne se donne pas par voie {_route_label(route)} "
+            f"(voies possibles : {possible})."
+        )
+        return
+    typed = f"{french_number(amount)} {unit}" if amount is not None else ""
+    if check.out_of_bounds:
+        errors["dose"] = (
+            f"Dose : {typed} est hors des bornes possibles pour {drug} "
+            f"({_ranges_text(check.ranges)})."
+        )
+    if check.verdict == DoseVerdict.WRONG_UNIT:
+        units = ", ".join(dict.fromkeys(r.unit for r in ranges if not route or r.route == route))
+        by = f" par voie {_route_label(route)}" if route else ""
+        errors["dose_unit"] = (
+            f"Unité : {unit} n'est pas une unité de dose de {drug}{by} (attendu : {units})."
+        )
+    if check.verdict == DoseVerdict.UNUSUAL:
+        cleaned["_usual_range"] = (
+            f"Dose : {typed} est hors de la plage usuelle pour {drug} "
+            f"({_usual_text(check.ranges)}) : confirmez cette dose pour l'enregistrer."
+        )
+
+
+def _clean_treatment(
+    patient: Patient,
+    values: dict[str, Any],
+    *,
+    actor: User | None,
+    confirmed: bool,
+    previous: Treatment | None = None,
+) -> dict[str, Any]:
+    """Return the cleaned values with the dose's confirmation (who and when), or refuse them
+    all at once, a dose outside the usual range and not confirmed included."""
     errors: dict[str, str] = {}
     cleaned = dict(values)
     for name in ("product_name", "justification", "comment"):
@@ -253,6 +399,8 @@ def _clean_treatment(patient: Patient, values: dict[str, Any]) -> dict[str, Any]
         errors["dose_unit" if dose is not None else "dose"] = "Une dose va avec son unité."
     elif dose is not None and Decimal(str(dose)) <= 0:
         errors["dose"] = "La dose doit être positive."
+    elif atc is not None and not {"dose_unit", "route"} & set(errors):
+        _check_dose(atc, cleaned, errors)
     diagnosis: Diagnosis | None = cleaned.get("diagnosis")
     if diagnosis is not None and diagnosis.patient_id != patient.pk:
         errors["diagnosis"] = "Ce diagnostic est celui d'un autre patient."
@@ -274,8 +422,62 @@ def _clean_treatment(patient: Patient, values: dict[str, Any]) -> dict[str, Any]
         TreatmentClass.BLOOD_PRODUCT,
     }:
         errors["transfusion_record_id"] = "Seule une transfusion renvoie au module transfusion."
+    try:
+        cleaned |= _confirm_dose(actor, cleaned, confirmed, previous)
+    except ValidationError as unconfirmed:
+        if errors and "dose" not in errors:
+            raise ValidationError({**errors, **unconfirmed.error_dict}) from None
+        raise_if(errors)
+        raise
     raise_if(errors)
     return cleaned
+
+
+DOSE_NEEDS_CONFIRMATION = "dose_outside_usual_range"
+# What a clinician validates as the usual emergency treatment: changing one withdraws it.
+EMERGENCY_FIELDS = ("atc", "dose", "dose_unit", "route")
+CONFIRMATION_FIELDS = ("dose_confirmed", "dose_confirmed_by", "dose_confirmed_at")
+
+
+def _confirm_dose(
+    actor: User | None,
+    cleaned: dict[str, Any],
+    confirmed: bool,
+    previous: Treatment | None = None,
+) -> dict[str, Any]:
+    """Return the confirmation fields, or refuse a dose outside the usual range unconfirmed.
+
+    A confirmation stays while the drug, dose, unit and route stay.
+    """
+    message = cleaned.pop("_usual_range", None)
+    if message is None:
+        return {"dose_confirmed": False, "dose_confirmed_by": None, "dose_confirmed_at": None}
+    if confirmed:
+        return {
+            "dose_confirmed": True,
+            "dose_confirmed_by": actor,
+            "dose_confirmed_at": timezone.now(),
+        }
+    unchanged = previous is not None and all(
+        getattr(previous, name) == cleaned[name] for name in EMERGENCY_FIELDS
+    )
+    if previous is not None and previous.dose_confirmed and unchanged:
+        return {
+            "dose_confirmed": True,
+            "dose_confirmed_by": previous.dose_confirmed_by,
+            "dose_confirmed_at": previous.dose_confirmed_at,
+        }
+    raise ValidationError({"dose": ValidationError(message, code=DOSE_NEEDS_CONFIRMATION)})
+
+
+def needs_dose_confirmation(error: ValidationError) -> bool:
+    """Whether ``error`` only lacks the confirmation of a dose outside the usual range."""
+    found = getattr(error, "error_dict", {}).get("dose", [])
+    return any(e.code == DOSE_NEEDS_CONFIRMATION for e in found)
+
+
+def _confirmation_note(treatment: Treatment) -> str:
+    return ", dose hors plage usuelle confirmée" if treatment.dose_confirmed else ""
 
 
 @transaction.atomic
@@ -285,19 +487,22 @@ def treatment_record(
     patient: Patient,
     centre: Centre,
     atc_code: str | None = None,
+    dose_confirmed: bool = False,
     **values: Any,
 ) -> Treatment:
     """Record a prescription or an administration, with its regulatory status.
 
     An off-label use needs its framework (CPC, AAC, AAP or other), a justification and the
-    disease treated; the case-meeting recommendation is linked when one exists.
+    disease treated; the case-meeting recommendation is linked when one exists. The route, the
+    unit and the dose must be possible for the drug; a dose outside its usual range needs
+    ``dose_confirmed`` (who and when are kept).
     """
     unknown = set(values) - (set(TREATMENT_FIELDS) - {"atc"})
     if unknown:
         raise TypeError(f"Unknown treatment fields: {sorted(unknown)}")
     check_centre(actor, patient, centre)
     values["atc"] = get_atc(atc_code) if atc_code else None
-    cleaned = _clean_treatment(patient, values)
+    cleaned = _clean_treatment(patient, values, actor=actor, confirmed=dose_confirmed)
     treatment = create_validated(
         Treatment, patient=patient, centre=centre, recorded_by=actor, **cleaned
     )
@@ -309,7 +514,7 @@ def treatment_record(
         AuditEvent.Action.CREATE,
         treatment,
         patient,
-        summary=f"Traitement {treatment} : {status}",
+        summary=f"Traitement {treatment} : {status}{_confirmation_note(treatment)}",
         changes={"atc": treatment.atc.code if treatment.atc else None, "statut": status},
     )
     return treatment
@@ -317,19 +522,94 @@ def treatment_record(
 
 @transaction.atomic
 def treatment_update(*, actor: User | None, treatment: Treatment, **values: Any) -> dict[str, Any]:
-    """Change a treatment (its end, its outcome…); the drug and the patient stay."""
-    allowed = set(TREATMENT_FIELDS) - {"atc", "category", "kind"}
+    """Correct a treatment: its drug (``atc_code``), dose, unit and route under the same rules
+    as when it was recorded, its end, its outcome…; the kind and the patient stay.
+
+    A dose outside the usual range needs ``dose_confirmed`` unless it was confirmed already and
+    did not change. Changing the drug, dose, unit or route, or finding the treatment
+    ineffective, withdraws its validation as the usual emergency treatment.
+    """
+    confirmed = bool(values.pop("dose_confirmed", False))
+    atc_code = values.pop("atc_code", None)
+    allowed = set(TREATMENT_FIELDS) - {"atc", "kind"}
     unknown = set(values) - allowed
     if unknown:
         raise TypeError(f"These treatment fields cannot change: {sorted(unknown)}")
     check_centre(actor, treatment.patient, treatment.centre)
+    if atc_code:
+        values["atc"] = get_atc(atc_code)
+        if values["atc"] != treatment.atc and "category" not in values:
+            values["category"] = values["atc"].treatment_class
     merged = {name: getattr(treatment, name) for name in TREATMENT_FIELDS} | values
-    cleaned = _clean_treatment(treatment.patient, merged)
-    changes = update_validated(treatment, {name: cleaned[name] for name in TREATMENT_FIELDS})
+    cleaned = _clean_treatment(
+        treatment.patient, merged, actor=actor, confirmed=confirmed, previous=treatment
+    )
+    new = {name: cleaned[name] for name in (*TREATMENT_FIELDS, *CONFIRMATION_FIELDS)}
+    withdrawn = treatment.usual_emergency and (
+        any(getattr(treatment, name) != cleaned[name] for name in EMERGENCY_FIELDS)
+        or cleaned["outcome"] == Treatment.Outcome.INEFFECTIVE
+    )
+    if withdrawn:
+        new |= {
+            "usual_emergency": False,
+            "emergency_validated_by": None,
+            "emergency_validated_at": None,
+        }
+    changes = update_validated(treatment, new)
     if changes:
         Treatment.objects.filter(pk=treatment.pk).update(updated_at=timezone.now())
-        audit(actor, AuditEvent.Action.UPDATE, treatment, treatment.patient, changes=changes)
+        summary = "Traitement corrigé" + (
+            " : validation comme traitement d'urgence habituel retirée" if withdrawn else ""
+        )
+        audit(
+            actor,
+            AuditEvent.Action.UPDATE,
+            treatment,
+            treatment.patient,
+            summary=summary + _confirmation_note(treatment),
+            changes=changes,
+        )
     return changes
+
+
+@transaction.atomic
+def treatment_mark_emergency(*, actor: User | None, treatment: Treatment, usual: bool) -> Treatment:
+    """Mark (or unmark) a treatment as the patient's usual emergency treatment, the only kind
+    the emergency care card lists; who validated it and when are kept."""
+    check_centre(actor, treatment.patient, treatment.centre)
+    if usual and treatment.atc is None:
+        raise ValidationError(
+            {"usual_emergency": "Seul un médicament peut être un traitement d'urgence habituel."}
+        )
+    if usual and treatment.outcome == Treatment.Outcome.INEFFECTIVE:
+        raise ValidationError(
+            {
+                "usual_emergency": "Un traitement jugé inefficace ne peut pas être le traitement "
+                "d'urgence habituel."
+            }
+        )
+    values = {
+        "usual_emergency": usual,
+        "emergency_validated_by": actor if usual else None,
+        "emergency_validated_at": timezone.now() if usual else None,
+    }
+    if treatment.usual_emergency == usual:
+        return treatment
+    changes = update_validated(treatment, values)
+    what = (
+        "validé comme traitement d'urgence habituel"
+        if usual
+        else "retiré des traitements d'urgence habituels"
+    )
+    audit(
+        actor,
+        AuditEvent.Action.UPDATE,
+        treatment,
+        treatment.patient,
+        summary=f"Traitement {treatment} {what}",
+        changes=changes,
+    )
+    return treatment
 
 
 # --- Adverse events ------------------------------------------------------------------------

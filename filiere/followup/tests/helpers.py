@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from filiere.accounts.models import User
 from filiere.followup import services
 from filiere.followup.models import BleedingScore, Treatment, Visit
 from filiere.network.models import Centre
@@ -31,7 +32,12 @@ def record_score(patient: Patient, centre: Centre, **values: Any) -> BleedingSco
 
 
 def rfviia_off_label(
-    patient: Patient, centre: Centre, diagnosis: Diagnosis | None = None, **values: Any
+    patient: Patient,
+    centre: Centre,
+    diagnosis: Diagnosis | None = None,
+    *,
+    actor: User | None = None,
+    **values: Any,
 ) -> Treatment:
     """rFVIIa for a bleed in Glanzmann thrombasthenia, off-label under a CPC."""
     defaults: dict[str, Any] = {
@@ -52,5 +58,5 @@ def rfviia_off_label(
     if diagnosis is not None:
         defaults["diagnosis"] = diagnosis
     return services.treatment_record(
-        actor=None, patient=patient, centre=centre, **(defaults | values)
+        actor=actor, patient=patient, centre=centre, **(defaults | values)
     )

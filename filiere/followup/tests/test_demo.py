@@ -52,5 +52,6 @@ def test_the_demo_follows_glanzmann_patients_and_is_idempotent(
         "G02BA03",
         None,
     }
+    assert Treatment.objects.filter(usual_emergency=True, outcome="effective").exists()
     demo.build(ctx)
     assert _counts() == before

@@ -14,8 +14,9 @@ from PIL import ImageStat
 
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
-from filiere.followup.care_card import build_care_card
+from filiere.followup.care_card import NO_EMERGENCY_TREATMENT, build_care_card
 from filiere.followup.pdf import render_card
+from filiere.followup.services import treatment_mark_emergency
 from filiere.followup.tests.helpers import record_score, record_visit, rfviia_off_label
 from filiere.network.models import Centre
 from filiere.network.services import centre_update
@@ -26,11 +27,12 @@ pytestmark = pytest.mark.usefixtures("atc")
 
 
 @pytest.fixture
-def record(patient_a: Patient, centre_a: Centre, glanzmann: Diagnosis) -> Patient:
+def record(patient_a: Patient, centre_a: Centre, glanzmann: Diagnosis, alice: User) -> Patient:
     centre_update(actor=None, centre=centre_a, emergency_phone="04 91 00 00 01")
     record_visit(patient_a, centre_a, dt.date(2024, 3, 1), severity="severe")
     record_score(patient_a, centre_a)
-    rfviia_off_label(patient_a, centre_a, glanzmann)
+    rfviia = rfviia_off_label(patient_a, centre_a, glanzmann)
+    treatment_mark_emergency(actor=alice, treatment=rfviia, usual=True)
     return patient_a
 
 
@@ -66,8 +68,9 @@ def test_the_care_card_fits_on_one_card_sized_page(
         "Pas d'injection intramusculaire.",
         "Pas d'aspirine ni d'anti-inflammatoire",
         "eptacog alfa activé",
+        "90 µg/kg (intraveineuse) — validé par Alice Durand",
         "24 h/24 : 04 91 00 00 01",
-        "modèle v1.0",
+        "modèle v1.1",
         "LEFÈVRE Élodie",  # a clinician of the following centre sees the identity
     ):
         assert expected in text, expected
@@ -99,6 +102,33 @@ def test_without_the_right_to_see_identity_the_card_has_a_blank_line(
     text = _text(_pages(render_card(card))[0])
     assert "Nom : ...." in text
     assert "Élodie" not in text
+
+
+def test_without_a_validated_emergency_treatment_the_card_says_so(
+    patient_a: Patient, centre_a: Centre, glanzmann: Diagnosis
+) -> None:
+    """An rFVIIa that worked is not on the card until a clinician validates it."""
+    rfviia_off_label(patient_a, centre_a, glanzmann)
+    card = build_care_card(patient_a, identity=None, today=dt.date(2025, 1, 1))
+    text = _text(_pages(render_card(card))[0])
+    assert "Aucun traitement d'urgence validé" in text
+    assert NO_EMERGENCY_TREATMENT.startswith("Aucun traitement d'urgence validé")
+    assert "eptacog" not in text
+
+
+def test_three_validated_treatments_with_confirmed_doses_leave_the_advice_on_the_card(
+    patient_a: Patient, centre_a: Centre, glanzmann: Diagnosis, alice: User
+) -> None:
+    for dose in (400, 500, 600, 700):  # NovoSeven SmPC 4.2: beyond the usual 270 µg/kg
+        rfviia = rfviia_off_label(
+            patient_a, centre_a, glanzmann, dose=dose, dose_confirmed=True, actor=alice
+        )
+        treatment_mark_emergency(actor=alice, treatment=rfviia, usual=True)
+    card = build_care_card(patient_a, identity=None, today=dt.date(2025, 1, 1))
+    assert len(card.emergency_treatment) == 3
+    text = _text(_pages(render_card(card))[0])
+    assert text.count("dose hors plage usuelle confirmée par Alice Durand") == 3
+    assert "Douleur ou fièvre : paracétamol." in text  # the last line of the back still fits
 
 
 def test_the_booklet_lists_the_period(

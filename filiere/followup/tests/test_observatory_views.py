@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -99,7 +100,16 @@ def test_the_observatory_page_in_a_fixed_number_of_queries(
     assert "2/3 évalués (66.7 %)" in html or "2/3 évalués (66,7 %)" in html
     patient = make_patient(centre_a)
     diagnosis = diagnosis_record(actor=None, patient=patient, centre=centre_a, **glanzmann_values())
-    rfviia_off_label(patient, centre_a, diagnosis, atc_code="B02BX10")  # concizumab
+    # Concizumab: 0,2 mg/kg a day under the skin (Alhemo SmPC 4.2).
+    rfviia_off_label(
+        patient,
+        centre_a,
+        diagnosis,
+        atc_code="B02BX10",
+        dose=Decimal("0.2"),
+        dose_unit="mg/kg",
+        route="sc",
+    )
     with CaptureQueriesContext(connection) as many:
         html = client.get("/suivi/observatoire/").content.decode()
     assert "concizumab" in html

@@ -201,11 +201,12 @@ def test_ending_a_treatment_through_its_form(
 ) -> None:
     treatment = rfviia_off_label(patient_a, centre_a, glanzmann, ended_on=None, outcome="")
     url = f"{_base(patient_a)}traitements/{treatment.public_id}/"
-    response = client_for(alice).post(url, {"ended_on": "2024-06-03", "outcome": "partial"})
+    drug = {"atc_code": "B02BD08", "dose": "90", "dose_unit": "µg/kg", "route": "iv"}
+    response = client_for(alice).post(url, drug | {"ended_on": "2024-06-03", "outcome": "partial"})
     assert response.status_code == 302
     treatment.refresh_from_db()
     assert (treatment.ended_on, treatment.outcome) == (dt.date(2024, 6, 3), "partial")
-    response = client_for(alice).post(url, {"ended_on": "2024-05-01"})
+    response = client_for(alice).post(url, drug | {"ended_on": "2024-05-01"})
     assert "La fin du traitement précède son début." in response.content.decode()
 
 

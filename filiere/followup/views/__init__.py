@@ -15,6 +15,7 @@ from filiere.followup.views.patient import (
     patient_followup_view,
     treatment_add_view,
     treatment_edit_view,
+    treatment_emergency_view,
     visit_add_view,
     visit_edit_view,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "rules_view",
     "treatment_add_view",
     "treatment_edit_view",
+    "treatment_emergency_view",
     "visit_add_view",
     "visit_edit_view",
     "worklist_home_view",

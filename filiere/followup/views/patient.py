@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from filiere.access import Capability
 from filiere.core.http import AuthenticatedRequest
@@ -137,6 +138,26 @@ def _treatment_form(request: AuthenticatedRequest, patient: Patient) -> Any:
     )
 
 
+def ask_dose_confirmation(form: Any, error: ValidationError) -> None:
+    """Show the confirmation box when the service refused a dose outside the usual range."""
+    if services.needs_dose_confirmation(error):
+        form.ask_dose_confirmation()
+
+
+def _asking_dose_confirmation(form: followup_forms.DoseConfirmationMixin, save: Save) -> Save:
+    """Show the confirmation box when the service refuses a dose outside the usual range."""
+
+    def saving(data: dict[str, Any]) -> Any:
+        try:
+            return save(data)
+        except ValidationError as error:
+            if services.needs_dose_confirmation(error):
+                form.ask_dose_confirmation()
+            raise
+
+    return saving
+
+
 @login_required
 def treatment_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     patient = get_patient_for_user(request.user, public_id, Capability.EDIT_PATIENTS)
@@ -157,7 +178,7 @@ def treatment_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> H
         patient,
         form,
         title=_("Nouveau traitement"),
-        save=save,
+        save=_asking_dose_confirmation(form, save),
         done=_("Traitement enregistré."),
         extra={"atc_codes": followup_forms.TreatmentForm.atc_choices()},
     )
@@ -169,6 +190,30 @@ def treatment_edit_view(
 ) -> HttpResponse:
     """The treatment's correction page (the shared mechanism keeps the previous version)."""
     return record_correct_view(request, public_id, "traitement", treatment_id)
+
+
+@login_required
+@require_POST
+def treatment_emergency_view(
+    request: AuthenticatedRequest, public_id: uuid.UUID, treatment_id: uuid.UUID
+) -> HttpResponse:
+    """Mark or unmark the patient's usual emergency treatment (the one the care card lists)."""
+    patient = get_patient_for_user(request.user, public_id, Capability.EDIT_PATIENTS)
+    treatment = get_treatment(patient, treatment_id)
+    usual = request.POST.get("usual") == "1"
+    try:
+        services.treatment_mark_emergency(actor=request.user, treatment=treatment, usual=usual)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Traitement d'urgence habituel validé : il figure sur la carte de soins.")
+            if usual
+            else _("Traitement retiré de la carte de soins."),
+        )
+    return redirect("followup:patient", public_id=patient.public_id)
 
 
 @login_required
