@@ -111,6 +111,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=models.Q(rpps="") | models.Q(rpps__regex=r"^[0-9]{11}$"),
                 name="user_rpps_is_11_digits",
+                violation_error_message=_("Le numéro RPPS compte 11 chiffres."),
             ),
         ]
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from filiere.lib import numbers
+
 # Factor of each unit to the base of its dimension (µg/kg, µg); units absent are their own base.
 _PER_KG_MASS = {"µg/kg": Decimal(1), "mg/kg": Decimal(1000)}
 _MASS = {"µg": Decimal(1), "mg": Decimal(1000), "g": Decimal(1_000_000)}
@@ -123,8 +125,7 @@ def check_dose(
 
 def french_number(value: Decimal) -> str:
     """``Decimal("0.30")`` → ``"0,3"``, ``Decimal("900000")`` → ``"900000"``."""
-    text = f"{value.normalize():f}"
-    return text.replace(".", ",")
+    return numbers.french_number(value, trim=True)
 
 
 def french_range(limits: tuple[Decimal, Decimal], unit: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
 
 from filiere.audit.services import changed_fields, snapshot
@@ -12,10 +13,67 @@ from filiere.audit.services import changed_fields, snapshot
 M = TypeVar("M", bound=models.Model)
 
 
+def _lookup_names(node: Any) -> list[str]:
+    if isinstance(node, models.Q):
+        return [name for child in node.children for name in _lookup_names(child)]
+    if isinstance(node, tuple) and node and isinstance(node[0], str):
+        return [node[0].split("__")[0]]
+    return []
+
+
+def constraint_fields(model: type[models.Model], constraint: models.BaseConstraint) -> list[str]:
+    """Return the model's fields a constraint reads, the last-named (the value it judges) first.
+
+    A rule reads "unless <context>, <value> must…": the value judged is named last.
+    """
+    names: list[str] = []
+    if isinstance(constraint, models.CheckConstraint):
+        names = _lookup_names(constraint.condition)
+    elif isinstance(constraint, models.UniqueConstraint):
+        names = list(constraint.fields)
+    fields = []
+    for name in reversed(names):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.name not in fields:
+            fields.append(field.name)
+    return fields
+
+
+def _full_clean(instance: models.Model) -> None:
+    """Validate ``instance``, putting a broken constraint's message beside the value it judges."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        errors: dict[str, list[str]] = {
+            field: list(messages) for field, messages in error.message_dict.items()
+        }
+        remaining = []
+        for message in errors.pop(NON_FIELD_ERRORS, []):
+            field = _field_of(type(instance), message)
+            if field:
+                errors.setdefault(field, []).append(message)
+            else:
+                remaining.append(message)
+        if remaining:
+            errors[NON_FIELD_ERRORS] = remaining
+        raise ValidationError(errors) from error
+
+
+def _field_of(model: type[models.Model], message: str) -> str | None:
+    for constraint in model._meta.constraints:
+        if str(constraint.get_violation_error_message()) == message:
+            fields = constraint_fields(model, constraint)
+            return fields[0] if fields else None
+    return None
+
+
 def create_validated(model: type[M], **values: Any) -> M:
     """Build ``model(**values)``, run its full validation, save it and return it."""
     instance = model(**values)
-    instance.full_clean()
+    _full_clean(instance)
     instance.save(force_insert=True)
     return instance
 
@@ -43,6 +101,6 @@ def update_validated(
     after = snapshot(instance, names)
     changes = changed_fields(before, after, redacted=redacted)
     if changes:
-        instance.full_clean()
+        _full_clean(instance)
         instance.save(update_fields=[_column_of(instance, n) for n in changes])
     return changes

@@ -69,11 +69,17 @@ class Identity(models.Model):
                 fields=["ins_matricule", "ins_oid"],
                 condition=~models.Q(ins_matricule=""),
                 name="identity_one_record_per_ins",
+                violation_error_message=_(
+                    "Ce matricule INS est déjà celui d'un autre patient du registre."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(ins_matricule="")
                 | models.Q(ins_matricule__regex=r"^[0-9AB]{15}$"),
                 name="identity_ins_is_15_characters",
+                violation_error_message=_(
+                    "Le matricule INS compte 15 caractères (chiffres, 2A ou 2B)."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["birth_date", "sex"], name="identity_birth_sex_idx")]
@@ -121,6 +127,9 @@ class DuplicateSuspicion(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(first_link=models.F("second_link")),
                 name="duplicate_pair_of_two_identities",
+                violation_error_message=_(
+                    "Un doublon potentiel réunit deux identités différentes."
+                ),
             ),
         ]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,7 @@ from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
 from filiere.identity.models import DuplicateSuspicion, Identity
 from filiere.lib.ages import Age, exact_age
-from filiere.lib.identifiers import is_valid_nir
+from filiere.lib.identifiers import is_valid_nir, nir_contradictions
 from filiere.lib.names import search_key
 
 if TYPE_CHECKING:
@@ -89,6 +90,41 @@ def _clean_name(value: str) -> str:
     return " ".join(_CONTROL.sub("", value).split())
 
 
+def _first_name_key(value: str) -> str:
+    # Case and accents differ between the civil-status record and what is typed; a hyphen does
+    # not: "Jean-Pierre" is one first name, "Jean Pierre" two.
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"\s*-\s*", "-", folded).split())
+
+
+def _opens_birth_first_names(first_given_name: str, birth_first_names: str) -> bool:
+    first, names = _first_name_key(first_given_name), _first_name_key(birth_first_names)
+    return names == first or names.startswith(first + " ")
+
+
+_NIR_TRAITS = {
+    "sex": "le sexe",
+    "birth_year": "l'année de naissance",
+    "birth_month": "le mois de naissance",
+}
+
+
+def _check_nir_traits(matricule: str, values: dict[str, Any], errors: dict[str, str]) -> None:
+    birth_date, sex = values.get("birth_date"), values.get("sex")
+    if not isinstance(birth_date, dt.date) or not isinstance(sex, str):
+        return
+    contradicted = nir_contradictions(
+        matricule, sex=sex, birth_year=birth_date.year, birth_month=birth_date.month
+    )
+    if contradicted:
+        traits = ", ".join(_NIR_TRAITS[name] for name in contradicted)
+        errors["ins_matricule"] = (
+            f"Le matricule INS ne correspond pas à {traits} de l'identité : vérifiez le "
+            "matricule ou ces traits."
+        )
+
+
 def clean_identity_values(values: dict[str, Any]) -> dict[str, Any]:
     """Return normalised values, or raise ValidationError with a French message per field."""
     cleaned = dict(values)
@@ -105,6 +141,12 @@ def clean_identity_values(values: dict[str, Any]) -> dict[str, Any]:
     for name in ("birth_name", "first_given_name"):
         if name in cleaned and not cleaned[name]:
             errors[name] = "Ce trait d'identité est obligatoire."
+    first_given, birth_first = cleaned.get("first_given_name"), cleaned.get("birth_first_names")
+    if first_given and birth_first and not _opens_birth_first_names(first_given, birth_first):
+        errors["first_given_name"] = (
+            "Le premier prénom de naissance doit être le premier des prénoms de naissance "
+            f"(« {birth_first.split()[0]} »), un prénom composé en entier."
+        )
     birth_date = cleaned.get("birth_date")
     if isinstance(birth_date, dt.date):
         if birth_date > timezone.localdate():
@@ -125,6 +167,8 @@ def clean_identity_values(values: dict[str, Any]) -> dict[str, Any]:
             errors["ins_matricule"] = (
                 "Matricule INS invalide : 15 caractères dont une clé de contrôle."
             )
+        else:
+            _check_nir_traits(matricule, cleaned, errors)
         if oid not in ALL_INS_OIDS:
             errors["ins_oid"] = "OID du matricule INS inconnu."
         elif oid not in PRODUCTION_INS_OIDS and not settings.DEBUG:

@@ -3,7 +3,10 @@
 - FINESS (établissements): 9 digits, the last one a Luhn key over the whole number.
 - RPPS (health professionals): 11 digits, the last one a Luhn key.
 - NIR / INS matricule: 13 characters plus a 2-digit key, 97 - (number mod 97); Corsican
-  department codes 2A and 2B count as 19 and 18 for the key.
+  department codes 2A and 2B count as 19 and 18 for the key. The first five digits repeat
+  identity traits (INSEE, RNIPP): sex (odd for a man, even for a woman), the last two digits of
+  the birth year, the birth month (01 to 12; 20, 30 to 42 and 50 or more when the civil-status
+  record gave no month).
 """
 
 from __future__ import annotations
@@ -59,3 +62,22 @@ def is_valid_nir(value: str) -> bool:
     if not _NIR_PATTERN.match(value):
         return False
     return nir_key(value[:13]) == int(value[13:])
+
+
+def nir_contradictions(value: str, *, sex: str, birth_year: int, birth_month: int) -> list[str]:
+    """Return the traits ("sex", "birth_year", "birth_month") the NIR contradicts.
+
+    ``sex`` is "M", "F" or "U" (undetermined, never contradicted). A month code of 20 or more
+    stands for a record without a month (20, 30-42, 50+), so it contradicts no birth month.
+    """
+    contradicted: list[str] = []
+    sex_digit, year_digits, month_digits = value[0], value[1:3], value[3:5]
+    if sex_digit.isdigit() and sex in {"M", "F"}:
+        nir_sex = "M" if int(sex_digit) % 2 == 1 else "F"
+        if nir_sex != sex:
+            contradicted.append("sex")
+    if year_digits != f"{birth_year % 100:02d}":
+        contradicted.append("birth_year")
+    if month_digits.isdigit() and int(month_digits) <= 12 and int(month_digits) != birth_month:
+        contradicted.append("birth_month")
+    return contradicted

@@ -9,14 +9,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 
-def french_number(value: int | float | Decimal, places: int | None = None) -> str:
+def french_number(
+    value: int | float | Decimal, places: int | None = None, *, trim: bool = False
+) -> str:
     """Return ``value`` with a decimal comma.
 
     A ``Decimal`` keeps the precision it was stored with (``Decimal("159.0")`` → ``159,0``), as
-    the pages show it; a float is written without trailing zeros (``400.0`` → ``400``,
+    the pages show it, unless ``trim`` drops its trailing zeros (``Decimal("0.30")`` → ``0,3``,
+    for limits and doses); a float is written without trailing zeros (``400.0`` → ``400``,
     ``0.3`` → ``0,3``); ``places`` fixes the number of decimals instead.
     """
-    if places is not None:
+    if trim and places is None:
+        text = f"{Decimal(str(value)).normalize():f}"
+    elif places is not None:
         text = f"{Decimal(str(value)):.{places}f}"
     elif isinstance(value, float):
         text = f"{value:.15g}"

@@ -94,10 +94,16 @@ class Centre(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(finess__regex=r"^[0-9]{9}$"), name="centre_finess_is_9_digits"
+                condition=models.Q(finess__regex=r"^[0-9]{9}$"),
+                name="centre_finess_is_9_digits",
+                violation_error_message=_("Le numéro FINESS compte 9 chiffres."),
             ),
             models.CheckConstraint(
-                condition=~models.Q(parent=models.F("pk")), name="centre_not_its_own_parent"
+                condition=~models.Q(parent=models.F("pk")),
+                name="centre_not_its_own_parent",
+                violation_error_message=_(
+                    "Un centre ne peut pas être son propre centre de rattachement."
+                ),
             ),
         ]
 

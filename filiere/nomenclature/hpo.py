@@ -56,6 +56,21 @@ def hpo_term(term_id: str) -> HpoTerm | None:
     return HpoTerm(str(term.id), str(term.name))
 
 
+PHENOTYPIC_ABNORMALITY = "HP:0000118"
+
+
+def is_phenotypic_abnormality(term_id: str) -> bool:
+    """Return True for a term under "Phenotypic abnormality" (HP:0000118).
+
+    Only that subtree describes phenotypes; the root itself, modes of inheritance, onsets,
+    clinical modifiers and frequencies are other subtrees of the ontology.
+    """
+    if hpo_term(term_id) is None:
+        return False
+    root = ontology().get_hpo_object(PHENOTYPIC_ABNORMALITY)
+    return bool(ontology().get_hpo_object(term_id).child_of(root))
+
+
 _labels: list[tuple[str, str, str]] = []
 _by_id: dict[str, str] = {}
 # The folded labels joined by newlines, and where each starts: one str.find over the whole

@@ -138,12 +138,20 @@ class Transcript(models.Model):
             models.CheckConstraint(
                 condition=models.Q(accession__regex=r"^N[MR]_[0-9]+$"),
                 name="transcript_refseq_accession_without_version",
+                violation_error_message=_(
+                    "L'accession RefSeq du transcrit s'écrit NM_ ou NR_ suivi de chiffres, sans "
+                    "version."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(cds_length__isnull=True)
                 | models.Q(protein_length__isnull=True)
                 | models.Q(cds_length=models.F("protein_length") * 3 + 3),
                 name="transcript_cds_codes_the_protein_and_its_stop",
+                violation_error_message=_(
+                    "La longueur codante vaut trois fois la longueur de la protéine, plus le codon "
+                    "stop."
+                ),
             ),
         ]
 
@@ -249,6 +257,7 @@ class HpoFrenchLabel(models.Model):
             models.CheckConstraint(
                 condition=models.Q(hpo_id__regex=r"^HP:[0-9]{7}$"),
                 name="hpo_french_label_id_format",
+                violation_error_message=_("Le terme HPO s'écrit HP: suivi de 7 chiffres."),
             )
         ]
 

@@ -408,24 +408,35 @@ def _diagnose(
         phenotype_record(actor=None, patient=patient, hpo_id=hpo, observed_on=clinical)
     count = rng.randint(*profile.count_range)
     glanzmann = profile.glanzmann
+    # Drawn in the order of the keyword arguments they replaced, so the demo stays the same.
+    mpv = Decimal(f"{rng.uniform(*profile.mpv_range):.1f}")
+    adp = rng.randint(0, 8) if glanzmann else rng.randint(55, 85)
+    collagen = rng.randint(0, 8) if glanzmann else rng.randint(60, 85)
+    ristocetin = (
+        rng.randint(60, 90) if glanzmann else rng.randint(0 if profile.orpha == 274 else 60, 90)
+    )
+    expression = rng.randint(0, 4) if glanzmann else rng.randint(85, 110)
+    cd42b = rng.randint(0, 10) if profile.orpha == 274 else rng.randint(85, 110)
+    glanzmann_type = (
+        "type_1" if glanzmann and rng.random() < 0.75 else ("type_2" if glanzmann else "")
+    )
+    if glanzmann_type == "type_2":
+        # Type II keeps 5-20 % of the αIIbβ3 (Nurden, Orphanet J Rare Dis 2006).
+        expression = 5 + 3 * expression
     platelet_workup_record(
         actor=None,
         patient=patient,
         sampled_on=clinical,
         laboratory="Laboratoire d'hémostase",
         platelet_count=count,
-        mean_platelet_volume=Decimal(f"{rng.uniform(*profile.mpv_range):.1f}"),
+        mean_platelet_volume=mpv,
         morphology=profile.morphology,
-        aggregation_adp=rng.randint(0, 8) if glanzmann else rng.randint(55, 85),
-        aggregation_collagen=rng.randint(0, 8) if glanzmann else rng.randint(60, 85),
-        aggregation_ristocetin_high=rng.randint(60, 90)
-        if glanzmann
-        else rng.randint(0 if profile.orpha == 274 else 60, 90),
-        cd41_cd61_expression=rng.randint(0, 4) if glanzmann else rng.randint(85, 110),
-        cd42b_expression=rng.randint(0, 10) if profile.orpha == 274 else rng.randint(85, 110),
-        glanzmann_type="type_1"
-        if glanzmann and rng.random() < 0.75
-        else ("type_2" if glanzmann else ""),
+        aggregation_adp=adp,
+        aggregation_collagen=collagen,
+        aggregation_ristocetin_high=ristocetin,
+        cd41_cd61_expression=expression,
+        cd42b_expression=cd42b,
+        glanzmann_type=glanzmann_type,
     )
     return clinical
 

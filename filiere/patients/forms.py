@@ -10,6 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from filiere.clinical.lab_bounds import LabBounds
 from filiere.core.forms import SuggestInput, chosen_choice
 from filiere.core.models import WITHDRAWAL_FIELDS
 from filiere.identity.models import Identity, Sex
@@ -29,6 +30,7 @@ from filiere.patients.models import (
     PlateletWorkup,
     ReferredBy,
 )
+from filiere.patients.services import WORKUP_BOUNDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -307,6 +309,24 @@ class PlateletWorkupForm(forms.ModelForm[PlateletWorkup]):
             if f.name not in {"id", "patient", "public_id", "created_at", *WITHDRAWAL_FIELDS}
         ]
         widgets = {"sampled_on": DATE_INPUT, "comment": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The service's absolute bounds, checked here too so that the refusal sits beside
+        # the field (and the browser knows them).
+        for name, bounds in WORKUP_BOUNDS.items():
+            field = self.fields[name]
+            field.validators.append(_within(bounds))
+            field.widget.attrs.update(min=str(bounds.low), max=str(bounds.high))
+
+
+def _within(bounds: LabBounds) -> Any:
+    def validate(value: Any) -> None:
+        refusal = bounds.refusal(value) if value is not None else None
+        if refusal:
+            raise ValidationError(refusal)
+
+    return validate
 
 
 class PatientFilterForm(forms.Form):

@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -28,8 +29,16 @@ class PartialDateFields:
         return None if year is None else PartialDate(year, month, day)
 
 
+PARTIAL_DATE_LABELS = {
+    "death": _("Date du décès"),
+    "inclusion": _("Date d'inclusion"),
+    "diagnosis": _("Date du diagnostic"),
+}
+
+
 def partial_date_constraint(prefix: str, model: str) -> models.CheckConstraint:
     """A day needs a month, a month needs a year."""
+    label = PARTIAL_DATE_LABELS[prefix]
     return models.CheckConstraint(
         condition=(
             models.Q(**{f"{prefix}_day__isnull": True})
@@ -40,6 +49,9 @@ def partial_date_constraint(prefix: str, model: str) -> models.CheckConstraint:
             | models.Q(**{f"{prefix}_year__isnull": False})
         ),
         name=f"{model}_{prefix}_date_is_a_partial_date",
+        violation_error_message=format_lazy(
+            _("{date} : un jour exige un mois, un mois exige une année."), date=label
+        ),
     )
 
 
@@ -102,19 +114,25 @@ class Patient(models.Model):
         ordering = ["pseudonym"]
         constraints = [
             models.UniqueConstraint(
-                fields=["idmr"], condition=~models.Q(idmr=""), name="patient_idmr_unique"
+                fields=["idmr"],
+                condition=~models.Q(idmr=""),
+                name="patient_idmr_unique",
+                violation_error_message=_("Cet IdMR est déjà celui d'un autre patient."),
             ),
             models.CheckConstraint(
                 condition=models.Q(idmr="") | models.Q(idmr__regex=r"^[0-9]{20}$"),
                 name="patient_idmr_is_20_digits",
+                violation_error_message=_("L'IdMR compte 20 chiffres."),
             ),
             models.CheckConstraint(
                 condition=models.Q(birth_month__gte=1, birth_month__lte=12),
                 name="patient_birth_month_valid",
+                violation_error_message=_("Le mois de naissance est compris entre 1 et 12."),
             ),
             models.CheckConstraint(
                 condition=models.Q(vital_status="deceased") | models.Q(death_year__isnull=True),
                 name="patient_death_date_only_when_deceased",
+                violation_error_message=_("Une date de décès exige le statut vital « décédé »."),
             ),
             partial_date_constraint("death", "patient"),
         ]
@@ -191,6 +209,7 @@ class CareEpisode(models.Model):
                 fields=["patient", "centre"],
                 condition=models.Q(ended_on__isnull=True),
                 name="care_episode_one_open_per_centre",
+                violation_error_message=_("Ce centre suit déjà ce patient."),
             ),
             partial_date_constraint("inclusion", "care_episode"),
         ]
@@ -424,6 +443,10 @@ class Diagnosis(WithdrawableRecord):
                 condition=models.Q(orpha__isnull=False, icd10__isnull=True)
                 | models.Q(orpha__isnull=True, icd10__isnull=False),
                 name="diagnosis_orpha_or_icd10",
+                violation_error_message=_(
+                    "Indiquez un code ORPHA, ou un code CIM-10 pour une maladie complexe non rare "
+                    "(pas les deux)."
+                ),
             ),
             partial_date_constraint("diagnosis", "diagnosis"),
         ]
@@ -514,10 +537,14 @@ class GeneticFinding(WithdrawableRecord):
             models.CheckConstraint(
                 condition=models.Q(acmg_class__gte=1, acmg_class__lte=5),
                 name="genetic_finding_acmg_1_to_5",
+                violation_error_message=_("La classe ACMG est comprise entre 1 et 5."),
             ),
             models.CheckConstraint(
                 condition=models.Q(is_index_case=True, kinship="") | models.Q(is_index_case=False),
                 name="genetic_finding_kinship_only_for_relatives",
+                violation_error_message=_(
+                    "Le lien avec le cas index ne concerne qu'un apparenté, pas le cas index."
+                ),
             ),
         ]
 
@@ -555,9 +582,12 @@ class PhenotypeObservation(WithdrawableRecord):
                 fields=["patient", "hpo_id"],
                 condition=models.Q(withdrawn_at__isnull=True),
                 name="phenotype_once_per_patient",
+                violation_error_message=_("Ce terme HPO est déjà noté pour ce patient."),
             ),
             models.CheckConstraint(
-                condition=models.Q(hpo_id__regex=r"^HP:[0-9]{7}$"), name="phenotype_hpo_id_format"
+                condition=models.Q(hpo_id__regex=r"^HP:[0-9]{7}$"),
+                name="phenotype_hpo_id_format",
+                violation_error_message=_("Le terme HPO s'écrit HP: suivi de 7 chiffres."),
             ),
         ]
 
@@ -643,6 +673,10 @@ class PlateletWorkup(WithdrawableRecord):
             models.CheckConstraint(
                 condition=models.Q(platelet_count__isnull=True) | models.Q(platelet_count__gte=0),
                 name="workup_platelet_count_not_negative",
+                violation_error_message=_(
+                    "Numération plaquettaire : valeur invraisemblable, attendue entre 0 et 2 000 "
+                    "G/L."
+                ),
             ),
         ]
 

@@ -15,6 +15,8 @@ from filiere.access import Capability, grants_for
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record, audit_record_per_patient
+from filiere.clinical import lab_bounds
+from filiere.clinical.glanzmann import glanzmann_types_fitting
 from filiere.core.models import WITHDRAWAL_FIELDS
 from filiere.core.services import create_validated, update_validated
 from filiere.identity.models import DuplicateSuspicion, Identity
@@ -39,7 +41,7 @@ from filiere.lib.hgvs import (
 from filiere.lib.partial_dates import PartialDate
 from filiere.lib.pseudonyms import is_valid_idmr, new_pseudonym
 from filiere.network.models import Centre
-from filiere.nomenclature.hpo import hpo_term
+from filiere.nomenclature.hpo import hpo_term, is_phenotypic_abnormality
 from filiere.nomenclature.models import Gene, Transcript
 from filiere.nomenclature.selectors import (
     UNDIAGNOSED_ORPHA_CODE,
@@ -329,12 +331,12 @@ def consent_record(
     information_version: str,
 ) -> Consent:
     """Record an answer of the patient; earlier answers stay, the latest one applies."""
-    if answered_on > timezone.localdate():
-        raise ValidationError({"answered_on": "La date de la réponse est dans le futur."})
+    errors: dict[str, Any] = {}
+    _check_patient_date(patient, "answered_on", answered_on, "La date de la réponse", errors)
     if not information_version.strip():
-        raise ValidationError(
-            {"information_version": "Indiquez la version de l'information délivrée."}
-        )
+        errors["information_version"] = "Indiquez la version de l'information délivrée."
+    if errors:
+        raise ValidationError(errors)
     consent = create_validated(
         Consent,
         patient=patient,
@@ -372,6 +374,49 @@ def _check_age(prefix: str, values: dict[str, Any], errors: dict[str, str]) -> N
         errors[f"{prefix}_months"] = "Au-delà de 11 mois, comptez en années."
     if years is not None and years > 120:
         errors[f"{prefix}_years"] = "Âge invraisemblable."
+
+
+AGE_LABELS = {
+    "onset": "L'âge aux premiers signes",
+    "clinical_dx": "L'âge au diagnostic clinique",
+    "genetic_dx": "L'âge au diagnostic génétique",
+}
+
+
+def _french_age(months: int) -> str:
+    return f"{months} mois" if months < 24 else f"{months // 12} ans"
+
+
+def _age_limit_in_months(patient: Patient) -> int:
+    """The oldest the patient can be today, or at death (the birth day is not known here)."""
+    end = timezone.localdate()
+    death = patient.death_date
+    if death is not None:
+        end = min(end, death.latest())
+    birth = patient.birth.earliest()
+    return (end.year - birth.year) * 12 + end.month - birth.month
+
+
+def _check_ages_within_life(
+    patient: Patient, values: dict[str, Any], errors: dict[str, str]
+) -> None:
+    # The ages go to the national dataset (SDM-MR): none may exceed the patient's age.
+    limit = _age_limit_in_months(patient)
+    for prefix, label in AGE_LABELS.items():
+        if values.get(f"{prefix}_category") != AgeCategory.DURING_LIFE:
+            continue
+        years, months = values.get(f"{prefix}_years"), values.get(f"{prefix}_months")
+        if years is None and months is None:
+            continue
+        age = (years or 0) * 12 + (months or 0)
+        if age > limit:
+            written = f"{years} ans" if years is not None else f"{months} mois"
+            if years is not None and months:
+                written += f" {months} mois"
+            errors.setdefault(
+                f"{prefix}_years",
+                f"{label} ({written}) dépasse l'âge du patient ({_french_age(limit)}).",
+            )
 
 
 DIAGNOSIS_FIELDS = (
@@ -417,6 +462,10 @@ def _check_clinical_description(codes: Iterable[str]) -> list[str]:
         if upper.startswith("HP:"):
             if hpo_term(upper) is None:
                 raise ValidationError({"clinical_description": f"Terme HPO inconnu : {code}."})
+            if not is_phenotypic_abnormality(upper):
+                raise ValidationError(
+                    {"clinical_description": f"{upper} n'est pas une anomalie phénotypique."}
+                )
             cleaned.append(upper)
         elif upper.startswith("ORPHA"):
             cleaned.append(f"ORPHA:{get_orpha_concept(parse_orpha_code(upper)).code}")
@@ -438,6 +487,7 @@ def _diagnosis_values(
     errors: dict[str, str] = {}
     for prefix in AGE_FIELDS:
         _check_age(prefix, values, errors)
+    _check_ages_within_life(patient, values, errors)
     if diagnosis_date is not None:
         if diagnosis_date.latest() < patient.birth.earliest():
             errors["diagnosis_date"] = "Le diagnostic précède la naissance."
@@ -493,6 +543,23 @@ def _resolve_code(orpha_code: str | int | None, icd10_code: str | None) -> dict[
         raise ValidationError({"icd10_code": exc.messages}) from exc
 
 
+def _refuse_a_second_diagnosis(patient: Patient, code: dict[str, Any]) -> None:
+    """The same disease is recorded once per patient: its status changes, it is not repeated."""
+    if code["orpha"] is not None:
+        field, label, same = "orpha_code", f"ORPHA:{code['orpha'].code}", {"orpha": code["orpha"]}
+    else:
+        field, label, same = "icd10_code", f"CIM-10 {code['icd10'].code}", {"icd10": code["icd10"]}
+    existing = patient.diagnoses.current().filter(**same).first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                field: f"{label} est déjà un diagnostic de ce patient (statut : "
+                f"{existing.get_status_display().lower()}) : modifiez ce diagnostic plutôt "
+                "que de le saisir à nouveau."
+            }
+        )
+
+
 def _genes(symbols: Iterable[str]) -> list[Gene]:
     genes = []
     for symbol in symbols:
@@ -520,6 +587,7 @@ def diagnosis_record(
     if unknown:
         raise TypeError(f"Unknown diagnosis fields: {sorted(unknown)}")
     code = _resolve_code(orpha_code, icd10_code)
+    _refuse_a_second_diagnosis(patient, code)
     orpha_number = code["orpha"].code if code["orpha"] else None
     cleaned = _diagnosis_values(patient, values, diagnosis_date, orpha_number)
     gene_list = _genes(genes)
@@ -770,6 +838,17 @@ def phenotype_record(
     term = hpo_term(hpo_id.strip().upper())
     if term is None:
         raise ValidationError({"hpo_id": f"Terme HPO inconnu de l'ontologie : « {hpo_id} »."})
+    if not is_phenotypic_abnormality(term.id):
+        raise ValidationError(
+            {
+                "hpo_id": f"{term.id} ({term.name}) n'est pas une anomalie phénotypique : "
+                "choisissez un terme sous « Phenotypic abnormality » (HP:0000118)."
+            }
+        )
+    errors: dict[str, Any] = {}
+    _check_patient_date(patient, "observed_on", observed_on, "La date d'observation", errors)
+    if errors:
+        raise ValidationError(errors)
     if patient.phenotypes.current().filter(hpo_id=term.id).exists():
         raise ValidationError({"hpo_id": f"{term.id} est déjà noté pour ce patient."})
     observation = create_validated(
@@ -784,6 +863,45 @@ def phenotype_record(
     _touch(patient)
     _audit(actor, AuditEvent.Action.CREATE, observation, patient, summary=str(observation))
     return observation
+
+
+WORKUP_BOUNDS = {
+    "platelet_count": lab_bounds.PLATELET_COUNT,
+    "mean_platelet_volume": lab_bounds.MEAN_PLATELET_VOLUME,
+    "aggregation_adp": lab_bounds.aggregation("ADP"),
+    "aggregation_collagen": lab_bounds.aggregation("collagène"),
+    "aggregation_arachidonic_acid": lab_bounds.aggregation("acide arachidonique"),
+    "aggregation_epinephrine": lab_bounds.aggregation("adrénaline"),
+    "aggregation_ristocetin_high": lab_bounds.aggregation("ristocétine forte dose"),
+    "aggregation_ristocetin_low": lab_bounds.aggregation("ristocétine faible dose"),
+    "aggregation_trap": lab_bounds.aggregation("TRAP"),
+    "cd41_cd61_expression": lab_bounds.expression("αIIbβ3 (CD41/CD61)"),
+    "cd42b_expression": lab_bounds.expression("GPIb (CD42b)"),
+    "gpvi_expression": lab_bounds.expression("GPVI"),
+}
+
+
+def _check_workup_values(values: dict[str, Any], errors: dict[str, Any]) -> None:
+    """Add the refusal of each value outside its bounds, and of a Glanzmann type that does not
+    fit the measured αIIbβ3 expression."""
+    for name, bounds in WORKUP_BOUNDS.items():
+        value = values.get(name)
+        refusal = bounds.refusal(value) if value is not None else None
+        if refusal:
+            errors[name] = refusal
+    glanzmann_type: str = values.get("glanzmann_type") or ""
+    expression = values.get("cd41_cd61_expression")
+    if (
+        glanzmann_type in PlateletWorkup.GlanzmannType.values
+        and expression is not None
+        and "cd41_cd61_expression" not in errors
+        and glanzmann_type not in glanzmann_types_fitting(expression)
+    ):
+        label = PlateletWorkup.GlanzmannType(glanzmann_type).label
+        errors["glanzmann_type"] = (
+            f"Le type « {label} » ne correspond pas à l'expression αIIbβ3 mesurée "
+            f"({lab_bounds.french_number(expression)} % du témoin)."
+        )
 
 
 WORKUP_FIELDS = tuple(
@@ -807,10 +925,10 @@ def platelet_workup_record(
             raise ValidationError({"sampled_on": "La date du prélèvement est dans le futur."})
         if sampled_on < patient.birth.earliest():
             raise ValidationError({"sampled_on": "Le prélèvement précède la naissance."})
-    percentages = [n for n in WORKUP_FIELDS if n.startswith("aggregation_")]
-    for name in percentages:
-        if values.get(name) is not None and not 0 <= values[name] <= 100:
-            raise ValidationError({name: "Un pourcentage d'agrégation est compris entre 0 et 100."})
+    errors: dict[str, Any] = {}
+    _check_workup_values(values, errors)
+    if errors:
+        raise ValidationError(errors)
     workup = create_validated(PlateletWorkup, patient=patient, **values)
     _touch(patient)
     _audit(actor, AuditEvent.Action.CREATE, workup, patient, summary=f"Bilan plaquettaire {workup}")
@@ -997,9 +1115,7 @@ def platelet_workup_update(
     _check_patient_date(
         workup.patient, "sampled_on", merged["sampled_on"], "La date du prélèvement", errors
     )
-    for name in (n for n in WORKUP_FIELDS if n.startswith("aggregation_")):
-        if merged.get(name) is not None and not 0 <= merged[name] <= 100:
-            errors[name] = "Un pourcentage d'agrégation est compris entre 0 et 100."
+    _check_workup_values(merged, errors)
     if errors:
         raise ValidationError(errors)
     changes = update_validated(workup, merged)

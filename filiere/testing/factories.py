@@ -123,6 +123,9 @@ def identity_input(**values: Any) -> Any:
         "birth_date": dt.date(1990, 5, 17),
         "sex": "F",
     }
+    if "first_given_name" in values and "birth_first_names" not in values:
+        # The first birth first name opens the list of birth first names (INS rules).
+        defaults["birth_first_names"] = f"{values['first_given_name']} Marie"
     defaults.update(values)
     return IdentityInput(**defaults)
 

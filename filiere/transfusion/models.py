@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from filiere.network.models import Region
@@ -103,24 +104,42 @@ class Transfusion(models.Model):
                 condition=models.Q(label_dose_e11__isnull=True)
                 | models.Q(label_dose_e11__gt=0, label_dose_e11__lte=MAX_DOSE_E11),
                 name="transfusion_dose_in_range",
+                violation_error_message=_(
+                    "Dose : valeur invraisemblable, attendue au-delà de 0 et jusqu'à 20 × 10¹¹ "
+                    "plaquettes."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(pre_count__isnull=True)
                 | models.Q(pre_count__gte=0, pre_count__lte=MAX_COUNT_E9_PER_L),
                 name="transfusion_pre_count_in_range",
+                violation_error_message=_(
+                    "Numération avant transfusion : valeur invraisemblable, attendue entre 0 et 2 "
+                    "000 G/L."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(weight_kg__gte=0.3, weight_kg__lte=400),
                 name="transfusion_weight_in_range",
+                violation_error_message=_(
+                    "Poids : valeur invraisemblable, attendue entre 0,3 et 400 kg."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(height_cm__gte=20, height_cm__lte=260),
                 name="transfusion_height_in_range",
+                violation_error_message=_(
+                    "Taille : valeur invraisemblable, attendue entre 20 et 260 cm."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(pooled_donations__isnull=True)
                 | models.Q(product_type="MCP", pooled_donations__gte=1),
                 name="transfusion_pooled_donations_only_for_mcp",
+                violation_error_message=_(
+                    "Le nombre de dons mélangés (au moins 1) ne concerne qu'un mélange de "
+                    "concentrés plaquettaires (MCP)."
+                ),
             ),
         ]
 
@@ -148,6 +167,10 @@ class PostTransfusionCount(models.Model):
             models.CheckConstraint(
                 condition=models.Q(count__gte=0, count__lte=MAX_COUNT_E9_PER_L),
                 name="post_count_in_range",
+                violation_error_message=_(
+                    "Numération après transfusion : valeur invraisemblable, attendue entre 0 et 2 "
+                    "000 G/L."
+                ),
             ),
         ]
 
@@ -175,7 +198,11 @@ class HlaTyping(models.Model):
         verbose_name_plural = _("typages HLA")
         ordering = ["-typed_on", "-recorded_at"]
         constraints = [
-            models.CheckConstraint(condition=~models.Q(typing=""), name="hla_typing_not_empty")
+            models.CheckConstraint(
+                condition=~models.Q(typing=""),
+                name="hla_typing_not_empty",
+                violation_error_message=_("Le typage HLA est vide."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -216,6 +243,9 @@ class AntibodyScreen(models.Model):
                 condition=models.Q(controls="waived")
                 | models.Q(negative_control__isnull=False, positive_control__isnull=False),
                 name="antibody_screen_controls_present_unless_waived",
+                violation_error_message=_(
+                    "Les témoins négatif et positif sont obligatoires, sauf dérogation."
+                ),
             )
         ]
 
@@ -320,12 +350,17 @@ class Donor(models.Model):
         indexes = [models.Index(fields=["active", "region"], name="donor_active_region_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(abo__in=["", "O", "A", "B", "AB"]), name="donor_abo_valid"
+                condition=models.Q(abo__in=["", "O", "A", "B", "AB"]),
+                name="donor_abo_valid",
+                violation_error_message=_("Groupe ABO inconnu : O, A, B ou AB."),
             ),
             *(
                 models.CheckConstraint(
                     condition=models.Q(**{f"{name}__in": ["", "aa", "ab", "bb"]}),
                     name=f"donor_{name}_genotype_valid",
+                    violation_error_message=format_lazy(
+                        _("Génotype {antigen} inconnu : aa, ab ou bb."), antigen=name.upper()
+                    ),
                 )
                 for name in ("hpa1", "hpa3", "hpa5")
             ),
@@ -388,17 +423,26 @@ class TransfusionInstruction(models.Model):
                 fields=["patient", "version"], name="instruction_one_row_per_version"
             ),
             models.CheckConstraint(
-                condition=models.Q(version__gte=1), name="instruction_version_from_one"
+                condition=models.Q(version__gte=1),
+                name="instruction_version_from_one",
+                violation_error_message=_("La version de la consigne commence à 1."),
             ),
             models.CheckConstraint(
-                condition=models.Q(threshold__gte=1), name="instruction_threshold_positive"
+                condition=models.Q(threshold__gte=1),
+                name="instruction_threshold_positive",
+                violation_error_message=_("Le seuil est d'au moins 1."),
             ),
             models.CheckConstraint(
                 condition=models.Q(valid_until__gte=models.F("serum_date")),
                 name="instruction_valid_after_serum",
+                violation_error_message=_(
+                    "La consigne reste valable au moins jusqu'à la date du sérum."
+                ),
             ),
             models.CheckConstraint(
-                condition=models.Q(rule__in=["any", "all"]), name="instruction_rule_valid"
+                condition=models.Q(rule__in=["any", "all"]),
+                name="instruction_rule_valid",
+                violation_error_message=_("Règle inconnue : « any » ou « all »."),
             ),
         ]
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from filiere.clinical.isth_bat import MAX_TOTAL, Domain
@@ -124,33 +125,49 @@ class BleedingScore(WithdrawableRecord):
                 models.CheckConstraint(
                     condition=models.Q(**{f"{name}__lte": 4}),
                     name=f"bleeding_score_{name}_0_to_4",
+                    violation_error_message=format_lazy(
+                        _("Score « {domain} » : de 0 à 4."), domain=Domain(name).label
+                    ),
                 )
                 for name in DOMAIN_FIELDS
                 if name != Domain.CNS.value
             ),
             models.CheckConstraint(
-                condition=models.Q(cns__in=(0, 3, 4)), name="bleeding_score_cns_0_3_or_4"
+                condition=models.Q(cns__in=(0, 3, 4)),
+                name="bleeding_score_cns_0_3_or_4",
+                violation_error_message=_("Le score du système nerveux central vaut 0, 3 ou 4."),
             ),
             models.CheckConstraint(
                 condition=models.Q(total=reduce(add, (models.F(n) for n in DOMAIN_FIELDS))),
                 name="bleeding_score_total_is_the_sum",
+                violation_error_message=_(
+                    "Le total ISTH-BAT est la somme des scores des 14 domaines."
+                ),
             ),
             models.CheckConstraint(
-                condition=models.Q(total__lte=MAX_TOTAL), name="bleeding_score_total_at_most_56"
+                condition=models.Q(total__lte=MAX_TOTAL),
+                name="bleeding_score_total_at_most_56",
+                violation_error_message=_("Le total ISTH-BAT est au plus de 56."),
             ),
             models.CheckConstraint(
                 condition=models.Q(age_precision__in=AgePrecision.values),
                 name="bleeding_score_age_precision_known",
+                violation_error_message=_("Précision de l'âge inconnue : au jour ou au mois."),
             ),
             models.CheckConstraint(
                 condition=models.Q(age_months__isnull=True)
                 | models.Q(age_years=models.F("age_months") / 12),
                 name="bleeding_score_age_months_match_years",
+                violation_error_message=_("L'âge en mois correspond à l'âge en années."),
             ),
             models.CheckConstraint(
                 condition=models.Q(abnormal=True, total__gte=models.F("cutoff"))
                 | models.Q(abnormal=False, total__lt=models.F("cutoff")),
                 name="bleeding_score_abnormal_matches_cutoff",
+                violation_error_message=_(
+                    "Le score est anormal exactement lorsqu'il atteint le seuil de la population de"
+                    " référence."
+                ),
             ),
         ]
         indexes = [
@@ -227,6 +244,9 @@ class BleedingEvent(WithdrawableRecord):
             models.CheckConstraint(
                 condition=models.Q(hospital_days__isnull=True) | models.Q(hospitalised=True),
                 name="bleeding_event_days_only_when_hospitalised",
+                violation_error_message=_(
+                    "Des jours d'hospitalisation exigent une hospitalisation."
+                ),
             ),
         ]
         indexes = [

@@ -61,7 +61,11 @@ class AtcCode(models.Model):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(code__regex=ATC_PATTERN), name="atc_code_format"
+                condition=models.Q(code__regex=ATC_PATTERN),
+                name="atc_code_format",
+                violation_error_message=_(
+                    "Le code ATC s'écrit comme B02BD02 (lettre, 2 chiffres, 2 lettres, 2 chiffres)."
+                ),
             ),
         ]
 
@@ -224,6 +228,7 @@ class Treatment(WithdrawableRecord):
                 condition=models.Q(ended_on__isnull=True)
                 | models.Q(ended_on__gte=models.F("started_on")),
                 name="treatment_ends_after_it_starts",
+                violation_error_message=_("La date de fin du traitement suit sa date de début."),
             ),
             models.CheckConstraint(
                 condition=(
@@ -233,24 +238,37 @@ class Treatment(WithdrawableRecord):
                 )
                 | (~models.Q(regulatory_status="off_label") & models.Q(off_label_framework="")),
                 name="treatment_off_label_has_framework_and_justification",
+                violation_error_message=_(
+                    "Un traitement hors AMM exige son cadre et sa justification ; un traitement "
+                    "dans l'AMM n'a pas de cadre hors AMM."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(atc__isnull=False) | models.Q(category__in=WITHOUT_ATC),
                 name="treatment_drug_has_atc_code",
+                violation_error_message=_("Un médicament exige son code ATC."),
             ),
             models.CheckConstraint(
                 condition=models.Q(dose__isnull=True, dose_unit="")
                 | models.Q(dose__gt=0) & ~models.Q(dose_unit=""),
                 name="treatment_dose_positive_with_unit",
+                violation_error_message=_("La dose est positive et a son unité."),
             ),
             models.CheckConstraint(
                 condition=models.Q(bleeding_event__isnull=True) | models.Q(indication="bleed"),
                 name="treatment_bleeding_event_only_for_a_bleed",
+                violation_error_message=_(
+                    "Un épisode hémorragique ne se lie qu'à un traitement indiqué pour un "
+                    "saignement."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(dose_confirmed=False, dose_confirmed_at__isnull=True)
                 | models.Q(dose_confirmed=True, dose_confirmed_at__isnull=False),
                 name="treatment_dose_confirmation_is_dated",
+                violation_error_message=_(
+                    "Une dose inhabituelle confirmée porte la date de sa confirmation."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(usual_emergency=False, emergency_validated_at__isnull=True)
@@ -258,6 +276,10 @@ class Treatment(WithdrawableRecord):
                     usual_emergency=True, emergency_validated_at__isnull=False, atc__isnull=False
                 ),
                 name="treatment_usual_emergency_is_a_dated_drug",
+                violation_error_message=_(
+                    "Le traitement d'urgence habituel est un médicament (code ATC) validé à une "
+                    "date."
+                ),
             ),
         ]
         indexes = [
@@ -322,6 +344,10 @@ class DoseRange(models.Model):
                     highest__gte=models.F("usual_high"),
                 ),
                 name="dose_range_ordered",
+                violation_error_message=_(
+                    "Les doses se suivent : minimale (positive) ≤ usuelle basse ≤ usuelle haute ≤ "
+                    "maximale."
+                ),
             ),
         ]
 
@@ -384,11 +410,17 @@ class AdverseEvent(WithdrawableRecord):
             models.CheckConstraint(
                 condition=~models.Q(category="death") | models.Q(outcome="fatal", serious=True),
                 name="adverse_event_death_is_fatal_and_serious",
+                violation_error_message=_(
+                    "Un décès est un événement indésirable grave et d'issue fatale."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(reported_on__isnull=True)
                 | models.Q(reported_to_pharmacovigilance=True),
                 name="adverse_event_report_date_only_when_reported",
+                violation_error_message=_(
+                    "Une date de déclaration exige la déclaration à la pharmacovigilance."
+                ),
             ),
         ]
         indexes = [

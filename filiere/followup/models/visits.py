@@ -123,34 +123,73 @@ class Visit(WithdrawableRecord):
                 condition=models.Q(period_start__isnull=True)
                 | models.Q(period_start__lte=models.F("visited_on")),
                 name="visit_period_starts_before_the_visit",
+                violation_error_message=_(
+                    "La période décrite commence au plus tard le jour de la visite."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(to_complete=True) | models.Q(missing_data=""),
                 name="visit_missing_data_only_when_to_complete",
+                violation_error_message=_(
+                    "Des données manquantes ne se notent que pour une visite à compléter."
+                ),
             ),
             models.CheckConstraint(
-                condition=_between("weight_kg", 0.3, 400), name="visit_weight_plausible"
+                condition=_between("weight_kg", 0.3, 400),
+                name="visit_weight_plausible",
+                violation_error_message=_(
+                    "Poids : valeur invraisemblable, attendue entre 0,3 et 400 kg."
+                ),
             ),
             models.CheckConstraint(
-                condition=_between("height_cm", 20, 250), name="visit_height_plausible"
+                condition=_between("height_cm", 20, 250),
+                name="visit_height_plausible",
+                violation_error_message=_(
+                    "Taille : valeur invraisemblable, attendue entre 20 et 250 cm."
+                ),
             ),
             models.CheckConstraint(
-                condition=_between("platelet_count", 0, 2000), name="visit_platelets_plausible"
+                condition=_between("platelet_count", 0, 2000),
+                name="visit_platelets_plausible",
+                violation_error_message=_(
+                    "Numération plaquettaire : valeur invraisemblable, attendue entre 0 et 2 000 "
+                    "G/L."
+                ),
             ),
             models.CheckConstraint(
-                condition=_between("mean_platelet_volume", 3, 30), name="visit_mpv_plausible"
+                condition=_between("mean_platelet_volume", 3, 30),
+                name="visit_mpv_plausible",
+                violation_error_message=_(
+                    "Volume plaquettaire moyen : valeur invraisemblable, attendue entre 3 et 30 fL."
+                ),
             ),
             models.CheckConstraint(
-                condition=_between("haemoglobin", 2, 25), name="visit_haemoglobin_plausible"
+                condition=_between("haemoglobin", 2, 25),
+                name="visit_haemoglobin_plausible",
+                violation_error_message=_(
+                    "Hémoglobine : valeur invraisemblable, attendue entre 2 et 25 g/dL."
+                ),
             ),
             models.CheckConstraint(
-                condition=_between("factor_viii", 0, 400), name="visit_factor_viii_plausible"
+                condition=_between("factor_viii", 0, 400),
+                name="visit_factor_viii_plausible",
+                violation_error_message=_(
+                    "Facteur VIII : valeur invraisemblable, attendue entre 0 et 400 %%."
+                ),
             ),
             models.CheckConstraint(
-                condition=_between("factor_ix", 0, 400), name="visit_factor_ix_plausible"
+                condition=_between("factor_ix", 0, 400),
+                name="visit_factor_ix_plausible",
+                violation_error_message=_(
+                    "Facteur IX : valeur invraisemblable, attendue entre 0 et 400 %%."
+                ),
             ),
             models.CheckConstraint(
-                condition=_between("vwf_activity", 0, 400), name="visit_vwf_plausible"
+                condition=_between("vwf_activity", 0, 400),
+                name="visit_vwf_plausible",
+                violation_error_message=_(
+                    "Activité VWF : valeur invraisemblable, attendue entre 0 et 400 %%."
+                ),
             ),
         ]
         indexes = [
@@ -200,6 +239,9 @@ class FollowUpRule(models.Model):
             models.CheckConstraint(
                 condition=models.Q(interval_months__gte=1, interval_months__lte=120),
                 name="followup_rule_interval_1_to_120_months",
+                violation_error_message=_(
+                    "L'intervalle entre deux visites est compris entre 1 et 120 mois."
+                ),
             ),
         ]
 
@@ -246,6 +288,7 @@ class FollowUpSchedule(models.Model):
             models.CheckConstraint(
                 condition=models.Q(next_due_on__gt=models.F("anchor_on")),
                 name="followup_schedule_due_after_anchor",
+                violation_error_message=_("La prochaine échéance suit la date de référence."),
             ),
         ]
         indexes = [

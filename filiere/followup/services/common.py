@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,7 +13,7 @@ from django.utils import timezone
 from filiere.access import Capability, grants_for
 from filiere.accounts.models import User
 from filiere.audit.services import audit_record
-from filiere.lib.numbers import french_number
+from filiere.clinical.lab_bounds import LabBounds
 from filiere.network.models import Centre
 from filiere.patients.models import CareEpisode, Patient
 
@@ -64,20 +63,14 @@ def check_clinical_date(
 
 
 def check_ranges(
-    values: Mapping[str, Any],
-    ranges: Mapping[str, tuple[float, float, str]],
-    errors: dict[str, str],
+    values: Mapping[str, Any], bounds: Mapping[str, LabBounds], errors: dict[str, str]
 ) -> None:
-    """Add an error for each value outside its plausible (low, high, unit) range."""
-    for field, (low, high, unit) in ranges.items():
+    """Add an error, naming the value and its bounds, for each value outside its bounds."""
+    for field, field_bounds in bounds.items():
         value = values.get(field)
-        if value is None:
-            continue
-        if not Decimal(str(low)) <= Decimal(str(value)) <= Decimal(str(high)):
-            errors[field] = (
-                f"Valeur invraisemblable : attendu entre {french_number(low)} "
-                f"et {french_number(high)} {unit}."
-            )
+        refusal = field_bounds.refusal(value) if value is not None else None
+        if refusal:
+            errors[field] = refusal
 
 
 def raise_if(errors: dict[str, str]) -> None:

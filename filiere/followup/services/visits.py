@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -10,6 +11,8 @@ from django.utils import timezone
 
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
+from filiere.clinical import lab_bounds
+from filiere.clinical.lab_bounds import LabBounds
 from filiere.core.services import create_validated, update_validated
 from filiere.exports.sdm_mr.value_sets import ActivityContext, ActivityObjective
 from filiere.followup.models import DiseaseSeverity, Visit
@@ -44,15 +47,15 @@ VISIT_FIELDS = (
     "missing_data",
     "comment",
 )
-VISIT_RANGES: dict[str, tuple[float, float, str]] = {
-    "weight_kg": (0.3, 400, "kg"),
-    "height_cm": (20, 250, "cm"),
-    "platelet_count": (0, 2000, "G/L"),
-    "mean_platelet_volume": (3, 30, "fL"),
-    "haemoglobin": (2, 25, "g/dL"),
-    "factor_viii": (0, 400, "%"),
-    "factor_ix": (0, 400, "%"),
-    "vwf_activity": (0, 400, "%"),
+VISIT_BOUNDS = {
+    "weight_kg": LabBounds("Poids", Decimal("0.3"), Decimal(400), "kg"),
+    "height_cm": LabBounds("Taille", Decimal(20), Decimal(250), "cm"),
+    "platelet_count": lab_bounds.PLATELET_COUNT,
+    "mean_platelet_volume": lab_bounds.MEAN_PLATELET_VOLUME,
+    "haemoglobin": lab_bounds.HAEMOGLOBIN,
+    "factor_viii": lab_bounds.FACTOR_VIII,
+    "factor_ix": lab_bounds.FACTOR_IX,
+    "vwf_activity": lab_bounds.VWF_ACTIVITY,
 }
 
 
@@ -75,7 +78,7 @@ def _clean_visit(patient: Patient, values: dict[str, Any]) -> dict[str, Any]:
         errors["objective"] = "Objectif hors du jeu de valeurs national (JDV_ObjectifActivite)."
     if values.get("severity") and values["severity"] not in DiseaseSeverity.values:
         errors["severity"] = "Forme de la maladie inconnue."
-    check_ranges(values, VISIT_RANGES, errors)
+    check_ranges(values, VISIT_BOUNDS, errors)
     cleaned = dict(values)
     for name in ("other_results", "major_events", "missing_data", "comment"):
         cleaned[name] = (values.get(name) or "").strip()

@@ -75,6 +75,33 @@ def test_impossible_visits_are_refused_naming_the_field(
     assert not AuditEvent.objects.filter(object_type="followup.visit").exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "label"),
+    [
+        ("platelet_count", 99999, "Numération plaquettaire"),
+        ("mean_platelet_volume", 95, "Volume plaquettaire moyen"),
+        ("haemoglobin", 120, "Hémoglobine"),
+        ("factor_viii", 900, "Facteur VIII"),
+        ("factor_ix", -1, "Facteur IX"),
+        ("vwf_activity", 1000, "Activité VWF"),
+        ("weight_kg", 900, "Poids"),
+        ("height_cm", 10, "Taille"),
+    ],
+)
+def test_implausible_visit_values_name_the_value_and_its_bounds(
+    patient_a: Patient, centre_a: Centre, field: str, value: int, label: str
+) -> None:
+    """The work-ups' bounds (filiere.clinical.lab_bounds): platelets 0-2,000 G/L, MPV 3-30 fL
+    (Wiskott-Aldrich microplatelets 3.5-5 fL, Ochs & Thrasher, JACI 2006), haemoglobin
+    2-25 g/dL, factors and VWF 0-400 %."""
+    with pytest.raises(ValidationError) as caught:
+        record_visit(patient_a, centre_a, dt.date(2024, 5, 2), **{field: value})
+    message = caught.value.message_dict[field][0]
+    assert message.startswith(f"{label} : valeur invraisemblable")
+    assert "attendue entre" in message
+    assert not Visit.objects.exists()
+
+
 def test_a_visit_after_the_death_is_refused(patient_a: Patient, centre_a: Centre) -> None:
     patient_update_status(
         actor=None, patient=patient_a, vital_status="deceased", death_date=PartialDate(2023, 2)

@@ -10,6 +10,7 @@ from filiere.lib.identifiers import (
     is_valid_rpps,
     luhn_is_valid,
     luhn_key,
+    nir_contradictions,
     nir_key,
 )
 
@@ -61,3 +62,42 @@ def test_corsican_nir_uses_19_and_18_for_the_key() -> None:
     assert is_valid_nir(f"18905{'2A'}125012{key_2a:02d}")
     assert is_valid_nir(f"18905{'2B'}125012{key_2b:02d}")
     assert not is_valid_nir(f"18905{'2A'}125012{key_2b:02d}")
+
+
+def test_a_nir_agrees_with_the_identity_it_was_built_from() -> None:
+    """1 89 12 75 125 012 82: a man born in December 1989 (INSEE: sex, year, month digits)."""
+    assert nir_contradictions("189127512501282", sex="M", birth_year=1989, birth_month=12) == []
+
+
+@pytest.mark.parametrize(
+    ("sex", "year", "month", "contradicted"),
+    [
+        ("F", 1989, 12, ["sex"]),
+        ("M", 1998, 12, ["birth_year"]),
+        ("M", 2089, 12, []),
+        ("M", 1989, 11, ["birth_month"]),
+        ("F", 1990, 1, ["sex", "birth_year", "birth_month"]),
+        ("U", 1989, 12, []),
+    ],
+)
+def test_a_nir_contradicting_sex_year_or_month_is_reported(
+    sex: str, year: int, month: int, contradicted: list[str]
+) -> None:
+    """Digit 1 is the sex (1 man, 2 woman), digits 2-3 the year's last two, 4-5 the month."""
+    found = nir_contradictions("189127512501282", sex=sex, birth_year=year, birth_month=month)
+    assert found == contradicted
+
+
+@pytest.mark.parametrize("month_code", ["20", "30", "42", "50", "62"])
+def test_a_nir_without_a_birth_month_contradicts_no_month(month_code: str) -> None:
+    """INSEE codes 20, 30 to 42 and 50 or more when the civil-status record gives no month."""
+    first13 = f"289{month_code}99350012"
+    assert nir_contradictions(first13 + "00", sex="F", birth_year=1989, birth_month=7) == []
+
+
+def test_a_temporary_number_carries_the_sex_by_parity() -> None:
+    """Temporary numbers (NIA) start with 7 for a man and 8 for a woman: odd man, even woman."""
+    assert nir_contradictions("789129935001200", sex="M", birth_year=1989, birth_month=12) == []
+    assert nir_contradictions("889129935001200", sex="M", birth_year=1989, birth_month=12) == [
+        "sex"
+    ]

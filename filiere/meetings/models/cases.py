@@ -119,24 +119,33 @@ class CaseRequest(models.Model):
             models.CheckConstraint(
                 condition=models.Q(is_urgent=False) | ~models.Q(urgency_justification=""),
                 name="case_urgent_has_justification",
+                violation_error_message=_(
+                    "Une demande urgente exige la justification de l'urgence."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(patient_not_opposed=True),
                 name="case_patient_did_not_oppose",
+                violation_error_message=_(
+                    "Confirmez que le patient ne s'est pas opposé à la présentation de son dossier."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(bleeding_score__isnull=True)
                 | models.Q(bleeding_score__lte=ISTH_BAT_MAX),
                 name="case_bleeding_score_at_most_56",
+                violation_error_message=_("Le score hémorragique ISTH-BAT est au plus de 56."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(status__in=[rules.RETURNED, rules.DECLINED])
                 | ~models.Q(status_note=""),
                 name="case_return_or_decline_has_reason",
+                violation_error_message=_("Un dossier renvoyé ou refusé exige un motif."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(question_type="off_label") | ~models.Q(off_label_drug=""),
                 name="case_off_label_names_the_drug",
+                violation_error_message=_("Une question hors AMM nomme le médicament."),
             ),
         ]
         indexes = [
@@ -192,11 +201,14 @@ class AgendaItem(models.Model):
                 fields=["meeting", "case"], name="agenda_case_once_per_meeting"
             ),
             models.CheckConstraint(
-                condition=models.Q(duration_minutes__gt=0), name="agenda_slot_duration_positive"
+                condition=models.Q(duration_minutes__gt=0),
+                name="agenda_slot_duration_positive",
+                violation_error_message=_("La durée du créneau est positive."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(outcome="discussed") | models.Q(discussed_at__isnull=False),
                 name="agenda_discussed_has_time",
+                violation_error_message=_("Un dossier discuté a une heure de discussion."),
             ),
         ]
 
@@ -230,10 +242,15 @@ class CaseAttachment(models.Model):
         verbose_name_plural = _("pièces jointes")
         ordering = ["uploaded_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(size__gt=0), name="attachment_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(size__gt=0),
+                name="attachment_not_empty",
+                violation_error_message=_("La pièce jointe est vide."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(content_type__in=[rules.PDF, rules.PNG, rules.JPEG]),
                 name="attachment_pdf_or_image",
+                violation_error_message=_("La pièce jointe est un PDF ou une image (PNG, JPEG)."),
             ),
         ]
 

@@ -55,15 +55,20 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=models.Q(duration_minutes__gt=0, duration_minutes__lte=600),
                 name="meeting_duration_1_to_600_minutes",
+                violation_error_message=_(
+                    "La durée de la réunion est comprise entre 1 et 600 minutes."
+                ),
             ),
             models.CheckConstraint(
                 condition=~models.Q(status__in=["open", "closed"])
                 | models.Q(opened_at__isnull=False),
                 name="meeting_open_or_closed_has_opened_at",
+                violation_error_message=_("Une réunion ouverte ou close a une heure d'ouverture."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="closed") | models.Q(closed_at__isnull=False),
                 name="meeting_closed_has_closed_at",
+                violation_error_message=_("Une réunion close a une heure de clôture."),
             ),
         ]
         indexes = [models.Index(fields=["series", "starts_at"], name="meeting_series_start_idx")]
@@ -125,6 +130,9 @@ class Participant(models.Model):
                     checked_in_at__isnull=False, checked_out_at__gte=models.F("checked_in_at")
                 ),
                 name="participant_leaves_after_arriving",
+                violation_error_message=_(
+                    "L'heure de départ d'un participant suit son heure d'arrivée."
+                ),
             ),
         ]
 

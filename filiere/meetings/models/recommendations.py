@@ -122,6 +122,7 @@ class Recommendation(models.Model):
                 fields=["case"],
                 condition=models.Q(status="draft"),
                 name="recommendation_one_draft_per_case",
+                violation_error_message=_("Ce dossier a déjà un avis en brouillon."),
             ),
             models.CheckConstraint(
                 condition=models.Q(status="draft")
@@ -132,22 +133,32 @@ class Recommendation(models.Model):
                     pdf__isnull=False,
                 ),
                 name="recommendation_signed_is_complete",
+                violation_error_message=_(
+                    "Un avis signé a son PDF, son quorum, sa date et son signataire."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(status="draft")
                 | models.Q(quorum_met=True)
                 | ~models.Q(override_reason=""),
                 name="recommendation_without_quorum_has_override",
+                violation_error_message=_(
+                    "Un avis signé sans quorum exige le motif de la dérogation."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(status="draft")
                 | models.Q(is_off_label=False)
                 | ~models.Q(off_label_drug=""),
                 name="recommendation_off_label_names_the_drug",
+                violation_error_message=_("Un avis hors AMM nomme le médicament."),
             ),
             models.CheckConstraint(
                 condition=models.Q(version=1) | ~models.Q(correction_reason=""),
                 name="recommendation_correction_has_reason",
+                violation_error_message=_(
+                    "Une version corrigée de l'avis exige le motif de la correction."
+                ),
             ),
         ]
 
@@ -231,10 +242,12 @@ class RecommendationFollowUp(models.Model):
             models.CheckConstraint(
                 condition=models.Q(answered_at__isnull=True) | ~models.Q(applied=""),
                 name="follow_up_answer_says_if_applied",
+                violation_error_message=_("La réponse dit si l'avis a été appliqué."),
             ),
             models.CheckConstraint(
                 condition=models.Q(applied__in=["", "yes"]) | ~models.Q(reason=""),
                 name="follow_up_not_applied_has_reason",
+                violation_error_message=_("Un avis non appliqué (ou en partie) exige un motif."),
             ),
         ]
 

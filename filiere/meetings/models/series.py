@@ -71,10 +71,14 @@ class MeetingSeries(models.Model):
             models.CheckConstraint(
                 condition=models.Q(minimum_specialties__gte=3),
                 name="series_quorum_at_least_three_specialties",
+                violation_error_message=_("Le quorum compte au moins trois spécialités."),
             ),
             models.CheckConstraint(
                 condition=models.Q(default_duration_minutes__gt=0, default_slot_minutes__gt=0),
                 name="series_durations_positive",
+                violation_error_message=_(
+                    "La durée d'une réunion et celle d'un créneau sont positives."
+                ),
             ),
         ]
 
@@ -159,6 +163,7 @@ class ExternalInvitation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(expires_at__gt=models.F("created_at")),
                 name="invitation_expires_after_creation",
+                violation_error_message=_("L'invitation expire après sa création."),
             ),
         ]
 

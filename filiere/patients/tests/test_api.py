@@ -159,3 +159,60 @@ def test_outsiders_cannot_write(
         == 404
     )
     assert patient_a.phenotypes.count() == 0
+
+
+def _refused_fields(response: Any) -> set[str]:
+    assert response.status_code == 422
+    return {error["champ"] for error in response.json()["erreurs"]}
+
+
+def test_the_api_refuses_records_contradicting_the_patient(
+    patient_a: Patient, centre_a: Centre, alice: User, client_for: ClientFor
+) -> None:
+    """The same consistency rules as the pages (they share the services): ages beyond the
+    patient's, a disease recorded twice, a non-phenotype HPO term, a consent before birth."""
+    client = client_for(alice)
+    base = f"/api/v1/patients/{patient_a.public_id}"
+    diagnosis = DIAGNOSIS | {"centre_id": str(centre_a.public_id)}
+    too_old = post_json(client, f"{base}/diagnostics", diagnosis | {"clinical_dx_years": 50})
+    assert _refused_fields(too_old) == {"clinical_dx_years"}
+    assert post_json(client, f"{base}/diagnostics", diagnosis).status_code == 201
+    assert _refused_fields(post_json(client, f"{base}/diagnostics", diagnosis)) == {"orpha_code"}
+    root = post_json(client, f"{base}/phenotypes", {"hpo_id": "HP:0000001"})
+    assert _refused_fields(root) == {"hpo_id"}
+    consent = {
+        "kind": "research_contact",
+        "answer": True,
+        "answered_on": "1980-01-01",
+        "information_version": "notice v1",
+    }
+    assert _refused_fields(post_json(client, f"{base}/consentements", consent)) == {"answered_on"}
+    assert Diagnosis.objects.count() == 1
+
+
+def test_the_api_refuses_an_ins_contradicting_the_identity(
+    centre_a: Centre, alice: User, nomenclature: None, client_for: ClientFor
+) -> None:
+    """1 11 09 …: a man born in September 2011, sent for a girl born then (NIR sex digit)."""
+    first13 = "1110975056123"
+    ins = first13 + f"{97 - int(first13) % 97:02d}"
+    response = post_json(
+        client_for(alice),
+        "/api/v1/patients",
+        {
+            "centre_id": str(centre_a.public_id),
+            "inclusion_date": "2021-03",
+            "referred_by": ["ORG-183"],
+            "identity": {
+                "birth_name": "Petit",
+                "birth_first_names": "Jade",
+                "first_given_name": "Jade",
+                "birth_date": "2011-09-30",
+                "sex": "F",
+                "ins_matricule": ins,
+                "ins_oid": "1.2.250.1.213.1.4.8",
+            },
+        },
+    )
+    assert _refused_fields(response) == {"ins_matricule"}
+    assert not Patient.objects.exists()

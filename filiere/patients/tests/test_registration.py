@@ -75,13 +75,25 @@ def test_an_ins_with_a_bad_key_is_refused(centre_a: Centre) -> None:
 
 def test_test_ins_oid_is_refused_when_debug_is_off(centre_a: Centre) -> None:
     with pytest.raises(ValidationError) as error:
-        make_patient(centre_a, ins_matricule=nir("1850375056123"), ins_oid=INS_TEST_OID)
+        make_patient(
+            centre_a,
+            ins_matricule=nir("1850375056123"),
+            ins_oid=INS_TEST_OID,
+            sex="M",
+            birth_date=dt.date(1985, 3, 2),
+        )
     assert "production" in str(error.value.message_dict["ins_oid"])
 
 
 @override_settings(DEBUG=True)
 def test_test_ins_oid_is_accepted_on_a_debug_instance(centre_a: Centre) -> None:
-    patient = make_patient(centre_a, ins_matricule=nir("1850375056123"), ins_oid=INS_TEST_OID)
+    patient = make_patient(
+        centre_a,
+        ins_matricule=nir("1850375056123"),
+        ins_oid=INS_TEST_OID,
+        sex="M",
+        birth_date=dt.date(1985, 3, 2),
+    )
     assert Identity.objects.get(link=patient.identity_link).ins_oid == INS_TEST_OID
 
 

@@ -93,8 +93,11 @@ def test_patient_list_query_count_does_not_grow_with_patients(
 def test_patient_page_query_count_is_bounded_whatever_the_record_holds(
     patient_a: Patient, centre_a: Centre, alice: User, nomenclature: None, client_for: ClientFor
 ) -> None:
-    def add_records(positions: tuple[int, ...], hpo_ids: tuple[str, ...]) -> None:
-        diagnosis_record(actor=None, patient=patient_a, centre=centre_a, **glanzmann_values())
+    def add_records(orpha: int, positions: tuple[int, ...], hpo_ids: tuple[str, ...]) -> None:
+        # A disease is recorded once per patient: each call adds another one.
+        diagnosis_record(
+            actor=None, patient=patient_a, centre=centre_a, **glanzmann_values(orpha_code=orpha)
+        )
         for position in positions:
             genetic_finding_record(
                 actor=None,
@@ -110,11 +113,11 @@ def test_patient_page_query_count_is_bounded_whatever_the_record_holds(
 
     client = client_for(alice)
     url = f"/patients/{patient_a.public_id}/"
-    add_records((1697,), ("HP:0001873",))
+    add_records(849, (1697,), ("HP:0001873",))
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
-    add_records((1698, 1699, 1700), ("HP:0000421", "HP:0000132"))
+    add_records(274, (1698, 1699, 1700), ("HP:0000421", "HP:0000132"))
     with CaptureQueriesContext(connection) as many:
         html = client.get(url).content.decode()
     assert "c.1700G&gt;A" in html
