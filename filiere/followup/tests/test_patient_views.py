@@ -255,20 +255,30 @@ def test_one_unit_of_platelets_is_written_in_the_singular(
     patient_a: Patient, centre_a: Centre, glanzmann: Diagnosis, alice: User, client_for: ClientFor
 ) -> None:
     """« 1 unité », « 2 unités » and a decimal comma for a fractional dose."""
-    rfviia_off_label(patient_a, centre_a, glanzmann, dose=1, dose_unit="unités")
-    for dose, unit, month in ((2, "unités", 7), (1.5, "mg", 8)):
+    platelets = {
+        "atc_code": "B05AX02",
+        "dose_unit": "unités",
+        "regulatory_status": Treatment.RegulatoryStatus.NOT_APPLICABLE,
+        "off_label_framework": "",
+        "justification": "",
+    }
+    for dose, month in ((1, 6), (2, 7)):
         started = dt.date(2024, month, 1)
         rfviia_off_label(
             patient_a,
             centre_a,
             glanzmann,
             dose=dose,
-            dose_unit=unit,
             started_on=started,
             ended_on=started,
+            **platelets,
         )
+    started = dt.date(2024, 8, 1)
+    rfviia_off_label(
+        patient_a, centre_a, glanzmann, dose=22.5, started_on=started, ended_on=started
+    )
     html = client_for(alice).get(_base(patient_a)).content.decode()
     assert "1 unité " in html
     assert "2 unités" in html
     assert "1 unités" not in html
-    assert "1,5 mg" in html
+    assert "22,5 µg/kg" in html
