@@ -378,6 +378,7 @@ def instruction_save(
             note=note.strip(),
             table=result.table_json(),
             donors=result.donors_json(),
+            to_type_donors=result.to_type_json(),
             pool_size=result.pool_size,
             pool_import=DonorImport.objects.filter(public_id=pool.stamp.donors).first()
             if pool.stamp.donors
