@@ -273,19 +273,25 @@ class DonorIndex:
         states = 1 if to_type is None else 2  # a platelet requirement: meets, or to type
         bins = states * stride * stride * n_regions
         # Usually a few thousand bins (6 thresholds, 18 regions): uint16 codes, built in place.
-        dtype = np.uint16 if bins <= np.iinfo(np.uint16).max + 1 else np.uint32
-        code = lowest.astype(dtype)
+        dtype: type[np.unsignedinteger] = (
+            np.uint16 if bins <= np.iinfo(np.uint16).max + 1 else np.uint32
+        )
+        code: npt.NDArray[np.unsignedinteger] = lowest.astype(dtype)
         code *= stride
         code += certain
         code *= n_regions
         # The region, or the last bin for donors not counted, without `np.where`: a branch per
         # donor on a random mask (the platelet filter) costs ten times the arithmetic.
-        region = self.region_codes.astype(dtype)
+        region: npt.NDArray[np.unsignedinteger] = self.region_codes.astype(dtype)
         region *= counted
-        region += (~counted).astype(dtype) * dtype(len(self.regions))
+        uncounted: npt.NDArray[np.unsignedinteger] = (~counted).astype(dtype)
+        uncounted *= len(self.regions)
         code += region
+        code += uncounted
         if to_type is not None:
-            code += to_type.astype(dtype) * dtype(stride * stride * n_regions)
+            state: npt.NDArray[np.unsignedinteger] = to_type.astype(dtype)
+            state *= stride * stride * n_regions
+            code += state
         counts = np.bincount(code, minlength=bins).reshape(states, stride, stride, n_regions)[
             :, :, :, : len(self.regions)
         ]
