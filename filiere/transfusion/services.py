@@ -393,7 +393,13 @@ def instruction_save(
         instruction,
         patient,
         f"Consigne transfusionnelle v{instruction.version} : seuil {instruction.threshold} MFI, "
-        f"{len(instruction.donors)} donneur(s) proposé(s)",
+        f"{len(instruction.donors)} donneur(s) proposé(s)"
+        + (
+            f", donneur négatif exigé pour {', '.join(instruction.negative_for)} "
+            f"({len(instruction.to_type_donors)} à typer listé(s) à part)"
+            if instruction.negative_for
+            else ""
+        ),
     )
     return instruction
 

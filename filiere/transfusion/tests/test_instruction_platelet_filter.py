@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from filiere.accounts.models import User
+from filiere.audit.models import AuditEvent
 from filiere.hla.donors import Abo
 from filiere.transfusion.tests.factories import (
     donor,
@@ -108,6 +109,10 @@ def test_the_saved_instruction_and_its_pdf_hold_only_cd36_negative_donors(
     at_500 = next(r for r in instruction.table if r["threshold"] == 500)
     assert at_500["nation"]["eligible"] == 2  # neg-1, neg-lille: every count is filtered
     assert [d["id"] for d in instruction.to_type_donors] == ["unknown"]
+    saved = AuditEvent.objects.get(
+        action=AuditEvent.Action.CREATE, object_id=str(instruction.public_id)
+    )
+    assert "donneur négatif exigé pour CD36 (1 à typer listé(s) à part)" in saved.summary
 
     detail = _url("transfusion:instruction_detail", ready, instruction_id=instruction.public_id)
     html = client_for(alice).get(detail).content.decode()
