@@ -47,6 +47,8 @@ def _rows(pool: SyntheticPool, load: DonorImport) -> Iterator[tuple[Any, ...]]:
     abos = [abo[i] for i in pool.abo_codes.tolist()]
     hpa = pool.hpa.tolist()
     cd36 = (~pool.cd36_negative).tolist()
+    hpa_typed = pool.hpa_typed.tolist()
+    cd36_typed = pool.cd36_typed.tolist()
     active = pool.active.tolist()
     for i in range(len(pool)):
         yield (
@@ -57,10 +59,10 @@ def _rows(pool: SyntheticPool, load: DonorImport) -> Iterator[tuple[Any, ...]]:
             texts[Locus.A][codes[Locus.A][i]],
             texts[Locus.B][codes[Locus.B][i]],
             texts[Locus.C][codes[Locus.C][i]],
-            _HPA[hpa[i][0]],
-            _HPA[hpa[i][1]],
-            _HPA[hpa[i][2]],
-            cd36[i],
+            _HPA[hpa[i][0]] if hpa_typed[i] else "",
+            _HPA[hpa[i][1]] if hpa_typed[i] else "",
+            _HPA[hpa[i][2]] if hpa_typed[i] else "",
+            cd36[i] if cd36_typed[i] else None,
             active[i],
             load.pk,
         )

@@ -29,7 +29,7 @@ from filiere.hla.nomenclature import HlaParseError, Locus, Typing, parse_typing
 from filiere.hla.pool import embedded_frequencies
 from filiere.hla.population import antigen_frequencies, cpra, unacceptable_labels
 from filiere.hla.sab import ControlRule, SabControlError, SabFormatError, SabRun, read_sab_csv
-from filiere.hla.search import DEFAULT_THRESHOLDS, DonorQuery, SearchResult
+from filiere.hla.search import DEFAULT_THRESHOLDS, DonorQuery, RankedDonor, SearchResult
 from filiere.hla.serology import SerologyMap, default_serology
 
 
@@ -182,8 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
         type=_needs,
         default=frozenset(),
         metavar="HPA-1a,CD36",
-        help="antigènes plaquettaires que le donneur doit idéalement ne pas porter (anti-HPA-1a, "
-        "-3b, -5b ou anti-CD36 chez le patient) : ces donneurs passent devant",
+        help="antigènes plaquettaires que le donneur ne doit pas porter (anti-HPA-1a, -3b, -5b "
+        "ou anti-CD36 chez le patient) : seuls les donneurs négatifs (HPA-1a : génotype bb ; "
+        "HPA-3b, HPA-5b : aa ; CD36 : non exprimé) sont comptés et classés ; ceux dont le statut "
+        "est inconnu sont comptés à part (« to_type », à typer) et listés dans « to_type »",
     )
     search.add_argument(
         "--eplets",
@@ -339,42 +341,55 @@ def _search_json(
         rows.append(
             {
                 **_unacceptable_json(profile.unacceptable_at(row.threshold), serology),
-                "nation": {"eligible": row.eligible_nation, "to_retype": row.to_retype_nation},
+                "nation": {
+                    "eligible": row.eligible_nation,
+                    "to_retype": row.to_retype_nation,
+                    "to_type": row.to_type_nation,
+                },
                 "region": None
                 if row.eligible_region is None
-                else {"eligible": row.eligible_region, "to_retype": row.to_retype_region},
-            }
-        )
-    ranked = []
-    for entry in result.donors:
-        donor = donors[entry.position]
-        grade = match_grade(donor.typing, patient, serology)
-        ranked.append(
-            {
-                "rank": entry.rank,
-                "id": entry.donor_id,
-                "site": donor.site,
-                "region": entry.region,
-                "abo": donor.abo.value if donor.abo else None,
-                "typing": str(donor.typing),
-                "lowest_threshold": entry.lowest_threshold,
-                "summed_mfi": entry.summed_mfi,
-                "summed_mfi_alert": entry.summed_mfi_alert,
-                "eplet_mismatches": entry.eplet_mismatches,
-                "abo_relation": entry.abo_relation.value,
-                "platelet_antigens_ok": entry.platelet_antigens_ok,
-                "grade": grade.grade,
-                "grade_meaning": grade.meaning,
-                "cregs": {name: list(cregs) for name, cregs in grade.cregs},
+                else {
+                    "eligible": row.eligible_region,
+                    "to_retype": row.to_retype_region,
+                    "to_type": row.to_type_region,
+                },
             }
         )
     return {
         "patient": str(patient),
         "rule": profile.rule.value,
         "region": query.region,
+        "negative_for": sorted(a.value for a in query.needs),
         "pool_size": result.pool_size,
         "serology": serology.source,
         "table": rows,
         "threshold": result.threshold,
-        "donors": ranked,
+        "donors": [_donor_json(entry, donors, patient, serology) for entry in result.donors],
+        "to_type": [_donor_json(entry, donors, patient, serology) for entry in result.to_type],
+    }
+
+
+def _donor_json(
+    entry: RankedDonor, donors: Sequence[Donor], patient: Typing, serology: SerologyMap
+) -> dict[str, Any]:
+    donor = donors[entry.position]
+    grade = match_grade(donor.typing, patient, serology)
+    return {
+        "rank": entry.rank,
+        "id": entry.donor_id,
+        "site": donor.site,
+        "region": entry.region,
+        "abo": donor.abo.value if donor.abo else None,
+        "typing": str(donor.typing),
+        "lowest_threshold": entry.lowest_threshold,
+        "summed_mfi": entry.summed_mfi,
+        "summed_mfi_alert": entry.summed_mfi_alert,
+        "eplet_mismatches": entry.eplet_mismatches,
+        "abo_relation": entry.abo_relation.value,
+        "platelet_antigens_ok": entry.platelet_antigens_ok,
+        "hpa": {"hpa1": donor.hpa1, "hpa3": donor.hpa3, "hpa5": donor.hpa5},
+        "cd36_positive": donor.cd36_positive,
+        "grade": grade.grade,
+        "grade_meaning": grade.meaning,
+        "cregs": {name: list(cregs) for name, cregs in grade.cregs},
     }

@@ -28,7 +28,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -153,9 +153,44 @@ class Donor:
             return self.hpa5 == "aa"
         return self.cd36_positive is False
 
+    def typed_for(self, antigen: PlateletAntigen) -> bool:
+        """True when the donor's status for `antigen` is known (genotype or CD36 expression)."""
+        if antigen is PlateletAntigen.HPA_1A:
+            return self.hpa1 is not None
+        if antigen is PlateletAntigen.HPA_3B:
+            return self.hpa3 is not None
+        if antigen is PlateletAntigen.HPA_5B:
+            return self.hpa5 is not None
+        return self.cd36_positive is not None
+
     @property
     def lacked_bits(self) -> int:
         return sum(a.bit for a in PlateletAntigen if self.lacks(a))
+
+    @property
+    def typed_bits(self) -> int:
+        return sum(a.bit for a in PlateletAntigen if self.typed_for(a))
+
+
+class PlateletStatus(StrEnum):
+    """A donor against the platelet antigens the patient needs lacking (anti-HPA, anti-CD36)."""
+
+    ELIGIBLE = "eligible"  # known to lack every antigen required (or nothing required)
+    TO_TYPE = "to_type"  # lacks none known to be carried, but some status is unknown
+    EXCLUDED = "excluded"  # known to carry one of the antigens
+
+
+def platelet_status(lacked: int, typed: int, needs: int) -> PlateletStatus:
+    """Return the donor's status from bit sets of antigens lacked, typed and required."""
+    if lacked & needs == needs:
+        return PlateletStatus.ELIGIBLE
+    if (lacked | ~typed) & needs == needs:
+        return PlateletStatus.TO_TYPE
+    return PlateletStatus.EXCLUDED
+
+
+def needs_bits(needs: Iterable[PlateletAntigen]) -> int:
+    return sum(a.bit for a in set(needs))
 
 
 class DonorFileError(ValueError):

@@ -1,10 +1,11 @@
 """A donor pool held in memory as a few numpy columns, searched in milliseconds.
 
-Each donor is reduced to small integer codes: region, ABO, platelet antigens lacked and, for each
-locus, a *genotype code* (the pair of calls written for that locus; 0 = not typed). A pool of a
-million donors has only a few thousand distinct genotypes per locus, so a search evaluates the
-patient's antibodies once per call and per genotype (tiny tables), then gathers the results per
-donor with `np.take` and a few element-wise maxima.
+Each donor is reduced to small integer codes: region, ABO, platelet antigens lacked and typed
+(two bit sets, so that an HPA/CD36 requirement is one vectorised mask) and, for each locus, a
+*genotype code* (the pair of calls written for that locus; 0 = not typed). A pool of a million
+donors has only a few thousand distinct genotypes per locus, so a search evaluates the patient's
+antibodies once per call and per genotype (tiny tables), then gathers the results per donor with
+`np.take` and a few element-wise maxima.
 
 For an item (antigen, allele, epitope, untyped locus) the antibody profile gives a *critical value*
 v such that the item is unacceptable at threshold T exactly when v ≥ T; hence a donor is compatible
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from filiere.hla.donors import Abo, Donor, abo_relation
+from filiere.hla.donors import Abo, Donor, abo_relation, needs_bits
 from filiere.hla.eplets import EpletTable, eplet_loci
 from filiere.hla.nomenclature import HlaCall, Locus
 from filiere.hla.search import (
@@ -77,6 +78,7 @@ class DonorIndex:
     region_codes: UInt8Array
     abo_codes: UInt8Array  # index into ABO_CODES
     lacked: UInt8Array  # bit set of PlateletAntigen the donor is known to lack
+    typed: UInt8Array  # bit set of PlateletAntigen whose status is known (lacked ⊆ typed)
     active: npt.NDArray[np.bool_]
     loci: Mapping[Locus, LocusColumn]
     serology: SerologyMap
@@ -90,7 +92,10 @@ class DonorIndex:
     @property
     def nbytes(self) -> int:
         """Memory held by the numpy columns (donor identifiers not included)."""
-        total = sum(a.nbytes for a in (self.region_codes, self.abo_codes, self.lacked, self.active))
+        total = sum(
+            a.nbytes
+            for a in (self.region_codes, self.abo_codes, self.lacked, self.typed, self.active)
+        )
         for column in self.loci.values():
             total += column.donors.nbytes + column.first.nbytes + column.second.nbytes
         for masks, known in (self._eplet_masks or {}).values():
@@ -106,6 +111,7 @@ class DonorIndex:
         region_codes: UInt8Array,
         abo_codes: UInt8Array,
         lacked: UInt8Array,
+        typed: UInt8Array,
         active: npt.NDArray[np.bool_],
         loci: Mapping[Locus, LocusColumn],
         serology: SerologyMap | None = None,
@@ -126,6 +132,7 @@ class DonorIndex:
             region_codes=region_codes,
             abo_codes=abo_codes,
             lacked=lacked,
+            typed=typed | lacked,
             active=active,
             loci=loci,
             serology=serology or default_serology(),
@@ -148,6 +155,7 @@ class DonorIndex:
         region_codes: list[int] = []
         abo_codes: list[int] = []
         lacked: list[int] = []
+        typed: list[int] = []
         active: list[bool] = []
         genotypes: dict[Locus, dict[tuple[HlaCall, ...], int]] = {locus: {(): 0} for locus in Locus}
         codes: dict[Locus, list[int]] = {locus: [] for locus in Locus}
@@ -156,6 +164,7 @@ class DonorIndex:
             region_codes.append(regions.setdefault(donor.region, len(regions)))
             abo_codes.append(ABO_CODES.index(donor.abo))
             lacked.append(donor.lacked_bits)
+            typed.append(donor.typed_bits)
             active.append(donor.active)
             for locus in Locus:
                 table = genotypes[locus]
@@ -173,6 +182,7 @@ class DonorIndex:
             region_codes=np.asarray(region_codes, dtype=np.uint8),
             abo_codes=np.asarray(abo_codes, dtype=np.uint8),
             lacked=np.asarray(lacked, dtype=np.uint8),
+            typed=np.asarray(typed, dtype=np.uint8),
             active=np.asarray(active, dtype=np.bool_),
             loci=columns,
             serology=serology,
@@ -186,14 +196,33 @@ class DonorIndex:
         thresholds = np.asarray(query.table_thresholds, dtype=np.int64)
         n_thresholds = len(thresholds)
         lowest, certain, summed = self._donor_values(query, thresholds)
-        table = self._table(query, lowest, certain, n_thresholds)
-        donors = self._ranked(query, lowest, summed, thresholds)
+        meets, to_type = self._platelet_masks(query)
+        table = self._table(query, lowest, certain, n_thresholds, meets, to_type)
         return SearchResult(
             table=table,
             threshold=query.threshold,
-            donors=donors,
+            donors=self._ranked(query, lowest, summed, thresholds, meets, platelet_ok=True),
             pool_size=int(np.count_nonzero(self.active)),
+            to_type=(
+                ()
+                if to_type is None
+                else self._ranked(query, lowest, summed, thresholds, to_type, platelet_ok=False)
+            ),
         )
+
+    def _platelet_masks(
+        self, query: DonorQuery
+    ) -> tuple[npt.NDArray[np.bool_] | None, npt.NDArray[np.bool_] | None]:
+        """Active donors meeting the HPA/CD36 requirement, and those whose status is unknown.
+
+        (None, None) when nothing is required: every active donor meets it.
+        """
+        need = needs_bits(query.needs)
+        if not need:
+            return None, None
+        meets = (self.lacked & need) == need
+        possible = ((self.lacked | ~self.typed) & need) == need
+        return meets & self.active, possible & ~meets & self.active
 
     def _donor_values(
         self, query: DonorQuery, thresholds: npt.NDArray[np.int64]
@@ -230,39 +259,66 @@ class DonorIndex:
         return lowest, certain, summed
 
     def _table(
-        self, query: DonorQuery, lowest: UInt8Array, certain: UInt8Array, n_thresholds: int
+        self,
+        query: DonorQuery,
+        lowest: UInt8Array,
+        certain: UInt8Array,
+        n_thresholds: int,
+        meets: npt.NDArray[np.bool_] | None,
+        to_type: npt.NDArray[np.bool_] | None,
     ) -> tuple[ThresholdCount, ...]:
         stride = n_thresholds + 1
-        n_regions = len(self.regions) + 1  # the last bin collects inactive donors
-        # At most 16 × 16 × 255 bins (15 thresholds, 254 regions): uint16 codes suffice.
-        region = np.where(self.active, self.region_codes, len(self.regions)).astype(np.uint16)
-        code = (lowest.astype(np.uint16) * stride + certain) * n_regions + region
-        counts = np.bincount(code, minlength=stride * stride * n_regions).reshape(
-            stride, stride, n_regions
-        )[:, :, : len(self.regions)]
+        n_regions = len(self.regions) + 1  # the last bin collects donors never counted
+        counted = self.active if meets is None or to_type is None else meets | to_type
+        states = 1 if to_type is None else 2  # a platelet requirement: meets, or to type
+        bins = states * stride * stride * n_regions
+        # Usually a few thousand bins (6 thresholds, 18 regions): uint16 codes, built in place.
+        dtype: type[np.unsignedinteger] = (
+            np.uint16 if bins <= np.iinfo(np.uint16).max + 1 else np.uint32
+        )
+        code: npt.NDArray[np.unsignedinteger] = lowest.astype(dtype)
+        code *= stride
+        code += certain
+        code *= n_regions
+        # The region, or the last bin for donors not counted, without `np.where`: a branch per
+        # donor on a random mask (the platelet filter) costs ten times the arithmetic.
+        region: npt.NDArray[np.unsignedinteger] = self.region_codes.astype(dtype)
+        region *= counted
+        uncounted: npt.NDArray[np.unsignedinteger] = (~counted).astype(dtype)
+        uncounted *= len(self.regions)
+        code += region
+        code += uncounted
+        if to_type is not None:
+            state: npt.NDArray[np.unsignedinteger] = to_type.astype(dtype)
+            state *= stride * stride * n_regions
+            code += state
+        counts = np.bincount(code, minlength=bins).reshape(states, stride, stride, n_regions)[
+            :, :, :, : len(self.regions)
+        ]
         region_index = self.regions.index(query.region) if query.region in self.regions else None
+
+        def in_region(values: npt.NDArray[np.intp]) -> int | None:
+            if query.region is None:
+                return None
+            return 0 if region_index is None else int(values[region_index])
+
         rows = []
         for t, threshold in enumerate(query.table_thresholds):
-            eligible = counts[: t + 1].sum(axis=(0, 1))
-            retype = counts[t + 1 :, : t + 1].sum(axis=(0, 1))
+            eligible = counts[0, : t + 1].sum(axis=(0, 1))
+            retype = counts[0, t + 1 :, : t + 1].sum(axis=(0, 1))
+            typing = counts[1, : t + 1].sum(axis=(0, 1)) if states == 2 else None
             rows.append(
                 ThresholdCount(
                     threshold=threshold,
                     eligible_nation=int(eligible.sum()),
                     to_retype_nation=int(retype.sum()),
-                    eligible_region=(
-                        None
-                        if query.region is None
-                        else int(eligible[region_index])
-                        if region_index is not None
-                        else 0
-                    ),
-                    to_retype_region=(
-                        None
-                        if query.region is None
-                        else int(retype[region_index])
-                        if region_index is not None
-                        else 0
+                    eligible_region=in_region(eligible),
+                    to_retype_region=in_region(retype),
+                    to_type_nation=0 if typing is None else int(typing.sum()),
+                    to_type_region=(
+                        in_region(typing)
+                        if typing is not None
+                        else (None if query.region is None else 0)
                     ),
                 )
             )
@@ -274,10 +330,16 @@ class DonorIndex:
         lowest: UInt8Array,
         summed: Int32Array,
         thresholds: npt.NDArray[np.int64],
+        platelets: npt.NDArray[np.bool_] | None,
+        *,
+        platelet_ok: bool,
     ) -> tuple[RankedDonor, ...]:
+        """The best `query.top` donors compatible at the threshold among `platelets` (None: all)."""
         if query.top == 0:
             return ()
         eligible = (lowest <= query.threshold_index) & self.active
+        if platelets is not None:
+            eligible &= platelets
         if query.rank_region_only:
             if query.region not in self.regions:
                 return ()
@@ -299,9 +361,7 @@ class DonorIndex:
         abo_rank = np.asarray([r.rank for r in relations], dtype=np.int8)[
             self.abo_codes[candidates]
         ]
-        need = sum(a.bit for a in query.needs)
-        platelet_bad = ((self.lacked[candidates] & need) != need).astype(np.int8)
-        order = np.lexsort((candidates, platelet_bad, abo_rank, eplets, primary[candidates]))
+        order = np.lexsort((candidates, abo_rank, eplets, primary[candidates]))
         chosen = candidates[order[: query.top]]
         result = []
         for rank, (position, eplet) in enumerate(
@@ -317,9 +377,7 @@ class DonorIndex:
                     summed_mfi=int(summed[position]),
                     eplet_mismatches=None if eplet == UNKNOWN_EPLETS else int(eplet),
                     abo_relation=relations[self.abo_codes[position]],
-                    platelet_antigens_ok=all(
-                        (int(self.lacked[position]) & a.bit) != 0 for a in query.needs
-                    ),
+                    platelet_antigens_ok=platelet_ok,
                 )
             )
         return tuple(result)

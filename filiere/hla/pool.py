@@ -108,6 +108,8 @@ class PoolSpec:
     untyped_c: float = 0.4  # share of donors not typed at HLA-C
     cd36_negative: float = 0.003  # Caucasians < 0.3 % (0/1,127 French donors: Lee 1999)
     inactive: float = 0.0
+    hpa_typed: float = 1.0  # share of donors genotyped for HPA-1, -3, -5 (the rest: unknown)
+    cd36_typed: float = 1.0  # share of donors whose CD36 expression is known
 
 
 class SyntheticIds(Sequence[str]):
@@ -141,6 +143,8 @@ class SyntheticPool:
     hpa: npt.NDArray[np.uint8]  # (n, 3): genotype index of HPA-1, -3, -5 (0 aa, 1 ab, 2 bb)
     cd36_negative: npt.NDArray[np.bool_]
     active: npt.NDArray[np.bool_]
+    hpa_typed: npt.NDArray[np.bool_]
+    cd36_typed: npt.NDArray[np.bool_]
     genotypes: Mapping[Locus, tuple[tuple[HlaCall, ...], ...]]
     codes: Mapping[Locus, npt.NDArray[np.unsignedinteger]]
     serology: SerologyMap
@@ -154,7 +158,16 @@ class SyntheticPool:
         bits |= np.where(self.hpa[:, 0] == 2, PlateletAntigen.HPA_1A.bit, 0).astype(np.uint8)
         bits |= np.where(self.hpa[:, 1] == 0, PlateletAntigen.HPA_3B.bit, 0).astype(np.uint8)
         bits |= np.where(self.hpa[:, 2] == 0, PlateletAntigen.HPA_5B.bit, 0).astype(np.uint8)
-        bits |= np.where(self.cd36_negative, PlateletAntigen.CD36.bit, 0).astype(np.uint8)
+        bits &= np.where(self.hpa_typed, 0xFF, 0).astype(np.uint8)
+        bits |= np.where(self.cd36_negative & self.cd36_typed, PlateletAntigen.CD36.bit, 0).astype(
+            np.uint8
+        )
+        return bits
+
+    def typed(self) -> npt.NDArray[np.uint8]:
+        hpa = sum(a.bit for a in PlateletAntigen if a is not PlateletAntigen.CD36)
+        bits = np.where(self.hpa_typed, hpa, 0).astype(np.uint8)
+        bits |= np.where(self.cd36_typed, PlateletAntigen.CD36.bit, 0).astype(np.uint8)
         return bits
 
     def index(self, *, eplets: EpletTable | None = None) -> DonorIndex:
@@ -165,6 +178,7 @@ class SyntheticPool:
             region_codes=self.region_codes,
             abo_codes=self.abo_codes,
             lacked=self.lacked(),
+            typed=self.typed(),
             active=self.active,
             loci={
                 locus: LocusColumn.from_genotypes(self.genotypes[locus], self.codes[locus])
@@ -180,7 +194,9 @@ class SyntheticPool:
             calls: list[HlaCall] = []
             for locus in Locus:
                 calls.extend(self.genotypes[locus][int(self.codes[locus][i])])
-            hpa = [_HPA_GENOTYPES[int(g)] for g in self.hpa[i]]
+            hpa: list[str | None] = [_HPA_GENOTYPES[int(g)] for g in self.hpa[i]]
+            if not self.hpa_typed[i]:
+                hpa = [None, None, None]
             region = self.regions[int(self.region_codes[i])]
             yield Donor(
                 id=self.ids[i],
@@ -191,7 +207,7 @@ class SyntheticPool:
                 hpa1=hpa[0],
                 hpa3=hpa[1],
                 hpa5=hpa[2],
-                cd36_positive=not bool(self.cd36_negative[i]),
+                cd36_positive=(not bool(self.cd36_negative[i]) if self.cd36_typed[i] else None),
                 active=bool(self.active[i]),
             )
 
@@ -231,6 +247,9 @@ def generate_pool(
         genotypes[locus], codes[locus] = _locus_genotypes(
             rng, size, frequencies.loci[locus], spec, untyped, serology
         )
+    # Drawn last, so that the pools of a seed are unchanged by the typing shares.
+    hpa_typed = rng.random(size) < spec.hpa_typed
+    cd36_typed = rng.random(size) < spec.cd36_typed
     return SyntheticPool(
         ids=SyntheticIds(size),
         regions=regions,
@@ -239,6 +258,8 @@ def generate_pool(
         hpa=hpa,
         cd36_negative=cd36_negative,
         active=active,
+        hpa_typed=hpa_typed,
+        cd36_typed=cd36_typed,
         genotypes=genotypes,
         codes=codes,
         serology=serology,

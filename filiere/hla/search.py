@@ -11,8 +11,14 @@ Ranking of the donors compatible at the chosen threshold (transfusion.md §2.3 s
    (unknown after known; PIRATE, Marsh et al., Blood 2021;137:310);
 4. ABO identical, then minor, then major, then bidirectional mismatch or unknown (Kreuger et al.,
    Transfusion 2019);
-5. donors lacking the platelet antigens the patient needs them to lack (HPA-1a, -3b, -5b, CD36);
-6. the donor's position in the pool, so that the order is total and reproducible.
+5. the donor's position in the pool, so that the order is total and reproducible.
+
+Platelet antigens the patient needs the donor to lack (anti-HPA-1a, -3b, -5b, anti-CD36) are a
+*filter*, not a preference: a donor known to carry one is never counted nor proposed; a donor whose
+status is unknown is not eligible either, but is counted and listed apart as "to type" (HPA
+genotyping or CD36 expression to obtain before the product is chosen), ranked by the same key.
+Within the eligible donors, the "to retype" count (HLA undecidable) keeps only those that meet
+the platelet requirement.
 """
 
 from __future__ import annotations
@@ -21,7 +27,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from filiere.hla.antibodies import AntibodyProfile
-from filiere.hla.donors import Abo, AboRelation, Donor, PlateletAntigen, abo_relation
+from filiere.hla.donors import (
+    Abo,
+    AboRelation,
+    Donor,
+    PlateletAntigen,
+    PlateletStatus,
+    abo_relation,
+    needs_bits,
+    platelet_status,
+)
 from filiere.hla.eplets import EpletTable, eplet_loci
 from filiere.hla.matching import Compatibility, donor_compatibility
 
@@ -66,6 +81,8 @@ class ThresholdCount:
     to_retype_nation: int
     eligible_region: int | None = None
     to_retype_region: int | None = None
+    to_type_nation: int = 0  # HLA-compatible, platelet status to obtain (HPA/CD36 required)
+    to_type_region: int | None = None
 
 
 @dataclass(frozen=True)
@@ -78,7 +95,7 @@ class RankedDonor:
     summed_mfi: int
     eplet_mismatches: int | None
     abo_relation: AboRelation
-    platelet_antigens_ok: bool
+    platelet_antigens_ok: bool  # False: a donor "to type" for HPA/CD36
 
     @property
     def summed_mfi_alert(self) -> bool:
@@ -91,6 +108,7 @@ class SearchResult:
     threshold: int
     donors: tuple[RankedDonor, ...]
     pool_size: int  # active donors considered
+    to_type: tuple[RankedDonor, ...] = ()  # HLA-compatible, HPA/CD36 status unknown; ranked apart
 
     def count_at(self, threshold: int) -> ThresholdCount:
         return next(row for row in self.table if row.threshold == threshold)
@@ -101,15 +119,13 @@ def rank_key(
     summed_mfi: int,
     eplets: int | None,
     relation: AboRelation,
-    platelet_ok: bool,
     position: int,
-) -> tuple[int, int, int, int, int, int]:
+) -> tuple[int, int, int, int, int]:
     return (
         lowest_index,
         min(summed_mfi, MFI_SUM_CAP),
         UNKNOWN_EPLETS if eplets is None else min(eplets, UNKNOWN_EPLETS - 1),
         relation.rank,
-        0 if platelet_ok else 1,
         position,
     )
 
@@ -126,21 +142,31 @@ def search_reference(
     eligible_region = [0] * n
     retype_nation = [0] * n
     retype_region = [0] * n
+    to_type_nation = [0] * n
+    to_type_region = [0] * n
+    needs = needs_bits(query.needs)
     loci = eplet_loci(profile.patient)
     patient_eplets = eplets.typing_eplets(profile.patient, loci) if eplets and loci else None
-    candidates: list[tuple[tuple[int, int, int, int, int, int], RankedDonor]] = []
+    candidates: list[tuple[tuple[int, int, int, int, int], RankedDonor]] = []
+    to_type: list[tuple[tuple[int, int, int, int, int], RankedDonor]] = []
     pool_size = 0
     for position, donor in enumerate(donors):
         if not donor.active:
             continue
         pool_size += 1
         in_region = donor.region == query.region
+        platelets = platelet_status(donor.lacked_bits, donor.typed_bits, needs)
+        if platelets is PlateletStatus.EXCLUDED:
+            continue
         statuses = [donor_compatibility(donor.typing, u, profile.serology) for u in unacceptable]
         for index, status in enumerate(statuses):
-            if status is Compatibility.COMPATIBLE:
+            if status is Compatibility.COMPATIBLE and platelets is PlateletStatus.TO_TYPE:
+                to_type_nation[index] += 1
+                to_type_region[index] += in_region
+            elif status is Compatibility.COMPATIBLE:
                 eligible_nation[index] += 1
                 eligible_region[index] += in_region
-            elif status is not Compatibility.INCOMPATIBLE:
+            elif status is not Compatibility.INCOMPATIBLE and platelets is PlateletStatus.ELIGIBLE:
                 retype_nation[index] += 1
                 retype_region[index] += in_region
         if statuses[query.threshold_index] is not Compatibility.COMPATIBLE:
@@ -154,7 +180,7 @@ def search_reference(
             theirs = eplets.typing_eplets(donor.typing, loci)
             mismatches = None if theirs is None else len(theirs - patient_eplets)
         relation = abo_relation(donor.abo, query.patient_abo)
-        platelet_ok = all(donor.lacks(a) for a in query.needs)
+        platelet_ok = platelets is PlateletStatus.ELIGIBLE
         ranked = RankedDonor(
             rank=0,
             position=position,
@@ -166,13 +192,8 @@ def search_reference(
             abo_relation=relation,
             platelet_antigens_ok=platelet_ok,
         )
-        key = rank_key(lowest, summed, mismatches, relation, platelet_ok, position)
-        candidates.append((key, ranked))
-    candidates.sort(key=lambda item: item[0])
-    top = tuple(
-        _with_rank(ranked, rank)
-        for rank, (_, ranked) in enumerate(candidates[: query.top], start=1)
-    )
+        key = rank_key(lowest, summed, mismatches, relation, position)
+        (candidates if platelet_ok else to_type).append((key, ranked))
     table = tuple(
         ThresholdCount(
             threshold=t,
@@ -180,11 +201,24 @@ def search_reference(
             to_retype_nation=retype_nation[i],
             eligible_region=eligible_region[i] if query.region else None,
             to_retype_region=retype_region[i] if query.region else None,
+            to_type_nation=to_type_nation[i],
+            to_type_region=to_type_region[i] if query.region else None,
         )
         for i, t in enumerate(thresholds)
     )
-    return SearchResult(table=table, threshold=query.threshold, donors=top, pool_size=pool_size)
+    return SearchResult(
+        table=table,
+        threshold=query.threshold,
+        donors=_top(candidates, query.top),
+        pool_size=pool_size,
+        to_type=_top(to_type, query.top),
+    )
 
 
-def _with_rank(donor: RankedDonor, rank: int) -> RankedDonor:
-    return replace(donor, rank=rank)
+def _top(
+    candidates: list[tuple[tuple[int, int, int, int, int], RankedDonor]], top: int
+) -> tuple[RankedDonor, ...]:
+    candidates.sort(key=lambda item: item[0])
+    return tuple(
+        replace(ranked, rank=rank) for rank, (_, ranked) in enumerate(candidates[:top], start=1)
+    )

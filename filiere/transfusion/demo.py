@@ -23,7 +23,7 @@ from filiere.accounts.models import User
 from filiere.demo.context import DemoContext
 from filiere.hla.donors import Donor as DonorRecord
 from filiere.hla.nomenclature import Locus
-from filiere.hla.pool import embedded_frequencies, generate_pool
+from filiere.hla.pool import PoolSpec, embedded_frequencies, generate_pool
 from filiere.patients.models import Diagnosis, Patient
 from filiere.patients.selectors import patients_visible_for_transfusion
 from filiere.transfusion.instructions import InstructionParams
@@ -96,7 +96,10 @@ def _donor_pool(ctx: DemoContext) -> int:
     existing = set(Donor.objects.values_list("external_id", flat=True))
     if len(existing) >= size:
         return 0
-    pool = generate_pool(size, seed=ctx.seed)
+    # Illustrative shares (no published figure for the French apheresis file, transfusion.md
+    # open question 9): most donors are not HPA-genotyped nor CD36-tested, so a patient with an
+    # HPA/CD36 requirement shows donors "à typer" beside the few eligible ones.
+    pool = generate_pool(size, seed=ctx.seed, spec=PoolSpec(hpa_typed=0.33, cd36_typed=0.2))
 
     def missing() -> Iterator[DonorRecord]:
         return (donor for donor in pool.iter_donors() if donor.id not in existing)

@@ -139,6 +139,7 @@ def load_pool(stamp: PoolStamp | None = None) -> LoadedPool:
     region_codes: list[int] = []
     abo_codes: list[int] = []
     lacked: list[int] = []
+    typed: list[int] = []
     active: list[bool] = []
     loci = (Locus.A, Locus.B, Locus.C)
     texts: list[dict[str, int]] = [{"": 0} for _ in loci]
@@ -152,10 +153,14 @@ def load_pool(stamp: PoolStamp | None = None) -> LoadedPool:
         region_codes.append(regions.setdefault(region, len(regions)))
         abo_codes.append(abo_index[abo])
         bits = cd36_bit if cd36 is False else 0
+        known = cd36_bit if cd36 is not None else 0
         for value, (lacking, bit) in zip((hpa1, hpa3, hpa5), _PLATELET_BITS.values(), strict=True):
             if value == lacking:
                 bits |= bit
+            if value:
+                known |= bit
         lacked.append(bits)
+        typed.append(known)
         active.append(is_active)
         for slot, text in enumerate((a, b, c)):
             table = texts[slot]
@@ -181,6 +186,7 @@ def load_pool(stamp: PoolStamp | None = None) -> LoadedPool:
         region_codes=np.asarray(region_codes, dtype=np.uint8),
         abo_codes=np.asarray(abo_codes, dtype=np.uint8),
         lacked=np.asarray(lacked, dtype=np.uint8),
+        typed=np.asarray(typed, dtype=np.uint8),
         active=np.asarray(active, dtype=np.bool_),
         loci=columns,
         serology=default_serology(),

@@ -19,7 +19,7 @@ from filiere.hla.antibodies import AntibodyProfile
 from filiere.hla.donors import PlateletAntigen
 from filiere.hla.grades import MatchGrade, match_grade
 from filiere.hla.nomenclature import HlaCall, Locus, Typing, parse_locus_typing
-from filiere.hla.search import DEFAULT_THRESHOLDS, DonorQuery, SearchResult
+from filiere.hla.search import DEFAULT_THRESHOLDS, DonorQuery, RankedDonor, SearchResult
 from filiere.hla.serology import default_serology
 from filiere.network.models import Region
 from filiere.transfusion.domain import abo_or_none, antibody_profile
@@ -57,6 +57,8 @@ class ThresholdRow:
     to_retype_region: int
     to_retype_nation: int
     chosen: bool
+    to_type_region: int = 0  # HLA compatible, HPA/CD36 status unknown (a requirement is set)
+    to_type_nation: int = 0
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class InstructionResult:
     pool_size: int
     search_ms: float
     profile: AntibodyProfile = field(repr=False)
+    to_type: tuple[ProposedDonor, ...] = ()  # listed apart: never among the proposed donors
 
     @property
     def region_name(self) -> str:
@@ -127,14 +130,29 @@ class InstructionResult:
             {
                 "threshold": row.threshold,
                 "unacceptable": list(row.unacceptable),
-                "region": {"eligible": row.eligible_region, "to_retype": row.to_retype_region},
-                "nation": {"eligible": row.eligible_nation, "to_retype": row.to_retype_nation},
+                "region": {
+                    "eligible": row.eligible_region,
+                    "to_retype": row.to_retype_region,
+                    "to_type": row.to_type_region,
+                },
+                "nation": {
+                    "eligible": row.eligible_nation,
+                    "to_retype": row.to_retype_nation,
+                    "to_type": row.to_type_nation,
+                },
             }
             for row in self.rows
         ]
 
     def donors_json(self) -> list[dict[str, Any]]:
         return [donor.as_json() for donor in self.donors]
+
+    def to_type_json(self) -> list[dict[str, Any]]:
+        return [donor.as_json() for donor in self.to_type]
+
+    @property
+    def negative_for(self) -> tuple[str, ...]:
+        return self.params.negative_for
 
 
 def donor_typing(donor: Donor) -> Typing:
@@ -193,16 +211,20 @@ def _rows(
             to_retype_region=row.to_retype_region or 0,
             to_retype_nation=row.to_retype_nation,
             chosen=row.threshold == params.threshold,
+            to_type_region=row.to_type_region or 0,
+            to_type_nation=row.to_type_nation,
         )
         for row in result.table
     )
 
 
-def _donors(result: SearchResult, profile: AntibodyProfile) -> tuple[ProposedDonor, ...]:
-    ids = [entry.donor_id for entry in result.donors]
+def _donors(
+    entries: tuple[RankedDonor, ...], profile: AntibodyProfile
+) -> tuple[ProposedDonor, ...]:
+    ids = [entry.donor_id for entry in entries]
     rows = {donor.external_id: donor for donor in Donor.objects.filter(external_id__in=ids)}
     proposed = []
-    for entry in result.donors:
+    for entry in entries:
         donor = rows.get(entry.donor_id)
         if donor is None:  # removed since the pool was loaded: the next search reloads it
             continue
@@ -251,10 +273,11 @@ def compute_instruction(
         typing=typing,
         screen=screen,
         rows=_rows(result, profile, params),
-        donors=_donors(result, profile),
+        donors=_donors(result.donors, profile),
         pool_size=result.pool_size,
         search_ms=elapsed,
         profile=profile,
+        to_type=_donors(result.to_type, profile),
     )
 
 

@@ -400,6 +400,9 @@ class TransfusionInstruction(models.Model):
     note = models.TextField(_("commentaire"), blank=True)
     table = models.JSONField(_("donneurs éligibles par seuil"), default=list, blank=True)
     donors = models.JSONField(_("liste des donneurs"), default=list, blank=True)
+    to_type_donors = models.JSONField(
+        _("donneurs à typer (HPA/CD36 inconnu)"), default=list, blank=True
+    )
     pool_size = models.PositiveIntegerField(_("donneurs actifs du fichier"))
     pool_import = models.ForeignKey(
         DonorImport, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

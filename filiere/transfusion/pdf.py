@@ -52,6 +52,35 @@ def _table(rows: list[list[Any]], widths: list[float], *, header_rows: int = 1) 
     return table
 
 
+def _to_type_story(
+    instruction: TransfusionInstruction, styles: dict[str, ParagraphStyle]
+) -> list[Any]:
+    """The donors HLA-compatible whose HPA/CD36 status is unknown: apart, never proposed."""
+    rows: list[list[Any]] = [["#", "Donneur", "Site", "ABO", "Grade", "Somme MFI", "HPA / CD36"]]
+    for donor in instruction.to_type_donors:
+        rows.append(
+            [
+                donor["rank"],
+                donor["id"],
+                Paragraph(escape(donor["site"]), styles["small"]),
+                donor["abo"] or "?",
+                donor["grade"],
+                _number(donor["summed_mfi"]),
+                Paragraph(escape(donor["platelet_antigens"] or "inconnu"), styles["small"]),
+            ]
+        )
+    if len(rows) == 1:
+        rows.append(["", "Aucun donneur à typer.", "", "", "", "", ""])
+    return [
+        Spacer(1, 3 * mm),
+        Paragraph(
+            "À typer HPA/CD36 : compatibles HLA, statut plaquettaire inconnu (non proposés)",
+            styles["h2"],
+        ),
+        _table(rows, [8 * mm, 24 * mm, 34 * mm, 12 * mm, 14 * mm, 24 * mm, 61 * mm]),
+    ]
+
+
 def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
     """Return the PDF of one saved instruction version."""
     styles = _styles()
@@ -98,19 +127,38 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
     ]
     if instruction.note:
         story.append(Paragraph(f"Commentaire : {escape(instruction.note)}", body))
+    filtered = bool(instruction.negative_for)
+    if filtered:
+        story.append(
+            Paragraph(
+                "Exigence plaquettaire : seuls les donneurs dont le typage confirme l'absence de "
+                f"{escape(', '.join(instruction.negative_for))} sont comptés et proposés ; ceux "
+                "dont le statut est inconnu sont « à typer », comptés et listés à part.",
+                body,
+            )
+        )
     story += [Spacer(1, 3 * mm), Paragraph("Donneurs éligibles par seuil", styles["h2"])]
-    rows: list[list[Any]] = [["Seuil (MFI)", "Région", "France", "Inacceptables"]]
+    header = ["Seuil (MFI)", "Région", "France"]
+    rows: list[list[Any]] = [
+        [*header, "À typer HPA/CD36", "Inacceptables"] if filtered else [*header, "Inacceptables"]
+    ]
     for row in instruction.table:
         mark = " (retenu)" if row["threshold"] == instruction.threshold else ""
-        rows.append(
-            [
-                _number(row["threshold"]) + mark,
-                _number(row["region"]["eligible"]),
-                _number(row["nation"]["eligible"]),
-                Paragraph(escape(", ".join(row["unacceptable"]) or "—"), styles["small"]),
-            ]
-        )
-    story.append(_table(rows, [28 * mm, 22 * mm, 22 * mm, 105 * mm]))
+        cells: list[Any] = [
+            _number(row["threshold"]) + mark,
+            _number(row["region"]["eligible"]),
+            _number(row["nation"]["eligible"]),
+        ]
+        if filtered:
+            cells.append(
+                f"{_number(row['region'].get('to_type', 0))} / "
+                f"{_number(row['nation'].get('to_type', 0))}"
+            )
+        cells.append(Paragraph(escape(", ".join(row["unacceptable"]) or "—"), styles["small"]))
+        rows.append(cells)
+    widths = [28 * mm, 22 * mm, 22 * mm]
+    widths += [28 * mm, 77 * mm] if filtered else [105 * mm]
+    story.append(_table(rows, widths))
     story += [
         Spacer(1, 3 * mm),
         Paragraph(
@@ -143,13 +191,16 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
             [8 * mm, 20 * mm, 24 * mm, 10 * mm, 12 * mm, 22 * mm, 12 * mm, 27 * mm, 42 * mm],
         )
     )
+    if filtered:
+        story += _to_type_story(instruction, styles)
     story += [
         Spacer(1, 3 * mm),
         Paragraph(
             "Classement : compatible au seuil le plus bas, puis somme des MFI contre les antigènes "
             "du donneur (≥ 10 000 : rendement faible attendu), eplets du donneur absents chez le "
-            "patient (table HLAMatchmaker chargée), ABO, HPA/CD36. Grade de Duquesnoy "
-            "(A, B, C, D) donné à titre indicatif. Document généré par Filière.",
+            "patient (table HLAMatchmaker chargée), ABO. L'exigence HPA/CD36 est un filtre, pas "
+            "un critère de classement. Grade de Duquesnoy (A, B, C, D) donné à titre indicatif. "
+            "Document généré par Filière.",
             styles["small"],
         ),
     ]

@@ -378,6 +378,7 @@ def instruction_save(
             note=note.strip(),
             table=result.table_json(),
             donors=result.donors_json(),
+            to_type_donors=result.to_type_json(),
             pool_size=result.pool_size,
             pool_import=DonorImport.objects.filter(public_id=pool.stamp.donors).first()
             if pool.stamp.donors
@@ -392,7 +393,13 @@ def instruction_save(
         instruction,
         patient,
         f"Consigne transfusionnelle v{instruction.version} : seuil {instruction.threshold} MFI, "
-        f"{len(instruction.donors)} donneur(s) proposé(s)",
+        f"{len(instruction.donors)} donneur(s) proposé(s)"
+        + (
+            f", donneur négatif exigé pour {', '.join(instruction.negative_for)} "
+            f"({len(instruction.to_type_donors)} à typer listé(s) à part)"
+            if instruction.negative_for
+            else ""
+        ),
     )
     return instruction
 

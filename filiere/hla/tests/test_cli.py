@@ -86,8 +86,8 @@ def test_search_prints_the_table_and_the_ranked_donors(
     table = {row["threshold"]: row for row in out["table"]}
     # At 2,000: D1 (self antigens only), D4 (A11 at 800; Cw4 is self) and D5 (A9 is A23 or A24,
     # both acceptable) are compatible; D2 carries A1; D3 lacks HLA-C with anti-Cw7: undecidable.
-    assert table[2000]["nation"] == {"eligible": 3, "to_retype": 1}
-    assert table[2000]["region"] == {"eligible": 1, "to_retype": 0}
+    assert table[2000]["nation"] == {"eligible": 3, "to_retype": 1, "to_type": 0}
+    assert table[2000]["region"] == {"eligible": 1, "to_retype": 0, "to_type": 0}
     assert table[5000]["unacceptable"] == ["A1"]
     donors = out["donors"]
     # Summed MFI before ABO: D5 (0, bidirectional ABO) before D4 (800 against A11, ABO identical).
@@ -95,6 +95,53 @@ def test_search_prints_the_table_and_the_ranked_donors(
     first = donors[0]
     assert (first["grade"], first["abo_relation"]) == ("A", "identical")
     assert first["cregs"]["A2"] == ["2C"]
+
+
+CD36_DONORS = """\
+id,site,region,abo,hla_a,hla_b,hla_c,hpa1,cd36
+N1,EFS Lyon,84,A,A*02:01 A*24:02,B*44:02 B*51:01,C*05:01,bb,neg
+P1,EFS Lyon,84,A,A*02:01 A*24:02,B*44:02 B*51:01,C*05:01,aa,pos
+P2,EFS Lyon,84,O,A*02:01 A*24:02,B*44:02 B*51:01,C*05:01,bb,pos
+U1,EFS Paris,11,A,A*02:01 A*24:02,B*44:02 B*51:01,C*05:01,,
+N2,EFS Marseille,93,A,A9 A2,B44 B51,Cw5,ab,neg
+"""
+
+
+def test_search_negative_for_cd36_keeps_only_cd36_negative_donors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11: with CD36 required, every donor counted or listed is CD36-negative; a donor of
+    unknown CD36 status is counted and listed apart as "to type"."""
+    sab, donors = tmp_path / "serum.csv", tmp_path / "donneurs.csv"
+    sab.write_text(SAB, encoding="utf-8")
+    donors.write_text(CD36_DONORS, encoding="utf-8")
+    code, out, err = run(
+        capsys, "search", "--sab", str(sab), "--typing", PATIENT, "--donors", str(donors),
+        "--thresholds", "1000,2000", "--region", "84", "--threshold", "2000",
+        "--negative-for", "CD36",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    row = {r["threshold"]: r for r in out["table"]}[2000]
+    assert row["nation"] == {"eligible": 2, "to_retype": 0, "to_type": 1}
+    assert row["region"] == {"eligible": 1, "to_retype": 0, "to_type": 0}
+    assert [d["id"] for d in out["donors"]] == ["N1", "N2"]
+    assert all(d["platelet_antigens_ok"] for d in out["donors"])
+    assert [d["id"] for d in out["to_type"]] == ["U1"]
+    code, out, _ = run(
+        capsys, "search", "--sab", str(sab), "--typing", PATIENT, "--donors", str(donors),
+        "--thresholds", "1000,2000", "--threshold", "2000", "--negative-for", "HPA-1a,CD36",
+    )  # fmt: skip
+    assert [d["id"] for d in out["donors"]] == ["N1"]
+
+
+def test_search_help_says_the_platelet_requirement_is_a_filter(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["search", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "passent devant" not in text
+    assert "seuls les donneurs négatifs" in text
 
 
 def test_search_chooses_the_lowest_threshold_giving_enough_donors(

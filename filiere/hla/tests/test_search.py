@@ -88,10 +88,78 @@ def test_the_ranked_list_follows_the_published_order() -> None:
     assert result.donors[3].abo_relation is AboRelation.MAJOR
 
 
-def test_a_patient_needing_hpa_1a_negative_platelets_gets_them_first_among_equals() -> None:
+def test_a_patient_needing_hpa_1a_negative_platelets_gets_only_hpa_1b1b_donors() -> None:
+    """Anti-HPA-1a: only HPA-1b1b donors lack HPA-1a; the requirement is a filter, not a
+    tie-breaker (transfusion.md §2.3 step 6.5). Donors not typed for HPA-1 are "à typer"."""
     result = both(DONORS, query(needs=frozenset({PlateletAntigen.HPA_1A})))
-    assert [d.donor_id for d in result.donors[:2]] == ["hpa1bb", "clean-A"]
-    assert [d.platelet_antigens_ok for d in result.donors[:2]] == [True, False]
+    assert [d.donor_id for d in result.donors] == ["hpa1bb"]
+    assert all(d.platelet_antigens_ok for d in result.donors)
+    row = result.count_at(3000)
+    assert (row.eligible_nation, row.eligible_region) == (1, 0)
+    # The six others compatible at 3,000 have no HPA-1 genotype: to type, not eligible.
+    assert (row.to_type_nation, row.to_type_region) == (5, 5)
+    assert [d.donor_id for d in result.to_type] == ["clean-A", "clean-O", "b-major", "a1", "a3"]
+    assert not any(d.platelet_antigens_ok for d in result.to_type)
+
+
+PLATELET_DONORS = [
+    donor("cd36-neg", "A2 A24 B44 B51 Cw5", cd36_positive=False),
+    donor("cd36-pos", "A2 A24 B44 B51 Cw5", cd36_positive=True),
+    donor("cd36-unknown", "A2 A24 B44 B51 Cw5"),
+    donor("cd36-neg-a3", "A3 A2 B44 B51 Cw5", cd36_positive=False, region="11"),
+    donor("cd36-neg-no-c", "A2 A24 B44 B51", cd36_positive=False),
+    donor("cd36-unknown-no-c", "A2 A24 B44 B51"),
+    donor("1a-neg-5b-pos", "A2 A24 B44 B51 Cw5", hpa1="bb", hpa5="ab"),
+    donor("1a-neg-5b-neg", "A2 A24 B44 B51 Cw5", hpa1="bb", hpa5="aa"),
+    donor("1a-neg-5b-unknown", "A2 A24 B44 B51 Cw5", hpa1="bb"),
+    donor("1a-pos-5b-unknown", "A2 A24 B44 B51 Cw5", hpa1="ab"),
+]
+
+
+def test_with_cd36_required_every_counted_and_listed_donor_is_cd36_negative() -> None:
+    """Issue 11 acceptance: with CD36 required, every donor counted or listed is CD36-negative;
+    a donor of unknown CD36 status is counted "à typer", never eligible."""
+    result = both(PLATELET_DONORS, query(needs=frozenset({PlateletAntigen.CD36}), threshold=500))
+    negative = {"cd36-neg", "cd36-neg-a3", "cd36-neg-no-c"}
+    assert {d.donor_id for d in result.donors} <= negative
+    assert [d.donor_id for d in result.donors] == ["cd36-neg"]
+    at_500, at_3000 = result.count_at(500), result.count_at(3000)
+    assert (at_500.eligible_nation, at_500.eligible_region) == (1, 1)
+    assert (at_3000.eligible_nation, at_3000.eligible_region) == (2, 1)  # + cd36-neg-a3
+    # No HLA-C: undecidable against anti-Cw7, among CD36-negative donors only.
+    assert (at_500.to_retype_nation, at_500.to_retype_region) == (1, 1)
+    # Compatible at 500 with CD36 not typed (typed for HPA only counts as unknown too).
+    assert at_500.to_type_nation == 5
+    assert {d.donor_id for d in result.to_type} == {
+        "cd36-unknown",
+        "1a-neg-5b-pos",
+        "1a-neg-5b-neg",
+        "1a-neg-5b-unknown",
+        "1a-pos-5b-unknown",
+    }
+
+
+def test_several_requirements_are_all_required() -> None:
+    """Anti-HPA-1a and anti-HPA-5b: the donor must be HPA-1b1b and HPA-5a5a; a donor known to
+    carry either antigen is excluded, one with an untyped system is to type."""
+    needs = frozenset({PlateletAntigen.HPA_1A, PlateletAntigen.HPA_5B})
+    result = both(PLATELET_DONORS, query(needs=needs, threshold=500))
+    assert [d.donor_id for d in result.donors] == ["1a-neg-5b-neg"]
+    assert [d.donor_id for d in result.to_type] == [
+        "cd36-neg",
+        "cd36-pos",
+        "cd36-unknown",
+        "1a-neg-5b-unknown",
+    ]
+    assert result.count_at(500).eligible_nation == 1
+    assert result.count_at(500).to_type_nation == 4
+
+
+def test_without_requirement_no_donor_is_to_type() -> None:
+    result = both(PLATELET_DONORS, query(threshold=500))
+    assert len(result.donors) == 7
+    assert result.to_type == ()
+    assert all(row.to_type_nation == 0 for row in result.table)
 
 
 def test_the_list_can_be_restricted_to_the_region_and_shortened() -> None:
@@ -170,10 +238,19 @@ def _random_profile(
 
 @pytest.mark.parametrize("seed", range(12))
 def test_the_vectorised_index_equals_the_reference_on_random_pools(seed: int) -> None:
-    """Random pools (mixed resolution, broad-only calls, untyped HLA-C, inactive donors) and random
-    sera: counts and ranked lists are identical, for both roll-up rules."""
+    """Random pools (mixed resolution, broad-only calls, untyped HLA-C, inactive donors, HPA and
+    CD36 partly typed) and random sera: counts and ranked lists are identical, for both roll-up
+    rules and random HPA/CD36 requirements."""
     rng = random.Random(seed)
-    spec = PoolSpec(allele_level=0.5, broad_only=0.2, untyped_c=0.4, inactive=0.1)
+    spec = PoolSpec(
+        allele_level=0.5,
+        broad_only=0.2,
+        untyped_c=0.4,
+        inactive=0.1,
+        cd36_negative=0.3,
+        hpa_typed=0.6,
+        cd36_typed=0.5,
+    )
     pool = generate_pool(rng.randint(200, 1500), seed=seed, spec=spec)
     donors = pool.donors()
     calls = sorted({c for d in donors for c in d.typing.calls}, key=str)

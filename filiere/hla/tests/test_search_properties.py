@@ -1,0 +1,127 @@
+"""Invariants of the donor search, on random small pools (hypothesis).
+
+- A platelet requirement (HPA/CD36) is a filter: it never adds a donor to the counts or the list.
+- A donor eligible at a threshold T is eligible at every higher threshold (a higher T only makes
+  fewer antigens unacceptable: transfusion.md §2.3 step 5).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from filiere.hla.donors import Donor, PlateletAntigen
+from filiere.hla.index import DonorIndex
+from filiere.hla.nomenclature import parse_typing
+from filiere.hla.search import DonorQuery, SearchResult, search_reference
+from filiere.hla.tests.conftest import serum_of
+
+PATIENT = "A*02:01 A*24:02 B*44:02 B*51:01 C*05:01"
+BEADS = ["A_01_01", "A_03_01", "A_11_01", "B_07_02", "B_08_01", "C_07_02", "B_35_01"]
+TYPINGS = [
+    "A2 A24 B44 B51 Cw5",
+    "A1 A2 B44 B51 Cw5",
+    "A3 A11 B7 B8 Cw7",
+    "A*02:01 A*03:01 B*35:01 B*44:02",
+    "A2 B44",
+    "A1 A3 B8 B35 Cw7",
+    "A*11:01 A*24:02 B*07:02 B*51:01 C*05:01",
+]
+THRESHOLDS = (500, 1000, 2000, 3000, 5000, 10000)
+GENOTYPE = st.sampled_from([None, "aa", "ab", "bb"])
+
+donors_strategy = st.lists(
+    st.builds(
+        lambda i, typing, region, hpa1, hpa3, hpa5, cd36, active: Donor(
+            id=f"d{i}",
+            region=region,
+            abo=None,
+            typing=parse_typing(typing),
+            hpa1=hpa1,
+            hpa3=hpa3,
+            hpa5=hpa5,
+            cd36_positive=cd36,
+            active=active,
+        ),
+        st.integers(0, 10**6),
+        st.sampled_from(TYPINGS),
+        st.sampled_from(["84", "11"]),
+        GENOTYPE,
+        GENOTYPE,
+        GENOTYPE,
+        st.sampled_from([None, True, False]),
+        st.booleans(),
+    ),
+    max_size=30,
+    unique_by=lambda d: d.id,
+)
+serum_strategy = st.dictionaries(
+    st.sampled_from(BEADS), st.sampled_from([0, 600, 1500, 2500, 4000, 8000, 12000])
+)
+needs_strategy = st.frozensets(st.sampled_from(list(PlateletAntigen)))
+
+
+def _search(donors: list[Donor], query: DonorQuery) -> SearchResult:
+    result = DonorIndex.from_donors(donors).search(query)
+    assert result == search_reference(donors, query)
+    return result
+
+
+def _eligible_ids(donors: list[Donor], query: DonorQuery) -> set[str]:
+    return {d.donor_id for d in _search(donors, query).donors}
+
+
+@settings(max_examples=60, deadline=None)
+@given(donors_strategy, serum_strategy, needs_strategy, needs_strategy)
+def test_a_platelet_requirement_never_adds_donors(
+    donors: list[Donor],
+    serum: dict[str, int],
+    needs: frozenset[PlateletAntigen],
+    more: frozenset[PlateletAntigen],
+) -> None:
+    base = DonorQuery(
+        profile=serum_of(PATIENT, serum), thresholds=THRESHOLDS, threshold=3000, region="84"
+    )
+    for threshold in THRESHOLDS:
+        loose = replace(base, threshold=threshold, needs=needs, top=1000)
+        strict = replace(loose, needs=needs | more)
+        assert _eligible_ids(donors, strict) <= _eligible_ids(donors, loose)
+        loose_row = _search(donors, loose).count_at(threshold)
+        strict_row = _search(donors, strict).count_at(threshold)
+        assert strict_row.eligible_nation <= loose_row.eligible_nation
+        assert (strict_row.eligible_region or 0) <= (loose_row.eligible_region or 0)
+        # Every listed donor meets the requirement; none "to type" is also listed as eligible.
+        strict_result = _search(donors, strict)
+        by_id = {d.id: d for d in donors}
+        for entry in strict_result.donors:
+            assert all(by_id[entry.donor_id].lacks(a) for a in strict.needs)
+        assert not {d.donor_id for d in strict_result.donors} & {
+            d.donor_id for d in strict_result.to_type
+        }
+
+
+@settings(max_examples=60, deadline=None)
+@given(donors_strategy, serum_strategy, needs_strategy)
+def test_a_donor_eligible_at_a_threshold_is_eligible_at_every_higher_one(
+    donors: list[Donor], serum: dict[str, int], needs: frozenset[PlateletAntigen]
+) -> None:
+    base = DonorQuery(
+        profile=serum_of(PATIENT, serum),
+        thresholds=THRESHOLDS,
+        threshold=500,
+        region="84",
+        needs=needs,
+        top=1000,
+    )
+    table = _search(donors, base).table
+    for lower, higher in itertools.pairwise(table):
+        assert lower.eligible_nation <= higher.eligible_nation
+        assert (lower.eligible_region or 0) <= (higher.eligible_region or 0)
+    previous: set[str] = set()
+    for threshold in THRESHOLDS:
+        eligible = _eligible_ids(donors, replace(base, threshold=threshold))
+        assert previous <= eligible
+        previous = eligible
