@@ -59,6 +59,7 @@ _CAUSES = {
     NonImmuneCause.SPLENOMEGALY: _("splénomégalie"),
     NonImmuneCause.DIC: _("CIVD"),
 }
+_THRESHOLD = _("seuil")
 _INDICES = {Index.PI: "PI", Index.RTP: "RTP", Index.CCI: "CCI"}
 _RULES = {
     VerdictRule.CCI: _("le CCI décide"),
@@ -129,7 +130,7 @@ def criterion(result: CriterionResult) -> str:
     unit = " %" if index is Index.RTP else ""
     threshold = f"{result.threshold:g}".replace(".", ",") + unit
     if result.shown is None:
-        return f"{_INDICES[index]} — ({_('seuil')} {threshold})"
+        return f"{_INDICES[index]} — ({_THRESHOLD} {threshold})"
     sign = "≥" if result.passed else "<"
     return f"{_INDICES[index]} {_number(result.shown, index.digits)}{unit} {sign} {threshold}"
 
