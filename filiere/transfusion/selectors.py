@@ -79,8 +79,10 @@ class TransfusionHistory:
         """Values for the trend chart (CCI and RTP at 1 h and 24 h, counts before and after)."""
 
         def value(window: efficacy.WindowVerdict, name: str) -> float | None:
+            # Rounded as the table shows and judges them, so a point and its row agree.
             number = getattr(window.count, name) if window.count is not None else None
-            return None if number is None else round(number, 1)
+            digits = efficacy.Index.CCI.digits if name == "cci" else efficacy.Index.RTP.digits
+            return None if number is None else efficacy.shown_value(number, digits)
 
         local = [timezone.localtime(row.transfusion.ended_at) for row in self.rows]
         return {
