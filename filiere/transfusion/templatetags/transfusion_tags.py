@@ -136,6 +136,16 @@ def criterion(result: CriterionResult) -> str:
 
 
 @register.filter
+def delay(minutes: float) -> str:
+    """45 → "45 min", 1200 → "20 h", 1230 → "20 h 30": a delay after the end of transfusion."""
+    whole = round(minutes)
+    if whole < 120:
+        return f"{whole} min"
+    hours, rest = divmod(whole, 60)
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
+@register.filter
 def mfi(value: int | None) -> str:
     """12500 → "12 500" (narrow no-break space, as French typography writes thousands)."""
     return "—" if value is None else f"{value:,}".replace(",", "\u202f")

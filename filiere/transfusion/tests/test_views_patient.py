@@ -113,6 +113,7 @@ def test_issue_11_no_alert_and_each_window_names_the_index_that_failed(
     assert "RTP 13 % &lt; 20 %" in oldest_24h
     assert "CCI 10,0 ≥ 7,5" in html
     assert "CCI 5,0 ≥ 5" in html
+    assert "16,7 G/L</strong>, prélevée 20 h après la fin" in html
 
 
 def test_the_window_is_written_as_a_window_not_a_range(
