@@ -1,7 +1,9 @@
 """The REST API under /api/v1/ (django-ninja): one router per app, same permission checks as pages.
 
-Two ways in: the browser session (with its CSRF token) or a personal token sent as
-``Authorization: Bearer <token>``.
+Two ways in: a personal token sent as ``Authorization: Bearer <token>``, tried first, or the
+browser session. The CSRF check belongs to the session way only: django-ninja's ``SessionAuth``
+refuses a write without CSRF token by raising, which ends the search for a way in, so a token
+placed after it would never be tried on a POST.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ api = NinjaAPI(
     version="1",
     description="API de Filière, système d'information de la filière MHEMO.",
     urls_namespace="api-1",
-    auth=[SessionAuth(), BearerTokenAuth()],
+    auth=[BearerTokenAuth(), SessionAuth()],
     docs_url="/docs",
     docs_decorator=login_required,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -96,4 +96,33 @@ def audit_record(
         centre_id=centre_id,
         summary=summary[:300],
         changes=_jsonable(dict(changes or {})),
+    )
+
+
+def audit_record_per_patient(
+    *,
+    actor: User | None,
+    action: str,
+    patient_ids: Sequence[uuid.UUID],
+    summary: str,
+) -> list[AuditEvent]:
+    """Record one event per patient, all in one INSERT (a list page that shows many).
+
+    One event each rather than one listing them all, so that the audit page filtered on a
+    patient finds every read of that patient.
+    """
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    ip_address = current_client_ip()
+    return AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor,
+            ip_address=ip_address,
+            action=action,
+            object_type="patients.patient",
+            object_id=str(patient_id),
+            patient_id=patient_id,
+            summary=summary[:300],
+        )
+        for patient_id in patient_ids
     )

@@ -41,6 +41,7 @@ from filiere.clinical.transfusion.checks import (
     check_non_negative,
     check_weight,
 )
+from filiere.lib.numbers import french_number
 
 # 60 min is the nominal "1 h" count; 20 h is Petz's 24 h time and sits inside both the 18–24 h
 # window (Williams) and the 16–24 h variant.
@@ -66,7 +67,7 @@ JSON sur la sortie standard."""
 
 
 def _fr(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
+    return french_number(value)
 
 
 _PER_DONATION = _fr(ASSUMED_DOSE_PER_DONATION_E11)

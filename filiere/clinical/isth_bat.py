@@ -15,6 +15,9 @@ Only symptoms and treatments up to and including the diagnosis are scored. Each 
 scores 0-4 (CNS bleeding only 0, 3 or 4) and the domain score is the most severe level reached;
 the total is the sum (0-56).
 
+The texts are in French, marked with ``gettext_noop`` for the catalogue: the pages show them
+through ``gettext``, in English the tool's own wording (Rodeghiero 2010 and its supplement).
+
 The French wording of the scoring key translates the table of Rodeghiero 2010. The epistaxis and
 cutaneous rows and the extraction/surgery frequency footnote were checked against a published
 reproduction (practical-haemostasis.com); the other rows are written from knowledge of the 2010
@@ -28,9 +31,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from filiere.lib.i18n import gettext_noop
+
 MAX_TOTAL = 56
 
-CONSULTATION_ONLY = (
+CONSULTATION_ONLY = gettext_noop(
     "Consultation seulement : le patient a consulté un médecin et a été adressé à un "
     "spécialiste ou s'est vu proposer un bilan biologique approfondi."
 )
@@ -86,9 +91,9 @@ class Population(StrEnum):
 
 
 _POPULATION_LABELS = {
-    Population.ADULT_MAN: "homme adulte",
-    Population.ADULT_WOMAN: "femme adulte",
-    Population.CHILD: "enfant",
+    Population.ADULT_MAN: gettext_noop("homme adulte"),
+    Population.ADULT_WOMAN: gettext_noop("femme adulte"),
+    Population.CHILD: gettext_noop("enfant"),
 }
 
 # Normal ranges of Elbatarny 2014: men 0-3, women 0-5, children (< 18 years, both sexes) 0-2.
@@ -142,147 +147,177 @@ def _key(domain: Domain, label: str, *descriptions: str | None) -> DomainKey:
     return DomainKey(domain, label, levels)
 
 
-_NONE = "Absents ou insignifiants"
-_CONSULTATION = "Consultation seulement"
-_SYSTEMIC = "Transfusion, traitement substitutif ou desmopressine"
+_NONE = gettext_noop("Absents ou insignifiants")
+_CONSULTATION = gettext_noop("Consultation seulement")
+_SYSTEMIC = gettext_noop("Transfusion, traitement substitutif ou desmopressine")
 
 SCORING_KEY: Mapping[Domain, DomainKey] = {
     key.domain: key
     for key in (
         _key(
             Domain.EPISTAXIS,
-            "Épistaxis",
+            gettext_noop("Épistaxis"),
             _NONE,
-            "Plus de 5 par an ou de plus de 10 minutes",
+            gettext_noop("Plus de 5 par an ou de plus de 10 minutes"),
             _CONSULTATION,
-            "Méchage, cautérisation ou antifibrinolytique",
-            "Transfusion, traitement substitutif (composants sanguins hémostatiques, rFVIIa) "
-            "ou desmopressine",
+            gettext_noop("Méchage, cautérisation ou antifibrinolytique"),
+            gettext_noop(
+                "Transfusion, traitement substitutif (composants sanguins hémostatiques, rFVIIa) "
+                "ou desmopressine"
+            ),
         ),
         _key(
             Domain.CUTANEOUS,
-            "Saignements cutanés (ecchymoses)",
+            gettext_noop("Saignements cutanés (ecchymoses)"),
             _NONE,
-            "Au moins 5 ecchymoses (> 1 cm) sur des zones exposées",
+            gettext_noop("Au moins 5 ecchymoses (> 1 cm) sur des zones exposées"),
             _CONSULTATION,
-            "Ecchymoses étendues",
-            "Hématome spontané ayant nécessité une transfusion",
+            gettext_noop("Ecchymoses étendues"),
+            gettext_noop("Hématome spontané ayant nécessité une transfusion"),
         ),
         _key(
             Domain.MINOR_WOUNDS,
-            "Saignements des plaies mineures",
+            gettext_noop("Saignements des plaies mineures"),
             _NONE,
-            "Plus de 5 par an ou de plus de 10 minutes",
+            gettext_noop("Plus de 5 par an ou de plus de 10 minutes"),
             _CONSULTATION,
-            "Hémostase chirurgicale",
+            gettext_noop("Hémostase chirurgicale"),
             _SYSTEMIC,
         ),
         _key(
             Domain.ORAL_CAVITY,
-            "Saignements de la cavité buccale",
+            gettext_noop("Saignements de la cavité buccale"),
             _NONE,
-            "Présents",
+            gettext_noop("Saignements présents"),
             _CONSULTATION,
-            "Hémostase chirurgicale ou antifibrinolytique",
+            gettext_noop("Hémostase chirurgicale ou antifibrinolytique"),
             _SYSTEMIC,
         ),
         _key(
             Domain.GASTROINTESTINAL,
-            "Saignements digestifs",
+            gettext_noop("Saignements digestifs"),
             _NONE,
-            "Présents (non expliqués par un ulcère, une hypertension portale, des hémorroïdes "
-            "ou une angiodysplasie)",
+            gettext_noop(
+                "Présents (non expliqués par un ulcère, une hypertension portale, des hémorroïdes "
+                "ou une angiodysplasie)"
+            ),
             _CONSULTATION,
-            "Hémostase chirurgicale ou antifibrinolytique",
+            gettext_noop("Hémostase chirurgicale ou antifibrinolytique"),
             _SYSTEMIC,
         ),
         _key(
             Domain.HAEMATURIA,
-            "Hématurie",
-            "Absente ou insignifiante",
-            "Présente (macroscopique)",
+            gettext_noop("Hématurie"),
+            gettext_noop("Absente ou insignifiante"),
+            gettext_noop("Présente (macroscopique)"),
             _CONSULTATION,
-            "Hémostase chirurgicale ou traitement martial",
+            gettext_noop("Hémostase chirurgicale ou traitement martial"),
             _SYSTEMIC,
         ),
         _key(
             Domain.TOOTH_EXTRACTION,
-            "Extractions dentaires",
-            "Absents, insignifiants ou aucune extraction",
-            "Saignement après 25 % des extractions ou moins, sans intervention",
-            "Saignement après plus de 25 % des extractions, sans intervention",
-            "Reprise de suture ou méchage",
+            gettext_noop("Extractions dentaires"),
+            gettext_noop("Absents, insignifiants ou aucune extraction"),
+            # "Un quart" rather than "25 %": "% d" would read as a format placeholder to gettext.
+            gettext_noop("Saignement après un quart des extractions ou moins, sans intervention"),
+            gettext_noop("Saignement après plus d'un quart des extractions, sans intervention"),
+            gettext_noop("Reprise de suture ou méchage"),
             _SYSTEMIC,
         ),
         _key(
             Domain.SURGERY,
-            "Chirurgie",
-            "Absents, insignifiants ou aucune intervention",
-            "Saignement après 25 % des interventions ou moins, sans intervention hémostatique",
-            "Saignement après plus de 25 % des interventions, sans intervention hémostatique",
-            "Hémostase chirurgicale ou antifibrinolytique",
+            gettext_noop("Chirurgie"),
+            gettext_noop("Absents, insignifiants ou aucune intervention"),
+            gettext_noop(
+                "Saignement après un quart des interventions ou moins, sans intervention "
+                "hémostatique"
+            ),
+            gettext_noop(
+                "Saignement après plus d'un quart des interventions, sans intervention hémostatique"
+            ),
+            gettext_noop("Hémostase chirurgicale ou antifibrinolytique"),
             _SYSTEMIC,
         ),
         _key(
             Domain.MENORRHAGIA,
-            "Ménorragies",
-            "Absentes ou insignifiantes",
-            "Consultation seulement, ou changement de protection plus souvent que toutes les "
-            "2 heures, ou caillots et débordements, ou score PBAC > 100",
-            "Absences au travail ou à l'école plus de 2 fois par an, ou traitement "
-            "antifibrinolytique, hormonal ou martial",
-            "Traitement combiné antifibrinolytique et hormonal, ou ménorragies présentes depuis "
-            "les premières règles et depuis plus de 12 mois",
-            "Ménorragie aiguë ayant nécessité une hospitalisation et un traitement en urgence, "
-            "ou transfusion, traitement substitutif ou desmopressine, ou curetage, ablation de "
-            "l'endomètre ou hystérectomie",
+            gettext_noop("Ménorragies"),
+            gettext_noop("Absentes ou insignifiantes"),
+            gettext_noop(
+                "Consultation seulement, ou changement de protection plus souvent que toutes les "
+                "2 heures, ou caillots et débordements, ou score PBAC > 100"
+            ),
+            gettext_noop(
+                "Absences au travail ou à l'école plus de 2 fois par an, ou traitement "
+                "antifibrinolytique, hormonal ou martial"
+            ),
+            gettext_noop(
+                "Traitement combiné antifibrinolytique et hormonal, ou ménorragies présentes "
+                "depuis les premières règles et depuis plus de 12 mois"
+            ),
+            gettext_noop(
+                "Ménorragie aiguë ayant nécessité une hospitalisation et un traitement en urgence, "
+                "ou transfusion, traitement substitutif ou desmopressine, ou curetage, ablation de "
+                "l'endomètre ou hystérectomie"
+            ),
         ),
         _key(
             Domain.POSTPARTUM_HAEMORRHAGE,
-            "Hémorragie du post-partum",
-            "Absente, insignifiante ou aucun accouchement",
-            "Consultation seulement, ou ocytocine, ou lochies de plus de 6 semaines",
-            "Traitement martial ou antifibrinolytique",
-            "Transfusion, traitement substitutif ou desmopressine, ou examen sous anesthésie "
-            "et/ou ballonnet ou tamponnement intra-utérin",
-            "Tout acte nécessitant des soins critiques ou une chirurgie (hystérectomie, ligature "
-            "des artères iliaques internes, embolisation des artères utérines, sutures utérines "
-            "de compression)",
+            gettext_noop("Hémorragie du post-partum"),
+            gettext_noop("Absente, insignifiante ou aucun accouchement"),
+            gettext_noop("Consultation seulement, ou ocytocine, ou lochies de plus de 6 semaines"),
+            gettext_noop("Traitement martial ou antifibrinolytique"),
+            gettext_noop(
+                "Transfusion, traitement substitutif ou desmopressine, ou examen sous anesthésie "
+                "et/ou ballonnet ou tamponnement intra-utérin"
+            ),
+            gettext_noop(
+                "Tout acte nécessitant des soins critiques ou une chirurgie (hystérectomie, "
+                "ligature des artères iliaques internes, embolisation des artères utérines, "
+                "sutures utérines de compression)"
+            ),
         ),
         _key(
             Domain.MUSCLE_HAEMATOMAS,
-            "Hématomes musculaires",
-            "Jamais",
-            "Post-traumatique, sans traitement",
-            "Spontané, sans traitement",
-            "Spontané ou traumatique, ayant nécessité desmopressine ou traitement substitutif",
-            "Spontané ou traumatique, ayant nécessité une chirurgie ou une transfusion",
+            gettext_noop("Hématomes musculaires"),
+            gettext_noop("Jamais"),
+            gettext_noop("Post-traumatique, sans traitement"),
+            gettext_noop("Spontané, sans traitement"),
+            gettext_noop(
+                "Spontané ou traumatique, ayant nécessité desmopressine ou traitement substitutif"
+            ),
+            gettext_noop(
+                "Spontané ou traumatique, ayant nécessité une chirurgie ou une transfusion"
+            ),
         ),
         _key(
             Domain.HAEMARTHROSIS,
-            "Hémarthroses",
-            "Jamais",
-            "Post-traumatique, sans traitement",
-            "Spontanée, sans traitement",
-            "Spontanée ou traumatique, ayant nécessité desmopressine ou traitement substitutif",
-            "Spontanée ou traumatique, ayant nécessité une chirurgie ou une transfusion",
+            gettext_noop("Hémarthroses"),
+            gettext_noop("Jamais"),
+            gettext_noop("Post-traumatique, sans traitement"),
+            gettext_noop("Spontanée, sans traitement"),
+            gettext_noop(
+                "Spontanée ou traumatique, ayant nécessité desmopressine ou traitement substitutif"
+            ),
+            gettext_noop(
+                "Spontanée ou traumatique, ayant nécessité une chirurgie ou une transfusion"
+            ),
         ),
         _key(
             Domain.CNS,
-            "Saignements du système nerveux central",
-            "Jamais",
+            gettext_noop("Saignements du système nerveux central"),
+            gettext_noop("Jamais"),
             None,
             None,
-            "Hématome sous-dural, quelle que soit la prise en charge",
-            "Hémorragie intracérébrale, quelle que soit la prise en charge",
+            gettext_noop("Hématome sous-dural, quelle que soit la prise en charge"),
+            gettext_noop("Hémorragie intracérébrale, quelle que soit la prise en charge"),
         ),
         _key(
             Domain.OTHER,
-            "Autres saignements",
+            gettext_noop("Autres saignements"),
             _NONE,
-            "Présents",
+            gettext_noop("Saignements présents"),
             _CONSULTATION,
-            "Hémostase chirurgicale ou antifibrinolytique",
+            gettext_noop("Hémostase chirurgicale ou antifibrinolytique"),
             _SYSTEMIC,
         ),
     )
@@ -387,20 +422,16 @@ class Question:
     help_text: str = ""
 
 
-def _consultation(subject: str) -> Question:
-    return Question(
-        "consultation",
-        f"Avez-vous consulté un médecin pour {subject} ?",
-        2,
-        help_text=CONSULTATION_ONLY,
-    )
+def _consultation(text: str) -> Question:
+    """The level-2 question of a domain ("consultation only")."""
+    return Question("consultation", text, 2, help_text=CONSULTATION_ONLY)
 
 
 _TRANSFUSION = Question(
-    "systemic_treatment", "Transfusion, traitement substitutif ou desmopressine ?", 4
+    "systemic_treatment", gettext_noop("Transfusion, traitement substitutif ou desmopressine ?"), 4
 )
 _SURGICAL_OR_ANTIFIBRINOLYTIC = Question(
-    "surgical_haemostasis", "Hémostase chirurgicale ou antifibrinolytique ?", 3
+    "surgical_haemostasis", gettext_noop("Hémostase chirurgicale ou antifibrinolytique ?"), 3
 )
 
 # Questions are ordered as the clinician asks them, from the mildest level up. Several questions
@@ -409,83 +440,111 @@ QUESTIONNAIRE: Mapping[Domain, tuple[Question, ...]] = {
     Domain.EPISTAXIS: (
         Question(
             "frequent_or_long",
-            "Saignements de nez plus de 5 fois par an ou de plus de 10 minutes ?",
+            gettext_noop("Saignements de nez plus de 5 fois par an ou de plus de 10 minutes ?"),
             1,
         ),
-        _consultation("ces saignements de nez"),
-        Question("local_treatment", "Méchage, cautérisation ou antifibrinolytique ?", 3),
+        _consultation(gettext_noop("Avez-vous consulté un médecin pour ces saignements de nez ?")),
+        Question(
+            "local_treatment", gettext_noop("Méchage, cautérisation ou antifibrinolytique ?"), 3
+        ),
         _TRANSFUSION,
     ),
     Domain.CUTANEOUS: (
         Question(
-            "five_bruises", "Au moins 5 ecchymoses de plus de 1 cm sur des zones exposées ?", 1
+            "five_bruises",
+            gettext_noop("Au moins 5 ecchymoses de plus de 1 cm sur des zones exposées ?"),
+            1,
         ),
-        _consultation("ces ecchymoses"),
-        Question("extensive", "Ecchymoses étendues ?", 3),
-        Question("systemic_treatment", "Hématome spontané ayant nécessité une transfusion ?", 4),
+        _consultation(gettext_noop("Avez-vous consulté un médecin pour ces ecchymoses ?")),
+        Question("extensive", gettext_noop("Ecchymoses étendues ?"), 3),
+        Question(
+            "systemic_treatment",
+            gettext_noop("Hématome spontané ayant nécessité une transfusion ?"),
+            4,
+        ),
     ),
     Domain.MINOR_WOUNDS: (
         Question(
             "frequent_or_long",
-            "Saignements de petites plaies plus de 5 fois par an ou de plus de 10 minutes ?",
+            gettext_noop(
+                "Saignements de petites plaies plus de 5 fois par an ou de plus de 10 minutes ?"
+            ),
             1,
         ),
-        _consultation("ces saignements"),
-        Question("surgical_haemostasis", "Hémostase chirurgicale ?", 3),
+        _consultation(gettext_noop("Avez-vous consulté un médecin pour ces saignements ?")),
+        Question("surgical_haemostasis", gettext_noop("Hémostase chirurgicale ?"), 3),
         _TRANSFUSION,
     ),
     Domain.ORAL_CAVITY: (
         Question(
             "present",
-            "Saignements de la bouche (gencives, morsure de langue ou de lèvre, éruption ou chute "
-            "des dents de lait) ?",
+            gettext_noop(
+                "Saignements de la bouche (gencives, morsure de langue ou de lèvre, éruption ou "
+                "chute des dents de lait) ?"
+            ),
             1,
         ),
-        _consultation("ces saignements de la bouche"),
+        _consultation(
+            gettext_noop("Avez-vous consulté un médecin pour ces saignements de la bouche ?")
+        ),
         _SURGICAL_OR_ANTIFIBRINOLYTIC,
         _TRANSFUSION,
     ),
     Domain.GASTROINTESTINAL: (
         Question(
             "present",
-            "Saignements digestifs (hématémèse, méléna, rectorragies) non expliqués par un "
-            "ulcère, une hypertension portale, des hémorroïdes ou une angiodysplasie ?",
+            gettext_noop(
+                "Saignements digestifs (hématémèse, méléna, rectorragies) non expliqués par un "
+                "ulcère, une hypertension portale, des hémorroïdes ou une angiodysplasie ?"
+            ),
             1,
         ),
-        _consultation("ces saignements digestifs"),
+        _consultation(
+            gettext_noop("Avez-vous consulté un médecin pour ces saignements digestifs ?")
+        ),
         _SURGICAL_OR_ANTIFIBRINOLYTIC,
         _TRANSFUSION,
     ),
     Domain.HAEMATURIA: (
-        Question("present", "Sang visible dans les urines (hématurie macroscopique) ?", 1),
-        _consultation("ce sang dans les urines"),
-        Question("surgical_haemostasis", "Hémostase chirurgicale ou traitement martial (fer) ?", 3),
+        Question(
+            "present", gettext_noop("Sang visible dans les urines (hématurie macroscopique) ?"), 1
+        ),
+        _consultation(gettext_noop("Avez-vous consulté un médecin pour ce sang dans les urines ?")),
+        Question(
+            "surgical_haemostasis",
+            gettext_noop("Hémostase chirurgicale ou traitement martial (fer) ?"),
+            3,
+        ),
         _TRANSFUSION,
     ),
     Domain.TOOTH_EXTRACTION: (
         Question(
             "bleeding_some",
-            "Saignement prolongé après au moins une extraction dentaire ?",
+            gettext_noop("Saignement prolongé après au moins une extraction dentaire ?"),
             1,
         ),
         Question(
             "bleeding_over_quarter",
-            "Saignement après plus d'une extraction sur quatre (plus de 25 %) ?",
+            gettext_noop("Saignement après plus d'une extraction sur quatre (plus de 25 %) ?"),
             2,
-            help_text="1 extraction sur 1, 1 sur 2 ou 1 sur 3 : oui ; 1 sur 4 : non.",
+            help_text=gettext_noop("1 extraction sur 1, 1 sur 2 ou 1 sur 3 : oui ; 1 sur 4 : non."),
         ),
-        Question("local_treatment", "Reprise de suture ou méchage ?", 3),
+        Question("local_treatment", gettext_noop("Reprise de suture ou méchage ?"), 3),
         _TRANSFUSION,
     ),
     Domain.SURGERY: (
         Question(
-            "bleeding_some", "Saignement anormal après au moins une intervention chirurgicale ?", 1
+            "bleeding_some",
+            gettext_noop("Saignement anormal après au moins une intervention chirurgicale ?"),
+            1,
         ),
         Question(
             "bleeding_over_quarter",
-            "Saignement après plus d'une intervention sur quatre (plus de 25 %) ?",
+            gettext_noop("Saignement après plus d'une intervention sur quatre (plus de 25 %) ?"),
             2,
-            help_text="1 intervention sur 1, 1 sur 2 ou 1 sur 3 : oui ; 1 sur 4 : non.",
+            help_text=gettext_noop(
+                "1 intervention sur 1, 1 sur 2 ou 1 sur 3 : oui ; 1 sur 4 : non."
+            ),
         ),
         _SURGICAL_OR_ANTIFIBRINOLYTIC,
         _TRANSFUSION,
@@ -493,102 +552,139 @@ QUESTIONNAIRE: Mapping[Domain, tuple[Question, ...]] = {
     Domain.MENORRHAGIA: (
         Question(
             "consultation",
-            "Avez-vous consulté un médecin pour des règles abondantes ?",
+            gettext_noop("Avez-vous consulté un médecin pour des règles abondantes ?"),
             1,
             help_text=CONSULTATION_ONLY,
         ),
         Question(
             "pads_every_2_hours",
-            "Changement de protection plus souvent que toutes les 2 heures ?",
+            gettext_noop("Changement de protection plus souvent que toutes les 2 heures ?"),
             1,
         ),
-        Question("clots_or_flooding", "Caillots ou débordements ?", 1),
-        Question("pbac_over_100", "Score PBAC supérieur à 100 ?", 1),
-        Question("time_off", "Absences au travail ou à l'école plus de 2 fois par an ?", 2),
+        Question("clots_or_flooding", gettext_noop("Caillots ou débordements ?"), 1),
+        Question("pbac_over_100", gettext_noop("Score PBAC supérieur à 100 ?"), 1),
         Question(
-            "single_treatment", "Traitement antifibrinolytique, hormonal ou martial (fer) ?", 2
+            "time_off", gettext_noop("Absences au travail ou à l'école plus de 2 fois par an ?"), 2
         ),
-        Question("combined_treatment", "Traitement combiné antifibrinolytique et hormonal ?", 3),
         Question(
-            "since_menarche",
-            "Règles abondantes depuis les premières règles et depuis plus de 12 mois ?",
+            "single_treatment",
+            gettext_noop("Traitement antifibrinolytique, hormonal ou martial (fer) ?"),
+            2,
+        ),
+        Question(
+            "combined_treatment",
+            gettext_noop("Traitement combiné antifibrinolytique et hormonal ?"),
             3,
         ),
         Question(
-            "emergency", "Hospitalisation et traitement en urgence pour des règles abondantes ?", 4
+            "since_menarche",
+            gettext_noop(
+                "Règles abondantes depuis les premières règles et depuis plus de 12 mois ?"
+            ),
+            3,
+        ),
+        Question(
+            "emergency",
+            gettext_noop("Hospitalisation et traitement en urgence pour des règles abondantes ?"),
+            4,
         ),
         _TRANSFUSION,
         Question(
-            "gynaecological_procedure", "Curetage, ablation de l'endomètre ou hystérectomie ?", 4
+            "gynaecological_procedure",
+            gettext_noop("Curetage, ablation de l'endomètre ou hystérectomie ?"),
+            4,
         ),
     ),
     Domain.POSTPARTUM_HAEMORRHAGE: (
         Question(
             "consultation",
-            "Avez-vous consulté un médecin pour un saignement après un accouchement ?",
+            gettext_noop(
+                "Avez-vous consulté un médecin pour un saignement après un accouchement ?"
+            ),
             1,
             help_text=CONSULTATION_ONLY,
         ),
-        Question("oxytocin", "Traitement par ocytocine ?", 1),
-        Question("lochia_over_6_weeks", "Lochies pendant plus de 6 semaines ?", 1),
-        Question("iron_or_antifibrinolytic", "Traitement martial (fer) ou antifibrinolytique ?", 2),
+        Question("oxytocin", gettext_noop("Traitement par ocytocine ?"), 1),
+        Question("lochia_over_6_weeks", gettext_noop("Lochies pendant plus de 6 semaines ?"), 1),
+        Question(
+            "iron_or_antifibrinolytic",
+            gettext_noop("Traitement martial (fer) ou antifibrinolytique ?"),
+            2,
+        ),
         # In this domain transfusion scores 3, not 4: level 4 is reserved for critical care or
         # surgery.
-        Question("systemic_treatment", "Transfusion, traitement substitutif ou desmopressine ?", 3),
+        Question(
+            "systemic_treatment",
+            gettext_noop("Transfusion, traitement substitutif ou desmopressine ?"),
+            3,
+        ),
         Question(
             "uterine_tamponade",
-            "Examen sous anesthésie, ballonnet ou tamponnement intra-utérin ?",
+            gettext_noop("Examen sous anesthésie, ballonnet ou tamponnement intra-utérin ?"),
             3,
         ),
         Question(
             "critical_care_or_surgery",
-            "Soins critiques ou chirurgie (hystérectomie, ligature des artères iliaques internes, "
-            "embolisation des artères utérines, sutures utérines de compression) ?",
+            gettext_noop(
+                "Soins critiques ou chirurgie (hystérectomie, ligature des artères iliaques "
+                "internes, embolisation des artères utérines, sutures utérines de compression) ?"
+            ),
             4,
         ),
     ),
     Domain.MUSCLE_HAEMATOMAS: (
-        Question("post_trauma", "Hématome musculaire après un traumatisme, sans traitement ?", 1),
-        Question("spontaneous", "Hématome musculaire spontané, sans traitement ?", 2),
+        Question(
+            "post_trauma",
+            gettext_noop("Hématome musculaire après un traumatisme, sans traitement ?"),
+            1,
+        ),
+        Question("spontaneous", gettext_noop("Hématome musculaire spontané, sans traitement ?"), 2),
         Question(
             "replacement",
-            "Hématome musculaire ayant nécessité desmopressine ou traitement substitutif ?",
+            gettext_noop(
+                "Hématome musculaire ayant nécessité desmopressine ou traitement substitutif ?"
+            ),
             3,
         ),
         Question(
             "surgery_or_transfusion",
-            "Hématome musculaire ayant nécessité une chirurgie ou une transfusion ?",
+            gettext_noop("Hématome musculaire ayant nécessité une chirurgie ou une transfusion ?"),
             4,
         ),
     ),
     Domain.HAEMARTHROSIS: (
-        Question("post_trauma", "Hémarthrose après un traumatisme, sans traitement ?", 1),
-        Question("spontaneous", "Hémarthrose spontanée, sans traitement ?", 2),
+        Question(
+            "post_trauma", gettext_noop("Hémarthrose après un traumatisme, sans traitement ?"), 1
+        ),
+        Question("spontaneous", gettext_noop("Hémarthrose spontanée, sans traitement ?"), 2),
         Question(
             "replacement",
-            "Hémarthrose ayant nécessité desmopressine ou traitement substitutif ?",
+            gettext_noop("Hémarthrose ayant nécessité desmopressine ou traitement substitutif ?"),
             3,
         ),
         Question(
             "surgery_or_transfusion",
-            "Hémarthrose ayant nécessité une chirurgie ou une transfusion ?",
+            gettext_noop("Hémarthrose ayant nécessité une chirurgie ou une transfusion ?"),
             4,
         ),
     ),
     Domain.CNS: (
-        Question("subdural", "Hématome sous-dural ?", 3),
-        Question("intracerebral", "Hémorragie intracérébrale ?", 4),
+        Question("subdural", gettext_noop("Hématome sous-dural ?"), 3),
+        Question("intracerebral", gettext_noop("Hémorragie intracérébrale ?"), 4),
     ),
     Domain.OTHER: (
         # The list is the 2010 table's footnote; in an infant these bleedings warrant
         # investigation whatever the total.
         Question(
             "present",
-            "Autres saignements : cordon ombilical, céphalhématome, hématome de la joue à la "
-            "tétée, hémorragie conjonctivale, saignement après circoncision ou ponction veineuse ?",
+            gettext_noop(
+                "Autres saignements : cordon ombilical, céphalhématome, hématome de la joue à "
+                "la tétée, hémorragie conjonctivale, saignement après circoncision ou ponction "
+                "veineuse ?"
+            ),
             1,
         ),
-        _consultation("ces saignements"),
+        _consultation(gettext_noop("Avez-vous consulté un médecin pour ces saignements ?")),
         _SURGICAL_OR_ANTIFIBRINOLYTIC,
         _TRANSFUSION,
     ),
@@ -687,7 +783,7 @@ class DomainScore:
     @property
     def description(self) -> str:
         if not self.applicable:
-            return "Non applicable"
+            return gettext_noop("Non applicable")
         return SCORING_KEY[self.domain].describe(self.score)
 
 

@@ -87,6 +87,7 @@ def _score_out(s: BleedingScore) -> dict[str, Any]:
         "cutoff": s.cutoff,
         "abnormal": s.abnormal,
         "interviewer": s.interviewer.display_name if s.interviewer else None,
+        "comment": s.comment,
     }
 
 
@@ -106,18 +107,22 @@ def _treatment_out(t: Treatment) -> dict[str, Any]:
         "diagnosis_orpha_code": t.diagnosis.orpha.code
         if t.diagnosis and t.diagnosis.orpha
         else None,
+        "product_name": t.product_name,
         "dose": t.dose,
         "dose_unit": t.dose_unit,
         "route": t.route,
         "dose_confirmed": t.dose_confirmed,
+        "doses_count": t.doses_count,
         "started_on": t.started_on,
         "ended_on": t.ended_on,
         "indication": t.indication,
         "regulatory_status": t.regulatory_status,
         "off_label_framework": t.off_label_framework,
+        "justification": t.justification,
         "rcp_recommendation_id": t.rcp_recommendation_id,
         "outcome": t.outcome,
         "usual_emergency": t.usual_emergency,
+        "comment": t.comment,
     }
 
 
@@ -127,8 +132,11 @@ def _adverse_out(a: AdverseEvent) -> dict[str, Any]:
         "treatment_id": a.treatment.public_id if a.treatment else None,
         "occurred_on": a.occurred_on,
         "category": a.category,
+        "description": a.description,
         "serious": a.serious,
         "outcome": a.outcome,
+        "reported_to_pharmacovigilance": a.reported_to_pharmacovigilance,
+        "reported_on": a.reported_on,
     }
 
 

@@ -9,8 +9,10 @@ questions one at a time until the domain score is settled.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+from django.utils.translation import gettext
 
 from filiere.clinical.isth_bat import (
     FEMALE_ONLY_DOMAINS,
@@ -39,9 +41,14 @@ def _yes_no(value: str | None) -> bool | None:
 
 @dataclass(frozen=True)
 class QuestionRow:
-    question: Question
+    question: Question  # its text in the reader's language
     name: str
     answer: bool | None
+
+
+def _translated(question: Question) -> Question:
+    help_text = gettext(question.help_text) if question.help_text else ""
+    return replace(question, text=gettext(question.text), help_text=help_text)
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,7 @@ class DomainState:
 
     @property
     def label(self) -> str:
-        return self.domain.label
+        return gettext(self.domain.label)
 
     @property
     def settled(self) -> bool:
@@ -68,8 +75,8 @@ class DomainState:
     @property
     def description(self) -> str:
         if not self.applicable:
-            return "Non applicable"
-        return SCORING_KEY[self.domain].describe(self.score)
+            return gettext("Non applicable")
+        return gettext(SCORING_KEY[self.domain].describe(self.score))
 
     @property
     def present_name(self) -> str:
@@ -101,7 +108,7 @@ def read_domain(domain: Domain, data: Mapping[str, Any], *, female: bool) -> Dom
             answers[question.key] = answer
     following = next_question(domain, answers)
     rows = tuple(
-        QuestionRow(q, field_name(domain, f"q-{q.key}"), answers.get(q.key))
+        QuestionRow(_translated(q), field_name(domain, f"q-{q.key}"), answers.get(q.key))
         for q in questions
         if q.key in answers or q is following
     )

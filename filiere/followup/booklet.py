@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from filiere.followup.care_card import DOCUMENT_VERSION, CareCard
+from filiere.lib.numbers import french_number
 from filiere.patients.models import Patient
 
 
-def _number(value: object, unit: str = "") -> str:
+def _number(value: int | float | Decimal | None, unit: str = "") -> str:
     if value is None:
         return "—"
-    return f"{value}{unit}".replace(".", ",")
+    return f"{french_number(value)}{unit}"
 
 
 @dataclass(frozen=True)
@@ -102,21 +104,22 @@ def build_booklet(patient: Patient, card: CareCard, start: dt.date, end: dt.date
         ),
         Section(
             "Saignements",
-            ("Date", "Localisation", "Gravité", "Traitement", "Hospitalisation"),
+            ("Date", "Localisation", "Gravité", "Traitement", "Hospitalisation", "Commentaire"),
             [
                 (
                     f"{b.occurred_on:%d/%m/%Y}",
-                    b.get_site_display(),
+                    b.get_site_display() + (f" ({b.site_detail})" if b.site_detail else ""),
                     b.get_severity_display(),
                     b.treatment_given or "—",
                     f"oui ({b.hospital_days} j)"
                     if b.hospitalised and b.hospital_days
                     else ("oui" if b.hospitalised else "non"),
+                    b.comment or "—",
                 )
                 for b in bleeds
             ],
             "Aucun saignement enregistré sur la période.",
-            (1, 1.5, 1.3, 2.2, 1.1),
+            (0.9, 1.4, 1, 1.8, 1.1, 2),
         ),
         Section(
             "Traitements",

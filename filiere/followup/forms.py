@@ -29,7 +29,7 @@ from filiere.patients.models import BleedingSite, Diagnosis
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _blank(choices: Any, label: str = "—") -> list[tuple[str, str]]:
+def _blank(choices: Any, label: Any = "—") -> list[tuple[str, Any]]:
     return [("", label), *choices]
 
 
@@ -64,7 +64,7 @@ class VisitForm(CentreForm):
     )
     severity = forms.ChoiceField(
         label=_("Forme de la maladie"),
-        choices=_blank(DiseaseSeverity.choices, "— non précisée —"),
+        choices=_blank(DiseaseSeverity.choices, _("— non précisée —")),
         required=False,
         help_text=SEVERITY_HELP,
     )

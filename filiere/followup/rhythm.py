@@ -18,6 +18,8 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from filiere.lib.i18n import gettext_noop
+
 # Without a rule for any of the patient's disease groups, a visit every 2 years.
 DEFAULT_INTERVAL_MONTHS = 24
 # A visit is "due" from 3 months before its expected date, "overdue" after it.
@@ -65,10 +67,11 @@ class FollowUpStatus(enum.StrEnum):
         return _STATUS_LABELS[self]
 
 
+# Marked for the catalogue; the pages translate them (``{% translate status.label %}``).
 _STATUS_LABELS = {
-    FollowUpStatus.UP_TO_DATE: "À jour",
-    FollowUpStatus.DUE: "Visite à prévoir",
-    FollowUpStatus.OVERDUE: "En retard",
+    FollowUpStatus.UP_TO_DATE: gettext_noop("À jour"),
+    FollowUpStatus.DUE: gettext_noop("Visite à prévoir"),
+    FollowUpStatus.OVERDUE: gettext_noop("En retard"),
 }
 
 

@@ -42,10 +42,16 @@ class VisitOut(Schema):
     weight_kg: Decimal | None
     height_cm: Decimal | None
     platelet_count: Decimal | None
+    mean_platelet_volume: Decimal | None
     haemoglobin: Decimal | None
+    factor_viii: Decimal | None
+    factor_ix: Decimal | None
+    vwf_activity: Decimal | None
+    other_results: str
     major_events: str
     to_complete: bool
     missing_data: str
+    comment: str
 
 
 class BleedingScoreIn(Schema):
@@ -72,6 +78,7 @@ class BleedingScoreOut(Schema):
     cutoff: int
     abnormal: bool
     interviewer: str | None
+    comment: str
 
 
 class BleedingEventIn(Schema):
@@ -93,8 +100,11 @@ class BleedingEventOut(Schema):
     site: str
     severity: str
     circumstance: str
+    site_detail: str
+    treatment_given: str
     hospitalised: bool
     hospital_days: int | None
+    comment: str
 
 
 class TreatmentIn(Schema):
@@ -132,18 +142,22 @@ class TreatmentOut(Schema):
     atc_code: str | None
     drug: str
     diagnosis_orpha_code: int | None
+    product_name: str
     dose: Decimal | None
     dose_unit: str
     route: str
     dose_confirmed: bool
+    doses_count: int | None
     started_on: dt.date
     ended_on: dt.date | None
     indication: str
     regulatory_status: str
     off_label_framework: str
+    justification: str
     rcp_recommendation_id: uuid.UUID | None
     outcome: str
     usual_emergency: bool
+    comment: str
 
 
 class TreatmentEmergencyIn(Schema):
@@ -170,8 +184,11 @@ class AdverseEventOut(Schema):
     treatment_id: uuid.UUID | None
     occurred_on: dt.date
     category: str
+    description: str
     serious: bool
     outcome: str
+    reported_to_pharmacovigilance: bool
+    reported_on: dt.date | None
 
 
 class DueVisitOut(Schema):

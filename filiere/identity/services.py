@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
@@ -51,6 +52,13 @@ INS_TEST_OID = "1.2.250.1.213.1.4.10"
 INS_DEMO_OID = "1.2.250.1.213.1.4.11"
 PRODUCTION_INS_OIDS = frozenset({INS_NIR_OID, INS_NIA_OID})
 ALL_INS_OIDS = PRODUCTION_INS_OIDS | {INS_TEST_OID, INS_DEMO_OID}
+# Names from the Référentiel INS, in its order (the SDM-MR CDA examples name .10 the same way).
+INS_OID_LABELS = {
+    INS_NIR_OID: _("INS-NIR"),
+    INS_NIA_OID: _("INS-NIA"),
+    INS_TEST_OID: _("INS-NIR de test"),
+    INS_DEMO_OID: _("INS-NIR de démonstration"),
+}
 _INSEE_PLACE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 

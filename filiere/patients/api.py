@@ -6,10 +6,18 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from filiere.access import Capability, grants_for
 from filiere.core.access_errors import NotVisible
+from filiere.core.corrections import (
+    kind_for_slug,
+    record_correct,
+    record_history,
+    record_withdraw,
+)
+from filiere.identity.models import Identity
 from filiere.identity.services import IdentityInput
 from filiere.lib.partial_dates import PartialDate, PartialDateError
 from filiere.network.models import Centre
@@ -18,6 +26,7 @@ from filiere.patients.models import Diagnosis, Patient
 from filiere.patients.selectors import (
     PatientFilters,
     get_patient_for_user,
+    identities_in_list,
     identity_of,
     may_see_identity,
     patient_list,
@@ -91,13 +100,32 @@ def _patient_out(p: Patient) -> dict[str, Any]:
 
 def _page(user: Any, filters: PatientFilters, page: int) -> list[dict[str, Any]]:
     start = (max(page, 1) - 1) * PAGE_SIZE
-    patients = with_list_details(patient_list(user, filters)).prefetch_related(
-        "diagnoses__genes", "diagnoses__centre"
+    patients = list(
+        with_list_details(patient_list(user, filters)).prefetch_related(
+            "diagnoses__genes", "diagnoses__centre"
+        )[start : start + PAGE_SIZE]
     )
-    return [_patient_out(p) for p in patients[start : start + PAGE_SIZE]]
+    identities = identities_in_list(user, patients)
+    services.list_identities_viewed(
+        actor=user, patients=[p for p in patients if p.pk in identities]
+    )
+    return [_listed(p, identities.get(p.pk)) for p in patients]
 
 
-@router.get("", response=list[schemas.PatientOut], summary="Les patients de mes centres")
+def _listed(patient: Patient, identity: Identity | None) -> dict[str, Any]:
+    row = _patient_out(patient)
+    row["identity"] = None
+    if identity is not None:
+        row["identity"] = {
+            "birth_name": identity.birth_name,
+            "first_given_name": identity.first_given_name,
+            "used_name": identity.used_name,
+            "birth_date": identity.birth_date,
+        }
+    return row
+
+
+@router.get("", response=list[schemas.PatientListOut], summary="Les patients de mes centres")
 def list_patients(request: HttpRequest, status: str = "", page: int = 1) -> list[dict[str, Any]]:
     user = _user(request)
     if not grants_for(user).has(Capability.VIEW_PATIENTS):
@@ -107,7 +135,7 @@ def list_patients(request: HttpRequest, status: str = "", page: int = 1) -> list
 
 @router.post(
     "/recherche",
-    response=list[schemas.PatientOut],
+    response=list[schemas.PatientListOut],
     summary="Rechercher par nom, pseudonyme ou IdMR (dans le corps : jamais de nom dans l'URL)",
 )
 def search_patients(
@@ -209,7 +237,9 @@ def change_diagnosis_status(
     diagnosis = patient.diagnoses.current().filter(public_id=diagnosis_id).first()
     if diagnosis is None:
         raise NotVisible("patients.diagnosis", str(diagnosis_id))
-    services.diagnosis_update(actor=user, diagnosis=diagnosis, status=payload.status)
+    record_correct(
+        actor=user, record=diagnosis, reason=payload.reason, values={"status": payload.status}
+    )
     diagnosis.refresh_from_db()
     return _diagnosis_out(diagnosis)
 
@@ -262,3 +292,105 @@ def add_consent(
     patient = get_patient_for_user(user, patient_id, Capability.EDIT_PATIENTS)
     consent = services.consent_record(actor=user, patient=patient, **payload.dict())
     return Status(201, {"id": str(consent.public_id)})
+
+
+# --- Corrections, withdrawals and history of any clinical record ----------------------------
+
+
+def _record(
+    user: Any, patient_id: uuid.UUID, kind: str, record_id: uuid.UUID, capability: Capability
+) -> Any:
+    patient = get_patient_for_user(user, patient_id, capability)
+    found = kind_for_slug(kind)
+    if found is None:
+        raise NotVisible("record", kind)
+    records: Any = found.model.objects
+    record = records.filter(patient=patient, public_id=record_id).first()
+    if record is None:
+        raise NotVisible(found.record_type, str(record_id))
+    return record
+
+
+RECORD = "/{patient_id}/enregistrements/{kind}/{record_id}"
+
+
+@router.get(
+    RECORD + "/historique",
+    response=list[schemas.RecordVersionOut],
+    summary="Historique d'un enregistrement clinique (versions, auteur, date, motif)",
+)
+def record_versions(
+    request: HttpRequest, patient_id: uuid.UUID, kind: str, record_id: uuid.UUID
+) -> list[dict[str, Any]]:
+    user = _user(request)
+    record = _record(user, patient_id, kind, record_id, Capability.VIEW_PATIENTS)
+    services.patient_record_viewed(
+        actor=user, patient=record.patient, what=f"API historique {kind}"
+    )
+    return [
+        {
+            "number": v.number,
+            "current": v.current,
+            "kind": v.kind,
+            "at": v.at,
+            "author": v.actor.display_name if v.actor else "",
+            "reason": v.reason,
+            "changes": v.changes,
+            "values": v.values,
+        }
+        for v in record_history(record)
+    ]
+
+
+@router.post(
+    RECORD + "/correction",
+    response=schemas.RecordCorrectionOut,
+    summary="Corriger un enregistrement clinique (les règles de sa saisie s'appliquent)",
+)
+def correct_record(
+    request: HttpRequest,
+    patient_id: uuid.UUID,
+    kind: str,
+    record_id: uuid.UUID,
+    payload: schemas.RecordCorrectionIn,
+) -> dict[str, Any]:
+    from django.core.exceptions import ValidationError
+
+    user = _user(request)
+    record = _record(user, patient_id, kind, record_id, Capability.EDIT_PATIENTS)
+    found = kind_for_slug(kind)
+    assert found is not None  # noqa: S101 - _record checked it
+    if found.build_form is None:
+        raise ValidationError(_("Ce type d'enregistrement ne se corrige pas : retirez-le."))
+    # The record's own form parses the values: the page and the API apply the same rules.
+    blank = found.build_form(request, record, None)
+    data = {name: blank[name].value() for name in blank.fields} | payload.values
+    form = found.build_form(request, record, data)
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    disabled = {name for name, field in form.fields.items() if field.disabled}
+    changes = record_correct(
+        actor=user,
+        record=record,
+        reason=payload.reason,
+        values={k: v for k, v in form.cleaned_data.items() if k not in disabled},
+    )
+    return {"changes": changes}
+
+
+@router.post(
+    RECORD + "/retrait",
+    response=schemas.RecordWithdrawalOut,
+    summary="Retirer un enregistrement clinique saisi par erreur (gardé dans son historique)",
+)
+def withdraw_record(
+    request: HttpRequest,
+    patient_id: uuid.UUID,
+    kind: str,
+    record_id: uuid.UUID,
+    payload: schemas.RecordWithdrawalIn,
+) -> dict[str, Any]:
+    user = _user(request)
+    record = _record(user, patient_id, kind, record_id, Capability.EDIT_PATIENTS)
+    record = record_withdraw(actor=user, record=record, reason=payload.reason)
+    return {"withdrawn_at": record.withdrawn_at, "reason": record.withdrawal_reason}

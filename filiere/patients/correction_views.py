@@ -187,8 +187,17 @@ def record_history_view(
         {
             "version": version,
             "rows": [
-                (_field_label(kind, name), change.get("avant"), change.get("après"))
+                (
+                    _field_label(kind, name),
+                    _shown(kind, name, change.get("avant")),
+                    _shown(kind, name, change.get("après")),
+                )
                 for name, change in version.changes.items()
+            ],
+            "values": [
+                (_field_label(kind, name), _shown(kind, name, value))
+                for name, value in version.values.items()
+                if value not in (None, "", [], {})
             ],
         }
         for version in reversed(record_history(record))
@@ -196,6 +205,20 @@ def record_history_view(
     return render(
         request, "patients/record_history.html", _context(patient, kind, record, versions=versions)
     )
+
+
+def _shown(kind: CorrectableKind, name: str, value: Any) -> Any:
+    """A stored value as the form showed it: the label of a choice, « oui »/« non »."""
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    if isinstance(value, list | dict):
+        return value
+    try:
+        field = kind.model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return value
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    return choices.get(value, value)
 
 
 def _field_label(kind: CorrectableKind, name: str) -> str:

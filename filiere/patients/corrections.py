@@ -52,7 +52,7 @@ def _diagnosis_correct(*, actor: Any, record: Any, values: dict[str, Any]) -> di
         actor=actor,
         diagnosis=record,
         diagnosis_date=values.get("diagnosis_date"),
-        genes=values.get("genes", []),
+        genes=values.get("genes"),
         **fields,
     )
 

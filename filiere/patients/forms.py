@@ -7,12 +7,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from filiere.core.forms import SuggestInput, chosen_choice
 from filiere.core.models import WITHDRAWAL_FIELDS
 from filiere.identity.models import Identity, Sex
-from filiere.identity.services import ALL_INS_OIDS
+from filiere.identity.services import INS_OID_LABELS
 from filiere.lib.partial_dates import PartialDate, PartialDateError
 from filiere.network.models import Centre
 from filiere.nomenclature.models import DiseaseGroup
@@ -87,7 +88,10 @@ class IdentityForm(forms.Form):
     ins_oid = forms.ChoiceField(
         label=_("OID du matricule INS"),
         required=False,
-        choices=[("", "—"), *[(oid, oid) for oid in sorted(ALL_INS_OIDS)]],
+        choices=[
+            ("", "—"),
+            *[(oid, format_lazy("{} ({})", label, oid)) for oid, label in INS_OID_LABELS.items()],
+        ],
     )
     status = forms.ChoiceField(label=_("Statut de l'identité"), choices=Identity.Status.choices)
     ipp = forms.CharField(label=_("IPP (identifiant local)"), max_length=40, required=False)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from filiere.core.models import WithdrawableRecord
 from filiere.identity.models import Sex
@@ -182,8 +183,8 @@ class CareEpisode(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        verbose_name = _("prise en charge")
-        verbose_name_plural = _("prises en charge")
+        verbose_name = pgettext_lazy("épisode de soins", "prise en charge")
+        verbose_name_plural = pgettext_lazy("épisode de soins", "prises en charge")
         ordering = ["inclusion_year", "inclusion_month", "inclusion_day"]
         constraints = [
             models.UniqueConstraint(
@@ -617,13 +618,13 @@ class PlateletWorkup(WithdrawableRecord):
     )
     # Flow cytometry, expression in % of a control.
     cd41_cd61_expression = models.PositiveSmallIntegerField(
-        _("expression αIIbβ3 CD41/CD61 (% du témoin)"), null=True, blank=True
+        _("expression αIIbβ3 CD41/CD61 (pourcentage du témoin)"), null=True, blank=True
     )
     cd42b_expression = models.PositiveSmallIntegerField(
-        _("expression GPIb CD42b (% du témoin)"), null=True, blank=True
+        _("expression GPIb CD42b (pourcentage du témoin)"), null=True, blank=True
     )
     gpvi_expression = models.PositiveSmallIntegerField(
-        _("expression GPVI (% du témoin)"), null=True, blank=True
+        _("expression GPVI (pourcentage du témoin)"), null=True, blank=True
     )
     glanzmann_type = models.CharField(
         _("type de thrombasthénie de Glanzmann"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -37,6 +38,23 @@ class PatientOut(Schema):
     vital_status: str
     diagnoses: list[DiagnosisOut]
     care_episodes: list[CareEpisodeOut]
+
+
+class ListIdentityOut(Schema):
+    birth_name: str
+    first_given_name: str
+    used_name: str
+    birth_date: dt.date
+
+
+class PatientListOut(PatientOut):
+    identity: ListIdentityOut | None = Field(
+        None,
+        description=(
+            "Nom et date de naissance, pour qui détient le droit de voir l'identité dans un centre "
+            "qui suit le patient (lecture enregistrée dans le journal d'audit) ; sinon null."
+        ),
+    )
 
 
 class FindingOut(Schema):
@@ -129,6 +147,9 @@ class DiagnosisIn(Schema):
 
 class DiagnosisStatusIn(Schema):
     status: str
+    reason: str = Field(
+        "", description="Why the status changes; required once the diagnosis is a day old."
+    )
 
 
 class FindingIn(Schema):
@@ -156,3 +177,37 @@ class ConsentIn(Schema):
     answer: bool
     answered_on: dt.date
     information_version: str
+
+
+class RecordVersionOut(Schema):
+    number: int
+    current: bool
+    kind: str = Field(description="created, corrected or withdrawn: how this version came about")
+    at: dt.datetime
+    author: str
+    reason: str
+    changes: dict[str, Any]
+    values: dict[str, Any]
+
+
+class RecordCorrectionIn(Schema):
+    values: dict[str, Any] = Field(
+        description="The fields to change, named as in the record's form (other fields keep "
+        "their value)."
+    )
+    reason: str = Field(
+        "", description="Required once the record is older than a day or has been exported."
+    )
+
+
+class RecordCorrectionOut(Schema):
+    changes: dict[str, Any]
+
+
+class RecordWithdrawalIn(Schema):
+    reason: str = Field(description="Why the record is withdrawn (required).")
+
+
+class RecordWithdrawalOut(Schema):
+    withdrawn_at: dt.datetime
+    reason: str

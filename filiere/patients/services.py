@@ -14,7 +14,7 @@ from django.utils import timezone
 from filiere.access import Capability, grants_for
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
-from filiere.audit.services import audit_record
+from filiere.audit.services import audit_record, audit_record_per_patient
 from filiere.core.models import WITHDRAWAL_FIELDS
 from filiere.core.services import create_validated, update_validated
 from filiere.identity.models import DuplicateSuspicion, Identity
@@ -831,6 +831,17 @@ def patient_record_exported(*, actor: User, patient: Patient, what: str) -> None
 
 def identity_viewed(*, actor: User, patient: Patient) -> None:
     _audit(actor, AuditEvent.Action.VIEW, patient, patient, summary="Consultation de l'identité")
+
+
+def list_identities_viewed(*, actor: User, patients: list[Patient]) -> None:
+    """Record that ``actor`` read the identity of these patients in a list (one event each)."""
+    if patients:
+        audit_record_per_patient(
+            actor=actor,
+            action=AuditEvent.Action.VIEW,
+            patient_ids=[p.public_id for p in patients],
+            summary="Liste des patients avec identité",
+        )
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from filiere.lib.numbers import french_number
 from filiere.patients.models import Patient
 
 
@@ -42,7 +43,11 @@ def timeline_of(patient: Patient) -> list[TimelineEntry]:
                 )
             )
     for workup in patient.platelet_workups.current():
-        count = f"{workup.platelet_count} G/L" if workup.platelet_count is not None else ""
+        count = (
+            f"{french_number(workup.platelet_count)} G/L"
+            if workup.platelet_count is not None
+            else ""
+        )
         entries.append(
             TimelineEntry(
                 workup.sampled_on,

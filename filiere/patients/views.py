@@ -39,7 +39,9 @@ from filiere.patients.selectors import (
     current_consents,
     get_patient_for_user,
     identities_by_link,
+    identities_in_list,
     identity_of,
+    kept_record_for_user,
     may_edit,
     may_see_identity,
     patient_list,
@@ -110,19 +112,24 @@ def patient_list_view(request: AuthenticatedRequest) -> HttpResponse:
     )
     has_next = len(rows) > PAGE_SIZE
     patients = rows[:PAGE_SIZE]
+    identities = identities_in_list(request.user, patients)
+    services.list_identities_viewed(
+        actor=request.user, patients=[p for p in patients if p.pk in identities]
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "patients/patient_list.html",
         {
-            "patients": patients,
+            "rows": [(p, identities.get(p.pk)) for p in patients],
             "filter_form": filter_form,
             "search_text": text,
             "page_number": page_number,
             "has_next": has_next,
             "query": query.urlencode(),
             "can_register": grants_for(request.user).has(Capability.EDIT_PATIENTS),
+            "identity_column": bool(grants_for(request.user).centre_ids(Capability.VIEW_IDENTITY)),
         },
     )
 
@@ -165,7 +172,15 @@ def patient_register_view(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def patient_detail_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """The patient's record: summary, timeline, and identity for those allowed to see it."""
-    patient = get_patient_for_user(request.user, public_id)
+    try:
+        patient = get_patient_for_user(request.user, public_id)
+    except NotVisible:
+        # Links and bookmarks to a record merged since still lead to the patient.
+        kept = kept_record_for_user(request.user, public_id)
+        if kept is None:
+            raise
+        messages.info(request, _("Ce dossier a été fusionné dans le dossier %s.") % kept.pseudonym)
+        return redirect("patients:detail", public_id=kept.public_id)
     show_identity = may_see_identity(request.user, patient)
     identity = identity_of(patient) if show_identity else None
     services.patient_record_viewed(

@@ -53,3 +53,41 @@ def test_the_token_page_shows_the_raw_token_once(alice: User) -> None:
     token = ApiToken.objects.get(user=alice)
     assert f"fil_{token.prefix}" in response.content.decode()
     assert f"fil_{token.prefix}" not in client.get("/profil/").content.decode()
+
+
+def test_a_token_may_write_without_a_csrf_token(alice: User, patient_a: object) -> None:
+    """A script holding a personal token has no cookie and no CSRF token: its POST is accepted."""
+    _, raw = api_token_create(actor=alice, name="script")
+    response = Client(enforce_csrf_checks=True).post(
+        "/api/v1/patients/recherche",
+        {"q": "inconnu"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert response.status_code == 200, response.content
+
+
+def test_a_cookie_session_post_without_csrf_token_is_still_refused(
+    alice: User, patient_a: object
+) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = client.post(
+        "/api/v1/patients/recherche", {"q": "inconnu"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+
+
+def test_a_cookie_session_post_with_its_csrf_token_is_accepted(
+    alice: User, patient_a: object
+) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    client.get("/profil/")
+    response = client.post(
+        "/api/v1/patients/recherche",
+        {"q": "inconnu"},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
+    )
+    assert response.status_code == 200, response.content

@@ -730,3 +730,10 @@ def test_an_effective_last_transfusion_always_clears_the_alert(
     earlier: list[Counts],
 ) -> None:
     assert not assess_refractoriness(history(*earlier, EFFECTIVE)).alert
+
+
+def test_a_weight_out_of_bounds_is_explained_with_french_decimals() -> None:
+    """The bounds are shown as the clinician writes them: « 0,3 à 400 », not « 0.3 »."""
+    with pytest.raises(InvalidInput) as caught:
+        Patient(sex=Sex.MALE, weight_kg=0.25, height_cm=50)
+    assert str(caught.value.message) == "0,25 hors bornes (0,3 à 400) : unité kg"

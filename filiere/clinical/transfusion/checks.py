@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+from filiere.lib.numbers import french_number
+
 
 class InvalidInput(ValueError):
     """A value the formulas cannot use; ``field`` names it, the message is in French."""
@@ -38,7 +40,9 @@ def check_count(field: str, value: float) -> float:
     """Return a platelet count in ×10⁹/L, or raise InvalidInput."""
     if not 0 <= _finite(field, value) <= MAX_COUNT_E9_PER_L:
         raise InvalidInput(
-            field, f"{value:g} hors bornes (0 à {MAX_COUNT_E9_PER_L:g}) : unité attendue ×10⁹/L"
+            field,
+            f"{french_number(value)} hors bornes (0 à {french_number(MAX_COUNT_E9_PER_L)}) : "
+            "unité attendue ×10⁹/L",
         )
     return value
 
@@ -48,7 +52,8 @@ def check_dose(field: str, value: float) -> float:
     if not 0 < _finite(field, value) <= MAX_DOSE_E11:
         raise InvalidInput(
             field,
-            f"{value:g} hors bornes (> 0 et ≤ {MAX_DOSE_E11:g}) : unité attendue ×10¹¹ plaquettes",
+            f"{french_number(value)} hors bornes (> 0 et ≤ {french_number(MAX_DOSE_E11)}) : "
+            "unité attendue ×10¹¹ plaquettes",
         )
     return value
 
@@ -56,7 +61,9 @@ def check_dose(field: str, value: float) -> float:
 def check_weight(field: str, value: float) -> float:
     if not MIN_WEIGHT_KG <= _finite(field, value) <= MAX_WEIGHT_KG:
         raise InvalidInput(
-            field, f"{value:g} hors bornes ({MIN_WEIGHT_KG:g} à {MAX_WEIGHT_KG:g}) : unité kg"
+            field,
+            f"{french_number(value)} hors bornes "
+            f"({french_number(MIN_WEIGHT_KG)} à {french_number(MAX_WEIGHT_KG)}) : unité kg",
         )
     return value
 
@@ -64,25 +71,29 @@ def check_weight(field: str, value: float) -> float:
 def check_height(field: str, value: float) -> float:
     if not MIN_HEIGHT_CM <= _finite(field, value) <= MAX_HEIGHT_CM:
         raise InvalidInput(
-            field, f"{value:g} hors bornes ({MIN_HEIGHT_CM:g} à {MAX_HEIGHT_CM:g}) : unité cm"
+            field,
+            f"{french_number(value)} hors bornes "
+            f"({french_number(MIN_HEIGHT_CM)} à {french_number(MAX_HEIGHT_CM)}) : unité cm",
         )
     return value
 
 
 def check_age(field: str, value: float) -> float:
     if not 0 <= _finite(field, value) <= MAX_AGE_YEARS:
-        raise InvalidInput(field, f"{value:g} hors bornes (0 à {MAX_AGE_YEARS:g} ans)")
+        raise InvalidInput(
+            field, f"{french_number(value)} hors bornes (0 à {french_number(MAX_AGE_YEARS)} ans)"
+        )
     return value
 
 
 def check_non_negative(field: str, value: float) -> float:
     """Return a delay or a storage time (minutes, hours), or raise InvalidInput."""
     if _finite(field, value) < 0:
-        raise InvalidInput(field, f"{value:g} est négatif")
+        raise InvalidInput(field, f"{french_number(value)} est négatif")
     return value
 
 
 def check_positive(field: str, value: float) -> float:
     if _finite(field, value) <= 0:
-        raise InvalidInput(field, f"{value:g} doit être strictement positif")
+        raise InvalidInput(field, f"{french_number(value)} doit être strictement positif")
     return value

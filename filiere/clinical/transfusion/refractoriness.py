@@ -33,6 +33,7 @@ from filiere.clinical.transfusion.efficacy import (
     Verdict,
     WindowVerdict,
 )
+from filiere.lib.i18n import gettext_noop
 
 
 class Pattern(StrEnum):
@@ -45,12 +46,13 @@ class Pattern(StrEnum):
         return _PATTERN_LABELS[self]
 
 
+# The texts of the alert are marked for the catalogue; the page translates them.
 _PATTERN_LABELS = {
-    Pattern.IMMUNE_SUSPECTED: "rendement faible dès 1 h : cause immune suspectée",
-    Pattern.NON_IMMUNE: (
+    Pattern.IMMUNE_SUSPECTED: gettext_noop("rendement faible dès 1 h : cause immune suspectée"),
+    Pattern.NON_IMMUNE: gettext_noop(
         "rendement correct à 1 h mais faible à 24 h : consommation, cause non immune probable"
     ),
-    Pattern.UNDETERMINED: "profil indéterminé : pas de numération à 1 h",
+    Pattern.UNDETERMINED: gettext_noop("profil indéterminé : pas de numération à 1 h"),
 }
 
 
@@ -66,12 +68,12 @@ class LabTest(StrEnum):
 
 
 _TEST_LABELS = {
-    LabTest.HLA_CLASS_I_SCREEN: "dépistage des anticorps anti-HLA de classe I",
-    LabTest.HLA_CLASS_I_IDENTIFICATION: (
+    LabTest.HLA_CLASS_I_SCREEN: gettext_noop("dépistage des anticorps anti-HLA de classe I"),
+    LabTest.HLA_CLASS_I_IDENTIFICATION: gettext_noop(
         "identification des anticorps anti-HLA de classe I (billes à antigène unique, SAB)"
     ),
-    LabTest.HPA_ANTIBODIES: "recherche d'anticorps anti-HPA (MAIPA)",
-    LabTest.CD36_ANTIBODIES: "recherche d'anticorps anti-CD36",
+    LabTest.HPA_ANTIBODIES: gettext_noop("recherche d'anticorps anti-HPA (MAIPA)"),
+    LabTest.CD36_ANTIBODIES: gettext_noop("recherche d'anticorps anti-CD36"),
 }
 
 
@@ -85,25 +87,24 @@ class LabOrder:
 # CD36-deficient patients, rare in Europe (0/1,127 French donors) and 3–11 % in Africa and Asia.
 _IMMUNE_WORKUP = (
     LabOrder(LabTest.HLA_CLASS_I_SCREEN),
-    LabOrder(LabTest.HLA_CLASS_I_IDENTIFICATION, "si le dépistage est positif"),
+    LabOrder(LabTest.HLA_CLASS_I_IDENTIFICATION, gettext_noop("si le dépistage est positif")),
     LabOrder(LabTest.HPA_ANTIBODIES),
     LabOrder(
         LabTest.CD36_ANTIBODIES,
-        "si déficit en CD36 connu ou suspecté (patients d'origine africaine ou asiatique)",
+        gettext_noop(
+            "si déficit en CD36 connu ou suspecté (patients d'origine africaine ou asiatique)"
+        ),
     ),
 )
 # Non-immune consumption is the likeliest cause only once no alloantibody is found (Williams).
-_NON_IMMUNE_WORKUP = (LabOrder(LabTest.HLA_CLASS_I_SCREEN, "pour écarter une cause immune"),)
-NON_IMMUNE_CAUSES = (
-    "fièvre",
-    "infection, sepsis",
-    "saignement actif",
-    "splénomégalie",
-    "CIVD",
-    "chirurgie",
-    "médicaments (amphotéricine B…)",
+_NON_IMMUNE_WORKUP = (
+    LabOrder(LabTest.HLA_CLASS_I_SCREEN, gettext_noop("pour écarter une cause immune")),
 )
-DRAW_ONE_HOUR_COUNT = (
+LOOK_FOR_CONSUMPTION = gettext_noop(
+    "rechercher une consommation : fièvre, infection, sepsis, saignement actif, splénomégalie, "
+    "CIVD, chirurgie, médicaments (amphotéricine B…)"
+)
+DRAW_ONE_HOUR_COUNT = gettext_noop(
     "prélever une numération 10 à 60 min après la fin de la prochaine transfusion "
     "pour distinguer cause immune et consommation"
 )
@@ -324,7 +325,7 @@ def assess_refractoriness(
     advice: tuple[str, ...]
     if pattern is Pattern.NON_IMMUNE:
         tests = _NON_IMMUNE_WORKUP
-        advice = ("rechercher une consommation : " + ", ".join(NON_IMMUNE_CAUSES),)
+        advice = (LOOK_FOR_CONSUMPTION,)
     elif pattern is Pattern.IMMUNE_SUSPECTED:
         tests, advice = _IMMUNE_WORKUP, ()
     else:

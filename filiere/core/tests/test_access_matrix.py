@@ -167,6 +167,13 @@ OBJECT_API_PATHS: dict[str, ObjectBuilder] = {
         "patient_id": _patient(centre, user)["public_id"]
     },
     "/api/v1/rcp/demandes/{case_id}": _rcp("case_id"),
+    "/api/v1/patients/{patient_id}/enregistrements/{kind}/{record_id}/historique": (
+        lambda centre, user: {
+            "patient_id": (built := _diagnosis_record(centre, user))["public_id"],
+            "kind": built["slug"],
+            "record_id": built["record_id"],
+        }
+    ),
 }
 # Write-only API paths, whose refusals are tested beside their endpoints.
 WRITE_ONLY_API_PATHS = {
@@ -176,6 +183,8 @@ WRITE_ONLY_API_PATHS = {
     "/api/v1/patients/{patient_id}/phenotypes",
     "/api/v1/patients/{patient_id}/consentements",
     "/api/v1/suivi/patients/{patient_id}/traitements/{treatment_id}/urgence",
+    "/api/v1/patients/{patient_id}/enregistrements/{kind}/{record_id}/correction",
+    "/api/v1/patients/{patient_id}/enregistrements/{kind}/{record_id}/retrait",
 }
 # Routes checked elsewhere because the object is personal, not a centre's.
 PERSONAL_ROUTES = {"accounts:token_revoke", "meetings:invitation_accept"}

@@ -326,3 +326,56 @@ def test_follow_up_records_are_corrected_with_history(
     changes = record_correct(actor=alice, record=record, values=values)
     assert set(changes) == set(values)
     assert RecordRevision.objects.filter(record_id=record.public_id).count() == 1
+
+
+def test_the_api_corrects_with_the_forms_rules_and_withdraws_with_a_reason(
+    alice: User, charlie: User, patient_a: Patient, client: Client
+) -> None:
+    finding = _finding(patient_a, alice)
+    base = f"/api/v1/patients/{patient_a.public_id}/enregistrements/variant/{finding.public_id}"
+    client.force_login(charlie)
+    refused = client.post(base + "/retrait", {"reason": "x"}, content_type="application/json")
+    assert refused.status_code == 404
+    client.force_login(alice)
+    bad = client.post(
+        base + "/correction",
+        {"values": {"hgvs": "NM_000212.3:c.12AA>G"}},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    assert "hgvs" in bad.content.decode()
+    good = client.post(
+        base + "/correction",
+        {"values": {"zygosity": "heterozygous"}},
+        content_type="application/json",
+    )
+    assert good.status_code == 200, good.content
+    assert good.json()["changes"] == {"zygosity": {"avant": "homozygous", "après": "heterozygous"}}
+    no_reason = client.post(base + "/retrait", {"reason": ""}, content_type="application/json")
+    assert no_reason.status_code == 422
+    done = client.post(
+        base + "/retrait", {"reason": "Saisie erronée"}, content_type="application/json"
+    )
+    assert done.status_code == 200
+    versions = client.get(base + "/historique").json()
+    assert [v["kind"] for v in versions] == ["created", "corrected", "withdrawn"]
+    assert versions[-1]["reason"] == "Saisie erronée"
+    record = client.get(f"/api/v1/patients/{patient_a.public_id}").json()
+    assert record["genetic_findings"] == []
+
+
+def test_the_api_status_change_of_a_diagnosis_keeps_its_genes_and_a_version(
+    alice: User, patient_a: Patient, centre_a: Centre, client: Client
+) -> None:
+    diagnosis = services.diagnosis_record(
+        actor=alice, patient=patient_a, centre=centre_a, **glanzmann_values()
+    )
+    client.force_login(alice)
+    response = client.patch(
+        f"/api/v1/patients/{patient_a.public_id}/diagnostics/{diagnosis.public_id}",
+        {"status": "ongoing"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert list(diagnosis.genes.values_list("symbol", flat=True)) == ["ITGB3"]
+    assert RecordRevision.objects.filter(record_id=diagnosis.public_id).count() == 1

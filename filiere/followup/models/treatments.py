@@ -4,11 +4,14 @@ regulatory status, and adverse events in the EUHASS categories."""
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from filiere.core.models import WithdrawableRecord
 
@@ -265,6 +268,18 @@ class Treatment(WithdrawableRecord):
     def __str__(self) -> str:
         drug = self.atc.label if self.atc else self.get_category_display()
         return f"{drug} ({self.started_on:%d/%m/%Y})"
+
+    def dose_text(self) -> str:
+        """Return the dose as prescribed: « 90 µg/kg », « 1 unité », « 2 unités », « 1,5 mg »."""
+        if self.dose is None:
+            return ""
+        dose = Decimal(self.dose).normalize()
+        amount = number_format(dose.quantize(Decimal(1)) if dose == dose.to_integral() else dose)
+        if self.dose_unit == self.DoseUnit.UNITS:
+            # French keeps the singular below 2 (« 1,5 unité »); ngettext's plural rule does it.
+            count = int(self.dose)
+            return ngettext("%(dose)s unité", "%(dose)s unités", count) % {"dose": amount}
+        return f"{amount} {self.dose_unit}".strip()
 
 
 class DoseRange(models.Model):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from filiere.access import Capability, grants_for
 from filiere.accounts.models import User
 from filiere.audit.services import audit_record
+from filiere.lib.numbers import french_number
 from filiere.network.models import Centre
 from filiere.patients.models import CareEpisode, Patient
 
@@ -73,7 +74,10 @@ def check_ranges(
         if value is None:
             continue
         if not Decimal(str(low)) <= Decimal(str(value)) <= Decimal(str(high)):
-            errors[field] = f"Valeur invraisemblable : attendu entre {low} et {high} {unit}."
+            errors[field] = (
+                f"Valeur invraisemblable : attendu entre {french_number(low)} "
+                f"et {french_number(high)} {unit}."
+            )
 
 
 def raise_if(errors: dict[str, str]) -> None:

@@ -184,3 +184,62 @@ def test_only_network_coordinators_read_the_observatory(
         1,
         "Cadre de prescription compassionnelle (CPC)",
     )
+
+
+def test_what_a_bleed_was_recorded_with_is_read_back(
+    patient_a: Patient, centre_a: Centre, alice: User, client_for: ClientFor
+) -> None:
+    """Every field a client may write on a bleed comes back on reading (no write-only field)."""
+    client = client_for(alice)
+    created = _post(
+        client,
+        _url(patient_a, "saignements"),
+        {
+            "centre_id": str(centre_a.public_id),
+            "occurred_on": "2024-06-01",
+            "site": "epistaxis",
+            "severity": "major",
+            "site_detail": "narine gauche",
+            "treatment_given": "méchage, acide tranexamique",
+            "comment": "Saignement après un rhume ; méchage aux urgences.",
+        },
+    )
+    assert created.status_code == 201, created.content
+    (listed,) = client.get(_url(patient_a, "saignements")).json()
+    assert listed["comment"] == "Saignement après un rhume ; méchage aux urgences."
+    assert listed["site_detail"] == "narine gauche"
+    assert listed["treatment_given"] == "méchage, acide tranexamique"
+
+
+def test_the_comments_of_visits_scores_and_treatments_are_read_back(
+    patient_a: Patient, centre_a: Centre, glanzmann: Diagnosis, alice: User, client_for: ClientFor
+) -> None:
+    record_visit(
+        patient_a,
+        centre_a,
+        dt.date(2024, 3, 1),
+        factor_viii=85,
+        other_results="Ferritine 12 µg/L",
+        comment="Fatigue depuis deux mois.",
+    )
+    rfviia_off_label(patient_a, centre_a, glanzmann, comment="Trois injections à 2 h.")
+    client = client_for(alice)
+    _post(
+        client,
+        _url(patient_a, "isth-bat"),
+        {
+            "centre_id": str(centre_a.public_id),
+            "assessed_on": "2024-03-01",
+            "domain_scores": {"epistaxis": 3},
+            "comment": "Entretien avec la mère.",
+        },
+    )
+    (visit,) = client.get(_url(patient_a, "visites")).json()
+    assert visit["comment"] == "Fatigue depuis deux mois."
+    assert visit["other_results"] == "Ferritine 12 µg/L"
+    assert float(visit["factor_viii"]) == 85
+    (treatment,) = client.get(_url(patient_a, "traitements")).json()
+    assert treatment["comment"] == "Trois injections à 2 h."
+    assert treatment["justification"].startswith("Pas de réfractarité")
+    (score,) = client.get(_url(patient_a, "isth-bat")).json()
+    assert score["comment"] == "Entretien avec la mère."

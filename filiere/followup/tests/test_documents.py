@@ -154,3 +154,25 @@ def test_an_outsider_cannot_print_the_card(
     response = client_for(charlie).get(f"/suivi/patients/{record.public_id}/carte-de-soins.pdf")
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(action="print").exists()
+
+
+def test_the_booklet_prints_a_bleeds_comment(
+    record: Patient, centre_a: Centre, alice: User, client_for: ClientFor
+) -> None:
+    from filiere.followup.services import bleeding_event_record
+
+    bleeding_event_record(
+        actor=None,
+        patient=record,
+        centre=centre_a,
+        occurred_on=dt.date(2024, 6, 1),
+        site="epistaxis",
+        severity="major",
+        site_detail="narine gauche",
+        comment="Méchage aux urgences.",
+    )
+    url = f"/suivi/patients/{record.public_id}/carnet-de-suivi.pdf?du=2024-01-01&au=2024-12-31"
+    pages = _pages(client_for(alice).get(url).content)
+    text = " ".join(_text(page) for page in pages)
+    assert "Méchage aux urgences." in text
+    assert "narine gauche" in text

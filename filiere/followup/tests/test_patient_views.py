@@ -218,3 +218,57 @@ def test_the_patient_page_panel_shows_the_next_visit(
     html = render_to_string(panel["template"], {"panel": panel, "patient": patient_a})
     assert "01/03/2026" in html
     assert "tous les 24 mois" in html
+
+
+def test_the_follow_up_page_shows_the_comments_recorded_with_the_history(
+    patient_a: Patient, centre_a: Centre, glanzmann: Diagnosis, alice: User, client_for: ClientFor
+) -> None:
+    """A bleed's comment, a visit's other results and comment, a treatment's comment: each
+    typed in a form, each shown on the follow-up page."""
+    from filiere.followup.services import bleeding_event_record
+
+    bleeding_event_record(
+        actor=None,
+        patient=patient_a,
+        centre=centre_a,
+        occurred_on=dt.date(2024, 6, 1),
+        site="epistaxis",
+        severity="major",
+        comment="Saignement après un rhume ; méchage aux urgences.",
+    )
+    record_visit(
+        patient_a,
+        centre_a,
+        dt.date(2024, 3, 1),
+        other_results="Ferritine 12 µg/L",
+        comment="Fatigue depuis deux mois.",
+    )
+    rfviia_off_label(patient_a, centre_a, glanzmann, comment="Trois injections à 2 h.")
+    html = client_for(alice).get(_base(patient_a)).content.decode()
+    assert "Saignement après un rhume ; méchage aux urgences." in html
+    assert "Ferritine 12 µg/L" in html
+    assert "Fatigue depuis deux mois." in html
+    assert "Trois injections à 2 h." in html
+
+
+def test_one_unit_of_platelets_is_written_in_the_singular(
+    patient_a: Patient, centre_a: Centre, glanzmann: Diagnosis, alice: User, client_for: ClientFor
+) -> None:
+    """« 1 unité », « 2 unités » and a decimal comma for a fractional dose."""
+    rfviia_off_label(patient_a, centre_a, glanzmann, dose=1, dose_unit="unités")
+    for dose, unit, month in ((2, "unités", 7), (1.5, "mg", 8)):
+        started = dt.date(2024, month, 1)
+        rfviia_off_label(
+            patient_a,
+            centre_a,
+            glanzmann,
+            dose=dose,
+            dose_unit=unit,
+            started_on=started,
+            ended_on=started,
+        )
+    html = client_for(alice).get(_base(patient_a)).content.decode()
+    assert "1 unité " in html
+    assert "2 unités" in html
+    assert "1 unités" not in html
+    assert "1,5 mg" in html

@@ -117,3 +117,13 @@ def test_a_visit_moves_the_next_due_date(patient_a: Patient, centre_a: Centre) -
         dt.date(2024, 5, 2),
         dt.date(2026, 5, 2),
     )
+
+
+def test_an_implausible_weight_is_explained_with_french_decimals(
+    patient_a: Patient, centre_a: Centre
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        record_visit(patient_a, centre_a, dt.date(2024, 5, 2), weight_kg=900)
+    assert caught.value.message_dict["weight_kg"] == [
+        "Valeur invraisemblable : attendu entre 0,3 et 400 kg."
+    ]

@@ -102,7 +102,7 @@ def isth_bat_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> Ht
             "states": states,
             "domain_errors": domain_errors,
             "diagnosis_dates": _diagnosis_dates(patient),
-            "consultation_only": CONSULTATION_ONLY,
+            "consultation_only": _(CONSULTATION_ONLY),
             "running_total": sum(s.score for s in states),
         },
     )
@@ -120,7 +120,7 @@ def isth_bat_domain_view(request: AuthenticatedRequest, public_id: uuid.UUID) ->
     return render(
         request,
         "followup/partials/bat_domain.html",
-        {"patient": patient, "state": state, "consultation_only": CONSULTATION_ONLY},
+        {"patient": patient, "state": state, "consultation_only": _(CONSULTATION_ONLY)},
     )
 
 
@@ -143,14 +143,14 @@ def isth_bat_detail_view(
         rows.append(
             {
                 "number": len(rows) + 1,
-                "label": domain.label,
+                "label": _(domain.label),
                 "score": value,
-                "meaning": SCORING_KEY[domain].describe(value)
+                "meaning": _(SCORING_KEY[domain].describe(value))
                 if applicable
                 else _("Non applicable"),
                 "note": stored.get("note", ""),
                 "yes": [
-                    q.text for q in QUESTIONNAIRE[domain] if stored.get("answers", {}).get(q.key)
+                    _(q.text) for q in QUESTIONNAIRE[domain] if stored.get("answers", {}).get(q.key)
                 ],
             }
         )

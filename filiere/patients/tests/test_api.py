@@ -41,7 +41,10 @@ def test_list_and_detail_are_scoped_and_audited(
     detail = alice_client.get(f"/api/v1/patients/{patient_a.public_id}").json()
     assert detail["pseudonym"] == patient_a.pseudonym
     assert "birth_name" not in json.dumps(detail)
-    assert AuditEvent.objects.filter(action="view", patient_id=patient_a.public_id).count() == 1
+    record_reads = AuditEvent.objects.filter(
+        action="view", patient_id=patient_a.public_id, summary="Consultation : API dossier"
+    )
+    assert record_reads.count() == 1
     charlie_client = client_for(charlie)
     assert charlie_client.get("/api/v1/patients").json() == []
     assert charlie_client.get(f"/api/v1/patients/{patient_a.public_id}").status_code == 404

@@ -59,6 +59,6 @@ def test_a_clinician_corrects_a_genetic_finding_and_sees_its_history(
     assert "Version 2" in history
     assert "Version 1" in history
     assert "Compte rendu du laboratoire relu" in history
-    assert "homozygous" in history
-    assert "heterozygous" in history
+    assert "Homozygote" in history
+    assert "Hétérozygote" in history
     assert "Alice Durand" in history
