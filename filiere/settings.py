@@ -335,3 +335,11 @@ IDMR_OID = env_str("IDMR_OID")
 # The admin is not at /admin/, where scanners look first.
 ADMIN_URL = env_str("ADMIN_URL", "gestion/")
 LOGIN_URL_PATH = "/accounts/login/"
+# The index that decides whether a platelet transfusion was effective in a window: "cci" (the
+# body-size-corrected index that defines refractoriness, Stanworth 2015), "rtp", "pi", or "all"
+# (ineffective as soon as one index fails, the reading of the network's slides).
+TRANSFUSION_VERDICT_RULE = env_str("TRANSFUSION_VERDICT_RULE", "cci")
+if TRANSFUSION_VERDICT_RULE not in {"cci", "rtp", "pi", "all"}:
+    raise ImproperlyConfigured(
+        f"TRANSFUSION_VERDICT_RULE must be cci, rtp, pi or all, not {TRANSFUSION_VERDICT_RULE!r}"
+    )

@@ -29,6 +29,7 @@ from filiere.clinical.transfusion import (
     Sex,
     Transfusion,
     TransfusionAssessment,
+    VerdictRule,
     WindowCriteria,
     assess_transfusion,
 )
@@ -80,9 +81,13 @@ Fenêtres : une numération prélevée 10 à 60 min après la fin de la transfus
 « 1 h », 18 à 24 h après pour « 24 h » ; ailleurs elle est « hors fenêtre » et ne sert à aucun
 verdict (ses PI, RTP et CCI sont tout de même affichés).
 
-Verdict : chaque indice doit être strictement supérieur à son seuil ; une fenêtre est inefficace
-dès qu'un indice calculé ne dépasse pas son seuil (critères de Petz). La transfusion est
-inefficace si une fenêtre l'est.
+Verdict : chaque indice (PI, RTP, CCI) a son propre verdict : la valeur arrondie comme elle
+s'affiche (PI et RTP à l'unité, CCI au dixième) doit être supérieure ou égale à son seuil. Le
+verdict d'une fenêtre suit la règle --rule : par défaut le CCI, seul indice corrigé de la
+corpulence (CCI ≥ 7,5 à 1 h, ≥ 5 à 18–24 h ; Stanworth et al., Br J Haematol 2015) ; « all »
+reprend la lecture des diapositives (inefficace dès qu'un indice échoue). Les indices qui se
+contredisent dans une fenêtre sont signalés (« discordant »). La transfusion est inefficace si
+une fenêtre l'est.
 
 Dose : sans --dose, elle est supposée d'après --product et marquée « assumed » :
 CPA {_fr(ASSUMED_CPA_DOSE_E11)} ×10¹¹ (contenu moyen, AABB 2024) ; CPS {_PER_DONATION} ×10¹¹ ;
@@ -242,15 +247,22 @@ def _build_parser() -> _Parser:
     )
 
     thresholds = assess.add_argument_group(
-        "seuils (efficace si strictement supérieur ; défauts : diapositives du réseau)"
+        "seuils (efficace si la valeur affichée est supérieure ou égale au seuil)"
+    )
+    thresholds.add_argument(
+        "--rule",
+        choices=[rule.value for rule in VerdictRule],
+        default=VerdictRule.CCI.value,
+        help="indice qui décide du verdict d'une fenêtre ; all = tous les indices "
+        "(défaut : %(default)s)",
     )
     for option, default, text in (
-        ("--pi-1h-threshold", ONE_HOUR_CRITERIA.pi_above_e9_per_l, "PI à 1 h, ×10⁹/L"),
-        ("--pi-24h-threshold", TWENTY_FOUR_HOUR_CRITERIA.pi_above_e9_per_l, "PI à 24 h, ×10⁹/L"),
-        ("--rtp-1h-threshold", ONE_HOUR_CRITERIA.rtp_above_percent, "RTP à 1 h, en %%"),
-        ("--rtp-24h-threshold", TWENTY_FOUR_HOUR_CRITERIA.rtp_above_percent, "RTP à 24 h, en %%"),
-        ("--cci-1h-threshold", ONE_HOUR_CRITERIA.cci_above, "CCI à 1 h (convention 7,5)"),
-        ("--cci-24h-threshold", TWENTY_FOUR_HOUR_CRITERIA.cci_above, "CCI à 24 h"),
+        ("--pi-1h-threshold", ONE_HOUR_CRITERIA.pi_min_e9_per_l, "PI à 1 h, ×10⁹/L"),
+        ("--pi-24h-threshold", TWENTY_FOUR_HOUR_CRITERIA.pi_min_e9_per_l, "PI à 24 h, ×10⁹/L"),
+        ("--rtp-1h-threshold", ONE_HOUR_CRITERIA.rtp_min_percent, "RTP à 1 h, en %%"),
+        ("--rtp-24h-threshold", TWENTY_FOUR_HOUR_CRITERIA.rtp_min_percent, "RTP à 24 h, en %%"),
+        ("--cci-1h-threshold", ONE_HOUR_CRITERIA.cci_min, "CCI à 1 h (convention 7,5)"),
+        ("--cci-24h-threshold", TWENTY_FOUR_HOUR_CRITERIA.cci_min, "CCI à 24 h"),
     ):
         thresholds.add_argument(
             option,
@@ -278,21 +290,23 @@ def _count_json(count: CountAssessment) -> dict[str, object]:
             {
                 "index": criterion.index.value,
                 "value": _rounded(criterion.value),
+                "shown": criterion.shown,
                 "threshold": criterion.threshold,
                 "passed": criterion.passed,
             }
             for criterion in count.criteria
         ],
         "verdict": count.verdict.value,
+        "discordant": count.discordant,
     }
 
 
 def _criteria_json(criteria: WindowCriteria) -> dict[str, object]:
     return {
         "minutes_after_end": [criteria.earliest_minutes, criteria.latest_minutes],
-        "pi_above_e9_per_l": criteria.pi_above_e9_per_l,
-        "rtp_above_percent": criteria.rtp_above_percent,
-        "cci_above": criteria.cci_above,
+        "pi_min_e9_per_l": criteria.pi_min_e9_per_l,
+        "rtp_min_percent": criteria.rtp_min_percent,
+        "cci_min": criteria.cci_min,
     }
 
 
@@ -300,12 +314,16 @@ def assessment_json(assessment: TransfusionAssessment) -> dict[str, object]:
     """Return the JSON document printed by `filiere transfusion assess`."""
     provenance = assessment.provenance
     patient = assessment.patient
+    windows = (assessment.one_hour, assessment.twenty_four_hours)
     return {
         "verdict": assessment.verdict.value,
-        "windows": {
-            window.window.value: window.verdict.value
-            for window in (assessment.one_hour, assessment.twenty_four_hours)
+        "rule": provenance.settings.rule.value,
+        "windows": {window.window.value: window.verdict.value for window in windows},
+        "failed": {
+            window.window.value: [criterion.index.value for criterion in window.failed]
+            for window in windows
         },
+        "discordant": {window.window.value: window.discordant for window in windows},
         "counts": [_count_json(count) for count in assessment.counts],
         "pre_count_e9_per_l": assessment.transfusion.pre_count_e9_per_l,
         "dose_e11": provenance.dose.value_e11,
@@ -359,6 +377,7 @@ def _assess(args: argparse.Namespace) -> TransfusionAssessment:
             args.rtp_24h_threshold,
             args.cci_24h_threshold,
         ),
+        rule=VerdictRule(args.rule),
     )
     transfusion = Transfusion(
         product=Product(

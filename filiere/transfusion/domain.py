@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
+
 from filiere.clinical import transfusion as efficacy
 from filiere.hla.antibodies import AntibodyProfile, RollUp
 from filiere.hla.donors import Abo
@@ -22,6 +24,11 @@ def age_years_on(patient: Patient, when: dt.date) -> float:
     """Age in years, to the month (the birth day stays in the identity table)."""
     months = (when.year - patient.birth_year) * 12 + when.month - patient.birth_month
     return max(0.0, months / 12)
+
+
+def efficacy_settings() -> efficacy.EfficacySettings:
+    """The network's settings: which index decides a window (``TRANSFUSION_VERDICT_RULE``)."""
+    return efficacy.EfficacySettings(rule=efficacy.VerdictRule(settings.TRANSFUSION_VERDICT_RULE))
 
 
 def efficacy_patient(patient: Patient, transfusion: Transfusion) -> efficacy.Patient:
@@ -56,6 +63,9 @@ def efficacy_transfusion(
             efficacy.PostCount(minutes_after_end=float(minutes), count_e9_per_l=float(count))
             for minutes, count in counts
         ),
+        non_immune_causes=frozenset(
+            cause for cause in efficacy.NonImmuneCause if getattr(transfusion, cause.value)
+        ),
     )
 
 
@@ -63,7 +73,9 @@ def assess(patient: Patient, transfusion: Transfusion) -> efficacy.TransfusionAs
     """Return the efficacy of a stored transfusion (its post counts must be prefetched)."""
     counts = [(c.minutes_after_end, float(c.count)) for c in transfusion.post_counts.all()]
     return efficacy.assess_transfusion(
-        efficacy_transfusion(transfusion, counts), efficacy_patient(patient, transfusion)
+        efficacy_transfusion(transfusion, counts),
+        efficacy_patient(patient, transfusion),
+        efficacy_settings(),
     )
 
 

@@ -81,6 +81,18 @@ class TransfusionForm(forms.Form):
         decimal_places=1,
         required=False,
     )
+    bleeding = forms.BooleanField(label=_("Saignement actif"), required=False)
+    fever = forms.BooleanField(label=_("Fièvre"), required=False)
+    sepsis = forms.BooleanField(label=_("Sepsis"), required=False)
+    splenomegaly = forms.BooleanField(label=_("Splénomégalie"), required=False)
+    dic = forms.BooleanField(
+        label=_("CIVD"),
+        required=False,
+        help_text=_(
+            "Au moment de la transfusion : chacune de ces causes rend le CCI non interprétable "
+            "pour l'état réfractaire."
+        ),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -89,6 +89,14 @@ class Transfusion(models.Model):
     )
     weight_kg = models.DecimalField(_("poids (kg)"), max_digits=5, decimal_places=1)
     height_cm = models.DecimalField(_("taille (cm)"), max_digits=4, decimal_places=1)
+    # Non-immune causes of consumption at the time of the transfusion: the CCI is then not
+    # interpretable for refractoriness (network rule; Stanworth 2015). Each field is named after
+    # a value of the pure package's ``NonImmuneCause``.
+    bleeding = models.BooleanField(_("saignement actif"), default=False)
+    fever = models.BooleanField(_("fièvre"), default=False)
+    sepsis = models.BooleanField(_("sepsis"), default=False)
+    splenomegaly = models.BooleanField(_("splénomégalie"), default=False)
+    dic = models.BooleanField(_("CIVD"), default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

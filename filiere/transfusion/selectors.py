@@ -79,8 +79,10 @@ class TransfusionHistory:
         """Values for the trend chart (CCI and RTP at 1 h and 24 h, counts before and after)."""
 
         def value(window: efficacy.WindowVerdict, name: str) -> float | None:
+            # Rounded as the table shows and judges them, so a point and its row agree.
             number = getattr(window.count, name) if window.count is not None else None
-            return None if number is None else round(number, 1)
+            digits = efficacy.Index.CCI.digits if name == "cci" else efficacy.Index.RTP.digits
+            return None if number is None else efficacy.shown_value(number, digits)
 
         local = [timezone.localtime(row.transfusion.ended_at) for row in self.rows]
         return {
@@ -89,8 +91,8 @@ class TransfusionHistory:
             "cci_24h": [value(r.assessment.twenty_four_hours, "cci") for r in self.rows],
             "rtp_1h": [value(r.assessment.one_hour, "rtp_percent") for r in self.rows],
             "rtp_24h": [value(r.assessment.twenty_four_hours, "rtp_percent") for r in self.rows],
-            "cci_1h_threshold": efficacy.ONE_HOUR_CRITERIA.cci_above,
-            "cci_24h_threshold": efficacy.TWENTY_FOUR_HOUR_CRITERIA.cci_above,
+            "cci_1h_threshold": efficacy.ONE_HOUR_CRITERIA.cci_min,
+            "cci_24h_threshold": efficacy.TWENTY_FOUR_HOUR_CRITERIA.cci_min,
         }
 
 
@@ -164,7 +166,8 @@ class WorklistRow:
 
 def worklist(user: User) -> list[WorklistRow]:
     """Patients the user may follow for transfusion who have transfusions or an instruction,
-    refractory ones and those with a valid instruction first. A fixed number of queries."""
+    refractory ones, then those whose refractoriness cannot be excluded for missing data, then
+    those with a valid instruction. A fixed number of queries."""
     visible = patients_visible_for_transfusion(user)
     patients = list(
         visible.filter(
@@ -207,7 +210,13 @@ def worklist(user: User) -> list[WorklistRow]:
                 instruction_valid=instruction is not None and is_valid(instruction, today),
             )
         )
-    rows.sort(key=lambda r: (not r.refractoriness.alert, not r.instruction_valid))
+    rows.sort(
+        key=lambda r: (
+            not r.refractoriness.alert,
+            not r.refractoriness.cannot_exclude,
+            not r.instruction_valid,
+        )
+    )
     return rows
 
 

@@ -132,8 +132,14 @@ def transfusion_record(
     abo_relation: str = "",
     storage_hours: int | None = None,
     product_number: str = "",
+    bleeding: bool = False,
+    fever: bool = False,
+    sepsis: bool = False,
+    splenomegaly: bool = False,
+    dic: bool = False,
 ) -> Transfusion:
-    """Record a platelet transfusion and its post-transfusion counts."""
+    """Record a platelet transfusion, its post-transfusion counts and the non-immune causes of
+    consumption present at the time (bleeding, fever, sepsis, splenomegaly, DIC)."""
     _require_access(actor, patient)
     errors: dict[str, str] = {}
     if ended_at > timezone.now():
@@ -159,6 +165,11 @@ def transfusion_record(
         pre_count=pre_count,
         weight_kg=weight_kg,
         height_cm=height_cm,
+        bleeding=bleeding,
+        fever=fever,
+        sepsis=sepsis,
+        splenomegaly=splenomegaly,
+        dic=dic,
         recorded_by=actor,
     )
     try:

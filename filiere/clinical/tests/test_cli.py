@@ -28,10 +28,14 @@ def run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> Any:
 
 
 def test_issue_example(capsys: pytest.CaptureFixture[str]) -> None:
-    """The example of issue 4 gives every value, the verdict per window and the provenance."""
+    """The example of issue 4 gives every value, the verdict per window and the provenance.
+
+    The RTP at 24 h (19.5 %) is shown as 20 % and judged so (issue 11): effective.
+    """
     output = run(capsys, EXAMPLE)
-    assert output["verdict"] == "ineffective"
-    assert output["windows"] == {"1h": "effective", "24h": "ineffective"}
+    assert output["verdict"] == "effective"
+    assert output["rule"] == "cci"
+    assert output["windows"] == {"1h": "effective", "24h": "effective"}
     assert output["body_surface_area_m2"] == 1.845
     assert output["blood_volume_l"] == 5.25
     one_hour, day = output["counts"]
@@ -45,6 +49,7 @@ def test_issue_example(capsys: pytest.CaptureFixture[str]) -> None:
     assert day["window"] == "24h"
     assert day["minutes_after_end"] == 1200
     assert (day["increment_e9_per_l"], day["rtp_percent"], day["cci"]) == (13, 19.5, 6.85)
+    assert [c["shown"] for c in day["criteria"]] == [13, 20, 6.9]
     provenance = output["provenance"]
     assert provenance["dose_source"] == "label"
     assert provenance["bsa_formula"] == "mosteller"
@@ -53,7 +58,34 @@ def test_issue_example(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_the_filiere_command_routes_to_it(capsys: pytest.CaptureFixture[str]) -> None:
     assert filiere_main(["transfusion", *EXAMPLE]) == 0
-    assert json.loads(capsys.readouterr().out)["verdict"] == "ineffective"
+    assert json.loads(capsys.readouterr().out)["verdict"] == "effective"
+
+
+ISSUE_11 = [
+    "assess",
+    "--pre", "8",
+    "--post-1h", "27",
+    "--post-24h", "17.5",
+    "--dose", "3.5",
+    "--weight", "70",
+    "--height", "175",
+    "--sex", "M",
+]  # fmt: skip
+
+
+def test_each_window_names_the_index_that_failed(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 11: CCI 10.0 at 1 h and 5.0 at 20 h pass (≥ 7.5, ≥ 5; Stanworth 2015) while the
+    RTP (29 %, 14 %) fails: effective under the CCI rule, discordant, the RTP named."""
+    output = run(capsys, ISSUE_11)
+    assert output["verdict"] == "effective"
+    assert output["failed"] == {"1h": ["rtp"], "24h": ["rtp"]}
+    assert output["discordant"] == {"1h": True, "24h": True}
+
+
+def test_the_rule_option_keeps_the_slides_reading(capsys: pytest.CaptureFixture[str]) -> None:
+    output = run(capsys, [*ISSUE_11, "--rule", "all"])
+    assert output["verdict"] == "ineffective"
+    assert output["rule"] == "all"
 
 
 def test_without_dose_the_product_default_is_assumed(capsys: pytest.CaptureFixture[str]) -> None:

@@ -24,17 +24,21 @@ from filiere.clinical.transfusion import (
     Index,
     InvalidInput,
     LabTest,
+    Missing,
+    NonImmuneCause,
     Patient,
     Pattern,
     PostCount,
     Product,
     ProductType,
     RefractorinessSettings,
+    RunBasis,
     RunRole,
     Sex,
     Transfusion,
     TransfusionAssessment,
     Verdict,
+    VerdictRule,
     Window,
     WindowCriteria,
     assess_refractoriness,
@@ -46,6 +50,7 @@ from filiere.clinical.transfusion import (
     percent_platelet_recovery,
     product_dose,
     sampling_window,
+    shown_value,
     total_blood_volume_l,
 )
 
@@ -280,8 +285,11 @@ def test_a_higher_post_count_never_worsens_the_verdict(
 # --- Efficacy of one transfusion ------------------------------------------------------------
 
 
-def test_issue_example_is_effective_at_1h_and_ineffective_at_24h_on_rtp() -> None:
-    """Pre 8, 32 at 1 h, 21 at 20 h, 3.5 ×10¹¹, 70 kg man: the RTP at 24 h (19.5 %) fails."""
+def test_issue_example_rtp_shown_as_20_percent_is_no_longer_ineffective() -> None:
+    """Pre 8, 32 at 1 h, 21 at 20 h, 3.5 ×10¹¹, 70 kg man (issue 4): the RTP at 24 h is 19.5 %,
+    printed "20 %" beside "inefficace" until issue 11. Judged on the value shown, 20 ≥ 20; the
+    CCI at 24 h is 13 × 1.845 / 3.5 = 6.85 ≥ 5 (Stanworth 2015; Petz). Effective.
+    """
     assessment = assessed(post_1h=32, post_24h=21)
     one_hour, day = assessment.one_hour.count, assessment.twenty_four_hours.count
     assert one_hour is not None
@@ -289,22 +297,115 @@ def test_issue_example_is_effective_at_1h_and_ineffective_at_24h_on_rtp() -> Non
     assert one_hour.increment_e9_per_l == 24
     assert one_hour.cci == pytest.approx(24 * 1.8447 / 3.5, abs=1e-3)
     assert one_hour.rtp_percent == pytest.approx(36)
-    assert assessment.one_hour.verdict is Verdict.EFFECTIVE
     assert day.rtp_percent == pytest.approx(19.5)
-    failed = [criterion.index for criterion in day.criteria if criterion.passed is False]
-    assert failed == [Index.RTP]
-    assert assessment.twenty_four_hours.verdict is Verdict.INEFFECTIVE
-    assert assessment.verdict is Verdict.INEFFECTIVE
+    assert [(c.index, c.shown) for c in day.criteria] == [
+        (Index.PI, 13),
+        (Index.RTP, 20),
+        (Index.CCI, 6.9),
+    ]
+    assert day.cci == pytest.approx(6.85, abs=5e-3)
+    assert assessment.twenty_four_hours.failed == ()
+    assert assessment.verdict is Verdict.EFFECTIVE
 
 
-def test_threshold_must_be_exceeded_not_reached() -> None:
-    """The slides write "PI > 10": an increment of exactly 10 fails."""
+def test_the_slides_rule_is_kept_as_a_setting() -> None:
+    """``VerdictRule.ALL``: ineffective as soon as one index fails (Petz: "PPR < 30 % or
+    CCI < 7,500 at 1 h"). The first transfusion of issue 11 (RTP 29 %, CCI 10.0) then fails."""
+    strict = EfficacySettings(rule=VerdictRule.ALL)
+    first = assess_transfusion(transfusion(post_1h=27.0, post_24h=17.5), MAN, strict)
+    assert first.one_hour.verdict is Verdict.INEFFECTIVE
+    assert first.verdict is Verdict.INEFFECTIVE
+
+
+# The two transfusions of issue 11 (item 2), in the 70 kg, 175 cm man (BSA 1.845 m², VST 5.25 L)
+# given 3.5 ×10¹¹ after a pre-count of 8: PI 19.0 → CCI 10.0, RTP 28.5 % at 1 h; PI 9.5 → CCI
+# 5.0 at 20 h; then PI 23.9 → CCI 12.6 at 1 h and PI 8.7 → CCI 4.6 at 20 h.
+ISSUE_FIRST = (27.0, 17.5)
+ISSUE_SECOND = (31.9, 16.7)
+
+
+def test_issue_11_transfusions_say_which_index_failed_in_each_window() -> None:
+    """First transfusion: CCI 10.0 ≥ 7.5 but RTP 29 % < 30 at 1 h (RTP/CCI = VST/BSA = 2.85 in
+    this man, so an RTP of 30 % needs a CCI of 10.5); CCI 5.0 ≥ 5 but RTP 14 % at 24 h. Both
+    windows are effective under the CCI rule and discordant. Second transfusion: effective at
+    1 h; at 24 h CCI 4.6 < 5, PI 9 < 10 and RTP 13 % < 20 all fail.
+    """
+    first = assessed(post_1h=ISSUE_FIRST[0], post_24h=ISSUE_FIRST[1])
+    assert first.one_hour.count is not None
+    assert first.one_hour.count.cci == pytest.approx(10.0, abs=0.05)
+    assert [(c.index, c.shown) for c in first.one_hour.failed] == [(Index.RTP, 29)]
+    assert [(c.index, c.shown) for c in first.twenty_four_hours.failed] == [(Index.RTP, 14)]
+    assert first.one_hour.verdict is Verdict.EFFECTIVE
+    assert first.twenty_four_hours.verdict is Verdict.EFFECTIVE
+    assert first.one_hour.discordant
+    assert first.twenty_four_hours.discordant
+
+    second = assessed(post_1h=ISSUE_SECOND[0], post_24h=ISSUE_SECOND[1])
+    assert second.one_hour.verdict is Verdict.EFFECTIVE
+    assert second.one_hour.failed == ()
+    assert [(c.index, c.shown) for c in second.twenty_four_hours.failed] == [
+        (Index.PI, 9),
+        (Index.RTP, 13),
+        (Index.CCI, 4.6),
+    ]
+    assert second.twenty_four_hours.verdict is Verdict.INEFFECTIVE
+
+
+def test_issue_11_transfusions_raise_no_alert_under_the_default_rule() -> None:
+    """Acceptance criterion of issue 11: the two transfusions of item 2 no longer raise
+    "état réfractaire — cause immune suspectée". Both 1 h CCIs (10.0 and 12.6) are ≥ 7.5: under
+    the network's rule (poor 1 h CCI on two consecutive transfusions) nothing is counted.
+    """
+    result = assess_refractoriness(history(ISSUE_FIRST, ISSUE_SECOND))
+    assert not result.alert
+    assert not result.cannot_exclude
+    assert result.pattern is None
+    assert result.tests == ()
+
+
+@pytest.mark.parametrize(
+    ("index", "value", "threshold", "passed"),
+    [
+        (Index.CCI, 7.5, 7.5, True),  # shown 7,5: effective
+        (Index.CCI, 7.45, 7.5, True),  # shown 7,5 (half up, as floatformat prints it)
+        (Index.CCI, 7.449, 7.5, False),  # shown 7,4
+        (Index.CCI, 4.95, 5.0, True),  # shown 5,0
+        (Index.RTP, 29.5, 30.0, True),  # shown 30 %
+        (Index.RTP, 29.49, 30.0, False),  # shown 29 %
+        (Index.PI, 9.5, 10.0, True),  # shown 10
+        (Index.PI, 9.4, 10.0, False),  # shown 9
+    ],
+)
+def test_boundaries_are_judged_on_the_value_shown(
+    index: Index, value: float, threshold: float, passed: bool
+) -> None:
+    """Round to the displayed precision first (PI and RTP to the unit, CCI to 0.1), then ≥:
+    a CCI shown as 7,5 is effective and "RTP 30 %" never sits beside "inefficace" (issue 11)."""
+    shown = shown_value(value, index.digits)
+    assert (shown >= threshold) is passed
+
+
+def test_a_cci_of_exactly_7_5_at_1h_is_effective() -> None:
+    """PI 14.23 ×10⁹/L × 1.845 m² / 3.5 ×10¹¹ = 7.50: at the threshold is effective (≥)."""
+    assessment = assess_transfusion(
+        transfusion(pre=8, post_1h=22.2),
+        MAN,
+        EfficacySettings(one_hour=WindowCriteria(10, 60, None, None, 7.5)),
+    )
+    assert assessment.one_hour.count is not None
+    assert assessment.one_hour.count.cci == pytest.approx(7.48, abs=0.01)
+    assert assessment.one_hour.count.criteria[0].shown == 7.5
+    assert assessment.one_hour.verdict is Verdict.EFFECTIVE
+
+
+def test_an_increment_of_exactly_10_passes() -> None:
+    """ "PI ≥ 10": an increment of exactly 10 passes under the PI rule."""
     assessment = assess_transfusion(
         transfusion(pre=8, post_1h=18),
         MAN,
-        EfficacySettings(one_hour=WindowCriteria(10, 60, 10, None, None)),
+        EfficacySettings(one_hour=WindowCriteria(10, 60, 10, None, None), rule=VerdictRule.PI),
     )
-    assert assessment.one_hour.verdict is Verdict.INEFFECTIVE
+    assert assessment.one_hour.verdict is Verdict.EFFECTIVE
 
 
 def test_a_threshold_set_to_none_switches_its_criterion_off() -> None:
@@ -387,12 +488,17 @@ def test_dose_from_label_or_documented_default(
 
 
 def test_unknown_dose_leaves_only_the_increment_to_judge() -> None:
+    """Without a dose there is no CCI: not assessable under the CCI rule, the PI alone fails
+    under the slides' rule."""
     assessment = assessed(post_1h=12, product=Product(kind=ProductType.MCP))
     (count,) = assessment.counts
     assert count.cci is None
     assert count.rtp_percent is None
     assert [c.passed for c in count.criteria] == [False, None, None]
-    assert assessment.verdict is Verdict.INEFFECTIVE
+    assert assessment.verdict is Verdict.NOT_ASSESSABLE
+    strict = EfficacySettings(rule=VerdictRule.ALL)
+    mcp = transfusion(post_1h=12, product=Product(kind=ProductType.MCP))
+    assert assess_transfusion(mcp, MAN, strict).verdict is Verdict.INEFFECTIVE
 
 
 @pytest.mark.parametrize(
@@ -452,15 +558,24 @@ def test_two_consecutive_failures_low_at_1h_suggest_an_immune_cause() -> None:
     assert "CD36" in cd36.condition
 
 
+OVERALL = RefractorinessSettings(basis=RunBasis.OVERALL)
+
+
+def test_fine_at_1h_low_at_24h_is_not_refractoriness_under_the_network_rule() -> None:
+    """Refractoriness is a poor 1 h CCI (Stanworth 2015): a low 24 h CCI alone is consumption."""
+    assert not assess_refractoriness(history(LOW_AT_24H_ONLY, LOW_AT_24H_ONLY)).alert
+
+
 def test_fine_at_1h_low_at_24h_suggests_consumption() -> None:
-    result = assess_refractoriness(history(LOW_AT_24H_ONLY, LOW_AT_24H_ONLY))
+    """Judged on the whole transfusion (the slides' reading), the pattern is consumption."""
+    result = assess_refractoriness(history(LOW_AT_24H_ONLY, LOW_AT_24H_ONLY), OVERALL)
     assert result.pattern is Pattern.NON_IMMUNE
     assert [order.test for order in result.tests] == [LabTest.HLA_CLASS_I_SCREEN]
     assert "splénomégalie" in result.advice[0]
 
 
 def test_without_1h_counts_the_pattern_is_undetermined() -> None:
-    result = assess_refractoriness(history(ONLY_24H_LOW, ONLY_24H_LOW))
+    result = assess_refractoriness(history(ONLY_24H_LOW, ONLY_24H_LOW), OVERALL)
     assert result.pattern is Pattern.UNDETERMINED
     assert "10 à 60 min" in result.advice[0]
 
@@ -496,7 +611,6 @@ def test_the_run_length_is_configurable() -> None:
             Product(kind=ProductType.CPA, abo=AboRelation.BIDIRECTIONAL_MISMATCH, storage_hours=24),
             [Exclusion.ABO_INCOMPATIBLE],
         ),
-        (Product(kind=ProductType.CPA), [Exclusion.ABO_UNKNOWN, Exclusion.STORAGE_UNKNOWN]),
     ],
 )
 def test_unsuitable_products_neither_count_nor_break_the_run(
@@ -512,6 +626,76 @@ def test_unsuitable_products_neither_count_nor_break_the_run(
     assert list(result.steps[1].exclusions) == exclusions
 
 
+# Issue 11, defect 5: three transfusions with a 1 h CCI of 0.9 to 1.4 (PI 1.7 to 2.7 after a
+# pre-count of 8 in the 70 kg man given 3.5 ×10¹¹).
+VERY_LOW: tuple[Counts, ...] = ((9.7, 8.5), (10.7, 9.0), (10.2, 8.8))
+
+
+def test_unknown_abo_or_age_is_unassessable_and_says_what_is_missing() -> None:
+    """Defect 5 of issue 11: ABO relation or product age unknown left the transfusion
+    "non compté", silently. It is now unassessable, names the data to fill in, and three such
+    failures say refractoriness cannot be excluded."""
+    no_abo = Product(kind=ProductType.CPA, label_dose_e11=3.5, storage_hours=24)
+    no_age = Product(kind=ProductType.CPA, label_dose_e11=3.5, abo=AboRelation.IDENTICAL)
+    neither = Product(kind=ProductType.CPA, label_dose_e11=3.5)
+    assessments = [
+        *history(VERY_LOW[0], product=no_abo),
+        *history(VERY_LOW[1], product=no_age),
+        *history(VERY_LOW[2], product=neither),
+    ]
+    shown = [c.shown for a in assessments for c in a.one_hour.failed if c.index is Index.CCI]
+    assert shown == [0.9, 1.4, 1.2]
+    result = assess_refractoriness(assessments)
+    assert not result.alert
+    assert [step.role for step in result.steps] == [RunRole.UNASSESSABLE] * 3
+    assert [step.missing for step in result.steps] == [
+        (Missing.ABO_RELATION,),
+        (Missing.PRODUCT_AGE,),
+        (Missing.ABO_RELATION, Missing.PRODUCT_AGE),
+    ]
+    assert result.cannot_exclude
+    assert result.unassessed == (0, 1, 2)
+    assert result.missing == (Missing.ABO_RELATION, Missing.PRODUCT_AGE)
+    assert "relation ABO" in Missing.ABO_RELATION.label
+
+
+def test_one_unassessable_failure_next_to_a_counted_one_cannot_exclude() -> None:
+    (unknown,) = history(LOW_AT_1H, product=Product(kind=ProductType.CPA, label_dose_e11=3.5))
+    result = assess_refractoriness([*history(LOW_AT_1H), unknown])
+    assert not result.alert
+    assert result.run == (0,)
+    assert result.cannot_exclude
+
+
+def test_an_effective_transfusion_clears_the_unassessed_failures() -> None:
+    (unknown,) = history(LOW_AT_1H, product=Product(kind=ProductType.CPA, label_dose_e11=3.5))
+    result = assess_refractoriness([unknown, unknown, *history(EFFECTIVE)])
+    assert not result.cannot_exclude
+    assert result.missing == ()
+
+
+@pytest.mark.parametrize("cause", list(NonImmuneCause))
+def test_a_non_immune_cause_makes_the_cci_uninterpretable(cause: NonImmuneCause) -> None:
+    """Network rule: two consecutive poor 1 h CCIs in the absence of bleeding, fever, sepsis,
+    splenomegaly or DIC (Stanworth 2015; Williams). With one of them the failure is skipped."""
+    feverish = Transfusion(
+        product=GOOD_PRODUCT,
+        pre_count_e9_per_l=8,
+        post_counts=(PostCount(minutes_after_end=60, count_e9_per_l=12),),
+        non_immune_causes=frozenset({cause}),
+    )
+    result = assess_refractoriness(
+        [*history(LOW_AT_1H), assess_transfusion(feverish, MAN), *history(LOW_AT_1H)]
+    )
+    assert result.steps[1].role is RunRole.SKIPPED
+    assert result.steps[1].exclusions == (Exclusion.NON_IMMUNE_CAUSE,)
+    assert result.steps[1].causes == (cause,)
+    assert result.run == (0, 2)
+    only_two = assess_refractoriness([*history(LOW_AT_1H), assess_transfusion(feverish, MAN)])
+    assert not only_two.alert
+    assert not only_two.cannot_exclude
+
+
 def test_a_minor_abo_mismatch_still_counts() -> None:
     minor = Product(
         kind=ProductType.CPA, label_dose_e11=3.5, abo=AboRelation.MINOR_MISMATCH, storage_hours=24
@@ -525,7 +709,8 @@ def test_a_transfusion_without_counts_is_skipped() -> None:
         [*history(LOW_AT_1H), assessed(pre=None, post_1h=30), *history(LOW_AT_1H)]
     )
     assert result.alert
-    assert result.steps[1].exclusions == (Exclusion.NOT_ASSESSABLE,)
+    assert result.steps[1].role is RunRole.UNASSESSABLE
+    assert result.steps[1].missing == (Missing.PRE_COUNT,)
 
 
 def test_an_effective_transfusion_ends_the_run_even_with_an_old_product() -> None:

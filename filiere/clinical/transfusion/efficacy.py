@@ -8,15 +8,26 @@ CCI page; Petz criteria; ASCO).
 
 A count drawn 10–60 min after the end of the transfusion belongs to the "1 h" window, one drawn
 18–24 h after to the "24 h" window; any other count is out of window and judged by nothing.
-Within a window, a count passes a criterion when its value is strictly above the threshold (the
-slides write "PI > 10"). A window is ineffective as soon as one computed criterion fails (Petz:
-"PPR < 30 % or CCI < 7,500 at 1 h = inadequate"); a threshold set to None switches its
-criterion off.
+
+Each index gets its own verdict against its own threshold. The value is rounded first to the
+precision shown on screen (PI and RTP to the unit, CCI to one decimal, half up), then compared
+with ≥: a CCI shown as 7,5 is effective, and no "RTP 30 %" sits beside "inefficace".
+
+The verdict of a window follows one index, chosen by the network (``VerdictRule``). The default
+is the CCI, the body-size-corrected index used to define refractoriness: CCI ≥ 7.5 at 1 h
+(10–60 min) and ≥ 5 at 18–24 h (Stanworth et al., Br J Haematol 2015;171:297–305; Williams;
+Petz criteria: CCI < 7,500 at 1 h or < 5,000 at 20 h is inadequate). PI and RTP are not
+corrected for body size: RTP/CCI = blood volume/BSA, so "RTP ≥ 30 %" means a CCI of about
+10.5–12 in most adults, and "PI ≥ 10 at 24 h" is stricter than the CCI for large adults and
+laxer for children. When the indices of a window disagree, the window is flagged discordant.
+``VerdictRule.ALL`` keeps the slides' reading (ineffective as soon as one index fails); a
+threshold set to None switches its index off.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from filiere.clinical.transfusion.body import (
@@ -137,16 +148,16 @@ class WindowCriteria:
 
     earliest_minutes: float
     latest_minutes: float
-    pi_above_e9_per_l: float | None
-    rtp_above_percent: float | None
-    cci_above: float | None
+    pi_min_e9_per_l: float | None
+    rtp_min_percent: float | None
+    cci_min: float | None
 
     def __post_init__(self) -> None:
         check_non_negative("earliest_minutes", self.earliest_minutes)
         check_non_negative("latest_minutes", self.latest_minutes)
         if self.latest_minutes < self.earliest_minutes:
             raise InvalidInput("latest_minutes", "la fenêtre finit avant de commencer")
-        for field in ("pi_above_e9_per_l", "rtp_above_percent", "cci_above"):
+        for field in ("pi_min_e9_per_l", "rtp_min_percent", "cci_min"):
             threshold: float | None = getattr(self, field)
             if threshold is not None:
                 check_non_negative(field, threshold)
@@ -155,9 +166,19 @@ class WindowCriteria:
         return self.earliest_minutes <= minutes <= self.latest_minutes
 
 
-# Network slides; windows from Williams (10–60 min, 18–24 h).
+# Windows from Williams (10–60 min, 18–24 h). PI and RTP thresholds from the network slides;
+# CCI thresholds from Stanworth 2015 and Petz (the slides' 4.5 at 24 h is laxer than both).
 ONE_HOUR_CRITERIA = WindowCriteria(10.0, 60.0, 10.0, 30.0, 7.5)
-TWENTY_FOUR_HOUR_CRITERIA = WindowCriteria(18 * 60.0, 24 * 60.0, 10.0, 20.0, 4.5)
+TWENTY_FOUR_HOUR_CRITERIA = WindowCriteria(18 * 60.0, 24 * 60.0, 10.0, 20.0, 5.0)
+
+
+class VerdictRule(StrEnum):
+    """Which index decides the verdict of a window; ALL: every computed index must pass."""
+
+    CCI = "cci"
+    RTP = "rtp"
+    PI = "pi"
+    ALL = "all"
 
 
 @dataclass(frozen=True)
@@ -166,6 +187,7 @@ class EfficacySettings:
     blood_volume_method: BloodVolumeMethod = BloodVolumeMethod.PER_KG
     one_hour: WindowCriteria = ONE_HOUR_CRITERIA
     twenty_four_hours: WindowCriteria = TWENTY_FOUR_HOUR_CRITERIA
+    rule: VerdictRule = VerdictRule.CCI
 
     def __post_init__(self) -> None:
         if self.one_hour.latest_minutes >= self.twenty_four_hours.earliest_minutes:
@@ -208,11 +230,36 @@ class PostCount:
         check_count("count_e9_per_l", self.count_e9_per_l)
 
 
+class NonImmuneCause(StrEnum):
+    """A state at the time of the transfusion that consumes platelets: the CCI then says nothing
+    about alloimmunisation (Williams; Stanworth 2015)."""
+
+    BLEEDING = "bleeding"
+    FEVER = "fever"
+    SEPSIS = "sepsis"
+    SPLENOMEGALY = "splenomegaly"
+    DIC = "dic"
+
+    @property
+    def label(self) -> str:
+        return _CAUSE_LABELS[self]
+
+
+_CAUSE_LABELS = {
+    NonImmuneCause.BLEEDING: "saignement actif",
+    NonImmuneCause.FEVER: "fièvre",
+    NonImmuneCause.SEPSIS: "sepsis",
+    NonImmuneCause.SPLENOMEGALY: "splénomégalie",
+    NonImmuneCause.DIC: "CIVD",
+}
+
+
 @dataclass(frozen=True)
 class Transfusion:
     product: Product
     pre_count_e9_per_l: float | None
     post_counts: tuple[PostCount, ...] = ()
+    non_immune_causes: frozenset[NonImmuneCause] = frozenset()
 
     def __post_init__(self) -> None:
         if self.pre_count_e9_per_l is not None:
@@ -265,13 +312,29 @@ class Index(StrEnum):
     RTP = "rtp"
     CCI = "cci"
 
+    @property
+    def digits(self) -> int:
+        """Decimals shown on screen, and used to judge the value."""
+        return 1 if self is Index.CCI else 0
+
+
+def shown_value(value: float, digits: int) -> float:
+    """Return ``value`` rounded half up to ``digits`` decimals, as the page prints it.
+
+    Rounded from the decimal text of the float, as Django's floatformat does: 7.45 gives 7.5.
+    """
+    step = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP))
+
 
 @dataclass(frozen=True)
 class CriterionResult:
-    """One index against its threshold; ``passed`` is None when the index could not be computed."""
+    """One index against its threshold, judged on the value shown (``shown`` ≥ ``threshold``);
+    ``passed`` is None when the index could not be computed."""
 
     index: Index
     value: float | None
+    shown: float | None
     threshold: float
     passed: bool | None
 
@@ -286,6 +349,11 @@ class CountAssessment:
     cci: float | None
     criteria: tuple[CriterionResult, ...]
     verdict: Verdict
+    discordant: bool = False
+
+    @property
+    def failed(self) -> tuple[CriterionResult, ...]:
+        return tuple(c for c in self.criteria if c.passed is False)
 
 
 @dataclass(frozen=True)
@@ -295,6 +363,15 @@ class WindowVerdict:
     window: Window
     verdict: Verdict
     count: CountAssessment | None
+
+    @property
+    def failed(self) -> tuple[CriterionResult, ...]:
+        """The indices below their threshold, whether or not they decide the verdict."""
+        return () if self.count is None else self.count.failed
+
+    @property
+    def discordant(self) -> bool:
+        return self.count is not None and self.count.discordant
 
 
 FORMULAS = (
@@ -330,11 +407,23 @@ class TransfusionAssessment:
     provenance: Provenance
 
 
-def _combine(results: tuple[CriterionResult, ...]) -> Verdict:
+def _combine(results: tuple[CriterionResult, ...], rule: VerdictRule) -> Verdict:
+    if rule is not VerdictRule.ALL:
+        deciding = [r.passed for r in results if r.index.value == rule.value]
+        if not deciding or deciding[0] is None:
+            return Verdict.NOT_ASSESSABLE
+        return Verdict.EFFECTIVE if deciding[0] else Verdict.INEFFECTIVE
     outcomes = [result.passed for result in results if result.passed is not None]
     if not outcomes:
         return Verdict.NOT_ASSESSABLE
     return Verdict.EFFECTIVE if all(outcomes) else Verdict.INEFFECTIVE
+
+
+def _judge(index: Index, value: float | None, threshold: float) -> CriterionResult:
+    if value is None:
+        return CriterionResult(index, None, None, threshold, None)
+    shown = shown_value(value, index.digits)
+    return CriterionResult(index, value, shown, threshold, shown >= threshold)
 
 
 def _assess_count(
@@ -365,14 +454,15 @@ def _assess_count(
     if window is not Window.OUT_OF_WINDOW:
         criteria = settings.criteria(window)
         results = tuple(
-            CriterionResult(index, value, threshold, None if value is None else value > threshold)
+            _judge(index, value, threshold)
             for index, value, threshold in (
-                (Index.PI, increment, criteria.pi_above_e9_per_l),
-                (Index.RTP, rtp, criteria.rtp_above_percent),
-                (Index.CCI, cci, criteria.cci_above),
+                (Index.PI, increment, criteria.pi_min_e9_per_l),
+                (Index.RTP, rtp, criteria.rtp_min_percent),
+                (Index.CCI, cci, criteria.cci_min),
             )
             if threshold is not None
         )
+    outcomes = {result.passed for result in results if result.passed is not None}
     return CountAssessment(
         minutes_after_end=post.minutes_after_end,
         count_e9_per_l=post.count_e9_per_l,
@@ -381,7 +471,8 @@ def _assess_count(
         rtp_percent=rtp,
         cci=cci,
         criteria=results,
-        verdict=_combine(results),
+        verdict=_combine(results, settings.rule),
+        discordant=len(outcomes) > 1,
     )
 
 
@@ -401,8 +492,9 @@ def assess_transfusion(
 ) -> TransfusionAssessment:
     """Return PI, RTP and CCI of every post count, the verdict per window and overall.
 
-    The transfusion is ineffective when either window is; effective when at least one window is
-    and none is ineffective; not assessable otherwise.
+    A window's verdict follows ``settings.rule`` (the CCI by default). The transfusion is
+    ineffective when either window is; effective when at least one window is and none is
+    ineffective; not assessable otherwise.
     """
     bsa = body_surface_area_m2(
         weight_kg=patient.weight_kg, height_cm=patient.height_cm, formula=settings.bsa_formula

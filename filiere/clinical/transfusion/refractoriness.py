@@ -1,16 +1,22 @@
 """Platelet refractoriness: N consecutive ineffective transfusions of suitable products.
 
-Sources (shared/reference/transfusion.md §1.3): the network's slide (inefficacy on two successive
-transfusions), Williams (CCI < 7,500 on two sequential transfusions), ASCO (refractoriness is
-called only on ABO-compatible products stored < 72 h).
+The network's rule: refractoriness is two consecutive transfusions of ABO-compatible, fresh
+products (stored < 72 h) with a poor 1 h CCI, in the absence of bleeding, fever, sepsis,
+splenomegaly or DIC at the time of the transfusion (Stanworth et al., Br J Haematol
+2015;171:297–305; Williams: CCI < 7,500 on two sequential transfusions; ASCO: ABO-compatible
+products stored < 72 h only). The window judged is a setting (``RunBasis``): the 1 h verdict by
+default, or the transfusion's overall verdict (1 h and 24 h), as the slides read it.
 
 How a transfusion acts on the run of consecutive ineffective transfusions, in order:
 - effective, whatever the product: ends the run. A patient who responds even to an old or
   ABO-incompatible product is not refractory.
+- ineffective with a non-immune cause recorded: skipped, its CCI is not interpretable.
+- ineffective with an ABO-incompatible or old product: skipped, the product may explain it.
+- ineffective with an ABO relation or product age unknown, or not assessable (a count or the
+  dose missing): unassessable. It neither counts nor breaks the run, but it is never silent: it
+  lists what is missing, and when the unassessable failures would complete a run, the alert
+  says refractoriness cannot be excluded.
 - ineffective with an ABO-compatible product stored < 72 h: extends the run.
-- ineffective with an unsuitable product (ABO-incompatible, stored ≥ 72 h, ABO relation or
-  storage time unknown), or not assessable (missing counts): skipped. The product may explain
-  the failure and a missing count says nothing; neither counts nor breaks the run.
 """
 
 from __future__ import annotations
@@ -20,7 +26,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from filiere.clinical.transfusion.checks import InvalidInput, check_positive
-from filiere.clinical.transfusion.efficacy import Product, TransfusionAssessment, Verdict
+from filiere.clinical.transfusion.efficacy import (
+    NonImmuneCause,
+    Product,
+    TransfusionAssessment,
+    Verdict,
+    WindowVerdict,
+)
 from filiere.lib.i18n import gettext_noop
 
 
@@ -99,25 +111,57 @@ DRAW_ONE_HOUR_COUNT = gettext_noop(
 
 
 class Exclusion(StrEnum):
-    """Why a transfusion cannot extend the run."""
+    """Why an ineffective transfusion cannot extend the run, though it is assessable."""
 
-    NOT_ASSESSABLE = "not_assessable"
     ABO_INCOMPATIBLE = "abo_incompatible"
-    ABO_UNKNOWN = "abo_unknown"
     STORED_TOO_LONG = "stored_too_long"
-    STORAGE_UNKNOWN = "storage_unknown"
+    NON_IMMUNE_CAUSE = "non_immune_cause"
+
+
+class Missing(StrEnum):
+    """A datum without which the transfusion cannot be assessed for refractoriness."""
+
+    ABO_RELATION = "abo_relation"
+    PRODUCT_AGE = "product_age"
+    PRE_COUNT = "pre_count"
+    ONE_HOUR_COUNT = "one_hour_count"
+    POST_COUNT = "post_count"
+    DOSE = "dose"
+
+    @property
+    def label(self) -> str:
+        return _MISSING_LABELS[self]
+
+
+_MISSING_LABELS = {
+    Missing.ABO_RELATION: "la relation ABO du produit",
+    Missing.PRODUCT_AGE: "l'âge du produit (heures de conservation)",
+    Missing.PRE_COUNT: "la numération avant transfusion",
+    Missing.ONE_HOUR_COUNT: "une numération 10 à 60 min après la fin",
+    Missing.POST_COUNT: "une numération dans une fenêtre (10–60 min ou 18–24 h)",
+    Missing.DOSE: "la dose (étiquette ou nombre de dons du mélange)",
+}
+
+
+class RunBasis(StrEnum):
+    """The verdict that counts: the 1 h window (network rule) or the whole transfusion."""
+
+    ONE_HOUR = "one_hour"
+    OVERALL = "overall"
 
 
 class RunRole(StrEnum):
     COUNTED = "counted"
     RESET = "reset"
     SKIPPED = "skipped"
+    UNASSESSABLE = "unassessable"
 
 
 @dataclass(frozen=True)
 class RefractorinessSettings:
     consecutive_ineffective: int = 2
     max_storage_hours: float = 72.0  # products must be stored strictly less than this
+    basis: RunBasis = RunBasis.ONE_HOUR
 
     def __post_init__(self) -> None:
         if self.consecutive_ineffective < 1:
@@ -130,17 +174,27 @@ DEFAULT_REFRACTORINESS_SETTINGS = RefractorinessSettings()
 
 @dataclass(frozen=True)
 class RunStep:
-    """What one transfusion (``position`` in the input sequence) did to the run."""
+    """What one transfusion (``position`` in the input sequence) did to the run.
+
+    ``verdict`` is the verdict judged (1 h by default); ``missing`` says what to fill in.
+    """
 
     position: int
     verdict: Verdict
     role: RunRole
     exclusions: tuple[Exclusion, ...]
+    missing: tuple[Missing, ...] = ()
+    causes: tuple[NonImmuneCause, ...] = ()
 
 
 @dataclass(frozen=True)
 class RefractorinessAssessment:
-    """``run`` holds the positions of the counted transfusions since the last effective one."""
+    """``run`` holds the positions of the counted transfusions since the last effective one.
+
+    ``cannot_exclude`` is set, without ``alert``, when ineffective transfusions left
+    unassessable by missing data would complete the run: ``unassessed`` lists them and
+    ``missing`` what to fill in.
+    """
 
     alert: bool
     run: tuple[int, ...]
@@ -149,36 +203,75 @@ class RefractorinessAssessment:
     advice: tuple[str, ...]
     steps: tuple[RunStep, ...]
     settings: RefractorinessSettings
+    cannot_exclude: bool = False
+    unassessed: tuple[int, ...] = ()
+    missing: tuple[Missing, ...] = ()
 
 
 def product_exclusions(
     product: Product, settings: RefractorinessSettings = DEFAULT_REFRACTORINESS_SETTINGS
 ) -> tuple[Exclusion, ...]:
-    """Return why the product cannot serve to call refractoriness (empty when it can)."""
+    """Return why a known product cannot serve to call refractoriness (empty when it can)."""
     found: list[Exclusion] = []
-    if product.abo is None:
-        found.append(Exclusion.ABO_UNKNOWN)
-    elif not product.abo.is_compatible:
+    if product.abo is not None and not product.abo.is_compatible:
         found.append(Exclusion.ABO_INCOMPATIBLE)
-    if product.storage_hours is None:
-        found.append(Exclusion.STORAGE_UNKNOWN)
-    elif product.storage_hours >= settings.max_storage_hours:
+    if product.storage_hours is not None and product.storage_hours >= settings.max_storage_hours:
         found.append(Exclusion.STORED_TOO_LONG)
+    return tuple(found)
+
+
+def product_missing(product: Product) -> tuple[Missing, ...]:
+    """Return what is unknown about the product that the rule needs."""
+    found: list[Missing] = []
+    if product.abo is None:
+        found.append(Missing.ABO_RELATION)
+    if product.storage_hours is None:
+        found.append(Missing.PRODUCT_AGE)
+    return tuple(found)
+
+
+def _judged(assessment: TransfusionAssessment, basis: RunBasis) -> Verdict:
+    if basis is RunBasis.ONE_HOUR:
+        return assessment.one_hour.verdict
+    return assessment.verdict
+
+
+def _counts_missing(assessment: TransfusionAssessment, basis: RunBasis) -> tuple[Missing, ...]:
+    found: list[Missing] = []
+    if assessment.transfusion.pre_count_e9_per_l is None:
+        found.append(Missing.PRE_COUNT)
+    if assessment.provenance.dose.value_e11 is None:
+        found.append(Missing.DOSE)
+    windows: tuple[WindowVerdict, ...] = (assessment.one_hour,)
+    if basis is RunBasis.OVERALL:
+        windows = (assessment.one_hour, assessment.twenty_four_hours)
+    if all(window.count is None for window in windows):
+        found.append(Missing.ONE_HOUR_COUNT if basis is RunBasis.ONE_HOUR else Missing.POST_COUNT)
     return tuple(found)
 
 
 def _step(
     position: int, assessment: TransfusionAssessment, settings: RefractorinessSettings
 ) -> RunStep:
-    exclusions = product_exclusions(assessment.transfusion.product, settings)
-    if assessment.verdict is Verdict.EFFECTIVE:
-        return RunStep(position, assessment.verdict, RunRole.RESET, exclusions)
-    if assessment.verdict is Verdict.NOT_ASSESSABLE:
+    product = assessment.transfusion.product
+    verdict = _judged(assessment, settings.basis)
+    if verdict is Verdict.EFFECTIVE:
+        return RunStep(position, verdict, RunRole.RESET, ())
+    causes = tuple(c for c in NonImmuneCause if c in assessment.transfusion.non_immune_causes)
+    missing = product_missing(product)
+    if verdict is Verdict.NOT_ASSESSABLE:
+        missing = (*_counts_missing(assessment, settings.basis), *missing)
+        return RunStep(position, verdict, RunRole.UNASSESSABLE, (), missing, causes)
+    if causes:
         return RunStep(
-            position, assessment.verdict, RunRole.SKIPPED, (Exclusion.NOT_ASSESSABLE, *exclusions)
+            position, verdict, RunRole.SKIPPED, (Exclusion.NON_IMMUNE_CAUSE,), (), causes
         )
-    role = RunRole.SKIPPED if exclusions else RunRole.COUNTED
-    return RunStep(position, assessment.verdict, role, exclusions)
+    exclusions = product_exclusions(product, settings)
+    if exclusions:
+        return RunStep(position, verdict, RunRole.SKIPPED, exclusions)
+    if missing:
+        return RunStep(position, verdict, RunRole.UNASSESSABLE, (), missing)
+    return RunStep(position, verdict, RunRole.COUNTED, ())
 
 
 def _pattern(run: Sequence[TransfusionAssessment]) -> Pattern:
@@ -197,14 +290,36 @@ def assess_refractoriness(
     """Return the refractoriness alert for a patient's transfusions, oldest first."""
     steps = tuple(_step(position, item, settings) for position, item in enumerate(assessments))
     run: list[int] = []
+    unassessed: list[int] = []
     for step in steps:
         if step.role is RunRole.RESET:
             run.clear()
+            unassessed.clear()
         elif step.role is RunRole.COUNTED:
             run.append(step.position)
+        elif step.role is RunRole.UNASSESSABLE and step.verdict is Verdict.INEFFECTIVE:
+            unassessed.append(step.position)
     alert = len(run) >= settings.consecutive_ineffective
     if not alert:
-        return RefractorinessAssessment(False, tuple(run), None, (), (), steps, settings)
+        # Failures left unassessed by missing data could be the run: say so, never stay silent.
+        cannot_exclude = bool(unassessed) and (
+            len(run) + len(unassessed) >= settings.consecutive_ineffective
+        )
+        missing = tuple(
+            dict.fromkeys(m for position in unassessed for m in steps[position].missing)
+        )
+        return RefractorinessAssessment(
+            False,
+            tuple(run),
+            None,
+            (),
+            (),
+            steps,
+            settings,
+            cannot_exclude=cannot_exclude,
+            unassessed=tuple(unassessed) if cannot_exclude else (),
+            missing=missing if cannot_exclude else (),
+        )
     pattern = _pattern([assessments[position] for position in run])
     tests: tuple[LabOrder, ...]
     advice: tuple[str, ...]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.template.loader import render_to_string
@@ -255,7 +256,7 @@ def test_one_unit_of_platelets_is_written_in_the_singular(
     patient_a: Patient, centre_a: Centre, glanzmann: Diagnosis, alice: User, client_for: ClientFor
 ) -> None:
     """« 1 unité », « 2 unités » and a decimal comma for a fractional dose."""
-    platelets = {
+    platelets: dict[str, Any] = {
         "atc_code": "B05AX02",
         "dose_unit": "unités",
         "regulatory_status": Treatment.RegulatoryStatus.NOT_APPLICABLE,

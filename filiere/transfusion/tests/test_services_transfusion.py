@@ -112,3 +112,23 @@ def test_the_database_refuses_a_dose_out_of_range(patient: Any) -> None:
     transfusion = make_transfusion(patient, counts=(10, 45, 35))
     with pytest.raises(IntegrityError), transaction.atomic():
         Transfusion.objects.filter(pk=transfusion.pk).update(label_dose_e11=Decimal("50"))
+
+
+def test_a_fever_at_the_time_is_recorded_and_keeps_the_cci_out_of_the_count(
+    alice: User, patient: Any
+) -> None:
+    """Network rule (Stanworth 2015): a poor 1 h CCI during fever is not interpretable for
+    refractoriness; two poor ones, the second febrile, raise no alert."""
+    now = timezone.now()
+    make_transfusion(patient, counts=(8, 12, 9), ended_at=now - dt.timedelta(days=6))
+    febrile = make_transfusion(
+        patient, counts=(7, 10, 8), ended_at=now - dt.timedelta(days=2), fever=True, actor=alice
+    )
+
+    assert Transfusion.objects.get(pk=febrile.pk).fever
+    history = transfusion_history(patient)
+    assert not history.refractoriness.alert
+    step = history.rows[1].step
+    assert step.role == "skipped"
+    assert step.exclusions == ("non_immune_cause",)
+    assert step.causes == ("fever",)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
+from filiere.transfusion.services import PostCountInput
 from filiere.transfusion.tests.factories import (
     make_refractory,
     make_transfusion,
@@ -62,6 +64,103 @@ def test_the_trend_chart_uses_a_json_script_and_a_static_file_only(
     # Every other script tag has a src: the CSP forbids inline code.
     scripts = html.split("<script")[1:]
     assert all("src=" in s.split(">")[0] or "application/json" in s.split(">")[0] for s in scripts)
+
+
+def _issue_11(patient: Any, **values: Any) -> None:
+    """The two transfusions of issue 11 in a 70 kg, 175 cm patient given 3.5 ×10¹¹ after a
+    pre-count of 8: CCI 10.0 at 1 h (RTP < 30 %) and 5.0 at 20 h, then 12.6 and 4.6."""
+    now = timezone.now()
+    for days, one_hour, day in ((6, "27.0", "17.5"), (2, "31.9", "16.7")):
+        make_transfusion(
+            patient,
+            counts=(8, 0, 0),
+            ended_at=now - dt.timedelta(days=days),
+            label_dose_e11=Decimal("3.5"),
+            post_counts=[
+                PostCountInput(minutes_after_end=60, count=Decimal(one_hour)),
+                PostCountInput(minutes_after_end=20 * 60, count=Decimal(day)),
+            ],
+            **values,
+        )
+
+
+def _window(html: str, window: str, row: int) -> str:
+    """The verdict cell of ``window`` in the ``row``-th line of the table (newest first)."""
+    return html.split(f'data-testid="window-{window}"')[row + 1].split("</div>")[0]
+
+
+def test_issue_11_no_alert_and_each_window_names_the_index_that_failed(
+    alice: User, patient: Any, client_for: Login
+) -> None:
+    """Acceptance criterion of issue 11: no alert under the default (CCI) rule, and the page
+    says which index failed in each window."""
+    _issue_11(patient)
+
+    html = client_for(alice).get(_url(patient)).content.decode()
+
+    assert 'data-testid="refractoriness"' not in html
+    assert "cause immune suspectée" not in html
+    newest_1h, newest_24h = _window(html, "1h", 0), _window(html, "24h", 0)
+    oldest_1h, oldest_24h = _window(html, "1h", 1), _window(html, "24h", 1)
+    assert "efficace" in newest_1h
+    assert "non atteint" not in newest_1h
+    assert "inefficace" in newest_24h
+    assert "CCI 4,6 &lt; 5" in newest_24h
+    assert "PI 9 &lt; 10" in newest_24h
+    assert "inefficace" not in oldest_1h
+    assert "RTP 27 % &lt; 30 %" in oldest_1h  # a woman: 4.9 L of blood, 19 × 4.9 / 3.5
+    assert "indices discordants" in oldest_1h
+    assert "RTP 13 % &lt; 20 %" in oldest_24h
+    assert "CCI 10,0 ≥ 7,5" in html
+    assert "CCI 5,0 ≥ 5" in html
+    assert "16,7 G/L</strong>, prélevée 20 h après la fin" in html
+
+
+def test_the_window_is_written_as_a_window_not_a_range(
+    alice: User, patient: Any, client_for: Login
+) -> None:
+    """Issue 11: "10 à 30 min (1 h)" read as a range; the delay and the window are apart."""
+    make_transfusion(
+        patient,
+        counts=(8, 0, 0),
+        post_counts=[PostCountInput(minutes_after_end=30, count=Decimal("10"))],
+    )
+    html = client_for(alice).get(_url(patient)).content.decode()
+    assert "10 à 30 min" not in html
+    assert "10,0 G/L</strong>, prélevée 30 min après la fin" in html
+    assert "fenêtre 1 h (10–60 min après la fin)" in html
+
+
+def test_unassessable_transfusions_say_so_and_what_is_missing(
+    alice: User, patient: Any, client_for: Login
+) -> None:
+    """Issue 11, defect 5: three transfusions with a 1 h CCI of 0.9–1.4 and no ABO relation or
+    product age gave no alert, only "non compté". Now each row says "non évaluable : précisez…"
+    and the alert says refractoriness cannot be excluded."""
+    now = timezone.now()
+    for days, one_hour, missing in (
+        (9, "9.7", {"abo_relation": ""}),
+        (6, "10.7", {"storage_hours": None}),
+        (3, "10.2", {"abo_relation": "", "storage_hours": None}),
+    ):
+        make_transfusion(
+            patient,
+            counts=(8, 0, 0),
+            ended_at=now - dt.timedelta(days=days),
+            label_dose_e11=Decimal("3.5"),
+            post_counts=[PostCountInput(minutes_after_end=60, count=Decimal(one_hour))],
+            **missing,
+        )
+
+    html = client_for(alice).get(_url(patient)).content.decode()
+
+    assert "non compté" not in html
+    assert html.count('data-testid="unassessable"') == 3
+    assert "précisez la relation ABO du produit, l&#x27;âge du produit" in html
+    assert 'data-testid="refractoriness-unassessed"' in html
+    assert "État réfractaire non exclu" in html
+    panel = client_for(alice).get(f"/patients/{patient.public_id}/").content.decode()
+    assert 'data-testid="refractoriness-unassessed"' in panel
 
 
 def test_no_alert_without_refractoriness(alice: User, patient: Any, client_for: Login) -> None:

@@ -49,6 +49,31 @@ def test_alice_records_a_transfusion(alice: User, patient: Any, client_for: Logi
     transfusion = Transfusion.objects.get()
     assert transfusion.recorded_by == alice
     assert transfusion.post_counts.count() == 2
+    assert not transfusion.bleeding
+
+
+def test_the_form_records_bleeding_and_splenomegaly_at_the_time(
+    alice: User, patient: Any, client_for: Login
+) -> None:
+    """Issue 11: the non-immune causes that make the CCI uninterpretable are recorded."""
+    response = client_for(alice).post(
+        _url("transfusion:transfusion_add", patient),
+        {
+            "ended_at": (timezone.localtime() - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "product_type": "CPA",
+            "weight_kg": "62",
+            "height_cm": "165",
+            "bleeding": "on",
+            "splenomegaly": "on",
+        },
+    )
+    assert response.status_code == 302
+    transfusion = Transfusion.objects.get()
+    assert (transfusion.bleeding, transfusion.splenomegaly, transfusion.fever) == (
+        True,
+        True,
+        False,
+    )
 
 
 def test_a_transfusion_with_a_count_in_per_microlitre_shows_the_field_error(

@@ -39,6 +39,22 @@ def test_julien_sees_the_refractory_patient_and_the_instruction(
     assert f"v{instruction.version}</a>, 3\u202f000 MFI" in html
 
 
+def test_missing_product_data_puts_the_patient_before_quiet_ones(
+    julien: User, patient: Any, centre_a: Centre, client_for: Login
+) -> None:
+    """Issue 11: two poor 1 h CCIs with the ABO relation unknown are not silent."""
+    quiet = make_patient(centre_a)
+    make_transfusion(quiet, counts=(10, 45, 35))
+    make_transfusion(patient, counts=(8, 12, 9), abo_relation="")
+    make_transfusion(patient, counts=(7, 10, 8), abo_relation="")
+
+    html = client_for(julien).get("/transfusion/").content.decode()
+
+    assert html.index(patient.pseudonym) < html.index(quiet.pseudonym)
+    assert "non exclu : données manquantes" in html
+    assert "badge-alert" not in html
+
+
 def test_patients_of_another_region_are_not_listed(
     victor: User, patient: Any, client_for: Login
 ) -> None:

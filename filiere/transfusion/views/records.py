@@ -22,6 +22,7 @@ from filiere.patients.selectors import get_patient_for_transfusion
 from filiere.patients.services import patient_record_viewed
 from filiere.transfusion import forms as transfusion_forms
 from filiere.transfusion import services
+from filiere.transfusion.domain import efficacy_settings
 from filiere.transfusion.selectors import (
     instructions_of,
     may_sign_instruction,
@@ -57,6 +58,7 @@ def patient_transfusion_view(request: AuthenticatedRequest, public_id: uuid.UUID
             "screens": patient.antibody_screens.order_by("-serum_date", "-pk")[:5],
             "instructions": instructions_of(patient)[:10],
             "can_sign": may_sign_instruction(request.user, patient),
+            "verdict_rule": efficacy_settings().rule,
         },
     )
 
