@@ -152,5 +152,5 @@ def test_an_implausible_weight_is_explained_with_french_decimals(
     with pytest.raises(ValidationError) as caught:
         record_visit(patient_a, centre_a, dt.date(2024, 5, 2), weight_kg=900)
     assert caught.value.message_dict["weight_kg"] == [
-        "Valeur invraisemblable : attendu entre 0,3 et 400 kg."
+        "Poids : valeur invraisemblable (900 kg), attendue entre 0,3 et 400 kg."
     ]
