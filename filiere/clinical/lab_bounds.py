@@ -46,7 +46,7 @@ class LabBounds:
 
 
 def french_number(value: Decimal | float | int) -> str:
-    return numbers.french_number(value, trim=True)
+    return numbers.french_number(value, trim=True, grouped=True)
 
 
 def _bounds(label: str, low: str, high: str, unit: str) -> LabBounds:

@@ -10,14 +10,19 @@ from decimal import Decimal
 
 
 def french_number(
-    value: int | float | Decimal, places: int | None = None, *, trim: bool = False
+    value: int | float | Decimal,
+    places: int | None = None,
+    *,
+    trim: bool = False,
+    grouped: bool = False,
 ) -> str:
     """Return ``value`` with a decimal comma.
 
     A ``Decimal`` keeps the precision it was stored with (``Decimal("159.0")`` → ``159,0``), as
     the pages show it, unless ``trim`` drops its trailing zeros (``Decimal("0.30")`` → ``0,3``,
     for limits and doses); a float is written without trailing zeros (``400.0`` → ``400``,
-    ``0.3`` → ``0,3``); ``places`` fixes the number of decimals instead.
+    ``0.3`` → ``0,3``); ``places`` fixes the number of decimals instead. ``grouped`` separates
+    the thousands with a narrow no-break space (``99 999``), as in a sentence.
     """
     if trim and places is None:
         text = f"{Decimal(str(value)).normalize():f}"
@@ -29,4 +34,9 @@ def french_number(
             text = f"{Decimal(repr(value)):f}"
     else:
         text = str(value)
-    return text.replace(".", ",")
+    text = text.replace(".", ",")
+    if grouped:
+        whole, comma, fraction = text.partition(",")
+        sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+        text = sign + f"{int(digits):,}".replace(",", "\u202f") + comma + fraction
+    return text

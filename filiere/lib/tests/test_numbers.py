@@ -29,3 +29,9 @@ def test_a_number_gets_a_decimal_comma(value: float | Decimal, expected: str) ->
 def test_a_fixed_number_of_decimals_rounds() -> None:
     assert french_number(2.456, places=1) == "2,5"
     assert french_number(Decimal("7"), places=2) == "7,00"
+
+
+def test_thousands_are_grouped_in_a_sentence_on_request() -> None:
+    assert french_number(Decimal("99999"), trim=True, grouped=True) == "99\u202f999"
+    assert french_number(Decimal("-12345.50"), trim=True, grouped=True) == "-12\u202f345,5"
+    assert french_number(Decimal("2000")) == "2000"
