@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from filiere.access import Capability, grants_for
@@ -169,11 +169,15 @@ def worklist(user: User) -> list[WorklistRow]:
     refractory ones, then those whose refractoriness cannot be excluded for missing data, then
     those with a valid instruction. A fixed number of queries."""
     visible = patients_visible_for_transfusion(user)
+    # Start from the few patients who were transfused or have an instruction, not from the
+    # registry's million patients.
+    concerned = (
+        Transfusion.objects.order_by()
+        .values("patient_id")
+        .union(TransfusionInstruction.objects.order_by().values("patient_id"))
+    )
     patients = list(
-        visible.filter(
-            Exists(Transfusion.objects.filter(patient=OuterRef("pk")))
-            | Exists(TransfusionInstruction.objects.filter(patient=OuterRef("pk")))
-        )
+        visible.filter(pk__in=concerned)
         .order_by("pseudonym")
         .prefetch_related(
             Prefetch(
