@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -89,3 +90,12 @@ class SuggestInput(forms.TextInput):
         )
         context["widget"]["listbox_id"] = listbox
         return context
+
+
+def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's refusal beside the form's fields (on the form when no field matches)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -22,10 +22,12 @@ from filiere.identity.services import IdentityInput
 from filiere.lib.partial_dates import PartialDate, PartialDateError
 from filiere.network.models import Centre
 from filiere.patients import schemas, services
+from filiere.patients.correction_views import form_disabled
 from filiere.patients.models import Diagnosis, Patient
 from filiere.patients.selectors import (
     PatientFilters,
     get_patient_for_user,
+    get_record_for_user,
     identities_in_list,
     identity_of,
     may_see_identity,
@@ -300,15 +302,7 @@ def add_consent(
 def _record(
     user: Any, patient_id: uuid.UUID, kind: str, record_id: uuid.UUID, capability: Capability
 ) -> Any:
-    patient = get_patient_for_user(user, patient_id, capability)
-    found = kind_for_slug(kind)
-    if found is None:
-        raise NotVisible("record", kind)
-    records: Any = found.model.objects
-    record = records.filter(patient=patient, public_id=record_id).first()
-    if record is None:
-        raise NotVisible(found.record_type, str(record_id))
-    return record
+    return get_record_for_user(user, patient_id, kind, record_id, capability)[2]
 
 
 RECORD = "/{patient_id}/enregistrements/{kind}/{record_id}"
@@ -368,7 +362,7 @@ def correct_record(
     form = found.build_form(request, record, data)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
-    disabled = {name for name, field in form.fields.items() if field.disabled}
+    disabled = form_disabled(form)
     changes = record_correct(
         actor=user,
         record=record,

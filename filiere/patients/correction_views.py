@@ -20,20 +20,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from filiere.access import Capability
-from filiere.core.access_errors import NotVisible
 from filiere.core.corrections import (
     CorrectableKind,
-    kind_for_slug,
     reason_required,
     record_correct,
     record_history,
     record_withdraw,
 )
+from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
 from filiere.core.models import WithdrawableRecord
 from filiere.patients import services
 from filiere.patients.models import Patient
-from filiere.patients.selectors import get_patient_for_user
+from filiere.patients.selectors import get_record_for_user
 
 
 class ReasonForm(forms.Form):
@@ -52,27 +51,11 @@ def _record(
     record_id: uuid.UUID,
     capability: Capability,
 ) -> tuple[Patient, CorrectableKind, WithdrawableRecord]:
-    patient = get_patient_for_user(request.user, public_id, capability)
-    kind = kind_for_slug(slug)
-    if kind is None:
-        raise Http404
-    records: Any = kind.model.objects
-    record = records.filter(patient=patient, public_id=record_id).first()
-    if record is None:
-        raise NotVisible(kind.record_type, str(record_id))
-    return patient, kind, record
+    return get_record_for_user(request.user, public_id, slug, record_id, capability)
 
 
 def _back(kind: CorrectableKind, patient: Patient) -> HttpResponse:
     return redirect(kind.extra.get("page", "patients:detail"), public_id=patient.public_id)
-
-
-def _apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _context(patient: Patient, kind: CorrectableKind, record: Any, **extra: Any) -> dict[str, Any]:
@@ -117,7 +100,7 @@ def record_correct_view(
                 kind.extra["on_refusal"](form, error)
             if hasattr(error, "error_dict") and "reason" in error.error_dict:
                 reason_form.add_error("reason", error.error_dict.pop("reason"))
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             if changes:
                 messages.success(request, _("%(kind)s corrigé.") % {"kind": kind.label})
@@ -161,7 +144,7 @@ def record_withdraw_view(
         try:
             record_withdraw(actor=request.user, record=record, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(kind)s retiré.") % {"kind": kind.label})
             return _back(kind, patient)

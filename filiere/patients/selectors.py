@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -19,6 +20,7 @@ from django.utils import timezone
 from filiere.access import Capability, grants_for
 from filiere.accounts.models import User
 from filiere.core.access_errors import NotVisible
+from filiere.core.corrections import CorrectableKind, kind_for_slug
 from filiere.identity.models import DuplicateSuspicion, Identity
 from filiere.identity.services import identity_links_matching
 from filiere.lib.ages import Age, age_by_month, exact_age
@@ -268,3 +270,23 @@ def open_duplicates_for(user: User) -> QuerySet[DuplicateSuspicion]:
         Exists(followed),
         status=DuplicateSuspicion.Status.OPEN,
     )
+
+
+def get_record_for_user(
+    user: User,
+    public_id: uuid.UUID | str,
+    slug: str,
+    record_id: uuid.UUID | str,
+    capability: Capability = Capability.VIEW_PATIENTS,
+) -> tuple[Patient, CorrectableKind, Any]:
+    """Return the patient, the kind and one of their clinical records (``slug``: a kind of
+    ``filiere.core.corrections``), or raise 404 (recorded) when the user may not reach it."""
+    patient = get_patient_for_user(user, public_id, capability)
+    kind = kind_for_slug(slug)
+    if kind is None:
+        raise Http404
+    records: Any = kind.model.objects
+    record = records.filter(patient=patient, public_id=record_id).first()
+    if record is None:
+        raise NotVisible(kind.record_type, str(record_id))
+    return patient, kind, record

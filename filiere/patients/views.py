@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from filiere.access import Capability, grants_for
 from filiere.core.access_errors import NotVisible
+from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
 from filiere.network.models import Centre
 from filiere.nomenclature.selectors import (
@@ -57,14 +58,6 @@ def _centres_with(request: AuthenticatedRequest, capability: Capability) -> Any:
     return Centre.objects.filter(pk__in=grants_for(request.user).centre_ids(capability)).order_by(
         "name"
     )
-
-
-def _apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _remember_search(request: AuthenticatedRequest, text: str) -> str:
@@ -154,7 +147,7 @@ def patient_register_view(request: AuthenticatedRequest) -> HttpResponse:
                 referring_physician=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             patient = registration.patient
             messages.success(
@@ -235,7 +228,7 @@ def _patient_form_page(
         try:
             save(request, patient, form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("patients:detail", public_id=patient.public_id)
