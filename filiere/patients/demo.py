@@ -254,6 +254,21 @@ def build(ctx: DemoContext) -> None:
     ctx.report(f"Registre : {created} patient(s) créé(s), {len(patients)} au total.")
 
 
+def demo_ins(index: int, sex: str, birth: dt.date) -> str:
+    """Return a test INS matricule that no other demo patient of a network below 999,000 has.
+
+    The place of birth (département 13) and the order number come from the patient's index
+    rather than from chance: random order numbers collided as soon as the demo had a few
+    thousand patients born in the same month.
+    """
+    block, order = divmod(index - 1, 999)
+    sex_digit = 1 if sex == "M" else 2
+    first13 = (
+        f"{sex_digit}{birth.year % 100:02d}{birth.month:02d}13{block % 1000:03d}{order + 1:03d}"
+    )
+    return first13 + f"{nir_key(first13):02d}"
+
+
 def register_one(
     ctx: DemoContext,
     rng: random.Random,
@@ -270,10 +285,7 @@ def register_one(
     ins = ""
     # Only a DEBUG instance accepts the INS test OID; elsewhere demo patients have no INS.
     if rng.random() < 0.6 and settings.DEBUG:
-        sex_digit = 1 if sex == "M" else 2
-        serial = rng.randint(100, 999)
-        first13 = f"{sex_digit}{birth.year % 100:02d}{birth.month:02d}13055{serial}"
-        ins = first13 + f"{nir_key(first13):02d}"
+        ins = demo_ins(index, sex, birth)
     identity = IdentityInput(
         birth_name=family,
         birth_first_names=f"{first} {rng.choice(FEMALE_NAMES if sex == 'F' else MALE_NAMES)}",
