@@ -40,17 +40,27 @@ class Compatibility(StrEnum):
 def call_hits(
     call: HlaCall, unacceptable: UnacceptableSet, serology: SerologyMap
 ) -> tuple[bool, bool]:
-    """Return (may be unacceptable, is surely unacceptable) for one donor call."""
+    """Return (may be unacceptable, is surely unacceptable) for one donor call.
+
+    An allele-specific antibody (another allele of the patient's allele-typed antigen, e.g.
+    anti-B*44:03 in a B*44:02 patient) surely hits a donor typed with that allele and may hit a
+    donor typed below allele level for that antigen (B44, B12, B*44): "à retyper".
+    """
+    allele_level = isinstance(call, Allele) and not call.is_group
     own = (
         isinstance(call, Allele)
-        and not call.is_group
+        and allele_level
         and Allele(call.locus, call.fields[:2]) in unacceptable.alleles
     )
+    alternatives = serology.alternatives(call)
     hits = [
         alt.antigen in unacceptable.antigens or bool(alt.epitopes & unacceptable.epitopes)
-        for alt in serology.alternatives(call)
+        for alt in alternatives
     ]
-    return own or any(hits), own or (bool(hits) and all(hits))
+    specific = not allele_level and any(
+        alt.antigen in unacceptable.specific_antigens for alt in alternatives
+    )
+    return own or specific or any(hits), own or (bool(hits) and all(hits))
 
 
 def donor_compatibility(
