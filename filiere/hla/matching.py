@@ -17,7 +17,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from filiere.hla.antibodies import UnacceptableSet
-from filiere.hla.nomenclature import Allele, HlaCall, Typing
+from filiere.hla.nomenclature import Allele, HlaCall, Locus, Typing
 from filiere.hla.serology import SerologyMap
 
 
@@ -79,3 +79,19 @@ def donor_compatibility(
     if unacceptable.loci - typing.typed_loci:
         return Compatibility.UNDECIDABLE
     return Compatibility.COMPATIBLE
+
+
+def discordant_loci(previous: Typing, new: Typing, serology: SerologyMap) -> tuple[Locus, ...]:
+    """Return the loci typed in both typings that share no antigen (a possible sample mix-up).
+
+    Antigens are compared at split level, a broad standing for any of its splits (A9 and A24
+    agree), an allele for its antigen (A*02:01 and A2 agree); a locus typed on one side only, or
+    expressing nothing (null alleles), is not compared.
+    """
+    loci = []
+    for locus in Locus:
+        before = frozenset(a for c in previous.at(locus) for a in serology.antigens(c))
+        after = frozenset(a for c in new.at(locus) for a in serology.antigens(c))
+        if before and after and not before & after:
+            loci.append(locus)
+    return tuple(loci)
