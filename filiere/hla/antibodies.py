@@ -335,10 +335,14 @@ class AntibodyProfile:
         ]
 
     @property
+    def epitope_share_percent(self) -> int:
+        return round(self.epitope_share * 100)
+
+    @property
     def epitope_rule(self) -> str:
         """The epitope rule in words, with its share (shown on the page, the PDF and the CLI)."""
         return (
-            f"Bw4/Bw6 inacceptable au seuil T quand au moins {round(self.epitope_share * 100)} % "
+            f"Bw4/Bw6 inacceptable au seuil T quand au moins {self.epitope_share_percent} % "
             f"des billes portant l'épitope (et au moins {self.epitope_min_beads}) sont ≥ T"
         )
 
