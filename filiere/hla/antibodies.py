@@ -199,6 +199,9 @@ class AntibodyProfile:
     to_refine: tuple[RefineCall, ...] = ()
     possible_self_epitopes: frozenset[PublicEpitope] = frozenset()
     other_loci: tuple[Bead, ...] = ()
+    _epitope_values: dict[PublicEpitope, int] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def build(
@@ -402,12 +405,17 @@ class AntibodyProfile:
         """The MFI of the ⌈share × n⌉-th strongest bead of the epitope (0 below the minimum).
 
         At T ≤ that value at least ⌈share × n⌉ beads are ≥ T, above it fewer: the same call as
-        `unacceptable_at`, as one number for the vectorised index.
+        `unacceptable_at`, as one number for the vectorised index (computed once per epitope).
         """
+        cached = self._epitope_values.get(epitope)
+        if cached is not None:
+            return cached
         mfis = sorted(self.epitope_mfi.get(epitope, ()), reverse=True)
-        if len(mfis) < self.epitope_min_beads or not mfis:
-            return 0
-        return mfis[required_positive(len(mfis), self.epitope_share) - 1]
+        value = 0
+        if mfis and len(mfis) >= self.epitope_min_beads:
+            value = mfis[required_positive(len(mfis), self.epitope_share) - 1]
+        self._epitope_values[epitope] = value
+        return value
 
     def locus_value(self, locus: Locus) -> int:
         """Value above which a donor untyped at `locus` cannot be decided."""
