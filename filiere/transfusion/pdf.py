@@ -169,7 +169,7 @@ def antibody_beads_story(
             index = c * per_column + r
             row += cells[index] if index < len(cells) else ["", "", ""]
         rows.append(row)
-    story.append(_table(rows, [18 * mm, 15 * mm, 12 * mm] * columns))
+    story += [Spacer(1, 2 * mm), _table(rows, [18 * mm, 15 * mm, 12 * mm] * columns)]
     story.append(
         Paragraph(
             "S : soi, écartée ; PS : possiblement du soi, comptée (typage à préciser) ; AS : "
