@@ -343,3 +343,16 @@ if TRANSFUSION_VERDICT_RULE not in {"cci", "rtp", "pi", "all"}:
     raise ImproperlyConfigured(
         f"TRANSFUSION_VERDICT_RULE must be cci, rtp, pi or all, not {TRANSFUSION_VERDICT_RULE!r}"
     )
+# Bw4/Bw6 are unacceptable at a threshold T when at least this share of the beads carrying the
+# epitope (and at least 3) read ≥ T: 0.8, the 80 % positive-bead rule of deepMatchR's eplet calls
+# (shared/reference/transfusion.md §2.4); 1 is the former "every bead" rule.
+TRANSFUSION_EPITOPE_SHARE = float(env_str("TRANSFUSION_EPITOPE_SHARE", "0.8"))
+if not 0 < TRANSFUSION_EPITOPE_SHARE <= 1:
+    raise ImproperlyConfigured(
+        f"TRANSFUSION_EPITOPE_SHARE must be in (0, 1], not {TRANSFUSION_EPITOPE_SHARE!r}"
+    )
+# The IPD-IMGT/HLA allele list (hla_nom.txt) against which typings, beads and donor files are
+# checked; when the file is absent, only the allele groups of the shipped serology table are.
+HLA_ALLELE_LIST = Path(
+    env_str("HLA_ALLELE_LIST", str(SHARED_DATA_DIR / "hla" / "imgt-3.58.0" / "hla_nom.txt"))
+)

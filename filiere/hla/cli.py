@@ -12,7 +12,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, NoReturn
 
-from filiere.hla.antibodies import AntibodyProfile, RollUp, UnacceptableSet
+from filiere.hla.antibodies import (
+    DEFAULT_EPITOPE_SHARE,
+    AntibodyProfile,
+    RollUp,
+    UnacceptableSet,
+)
+from filiere.hla.catalogue import AlleleCatalogue, default_catalogue, load_hla_nom
 from filiere.hla.donors import (
     REGION_CODES,
     Abo,
@@ -64,6 +70,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _share(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"nombre attendu, pas « {text} »") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError("part attendue entre 0 (exclu) et 1, ex. 0.8")
+    return value
+
+
 def _needs(text: str) -> frozenset[PlateletAntigen]:
     names = {a.value.lower(): a for a in PlateletAntigen}
     result = set()
@@ -111,7 +127,18 @@ def _common(parser: argparse.ArgumentParser) -> None:
         "--imgt",
         metavar="DOSSIER",
         help="dossier d'une version IPD-IMGT/HLA (rel_dna_ser.txt, rel_ser_ser.txt) pour la "
-        "correspondance allèle → antigène ; défaut : dictionnaire OMS fourni par mhcgnomes",
+        "correspondance allèle → antigène, et sa liste d'allèles (hla_nom.txt) pour refuser les "
+        "allèles inconnus ; défaut : dictionnaire OMS fourni par mhcgnomes, dont seuls les "
+        "groupes alléliques (premier champ) sont alors vérifiés",
+    )
+    parser.add_argument(
+        "--epitope-share",
+        type=_share,
+        default=DEFAULT_EPITOPE_SHARE,
+        metavar="PART",
+        help="Bw4/Bw6 : l'épitope est inacceptable au seuil T quand au moins cette part de ses "
+        "billes (et au moins 3) est ≥ T (défaut : 0.8, règle des 80 %% de billes positives de "
+        "deepMatchR ; 1 = toutes les billes)",
     )
 
 
@@ -229,9 +256,16 @@ def _serology(args: argparse.Namespace) -> SerologyMap:
     return load_imgt_serology(args.imgt) if args.imgt else default_serology()
 
 
+def _catalogue(args: argparse.Namespace) -> AlleleCatalogue:
+    loaded = load_hla_nom(args.imgt) if args.imgt else None
+    return loaded or default_catalogue()
+
+
 def _profile(args: argparse.Namespace, serology: SerologyMap) -> tuple[AntibodyProfile, SabRun]:
+    catalogue = _catalogue(args)
     try:
         patient = parse_typing(args.typing)
+        catalogue.check_typing(patient)
     except HlaParseError as error:
         raise CliError(f"--typing : {error}") from None
     if not patient.calls:
@@ -242,13 +276,51 @@ def _profile(args: argparse.Namespace, serology: SerologyMap) -> tuple[AntibodyP
         raise CliError(
             f"--loci : « {args.loci} » (attendu A, B, C séparés par des virgules)"
         ) from None
-    run = read_sab_csv(args.sab)
+    run = read_sab_csv(args.sab, catalogue=catalogue)
     if not args.no_controls:
         run.check_controls(ControlRule())
     profile = AntibodyProfile.build(
-        run.beads, patient, serology=serology, rule=RollUp(args.rule), loci=loci
+        run.beads,
+        patient,
+        serology=serology,
+        rule=RollUp(args.rule),
+        loci=loci,
+        epitope_share=args.epitope_share,
     )
     return profile, run
+
+
+def _self_json(profile: AntibodyProfile) -> dict[str, Any]:
+    """Self at the resolution of the typing, allele-specific antibodies and the epitope rule."""
+    return {
+        "typing_to_refine": [
+            {
+                "call": refine.call.name,
+                "possible_self": [a.name for a in refine.possible],
+                "beads": [{"bead": b.allele.name, "mfi": b.mfi} for b in refine.beads],
+            }
+            for refine in profile.to_refine
+        ],
+        "possible_self_beads": [
+            {"bead": b.allele.name, "mfi": b.mfi} for b in profile.possible_self
+        ],
+        "allele_specific": [{"bead": b.allele.name, "mfi": b.mfi} for b in profile.allele_specific],
+        "epitope_rule": {
+            "share": profile.epitope_share,
+            "min_beads": profile.epitope_min_beads,
+            "text": profile.epitope_rule,
+            "epitopes": [
+                {
+                    "epitope": call.epitope.value,
+                    "beads": call.beads,
+                    "required": call.required,
+                    "unacceptable_up_to": call.value if call.value > 0 else None,
+                    "possibly_self": call.possibly_self,
+                }
+                for call in profile.epitope_calls()
+            ],
+        },
+    }
 
 
 def _unacceptable_json(unacceptable: UnacceptableSet, serology: SerologyMap) -> dict[str, Any]:
@@ -279,6 +351,7 @@ def _unacceptable(args: argparse.Namespace) -> dict[str, Any]:
         "self_antigens": [a.name for a in sorted(profile.self_antigens)],
         "ignored_self_beads": [b.allele.name for b in profile.ignored_self],
         "beads_counted": len(profile.beads),
+        **_self_json(profile),
         "controls": {
             "negative": run.negative_control,
             "positive": run.positive_control,
@@ -300,7 +373,7 @@ def _search(args: argparse.Namespace) -> dict[str, Any]:
         raise CliError(f"--region : « {args.region} » n'est pas un code de région INSEE")
     serology = _serology(args)
     profile, _ = _profile(args, serology)
-    donors = read_donors_csv(args.donors)
+    donors = read_donors_csv(args.donors, catalogue=_catalogue(args))
     eplets: EpletTable | None = load_eplets(args.eplets) if args.eplets else None
     index = DonorIndex.from_donors(donors, serology=serology, eplets=eplets)
     thresholds: tuple[int, ...] = args.thresholds
@@ -362,6 +435,7 @@ def _search_json(
         "negative_for": sorted(a.value for a in query.needs),
         "pool_size": result.pool_size,
         "serology": serology.source,
+        **_self_json(profile),
         "table": rows,
         "threshold": result.threshold,
         "donors": [_donor_json(entry, donors, patient, serology) for entry in result.donors],

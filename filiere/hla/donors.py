@@ -34,6 +34,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
+from filiere.hla.catalogue import AlleleCatalogue, default_catalogue
 from filiere.hla.nomenclature import HlaCall, HlaParseError, Locus, Typing, parse_locus_typing
 
 _T = TypeVar("_T")
@@ -268,8 +269,12 @@ def _date(value: str) -> dt.date | None:
         raise ValueError(f"« {value} » : date attendue AAAA-MM-JJ ou JJ/MM/AAAA") from None
 
 
-def donor_from_fields(fields: dict[str, str]) -> Donor:
-    """Return the donor of one row (keys: the column names above); the error names the field."""
+def donor_from_fields(fields: dict[str, str], catalogue: AlleleCatalogue | None = None) -> Donor:
+    """Return the donor of one row (keys: the column names above); the error names the field.
+
+    Alleles are checked against `catalogue` (default: the shipped allele groups).
+    """
+    catalogue = catalogue or default_catalogue()
 
     def read(name: str) -> str:
         return fields.get(name, "").strip()
@@ -288,9 +293,14 @@ def donor_from_fields(fields: dict[str, str]) -> Donor:
     calls: list[HlaCall] = []
     for name, locus in (("hla_a", Locus.A), ("hla_b", Locus.B), ("hla_c", Locus.C)):
         try:
-            calls.extend(parse_locus_typing(read(name), locus))
+            locus_calls = parse_locus_typing(read(name), locus)
         except HlaParseError as error:
             raise _FieldError(name, str(error)) from None
+        for call in locus_calls:
+            unknown = catalogue.unknown(call)
+            if unknown is not None:
+                raise _FieldError(name, unknown)
+        calls.extend(locus_calls)
     active = _parse(fields, "active", _boolean)
     return Donor(
         id=donor_id,
@@ -322,8 +332,13 @@ class _FieldError(ValueError):
         self.field = field
 
 
-def iter_donors_text(text: str, source: str = "donneurs") -> Iterator[Donor]:
-    """Yield the donors of a donors CSV document (see the module docstring)."""
+def iter_donors_text(
+    text: str, source: str = "donneurs", catalogue: AlleleCatalogue | None = None
+) -> Iterator[Donor]:
+    """Yield the donors of a donors CSV document (see the module docstring).
+
+    Raises DonorFileError only (line and column named).
+    """
     text = text.lstrip("\ufeff")
     first = next((line for line in text.splitlines() if line.strip()), "")
     if not first:
@@ -342,7 +357,7 @@ def iter_donors_text(text: str, source: str = "donneurs") -> Iterator[Donor]:
             continue
         fields = {n: v for n, v in zip(names, row, strict=False) if n}
         try:
-            donor = donor_from_fields(fields)
+            donor = donor_from_fields(fields, catalogue)
         except _FieldError as error:
             column = header[names.index(error.field)] if error.field in names else error.field
             raise DonorFileError(source, line, column, str(error)) from None
@@ -352,11 +367,11 @@ def iter_donors_text(text: str, source: str = "donneurs") -> Iterator[Donor]:
         yield donor
 
 
-def read_donors_csv(path: Path | str) -> list[Donor]:
+def read_donors_csv(path: Path | str, catalogue: AlleleCatalogue | None = None) -> list[Donor]:
     """Return the donors of the CSV file at `path`."""
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         text = file.read_text(encoding="latin-1")
-    return list(iter_donors_text(text, source=file.name))
+    return list(iter_donors_text(text, source=file.name, catalogue=catalogue))

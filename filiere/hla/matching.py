@@ -17,7 +17,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from filiere.hla.antibodies import UnacceptableSet
-from filiere.hla.nomenclature import Allele, HlaCall, Typing
+from filiere.hla.nomenclature import Allele, HlaCall, Locus, Typing
 from filiere.hla.serology import SerologyMap
 
 
@@ -40,17 +40,27 @@ class Compatibility(StrEnum):
 def call_hits(
     call: HlaCall, unacceptable: UnacceptableSet, serology: SerologyMap
 ) -> tuple[bool, bool]:
-    """Return (may be unacceptable, is surely unacceptable) for one donor call."""
+    """Return (may be unacceptable, is surely unacceptable) for one donor call.
+
+    An allele-specific antibody (another allele of the patient's allele-typed antigen, e.g.
+    anti-B*44:03 in a B*44:02 patient) surely hits a donor typed with that allele and may hit a
+    donor typed below allele level for that antigen (B44, B12, B*44): "à retyper".
+    """
+    allele_level = isinstance(call, Allele) and not call.is_group
     own = (
         isinstance(call, Allele)
-        and not call.is_group
+        and allele_level
         and Allele(call.locus, call.fields[:2]) in unacceptable.alleles
     )
+    alternatives = serology.alternatives(call)
     hits = [
         alt.antigen in unacceptable.antigens or bool(alt.epitopes & unacceptable.epitopes)
-        for alt in serology.alternatives(call)
+        for alt in alternatives
     ]
-    return own or any(hits), own or (bool(hits) and all(hits))
+    specific = not allele_level and any(
+        alt.antigen in unacceptable.specific_antigens for alt in alternatives
+    )
+    return own or specific or any(hits), own or (bool(hits) and all(hits))
 
 
 def donor_compatibility(
@@ -69,3 +79,19 @@ def donor_compatibility(
     if unacceptable.loci - typing.typed_loci:
         return Compatibility.UNDECIDABLE
     return Compatibility.COMPATIBLE
+
+
+def discordant_loci(previous: Typing, new: Typing, serology: SerologyMap) -> tuple[Locus, ...]:
+    """Return the loci typed in both typings that share no antigen (a possible sample mix-up).
+
+    Antigens are compared at split level, a broad standing for any of its splits (A9 and A24
+    agree), an allele for its antigen (A*02:01 and A2 agree); a locus typed on one side only, or
+    expressing nothing (null alleles), is not compared.
+    """
+    loci = []
+    for locus in Locus:
+        before = frozenset(a for c in previous.at(locus) for a in serology.antigens(c))
+        after = frozenset(a for c in new.at(locus) for a in serology.antigens(c))
+        if before and after and not before & after:
+            loci.append(locus)
+    return tuple(loci)

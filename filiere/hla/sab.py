@@ -16,6 +16,13 @@ and any preamble above the header row are skipped):
     export them; raw values (`raw value`, `rawdata`, `raw mfi`, `mfi brute`, `median`);
   - optional `sample`/`sample id`/`échantillon`: a file holding several sera is refused.
 
+Every bead must be a known allele (`filiere.hla.catalogue`: the IPD-IMGT/HLA list when loaded,
+else the shipped allele groups), once only (two rows of one two-field allele, or two negative or
+positive controls, are refused), with an MFI ≥ 0 (a negative value is refused, line named: the
+file is not the vendor export as the laboratory validated it, or its column is not an MFI).
+Annotations in parentheses after the allele ("B*57:01 (Bw4)", as HLA Fusion writes them) are
+ignored.
+
 Control beads are rows whose specificity reads NC, NEG, negative control, contrôle négatif, témoin
 négatif (negative) or PC, POS, positive control, contrôle positif, témoin positif (positive).
 
@@ -29,11 +36,13 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from filiere.hla.catalogue import AlleleCatalogue, default_catalogue
 from filiere.hla.nomenclature import Allele, HlaParseError, PublicEpitope, parse_hla, split_tokens
 
 
@@ -146,19 +155,27 @@ def _read_mfi(cell: str, source: str, line: int, column: str) -> int:
     if "," in text and "." not in text:
         text = text.replace(",", ".")
     try:
-        return round(float(text))
+        value = float(text)
     except ValueError:
         raise SabFormatError(source, line, column, f"MFI « {cell} » non numérique") from None
+    if not math.isfinite(value):
+        raise SabFormatError(source, line, column, f"MFI « {cell} » non numérique")
+    if value < 0:
+        raise SabFormatError(source, line, column, f"MFI négative « {cell} » : valeur ≥ 0 attendue")
+    return round(value)
 
 
-def _read_specificity(cell: str, source: str, line: int, column: str) -> Allele | str:
+def _read_specificity(
+    cell: str, source: str, line: int, column: str, catalogue: AlleleCatalogue
+) -> Allele | str:
     norm = _norm(cell)
     if norm in _NEGATIVE:
         return "NC"
     if norm in _POSITIVE:
         return "PC"
     alleles: list[Allele] = []
-    for token in split_tokens(cell.replace("/", " ")):
+    # "B*57:01 (Bw4)": the annotation in parentheses is ignored.
+    for token in split_tokens(re.sub(r"\([^)]*\)", " ", cell).replace("/", " ")):
         try:
             parsed = parse_hla(token)
         except HlaParseError as error:
@@ -172,11 +189,20 @@ def _read_specificity(cell: str, source: str, line: int, column: str) -> Allele 
         alleles.append(parsed)
     if len(alleles) != 1:
         raise SabFormatError(source, line, column, f"« {cell} » : un allèle par bille attendu")
+    unknown = catalogue.unknown(alleles[0])
+    if unknown is not None:
+        raise SabFormatError(source, line, column, unknown)
     return alleles[0]
 
 
-def read_sab_text(text: str, source: str = "SAB") -> SabRun:
-    """Return the beads and control values written in `text` (see the module docstring)."""
+def read_sab_text(
+    text: str, source: str = "SAB", catalogue: AlleleCatalogue | None = None
+) -> SabRun:
+    """Return the beads and control values written in `text` (see the module docstring).
+
+    Raises SabFormatError only.
+    """
+    catalogue = catalogue or default_catalogue()
     text = text.lstrip("\ufeff")
     lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
     first = next((line for line in lines if line.strip()), "")
@@ -190,6 +216,7 @@ def read_sab_text(text: str, source: str = "SAB") -> SabRun:
     beads: list[Bead] = []
     negative: int | None = None
     positive: int | None = None
+    seen: dict[str, int] = {}  # two-field allele (or NC/PC) → line
     samples: set[str] = set()
     # Line numbers count from the first line of the file, comments included.
     numbering = [
@@ -203,8 +230,14 @@ def read_sab_text(text: str, source: str = "SAB") -> SabRun:
             raise SabFormatError(source, line, None, "colonnes manquantes")
         if sample_col is not None and sample_col < len(row) and row[sample_col].strip():
             samples.add(row[sample_col].strip())
-        specificity = _read_specificity(row[bead_col], source, line, bead_name)
+        specificity = _read_specificity(row[bead_col], source, line, bead_name, catalogue)
         mfi = _read_mfi(row[mfi_col], source, line, mfi_name)
+        key = specificity.key if isinstance(specificity, Allele) else specificity
+        if key in seen:
+            raise SabFormatError(
+                source, line, bead_name, f"bille {key} en double (déjà ligne {seen[key]})"
+            )
+        seen[key] = line
         if specificity == "NC":
             negative = mfi
         elif specificity == "PC":
@@ -220,11 +253,11 @@ def read_sab_text(text: str, source: str = "SAB") -> SabRun:
     return SabRun(tuple(beads), negative, positive, mfi_name, source)
 
 
-def read_sab_csv(path: Path | str) -> SabRun:
+def read_sab_csv(path: Path | str, catalogue: AlleleCatalogue | None = None) -> SabRun:
     """Return the SAB run stored in the CSV file at `path`."""
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         text = file.read_text(encoding="latin-1")
-    return read_sab_text(text, source=file.name)
+    return read_sab_text(text, source=file.name, catalogue=catalogue)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
 
 from filiere.clinical import transfusion as efficacy
 from filiere.hla.antibodies import AntibodyProfile, RollUp
+from filiere.hla.catalogue import AlleleCatalogue, default_catalogue, read_hla_nom
 from filiere.hla.donors import Abo
 from filiere.hla.nomenclature import Allele, HlaParseError, Typing, parse_hla, parse_typing
 from filiere.hla.sab import Bead
@@ -95,7 +98,27 @@ def beads_of(rows: Iterable[AntibodyBead]) -> list[Bead]:
 
 
 def antibody_profile(typing: str, beads: Iterable[AntibodyBead], rule: str) -> AntibodyProfile:
-    return AntibodyProfile.build(beads_of(beads), read_typing(typing), rule=RollUp(rule))
+    """The serum read against the typing, with the network's Bw4/Bw6 share of beads."""
+    return AntibodyProfile.build(
+        beads_of(beads),
+        read_typing(typing),
+        rule=RollUp(rule),
+        epitope_share=settings.TRANSFUSION_EPITOPE_SHARE,
+    )
+
+
+@lru_cache(maxsize=4)
+def _catalogue(path: str) -> AlleleCatalogue:
+    file = Path(path)
+    if not file.is_file():
+        return default_catalogue()
+    with file.open(encoding="utf-8") as handle:
+        return read_hla_nom(handle, source=file.name)
+
+
+def allele_catalogue() -> AlleleCatalogue:
+    """The allele list HLA names are checked against (``HLA_ALLELE_LIST``, else the groups)."""
+    return _catalogue(str(settings.HLA_ALLELE_LIST))
 
 
 def abo_or_none(value: str) -> Abo | None:

@@ -122,6 +122,17 @@ class HlaTypingForm(forms.Form):
     )
     typed_on = forms.DateField(label=_("Date du typage"), widget=DATE)
     laboratory = forms.CharField(label=_("Laboratoire"), max_length=200, required=False)
+    # Shown only when the service finds the typing discordant with the previous one.
+    confirm_discordant = forms.BooleanField(
+        label=_("Je confirme : typage discordant (erreur d'échantillon écartée)"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        if field == "confirm_discordant":
+            self.fields[field].widget = forms.CheckboxInput()
+        super().add_error(field, error)
 
 
 class AntibodyScreenForm(forms.Form):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -14,6 +15,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from filiere.core.pdf import vera_fonts
+from filiere.hla.antibodies import BeadStatus
+from filiere.hla.sab import Bead
+from filiere.transfusion.domain import antibody_profile
 from filiere.transfusion.models import TransfusionInstruction
 
 
@@ -79,6 +83,101 @@ def _to_type_story(
         ),
         _table(rows, [8 * mm, 24 * mm, 34 * mm, 12 * mm, 14 * mm, 24 * mm, 61 * mm]),
     ]
+
+
+_BEAD_MARKS = {
+    BeadStatus.COUNTED: "",
+    BeadStatus.SELF: "S",
+    BeadStatus.POSSIBLE_SELF: "PS",
+    BeadStatus.ALLELE_SPECIFIC: "AS",
+    BeadStatus.OTHER_LOCUS: "L",
+}
+
+
+def _beads_named(beads: Iterable[Bead]) -> str:
+    return ", ".join(f"{b.allele.name} ({_number(b.mfi)})" for b in beads) or "aucune"
+
+
+def antibody_beads_story(
+    instruction: TransfusionInstruction, styles: dict[str, ParagraphStyle]
+) -> list[Any]:
+    """The serum's beads with their MFI, the self beads set aside, the typing to refine, the
+    allele-specific antibodies and the Bw4/Bw6 rule (the page's bead partial, on paper)."""
+    profile = antibody_profile(
+        instruction.typing.typing, instruction.screen.beads.all(), instruction.rule
+    )
+    small = styles["small"]
+    story: list[Any] = [
+        Spacer(1, 3 * mm),
+        Paragraph("Billes du sérum, soi et épitopes", styles["h2"]),
+    ]
+    for refine in profile.to_refine:
+        if refine.possible:
+            text = (
+                f"<b>Typage à préciser</b> : {escape(refine.call.name)} (antigène large) : le "
+                f"patient porte l'un de {escape(', '.join(a.name for a in refine.possible))} sans "
+                "qu'on sache lequel ; billes comptées (prudent), possiblement du soi : "
+            )
+        else:
+            text = (
+                f"<b>Typage à préciser</b> : {escape(refine.call.name)} (typage à un champ) : lu "
+                "comme son seul équivalent sérologique ; billes écartées comme soi sans pouvoir "
+                "reconnaître un anticorps allèle-spécifique : "
+            )
+        story.append(Paragraph(text + escape(_beads_named(refine.beads)) + ".", styles["body"]))
+    if profile.allele_specific:
+        story.append(
+            Paragraph(
+                "<b>Anticorps allèle-spécifiques</b> (autre allèle d'un antigène du patient typé "
+                "au niveau allélique ; excluent les donneurs typés avec cet allèle, ceux typés au "
+                "niveau de l'antigène sont à retyper) : "
+                f"{escape(_beads_named(profile.allele_specific))}.",
+                styles["body"],
+            )
+        )
+    story.append(
+        Paragraph(
+            f"Billes du soi écartées : {escape(_beads_named(profile.ignored_self))}.",
+            styles["body"],
+        )
+    )
+    epitopes = [
+        f"{call.epitope.value} : {call.required} billes sur {call.beads} ≥ T exigées, "
+        f"inacceptable jusqu'à {_number(call.value)} MFI"
+        if call.value > 0
+        else f"{call.epitope.value} : {call.beads} billes, jamais inacceptable"
+        for call in profile.epitope_calls()
+    ]
+    epitopes += [f"{e.value} : porté par le patient" for e in sorted(profile.self_epitopes)]
+    story.append(
+        Paragraph(
+            f"Règle Bw4/Bw6 : l'épitope est inacceptable au seuil T quand au moins "
+            f"{profile.epitope_share_percent} % des billes qui le portent (et au moins "
+            f"{profile.epitope_min_beads}) sont ≥ T. {escape(' ; '.join(epitopes))}.",
+            styles["body"],
+        )
+    )
+    cells = [
+        [b.allele.name, _number(b.mfi), _BEAD_MARKS[status]] for b, status in profile.bead_rows()
+    ]
+    columns = 4
+    per_column = -(-len(cells) // columns)
+    rows: list[list[Any]] = [["Bille", "MFI", ""] * columns]
+    for r in range(per_column):
+        row: list[Any] = []
+        for c in range(columns):
+            index = c * per_column + r
+            row += cells[index] if index < len(cells) else ["", "", ""]
+        rows.append(row)
+    story += [Spacer(1, 2 * mm), _table(rows, [18 * mm, 15 * mm, 12 * mm] * columns)]
+    story.append(
+        Paragraph(
+            "S : soi, écartée ; PS : possiblement du soi, comptée (typage à préciser) ; AS : "
+            "anticorps allèle-spécifique ; L : locus non pris en compte ; sans marque : comptée.",
+            small,
+        )
+    )
+    return story
 
 
 def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
@@ -193,6 +292,7 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
     )
     if filtered:
         story += _to_type_story(instruction, styles)
+    story += antibody_beads_story(instruction, styles)
     story += [
         Spacer(1, 3 * mm),
         Paragraph(

@@ -25,11 +25,18 @@ from filiere.clinical import transfusion as efficacy
 from filiere.core.services import create_validated
 from filiere.hla.donors import Donor as DonorRecord
 from filiere.hla.eplets import EpletFileError, read_eplets_text
+from filiere.hla.matching import discordant_loci
 from filiere.hla.nomenclature import HlaParseError, Locus, parse_typing
 from filiere.hla.sab import ControlRule, SabControlError, SabFormatError, SabRun, read_sab_text
+from filiere.hla.serology import default_serology
 from filiere.patients.models import Patient
 from filiere.patients.selectors import patients_visible_for_transfusion
-from filiere.transfusion.domain import efficacy_patient, efficacy_transfusion
+from filiere.transfusion.domain import (
+    allele_catalogue,
+    efficacy_patient,
+    efficacy_transfusion,
+    read_typing,
+)
 from filiere.transfusion.donor_pool import current_pool
 from filiere.transfusion.instructions import THRESHOLDS, InstructionParams, compute_instruction
 from filiere.transfusion.models import (
@@ -204,18 +211,42 @@ def transfusion_record(
 
 @transaction.atomic
 def hla_typing_record(
-    *, actor: User | None, patient: Patient, typing: str, typed_on: dt.date, laboratory: str = ""
+    *,
+    actor: User | None,
+    patient: Patient,
+    typing: str,
+    typed_on: dt.date,
+    laboratory: str = "",
+    confirm_discordant: bool = False,
 ) -> HlaTyping:
-    """Record the patient's HLA class I typing (normalised: "A*02:01 A*24:02 B*44:02 B51")."""
+    """Record the patient's HLA class I typing (normalised: "A*02:01 A*24:02 B*44:02 B51").
+
+    Alleles are checked against the allele list (``HLA_ALLELE_LIST``). A typing sharing no antigen
+    with the patient's previous one at some locus may be another person's sample: it is refused
+    unless ``confirm_discordant``, and the confirmation is audited.
+    """
     _require_access(actor, patient)
     errors = _check_date("typed_on", typed_on, patient, "La date du typage")
+    discordant: tuple[Locus, ...] = ()
+    previous = latest_typing(patient)
     try:
         parsed = parse_typing(typing)
+        allele_catalogue().check_typing(parsed)
     except HlaParseError as error:
         errors["typing"] = f"Typage illisible : {error}"
     else:
         if not parsed.at(Locus.A) or not parsed.at(Locus.B):
             errors["typing"] = "Le typage doit comporter HLA-A et HLA-B (ex. A*02:01 A24 B44 B51)."
+        elif previous is not None:
+            discordant = discordant_loci(read_typing(previous.typing), parsed, default_serology())
+            if discordant and not confirm_discordant:
+                loci = ", ".join(f"HLA-{locus.value}" for locus in discordant)
+                errors["confirm_discordant"] = (
+                    f"Typage discordant avec le typage précédent ({previous.typing}, du "
+                    f"{previous.typed_on:%d/%m/%Y}) : aucun antigène commun en {loci}. "
+                    "Possible erreur d'échantillon : vérifiez l'identité du prélèvement, puis "
+                    "cochez la confirmation pour enregistrer ce typage."
+                )
     if errors:
         raise ValidationError(errors)
     record = create_validated(
@@ -226,7 +257,17 @@ def hla_typing_record(
         laboratory=laboratory.strip(),
         recorded_by=actor,
     )
-    _audit(actor, AuditEvent.Action.CREATE, record, patient, f"Typage HLA enregistré : {record}")
+    summary = f"Typage HLA enregistré : {record}"
+    changes: dict[str, Any] | None = None
+    if discordant and previous is not None:
+        loci = ", ".join(f"HLA-{locus.value}" for locus in discordant)
+        summary += f" — typage discordant confirmé ({loci} ; précédent : {previous.typing})"
+        changes = {
+            "discordant_confirmed": True,
+            "discordant_loci": [locus.value for locus in discordant],
+            "previous_typing": previous.typing,
+        }
+    _audit(actor, AuditEvent.Action.CREATE, record, patient, summary, changes)
     return record
 
 
@@ -278,7 +319,7 @@ def antibody_screen_import(
     text = _decode(data)
     name = (file_name or "SAB.csv")[-200:]
     try:
-        run = read_sab_text(text, source=name)
+        run = read_sab_text(text, source=name, catalogue=allele_catalogue())
         controls = _controls(run, controls_waived)
     except (SabFormatError, SabControlError) as error:
         raise ValidationError({"file": str(error)}) from None

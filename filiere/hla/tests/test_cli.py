@@ -255,3 +255,61 @@ def test_an_unknown_region_is_refused(
     code, _, err = run(capsys, *common, "--region", "99")
     assert code == 2
     assert err == "erreur : --region : « 99 » n'est pas un code de région INSEE\n"
+
+
+def test_unacceptable_reports_self_to_refine_allele_specific_beads_and_the_epitope_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11, seen 3 and 7, on the command line: the broad call to refine with its beads, the
+    allele-specific antibody, and the Bw4/Bw6 rule with its share (transfusion.md §2.3–2.4)."""
+    sab = tmp_path / "serum.csv"
+    sab.write_text(
+        "bead,mfi\nNC,100\nPC,20000\nA*24:02,12000\nB*44:03,8000\nB*44:02,9000\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        capsys,
+        "unacceptable",
+        "--sab",
+        str(sab),
+        "--typing",
+        "A2 A9 B*44:02 B*51:01",
+        "--threshold",
+        "2000",
+        "--epitope-share",
+        "0.75",
+    )
+    assert (code, err) == (0, "")
+    assert out["unacceptable"] == ["A24", "B*44:03"]
+    assert out["typing_to_refine"] == [
+        {
+            "call": "A9",
+            "possible_self": ["A23", "A24"],
+            "beads": [{"bead": "A*24:02", "mfi": 12000}],
+        }
+    ]
+    assert out["allele_specific"] == [{"bead": "B*44:03", "mfi": 8000}]
+    assert out["ignored_self_beads"] == ["B*44:02"]
+    assert out["epitope_rule"]["share"] == 0.75
+    assert "75 %" in out["epitope_rule"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--typing", "A*99:99 A*02:01 B44"], "allèle HLA inconnu : « A*99:99 »"),
+        (["--epitope-share", "1.5"], "part attendue entre 0"),
+    ],
+)
+def test_unknown_alleles_and_bad_shares_are_refused(
+    files: tuple[Path, Path], capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    base = ["unacceptable", "--sab", str(files[0]), "--threshold", "2000"]
+    if "--typing" not in argv:
+        base += ["--typing", PATIENT]
+    try:
+        code = main([*base, *argv])
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    assert code == 2
+    assert message in capsys.readouterr().err

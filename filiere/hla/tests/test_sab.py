@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from filiere.hla.nomenclature import Allele, Locus
+from filiere.hla.catalogue import default_catalogue, load_hla_nom, read_hla_nom
+from filiere.hla.nomenclature import Allele, Locus, parse_hla
 from filiere.hla.sab import (
     ControlRule,
     SabControlError,
@@ -14,6 +15,7 @@ from filiere.hla.sab import (
     read_sab_csv,
     read_sab_text,
 )
+from filiere.hla.tests.conftest import shared
 
 DOCUMENTED = """\
 bead,mfi
@@ -88,7 +90,7 @@ def test_a_run_without_control_beads_is_rejected() -> None:
         ("bead,mfi\nA2,100\n", "une bille porte un allèle"),
         ("bead,mfi\nA*01:01/A*02:01,100\n", "un allèle par bille"),
         ("allele;valeur\nA*01:01;100\n", "en-tête introuvable"),
-        ("sample,bead,mfi\nS1,A*01:01,1\nS2,A*01:01,2\n", "plusieurs sérums"),
+        ("sample,bead,mfi\nS1,A*01:01,1\nS2,A*02:01,2\n", "plusieurs sérums"),
         ("bead,mfi\nNC,1\n", "aucune bille HLA"),
     ],
 )
@@ -103,3 +105,77 @@ def test_a_file_is_read_from_disk_with_its_name(tmp_path: Path) -> None:
     run = read_sab_csv(path)
     assert run.source == "serum.csv"
     assert run.beads[0].line == 5
+
+
+# --- Issue 11, seen 8: names, negative and duplicate beads ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "bead,mfi\nNC,1\nB*99:99,9000\n",
+            r"ligne 3, champ « bead » : allèle HLA inconnu : « B\*99:99 »",
+        ),
+        ("bead,mfi\nA*01:01,-40\n", "ligne 2, champ « mfi » : MFI négative « -40 »"),
+        (
+            "bead,mfi\nA*01:01,100\nA*02:01,50\nA*01:01,900\n",
+            r"ligne 4.*A\*01:01 en double \(déjà ligne 2\)",
+        ),
+        ("bead,mfi\nA*01:01:01,100\nA*01:01,900\n", r"ligne 3.*en double"),
+        ("bead,mfi\nNC,10\nNC,20\nA*01:01,5\n", "ligne 3.*NC en double"),
+        ("bead,mfi\nA*01:01,nan\n", "non numérique"),
+    ],
+)
+def test_unknown_negative_and_duplicate_beads_are_refused(text: str, message: str) -> None:
+    """Issue 11, seen 8: bead "B*99:99" became an unacceptable "B99"; negative MFIs and duplicate
+    beads were accepted. Each is refused with its line (transfusion.md §2.3 step 1: QC)."""
+    with pytest.raises(SabFormatError, match=message):
+        read_sab_text(text, "serum.csv")
+
+
+def test_an_unknown_allele_is_refused_against_the_loaded_allele_list() -> None:
+    """With the IPD-IMGT/HLA allele list loaded, the second field is checked too."""
+    catalogue = read_hla_nom(
+        [
+            "# version: IPD-IMGT/HLA test",
+            "A*;01:01:01:01;19680101;;;",
+            "A*;02:01:01:01;1;;;",
+            "A*;02:998;1;2000;02:01;deleted",
+        ]
+    )
+    assert read_sab_text("bead,mfi\nA*02:01,10\n", catalogue=catalogue).beads
+    with pytest.raises(SabFormatError, match=r"« A\*02:999 » \(absent de IPD-IMGT/HLA test"):
+        read_sab_text("bead,mfi\nA*02:999,10\n", catalogue=catalogue)
+    with pytest.raises(SabFormatError, match=r"A\*02:998"):
+        read_sab_text("bead,mfi\nA*02:998,10\n", catalogue=catalogue)
+    # Without a list, the shipped groups only: A*02:999 passes, A*99:01 does not.
+    assert read_sab_text("bead,mfi\nA*02:999,10\n").beads
+    with pytest.raises(SabFormatError, match=r"groupe A\*99 absent"):
+        read_sab_text("bead,mfi\nA*99:01,10\n")
+
+
+def test_the_shared_allele_list_knows_every_bead_of_a_real_panel() -> None:
+    catalogue = load_hla_nom(shared("imgt-3.58.0"))
+    assert catalogue is not None
+    assert catalogue.complete
+    for name in ("A*01:01", "B*44:03", "C*17:01", "B*83:01", "C*18:02"):
+        allele = parse_hla(name)
+        assert isinstance(allele, Allele)
+        assert catalogue.unknown(allele) is None
+        assert default_catalogue().unknown(allele) is None
+    for name in ("A*99:99", "C*17:99"):
+        allele = parse_hla(name)
+        assert isinstance(allele, Allele)
+        assert catalogue.unknown(allele) is not None
+
+
+def test_a_bw_annotation_in_parentheses_is_ignored() -> None:
+    """Issue 11, seen 8: the HLA Fusion cell "B*57:01 (Bw4)" was refused although the README says
+    Bw annotations are ignored."""
+    run = read_sab_text("bead;mfi\nB*57:01 (Bw4);5000\nA*24:02 (Bw4);300\nB*07:02, Bw6;10\n")
+    assert [(b.allele.name, b.mfi) for b in run.beads] == [
+        ("B*57:01", 5000),
+        ("A*24:02", 300),
+        ("B*07:02", 10),
+    ]

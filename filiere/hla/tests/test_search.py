@@ -213,11 +213,14 @@ def _random_profile(
     rng: random.Random, alleles: list[Allele], calls: list[HlaCall], rule: RollUp
 ) -> AntibodyProfile:
     panel = rng.sample(alleles, k=min(len(alleles), rng.randint(5, 40)))
-    # Beads whose antigens are in no donor's allele typing: A2 variants, B63 (Bw4), A2403.
+    # Beads whose antigens are in no donor's allele typing: A2 variants, B63 (Bw4), A2403;
+    # B*44:03 and A*02:03, allele-specific against an allele-typed B44 or A2 patient.
     extra = [
         Allele(Locus.A, ("02", "05")),
         Allele(Locus.B, ("15", "16")),
         Allele(Locus.A, ("24", "03")),
+        Allele(Locus.B, ("44", "03")),
+        Allele(Locus.A, ("02", "03")),
     ]
     mfis = [0, 200, 499, 500, 999, 1000, 1500, 2000, 2999, 3000, 4500, 5000, 9999, 10000, 15000]
     beads = [
@@ -233,6 +236,7 @@ def _random_profile(
         rule=rule,
         loci=rng.choice([tuple(Locus), (Locus.A, Locus.B)]),
         epitope_min_beads=rng.choice([1, 3]),
+        epitope_share=rng.choice([0.5, 0.8, 1.0]),
     )
 
 

@@ -145,3 +145,60 @@ def test_charlie_cannot_import_for_a_patient_of_centre_a(charlie: User, patient:
 
 def test_record_screen_factory_matches_the_documented_format(patient: Any) -> None:
     assert record_screen(patient).mfi_column == "mfi"
+
+
+# --- Issue 11, seen 8: names checked, discordant retyping -----------------------------------
+
+
+def test_an_unknown_allele_in_a_typing_is_refused(patient: Any) -> None:
+    """Issue 11, seen 8: "A*99:99" was accepted as a typing."""
+    with pytest.raises(ValidationError) as error:
+        hla_typing_record(
+            actor=None, patient=patient, typing="A*99:99 A*02:01 B44", typed_on=timezone.localdate()
+        )
+    assert "allèle HLA inconnu : « A*99:99 »" in error.value.message_dict["typing"][0]
+    assert not HlaTyping.objects.exists()
+
+
+def test_an_unknown_bead_is_refused_with_its_line(patient: Any) -> None:
+    """Issue 11, seen 8: bead "B*99:99" became an unacceptable "B99"."""
+    content = b"bead,mfi\nNC,100\nPC,20000\nA*01:01,5000\nB*99:99,9000\n"
+    with pytest.raises(ValidationError) as error:
+        _import(patient, content)
+    assert "ligne 5" in error.value.message_dict["file"][0]
+    assert "B*99:99" in error.value.message_dict["file"][0]
+    assert not AntibodyScreen.objects.exists()
+
+
+def test_a_discordant_retyping_needs_an_audited_confirmation(julien: User, patient: Any) -> None:
+    """Issue 11, seen 8: a completely discordant new typing (no antigen in common at HLA-A and
+    HLA-B with the previous one) was accepted without a word: a possible sample mix-up."""
+    today = timezone.localdate()
+    hla_typing_record(actor=julien, patient=patient, typing="A2 A24 B44 B51", typed_on=today)
+    with pytest.raises(ValidationError) as error:
+        hla_typing_record(actor=julien, patient=patient, typing="A1 A3 B7 B8 Cw7", typed_on=today)
+    message = error.value.message_dict["confirm_discordant"][0]
+    assert "aucun antigène commun en HLA-A, HLA-B" in message
+    assert "A2 A24 B44 B51" in message
+    assert HlaTyping.objects.count() == 1
+    record = hla_typing_record(
+        actor=julien,
+        patient=patient,
+        typing="A1 A3 B7 B8 Cw7",
+        typed_on=today,
+        confirm_discordant=True,
+    )
+    event = AuditEvent.objects.get(object_id=record.public_id)
+    assert "typage discordant confirmé" in event.summary
+    assert event.changes["discordant_confirmed"] is True
+    assert event.changes["discordant_loci"] == ["A", "B"]
+
+
+def test_a_refined_typing_is_not_discordant(julien: User, patient: Any) -> None:
+    """A9 → A*24:02 and B12 → B*44:02 refine the typing: an antigen in common at every locus."""
+    today = timezone.localdate()
+    hla_typing_record(actor=julien, patient=patient, typing="A2 A9 B12 B51", typed_on=today)
+    record = hla_typing_record(
+        actor=julien, patient=patient, typing="A*02:01 A*24:02 B*44:02 B*51:01", typed_on=today
+    )
+    assert "discordant" not in AuditEvent.objects.get(object_id=record.public_id).summary

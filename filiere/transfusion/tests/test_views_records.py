@@ -164,3 +164,26 @@ def test_outsiders_get_404_and_write_nothing(
     assert client.post(_url(name, patient), {**data, "file": upload}).status_code == 404
     assert not HlaTyping.objects.exists()
     assert not AntibodyScreen.objects.exists()
+
+
+def test_a_discordant_typing_shows_the_warning_and_the_confirmation_box(
+    julien: User, patient: Any, client_for: Login
+) -> None:
+    """Issue 11, seen 8: the form shows the warning and a checkbox; ticked, the typing is saved."""
+    client = client_for(julien)
+    url = _url("transfusion:typing_add", patient)
+    client.post(url, {"typing": "A2 A24 B44 B51", "typed_on": "2024-01-10"})
+    page = client.get(url).content.decode()
+    assert 'type="checkbox"' not in page
+    response = client.post(url, {"typing": "A1 A3 B7 B8", "typed_on": "2024-02-10"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Possible erreur d&#x27;échantillon" in page
+    assert 'type="checkbox" name="confirm_discordant"' in page
+    assert "Je confirme : typage discordant (erreur d&#x27;échantillon écartée)" in page
+    assert HlaTyping.objects.count() == 1
+    response = client.post(
+        url, {"typing": "A1 A3 B7 B8", "typed_on": "2024-02-10", "confirm_discordant": "on"}
+    )
+    assert response.status_code == 302
+    assert HlaTyping.objects.count() == 2

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from filiere.hla.donors import DonorFileError, read_donors_csv
+from filiere.transfusion.domain import allele_catalogue
 from filiere.transfusion.services import donors_import
 
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path} : fichier introuvable.")
         try:
-            donors = read_donors_csv(path)
+            donors = read_donors_csv(path, catalogue=allele_catalogue())
         except DonorFileError as exc:
             raise CommandError(str(exc)) from exc
         load = donors_import(actor=None, donors=donors, source=path.name)
