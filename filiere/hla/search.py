@@ -46,6 +46,19 @@ from filiere.hla.grades import grade_rank, match_grade
 from filiere.hla.matching import Compatibility, donor_compatibility
 
 DEFAULT_THRESHOLDS = (500, 1000, 2000, 3000, 5000, 10000)
+# The ranking keys in order, as printed under every list (PDF, command line); the page shows the
+# same legend, translated.
+RANKING_KEYS: tuple[tuple[str, str], ...] = (
+    ("compatible dès", "seuil de MFI le plus bas auquel le donneur est compatible"),
+    (
+        "Σ MFI",
+        "somme des MFI du sérum contre les antigènes du donneur (≥ 10 000 : rendement faible)",
+    ),
+    ("grade", "grade de Duquesnoy : A, BU, BX, C, D, puis sans grade"),
+    ("ABO", "identique, puis incompatibilité mineure, majeure, bidirectionnelle ou inconnue"),
+    ("eplets", "eplets du donneur absents chez le patient (inconnu après les valeurs connues)"),
+    ("identifiant", "identifiant du donneur, pour un ordre stable"),
+)
 SUMMED_MFI_ALERT = 10_000
 MFI_SUM_CAP = (1 << 20) - 1  # sums are capped here so that ranking keys stay small integers
 UNKNOWN_EPLETS = 255
