@@ -205,8 +205,8 @@ class DonorIndex:
         """Return the position of a donor by identifier (binary search), None if absent."""
         assert self._by_id is not None  # noqa: S101 - set by build()
         order = self._by_id
-        at = bisect.bisect_left(range(len(order)), donor_id, key=lambda i: self.ids[order[i]])
-        if at < len(order) and self.ids[order[at]] == donor_id:
+        at = bisect.bisect_left(range(len(order)), donor_id, key=lambda i: self.ids[int(order[i])])
+        if at < len(order) and self.ids[int(order[at])] == donor_id:
             return int(order[at])
         return None
 

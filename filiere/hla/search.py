@@ -51,7 +51,7 @@ DEFAULT_THRESHOLDS = (500, 1000, 2000, 3000, 5000, 10000)
 RANKING_KEYS: tuple[tuple[str, str], ...] = (
     ("compatible dès", "seuil de MFI le plus bas auquel le donneur est compatible"),
     (
-        "Σ MFI",
+        "somme MFI",
         "somme des MFI du sérum contre les antigènes du donneur (≥ 10 000 : rendement faible)",
     ),
     ("grade", "grade de Duquesnoy : A, BU, BX, C, D, puis sans grade"),

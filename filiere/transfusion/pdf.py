@@ -39,6 +39,14 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def _table(rows: list[list[Any]], widths: list[float], *, header_rows: int = 1) -> Table:
     regular, bold = vera_fonts()
+    # Header cells wrap within their column (long French headings).
+    heading = ParagraphStyle("heading", fontName=bold, fontSize=7.5, leading=9)
+    rows = [
+        [Paragraph(escape(c), heading) if isinstance(c, str) else c for c in row]
+        if index < header_rows
+        else row
+        for index, row in enumerate(rows)
+    ]
     table = Table(rows, colWidths=widths, repeatRows=header_rows)
     table.setStyle(
         TableStyle(
@@ -77,13 +85,13 @@ def _to_type_story(
             "À typer HPA/CD36 : compatibles HLA, statut plaquettaire inconnu (non proposés)",
             styles["h2"],
         ),
-        _table(rows, [*_KEY_WIDTHS, 34 * mm, 30 * mm, 59 * mm]),
+        _table(rows, [*_KEY_WIDTHS, 34 * mm, 30 * mm, 72 * mm]),
     ]
 
 
 # The ranking keys in their order (filiere.hla.search.RANKING_KEYS), then the donor's details.
-_KEY_HEADER = ["#", "Donneur", "Compatible dès", "Σ MFI", "Grade", "ABO", "Eplets"]
-_KEY_WIDTHS = [8 * mm, 22 * mm, 20 * mm, 22 * mm, 13 * mm, 30 * mm, 13 * mm]
+_KEY_HEADER = ["#", "Donneur", "Compatible dès (MFI)", "Somme MFI", "Grade", "ABO", "Eplets"]
+_KEY_WIDTHS = [8 * mm, 22 * mm, 22 * mm, 20 * mm, 14 * mm, 30 * mm, 15 * mm]
 _VERDICTS = {
     "effective": "efficace",
     "ineffective": "inefficace",
@@ -299,7 +307,7 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
         )
     if len(donors) == 1:
         donors.append(["", "Aucun donneur compatible à ce seuil.", *[""] * 9])
-    story.append(_table(donors, [*_KEY_WIDTHS, 38 * mm, 26 * mm, 23 * mm, 52 * mm]))
+    story.append(_table(donors, [*_KEY_WIDTHS, 36 * mm, 25 * mm, 23 * mm, 52 * mm]))
     story.append(Paragraph(escape(_legend()), styles["small"]))
     if filtered:
         story += _to_type_story(instruction, styles)

@@ -98,7 +98,7 @@ def test_search_prints_the_table_and_the_ranked_donors(
     # Every ranking key is in each donor and explained once (issue 11, defect 6).
     assert [k["key"] for k in out["ranking"]] == [
         "compatible dès",
-        "Σ MFI",
+        "somme MFI",
         "grade",
         "ABO",
         "eplets",

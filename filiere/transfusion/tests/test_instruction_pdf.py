@@ -61,7 +61,8 @@ def test_the_pdf_carries_the_product_requirements_the_cpra_and_a_validation_bloc
     text = _text(instruction_pdf(saved))
     assert "Patient A RhD− ; produit : irradié, CMV négatif." in text
     assert "cPRA au seuil :" in text
-    assert saved.cpra is not None and 0 < saved.cpra < 1
+    assert saved.cpra is not None
+    assert 0 < saved.cpra < 1
     assert "Établie et signée par Julien Moreau" in text
     assert "Validation par l'établissement de transfusion sanguine" in text
 
