@@ -88,3 +88,24 @@ def test_the_cpra_of_an_anti_a2_is_one_minus_the_squared_share_of_a2_free_haplot
     assert value == pytest.approx(1 - (1 - share) ** 2)
     assert 0.48 <= value <= 0.52
     assert calculated_pra(serum, 10000) == 0.0
+
+
+def test_the_page_shows_every_ranking_key_its_legend_and_the_cpra(
+    saved: Any, julien: User, client_for: Any
+) -> None:
+    """Issue 11 defect 6: every key of the ranking is a column, explained under the list; the
+    cPRA shows on the page as on the PDF."""
+    from django.urls import reverse
+
+    client = client_for(julien)
+    page = client.get(reverse("transfusion:instruction", args=[saved.patient.public_id]))
+    html = page.content.decode()
+    assert 'data-testid="ranking-legend"' in html
+    assert 'data-testid="lowest-threshold"' in html
+    assert 'data-testid="cpra"' in html
+    assert html.index("Compatible dès (MFI)") < html.index("Σ MFI") < html.index(">Grade<")
+    detail = client.get(
+        reverse("transfusion:instruction_detail", args=[saved.patient.public_id, saved.public_id])
+    ).content.decode()
+    assert 'data-testid="ranking-legend"' in detail
+    assert 'data-testid="requirements">irradié, CMV négatif' in detail
