@@ -35,7 +35,13 @@ from filiere.hla.nomenclature import HlaParseError, Locus, Typing, parse_typing
 from filiere.hla.pool import embedded_frequencies
 from filiere.hla.population import antigen_frequencies, cpra, unacceptable_labels
 from filiere.hla.sab import ControlRule, SabControlError, SabFormatError, SabRun, read_sab_csv
-from filiere.hla.search import DEFAULT_THRESHOLDS, DonorQuery, RankedDonor, SearchResult
+from filiere.hla.search import (
+    DEFAULT_THRESHOLDS,
+    RANKING_KEYS,
+    DonorQuery,
+    RankedDonor,
+    SearchResult,
+)
 from filiere.hla.serology import SerologyMap, default_serology
 
 
@@ -165,7 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
         "search",
         help="donneurs compatibles par seuil (région, France) et liste classée",
         description="Consigne dynamique : nombre de donneurs compatibles par seuil de MFI, dans la "
-        "région et en France, puis les meilleurs donneurs au seuil choisi (JSON sur stdout).",
+        "région et en France, puis les meilleurs donneurs au seuil choisi (JSON sur stdout), "
+        "classés par seuil de compatibilité le plus bas, somme des MFI, grade de Duquesnoy, "
+        "relation ABO, eplets, puis identifiant (clé « ranking » du JSON).",
     )
     _common(search)
     search.add_argument(
@@ -438,6 +446,7 @@ def _search_json(
         **_self_json(profile),
         "table": rows,
         "threshold": result.threshold,
+        "ranking": [{"key": key, "meaning": meaning} for key, meaning in RANKING_KEYS],
         "donors": [_donor_json(entry, donors, patient, serology) for entry in result.donors],
         "to_type": [_donor_json(entry, donors, patient, serology) for entry in result.to_type],
     }
@@ -463,7 +472,7 @@ def _donor_json(
         "platelet_antigens_ok": entry.platelet_antigens_ok,
         "hpa": {"hpa1": donor.hpa1, "hpa3": donor.hpa3, "hpa5": donor.hpa5},
         "cd36_positive": donor.cd36_positive,
-        "grade": grade.grade,
+        "grade": entry.match_grade,
         "grade_meaning": grade.meaning,
         "cregs": {name: list(cregs) for name, cregs in grade.cregs},
     }

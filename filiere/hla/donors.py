@@ -335,9 +335,20 @@ class _FieldError(ValueError):
 def iter_donors_text(
     text: str, source: str = "donneurs", catalogue: AlleleCatalogue | None = None
 ) -> Iterator[Donor]:
-    """Yield the donors of a donors CSV document (see the module docstring).
+    """Yield the donors of a donors CSV document (see the module docstring); the first bad line
+    raises its DonorFileError (line and column named)."""
+    for item in iter_donor_lines(text, source, catalogue):
+        if isinstance(item, DonorFileError):
+            raise item
+        yield item
 
-    Raises DonorFileError only (line and column named).
+
+def iter_donor_lines(
+    text: str, source: str = "donneurs", catalogue: AlleleCatalogue | None = None
+) -> Iterator[Donor | DonorFileError]:
+    """Yield each line's donor, or the error that refuses that line (the others are read on).
+
+    A file without header or without a required column raises its DonorFileError at once.
     """
     text = text.lstrip("\ufeff")
     first = next((line for line in text.splitlines() if line.strip()), "")
@@ -360,9 +371,11 @@ def iter_donors_text(
             donor = donor_from_fields(fields, catalogue)
         except _FieldError as error:
             column = header[names.index(error.field)] if error.field in names else error.field
-            raise DonorFileError(source, line, column, str(error)) from None
+            yield DonorFileError(source, line, column, str(error))
+            continue
         if donor.id in seen:
-            raise DonorFileError(source, line, header[names.index("id")], "identifiant en double")
+            yield DonorFileError(source, line, header[names.index("id")], "identifiant en double")
+            continue
         seen.add(donor.id)
         yield donor
 

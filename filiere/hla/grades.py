@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import IntEnum
 
 from filiere.hla.nomenclature import Antigen, HlaCall, Locus, Typing
 from filiere.hla.serology import SerologyMap
@@ -71,6 +72,53 @@ class MatchGrade:
         return GRADE_MEANINGS.get(self.grade or "", "grade non calculable (typage A/B incomplet)")
 
 
+# Ranking order of the grades, best first: A and BU give the best increments, BX intermediate,
+# C and D poor (Duquesnoy et al. 1977, transfusion.md §2.2); within B, fewer antigens not
+# identical first and, at equal count, a blank (U) before a cross-reactive antigen (X), as in the
+# Duquesnoy table. Every grade `grade_of` can return is listed.
+GRADE_ORDER: tuple[str, ...] = (
+    "A",
+    "B1U",
+    "B2U",
+    "B1X",
+    "B2UX",
+    "B2X",
+    "B3UX",
+    "B3X",
+    "B4UX",
+    "B4X",
+    "C",
+    "D",
+)
+UNGRADED_RANK = len(GRADE_ORDER)  # after D: the typing does not allow a grade
+
+
+def grade_rank(grade: str | None) -> int:
+    """Return the position of `grade` in the ranking (0 = A, best; ungraded last)."""
+    return GRADE_ORDER.index(grade) if grade in GRADE_ORDER else UNGRADED_RANK
+
+
+def grade_of(*, cross: int, mismatched: int, blanks: int, gradable: bool) -> str | None:
+    """Return the grade of a donor from the counts of its A/B antigens (Duquesnoy 1977)."""
+    if not gradable:
+        return None
+    if mismatched >= 2:
+        return "D"
+    if mismatched:
+        return "C"
+    if not cross and not blanks:
+        return "A"
+    return f"B{cross + blanks}{'U' if blanks else ''}{'X' if cross else ''}"
+
+
+class Position(IntEnum):
+    """What one donor HLA-A/B antigen is to the patient."""
+
+    IDENTICAL = 0
+    CROSS_REACTIVE = 1
+    MISMATCHED = 2
+
+
 def _same(donor: Antigen, patient: Antigen, serology: SerologyMap) -> bool:
     # A broad matches any of its splits (transfusion.md §2.2 step 2); two splits never match.
     return (
@@ -80,58 +128,76 @@ def _same(donor: Antigen, patient: Antigen, serology: SerologyMap) -> bool:
     )
 
 
-def _position_antigens(call: HlaCall, serology: SerologyMap) -> frozenset[Antigen]:
-    return serology.exact_antigens(call)
+class Grader:
+    """Classifies donor HLA-A/B calls against one patient (the patient's antigens and CREGs read
+    once, each donor call classified once)."""
+
+    def __init__(self, patient: Typing, serology: SerologyMap) -> None:
+        self.serology = serology
+        self.patient_antigens = [
+            a
+            for locus in (Locus.A, Locus.B)
+            for c in patient.at(locus)
+            for a in serology.exact_antigens(c)
+        ]
+        self.patient_gradable = bool(patient.at(Locus.A)) and bool(patient.at(Locus.B))
+        # A donor antigen is cross-reactive when it shares a grading CREG with any patient
+        # antigen: the union of the patient's CREGs answers for all of them at once.
+        self._patient_cregs = frozenset(
+            c for p in self.patient_antigens for c in cregs_of(p, serology)
+        ) & frozenset(GRADING_CREGS)
+        self._positions: dict[HlaCall, Position | None] = {}
+
+    def antigens(self, call: HlaCall) -> frozenset[Antigen]:
+        return self.serology.exact_antigens(call)
+
+    def position(self, call: HlaCall) -> Position | None:
+        """Return the class of a donor call, or None when it names no antigen (a blank)."""
+        if call not in self._positions:
+            self._positions[call] = self._classify(call)
+        return self._positions[call]
+
+    def _classify(self, call: HlaCall) -> Position | None:
+        antigens = self.antigens(call)
+        if not antigens:
+            return None
+        serology = self.serology
+        if any(_same(a, p, serology) for a in antigens for p in self.patient_antigens):
+            return Position.IDENTICAL
+        if any(self._patient_cregs.intersection(cregs_of(a, serology)) for a in antigens):
+            return Position.CROSS_REACTIVE
+        return Position.MISMATCHED
 
 
 def match_grade(donor: Typing, patient: Typing, serology: SerologyMap) -> MatchGrade:
     """Return the Duquesnoy grade of `donor` for `patient` (HLA-A and -B antigens)."""
-    patient_antigens = [
-        a
-        for locus in (Locus.A, Locus.B)
-        for c in patient.at(locus)
-        for a in serology.exact_antigens(c)
-    ]
-    identical: list[str] = []
-    cross: list[str] = []
-    mismatched: list[str] = []
+    grader = Grader(patient, serology)
+    found: dict[Position, list[str]] = {position: [] for position in Position}
     cregs: list[tuple[str, tuple[str, ...]]] = []
     blanks = 0
-    gradable = bool(patient.at(Locus.A)) and bool(patient.at(Locus.B))
+    gradable = grader.patient_gradable
     for locus in (Locus.A, Locus.B):
-        positions = [p for p in (_position_antigens(c, serology) for c in donor.at(locus)) if p]
-        if not positions:
+        calls = [c for c in donor.at(locus) if grader.antigens(c)]
+        if not calls:
             gradable = False
-        blanks += max(0, 2 - len(positions))
-        for antigens in positions:
-            label = "/".join(a.name for a in sorted(antigens))
+        blanks += max(0, 2 - len(calls))
+        for call in calls:
+            antigens = grader.antigens(call)
             for antigen in sorted(antigens):
                 cregs.append((antigen.name, cregs_of(antigen, serology)))
-            if any(_same(a, p, serology) for a in antigens for p in patient_antigens):
-                identical.append(label)
-            elif any(
-                set(cregs_of(a, serology)) & set(cregs_of(p, serology)) & set(GRADING_CREGS)
-                for a in antigens
-                for p in patient_antigens
-            ):
-                cross.append(label)
-            else:
-                mismatched.append(label)
-    grade: str | None = None
-    if gradable:
-        if len(mismatched) >= 2:
-            grade = "D"
-        elif mismatched:
-            grade = "C"
-        elif not cross and not blanks:
-            grade = "A"
-        else:
-            grade = f"B{len(cross) + blanks}{'U' if blanks else ''}{'X' if cross else ''}"
+            position = grader.position(call)
+            assert position is not None  # noqa: S101 - calls without antigen were left out
+            found[position].append("/".join(a.name for a in sorted(antigens)))
     return MatchGrade(
-        grade=grade,
-        identical=tuple(identical),
-        cross_reactive=tuple(cross),
-        mismatched=tuple(mismatched),
+        grade=grade_of(
+            cross=len(found[Position.CROSS_REACTIVE]),
+            mismatched=len(found[Position.MISMATCHED]),
+            blanks=blanks,
+            gradable=gradable,
+        ),
+        identical=tuple(found[Position.IDENTICAL]),
+        cross_reactive=tuple(found[Position.CROSS_REACTIVE]),
+        mismatched=tuple(found[Position.MISMATCHED]),
         blanks=blanks,
         cregs=tuple(cregs),
     )

@@ -16,14 +16,16 @@ maximum is "the lowest threshold at which the donor is compatible". The results 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
 from filiere.hla.donors import Abo, Donor, abo_relation, needs_bits
 from filiere.hla.eplets import EpletTable, eplet_loci
+from filiere.hla.grades import GRADE_ORDER, UNGRADED_RANK, Grader, Position, grade_of, grade_rank
 from filiere.hla.nomenclature import HlaCall, Locus
 from filiere.hla.search import (
     MFI_SUM_CAP,
@@ -38,6 +40,7 @@ from filiere.hla.serology import SerologyMap, default_serology
 ABO_CODES: tuple[Abo | None, ...] = (Abo.O, Abo.A, Abo.B, Abo.AB, None)
 
 Int32Array = npt.NDArray[np.int32]
+_GRADERS: dict[tuple[object, int], Grader] = {}
 UInt8Array = npt.NDArray[np.uint8]
 
 
@@ -85,6 +88,10 @@ class DonorIndex:
     eplets: EpletTable | None = None
     _eplet_masks: Mapping[Locus, tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]] | None = None
     _eplet_names: tuple[str, ...] = ()
+    # Per donor: its identifier's position in sorted order, the ranking's last key (a stable
+    # order that does not depend on the file's order).
+    _id_order: Int32Array | None = None
+    _by_id: npt.NDArray[np.intp] | None = None  # positions sorted by identifier
 
     def __len__(self) -> int:
         return len(self.region_codes)
@@ -126,6 +133,9 @@ class DonorIndex:
             masks = {
                 locus: _genotype_eplets(column, eplets, names) for locus, column in loci.items()
             }
+        by_id = np.argsort(np.asarray(ids, dtype=str), kind="stable")
+        id_order = np.empty(len(ids), dtype=np.int32)
+        id_order[by_id] = np.arange(len(ids), dtype=np.int32)
         return cls(
             ids=ids,
             regions=regions,
@@ -139,6 +149,8 @@ class DonorIndex:
             eplets=eplets,
             _eplet_masks=masks,
             _eplet_names=names,
+            _id_order=id_order,
+            _by_id=by_id,
         )
 
     @classmethod
@@ -188,6 +200,25 @@ class DonorIndex:
             serology=serology,
             eplets=eplets,
         )
+
+    def position_of(self, donor_id: str) -> int | None:
+        """Return the position of a donor by identifier (binary search), None if absent."""
+        assert self._by_id is not None  # noqa: S101 - set by build()
+        order = self._by_id
+        at = bisect.bisect_left(range(len(order)), donor_id, key=lambda i: self.ids[int(order[i])])
+        if at < len(order) and self.ids[int(order[at])] == donor_id:
+            return int(order[at])
+        return None
+
+    def excluding(self, donor_ids: Iterable[str]) -> DonorIndex:
+        """Return the index with these donors set aside, as if inactive (a positive crossmatch
+        with the patient): never counted nor proposed. The columns are shared, not copied."""
+        positions = [p for p in (self.position_of(i) for i in donor_ids) if p is not None]
+        if not positions:
+            return self
+        active = self.active.copy()
+        active[positions] = False
+        return replace(self, active=active)
 
     # --- Search -----------------------------------------------------------------------------
 
@@ -357,15 +388,22 @@ class DonorIndex:
         else:
             candidates = np.flatnonzero(eligible)
         eplets = self._eplet_mismatches(query, candidates)
+        grades = self._grade_ranks(query, candidates)
         relations = [abo_relation(abo, query.patient_abo) for abo in ABO_CODES]
         abo_rank = np.asarray([r.rank for r in relations], dtype=np.int8)[
             self.abo_codes[candidates]
         ]
-        order = np.lexsort((candidates, abo_rank, eplets, primary[candidates]))
+        assert self._id_order is not None  # noqa: S101 - set by build()
+        # Keys of `rank_key`, the last one first (np.lexsort sorts by the last key given).
+        order = np.lexsort(
+            (self._id_order[candidates], eplets, abo_rank, grades, primary[candidates])
+        )
         chosen = candidates[order[: query.top]]
         result = []
-        for rank, (position, eplet) in enumerate(
-            zip(chosen.tolist(), eplets[order[: query.top]].tolist(), strict=True), start=1
+        best = order[: query.top]
+        for rank, (position, eplet, grade) in enumerate(
+            zip(chosen.tolist(), eplets[best].tolist(), grades[best].tolist(), strict=True),
+            start=1,
         ):
             result.append(
                 RankedDonor(
@@ -378,9 +416,61 @@ class DonorIndex:
                     eplet_mismatches=None if eplet == UNKNOWN_EPLETS else int(eplet),
                     abo_relation=relations[self.abo_codes[position]],
                     platelet_antigens_ok=platelet_ok,
+                    match_grade=None if grade == UNGRADED_RANK else GRADE_ORDER[grade],
                 )
             )
         return tuple(result)
+
+    def _grader(self, query: DonorQuery) -> Grader:
+        # One grader per patient and serology: the donor list and the "to type" list of a search
+        # (and the next searches of the same patient) classify each call once.
+        key = (query.profile.patient, id(query.profile.serology))
+        cached = _GRADERS.get(key)
+        if cached is None or cached.serology is not query.profile.serology:
+            if len(_GRADERS) > 64:
+                _GRADERS.clear()
+            cached = _GRADERS[key] = Grader(query.profile.patient, query.profile.serology)
+        return cached
+
+    def _grade_ranks(
+        self, query: DonorQuery, candidates: npt.NDArray[np.intp]
+    ) -> npt.NDArray[np.int8]:
+        """Per candidate: the rank of its Duquesnoy grade (`grade_rank`), from per-call classes.
+
+        Each call of HLA-A and -B is classified once against the patient (identical,
+        cross-reactive, mismatched, or no antigen), each genotype sums its two calls, and the
+        grade follows from the counts summed over both loci through a small table.
+        """
+        grader = self._grader(query)
+        n = len(candidates)
+        positions = np.zeros(n, dtype=np.int8)  # per locus, added; 0 at a locus: no grade
+        cross = np.zeros(n, dtype=np.int8)
+        mismatched = np.zeros(n, dtype=np.int8)
+        gradable = np.full(n, grader.patient_gradable, dtype=np.bool_)
+        for locus in (Locus.A, Locus.B):
+            column = self.loci[locus]
+            size = len(column.calls) + 1  # the last slot answers index -1 (no call)
+            has = np.zeros(size, dtype=np.int8)
+            is_cross = np.zeros(size, dtype=np.int8)
+            is_mismatched = np.zeros(size, dtype=np.int8)
+            for i, call in enumerate(column.calls):
+                position = grader.position(call)
+                has[i] = position is not None
+                is_cross[i] = position is Position.CROSS_REACTIVE
+                is_mismatched[i] = position is Position.MISMATCHED
+            codes = column.donors[candidates]
+            first, second = column.first[codes], column.second[codes]
+            at_locus = has[first] + has[second]
+            gradable &= at_locus > 0
+            positions += at_locus
+            cross += is_cross[first] + is_cross[second]
+            mismatched += is_mismatched[first] + is_mismatched[second]
+        blanks = 4 - positions
+        table = np.full((5, 5, 5), UNGRADED_RANK, dtype=np.int8)
+        for c, m, b in np.ndindex(table.shape):
+            table[c, m, b] = grade_rank(grade_of(cross=c, mismatched=m, blanks=b, gradable=True))
+        ranks = table[cross, mismatched, np.clip(blanks, 0, 4)]
+        return np.where(gradable, ranks, UNGRADED_RANK).astype(np.int8)
 
     def _eplet_mismatches(
         self, query: DonorQuery, candidates: npt.NDArray[np.intp]

@@ -7,11 +7,15 @@ Ranking of the donors compatible at the chosen threshold (transfusion.md §2.3 s
 1. compatible at the lowest threshold of the table (no donor-specific antibody at all first);
 2. lowest summed MFI of the patient's serum against the donor's antigens, counting MFIs ≥
    `mfi_floor` (a sum ≥ 10,000 predicts a poor increment: Boothby et al., Blood Adv 2024;8:4689);
-3. fewest mismatched eplets, when an eplet table is loaded and both sides are allele-typed
-   (unknown after known; PIRATE, Marsh et al., Blood 2021;137:310);
-4. ABO identical, then minor, then major, then bidirectional mismatch or unknown (Kreuger et al.,
-   Transfusion 2019);
-5. the donor's position in the pool, so that the order is total and reproducible.
+3. best Duquesnoy match grade (A, BU, BX, C, D, then no grade: `filiere.hla.grades.GRADE_ORDER`;
+   A and BU give the best increments, C and D poor: Duquesnoy 1977, transfusion.md §2.2);
+4. ABO identical, then minor, then major, then bidirectional mismatch or unknown (a major
+   mismatch lowers the 1-h CCI by 3.7: Kreuger et al., Transfusion 2019; Boothby 2024): a
+   measured effect on the increment, hence before the eplets;
+5. fewest mismatched eplets, when an eplet table is loaded and both sides are allele-typed
+   (unknown after known; PIRATE, Marsh et al., Blood 2021;137:310: epitope matching non-inferior,
+   no threshold of its own);
+6. the donor's identifier, so that the order is total and does not depend on the file's order.
 
 Platelet antigens the patient needs the donor to lack (anti-HPA-1a, -3b, -5b, anti-CD36) are a
 *filter*, not a preference: a donor known to carry one is never counted nor proposed; a donor whose
@@ -38,9 +42,23 @@ from filiere.hla.donors import (
     platelet_status,
 )
 from filiere.hla.eplets import EpletTable, eplet_loci
+from filiere.hla.grades import grade_rank, match_grade
 from filiere.hla.matching import Compatibility, donor_compatibility
 
 DEFAULT_THRESHOLDS = (500, 1000, 2000, 3000, 5000, 10000)
+# The ranking keys in order, as printed under every list (PDF, command line); the page shows the
+# same legend, translated.
+RANKING_KEYS: tuple[tuple[str, str], ...] = (
+    ("compatible dès", "seuil de MFI le plus bas auquel le donneur est compatible"),
+    (
+        "somme MFI",
+        "somme des MFI du sérum contre les antigènes du donneur (≥ 10 000 : rendement faible)",
+    ),
+    ("grade", "grade de Duquesnoy : A, BU, BX, C, D, puis sans grade"),
+    ("ABO", "identique, puis incompatibilité mineure, majeure, bidirectionnelle ou inconnue"),
+    ("eplets", "eplets du donneur absents chez le patient (inconnu après les valeurs connues)"),
+    ("identifiant", "identifiant du donneur, pour un ordre stable"),
+)
 SUMMED_MFI_ALERT = 10_000
 MFI_SUM_CAP = (1 << 20) - 1  # sums are capped here so that ranking keys stay small integers
 UNKNOWN_EPLETS = 255
@@ -96,6 +114,7 @@ class RankedDonor:
     eplet_mismatches: int | None
     abo_relation: AboRelation
     platelet_antigens_ok: bool  # False: a donor "to type" for HPA/CD36
+    match_grade: str | None = None  # Duquesnoy grade (None: HLA-A or -B not typed)
 
     @property
     def summed_mfi_alert(self) -> bool:
@@ -114,19 +133,25 @@ class SearchResult:
         return next(row for row in self.table if row.threshold == threshold)
 
 
+RankKey = tuple[int, int, int, int, int, str]
+
+
 def rank_key(
     lowest_index: int,
     summed_mfi: int,
-    eplets: int | None,
+    grade: str | None,
     relation: AboRelation,
-    position: int,
-) -> tuple[int, int, int, int, int]:
+    eplets: int | None,
+    donor_id: str,
+) -> RankKey:
+    """The ranking key of a donor, smallest first (order and references in the module doc)."""
     return (
         lowest_index,
         min(summed_mfi, MFI_SUM_CAP),
-        UNKNOWN_EPLETS if eplets is None else min(eplets, UNKNOWN_EPLETS - 1),
+        grade_rank(grade),
         relation.rank,
-        position,
+        UNKNOWN_EPLETS if eplets is None else min(eplets, UNKNOWN_EPLETS - 1),
+        donor_id,
     )
 
 
@@ -147,8 +172,8 @@ def search_reference(
     needs = needs_bits(query.needs)
     loci = eplet_loci(profile.patient)
     patient_eplets = eplets.typing_eplets(profile.patient, loci) if eplets and loci else None
-    candidates: list[tuple[tuple[int, int, int, int, int], RankedDonor]] = []
-    to_type: list[tuple[tuple[int, int, int, int, int], RankedDonor]] = []
+    candidates: list[tuple[RankKey, RankedDonor]] = []
+    to_type: list[tuple[RankKey, RankedDonor]] = []
     pool_size = 0
     for position, donor in enumerate(donors):
         if not donor.active:
@@ -181,6 +206,7 @@ def search_reference(
             mismatches = None if theirs is None else len(theirs - patient_eplets)
         relation = abo_relation(donor.abo, query.patient_abo)
         platelet_ok = platelets is PlateletStatus.ELIGIBLE
+        grade = match_grade(donor.typing, profile.patient, profile.serology).grade
         ranked = RankedDonor(
             rank=0,
             position=position,
@@ -191,8 +217,9 @@ def search_reference(
             eplet_mismatches=mismatches,
             abo_relation=relation,
             platelet_antigens_ok=platelet_ok,
+            match_grade=grade,
         )
-        key = rank_key(lowest, summed, mismatches, relation, position)
+        key = rank_key(lowest, summed, grade, relation, mismatches, donor.id)
         (candidates if platelet_ok else to_type).append((key, ranked))
     table = tuple(
         ThresholdCount(
@@ -215,9 +242,7 @@ def search_reference(
     )
 
 
-def _top(
-    candidates: list[tuple[tuple[int, int, int, int, int], RankedDonor]], top: int
-) -> tuple[RankedDonor, ...]:
+def _top(candidates: list[tuple[RankKey, RankedDonor]], top: int) -> tuple[RankedDonor, ...]:
     candidates.sort(key=lambda item: item[0])
     return tuple(
         replace(ranked, rank=rank) for rank, (_, ranked) in enumerate(candidates[:top], start=1)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from filiere.hla.donors import PlateletAntigen
 from filiere.transfusion.instructions import DEFAULT_THRESHOLD, THRESHOLDS, InstructionParams
-from filiere.transfusion.models import AboGroup, AboRelation, ProductType, RollUpRule
+from filiere.transfusion.models import AboGroup, AboRelation, Crossmatch, ProductType, RollUpRule
 from filiere.transfusion.services import MAX_SAB_BYTES, PostCountInput
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -25,6 +25,9 @@ class TransfusionForm(forms.Form):
     )
     product_type = forms.ChoiceField(label=_("Produit"), choices=ProductType.choices)
     product_number = forms.CharField(label=_("Numéro du produit"), max_length=40, required=False)
+    donor_identifier = forms.CharField(
+        label=_("Identifiant du donneur (aphérèse)"), max_length=40, required=False
+    )
     label_dose_e11 = forms.DecimalField(
         localize=True,
         label=_("Dose sur l'étiquette (×10¹¹ plaquettes)"),
@@ -212,4 +215,35 @@ class InstructionSaveForm(InstructionParamsForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=2000,
+    )
+    patient_rhd_positive = forms.TypedChoiceField(
+        label=_("RhD du patient"),
+        choices=[("", _("inconnu")), ("true", "RhD+"), ("false", "RhD−")],
+        coerce=lambda value: value == "true",
+        empty_value=None,
+        required=False,
+    )
+    irradiated = forms.BooleanField(label=_("Produit irradié"), required=False)
+    cmv_negative = forms.BooleanField(label=_("Produit CMV négatif"), required=False)
+
+    def requirements(self) -> dict[str, Any]:
+        """The product requirements, as ``services.instruction_save`` takes them."""
+        data = self.cleaned_data
+        return {
+            "irradiated": data["irradiated"],
+            "cmv_negative": data["cmv_negative"],
+            "patient_rhd_positive": data["patient_rhd_positive"],
+        }
+
+
+class CrossmatchForm(forms.Form):
+    donor_identifier = forms.CharField(label=_("Identifiant du donneur"), max_length=40)
+    result = forms.ChoiceField(label=_("Résultat"), choices=Crossmatch.Result.choices)
+    tested_on = forms.DateField(label=_("Date du crossmatch"), widget=DATE)
+
+
+class DonorFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier des donneurs (CSV)"),
+        help_text=_("Colonnes id, region, hla_a, hla_b… ; les lignes refusées sont listées."),
     )

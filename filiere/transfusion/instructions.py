@@ -19,18 +19,28 @@ from filiere.hla.antibodies import AntibodyProfile
 from filiere.hla.donors import PlateletAntigen
 from filiere.hla.grades import MatchGrade, match_grade
 from filiere.hla.nomenclature import HlaCall, Locus, Typing, parse_locus_typing
+from filiere.hla.pool import embedded_frequencies
+from filiere.hla.population import (
+    HaplotypeFrequencies,
+    antigen_frequencies,
+    cpra,
+    unacceptable_labels,
+)
 from filiere.hla.search import DEFAULT_THRESHOLDS, DonorQuery, RankedDonor, SearchResult
 from filiere.hla.serology import default_serology
 from filiere.network.models import Region
-from filiere.transfusion.domain import abo_or_none, antibody_profile
+from filiere.patients.models import Patient
+from filiere.transfusion.domain import abo_or_none, antibody_profile, assess
 from filiere.transfusion.donor_pool import LoadedPool
 from filiere.transfusion.models import (
     AntibodyScreen,
+    Crossmatch,
     Donor,
     HlaTyping,
     RollUpRule,
     TransfusionInstruction,
 )
+from filiere.transfusion.selectors import latest_screen, latest_typing
 
 THRESHOLDS: tuple[int, ...] = DEFAULT_THRESHOLDS
 DEFAULT_THRESHOLD = 2000
@@ -79,6 +89,14 @@ class ProposedDonor:
     platelet_antigens: str
     platelet_antigens_ok: bool
     eplet_mismatches: int | None = None  # None: no eplet table, or a typing not at allele level
+    # Negative crossmatches of this donor with the patient (dates, dd/mm/yyyy), most recent first.
+    crossmatch_negative: tuple[str, ...] = ()
+    # Earlier transfusions of this donor's products to the patient: (date, verdict value).
+    previous: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def previous_items(self) -> list[dict[str, str]]:
+        return [{"date": when, "verdict": verdict} for when, verdict in self.previous]
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -97,6 +115,8 @@ class ProposedDonor:
             "platelet_antigens": self.platelet_antigens,
             "platelet_antigens_ok": self.platelet_antigens_ok,
             "eplet_mismatches": self.eplet_mismatches,
+            "crossmatch_negative": list(self.crossmatch_negative),
+            "previous": self.previous_items,
         }
 
 
@@ -112,6 +132,8 @@ class InstructionResult:
     search_ms: float
     profile: AntibodyProfile = field(repr=False)
     to_type: tuple[ProposedDonor, ...] = ()  # listed apart: never among the proposed donors
+    cpra: float | None = None  # at the chosen threshold (French antigen frequencies)
+    crossmatched: tuple[str, ...] = ()  # donors set aside by a positive crossmatch
 
     @property
     def region_name(self) -> str:
@@ -218,8 +240,49 @@ def _rows(
     )
 
 
+@dataclass(frozen=True)
+class DonorHistory:
+    """What the patient's record says about donors: crossmatches and earlier transfusions."""
+
+    positive: tuple[str, ...] = ()  # donors with a positive crossmatch: set aside
+    negative: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    previous: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+
+
+def donor_history(patient: Patient) -> DonorHistory:
+    """The patient's crossmatches (latest result per donor) and the verdict of each transfusion
+    whose donor is known (``filiere.transfusion.domain.assess``, the per-transfusion verdict)."""
+    latest: dict[str, Crossmatch] = {}
+    negative: dict[str, list[str]] = {}
+    for crossmatch in patient.crossmatches.order_by("-tested_on", "-recorded_at", "-pk"):
+        latest.setdefault(crossmatch.donor_identifier, crossmatch)
+        if crossmatch.result == Crossmatch.Result.NEGATIVE:
+            negative.setdefault(crossmatch.donor_identifier, []).append(
+                f"{crossmatch.tested_on:%d/%m/%Y}"
+            )
+    # The latest crossmatch decides: a donor positive then negative on a new serum is proposed.
+    positive = tuple(sorted(d for d, c in latest.items() if c.result == Crossmatch.Result.POSITIVE))
+    previous: dict[str, list[tuple[str, str]]] = {}
+    transfusions = (
+        patient.transfusions.exclude(donor_identifier="")
+        .prefetch_related("post_counts")
+        .order_by("-ended_at", "-pk")
+    )
+    for transfusion in transfusions:
+        verdict = assess(patient, transfusion).verdict
+        when = f"{timezone.localtime(transfusion.ended_at):%d/%m/%Y}"
+        previous.setdefault(transfusion.donor_identifier, []).append((when, verdict.value))
+    return DonorHistory(
+        positive=positive,
+        negative={d: tuple(v) for d, v in negative.items() if d not in positive},
+        previous={d: tuple(v) for d, v in previous.items()},
+    )
+
+
 def _donors(
-    entries: tuple[RankedDonor, ...], profile: AntibodyProfile
+    entries: tuple[RankedDonor, ...],
+    profile: AntibodyProfile,
+    history: DonorHistory | None = None,
 ) -> tuple[ProposedDonor, ...]:
     ids = [entry.donor_id for entry in entries]
     rows = {donor.external_id: donor for donor in Donor.objects.filter(external_id__in=ids)}
@@ -248,9 +311,33 @@ def _donors(
                 platelet_antigens=_platelet_antigens(donor),
                 platelet_antigens_ok=entry.platelet_antigens_ok,
                 eplet_mismatches=entry.eplet_mismatches,
+                crossmatch_negative=history.negative.get(entry.donor_id, ()) if history else (),
+                previous=history.previous.get(entry.donor_id, ()) if history else (),
             )
         )
     return tuple(proposed)
+
+
+def format_share(share: float | None) -> str:
+    """0.846 → "84,6 %", None → "—" (French decimal comma, space before the sign)."""
+    return "—" if share is None else f"{share * 100:.1f}".replace(".", ",") + "\u00a0%"
+
+
+@lru_cache(maxsize=1)
+def french_frequencies() -> HaplotypeFrequencies:
+    """French antigen frequencies (AFND, French BMDR, n = 42,623), from the embedded alleles."""
+    frequencies = embedded_frequencies()
+    alleles = {
+        locus.value: {a.name: f for a, f in table} for locus, table in frequencies.loci.items()
+    }
+    return antigen_frequencies(alleles, default_serology())
+
+
+def calculated_pra(profile: AntibodyProfile, threshold: int) -> float:
+    """The cPRA at a threshold: the share of French donors carrying at least one unacceptable
+    antigen (``filiere.hla.population.cpra``; A, B and C independent, Hardy–Weinberg)."""
+    labels = unacceptable_labels(profile.unacceptable_at(threshold), profile.serology)
+    return cpra(labels, french_frequencies(), profile.serology)
 
 
 def compute_instruction(
@@ -261,11 +348,15 @@ def compute_instruction(
     region: str,
     pool: LoadedPool,
     top: int = TOP,
+    history: DonorHistory | None = None,
 ) -> InstructionResult:
-    """Return the table of thresholds (region, nation) and the ranked donors at the chosen one."""
+    """Return the table of thresholds (region, nation) and the ranked donors at the chosen one,
+    donors with a positive crossmatch set aside (never counted nor proposed)."""
+    history = history if history is not None else donor_history(typing.patient)
     started = time.perf_counter()
     profile = antibody_profile(typing.typing, screen.beads.all(), params.rule)
-    result = pool.index.search(_query(profile, params, region, top))
+    index = pool.index.excluding(history.positive)
+    result = index.search(_query(profile, params, region, top))
     elapsed = (time.perf_counter() - started) * 1000
     return InstructionResult(
         params=params,
@@ -273,11 +364,13 @@ def compute_instruction(
         typing=typing,
         screen=screen,
         rows=_rows(result, profile, params),
-        donors=_donors(result.donors, profile),
+        donors=_donors(result.donors, profile, history),
         pool_size=result.pool_size,
         search_ms=elapsed,
         profile=profile,
-        to_type=_donors(result.to_type, profile),
+        to_type=_donors(result.to_type, profile, history),
+        cpra=calculated_pra(profile, params.threshold),
+        crossmatched=history.positive,
     )
 
 
@@ -292,12 +385,16 @@ def params_of(instruction: TransfusionInstruction) -> InstructionParams:
 
 @dataclass(frozen=True)
 class Recomputed:
-    """A saved instruction run again on today's pool: what the nightly job compares."""
+    """A saved instruction run again on today's pool with the patient's latest serum and typing:
+    what the nightly job compares."""
 
     instruction: TransfusionInstruction
+    screen: AntibodyScreen  # the patient's latest serum (the instruction's own, or newer)
+    typing: HlaTyping  # the patient's latest typing
     eligible_nation: int  # at the instruction's threshold
     eligible_region: int
     donor_ids: tuple[str, ...]
+    unacceptable: tuple[str, ...] = ()
 
     @property
     def saved_eligible_nation(self) -> int:
@@ -306,36 +403,60 @@ class Recomputed:
         return next((r["nation"]["eligible"] for r in rows if r["threshold"] == threshold), 0)
 
     @property
+    def newer_serum(self) -> bool:
+        return self.screen.pk != self.instruction.screen_id
+
+    @property
+    def newer_typing(self) -> bool:
+        return self.typing.pk != self.instruction.typing_id
+
+    @property
+    def added_unacceptable(self) -> tuple[str, ...]:
+        saved = set(self.instruction.unacceptable)
+        return tuple(name for name in self.unacceptable if name not in saved)
+
+    @property
     def changed(self) -> bool:
         saved = tuple(donor["id"] for donor in self.instruction.donors)
-        return self.eligible_nation != self.saved_eligible_nation or self.donor_ids != saved
+        return (
+            self.newer_serum
+            or self.newer_typing
+            or self.eligible_nation != self.saved_eligible_nation
+            or self.donor_ids != saved
+        )
 
 
 def current_instructions() -> QuerySet[TransfusionInstruction]:
-    """Valid instructions with what a recompute reads (typing, serum and its beads)."""
+    """Valid instructions, latest version first for each patient."""
     return (
         TransfusionInstruction.objects.filter(valid_until__gte=timezone.localdate())
-        .select_related("typing", "screen", "patient")
-        .prefetch_related("screen__beads")
+        .select_related("patient")
         .order_by("patient_id", "-version")
     )
 
 
 def recompute_instruction(instruction: TransfusionInstruction, pool: LoadedPool) -> Recomputed:
-    """Run the saved instruction again on today's pool: same serum, threshold, rule and region.
+    """Run the saved instruction again on today's pool with the patient's latest serum and
+    typing (a newer serum or typing makes the instruction "à revoir"), at its threshold, rule
+    and region.
 
-    The nightly job after a donor import. The saved version is never changed; the donors are not
-    dressed with grades (the page does that when the specialist opens it).
+    The nightly job after a donor import or a new serum. The saved version is never changed; the
+    donors are not dressed with grades (the page does that when the specialist opens it).
     """
     params = params_of(instruction)
-    profile = antibody_profile(
-        instruction.typing.typing, instruction.screen.beads.all(), params.rule
-    )
-    result = pool.index.search(_query(profile, params, instruction.region, len(instruction.donors)))
+    # A patient's serum and typing are never deleted (PROTECT): the instruction's own at least.
+    screen = latest_screen(instruction.patient) or instruction.screen
+    typing = latest_typing(instruction.patient) or instruction.typing
+    profile = antibody_profile(typing.typing, screen.beads.all(), params.rule)
+    index = pool.index.excluding(donor_history(instruction.patient).positive)
+    result = index.search(_query(profile, params, instruction.region, len(instruction.donors)))
     row = result.count_at(params.threshold)
     return Recomputed(
         instruction=instruction,
+        screen=screen,
+        typing=typing,
         eligible_nation=row.eligible_nation,
         eligible_region=row.eligible_region or 0,
         donor_ids=tuple(entry.donor_id for entry in result.donors),
+        unacceptable=tuple(profile.unacceptable_at(params.threshold).names(profile.serology)),
     )

@@ -68,6 +68,12 @@ class Transfusion(models.Model):
     ended_at = models.DateTimeField(_("fin de la transfusion (date et heure)"))
     product_type = models.CharField(_("produit"), max_length=3, choices=ProductType.choices)
     product_number = models.CharField(_("numéro du produit"), max_length=40, blank=True)
+    # The donor of an apheresis product, as the blood establishment identifies it (the pool's
+    # Donor.external_id when the donor is in the file): the outcome of this transfusion is shown
+    # beside the donor when the donor is proposed again.
+    donor_identifier = models.CharField(
+        _("identifiant du donneur"), max_length=40, blank=True, db_index=True
+    )
     label_dose_e11 = models.DecimalField(
         _("dose sur l'étiquette (×10¹¹ plaquettes)"),
         max_digits=4,
@@ -403,6 +409,16 @@ class TransfusionInstruction(models.Model):
         _("groupe ABO du patient"), max_length=2, choices=AboGroup.choices, blank=True
     )
     negative_for = models.JSONField(_("antigènes plaquettaires à éviter"), default=list, blank=True)
+    # Product requirements sent to the blood establishment with the donor list.
+    patient_rhd_positive = models.BooleanField(_("RhD du patient positif"), null=True, blank=True)
+    irradiated = models.BooleanField(_("produit irradié"), default=False)
+    cmv_negative = models.BooleanField(_("produit CMV négatif"), default=False)
+    # Calculated PRA at the threshold (share of French donors carrying an unacceptable antigen),
+    # None when it could not be computed (no frequency table).
+    cpra = models.FloatField(_("cPRA"), null=True, blank=True)
+    crossmatched = models.JSONField(
+        _("donneurs exclus par un crossmatch positif"), default=list, blank=True
+    )
     region = models.CharField(_("région"), max_length=2, choices=Region.choices)
     valid_until = models.DateField(_("valable jusqu'au"))
     note = models.TextField(_("commentaire"), blank=True)
@@ -459,3 +475,50 @@ class TransfusionInstruction(models.Model):
 
     def __str__(self) -> str:
         return f"Consigne v{self.version} ({self.threshold} MFI)"
+
+
+class Crossmatch(models.Model):
+    """A crossmatch of the patient's serum against one donor's platelets.
+
+    A positive crossmatch excludes the donor from the patient's counts and lists (a filter, like
+    the HPA/CD36 requirement); a negative one is shown beside the donor.
+    """
+
+    class Result(models.TextChoices):
+        POSITIVE = "positive", _("positif")
+        NEGATIVE = "negative", _("négatif")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="crossmatches"
+    )
+    donor_identifier = models.CharField(_("identifiant du donneur"), max_length=40)
+    result = models.CharField(_("résultat"), max_length=8, choices=Result.choices)
+    tested_on = models.DateField(_("date du crossmatch"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("crossmatch plaquettaire")
+        verbose_name_plural = _("crossmatchs plaquettaires")
+        ordering = ["-tested_on", "-recorded_at"]
+        indexes = [
+            models.Index(fields=["patient", "donor_identifier"], name="crossmatch_donor_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(result__in=["positive", "negative"]),
+                name="crossmatch_result_valid",
+                violation_error_message=_("Résultat du crossmatch inconnu : positif ou négatif."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(donor_identifier=""),
+                name="crossmatch_donor_not_empty",
+                violation_error_message=_("L'identifiant du donneur est obligatoire."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.donor_identifier} {self.get_result_display()} ({self.tested_on:%d/%m/%Y})"

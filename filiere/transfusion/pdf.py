@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
@@ -17,8 +17,11 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from filiere.core.pdf import vera_fonts
 from filiere.hla.antibodies import BeadStatus
 from filiere.hla.sab import Bead
+from filiere.hla.search import RANKING_KEYS
 from filiere.transfusion.domain import antibody_profile
+from filiere.transfusion.instructions import format_share
 from filiere.transfusion.models import TransfusionInstruction
+from filiere.transfusion.selectors import current_instruction, instruction_review, is_valid
 
 
 def _number(value: int) -> str:
@@ -40,6 +43,14 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def _table(rows: list[list[Any]], widths: list[float], *, header_rows: int = 1) -> Table:
     regular, bold = vera_fonts()
+    # Header cells wrap within their column (long French headings).
+    heading = ParagraphStyle("heading", fontName=bold, fontSize=7.5, leading=9)
+    rows = [
+        [Paragraph(escape(c), heading) if isinstance(c, str) else c for c in row]
+        if index < header_rows
+        else row
+        for index, row in enumerate(rows)
+    ]
     table = Table(rows, colWidths=widths, repeatRows=header_rows)
     table.setStyle(
         TableStyle(
@@ -60,28 +71,25 @@ def _to_type_story(
     instruction: TransfusionInstruction, styles: dict[str, ParagraphStyle]
 ) -> list[Any]:
     """The donors HLA-compatible whose HPA/CD36 status is unknown: apart, never proposed."""
-    rows: list[list[Any]] = [["#", "Donneur", "Site", "ABO", "Grade", "Somme MFI", "HPA / CD36"]]
+    rows: list[list[Any]] = [[*_KEY_HEADER, "Site", "HPA / CD36 connus", "Typage"]]
     for donor in instruction.to_type_donors:
         rows.append(
             [
-                donor["rank"],
-                donor["id"],
+                *_key_cells(donor, styles),
                 Paragraph(escape(donor["site"]), styles["small"]),
-                donor["abo"] or "?",
-                donor["grade"],
-                _number(donor["summed_mfi"]),
                 Paragraph(escape(donor["platelet_antigens"] or "inconnu"), styles["small"]),
+                Paragraph(escape(donor["typing"]), styles["small"]),
             ]
         )
     if len(rows) == 1:
-        rows.append(["", "Aucun donneur à typer.", "", "", "", "", ""])
+        rows.append(["", "Aucun donneur à typer.", *[""] * 9])
     return [
         Spacer(1, 3 * mm),
         Paragraph(
             "À typer HPA/CD36 : compatibles HLA, statut plaquettaire inconnu (non proposés)",
             styles["h2"],
         ),
-        _table(rows, [8 * mm, 24 * mm, 34 * mm, 12 * mm, 14 * mm, 24 * mm, 61 * mm]),
+        _table(rows, [*_KEY_WIDTHS, 34 * mm, 30 * mm, 72 * mm]),
     ]
 
 
@@ -180,8 +188,115 @@ def antibody_beads_story(
     return story
 
 
+# The ranking keys in their order (filiere.hla.search.RANKING_KEYS), then the donor's details.
+_KEY_HEADER = ["#", "Donneur", "Compatible dès (MFI)", "Somme MFI", "Grade", "ABO", "Eplets"]
+_KEY_WIDTHS = [8 * mm, 22 * mm, 22 * mm, 20 * mm, 14 * mm, 30 * mm, 15 * mm]
+_VERDICTS = {
+    "effective": "efficace",
+    "ineffective": "inefficace",
+    "not_assessable": "non évaluable",
+}
+
+
+def _key_cells(donor: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Any]:
+    summed = _number(donor["summed_mfi"]) + (" (≥ 10 000)" if donor["summed_mfi_alert"] else "")
+    abo = f"{donor['abo'] or '?'} – {donor.get('abo_relation') or 'ABO inconnu'}"
+    return [
+        donor["rank"],
+        donor["id"],
+        _number(donor["lowest_threshold"]),
+        Paragraph(escape(summed), styles["small"]),
+        donor["grade"],
+        Paragraph(escape(abo), styles["small"]),
+        "—" if donor.get("eplet_mismatches") is None else donor["eplet_mismatches"],
+    ]
+
+
+def _history(donor: dict[str, Any]) -> str:
+    parts = [f"crossmatch négatif le {when}" for when in donor.get("crossmatch_negative", [])]
+    parts += [
+        f"transfusé le {item['date']} : {_VERDICTS.get(item['verdict'], item['verdict'])}"
+        for item in donor.get("previous", [])
+    ]
+    return " ; ".join(parts) or "—"
+
+
+def _share(value: float | None) -> str:
+    return format_share(value).replace("\u00a0", " ")
+
+
+def _requirements(instruction: TransfusionInstruction) -> str:
+    rhd = {None: "RhD non renseigné", True: "RhD+", False: "RhD−"}[instruction.patient_rhd_positive]
+    product = [
+        "irradié" if instruction.irradiated else "non irradié",
+        "CMV négatif" if instruction.cmv_negative else "CMV indifférent",
+    ]
+    if instruction.negative_for:
+        product.append(f"donneur négatif pour : {', '.join(instruction.negative_for)}")
+    return (
+        f"Patient {instruction.patient_abo or 'ABO non renseigné'} {rhd} ; produit : "
+        f"{', '.join(product)}."
+    )
+
+
+def _warnings(instruction: TransfusionInstruction) -> list[str]:
+    """What the pages warn about, as it stands on the day of printing."""
+    notes = []
+    latest = current_instruction(instruction.patient)
+    if latest is not None and latest.pk != instruction.pk:
+        notes.append(f"Une version plus récente (v{latest.version}) remplace celle-ci.")
+    elif not is_valid(instruction):
+        notes.append("Consigne expirée : un nouveau sérum et une nouvelle consigne sont attendus.")
+    else:
+        review = instruction_review(instruction)
+        if review.serum_date:
+            notes.append(
+                f"À REVOIR : un sérum du {review.serum_date:%d/%m/%Y} a été enregistré depuis "
+                f"celui du {instruction.serum_date:%d/%m/%Y} sur lequel elle repose."
+            )
+        if review.typed_on:
+            notes.append(
+                f"À REVOIR : un typage HLA du {review.typed_on:%d/%m/%Y} a été enregistré depuis."
+            )
+    if any(d["summed_mfi_alert"] for d in instruction.donors):
+        notes.append(
+            "Somme des MFI ≥ 10 000 pour au moins un donneur proposé : rendement faible attendu "
+            "(Boothby 2024)."
+        )
+    if instruction.crossmatched:
+        notes.append(f"Exclus par un crossmatch positif : {', '.join(instruction.crossmatched)}.")
+    return notes
+
+
+def _validation(instruction: TransfusionInstruction, styles: dict[str, ParagraphStyle]) -> Table:
+    author = instruction.author.display_name if instruction.author else "—"
+    created = timezone.localtime(instruction.created_at)
+    signed = Paragraph(
+        f"<b>Établie et signée</b> par {escape(author)}<br/>le {created:%d/%m/%Y à %H:%M} "
+        f"(version {instruction.version})",
+        styles["body"],
+    )
+    efs = Paragraph(
+        "<b>Validation par l'établissement de transfusion sanguine</b><br/>Nom :<br/>Date :"
+        "<br/>Signature :",
+        styles["body"],
+    )
+    table = Table([[signed, efs]], colWidths=[120 * mm, 147 * mm], rowHeights=[26 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (0, 0), 0.5, colors.black),
+                ("BOX", (1, 0), (1, 0), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
 def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
-    """Return the PDF of one saved instruction version."""
+    """Return the PDF of one saved instruction version: everything the version's page shows,
+    the product requirements, the warnings of the day of printing and a validation block."""
     styles = _styles()
     body = styles["body"]
     patient = instruction.patient
@@ -202,7 +317,14 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
             "antérieures.",
             body,
         ),
-        Spacer(1, 4 * mm),
+    ]
+    for note in _warnings(instruction):
+        story.append(Paragraph(f"<b>Attention :</b> {escape(note)}", body))
+    story += [
+        Spacer(1, 3 * mm),
+        Paragraph("Exigences sur le produit", styles["h2"]),
+        Paragraph(escape(_requirements(instruction)), body),
+        Spacer(1, 2 * mm),
         Paragraph("Fondement", styles["h2"]),
         Paragraph(
             f"Typage HLA du patient : {escape(instruction.typing.typing)} "
@@ -211,15 +333,16 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
             body,
         ),
         Paragraph(
-            f"Seuil retenu : <b>{_number(instruction.threshold)} MFI</b> "
-            f"({escape(instruction.get_rule_display())}). Antigènes inacceptables à ce seuil : "
+            f"Seuil retenu : <b>{_number(instruction.threshold)} MFI</b> ; règle : "
+            f"{escape(instruction.get_rule_display())}. Antigènes inacceptables à ce seuil : "
             f"<b>{escape(', '.join(instruction.unacceptable) or 'aucun')}</b>.",
             body,
         ),
         Paragraph(
-            f"Groupe ABO du patient : {instruction.patient_abo or 'non renseigné'} · "
-            f"donneur négatif pour : {escape(', '.join(instruction.negative_for) or '—')} · "
-            f"région : {escape(instruction.get_region_display())} · "
+            f"cPRA au seuil : <b>{_share(instruction.cpra)}</b> des donneurs français portent au "
+            "moins un antigène inacceptable (fréquences antigéniques françaises, loci "
+            "indépendants). "
+            f"Région : {escape(instruction.get_region_display())} · "
             f"fichier : {_number(instruction.pool_size)} donneurs actifs.",
             body,
         ),
@@ -237,9 +360,11 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
             )
         )
     story += [Spacer(1, 3 * mm), Paragraph("Donneurs éligibles par seuil", styles["h2"])]
-    header = ["Seuil (MFI)", "Région", "France"]
+    header = ["Seuil (MFI)", "Région", "France", "À retyper (région / France)"]
     rows: list[list[Any]] = [
-        [*header, "À typer HPA/CD36", "Inacceptables"] if filtered else [*header, "Inacceptables"]
+        [*header, "À typer HPA/CD36 (région / France)", "Inacceptables"]
+        if filtered
+        else [*header, "Inacceptables"]
     ]
     for row in instruction.table:
         mark = " (retenu)" if row["threshold"] == instruction.threshold else ""
@@ -247,6 +372,8 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
             _number(row["threshold"]) + mark,
             _number(row["region"]["eligible"]),
             _number(row["nation"]["eligible"]),
+            f"{_number(row['region'].get('to_retype', 0))} / "
+            f"{_number(row['nation'].get('to_retype', 0))}",
         ]
         if filtered:
             cells.append(
@@ -255,8 +382,8 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
             )
         cells.append(Paragraph(escape(", ".join(row["unacceptable"]) or "—"), styles["small"]))
         rows.append(cells)
-    widths = [28 * mm, 22 * mm, 22 * mm]
-    widths += [28 * mm, 77 * mm] if filtered else [105 * mm]
+    widths = [28 * mm, 20 * mm, 20 * mm, 32 * mm]
+    widths += [32 * mm, 135 * mm] if filtered else [167 * mm]
     story.append(_table(rows, widths))
     story += [
         Spacer(1, 3 * mm),
@@ -265,55 +392,53 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
         ),
     ]
     donors: list[list[Any]] = [
-        ["#", "Donneur", "Site", "ABO", "Grade", "Somme MFI", "Eplets", "HPA / CD36", "Typage"]
+        [*_KEY_HEADER, "Crossmatch, transfusions antérieures", "Site", "HPA / CD36", "Typage"]
     ]
     for donor in instruction.donors:
-        summed = _number(donor["summed_mfi"]) + (" ≥ 10 000" if donor["summed_mfi_alert"] else "")
         donors.append(
             [
-                donor["rank"],
-                donor["id"],
+                *_key_cells(donor, styles),
+                Paragraph(escape(_history(donor)), styles["small"]),
                 Paragraph(escape(donor["site"]), styles["small"]),
-                donor["abo"] or "?",
-                donor["grade"],
-                summed,
-                "—" if donor.get("eplet_mismatches") is None else donor["eplet_mismatches"],
-                Paragraph(escape(donor["platelet_antigens"]), styles["small"]),
+                Paragraph(escape(donor["platelet_antigens"] or "—"), styles["small"]),
                 Paragraph(escape(donor["typing"]), styles["small"]),
             ]
         )
     if len(donors) == 1:
-        donors.append(["", "Aucun donneur compatible à ce seuil.", "", "", "", "", "", "", ""])
-    story.append(
-        _table(
-            donors,
-            [8 * mm, 20 * mm, 24 * mm, 10 * mm, 12 * mm, 22 * mm, 12 * mm, 27 * mm, 42 * mm],
-        )
-    )
+        donors.append(["", "Aucun donneur compatible à ce seuil.", *[""] * 9])
+    story.append(_table(donors, [*_KEY_WIDTHS, 36 * mm, 25 * mm, 23 * mm, 52 * mm]))
+    story.append(Paragraph(escape(_legend()), styles["small"]))
     if filtered:
         story += _to_type_story(instruction, styles)
     story += antibody_beads_story(instruction, styles)
     story += [
-        Spacer(1, 3 * mm),
-        Paragraph(
-            "Classement : compatible au seuil le plus bas, puis somme des MFI contre les antigènes "
-            "du donneur (≥ 10 000 : rendement faible attendu), eplets du donneur absents chez le "
-            "patient (table HLAMatchmaker chargée), ABO. L'exigence HPA/CD36 est un filtre, pas "
-            "un critère de classement. Grade de Duquesnoy (A, B, C, D) donné à titre indicatif. "
-            "Document généré par Filière.",
-            styles["small"],
-        ),
+        Spacer(1, 4 * mm),
+        _validation(instruction, styles),
+        Spacer(1, 2 * mm),
+        Paragraph("Document généré par Filière.", styles["small"]),
     ]
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
-        pagesize=A4,
+        pagesize=landscape(A4),
         leftMargin=15 * mm,
         rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
         title=f"Consigne transfusionnelle {patient.pseudonym} v{instruction.version}",
         author=author,
     )
     document.build(story)
     return buffer.getvalue()
+
+
+def _legend() -> str:
+    keys = " ; ".join(
+        f"{position}. {key} : {meaning}"
+        for position, (key, meaning) in enumerate(RANKING_KEYS, start=1)
+    )
+    return (
+        f"Ordre de la liste : {keys}. L'exigence HPA/CD36 et un crossmatch positif sont des "
+        "filtres, pas des critères de classement ; grade de Duquesnoy (A, B, C, D) selon "
+        "Duquesnoy 1977."
+    )

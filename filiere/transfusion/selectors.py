@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from filiere.access import Capability, grants_for
@@ -150,6 +150,53 @@ def is_valid(instruction: TransfusionInstruction, today: dt.date | None = None) 
     return instruction.valid_until >= (today or timezone.localdate())
 
 
+# --- Instructions that follow the patient ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Review:
+    """Why the patient's current instruction is "à revoir": the patient's latest serum or typing
+    is not the one it rests on. Computed at each read from the instruction's foreign keys, never
+    stored, so that no writer (import, API, correction, deletion) can leave it stale."""
+
+    serum_date: dt.date | None = None  # the newer serum's date, when there is one
+    typed_on: dt.date | None = None  # the newer typing's date, when there is one
+
+    @property
+    def needed(self) -> bool:
+        return self.serum_date is not None or self.typed_on is not None
+
+
+def review_of(
+    instruction: TransfusionInstruction,
+    *,
+    screen: tuple[int, dt.date] | None,
+    typing: tuple[int, dt.date] | None,
+) -> Review:
+    """Compare the instruction's serum and typing with the patient's latest (id, date)."""
+    newer_screen = screen is not None and screen[0] != instruction.screen_id
+    newer_typing = typing is not None and typing[0] != instruction.typing_id
+    return Review(
+        serum_date=screen[1] if screen is not None and newer_screen else None,
+        typed_on=typing[1] if typing is not None and newer_typing else None,
+    )
+
+
+def instruction_review(instruction: TransfusionInstruction) -> Review:
+    """The review state of one instruction against its patient's latest serum and typing."""
+    screen, typing = latest_screen(instruction.patient), latest_typing(instruction.patient)
+    return review_of(
+        instruction,
+        screen=(screen.pk, screen.serum_date) if screen else None,
+        typing=(typing.pk, typing.typed_on) if typing else None,
+    )
+
+
+def _latest(model: type[AntibodyScreen] | type[HlaTyping], field: str) -> Any:
+    order = ("-serum_date" if field == "serum_date" else "-typed_on", "-recorded_at", "-pk")
+    return model.objects.filter(patient=OuterRef("pk")).order_by(*order)
+
+
 # --- The specialist's worklist -----------------------------------------------------------
 
 
@@ -162,6 +209,7 @@ class WorklistRow:
     refractoriness: efficacy.RefractorinessAssessment
     instruction: TransfusionInstruction | None
     instruction_valid: bool
+    review: Review = Review()
 
 
 def worklist(user: User) -> list[WorklistRow]:
@@ -176,8 +224,15 @@ def worklist(user: User) -> list[WorklistRow]:
         .values("patient_id")
         .union(TransfusionInstruction.objects.order_by().values("patient_id"))
     )
+    screens, typings = _latest(AntibodyScreen, "serum_date"), _latest(HlaTyping, "typed_on")
     patients = list(
         visible.filter(pk__in=concerned)
+        .annotate(
+            latest_screen_id=Subquery(screens.values("pk")[:1]),
+            latest_serum_date=Subquery(screens.values("serum_date")[:1]),
+            latest_typing_id=Subquery(typings.values("pk")[:1]),
+            latest_typed_on=Subquery(typings.values("typed_on")[:1]),
+        )
         .order_by("pseudonym")
         .prefetch_related(
             Prefetch(
@@ -187,7 +242,14 @@ def worklist(user: User) -> list[WorklistRow]:
             Prefetch(
                 "transfusion_instructions",
                 queryset=TransfusionInstruction.objects.order_by("-version").only(
-                    "public_id", "patient_id", "version", "threshold", "valid_until"
+                    "public_id",
+                    "patient_id",
+                    "version",
+                    "threshold",
+                    "valid_until",
+                    "screen_id",
+                    "serum_date",
+                    "typing_id",
                 ),
             ),
             Prefetch(
@@ -203,6 +265,7 @@ def worklist(user: User) -> list[WorklistRow]:
         history = history_of(patient, transfusions)
         instructions = list(patient.transfusion_instructions.all())
         instruction = instructions[0] if instructions else None
+        latest: Any = patient  # annotated above with its latest serum and typing
         rows.append(
             WorklistRow(
                 patient=patient,
@@ -212,16 +275,28 @@ def worklist(user: User) -> list[WorklistRow]:
                 refractoriness=history.refractoriness,
                 instruction=instruction,
                 instruction_valid=instruction is not None and is_valid(instruction, today),
+                review=Review()
+                if instruction is None
+                else review_of(
+                    instruction,
+                    screen=_pair(latest.latest_screen_id, latest.latest_serum_date),
+                    typing=_pair(latest.latest_typing_id, latest.latest_typed_on),
+                ),
             )
         )
     rows.sort(
         key=lambda r: (
             not r.refractoriness.alert,
             not r.refractoriness.cannot_exclude,
+            not r.review.needed,
             not r.instruction_valid,
         )
     )
     return rows
+
+
+def _pair(pk: int | None, when: dt.date | None) -> tuple[int, dt.date] | None:
+    return None if pk is None or when is None else (pk, when)
 
 
 def panel_summary(user: User, patient: Patient) -> dict[str, Any] | None:
@@ -235,6 +310,7 @@ def panel_summary(user: User, patient: Patient) -> dict[str, Any] | None:
         "refractoriness": history.refractoriness,
         "instruction": instruction,
         "instruction_valid": instruction is not None and is_valid(instruction),
+        "review": instruction_review(instruction) if instruction is not None else Review(),
         "typing": latest_typing(patient),
         "screen": latest_screen(patient),
     }

@@ -24,6 +24,7 @@ from filiere.audit.services import audit_record
 from filiere.clinical import transfusion as efficacy
 from filiere.core.services import create_validated
 from filiere.hla.donors import Donor as DonorRecord
+from filiere.hla.donors import DonorFileError, iter_donor_lines
 from filiere.hla.eplets import EpletFileError, read_eplets_text
 from filiere.hla.matching import discordant_loci
 from filiere.hla.nomenclature import HlaParseError, Locus, parse_typing
@@ -42,6 +43,7 @@ from filiere.transfusion.instructions import THRESHOLDS, InstructionParams, comp
 from filiere.transfusion.models import (
     AntibodyBead,
     AntibodyScreen,
+    Crossmatch,
     Donor,
     DonorImport,
     EpletRelease,
@@ -139,6 +141,7 @@ def transfusion_record(
     abo_relation: str = "",
     storage_hours: int | None = None,
     product_number: str = "",
+    donor_identifier: str = "",
     bleeding: bool = False,
     fever: bool = False,
     sepsis: bool = False,
@@ -165,6 +168,7 @@ def transfusion_record(
         ended_at=ended_at,
         product_type=product_type,
         product_number=product_number.strip(),
+        donor_identifier=donor_identifier.strip(),
         label_dose_e11=label_dose_e11,
         pooled_donations=pooled_donations,
         abo_relation=abo_relation,
@@ -385,8 +389,12 @@ def instruction_save(
     params: InstructionParams,
     valid_until: dt.date,
     note: str = "",
+    irradiated: bool = False,
+    cmv_negative: bool = False,
+    patient_rhd_positive: bool | None = None,
 ) -> TransfusionInstruction:
-    """Save the dynamic instruction as the patient's next instruction version."""
+    """Save the dynamic instruction as the patient's next instruction version, with the product
+    requirements (irradiation, CMV, the patient's ABO/RhD) sent to the blood establishment."""
     if actor is not None and not may_sign_instruction(actor, patient):
         raise ValidationError(
             "Seul un spécialiste de la transfusion de la région du patient signe une consigne."
@@ -425,6 +433,11 @@ def instruction_save(
             typing=typing,
             patient_abo=params.patient_abo,
             negative_for=list(params.negative_for),
+            patient_rhd_positive=patient_rhd_positive,
+            irradiated=irradiated,
+            cmv_negative=cmv_negative,
+            cpra=result.cpra,
+            crossmatched=list(result.crossmatched),
             region=region or _first_region(patient),
             valid_until=valid_until,
             note=note.strip(),
@@ -454,6 +467,49 @@ def instruction_save(
         ),
     )
     return instruction
+
+
+@transaction.atomic
+def crossmatch_record(
+    *,
+    actor: User | None,
+    patient: Patient,
+    donor_identifier: str,
+    result: str,
+    tested_on: dt.date,
+) -> Crossmatch:
+    """Record a platelet crossmatch of the patient's serum against one donor: a positive one
+    sets the donor aside from the patient's counts and lists, a negative one is shown."""
+    _require_access(actor, patient)
+    errors = _check_date("tested_on", tested_on, patient, "La date du crossmatch")
+    identifier = donor_identifier.strip()
+    if not identifier:
+        errors["donor_identifier"] = "Identifiant du donneur : obligatoire."
+    elif not Donor.objects.filter(external_id=identifier).exists():
+        errors["donor_identifier"] = (
+            f"Identifiant du donneur : « {identifier[:40]} » absent du fichier des donneurs."
+        )
+    if result not in Crossmatch.Result.values:
+        errors["result"] = "Résultat du crossmatch : positif ou négatif."
+    if errors:
+        raise ValidationError(errors)
+    crossmatch = create_validated(
+        Crossmatch,
+        patient=patient,
+        donor_identifier=identifier,
+        result=result,
+        tested_on=tested_on,
+        recorded_by=actor,
+    )
+    _audit(
+        actor,
+        AuditEvent.Action.CREATE,
+        crossmatch,
+        patient,
+        f"Crossmatch plaquettaire {crossmatch.get_result_display()} avec le donneur "
+        f"{identifier} ({tested_on:%d/%m/%Y})",
+    )
+    return crossmatch
 
 
 def _first_region(patient: Patient) -> str:
@@ -555,6 +611,56 @@ def donors_import(
         summary=f"Import de donneurs « {load.source} » : {created} ajouté(s), {updated} mis à jour",
     )
     return load
+
+
+# A national donor file of a million lines is about 80 MB; the page takes regional updates.
+MAX_DONOR_FILE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class DonorFileImport:
+    load: DonorImport
+    refused: tuple[str, ...]  # one message per refused line, naming the line and the field
+
+
+@transaction.atomic
+def donors_import_file(*, actor: User | None, data: bytes, source: str) -> DonorFileImport:
+    """Import a donors CSV file from the page: the valid lines through ``donors_import``, each
+    refused line reported with its number and field (nothing is imported when the file itself
+    is unreadable or every line is refused)."""
+    if actor is not None and not grants_for(actor).has(Capability.TRANSFUSION):
+        raise ValidationError("Seul un spécialiste de la transfusion importe des donneurs.")
+    if len(data) > MAX_DONOR_FILE_BYTES:
+        limit = MAX_DONOR_FILE_BYTES >> 20
+        raise ValidationError({"file": f"Fichier trop volumineux : {limit} Mo au plus."})
+    if not data.strip() or b"\x00" in data:
+        raise ValidationError({"file": "Le fichier est vide ou n'est pas un CSV."})
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    name = (source or "donneurs.csv")[-200:]
+    donors: list[DonorRecord] = []
+    refused: list[str] = []
+    try:
+        for item in iter_donor_lines(text, source=name, catalogue=allele_catalogue()):
+            if isinstance(item, DonorFileError):
+                refused.append(str(item))
+            else:
+                donors.append(item)
+    except DonorFileError as error:
+        raise ValidationError({"file": str(error)}) from None
+    if not donors:
+        raise ValidationError({"file": f"Aucune ligne acceptée ({len(refused)} refusée(s))."})
+    load = donors_import(actor=actor, donors=donors, source=name)
+    if refused:
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.REFUSED,
+            object_type="transfusion.donorimport",
+            summary=f"Import de donneurs « {name} » : {len(refused)} ligne(s) refusée(s)",
+        )
+    return DonorFileImport(load, tuple(refused))
 
 
 @dataclass(frozen=True)

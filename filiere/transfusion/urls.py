@@ -7,6 +7,7 @@ from filiere.transfusion import views
 app_name = "transfusion"
 urlpatterns = [
     path("", views.worklist_view, name="worklist"),
+    path("donneurs/import/", views.donors_import_view, name="donors_import"),
     path("patients/<uuid:public_id>/", views.patient_transfusion_view, name="patient"),
     path(
         "patients/<uuid:public_id>/transfusions/nouvelle/",
@@ -25,6 +26,11 @@ urlpatterns = [
         "patients/<uuid:public_id>/consigne/enregistrer/",
         views.instruction_save_view,
         name="instruction_save",
+    ),
+    path(
+        "patients/<uuid:public_id>/consigne/crossmatch/",
+        views.crossmatch_add_view,
+        name="crossmatch_add",
     ),
     path(
         "patients/<uuid:public_id>/consignes/<uuid:instruction_id>/",

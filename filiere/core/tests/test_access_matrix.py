@@ -208,6 +208,7 @@ MEETINGS_POST_ONLY = {
 POST_ONLY_ROUTES = {
     "patients:duplicate_resolve",
     "transfusion:instruction_save",
+    "transfusion:crossmatch_add",
 } | MEETINGS_POST_ONLY
 # The follow-up interview's htmx partial and the usual-emergency-treatment button (refusals
 # tested in filiere/followup/tests).

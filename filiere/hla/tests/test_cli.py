@@ -95,6 +95,23 @@ def test_search_prints_the_table_and_the_ranked_donors(
     first = donors[0]
     assert (first["grade"], first["abo_relation"]) == ("A", "identical")
     assert first["cregs"]["A2"] == ["2C"]
+    # Every ranking key is in each donor and explained once (issue 11, defect 6).
+    assert [k["key"] for k in out["ranking"]] == [
+        "compatible dès",
+        "somme MFI",
+        "grade",
+        "ABO",
+        "eplets",
+        "identifiant",
+    ]
+    assert {
+        "lowest_threshold",
+        "summed_mfi",
+        "grade",
+        "abo_relation",
+        "eplet_mismatches",
+        "id",
+    } <= (set(first))
 
 
 CD36_DONORS = """\

@@ -145,11 +145,12 @@ def test_several_requirements_are_all_required() -> None:
     needs = frozenset({PlateletAntigen.HPA_1A, PlateletAntigen.HPA_5B})
     result = both(PLATELET_DONORS, query(needs=needs, threshold=500))
     assert [d.donor_id for d in result.donors] == ["1a-neg-5b-neg"]
+    # Same keys up to the last: ordered by identifier.
     assert [d.donor_id for d in result.to_type] == [
+        "1a-neg-5b-unknown",
         "cd36-neg",
         "cd36-pos",
         "cd36-unknown",
-        "1a-neg-5b-unknown",
     ]
     assert result.count_at(500).eligible_nation == 1
     assert result.count_at(500).to_type_nation == 4
@@ -285,3 +286,77 @@ def test_the_vectorised_index_equals_the_reference_on_random_pools(seed: int) ->
         reference = search_reference(donors, q, table)
         assert index.search(q) == reference
         assert DonorIndex.from_donors(donors, eplets=table).search(q) == reference
+
+
+def test_the_match_grade_ranks_before_abo_and_a_grade_d_donor_comes_after_a_grade_a() -> None:
+    """Issue 11 defect 6: at equal threshold and summed MFI, the better Duquesnoy grade comes
+    first (A and BU best, C and D poor: Duquesnoy 1977, transfusion.md §2.2), even against the
+    ABO relation and the file's order."""
+    serum = profile(PATIENT)  # no antibody: every donor compatible from 500, Σ MFI 0
+    donors = [
+        donor("aa-grade-d", "A26 A33 B7 B27 Cw5"),  # 4 antigens, none sharing a CREG: D
+        donor("bb-grade-c-abo-o", "A2 A26 B44 B51 Cw5", abo=Abo.O),  # A26 mismatched: C
+        donor("cc-grade-b1x", "A2 A11 B44 B51 Cw5", abo=Abo.O),  # A11 shares 1C with A24
+        donor("zz-grade-a", "A2 A24 B44 B51 Cw5", abo=Abo.AB),  # major ABO mismatch
+    ]
+    result = both(donors, query(profile=serum))
+    assert [(d.donor_id, d.match_grade) for d in result.donors] == [
+        ("zz-grade-a", "A"),
+        ("cc-grade-b1x", "B1X"),
+        ("bb-grade-c-abo-o", "C"),
+        ("aa-grade-d", "D"),
+    ]
+
+
+def test_abo_identical_comes_before_fewer_eplet_mismatches() -> None:
+    """Issue 11 defect 6: the ABO relation, a measured effect on the increment (major mismatch
+    −3.7 on the 1-h CCI: Kreuger et al., Transfusion 2019), ranks before the eplet count
+    (PIRATE, Marsh et al., Blood 2021: non-inferiority, no threshold of its own)."""
+    table = EpletTable(
+        alleles={
+            "A*02:01": frozenset({"62GE"}),
+            "A*24:02": frozenset({"62EE"}),
+            "B*44:02": frozenset({"41T"}),
+            "B*51:01": frozenset({"80I"}),
+            "C*05:01": frozenset(),
+            "C*15:02": frozenset(),
+            "C*07:02": frozenset({"66NH"}),
+        },
+        verified=frozenset(),
+        source="test",
+    )
+    donors = [
+        donor("minor-no-eplet", "A*02:01 A*24:02 B*44:02 B*51:01 C*15:02", abo=Abo.O),
+        donor("identical-one-eplet", "A*02:01 A*24:02 B*44:02 B*51:01 C*07:02", abo=Abo.A),
+    ]
+    result = both(donors, query(profile=profile(PATIENT)), table)
+    assert [(d.donor_id, d.abo_relation, d.eplet_mismatches) for d in result.donors] == [
+        ("identical-one-eplet", AboRelation.IDENTICAL, 1),
+        ("minor-no-eplet", AboRelation.MINOR, 0),
+    ]
+
+
+def test_ties_are_broken_by_the_donor_identifier_not_the_file_order() -> None:
+    """Issue 11 defect 6: donors equal on every key come in identifier order, whatever the order
+    of the file (a re-import must not reshuffle the list)."""
+    same = [donor(f"d{n}", "A2 A24 B44 B51 Cw5") for n in (7, 3, 9, 1)]
+    forward = both(same, query(profile=profile(PATIENT)))
+    backward = both(list(reversed(same)), query(profile=profile(PATIENT)))
+    assert [d.donor_id for d in forward.donors] == ["d1", "d3", "d7", "d9"]
+    assert [d.donor_id for d in backward.donors] == ["d1", "d3", "d7", "d9"]
+
+
+def test_donors_set_aside_by_a_positive_crossmatch_are_neither_counted_nor_proposed() -> None:
+    """A positive crossmatch excludes the donor like a hard filter (transfusion.md §2.1: the
+    crossmatch covers HLA and HPA); the index set aside equals the reference run with those
+    donors inactive."""
+    index = DonorIndex.from_donors(DONORS)
+    q = query()
+    result = index.excluding(["clean-A", "unknown-id"]).search(q)
+    inactive = [replace(d, active=False) if d.id == "clean-A" else d for d in DONORS]
+    assert result == search_reference(inactive, q)
+    assert "clean-A" not in [d.donor_id for d in result.donors]
+    assert result.count_at(500).eligible_nation == index.search(q).count_at(500).eligible_nation - 1
+    assert index.excluding([]) is index
+    assert index.position_of("hpa1bb") == 9
+    assert index.position_of("nobody") is None

@@ -20,5 +20,7 @@ def test_twenty_thousand_patients_born_the_same_month_get_distinct_valid_ins() -
 def test_ins_agrees_with_sex_year_and_month_of_birth() -> None:
     for sex, birth in (("M", dt.date(1999, 12, 1)), ("F", dt.date(2024, 1, 31))):
         ins = demo_ins(123_456, sex, birth)
-        traits = {"sex": sex, "birth_year": birth.year, "birth_month": birth.month}
-        assert nir_contradictions(ins, **traits) == []
+        contradicted = nir_contradictions(
+            ins, sex=sex, birth_year=birth.year, birth_month=birth.month
+        )
+        assert contradicted == []

@@ -19,6 +19,7 @@ from filiere.clinical.transfusion import (
     VerdictRule,
     Window,
 )
+from filiere.transfusion.instructions import format_share
 
 register = template.Library()
 
@@ -149,3 +150,9 @@ def delay(minutes: float) -> str:
 def mfi(value: int | None) -> str:
     """12500 → "12 500" (narrow no-break space, as French typography writes thousands)."""
     return "—" if value is None else f"{value:,}".replace(",", "\u202f")
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    """0.846 → "84,6 %" (a share shown as a French percentage)."""
+    return format_share(share)

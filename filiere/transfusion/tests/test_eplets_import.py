@@ -37,7 +37,8 @@ def _ranking() -> list[tuple[str, int | None]]:
 
 
 def test_a_loaded_table_ranks_equally_compatible_donors_by_mismatched_eplets() -> None:
-    # Listed farthest first: without eplets, ties keep the file's order.
+    # Without eplets: "close" (grade B2U, two loci half blank) before the two grade-C donors,
+    # which tie and come in identifier order, whatever the file's order.
     make_pool(
         (
             donor("far", "A*01:01 A*02:01 B*07:02 B*08:01"),
@@ -45,11 +46,12 @@ def test_a_loaded_table_ranks_equally_compatible_donors_by_mismatched_eplets() -
             donor("close", "A*02:01 B*08:01"),
         )
     )
-    assert _ranking() == [("far", None), ("antigen-only", None), ("close", None)]
+    assert _ranking() == [("close", None), ("antigen-only", None), ("far", None)]
 
     eplets_import(actor=None, text=TABLE, source="MHC_I_eplet_test.csv")
 
-    # 44KM, 62QE and 41T are the far donor's eplets that the patient lacks.
+    # 44KM, 62QE and 41T are the far donor's eplets that the patient lacks; at equal grade (C),
+    # a known eplet count comes before an unknown one.
     assert _ranking() == [("close", 0), ("far", 3), ("antigen-only", None)]
 
 

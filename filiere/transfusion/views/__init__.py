@@ -5,6 +5,7 @@ patient reads in the audit trail."""
 from __future__ import annotations
 
 from filiere.transfusion.views.instructions import (
+    crossmatch_add_view,
     instruction_detail_view,
     instruction_pdf_view,
     instruction_results_view,
@@ -12,6 +13,7 @@ from filiere.transfusion.views.instructions import (
     instruction_view,
 )
 from filiere.transfusion.views.records import (
+    donors_import_view,
     patient_transfusion_view,
     screen_add_view,
     transfusion_add_view,
@@ -20,6 +22,8 @@ from filiere.transfusion.views.records import (
 )
 
 __all__ = [
+    "crossmatch_add_view",
+    "donors_import_view",
     "instruction_detail_view",
     "instruction_pdf_view",
     "instruction_results_view",

@@ -20,13 +20,14 @@ from filiere.patients.selectors import get_patient_for_transfusion
 from filiere.patients.services import patient_record_viewed
 from filiere.transfusion import services
 from filiere.transfusion.donor_pool import current_pool
-from filiere.transfusion.forms import InstructionParamsForm, InstructionSaveForm
+from filiere.transfusion.forms import CrossmatchForm, InstructionParamsForm, InstructionSaveForm
 from filiere.transfusion.instructions import InstructionParams, InstructionResult
 from filiere.transfusion.instructions import compute_instruction as compute
 from filiere.transfusion.pdf import instruction_pdf
 from filiere.transfusion.selectors import (
     current_instruction,
     get_instruction,
+    instruction_review,
     instructions_of,
     is_valid,
     latest_screen,
@@ -78,9 +79,13 @@ def _result(
 
 
 def _page(
-    request: AuthenticatedRequest, patient: Patient, form: InstructionSaveForm
+    request: AuthenticatedRequest,
+    patient: Patient,
+    form: InstructionSaveForm,
+    crossmatch_form: CrossmatchForm | None = None,
 ) -> HttpResponse:
     params = form.params() if form.is_bound else _params(request.GET, patient)
+    current = current_instruction(patient)
     return render(
         request,
         "transfusion/instruction.html",
@@ -90,6 +95,10 @@ def _page(
             "result": _result(request, patient, params),
             "can_sign": may_sign_instruction(request.user, patient),
             "versions": instructions_of(patient)[:10],
+            "current_instruction": current,
+            "review": instruction_review(current) if current else None,
+            "crossmatch_form": crossmatch_form or CrossmatchForm(),
+            "crossmatches": patient.crossmatches.order_by("-tested_on", "-recorded_at")[:20],
         },
     )
 
@@ -146,6 +155,7 @@ def instruction_save_view(request: AuthenticatedRequest, public_id: uuid.UUID) -
                 params=form.params(),
                 valid_until=form.cleaned_data["valid_until"],
                 note=form.cleaned_data["note"],
+                **form.requirements(),
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -163,6 +173,24 @@ def instruction_save_view(request: AuthenticatedRequest, public_id: uuid.UUID) -
     return _page(request, patient, form)
 
 
+@require_POST
+@login_required
+def crossmatch_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Record a crossmatch with one donor, from the instruction page."""
+    patient = get_patient_for_transfusion(request.user, public_id)
+    form = CrossmatchForm(request.POST)
+    if form.is_valid():
+        try:
+            services.crossmatch_record(actor=request.user, patient=patient, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Crossmatch enregistré."))
+            return redirect("transfusion:instruction", public_id=patient.public_id)
+    patient_record_viewed(actor=request.user, patient=patient, what="consigne dynamique")
+    return _page(request, patient, InstructionSaveForm(initial=_initial(patient)), form)
+
+
 @require_GET
 @login_required
 def instruction_detail_view(
@@ -177,14 +205,16 @@ def instruction_detail_view(
         what=f"consigne transfusionnelle v{instruction.version}",
     )
     latest = current_instruction(patient)
+    is_latest = latest is not None and latest.pk == instruction.pk
     return render(
         request,
         "transfusion/instruction_detail.html",
         {
             "patient": patient,
             "instruction": instruction,
-            "is_latest": latest is not None and latest.pk == instruction.pk,
+            "is_latest": is_latest,
             "is_valid": is_valid(instruction),
+            "review": instruction_review(instruction) if is_latest else None,
         },
     )
 

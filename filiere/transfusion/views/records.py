@@ -24,6 +24,8 @@ from filiere.transfusion import forms as transfusion_forms
 from filiere.transfusion import services
 from filiere.transfusion.domain import efficacy_settings
 from filiere.transfusion.selectors import (
+    current_instruction,
+    instruction_review,
     instructions_of,
     may_sign_instruction,
     transfusion_history,
@@ -46,6 +48,7 @@ def patient_transfusion_view(request: AuthenticatedRequest, public_id: uuid.UUID
     patient = get_patient_for_transfusion(request.user, public_id)
     patient_record_viewed(actor=request.user, patient=patient, what="suivi transfusionnel")
     history = transfusion_history(patient)
+    current = current_instruction(patient)
     return render(
         request,
         "transfusion/patient.html",
@@ -57,6 +60,8 @@ def patient_transfusion_view(request: AuthenticatedRequest, public_id: uuid.UUID
             "typings": patient.hla_typings.order_by("-typed_on", "-pk")[:5],
             "screens": patient.antibody_screens.order_by("-serum_date", "-pk")[:5],
             "instructions": instructions_of(patient)[:10],
+            "current_instruction": current,
+            "review": instruction_review(current) if current else None,
             "can_sign": may_sign_instruction(request.user, patient),
             "verdict_rule": efficacy_settings().rule,
         },
@@ -155,6 +160,22 @@ def screen_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> Http
         save=save,
         done=_("Recherche d'anticorps enregistrée."),
     )
+
+
+@capability_required(Capability.TRANSFUSION)
+def donors_import_view(request: AuthenticatedRequest) -> HttpResponse:
+    """Import a donors file from the page, with the report of the refused lines."""
+    form = transfusion_forms.DonorFileForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = services.donors_import_file(
+                actor=request.user, data=upload.read(), source=upload.name or ""
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+    return render(request, "transfusion/donors_import.html", {"form": form, "report": report})
 
 
 @capability_required(Capability.TRANSFUSION)
