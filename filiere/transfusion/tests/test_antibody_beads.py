@@ -47,7 +47,9 @@ def _url(name: str, patient: Any, **extra: Any) -> str:
 
 
 def _pdf_text(content: bytes) -> str:
-    return "\n".join(page.get_textpage().get_text_range() for page in pdfium.PdfDocument(content))
+    """The PDF's words, one space apart (where a line wraps depends on the page layout)."""
+    pages = (page.get_textpage().get_text_range() for page in pdfium.PdfDocument(content))
+    return " ".join(" ".join(pages).split())
 
 
 @pytest.fixture
