@@ -19,6 +19,7 @@ EXAMPLE = [
     "--weight", "70",
     "--height", "175",
     "--sex", "M",
+    "--age", "40",
 ]  # fmt: skip
 
 
@@ -70,6 +71,7 @@ ISSUE_11 = [
     "--weight", "70",
     "--height", "175",
     "--sex", "M",
+    "--age", "40",
 ]  # fmt: skip
 
 
@@ -104,7 +106,6 @@ def test_options_change_methods_times_and_thresholds(capsys: pytest.CaptureFixtu
             "--blood-volume", "nadler",
             "--post-1h-minutes", "90",
             "--rtp-24h-threshold", "15",
-            "--age", "40",
         ],
     )  # fmt: skip
     assert output["provenance"]["bsa_formula"] == "dubois"
@@ -149,7 +150,19 @@ def test_missing_required_option_is_named(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_a_post_count_is_required(capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["assess", "--pre", "8", "--weight", "70", "--height", "175", "--sex", "M"]
+    argv = [
+        "assess",
+        "--pre",
+        "8",
+        "--weight",
+        "70",
+        "--height",
+        "175",
+        "--sex",
+        "M",
+        "--age",
+        "40",
+    ]
     assert main(argv) == 2
     assert "--post-1h" in capsys.readouterr().err
 
