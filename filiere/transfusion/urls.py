@@ -7,7 +7,9 @@ from filiere.transfusion import views
 app_name = "transfusion"
 urlpatterns = [
     path("", views.worklist_view, name="worklist"),
+    path("patients/", views.patient_search_view, name="patient_search"),
     path("patients/<uuid:public_id>/", views.patient_transfusion_view, name="patient"),
+    path("patients/<uuid:public_id>/profil/", views.profile_edit_view, name="profile_edit"),
     path(
         "patients/<uuid:public_id>/transfusions/nouvelle/",
         views.transfusion_add_view,

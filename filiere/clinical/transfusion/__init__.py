@@ -57,6 +57,7 @@ from filiere.clinical.transfusion.efficacy import (
 )
 from filiere.clinical.transfusion.refractoriness import (
     DEFAULT_REFRACTORINESS_SETTINGS,
+    NO_WORKUP,
     Exclusion,
     LabOrder,
     LabTest,
@@ -78,6 +79,7 @@ __all__ = [
     "DEFAULT_EFFICACY_SETTINGS",
     "DEFAULT_REFRACTORINESS_SETTINGS",
     "MIN_DOSE_PER_DONATION_E11",
+    "NO_WORKUP",
     "ONE_HOUR_CRITERIA",
     "TWENTY_FOUR_HOUR_CRITERIA",
     "AboRelation",

@@ -12,7 +12,9 @@ from filiere.transfusion.views.instructions import (
     instruction_view,
 )
 from filiere.transfusion.views.records import (
+    patient_search_view,
     patient_transfusion_view,
+    profile_edit_view,
     screen_add_view,
     transfusion_add_view,
     typing_add_view,
@@ -25,7 +27,9 @@ __all__ = [
     "instruction_results_view",
     "instruction_save_view",
     "instruction_view",
+    "patient_search_view",
     "patient_transfusion_view",
+    "profile_edit_view",
     "screen_add_view",
     "transfusion_add_view",
     "typing_add_view",
