@@ -103,7 +103,7 @@ Code de sortie : 0 si le calcul a abouti, 2 si une option est invalide.
 
 Exemple :
   filiere transfusion assess --pre 8 --post-1h 32 --post-24h 21 --dose 3.5 \\
-      --weight 70 --height 175 --sex M"""
+      --weight 70 --height 175 --sex M --age 40"""
 
 
 class _UsageError(Exception):

@@ -178,3 +178,33 @@ def test_help_explains_every_option(capsys: pytest.CaptureFixture[str]) -> None:
     ]:  # fmt: skip
         assert option in text
     assert "10 à 60 min" in text
+
+
+def test_the_age_is_required(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 11, defect 9: without --age a child was an adult man (75 mL/kg). The French VST
+    table gives children 70 mL/kg (toutsurlatransfusion.com, transfusion.md §1.2)."""
+    argv = [arg for arg in EXAMPLE if arg not in {"--age", "40"}]
+    assert main(argv) == 2
+    assert "--age" in capsys.readouterr().err
+
+
+def test_falling_counts_unusual_doses_and_nadler_in_a_child_are_reported(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A fall (post < pre) and a dose of 0.01 ×10¹¹ gave "efficace" silently; Nadler's adult
+    equations (Nadler 1962) were applied to a 6-year-old: the per-kg table is used instead."""
+    output = run(
+        capsys,
+        [
+            "assess", "--pre", "20", "--post-1h", "15", "--dose", "0.01",
+            "--weight", "20", "--height", "115", "--sex", "M", "--age", "6",
+            "--blood-volume", "nadler",
+        ],
+    )  # fmt: skip
+    assert output["verdict"] == "ineffective"
+    assert output["counts"][0]["falling"] is True
+    assert any("0,01" in warning for warning in output["warnings"])
+    assert any("baisse" in warning for warning in output["warnings"])
+    assert output["provenance"]["blood_volume_method"] == "per_kg"
+    assert output["provenance"]["blood_volume_ml_per_kg"] == 70
+    assert "Nadler" in output["provenance"]["blood_volume_note"]
