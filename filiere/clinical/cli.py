@@ -14,7 +14,7 @@ from typing import NoReturn
 
 from filiere.clinical.transfusion import (
     ASSUMED_CPA_DOSE_E11,
-    ASSUMED_DOSE_PER_DONATION_E11,
+    MIN_DOSE_PER_DONATION_E11,
     ONE_HOUR_CRITERIA,
     TWENTY_FOUR_HOUR_CRITERIA,
     BloodVolumeMethod,
@@ -70,7 +70,7 @@ def _fr(value: float) -> str:
     return french_number(value)
 
 
-_PER_DONATION = _fr(ASSUMED_DOSE_PER_DONATION_E11)
+_PER_DONATION = _fr(MIN_DOSE_PER_DONATION_E11)
 
 
 _EPILOG = f"""\
@@ -89,16 +89,21 @@ reprend la lecture des diapositives (inefficace dès qu'un indice échoue). Les 
 contredisent dans une fenêtre sont signalés (« discordant »). La transfusion est inefficace si
 une fenêtre l'est.
 
-Dose : sans --dose, elle est supposée d'après --product et marquée « assumed » :
-CPA {_fr(ASSUMED_CPA_DOSE_E11)} ×10¹¹ (contenu moyen, AABB 2024) ; CPS {_PER_DONATION} ×10¹¹ ;
-MCP {_PER_DONATION} ×10¹¹ par don (--pooled-donations). Sans nombre de dons,
-CCI et RTP ne sont pas calculés.
+Dose : sans --dose, seule celle d'un CPA est supposée ({_fr(ASSUMED_CPA_DOSE_E11)} ×10¹¹,
+contenu moyen, AABB 2024 ; marquée « assumed »). Un MCP ou un CPS sans dose n'a ni CCI ni RTP :
+le minimum réglementaire ({_PER_DONATION} ×10¹¹ par don) surestimerait le CCI. Une dose hors de
+0,5–10 ×10¹¹, un poids et une taille d'IMC invraisemblable ou une numération en baisse sont
+signalés dans « warnings ».
+
+Âge : obligatoire (--age) ; le volume sanguin d'un enfant n'est pas celui d'un adulte (75 mL/kg
+jusqu'à 3 mois, 70 mL/kg avant 18 ans) et les équations de Nadler, validées chez l'adulte, sont
+remplacées par ce tableau avant 18 ans.
 
 Code de sortie : 0 si le calcul a abouti, 2 si une option est invalide.
 
 Exemple :
   filiere transfusion assess --pre 8 --post-1h 32 --post-24h 21 --dose 3.5 \\
-      --weight 70 --height 175 --sex M"""
+      --weight 70 --height 175 --sex M --age 40"""
 
 
 class _UsageError(Exception):
@@ -197,7 +202,7 @@ def _build_parser() -> _Parser:
         "--pooled-donations",
         type=_positive_int,
         metavar="N",
-        help="nombre de dons mélangés dans un MCP, pour en supposer la dose",
+        help="nombre de dons mélangés dans un MCP (information ; la dose vient de l'étiquette)",
     )
 
     patient = assess.add_argument_group("patient")
@@ -226,7 +231,8 @@ def _build_parser() -> _Parser:
         "--age",
         type=_number(check_age, "age"),
         metavar="ANS",
-        help="âge en années, décimales admises (0,25 = 3 mois) ; absent : adulte. Le VST vaut "
+        required=True,
+        help="âge en années, décimales admises (0,25 = 3 mois). Le VST vaut "
         "75 mL/kg jusqu'à 3 mois, 70 mL/kg avant 18 ans",
     )
 
@@ -298,6 +304,7 @@ def _count_json(count: CountAssessment) -> dict[str, object]:
         ],
         "verdict": count.verdict.value,
         "discordant": count.discordant,
+        "falling": count.falling,
     }
 
 
@@ -324,6 +331,7 @@ def assessment_json(assessment: TransfusionAssessment) -> dict[str, object]:
             for window in windows
         },
         "discordant": {window.window.value: window.discordant for window in windows},
+        "warnings": list(assessment.warnings),
         "counts": [_count_json(count) for count in assessment.counts],
         "pre_count_e9_per_l": assessment.transfusion.pre_count_e9_per_l,
         "dose_e11": provenance.dose.value_e11,
@@ -342,6 +350,7 @@ def assessment_json(assessment: TransfusionAssessment) -> dict[str, object]:
             "bsa_formula": provenance.bsa_formula.value,
             "blood_volume_method": provenance.blood_volume_method.value,
             "blood_volume_ml_per_kg": provenance.blood_volume_ml_per_kg,
+            "blood_volume_note": provenance.volume_note,
             "formulas": list(provenance.formulas),
             "windows": {
                 "1h": _criteria_json(provenance.settings.one_hour),

@@ -242,6 +242,50 @@ def patients_visible_for_transfusion(user: User) -> QuerySet[Patient]:
     return Patient.objects.filter(Exists(followed), merged_into__isnull=True)
 
 
+@dataclass(frozen=True)
+class TransfusionSearch:
+    """A transfusion specialist's search: a pseudonym or an IdMR, or a centre of the region with
+    a birth year (and optionally the month and the sex). Names are not searched: the
+    transfusion role does not see the identity."""
+
+    text: str = ""
+    centre_id: int | None = None
+    birth_year: int | None = None
+    birth_month: int | None = None
+    sex: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip() and (self.centre_id is None or self.birth_year is None)
+
+
+def transfusion_patient_search(user: User, search: TransfusionSearch) -> QuerySet[Patient]:
+    """Return the patients the user may follow for transfusion that match ``search``; nothing
+    for an empty search (a region's registry is never listed whole)."""
+    patients = patients_visible_for_transfusion(user)
+    if search.is_empty:
+        return patients.none()
+    text = search.text.strip()
+    if text:
+        if is_pseudonym(normalise_pseudonym(text)):
+            patients = patients.filter(pseudonym=normalise_pseudonym(text))
+        elif text.isdigit() and len(text) == 20:
+            patients = patients.filter(idmr=text)
+        else:
+            return patients.none()
+    if search.centre_id is not None:
+        patients = patients.filter(
+            Exists(CareEpisode.objects.filter(patient=OuterRef("pk"), centre_id=search.centre_id))
+        )
+    if search.birth_year is not None:
+        patients = patients.filter(birth_year=search.birth_year)
+    if search.birth_month is not None:
+        patients = patients.filter(birth_month=search.birth_month)
+    if search.sex:
+        patients = patients.filter(sex=search.sex)
+    return patients.order_by("pseudonym")
+
+
 def get_patient_for_transfusion(user: User, public_id: uuid.UUID | str) -> Patient:
     """Return the patient for the transfusion module, or 404 (recorded)."""
     try:

@@ -73,6 +73,9 @@ def _remember_search(request: AuthenticatedRequest, text: str) -> str:
 def patient_list_view(request: AuthenticatedRequest) -> HttpResponse:
     """The patients of the user's centres, searchable and filterable, most recent first."""
     if not grants_for(request.user).has(Capability.VIEW_PATIENTS):
+        if grants_for(request.user).has(Capability.TRANSFUSION):
+            # Transfusion specialists search the patients of their region on their own page.
+            return redirect("transfusion:patient_search")
         raise NotVisible(reason="liste des patients")
     if request.method == "POST":
         text = request.POST.get("q", "").strip()

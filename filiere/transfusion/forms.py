@@ -7,12 +7,23 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from filiere.hla.donors import PlateletAntigen
+from filiere.identity.models import Sex
+from filiere.network.models import Centre
+from filiere.patients.selectors import TransfusionSearch
 from filiere.transfusion.instructions import DEFAULT_THRESHOLD, THRESHOLDS, InstructionParams
-from filiere.transfusion.models import AboGroup, AboRelation, Crossmatch, ProductType, RollUpRule
+from filiere.transfusion.models import (
+    AboGroup,
+    AboRelation,
+    Crossmatch,
+    ProductType,
+    RhD,
+    RollUpRule,
+)
 from filiere.transfusion.services import MAX_SAB_BYTES, PostCountInput
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -34,10 +45,17 @@ class TransfusionForm(forms.Form):
         max_digits=4,
         decimal_places=2,
         required=False,
-        help_text=_("Sans étiquette : 3,5 supposé pour un CPA, 0,5 par don pour un CPS ou un MCP."),
+        help_text=_(
+            "Obligatoire pour un MCP ou un CPS ; sans étiquette, 3,5 ×10¹¹ supposé pour un CPA. "
+            "Plage usuelle : 0,5 à 10."
+        ),
     )
     pooled_donations = forms.IntegerField(
-        label=_("Nombre de dons du mélange (MCP)"), min_value=1, max_value=12, required=False
+        label=_("Nombre de dons du mélange (MCP)"),
+        min_value=1,
+        max_value=12,
+        required=False,
+        help_text=_("Pour information : la dose est celle de l'étiquette."),
     )
     abo_relation = forms.ChoiceField(
         label=_("Relation ABO"), choices=[("", _("inconnue")), *AboRelation.choices], required=False
@@ -51,6 +69,15 @@ class TransfusionForm(forms.Form):
     height_cm = forms.DecimalField(
         localize=True, label=_("Taille (cm)"), max_digits=4, decimal_places=1
     )
+    # Hidden until the service answers that the dose or the weight–height pair is unusual.
+    values_confirmed = forms.BooleanField(
+        label=_(
+            "Je confirme ces valeurs inhabituelles (dose, poids et taille) : mon nom et la date "
+            "sont enregistrés"
+        ),
+        required=False,
+        widget=forms.HiddenInput,
+    )
     pre_count = forms.DecimalField(
         localize=True,
         label=_("Numération avant (×10⁹/L)"),
@@ -63,6 +90,7 @@ class TransfusionForm(forms.Form):
         min_value=0,
         required=False,
         initial=60,
+        help_text=_("Mesure à 1 h : prélèvement entre 10 et 60 min après la fin."),
     )
     post_1_count = forms.DecimalField(
         localize=True,
@@ -76,6 +104,9 @@ class TransfusionForm(forms.Form):
         min_value=0,
         required=False,
         initial=20 * 60,
+        help_text=_(
+            "Mesure à 24 h : prélèvement entre 18 et 24 h après la fin (1 080 à 1 440 min)."
+        ),
     )
     post_2_count = forms.DecimalField(
         localize=True,
@@ -97,6 +128,10 @@ class TransfusionForm(forms.Form):
         ),
     )
 
+    def ask_values_confirmation(self) -> None:
+        """Show the confirmation box (unticked) beside the unusual values."""
+        self.fields["values_confirmed"].widget = forms.CheckboxInput()
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for slot in ("post_1", "post_2"):
@@ -115,6 +150,73 @@ class TransfusionForm(forms.Form):
                 counts.append(PostCountInput(minutes_after_end=minutes, count=count))
         data["post_counts"] = counts
         return data
+
+
+class TransfusionProfileForm(forms.Form):
+    """The patient's ABO/RhD group and weight and height, prefilled on the transfusion pages."""
+
+    abo = forms.ChoiceField(
+        label=_("Groupe ABO"), choices=[("", _("inconnu")), *AboGroup.choices], required=False
+    )
+    rhd = forms.ChoiceField(
+        label=_("RhD"), choices=[("", _("inconnu")), *RhD.choices], required=False
+    )
+    weight_kg = forms.DecimalField(
+        localize=True, label=_("Poids (kg)"), max_digits=5, decimal_places=1, required=False
+    )
+    height_cm = forms.DecimalField(
+        localize=True, label=_("Taille (cm)"), max_digits=4, decimal_places=1, required=False
+    )
+    measured_on = forms.DateField(
+        label=_("Poids et taille mesurés le"), widget=DATE, required=False
+    )
+
+
+class PatientSearchForm(forms.Form):
+    """A transfusion specialist's search among the patients of their region."""
+
+    q = forms.CharField(
+        label=_("Pseudonyme ou IdMR"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("MHE-… ou 20 chiffres")}),
+    )
+    centre = forms.ModelChoiceField(
+        label=_("Centre qui suit le patient"), queryset=Centre.objects.none(), required=False
+    )
+    birth_year = forms.IntegerField(
+        label=_("Année de naissance"), min_value=1900, max_value=2100, required=False
+    )
+    birth_month = forms.IntegerField(
+        label=_("Mois de naissance"), min_value=1, max_value=12, required=False
+    )
+    sex = forms.ChoiceField(
+        label=_("Sexe"), choices=[("", _("indifférent")), *Sex.choices], required=False
+    )
+
+    def __init__(self, *args: Any, centres: QuerySet[Centre], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        text = (data.get("q") or "").strip()
+        if not text and not (data.get("centre") and data.get("birth_year")):
+            raise forms.ValidationError(
+                _("Indiquez un pseudonyme ou un IdMR, ou bien le centre et l'année de naissance.")
+            )
+        return data
+
+    def search(self) -> TransfusionSearch:
+        data = self.cleaned_data
+        centre = data.get("centre")
+        return TransfusionSearch(
+            text=data.get("q") or "",
+            centre_id=centre.pk if centre is not None else None,
+            birth_year=data.get("birth_year"),
+            birth_month=data.get("birth_month"),
+            sex=data.get("sex") or "",
+        )
 
 
 class HlaTypingForm(forms.Form):

@@ -103,6 +103,18 @@ class Transfusion(models.Model):
     sepsis = models.BooleanField(_("sepsis"), default=False)
     splenomegaly = models.BooleanField(_("splénomégalie"), default=False)
     dic = models.BooleanField(_("CIVD"), default=False)
+    # A dose or a weight–height pair outside the usual ranges (filiere/clinical/transfusion/
+    # checks.py) is recorded only when a clinician confirms it, as unusual drug doses are.
+    values_confirmed = models.BooleanField(_("valeurs inhabituelles confirmées"), default=False)
+    values_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("valeurs confirmées par"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    values_confirmed_at = models.DateTimeField(_("valeurs confirmées le"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -155,6 +167,14 @@ class Transfusion(models.Model):
                     "concentrés plaquettaires (MCP)."
                 ),
             ),
+            models.CheckConstraint(
+                condition=models.Q(values_confirmed=False, values_confirmed_at__isnull=True)
+                | models.Q(values_confirmed=True, values_confirmed_at__isnull=False),
+                name="transfusion_values_confirmation_is_dated",
+                violation_error_message=_(
+                    "Des valeurs inhabituelles confirmées portent la date de leur confirmation."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -190,6 +210,74 @@ class PostTransfusionCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count} ×10⁹/L à {self.minutes_after_end} min"
+
+
+class RhD(models.TextChoices):
+    POSITIVE = "pos", _("RhD positif")
+    NEGATIVE = "neg", _("RhD négatif")
+
+
+class TransfusionProfile(models.Model):
+    """What the transfusion pages prefill for a patient: ABO/RhD group, and the weight and
+    height of the last transfusion (or of a correction). One row per patient, written by
+    ``services.transfusion_profile_update`` and by each new latest transfusion, audited."""
+
+    patient = models.OneToOneField(
+        "patients.Patient", on_delete=models.PROTECT, related_name="transfusion_profile"
+    )
+    abo = models.CharField(_("groupe ABO"), max_length=2, choices=AboGroup.choices, blank=True)
+    rhd = models.CharField(_("RhD"), max_length=3, choices=RhD.choices, blank=True)
+    weight_kg = models.DecimalField(
+        _("poids (kg)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    height_cm = models.DecimalField(
+        _("taille (cm)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    measured_on = models.DateField(_("poids et taille du"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("profil transfusionnel")
+        verbose_name_plural = _("profils transfusionnels")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(abo__in=["", "O", "A", "B", "AB"]),
+                name="transfusion_profile_abo_valid",
+                violation_error_message=_("Groupe ABO inconnu : O, A, B ou AB."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rhd__in=["", "pos", "neg"]),
+                name="transfusion_profile_rhd_valid",
+                violation_error_message=_("RhD : positif ou négatif."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight_kg__isnull=True)
+                | models.Q(weight_kg__gte=0.3, weight_kg__lte=400),
+                name="transfusion_profile_weight_in_range",
+                violation_error_message=_(
+                    "Poids : valeur invraisemblable, attendue entre 0,3 et 400 kg."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(height_cm__isnull=True)
+                | models.Q(height_cm__gte=20, height_cm__lte=260),
+                name="transfusion_profile_height_in_range",
+                violation_error_message=_(
+                    "Taille : valeur invraisemblable, attendue entre 20 et 260 cm."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.abo}{'+' if self.rhd == 'pos' else '−' if self.rhd == 'neg' else ''}"
+
+    @property
+    def group(self) -> str:
+        """ "A+", "O−", "AB" (RhD unknown) or "" when the ABO group is unknown."""
+        return str(self) if self.abo else ""
 
 
 class HlaTyping(models.Model):

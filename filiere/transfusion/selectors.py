@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from filiere.transfusion.models import (
     PostTransfusionCount,
     Transfusion,
     TransfusionInstruction,
+    TransfusionProfile,
 )
 
 
@@ -36,6 +38,15 @@ def specialist_regions(user: User) -> set[str]:
     if not sites:
         return set()
     return set(Centre.objects.filter(pk__in=sites).values_list("region", flat=True))
+
+
+def clinical_centres_of(regions: set[str]) -> QuerySet[Centre]:
+    """The centres of these regions that follow patients (not the blood-establishment sites)."""
+    return (
+        Centre.objects.filter(region__in=regions, is_active=True)
+        .exclude(kind=Centre.Kind.BLOOD_ESTABLISHMENT)
+        .order_by("name")
+    )
 
 
 def following_regions(patient: Patient) -> list[str]:
@@ -76,21 +87,42 @@ class TransfusionHistory:
     refractoriness: efficacy.RefractorinessAssessment
 
     def chart_data(self) -> dict[str, Any]:
-        """Values for the trend chart (CCI and RTP at 1 h and 24 h, counts before and after)."""
+        """Values for the trend chart, on a time axis: each point at the end of its transfusion
+        (milliseconds since the epoch) with its CCI or RTP at 1 h and 24 h, rounded as the
+        table shows and judges them. A series without any value is left out, and so is an axis
+        without any series (no empty RTP axis)."""
 
         def value(window: efficacy.WindowVerdict, name: str) -> float | None:
-            # Rounded as the table shows and judges them, so a point and its row agree.
             number = getattr(window.count, name) if window.count is not None else None
             digits = efficacy.Index.CCI.digits if name == "cci" else efficacy.Index.RTP.digits
             return None if number is None else efficacy.shown_value(number, digits)
 
-        local = [timezone.localtime(row.transfusion.ended_at) for row in self.rows]
+        series: dict[str, list[dict[str, Any]]] = {}
+        for key, window_name, name in (
+            ("cci_1h", "one_hour", "cci"),
+            ("cci_24h", "twenty_four_hours", "cci"),
+            ("rtp_1h", "one_hour", "rtp_percent"),
+            ("rtp_24h", "twenty_four_hours", "rtp_percent"),
+        ):
+            points = []
+            for row in self.rows:
+                y = value(getattr(row.assessment, window_name), name)
+                if y is not None:
+                    when = timezone.localtime(row.transfusion.ended_at)
+                    points.append(
+                        {
+                            "x": int(row.transfusion.ended_at.timestamp() * 1000),
+                            "y": y,
+                            "label": when.strftime("%d/%m/%Y %H:%M"),
+                        }
+                    )
+            if points:
+                series[key] = points
+        times = [int(row.transfusion.ended_at.timestamp() * 1000) for row in self.rows]
         return {
-            "labels": [when.strftime("%d/%m/%Y %H:%M") for when in local],
-            "cci_1h": [value(r.assessment.one_hour, "cci") for r in self.rows],
-            "cci_24h": [value(r.assessment.twenty_four_hours, "cci") for r in self.rows],
-            "rtp_1h": [value(r.assessment.one_hour, "rtp_percent") for r in self.rows],
-            "rtp_24h": [value(r.assessment.twenty_four_hours, "rtp_percent") for r in self.rows],
+            "series": series,
+            "first": min(times, default=None),
+            "last": max(times, default=None),
             "cci_1h_threshold": efficacy.ONE_HOUR_CRITERIA.cci_min,
             "cci_24h_threshold": efficacy.TWENTY_FOUR_HOUR_CRITERIA.cci_min,
         }
@@ -102,10 +134,17 @@ def _with_counts(transfusions: QuerySet[Transfusion]) -> QuerySet[Transfusion]:
     )
 
 
-def history_of(patient: Patient, transfusions: list[Transfusion]) -> TransfusionHistory:
-    """Return each transfusion's efficacy and the refractoriness alert (counts prefetched)."""
+def history_of(
+    patient: Patient,
+    transfusions: list[Transfusion],
+    workup: efficacy.Workup = efficacy.NO_WORKUP,
+) -> TransfusionHistory:
+    """Return each transfusion's efficacy and the refractoriness alert (counts prefetched);
+    ``workup`` says what the record holds already (SAB result, valid instruction)."""
     assessments = [assess(patient, t) for t in transfusions]
-    refractoriness = efficacy.assess_refractoriness(assessments)
+    refractoriness = efficacy.assess_refractoriness(
+        assessments, efficacy.DEFAULT_REFRACTORINESS_SETTINGS, workup
+    )
     rows = tuple(
         TransfusionRow(t, a, s)
         for t, a, s in zip(transfusions, assessments, refractoriness.steps, strict=True)
@@ -113,9 +152,21 @@ def history_of(patient: Patient, transfusions: list[Transfusion]) -> Transfusion
     return TransfusionHistory(rows, refractoriness)
 
 
+def workup_of(patient: Patient) -> efficacy.Workup:
+    instruction = current_instruction(patient)
+    return efficacy.Workup(
+        hla_antibodies_identified=patient.antibody_screens.exists(),
+        instruction=instruction is not None and is_valid(instruction),
+    )
+
+
 def transfusion_history(patient: Patient) -> TransfusionHistory:
-    transfusions = list(_with_counts(patient.transfusions.order_by("ended_at", "pk")))
-    return history_of(patient, transfusions)
+    transfusions = list(
+        _with_counts(
+            patient.transfusions.select_related("values_confirmed_by").order_by("ended_at", "pk")
+        )
+    )
+    return history_of(patient, transfusions, workup_of(patient))
 
 
 def latest_typing(patient: Patient) -> HlaTyping | None:
@@ -197,6 +248,52 @@ def _latest(model: type[AntibodyScreen] | type[HlaTyping], field: str) -> Any:
     return model.objects.filter(patient=OuterRef("pk")).order_by(*order)
 
 
+# --- The patient's transfusion profile: what the forms start from ------------------------
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """The patient's ABO/RhD group and last known weight and height, with where they come from
+    (``source``: "profile" or "visit") and when they were measured."""
+
+    abo: str = ""
+    rhd: str = ""
+    weight_kg: Decimal | None = None
+    height_cm: Decimal | None = None
+    measured_on: dt.date | None = None
+    source: str = ""
+
+
+def profile_of(patient: Patient) -> TransfusionProfile | None:
+    return TransfusionProfile.objects.filter(patient=patient).first()
+
+
+def prefill_for(patient: Patient) -> Prefill:
+    """The values the transfusion form and the instruction page start from.
+
+    Weight and height come from the most recent of the profile (the last transfusion, or a
+    correction) and the last follow-up visit that measured both.
+    """
+    from filiere.followup.models import Visit
+
+    profile = profile_of(patient)
+    visit = (
+        Visit.objects.current()
+        .filter(patient=patient, weight_kg__isnull=False, height_cm__isnull=False)
+        .order_by("-visited_on", "-pk")
+        .only("visited_on", "weight_kg", "height_cm")
+        .first()
+    )
+    abo = profile.abo if profile else ""
+    rhd = profile.rhd if profile else ""
+    measured = profile.measured_on if profile and profile.weight_kg is not None else None
+    if visit is not None and (measured is None or visit.visited_on > measured):
+        return Prefill(abo, rhd, visit.weight_kg, visit.height_cm, visit.visited_on, "visit")
+    if profile is not None and measured is not None:
+        return Prefill(abo, rhd, profile.weight_kg, profile.height_cm, measured, "profile")
+    return Prefill(abo, rhd)
+
+
 # --- The specialist's worklist -----------------------------------------------------------
 
 
@@ -262,10 +359,15 @@ def worklist(user: User) -> list[WorklistRow]:
     rows = []
     for patient in patients:
         transfusions = list(patient.transfusions.all())
-        history = history_of(patient, transfusions)
         instructions = list(patient.transfusion_instructions.all())
         instruction = instructions[0] if instructions else None
         latest: Any = patient  # annotated above with its latest serum and typing
+        valid = instruction is not None and is_valid(instruction, today)
+        workup = efficacy.Workup(
+            hla_antibodies_identified=latest.latest_screen_id is not None,
+            instruction=valid,
+        )
+        history = history_of(patient, transfusions, workup)
         rows.append(
             WorklistRow(
                 patient=patient,
@@ -274,7 +376,7 @@ def worklist(user: User) -> list[WorklistRow]:
                 last_transfusion=transfusions[-1].ended_at if transfusions else None,
                 refractoriness=history.refractoriness,
                 instruction=instruction,
-                instruction_valid=instruction is not None and is_valid(instruction, today),
+                instruction_valid=valid,
                 review=Review()
                 if instruction is None
                 else review_of(

@@ -8,7 +8,9 @@ app_name = "transfusion"
 urlpatterns = [
     path("", views.worklist_view, name="worklist"),
     path("donneurs/import/", views.donors_import_view, name="donors_import"),
+    path("patients/", views.patient_search_view, name="patient_search"),
     path("patients/<uuid:public_id>/", views.patient_transfusion_view, name="patient"),
+    path("patients/<uuid:public_id>/profil/", views.profile_edit_view, name="profile_edit"),
     path(
         "patients/<uuid:public_id>/transfusions/nouvelle/",
         views.transfusion_add_view,

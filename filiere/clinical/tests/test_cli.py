@@ -19,6 +19,7 @@ EXAMPLE = [
     "--weight", "70",
     "--height", "175",
     "--sex", "M",
+    "--age", "40",
 ]  # fmt: skip
 
 
@@ -70,6 +71,7 @@ ISSUE_11 = [
     "--weight", "70",
     "--height", "175",
     "--sex", "M",
+    "--age", "40",
 ]  # fmt: skip
 
 
@@ -104,7 +106,6 @@ def test_options_change_methods_times_and_thresholds(capsys: pytest.CaptureFixtu
             "--blood-volume", "nadler",
             "--post-1h-minutes", "90",
             "--rtp-24h-threshold", "15",
-            "--age", "40",
         ],
     )  # fmt: skip
     assert output["provenance"]["bsa_formula"] == "dubois"
@@ -149,7 +150,19 @@ def test_missing_required_option_is_named(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_a_post_count_is_required(capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["assess", "--pre", "8", "--weight", "70", "--height", "175", "--sex", "M"]
+    argv = [
+        "assess",
+        "--pre",
+        "8",
+        "--weight",
+        "70",
+        "--height",
+        "175",
+        "--sex",
+        "M",
+        "--age",
+        "40",
+    ]
     assert main(argv) == 2
     assert "--post-1h" in capsys.readouterr().err
 
@@ -165,3 +178,33 @@ def test_help_explains_every_option(capsys: pytest.CaptureFixture[str]) -> None:
     ]:  # fmt: skip
         assert option in text
     assert "10 à 60 min" in text
+
+
+def test_the_age_is_required(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 11, defect 9: without --age a child was an adult man (75 mL/kg). The French VST
+    table gives children 70 mL/kg (toutsurlatransfusion.com, transfusion.md §1.2)."""
+    argv = [arg for arg in EXAMPLE if arg not in {"--age", "40"}]
+    assert main(argv) == 2
+    assert "--age" in capsys.readouterr().err
+
+
+def test_falling_counts_unusual_doses_and_nadler_in_a_child_are_reported(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A fall (post < pre) and a dose of 0.01 ×10¹¹ gave "efficace" silently; Nadler's adult
+    equations (Nadler 1962) were applied to a 6-year-old: the per-kg table is used instead."""
+    output = run(
+        capsys,
+        [
+            "assess", "--pre", "20", "--post-1h", "15", "--dose", "0.01",
+            "--weight", "20", "--height", "115", "--sex", "M", "--age", "6",
+            "--blood-volume", "nadler",
+        ],
+    )  # fmt: skip
+    assert output["verdict"] == "ineffective"
+    assert output["counts"][0]["falling"] is True
+    assert any("0,01" in warning for warning in output["warnings"])
+    assert any("baisse" in warning for warning in output["warnings"])
+    assert output["provenance"]["blood_volume_method"] == "per_kg"
+    assert output["provenance"]["blood_volume_ml_per_kg"] == 70
+    assert "Nadler" in output["provenance"]["blood_volume_note"]

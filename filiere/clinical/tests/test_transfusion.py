@@ -41,9 +41,11 @@ from filiere.clinical.transfusion import (
     VerdictRule,
     Window,
     WindowCriteria,
+    Workup,
     assess_refractoriness,
     assess_transfusion,
     blood_volume_ml_per_kg,
+    body_mass_index,
     body_surface_area_m2,
     corrected_count_increment,
     count_increment_e9_per_l,
@@ -52,10 +54,12 @@ from filiere.clinical.transfusion import (
     sampling_window,
     shown_value,
     total_blood_volume_l,
+    unusual_body_size,
+    unusual_dose,
 )
 
 # A man of 70 kg and 175 cm: BSA 1.845 m² (Mosteller), VST 5.25 L (75 mL/kg).
-MAN = Patient(sex=Sex.MALE, weight_kg=70, height_cm=175)
+MAN = Patient(sex=Sex.MALE, weight_kg=70, height_cm=175, age_years=40)
 GOOD_PRODUCT = Product(
     kind=ProductType.CPA, label_dose_e11=3.5, abo=AboRelation.IDENTICAL, storage_hours=48
 )
@@ -172,10 +176,10 @@ def test_nadler_values() -> None:
     Woman 1.65 m, 60 kg: 0.3561 × 4.492 + 0.03308 × 60 + 0.1833 = 3.768 L.
     """
     man = total_blood_volume_l(
-        weight_kg=70, height_cm=175, sex=Sex.MALE, method=BloodVolumeMethod.NADLER
+        weight_kg=70, height_cm=175, sex=Sex.MALE, age_years=40, method=BloodVolumeMethod.NADLER
     )
     woman = total_blood_volume_l(
-        weight_kg=60, height_cm=165, sex=Sex.FEMALE, method=BloodVolumeMethod.NADLER
+        weight_kg=60, height_cm=165, sex=Sex.FEMALE, age_years=40, method=BloodVolumeMethod.NADLER
     )
     assert man == pytest.approx(4.824, abs=5e-4)
     assert woman == pytest.approx(3.768, abs=5e-4)
@@ -184,8 +188,8 @@ def test_nadler_values() -> None:
 @pytest.mark.parametrize(
     ("sex", "age_years", "ml_per_kg"),
     [
-        (Sex.MALE, None, 75),  # adult man
-        (Sex.FEMALE, None, 70),  # adult woman
+        (Sex.MALE, 40, 75),  # adult man
+        (Sex.FEMALE, 40, 70),  # adult woman
         (Sex.FEMALE, 0.1, 75),  # newborn, either sex
         (Sex.MALE, 0.25, 75),  # 3 months still counts with newborns
         (Sex.MALE, 0.26, 70),  # "children over 3 months"
@@ -193,7 +197,7 @@ def test_nadler_values() -> None:
         (Sex.MALE, 18, 75),
     ],
 )
-def test_french_blood_volume_table(sex: Sex, age_years: float | None, ml_per_kg: float) -> None:
+def test_french_blood_volume_table(sex: Sex, age_years: float, ml_per_kg: float) -> None:
     """VST = 75 mL/kg for men and newborns, 70 mL/kg for women and children over 3 months.
 
     toutsurlatransfusion.com (transfusion.md §1.2); childhood is taken to end at 18.
@@ -203,7 +207,8 @@ def test_french_blood_volume_table(sex: Sex, age_years: float | None, ml_per_kg:
 
 def test_blood_volume_of_a_70_kg_man_is_5_25_litres() -> None:
     """70 kg × 75 mL/kg = 5.25 L, the VST of the RTP example in transfusion.md §1.1."""
-    assert total_blood_volume_l(weight_kg=70, height_cm=175, sex=Sex.MALE) == pytest.approx(5.25)
+    volume = total_blood_volume_l(weight_kg=70, height_cm=175, sex=Sex.MALE, age_years=40)
+    assert volume == pytest.approx(5.25)
 
 
 @pytest.mark.parametrize(
@@ -473,15 +478,17 @@ def test_provenance_records_formulas_and_methods() -> None:
     [
         (Product(kind=ProductType.MCP, label_dose_e11=4.2), 4.2, DoseSource.LABEL),
         (Product(kind=ProductType.CPA), 3.5, DoseSource.ASSUMED),
-        (Product(kind=ProductType.CPS), 0.5, DoseSource.ASSUMED),
-        (Product(kind=ProductType.MCP, pooled_donations=5), 2.5, DoseSource.ASSUMED),
+        (Product(kind=ProductType.CPS), None, DoseSource.UNKNOWN),
+        (Product(kind=ProductType.MCP, pooled_donations=5), None, DoseSource.UNKNOWN),
         (Product(kind=ProductType.MCP), None, DoseSource.UNKNOWN),
     ],
 )
 def test_dose_from_label_or_documented_default(
     product: Product, dose_e11: float | None, source: DoseSource
 ) -> None:
-    """Label first; else CPA 3.5 ×10¹¹ (AABB 2024 mean), CPS ≥ 0.5 ×10¹¹ per donation."""
+    """Label first; else CPA 3.5 ×10¹¹ (AABB 2024 mean content, transfusion.md §1.1). A CPS
+    holds at least 0.5 ×10¹¹ per donation (transfusion.md §1.3): a floor, not a content, so an
+    unlabelled CPS or MCP has no dose (issue 11, defect 9)."""
     dose = product_dose(product)
     assert dose.value_e11 == (None if dose_e11 is None else pytest.approx(dose_e11))
     assert dose.source is source
@@ -504,8 +511,11 @@ def test_unknown_dose_leaves_only_the_increment_to_judge() -> None:
 @pytest.mark.parametrize(
     ("build", "field"),
     [
-        (lambda: Patient(sex=Sex.MALE, weight_kg=70, height_cm=1.75), "height_cm"),
-        (lambda: Patient(sex=Sex.MALE, weight_kg=float("nan"), height_cm=175), "weight_kg"),
+        (lambda: Patient(sex=Sex.MALE, weight_kg=70, height_cm=1.75, age_years=40), "height_cm"),
+        (
+            lambda: Patient(sex=Sex.MALE, weight_kg=float("nan"), height_cm=175, age_years=40),
+            "weight_kg",
+        ),
         (lambda: PostCount(minutes_after_end=60, count_e9_per_l=32_000), "count_e9_per_l"),
         (lambda: PostCount(minutes_after_end=-5, count_e9_per_l=32), "minutes_after_end"),
         (lambda: Product(kind=ProductType.CPA, label_dose_e11=3.5e11), "label_dose_e11"),
@@ -735,5 +745,138 @@ def test_an_effective_last_transfusion_always_clears_the_alert(
 def test_a_weight_out_of_bounds_is_explained_with_french_decimals() -> None:
     """The bounds are shown as the clinician writes them: « 0,3 à 400 », not « 0.3 »."""
     with pytest.raises(InvalidInput) as caught:
-        Patient(sex=Sex.MALE, weight_kg=0.25, height_cm=50)
+        Patient(sex=Sex.MALE, weight_kg=0.25, height_cm=50, age_years=0)
     assert str(caught.value.message) == "0,25 hors bornes (0,3 à 400) : unité kg"
+
+
+# --- Issue 11, defect 9: inputs a clinician would question ------------------------------------
+
+
+def test_a_falling_count_is_flagged_and_never_effective() -> None:
+    """PI = P_post − P_pré is negative when the count fell (transfusion.md §1.1; checklist §1.4:
+    "handle negative PI"). A fall gives negative CCI and RTP: the count is flagged "baisse",
+    the assessment warns, and no index passes, even against a threshold of 0."""
+    fallen = assessed(pre=20, post_1h=15, post_24h=12)
+    one_hour = fallen.one_hour
+    assert one_hour.falling
+    assert one_hour.count is not None
+    assert one_hour.count.cci is not None
+    assert one_hour.count.cci < 0
+    assert one_hour.verdict is Verdict.INEFFECTIVE
+    assert len(fallen.falling) == 2
+    assert any("baisse 60 min après la fin (15 < 20" in warning for warning in fallen.warnings)
+    lax = EfficacySettings(one_hour=WindowCriteria(10, 60, 0, 0, 0))
+    zero = assess_transfusion(transfusion(pre=20, post_1h=15), MAN, lax)
+    assert all(criterion.passed is False for criterion in zero.one_hour.count.criteria)  # type: ignore[union-attr]
+    assert not assessed(pre=20, post_1h=20).one_hour.falling
+
+
+def test_a_dose_outside_the_usual_range_is_flagged() -> None:
+    """0.01 ×10¹¹ gave an RTP of 10,500 % "efficace". A CPS holds at least 0.5 ×10¹¹ and a CPA
+    2.9–4.4 ×10¹¹ (transfusion.md §1.1 and §1.3): outside 0.5–10 the dose needs a confirmation
+    and the assessment warns."""
+    assert unusual_dose(0.01) is not None
+    assert "0,01" in (unusual_dose(0.01) or "")
+    assert unusual_dose(12) is not None
+    assert unusual_dose(0.5) is None
+    assert unusual_dose(3.5) is None
+    tiny = Product(kind=ProductType.CPA, label_dose_e11=0.01, abo=AboRelation.IDENTICAL)
+    assert any("0,01" in w for w in assessed(post_1h=30, product=tiny).warnings)
+    assert assessed(post_1h=30).warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("weight", "height", "age", "plausible"),
+    [
+        (7, 175, 40, False),  # the issue: BMI 2.3
+        (70, 175, 40, True),  # BMI 22.9
+        (35, 175, 30, True),  # BMI 11.4: extreme anorexia, possible
+        (250, 175, 40, False),  # BMI 81.6
+        (0.6, 30, 0, True),  # a premature newborn: BMI 6.7
+        (3.4, 50, 0.01, True),  # a term newborn: BMI 13.6
+        (9, 50, 0.5, False),  # an infant of 9 kg for 50 cm: BMI 36
+        (20, 115, 6, True),  # a 6-year-old: BMI 15.1
+    ],
+)
+def test_weight_and_height_must_belong_to_one_person(
+    weight: float, height: float, age: float, plausible: bool
+) -> None:
+    """BMI = weight / height² (WHO). 7 kg with 175 cm was accepted. Bounds 10–70 kg/m² from one
+    year (beyond the WHO's severe thinness < 16 and obesity class III ≥ 40), 6–25 kg/m² before
+    (a 0.6 kg premature newborn of 30 cm is 6.7; WHO growth standards stay under about 21)."""
+    assert body_mass_index(weight_kg=70, height_cm=175) == pytest.approx(22.86, abs=0.01)
+    problem = unusual_body_size(weight_kg=weight, height_cm=height, age_years=age)
+    assert (problem is None) is plausible
+
+
+def test_a_patient_without_age_is_refused_never_an_adult() -> None:
+    """A child without age was silently an adult man (75 mL/kg). The French VST table gives
+    children 70 mL/kg and newborns 75 mL/kg (toutsurlatransfusion.com, transfusion.md §1.2): the
+    age is needed to choose, so an unknown age is refused with the field named."""
+    with pytest.raises(InvalidInput) as caught:
+        Patient(sex=Sex.MALE, weight_kg=20, height_cm=115, age_years=None)  # type: ignore[arg-type]
+    assert caught.value.field == "age_years"
+    with pytest.raises(InvalidInput):
+        blood_volume_ml_per_kg(sex=Sex.MALE, age_years=None)
+    with pytest.raises(InvalidInput):
+        total_blood_volume_l(weight_kg=20, height_cm=115, sex=Sex.MALE, age_years=None)
+
+
+def test_nadler_is_refused_in_a_child_and_the_per_kg_table_used() -> None:
+    """Nadler SB et al., Surgery 1962;51:224 fitted their equations on healthy adults only: for
+    a 6-year-old (20 kg, 115 cm) they are refused, and the assessment uses the French per-kg
+    table for children, 70 mL/kg (toutsurlatransfusion.com, transfusion.md §1.2): 1.4 L, and
+    says so in its provenance."""
+    child = Patient(sex=Sex.MALE, weight_kg=20, height_cm=115, age_years=6)
+    with pytest.raises(InvalidInput) as caught:
+        total_blood_volume_l(
+            weight_kg=20, height_cm=115, sex=Sex.MALE, age_years=6, method=BloodVolumeMethod.NADLER
+        )
+    assert caught.value.field == "blood_volume_method"
+    nadler = EfficacySettings(blood_volume_method=BloodVolumeMethod.NADLER)
+    result = assess_transfusion(transfusion(post_1h=30), child, nadler)
+    assert result.provenance.blood_volume_method is BloodVolumeMethod.PER_KG
+    assert result.provenance.blood_volume_ml_per_kg == 70
+    assert result.provenance.blood_volume_l == pytest.approx(1.4)
+    assert "Nadler" in result.provenance.volume_note
+    adult = assess_transfusion(transfusion(post_1h=30), MAN, nadler)
+    assert adult.provenance.blood_volume_method is BloodVolumeMethod.NADLER
+    assert adult.provenance.volume_note == ""
+
+
+def test_an_unlabelled_pool_has_no_cci_as_an_apheresis_unit_would_not_at_the_minimum() -> None:
+    """The minimum content is not assumed: the AABB 2024 poster showed that assuming the US
+    apheresis minimum overestimated the CCI (8.11 against 6.14, transfusion.md §1.1); the CPS
+    minimum of 0.5 ×10¹¹ per donation (§1.3) would do the same for a pool. Its dose is asked."""
+    pool = Product(kind=ProductType.MCP, pooled_donations=5, abo=AboRelation.IDENTICAL)
+    result = assessed(post_1h=30, product=pool)
+    assert result.provenance.dose.source is DoseSource.UNKNOWN
+    assert result.one_hour.count is not None
+    assert result.one_hour.count.cci is None
+    assert result.verdict is Verdict.NOT_ASSESSABLE
+    step = assess_refractoriness([result, result]).steps[0]
+    assert Missing.DOSE in step.missing
+
+
+# --- Issue 11, defect 11: the alert orders what is missing next -------------------------------
+
+
+def test_the_alert_does_not_order_the_anti_hla_screen_once_a_sab_was_read() -> None:
+    """The alert ordered an anti-HLA screen although a SAB result and an instruction existed.
+    HLA-matched platelets help once anti-HLA antibodies are found (Kreuger 2019, transfusion.md
+    §1.3): with a SAB result the next step is the instruction, then transfusing by it."""
+    runs = history(LOW_AT_1H, LOW_AT_1H)
+    identified = assess_refractoriness(runs, workup=Workup(hla_antibodies_identified=True))
+    assert [order.test for order in identified.tests] == [
+        LabTest.HPA_ANTIBODIES,
+        LabTest.CD36_ANTIBODIES,
+    ]
+    assert "établir la consigne" in identified.advice[0]
+    followed = assess_refractoriness(
+        runs, workup=Workup(hla_antibodies_identified=True, instruction=True)
+    )
+    assert LabTest.HLA_CLASS_I_SCREEN not in [order.test for order in followed.tests]
+    assert "consigne transfusionnelle en cours" in followed.advice[0]
+    assert all("établir" not in line for line in followed.advice)
+    nothing = assess_refractoriness(runs)
+    assert nothing.tests[0].test is LabTest.HLA_CLASS_I_SCREEN

@@ -10,15 +10,21 @@ from filiere.clinical.transfusion.body import (
     BloodVolumeMethod,
     BsaFormula,
     Sex,
+    blood_volume_method_for,
     blood_volume_ml_per_kg,
     body_surface_area_m2,
     total_blood_volume_l,
 )
-from filiere.clinical.transfusion.checks import InvalidInput
+from filiere.clinical.transfusion.checks import (
+    InvalidInput,
+    body_mass_index,
+    unusual_body_size,
+    unusual_dose,
+)
 from filiere.clinical.transfusion.efficacy import (
     ASSUMED_CPA_DOSE_E11,
-    ASSUMED_DOSE_PER_DONATION_E11,
     DEFAULT_EFFICACY_SETTINGS,
+    MIN_DOSE_PER_DONATION_E11,
     ONE_HOUR_CRITERIA,
     TWENTY_FOUR_HOUR_CRITERIA,
     AboRelation,
@@ -51,6 +57,7 @@ from filiere.clinical.transfusion.efficacy import (
 )
 from filiere.clinical.transfusion.refractoriness import (
     DEFAULT_REFRACTORINESS_SETTINGS,
+    NO_WORKUP,
     Exclusion,
     LabOrder,
     LabTest,
@@ -61,6 +68,7 @@ from filiere.clinical.transfusion.refractoriness import (
     RunBasis,
     RunRole,
     RunStep,
+    Workup,
     assess_refractoriness,
     product_exclusions,
     product_missing,
@@ -68,9 +76,10 @@ from filiere.clinical.transfusion.refractoriness import (
 
 __all__ = [
     "ASSUMED_CPA_DOSE_E11",
-    "ASSUMED_DOSE_PER_DONATION_E11",
     "DEFAULT_EFFICACY_SETTINGS",
     "DEFAULT_REFRACTORINESS_SETTINGS",
+    "MIN_DOSE_PER_DONATION_E11",
+    "NO_WORKUP",
     "ONE_HOUR_CRITERIA",
     "TWENTY_FOUR_HOUR_CRITERIA",
     "AboRelation",
@@ -107,9 +116,12 @@ __all__ = [
     "Window",
     "WindowCriteria",
     "WindowVerdict",
+    "Workup",
     "assess_refractoriness",
     "assess_transfusion",
+    "blood_volume_method_for",
     "blood_volume_ml_per_kg",
+    "body_mass_index",
     "body_surface_area_m2",
     "corrected_count_increment",
     "count_increment_e9_per_l",
@@ -120,4 +132,6 @@ __all__ = [
     "sampling_window",
     "shown_value",
     "total_blood_volume_l",
+    "unusual_body_size",
+    "unusual_dose",
 ]

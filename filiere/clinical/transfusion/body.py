@@ -10,6 +10,11 @@ References:
   1962;51:224-32.
 - French blood-volume table (VST), toutsurlatransfusion.com: 75 mL/kg for men and newborns,
   70 mL/kg for women and children over 3 months.
+
+Children: the per-kg table has its own rates for newborns (≤ 3 months) and children, so the age
+is required; an unknown age is refused, never read as an adult's. Nadler's equations were fitted
+on 100 healthy adults: they are refused under 18, where the per-kg table's paediatric rates
+apply (the assessment says so in its provenance).
 """
 
 from __future__ import annotations
@@ -17,7 +22,12 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-from filiere.clinical.transfusion.checks import check_age, check_height, check_weight
+from filiere.clinical.transfusion.checks import (
+    InvalidInput,
+    check_age,
+    check_height,
+    check_weight,
+)
 
 
 class Sex(StrEnum):
@@ -83,15 +93,39 @@ def body_surface_area_m2(
     return 0.024265 * math.pow(weight_kg, 0.5378) * math.pow(height_cm, 0.3964)
 
 
-def blood_volume_ml_per_kg(*, sex: Sex, age_years: float | None = None) -> float:
-    """Return the French VST rate; an unknown age counts as an adult."""
-    if age_years is not None:
-        check_age("age_years", age_years)
-        if age_years <= NEWBORN_MAX_AGE_YEARS:
-            return NEWBORN_ML_PER_KG
-        if age_years < ADULT_AGE_YEARS:
-            return CHILD_ML_PER_KG
+AGE_REQUIRED = (
+    "âge inconnu : requis pour le volume sanguin (75 mL/kg jusqu'à 3 mois, 70 mL/kg chez "
+    "l'enfant, selon le sexe chez l'adulte) ; un enfant n'est jamais compté comme un adulte"
+)
+NADLER_ADULTS_ONLY = (
+    "équations de Nadler validées chez l'adulte seulement (≥ 18 ans) : chez l'enfant, volume "
+    "sanguin par kg selon l'âge"
+)
+
+
+def _known_age(age_years: float | None) -> float:
+    if age_years is None:
+        raise InvalidInput("age_years", AGE_REQUIRED)
+    return check_age("age_years", age_years)
+
+
+def blood_volume_ml_per_kg(*, sex: Sex, age_years: float | None) -> float:
+    """Return the French VST rate for the age and sex; an unknown age is refused."""
+    age = _known_age(age_years)
+    if age <= NEWBORN_MAX_AGE_YEARS:
+        return NEWBORN_ML_PER_KG
+    if age < ADULT_AGE_YEARS:
+        return CHILD_ML_PER_KG
     return MALE_ML_PER_KG if sex is Sex.MALE else FEMALE_ML_PER_KG
+
+
+def blood_volume_method_for(
+    method: BloodVolumeMethod, age_years: float | None
+) -> BloodVolumeMethod:
+    """Return the method usable at this age: Nadler's only in adults, the per-kg table else."""
+    if method is BloodVolumeMethod.NADLER and _known_age(age_years) < ADULT_AGE_YEARS:
+        return BloodVolumeMethod.PER_KG
+    return method
 
 
 def total_blood_volume_l(
@@ -99,15 +133,18 @@ def total_blood_volume_l(
     weight_kg: float,
     height_cm: float,
     sex: Sex,
-    age_years: float | None = None,
+    age_years: float | None,
     method: BloodVolumeMethod = BloodVolumeMethod.PER_KG,
 ) -> float:
     """Return the total blood volume (VST) in litres.
 
-    Nadler's equations were fitted on adults; they ignore ``age_years``.
+    The age is required by both methods: the per-kg rate depends on it, and Nadler's equations,
+    fitted on adults, are refused under 18 (``blood_volume_method_for`` picks the usable one).
     """
     check_weight("weight_kg", weight_kg)
     check_height("height_cm", height_cm)
+    if blood_volume_method_for(method, age_years) is not method:
+        raise InvalidInput("blood_volume_method", NADLER_ADULTS_ONLY)
     if method is BloodVolumeMethod.PER_KG:
         return weight_kg * blood_volume_ml_per_kg(sex=sex, age_years=age_years) / 1000
     height_m3 = (height_cm / 100) ** 3

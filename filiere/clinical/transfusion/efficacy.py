@@ -22,6 +22,14 @@ corrected for body size: RTP/CCI = blood volume/BSA, so "RTP ≥ 30 %" means a C
 laxer for children. When the indices of a window disagree, the window is flagged discordant.
 ``VerdictRule.ALL`` keeps the slides' reading (ineffective as soon as one index fails); a
 threshold set to None switches its index off.
+
+A count below the pre-transfusion count (a fall) gives negative indices: the count is flagged
+``falling`` ("baisse"), its indices are never effective, and the assessment carries a warning.
+A dose is read on the label; only an apheresis unit has a documented mean content to assume
+(3.5 ×10¹¹, AABB 2024). The regulatory minimum of a CPS (0.5 ×10¹¹ per donation) is a floor,
+not a content: assuming it for a pool or a CPS would overestimate the CCI and hide
+refractoriness, as the US minimum of 3.0 did for apheresis units, so their dose is unknown
+without a label and the CCI and RTP are not computed.
 """
 
 from __future__ import annotations
@@ -31,9 +39,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from filiere.clinical.transfusion.body import (
+    AGE_REQUIRED,
     BloodVolumeMethod,
     BsaFormula,
     Sex,
+    blood_volume_method_for,
     blood_volume_ml_per_kg,
     body_surface_area_m2,
     total_blood_volume_l,
@@ -47,7 +57,10 @@ from filiere.clinical.transfusion.checks import (
     check_non_negative,
     check_positive,
     check_weight,
+    unusual_body_size,
+    unusual_dose,
 )
+from filiere.lib.numbers import french_number
 
 
 class ProductType(StrEnum):
@@ -80,8 +93,9 @@ class DoseSource(StrEnum):
 # of 3.0 is not used: assuming it overestimated the CCI (8.11 against 6.14 with the actual
 # yield), which hides refractoriness.
 ASSUMED_CPA_DOSE_E11 = 3.5
-# Minimum content of a French CPS, one whole-blood donation; an MCP pools several of them.
-ASSUMED_DOSE_PER_DONATION_E11 = 0.5
+# Minimum content of a French CPS, one whole-blood donation; an MCP pools several of them. A
+# floor, never assumed as the content of a product (see the module's docstring).
+MIN_DOSE_PER_DONATION_E11 = 0.5
 
 
 @dataclass(frozen=True)
@@ -122,17 +136,11 @@ def product_dose(product: Product) -> Dose:
             DoseSource.ASSUMED,
             "dose supposée : contenu moyen d'un CPA, 3,5 ×10¹¹ (AABB 2024) ; l'étiquette fait foi",
         )
-    donations = 1 if product.kind is ProductType.CPS else product.pooled_donations
-    if donations is None:
-        return Dose(
-            None,
-            DoseSource.UNKNOWN,
-            "dose inconnue : MCP sans étiquette ni nombre de dons ; CCI et RTP non calculés",
-        )
     return Dose(
-        ASSUMED_DOSE_PER_DONATION_E11 * donations,
-        DoseSource.ASSUMED,
-        f"dose supposée : contenu minimal d'un CPS, 0,5 ×10¹¹ par don × {donations} don(s)",
+        None,
+        DoseSource.UNKNOWN,
+        f"dose inconnue : {product.kind.value} sans dose sur l'étiquette ; le minimum "
+        "réglementaire (0,5 ×10¹¹ par don) surestimerait le CCI : CCI et RTP non calculés",
     )
 
 
@@ -206,18 +214,20 @@ DEFAULT_EFFICACY_SETTINGS = EfficacySettings()
 
 @dataclass(frozen=True)
 class Patient:
-    """The patient at the time of the transfusion; an unknown age counts as an adult."""
+    """The patient at the time of the transfusion. The age is required: the blood volume of a
+    child is not an adult's, and nothing else tells a child from an adult."""
 
     sex: Sex
     weight_kg: float
     height_cm: float
-    age_years: float | None = None
+    age_years: float
 
     def __post_init__(self) -> None:
         check_weight("weight_kg", self.weight_kg)
         check_height("height_cm", self.height_cm)
-        if self.age_years is not None:
-            check_age("age_years", self.age_years)
+        if self.age_years is None:
+            raise InvalidInput("age_years", AGE_REQUIRED)
+        check_age("age_years", self.age_years)
 
 
 @dataclass(frozen=True)
@@ -350,6 +360,7 @@ class CountAssessment:
     criteria: tuple[CriterionResult, ...]
     verdict: Verdict
     discordant: bool = False
+    falling: bool = False  # the count fell below the pre-transfusion count ("baisse")
 
     @property
     def failed(self) -> tuple[CriterionResult, ...]:
@@ -373,6 +384,10 @@ class WindowVerdict:
     def discordant(self) -> bool:
         return self.count is not None and self.count.discordant
 
+    @property
+    def falling(self) -> bool:
+        return self.count is not None and self.count.falling
+
 
 FORMULAS = (
     "PI = P_post − P_pré (×10⁹/L)",
@@ -381,8 +396,17 @@ FORMULAS = (
 )
 
 
+PAEDIATRIC_VOLUME_NOTE = (
+    "enfant : volume sanguin par kg selon l'âge (75 mL/kg jusqu'à 3 mois, 70 mL/kg ensuite), "
+    "les équations de Nadler n'étant validées que chez l'adulte"
+)
+
+
 @dataclass(frozen=True)
 class Provenance:
+    """How the indices were computed. ``blood_volume_method`` is the method used, which is the
+    per-kg table for a child even when the network chose Nadler's (``volume_note`` says so)."""
+
     bsa_formula: BsaFormula
     bsa_m2: float
     blood_volume_method: BloodVolumeMethod
@@ -390,6 +414,7 @@ class Provenance:
     blood_volume_l: float
     dose: Dose
     settings: EfficacySettings
+    volume_note: str = ""
 
     @property
     def formulas(self) -> tuple[str, ...]:
@@ -405,6 +430,44 @@ class TransfusionAssessment:
     twenty_four_hours: WindowVerdict
     verdict: Verdict
     provenance: Provenance
+
+    @property
+    def falling(self) -> tuple[CountAssessment, ...]:
+        """The post counts below the pre-transfusion count: a warning on the page."""
+        return tuple(count for count in self.counts if count.falling)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What a clinician should check before reading the indices (French): a fall of the
+        count, a dose or a weight–height pair outside the usual ranges (recorded only once
+        confirmed, but still worth a look)."""
+        found: list[str] = []
+        dose = self.transfusion.product.label_dose_e11
+        if dose is not None and (problem := unusual_dose(dose)) is not None:
+            found.append(problem)
+        size = unusual_body_size(
+            weight_kg=self.patient.weight_kg,
+            height_cm=self.patient.height_cm,
+            age_years=self.patient.age_years,
+        )
+        if size is not None:
+            found.append(size)
+        found.extend(
+            f"numération en baisse {_delay_text(count.minutes_after_end)} après la fin "
+            f"({french_number(count.count_e9_per_l)} < {french_number(pre)} ×10⁹/L avant) : "
+            "aucun rendement, transfusion inefficace"
+            for count in self.falling
+            if (pre := self.transfusion.pre_count_e9_per_l) is not None
+        )
+        return tuple(found)
+
+
+def _delay_text(minutes: float) -> str:
+    whole = round(minutes)
+    if whole < 120:
+        return f"{whole} min"
+    hours, rest = divmod(whole, 60)
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 
 
 def _combine(results: tuple[CriterionResult, ...], rule: VerdictRule) -> Verdict:
@@ -423,7 +486,8 @@ def _judge(index: Index, value: float | None, threshold: float) -> CriterionResu
     if value is None:
         return CriterionResult(index, None, None, threshold, None)
     shown = shown_value(value, index.digits)
-    return CriterionResult(index, value, shown, threshold, shown >= threshold)
+    # A fall is never effective, even against a threshold set to 0.
+    return CriterionResult(index, value, shown, threshold, value >= 0 and shown >= threshold)
 
 
 def _assess_count(
@@ -473,6 +537,7 @@ def _assess_count(
         criteria=results,
         verdict=_combine(results, settings.rule),
         discordant=len(outcomes) > 1,
+        falling=increment is not None and increment < 0,
     )
 
 
@@ -499,12 +564,13 @@ def assess_transfusion(
     bsa = body_surface_area_m2(
         weight_kg=patient.weight_kg, height_cm=patient.height_cm, formula=settings.bsa_formula
     )
+    method = blood_volume_method_for(settings.blood_volume_method, patient.age_years)
     volume = total_blood_volume_l(
         weight_kg=patient.weight_kg,
         height_cm=patient.height_cm,
         sex=patient.sex,
         age_years=patient.age_years,
-        method=settings.blood_volume_method,
+        method=method,
     )
     dose = product_dose(transfusion.product)
     counts = tuple(
@@ -529,7 +595,7 @@ def assess_transfusion(
         verdict = Verdict.NOT_ASSESSABLE
     per_kg = (
         blood_volume_ml_per_kg(sex=patient.sex, age_years=patient.age_years)
-        if settings.blood_volume_method is BloodVolumeMethod.PER_KG
+        if method is BloodVolumeMethod.PER_KG
         else None
     )
     return TransfusionAssessment(
@@ -542,10 +608,11 @@ def assess_transfusion(
         provenance=Provenance(
             bsa_formula=settings.bsa_formula,
             bsa_m2=bsa,
-            blood_volume_method=settings.blood_volume_method,
+            blood_volume_method=method,
             blood_volume_ml_per_kg=per_kg,
             blood_volume_l=volume,
             dose=dose,
             settings=settings,
+            volume_note="" if method is settings.blood_volume_method else PAEDIATRIC_VOLUME_NOTE,
         ),
     )

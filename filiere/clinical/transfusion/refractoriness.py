@@ -104,6 +104,17 @@ LOOK_FOR_CONSUMPTION = gettext_noop(
     "rechercher une consommation : fièvre, infection, sepsis, saignement actif, splénomégalie, "
     "CIVD, chirurgie, médicaments (amphotéricine B…)"
 )
+# Once the anti-HLA antibodies were identified (a SAB result), ordering the screen again is noise:
+# the next step is the instruction that selects HLA-compatible donors, then its follow-up.
+ESTABLISH_INSTRUCTION = gettext_noop(
+    "anticorps anti-HLA déjà identifiés (SAB) : établir la consigne transfusionnelle "
+    "(CPA HLA compatibles)"
+)
+FOLLOW_INSTRUCTION = gettext_noop(
+    "consigne transfusionnelle en cours : transfuser les CPA qu'elle propose et contrôler la "
+    "numération 10 à 60 min après chacun ; si le rendement reste faible, rechercher des "
+    "anticorps anti-HPA et un nouveau sérum anti-HLA"
+)
 DRAW_ONE_HOUR_COUNT = gettext_noop(
     "prélever une numération 10 à 60 min après la fin de la prochaine transfusion "
     "pour distinguer cause immune et consommation"
@@ -170,6 +181,19 @@ class RefractorinessSettings:
 
 
 DEFAULT_REFRACTORINESS_SETTINGS = RefractorinessSettings()
+
+
+@dataclass(frozen=True)
+class Workup:
+    """What the patient's record already holds: an anti-HLA identification (a SAB result, which
+    implies a positive screen) and a transfusion instruction. The alert orders only what is
+    still missing and says what comes next."""
+
+    hla_antibodies_identified: bool = False
+    instruction: bool = False
+
+
+NO_WORKUP = Workup()
 
 
 @dataclass(frozen=True)
@@ -283,11 +307,31 @@ def _pattern(run: Sequence[TransfusionAssessment]) -> Pattern:
     return Pattern.UNDETERMINED
 
 
+_HLA_TESTS = frozenset({LabTest.HLA_CLASS_I_SCREEN, LabTest.HLA_CLASS_I_IDENTIFICATION})
+
+
+def _next_steps(
+    tests: tuple[LabOrder, ...], advice: tuple[str, ...], workup: Workup
+) -> tuple[tuple[LabOrder, ...], tuple[str, ...]]:
+    """Drop the anti-HLA tests already resulted; say what comes next instead."""
+    if not workup.hla_antibodies_identified:
+        return tests, advice
+    remaining = tuple(order for order in tests if order.test not in _HLA_TESTS)
+    if len(remaining) == len(tests):
+        return tests, advice
+    step = FOLLOW_INSTRUCTION if workup.instruction else ESTABLISH_INSTRUCTION
+    return remaining, (step, *advice)
+
+
 def assess_refractoriness(
     assessments: Sequence[TransfusionAssessment],
     settings: RefractorinessSettings = DEFAULT_REFRACTORINESS_SETTINGS,
+    workup: Workup = NO_WORKUP,
 ) -> RefractorinessAssessment:
-    """Return the refractoriness alert for a patient's transfusions, oldest first."""
+    """Return the refractoriness alert for a patient's transfusions, oldest first.
+
+    ``workup`` says what the record already holds, so that the alert orders what is missing.
+    """
     steps = tuple(_step(position, item, settings) for position, item in enumerate(assessments))
     run: list[int] = []
     unassessed: list[int] = []
@@ -330,4 +374,5 @@ def assess_refractoriness(
         tests, advice = _IMMUNE_WORKUP, ()
     else:
         tests, advice = _IMMUNE_WORKUP, (DRAW_ONE_HOUR_COUNT,)
+    tests, advice = _next_steps(tests, advice, workup)
     return RefractorinessAssessment(True, tuple(run), pattern, tests, advice, steps, settings)

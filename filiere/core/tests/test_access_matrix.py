@@ -105,6 +105,7 @@ OBJECT_ROUTES: dict[str, ObjectBuilder] = {
     "patients:episode_add": _patient,
     "transfusion:patient": _patient,
     "transfusion:transfusion_add": _patient,
+    "transfusion:profile_edit": _patient,
     "transfusion:typing_add": _patient,
     "transfusion:screen_add": _patient,
     "transfusion:instruction": _patient,

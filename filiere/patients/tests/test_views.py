@@ -54,9 +54,13 @@ def test_clinician_of_another_centre_gets_404_and_the_attempt_is_recorded(
 def test_transfusion_specialist_without_registry_role_cannot_list_patients(
     patient_a: Patient, centre_a: Centre, client_for: ClientFor
 ) -> None:
+    """The registry's list stays closed; since issue 11 (defect 11) it sends transfusion
+    specialists to their own search, which lists nobody until they search."""
     specialist = make_user()
     give_role(specialist, centre_a, Role.TRANSFUSION_SPECIALIST)
-    assert client_for(specialist).get("/patients/").status_code == 404
+    response = client_for(specialist).get("/patients/", follow=True)
+    assert response.redirect_chain == [("/transfusion/patients/", 302)]
+    assert patient_a.pseudonym not in response.content.decode()
 
 
 def test_patient_list_reads_the_identity_table_once_for_the_treating_team(

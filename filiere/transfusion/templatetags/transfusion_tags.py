@@ -61,6 +61,7 @@ _CAUSES = {
     NonImmuneCause.DIC: _("CIVD"),
 }
 _THRESHOLD = _("seuil")
+_FALL = _("baisse")
 _INDICES = {Index.PI: "PI", Index.RTP: "RTP", Index.CCI: "CCI"}
 _RULES = {
     VerdictRule.CCI: _("le CCI décide"),
@@ -126,12 +127,16 @@ def _number(value: float, digits: int) -> str:
 
 @register.filter
 def criterion(result: CriterionResult) -> str:
-    """ "CCI 4,6 < 5" or "RTP 30 % ≥ 30 %": the value as shown, its threshold and the sign."""
+    """ "CCI 4,6 < 5" or "RTP 30 % ≥ 30 %": the value as shown, its threshold and the sign;
+    "CCI : baisse (seuil 7,5)" when the count fell."""
     index = Index(result.index)
     unit = " %" if index is Index.RTP else ""
     threshold = f"{result.threshold:g}".replace(".", ",") + unit
     if result.shown is None:
         return f"{_INDICES[index]} — ({_THRESHOLD} {threshold})"
+    if result.value is not None and result.value < 0:
+        # A fall gives negative indices: named as such, never as a number that could pass.
+        return f"{_INDICES[index]} : {_FALL} ({_THRESHOLD} {threshold})"
     sign = "≥" if result.passed else "<"
     return f"{_INDICES[index]} {_number(result.shown, index.digits)}{unit} {sign} {threshold}"
 

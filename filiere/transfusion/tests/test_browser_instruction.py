@@ -66,3 +66,35 @@ def test_specialist_changes_the_threshold_and_saves_an_instruction(
     instruction = TransfusionInstruction.objects.get(patient=patient)
     assert (instruction.version, instruction.threshold, instruction.author) == (1, 5000, julien)
     assert violations == []
+
+
+def test_the_trend_chart_places_transfusions_by_date(
+    live_server: Any, page: Any, julien: User, patient: Any
+) -> None:
+    """Issue 11, defect 10: the chart spaced points evenly whatever their dates. Transfusions
+    30, 6 and 2 days ago sit 24 and 4 days apart on a time axis; only axes with data are drawn."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from filiere.transfusion.tests.factories import make_transfusion
+
+    make_transfusion(patient, counts=(8, 40, 30), ended_at=timezone.now() - dt.timedelta(days=30))
+    make_refractory(patient)
+    _log_in(page, live_server.url, julien)
+    page.goto(f"{live_server.url}/transfusion/patients/{patient.public_id}/")
+    page.wait_for_function("document.getElementById('transfusion-chart').width > 0")
+    chart = page.evaluate(
+        """() => {
+            const chart = Chart.getChart(document.getElementById('transfusion-chart'));
+            return {
+                type: chart.scales.x.type,
+                axes: Object.keys(chart.scales).sort(),
+                xs: chart.getDatasetMeta(0).data.map((point) => point.x),
+            };
+        }"""
+    )
+    assert chart["type"] == "linear"
+    assert chart["axes"] == ["cci", "rtp", "x"]
+    first, second, third = chart["xs"]
+    assert (second - first) / (third - second) == pytest.approx(24 / 4, rel=0.01)

@@ -14,7 +14,9 @@ from filiere.transfusion.views.instructions import (
 )
 from filiere.transfusion.views.records import (
     donors_import_view,
+    patient_search_view,
     patient_transfusion_view,
+    profile_edit_view,
     screen_add_view,
     transfusion_add_view,
     typing_add_view,
@@ -29,7 +31,9 @@ __all__ = [
     "instruction_results_view",
     "instruction_save_view",
     "instruction_view",
+    "patient_search_view",
     "patient_transfusion_view",
+    "profile_edit_view",
     "screen_add_view",
     "transfusion_add_view",
     "typing_add_view",

@@ -34,19 +34,23 @@ from filiere.transfusion.selectors import (
     latest_typing,
     may_sign_instruction,
     patient_region,
+    profile_of,
 )
 from filiere.transfusion.views.records import apply_errors
 
 
 def _initial(patient: Patient) -> dict[str, Any]:
-    """The settings of the current instruction, if there is one (the page starts from them)."""
+    """The settings of the current instruction, if there is one (the page starts from them);
+    the patient's ABO group from their transfusion profile when it is recorded."""
     instruction = current_instruction(patient)
+    profile = profile_of(patient)
+    abo = profile.abo if profile is not None else ""
     if instruction is None:
-        return {}
+        return {"patient_abo": abo} if abo else {}
     return {
         "threshold": instruction.threshold,
         "rule": instruction.rule,
-        "patient_abo": instruction.patient_abo,
+        "patient_abo": abo or instruction.patient_abo,
         "negative_for": instruction.negative_for,
     }
 

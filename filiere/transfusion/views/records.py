@@ -18,16 +18,21 @@ from filiere.access import Capability
 from filiere.core.access_errors import capability_required
 from filiere.core.http import AuthenticatedRequest
 from filiere.patients.models import Patient
-from filiere.patients.selectors import get_patient_for_transfusion
+from filiere.patients.selectors import get_patient_for_transfusion, transfusion_patient_search
 from filiere.patients.services import patient_record_viewed
 from filiere.transfusion import forms as transfusion_forms
 from filiere.transfusion import services
 from filiere.transfusion.domain import efficacy_settings
 from filiere.transfusion.selectors import (
+    Prefill,
+    clinical_centres_of,
     current_instruction,
     instruction_review,
     instructions_of,
     may_sign_instruction,
+    prefill_for,
+    profile_of,
+    specialist_regions,
     transfusion_history,
     worklist,
 )
@@ -64,6 +69,7 @@ def patient_transfusion_view(request: AuthenticatedRequest, public_id: uuid.UUID
             "review": instruction_review(current) if current else None,
             "can_sign": may_sign_instruction(request.user, patient),
             "verdict_rule": efficacy_settings().rule,
+            "profile": profile_of(patient),
         },
     )
 
@@ -80,6 +86,7 @@ def _record_page(
     make_form: FormFactory,
     save: Save,
     done: str,
+    prefill: Prefill | None = None,
 ) -> HttpResponse:
     """A form that adds to the patient's transfusion record (one per kind of record)."""
     patient = get_patient_for_transfusion(request.user, public_id)
@@ -97,23 +104,64 @@ def _record_page(
     return render(
         request,
         "transfusion/record_form.html",
-        {"patient": patient, "form": form, "title": title},
+        {"patient": patient, "form": form, "title": title, "prefill": prefill},
     )
 
 
 @login_required
 def transfusion_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    """A new transfusion, its weight and height prefilled from the patient's last values; unusual
+    values are recorded once the box that the service's refusal shows is ticked."""
+    prefill = prefill_for(get_patient_for_transfusion(request.user, public_id))
+
     def save(req: AuthenticatedRequest, patient: Patient, form: forms.Form) -> Any:
         assert isinstance(form, transfusion_forms.TransfusionForm)  # noqa: S101 - made below
-        return services.transfusion_record(actor=req.user, patient=patient, **form.service_values())
+        try:
+            return services.transfusion_record(
+                actor=req.user, patient=patient, **form.service_values()
+            )
+        except ValidationError as error:
+            if services.needs_values_confirmation(error):
+                form.ask_values_confirmation()
+            raise
 
     return _record_page(
         request,
         public_id,
         title=_("Nouvelle transfusion de plaquettes"),
-        make_form=lambda req: transfusion_forms.TransfusionForm(req.POST or None),
+        make_form=lambda req: transfusion_forms.TransfusionForm(
+            req.POST or None,
+            initial={"weight_kg": prefill.weight_kg, "height_cm": prefill.height_cm},
+        ),
         save=save,
         done=_("Transfusion enregistrée."),
+        prefill=prefill,
+    )
+
+
+@login_required
+def profile_edit_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Record or correct the patient's ABO/RhD group, weight and height (audited)."""
+    prefill = prefill_for(get_patient_for_transfusion(request.user, public_id))
+    initial = {
+        "abo": prefill.abo,
+        "rhd": prefill.rhd,
+        "weight_kg": prefill.weight_kg,
+        "height_cm": prefill.height_cm,
+        "measured_on": prefill.measured_on,
+    }
+    return _record_page(
+        request,
+        public_id,
+        title=_("Groupe sanguin, poids et taille"),
+        make_form=lambda req: transfusion_forms.TransfusionProfileForm(
+            req.POST or None, initial=initial
+        ),
+        save=lambda req, patient, form: services.transfusion_profile_update(
+            actor=req.user, patient=patient, **form.cleaned_data
+        ),
+        done=_("Profil transfusionnel enregistré."),
+        prefill=prefill,
     )
 
 
@@ -162,6 +210,29 @@ def screen_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> Http
     )
 
 
+SEARCH_LIMIT = 50
+
+
+@capability_required(Capability.TRANSFUSION)
+def patient_search_view(request: AuthenticatedRequest) -> HttpResponse:
+    """Find a patient of the specialist's region, transfused or not yet (pseudonym, IdMR, or a
+    centre of the region and a birth year); every patient listed is an audited read."""
+    centres = clinical_centres_of(specialist_regions(request.user))
+    form = transfusion_forms.PatientSearchForm(request.GET or None, centres=centres)
+    patients: list[Patient] = []
+    if form.is_valid():
+        found = transfusion_patient_search(request.user, form.search())
+        patients = list(found.prefetch_related("care_episodes__centre")[: SEARCH_LIMIT + 1])
+    more = len(patients) > SEARCH_LIMIT
+    patients = patients[:SEARCH_LIMIT]
+    services.search_results_viewed(actor=request.user, patients=patients)
+    return render(
+        request,
+        "transfusion/patient_search.html",
+        {"form": form, "patients": patients, "more": more, "searched": form.is_bound},
+    )
+
+
 @capability_required(Capability.TRANSFUSION)
 def donors_import_view(request: AuthenticatedRequest) -> HttpResponse:
     """Import a donors file from the page, with the report of the refused lines."""
@@ -181,4 +252,13 @@ def donors_import_view(request: AuthenticatedRequest) -> HttpResponse:
 @capability_required(Capability.TRANSFUSION)
 def worklist_view(request: AuthenticatedRequest) -> HttpResponse:
     """The specialist's patients: refractory ones and those with a valid instruction first."""
-    return render(request, "transfusion/worklist.html", {"rows": worklist(request.user)})
+    return render(
+        request,
+        "transfusion/worklist.html",
+        {
+            "rows": worklist(request.user),
+            "search_form": transfusion_forms.PatientSearchForm(
+                centres=clinical_centres_of(specialist_regions(request.user))
+            ),
+        },
+    )
