@@ -46,7 +46,9 @@ from filiere.transfusion.instructions import (
 )
 from filiere.transfusion.models import Donor
 
-pytestmark = [pytest.mark.bench]
+# The mark makes pytest-django create the test database even when only the donor-pool benchmarks
+# (which use no `db` fixture of their own) are selected.
+pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 
 POOL_SIZE = int(os.environ.get("BENCH_POOL_SIZE", "20000"))
 REFERENCE_POOL = min(POOL_SIZE, 10_000)
