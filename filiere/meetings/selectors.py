@@ -358,6 +358,13 @@ def quorum_for(
     return quorum.evaluate(quorum_rule(meeting.series), attendees), attendees
 
 
+def quorum_for_case(
+    meeting: Meeting, case: CaseRequest, now: dt.datetime
+) -> tuple[quorum.QuorumResult, list[quorum.Attendee]]:
+    """The quorum of the case's discussion at ``meeting``, as the signature would record it."""
+    return quorum_for(meeting, now, case)
+
+
 def specialty_label(code: str) -> str:
     return str(dict(User.Specialty.choices).get(code, code))
 

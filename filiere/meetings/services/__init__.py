@@ -47,6 +47,7 @@ from filiere.meetings.services.recommendations import (
     recommendation_ratify,
     recommendation_save,
     recommendation_sign,
+    recommendation_sign_as_shown,
 )
 from filiere.meetings.services.series import (
     external_physician_invite,
@@ -98,6 +99,7 @@ __all__ = [
     "recommendation_ratify",
     "recommendation_save",
     "recommendation_sign",
+    "recommendation_sign_as_shown",
     "series_create",
     "series_member_add",
     "series_member_remove",

@@ -281,6 +281,27 @@ def recommendation_sign(
     return recommendation
 
 
+@records_refusals("Signature de l'avis")
+def recommendation_sign_as_shown(
+    *,
+    actor: User | None,
+    case: CaseRequest,
+    values: dict[str, Any],
+    recommendation: Recommendation | None = None,
+    override_reason: str = "",
+    signer: User | None = None,
+    at: dt.datetime | None = None,
+) -> Recommendation:
+    """Save the text as it stands on the signer's screen and sign it, in one transaction: the
+    signed PDF carries exactly what was shown, and a refused signature changes nothing."""
+    draft = recommendation_save(
+        actor=actor, case=case, values=values, recommendation=recommendation, at=at
+    )
+    return recommendation_sign(
+        actor=actor, recommendation=draft, override_reason=override_reason, signer=signer, at=at
+    )
+
+
 def _deliver(actor: User | None, recommendation: Recommendation, when: dt.datetime) -> None:
     case = recommendation.case
     emails = [(RecommendationDelivery.Kind.REQUESTER, case.requester.email)]

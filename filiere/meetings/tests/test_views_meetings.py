@@ -83,7 +83,15 @@ def test_no_meeting_page_reads_the_identity_table(
     with CaptureQueriesContext(connection) as queries:
         for url in urls:
             assert client.get(url).status_code == 200, url
-        client.post(f"/rcp/demandes/{on_agenda.public_id}/avis/signer/", {"override_reason": "x"})
+        client.post(
+            f"/rcp/demandes/{on_agenda.public_id}/avis/signer/",
+            {
+                "discussion_summary": "Discuté.",
+                "therapeutic_proposal": "Acide tranexamique.",
+                "override_reason": "x",
+                "step": "confirm",
+            },
+        )
         assert client_for(alice).get(f"/rcp/demandes/{on_agenda.public_id}/").status_code == 200
     assert on_agenda.recommendations.get().status == "signed"
     assert _no_identity(queries)
