@@ -264,6 +264,7 @@ class CertificateFacts:
     participant: Participant
     cases_discussed: int
     coordinators: list[str]
+    periods: str = ""
 
 
 def attendance_certificate_pdf(facts: CertificateFacts) -> bytes:
@@ -293,8 +294,9 @@ def attendance_certificate_pdf(facts: CertificateFacts) -> bytes:
                 ["RPPS", user.rpps or "non renseigné"],
                 ["Spécialité", escape(participant.get_specialty_display())],
                 ["Rôle", escape(participant.get_role_display())],
-                ["Arrivée", _when(participant.checked_in_at)],
-                ["Départ", _when(participant.checked_out_at or meeting.closed_at)],
+                ["Arrivée", _when(participant.first_arrival)],
+                ["Départ", _when(participant.last_departure)],
+                ["Périodes de présence", facts.periods or "—"],
                 ["Durée de présence", f"{minutes} minutes" if minutes is not None else "—"],
                 ["Dossiers discutés pendant la présence", str(facts.cases_discussed)],
             ],

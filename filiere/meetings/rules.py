@@ -179,3 +179,32 @@ def median(values: Iterable[float]) -> float | None:
     if len(ordered) % 2:
         return ordered[middle]
     return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+# --- Presence and discussion intervals -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of time; ``end`` is None while it lasts (a participant still in the room)."""
+
+    start: dt.datetime
+    end: dt.datetime | None = None
+
+
+def present_during(spans: Iterable[Span], start: dt.datetime, end: dt.datetime) -> bool:
+    """Whether any stretch of presence overlaps [start, end] (a point when start == end).
+
+    A departure at the very instant the discussion opens does not count; an arrival at the
+    instant it closes does."""
+    return any(s.start <= end and (s.end is None or s.end > start) for s in spans)
+
+
+def minutes_present(spans: Iterable[Span], closed_at: dt.datetime | None) -> int:
+    """Whole minutes of presence, summed over the stretches (an open one ends at closing)."""
+    seconds = 0.0
+    for span in spans:
+        end = span.end or closed_at
+        if end is not None and end > span.start:
+            seconds += (end - span.start).total_seconds()
+    return int(seconds // 60)

@@ -23,6 +23,8 @@ from filiere.meetings.services.cases import (
     expert_opinion_record,
 )
 from filiere.meetings.services.meetings import (
+    agenda_item_discussion_close,
+    agenda_item_discussion_open,
     agenda_item_reschedule,
     attendance_certificate_issued,
     attendance_check_in,
@@ -61,6 +63,8 @@ from filiere.meetings.services.series import (
 
 __all__ = [
     "CaseDetails",
+    "agenda_item_discussion_close",
+    "agenda_item_discussion_open",
     "agenda_item_reschedule",
     "attachment_add",
     "attachment_downloaded",

@@ -287,7 +287,7 @@ def test_an_urgent_recommendation_counts_written_opinions_and_is_ratified_later(
     # Asynchronous: nobody is checked in, the meeting is not even open; the coordinator and two
     # written opinions cover the three specialties.
     coordinator_participant = item.meeting.participants.get(user=coordinator)
-    assert coordinator_participant.checked_in_at is None
+    assert coordinator_participant.first_arrival is None
     with pytest.raises(ValidationError, match="Hématologie"):
         services.recommendation_sign(actor=coordinator, recommendation=draft)
     services.expert_opinion_record(
@@ -299,8 +299,10 @@ def test_an_urgent_recommendation_counts_written_opinions_and_is_ratified_later(
     assert (case.signed_at or timezone.now()) - case.submitted_at < dt.timedelta(hours=72)
     ratification = AgendaItem.objects.get(meeting=ordinary, case=case)
     assert ratification.purpose == AgendaItem.Purpose.RATIFICATION
-    services.meeting_open(actor=coordinator, meeting=ordinary)
+    services.meeting_open(actor=coordinator, meeting=ordinary, at=ordinary.starts_at)
     ratification.refresh_from_db()
-    services.recommendation_ratify(actor=coordinator, agenda_item=ratification)
+    services.recommendation_ratify(
+        actor=coordinator, agenda_item=ratification, at=ordinary.starts_at
+    )
     ratification.refresh_from_db()
     assert ratification.outcome == "discussed"

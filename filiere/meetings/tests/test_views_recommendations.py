@@ -12,8 +12,15 @@ from django.test import Client
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.meetings import services
-from filiere.meetings.models import CaseRequest, Meeting
-from filiere.meetings.testing import check_in, decided_values, make_case, make_meeting, register
+from filiere.meetings.models import CaseRequest, Meeting, MeetingSeries
+from filiere.meetings.testing import (
+    check_in,
+    decided_values,
+    make_case,
+    make_meeting,
+    register,
+    session_start_today,
+)
 from filiere.patients.models import Patient
 
 pytestmark = pytest.mark.django_db
@@ -176,35 +183,45 @@ def test_a_correction_starts_a_new_version_from_the_page(
 
 
 def test_after_an_override_the_next_meeting_writes_version_two_with_quorum(
-    in_session: CaseRequest,
-    meeting: Meeting,
+    series: MeetingSeries,
     coordinator: User,
     biologist: User,
     geneticist: User,
+    alice: User,
+    patient_a: Patient,
     client_for: ClientFor,
 ) -> None:
-    check_in(meeting, coordinator)
+    earlier = make_meeting(series, starts_at=session_start_today() - dt.timedelta(days=30))
+    case = make_case(series, alice, patient_a)
+    services.case_accept(actor=coordinator, case=case, meeting=earlier)
+    start = earlier.starts_at
+    services.meeting_open(actor=coordinator, meeting=earlier, at=start)
+    check_in(earlier, coordinator, at=start)
     draft = services.recommendation_save(
-        actor=coordinator, case=in_session, values=decided_values()
+        actor=coordinator, case=case, values=decided_values(), at=start
     )
     services.recommendation_sign(
-        actor=coordinator, recommendation=draft, override_reason="Geste urgent."
+        actor=coordinator,
+        recommendation=draft,
+        override_reason="Geste urgent.",
+        at=start + dt.timedelta(minutes=5),
     )
-    services.meeting_close(actor=coordinator, meeting=meeting)
-    following = make_meeting(meeting.series, starts_at=meeting.starts_at + dt.timedelta(days=30))
+    services.meeting_close(actor=coordinator, meeting=earlier, at=start + dt.timedelta(hours=1))
+    following = make_meeting(series, starts_at=session_start_today())  # today's meeting
     register(following, geneticist)
     services.meeting_open(actor=coordinator, meeting=following, at=following.starts_at)
     check_in(following, coordinator, biologist, geneticist)
     client = client_for(coordinator)
-    url = f"/rcp/demandes/{in_session.public_id}/avis/"
+    url = f"/rcp/demandes/{case.public_id}/avis/"
     assert 'data-testid="recommendation-form"' in client.get(url).content.decode()
     client.post(url, decided_values(discussion_summary="Revu avec le généticien."))
     client.post(f"{url}signer/", decided_values(discussion_summary="Revu.", step="confirm"))
-    latest = in_session.recommendations.order_by("-version").first()
+    latest = case.recommendations.order_by("-version").first()
     assert latest is not None
     assert (latest.version, latest.status, latest.quorum_met) == (2, "signed", True)
     assert latest.meeting == following
     assert latest.supersedes == draft
+    assert latest.discussion_summary == "Revu."
 
 
 def test_the_recommendation_page_is_for_the_staff(
