@@ -208,3 +208,29 @@ def minutes_present(spans: Iterable[Span], closed_at: dt.datetime | None) -> int
         if end is not None and end > span.start:
             seconds += (end - span.start).total_seconds()
     return int(seconds // 60)
+
+
+# --- Wording of documents ------------------------------------------------------------------
+
+
+def rcp_title(series_name: str) -> str:
+    """« RCP Pathologies plaquettaires » for a series named with or without its « RCP »."""
+    name = series_name.strip()
+    first = name.split(maxsplit=1)[0] if name else ""
+    return name if first.upper() == "RCP" else f"RCP {name}".strip()
+
+
+def sentence(text: str) -> str:
+    """The text as a sentence ending with one full stop (never « .. »)."""
+    text = text.strip()
+    return text if not text or text.endswith((".", "!", "?", "…")) else text + "."
+
+
+def coordination_role(title: str) -> str:
+    """How the signer is named: by their title when it says their sex (Mme, M.), else by the
+    function (« Dr », « Pr » say nothing of it)."""
+    if title == "mme":
+        return "coordonnatrice de la RCP"
+    if title == "m":
+        return "coordonnateur de la RCP"
+    return "pour la coordination de la RCP"

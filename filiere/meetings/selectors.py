@@ -24,6 +24,7 @@ from django.utils import timezone
 from filiere.access import Capability, grants_for
 from filiere.accounts.models import User
 from filiere.core.access_errors import NotVisible
+from filiere.lib.ages import Age
 from filiere.meetings import quorum, rules
 from filiere.meetings.models import (
     NON_PHYSICIAN_SPECIALTIES,
@@ -39,7 +40,7 @@ from filiere.meetings.models import (
     SeriesMember,
 )
 from filiere.patients.activities import NationalActivity
-from filiere.patients.selectors import age_on, patients_visible_to
+from filiere.patients.selectors import age_by_month_on, patients_visible_to
 
 # --- Series ---------------------------------------------------------------------------------
 
@@ -276,8 +277,9 @@ def agenda_of(meeting: Meeting) -> list[AgendaItem]:
     )
 
 
-def patient_age_at(case: CaseRequest, when: dt.datetime) -> int:
-    return age_on(case.patient, timezone.localtime(when).date())
+def patient_age_shown_at(case: CaseRequest, when: dt.datetime) -> Age:
+    """The age as documents print it (months under 2 years, see ``filiere.lib.ages``)."""
+    return age_by_month_on(case.patient, timezone.localtime(when).date())
 
 
 def latest_recommendation(case: CaseRequest) -> Recommendation | None:

@@ -25,7 +25,7 @@ from filiere.meetings.pdf import recommendation_pdf
 from filiere.meetings.selectors import (
     draft_of,
     latest_signed,
-    patient_age_at,
+    patient_age_shown_at,
     pending_agenda_item,
     quorum_for_case,
     specialty_label,
@@ -265,7 +265,7 @@ def recommendation_sign(
     recommendation.quorum_record = record
     recommendation.override_reason = "" if met else reason
     recommendation.urgent_path = meeting.kind == Meeting.Kind.URGENT and not correction
-    pdf = recommendation_pdf(recommendation, age=patient_age_at(case, meeting.starts_at))
+    pdf = recommendation_pdf(recommendation, age=patient_age_shown_at(case, meeting.starts_at))
     recommendation.pdf = pdf
     recommendation.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     recommendation.full_clean()

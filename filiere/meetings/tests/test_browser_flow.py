@@ -101,6 +101,18 @@ def test_from_request_to_signed_recommendation_and_certificates(
     page.wait_for_selector('[data-testid="quorum"][data-met="true"]')
     assert "Quorum atteint" in page.get_by_test_id("quorum").inner_text()
 
+    # The coordinator opens the case's discussion; the biologist steps out and comes back.
+    page.get_by_test_id("discussion-open").click()
+    page.get_by_test_id("discussion-close").wait_for()
+    assert "en cours" in page.get_by_test_id("discussion-times").inner_text()
+    row = page.locator(
+        f"#participant-{Participant.objects.get(meeting=meeting, user=biologist).public_id}"
+    )
+    row.get_by_test_id("check-out").click()
+    row.get_by_test_id("check-in").click()
+    row.get_by_test_id("check-out").wait_for()
+    assert row.get_by_test_id("presence").inner_text().count("–") == 2
+
     # 4. The recommendation, written in session and signed without saving the draft first:
     # what is typed is what the PDF says (issue 12, defect 1).
     page.get_by_test_id("write-recommendation").click()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from icalendar import Calendar
@@ -39,6 +40,9 @@ def test_a_new_meeting_registers_the_members_and_sends_each_an_ics_invitation(
     roles = dict(meeting.participants.values_list("user__email", "role"))
     assert roles == {coordinator.email: "coordinator", biologist.email: "expert"}
     assert sorted(m.to[0] for m in mailoutbox) == sorted([coordinator.email, biologist.email])
+    # Issue 12, defect 7: the series' name already says « RCP ».
+    assert mailoutbox[0].subject.startswith(f"{settings.EMAIL_SUBJECT_PREFIX}RCP Pathologies")
+    assert "RCP RCP" not in mailoutbox[0].subject
     name, content, mimetype = mailoutbox[0].attachments[0]
     assert name == "invitation.ics"
     assert mimetype.startswith("text/calendar")

@@ -359,3 +359,36 @@ def test_the_index_query_count_does_not_grow_with_meetings(
     with CaptureQueriesContext(connection) as many:
         client.get("/rcp/")
     assert len(many) == len(few)
+
+
+def test_a_participant_added_from_the_session_screen_has_no_role_until_one_is_chosen(
+    meeting: Meeting, coordinator: User, charlie: User, client_for: ClientFor
+) -> None:
+    """Issue 12, defect 6: the role started on « Coordonnateur »; it starts on « — choisir — »
+    and a participant added without a role is refused, naming the field."""
+    client = client_for(coordinator)
+    html = client.get(f"/rcp/reunions/{meeting.public_id}/seance/").content.decode()
+    assert '<option value="" selected>— choisir —</option>' in html
+    url = f"/rcp/reunions/{meeting.public_id}/participants/"
+    response = client.post(url, {"email": charlie.email, "back": "live"}, follow=True)
+    assert "Choisissez : Rôle." in response.content.decode()
+    assert not meeting.participants.filter(user=charlie).exists()
+    client.post(url, {"email": charlie.email, "role": "attendee", "back": "live"})
+    assert meeting.participants.get(user=charlie).role == "attendee"
+
+
+def test_each_certificate_is_named_by_date_meeting_and_participant(
+    meeting: Meeting,
+    on_agenda: CaseRequest,
+    coordinator: User,
+    biologist: User,
+    client_for: ClientFor,
+) -> None:
+    """Issue 12, defect 7: every certificate was named `attestation-rcp.pdf`."""
+    _closed_meeting_with_attendance(meeting, on_agenda, coordinator, biologist)
+    mine = Participant.objects.get(meeting=meeting, user=biologist)
+    url = f"/rcp/reunions/{meeting.public_id}/participants/{mine.public_id}/attestation.pdf"
+    response = client_for(biologist).get(url)
+    day = timezone.localtime(meeting.starts_at)
+    name = f"attestation-rcp-{day:%Y-%m-%d}-pathologies-plaquettaires-girard-prenom.pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +20,7 @@ from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
 from filiere.lib.csvsafe import write_csv
 from filiere.meetings import forms as meeting_forms
-from filiere.meetings import selectors, services
+from filiere.meetings import rules, selectors, services
 from filiere.meetings.ics import meeting_ics
 from filiere.meetings.models import Meeting, Participant, SeriesMember
 from filiere.meetings.pdf import CertificateFacts, attendance_certificate_pdf
@@ -174,6 +175,10 @@ def participant_add_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -
                 flash_refusal(request, error)
             else:
                 messages.success(request, _("%s inscrit(e) et invité(e).") % user.display_name)
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     live = request.POST.get("back") == "live"
     return redirect(
         "meetings:meeting_live" if live else "meetings:meeting_detail",
@@ -340,5 +345,18 @@ def certificate_view(
     )
     services.attendance_certificate_issued(actor=request.user, participant=participant)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="attestation-rcp.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{certificate_filename(participant)}"'
     return response
+
+
+def certificate_filename(participant: Participant) -> str:
+    """« attestation-rcp-2026-12-22-pathologies-plaquettaires-bernard-sophie.pdf »: one name per
+    meeting and participant, so that a folder of certificates keeps them all."""
+    meeting = participant.meeting
+    parts = [
+        f"{timezone.localtime(meeting.starts_at):%Y-%m-%d}",
+        slugify(rules.rcp_title(meeting.series.name).removeprefix("RCP ")),
+        slugify(participant.user.last_name),
+        slugify(participant.user.first_name),
+    ]
+    return "attestation-rcp-" + "-".join(p for p in parts if p) + ".pdf"
