@@ -271,7 +271,9 @@ class Builder:
             last = number == len(items) - 1
             if geneticists_leave and last:
                 for participant in meeting.participants.filter(
-                    specialty__in=GENETICS, intervals__left_at__isnull=True
+                    specialty__in=GENETICS,
+                    intervals__arrived_at__isnull=False,
+                    intervals__left_at__isnull=True,
                 ).distinct():
                     services.attendance_check_out(
                         actor=None, participant=participant, at=when - dt.timedelta(minutes=2)
