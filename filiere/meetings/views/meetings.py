@@ -176,9 +176,9 @@ def participant_add_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -
             else:
                 messages.success(request, _("%s inscrit(e) et invité(e).") % user.display_name)
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
     live = request.POST.get("back") == "live"
     return redirect(
         "meetings:meeting_live" if live else "meetings:meeting_detail",
