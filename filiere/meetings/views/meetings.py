@@ -178,7 +178,7 @@ def participant_add_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -
     else:
         for field_errors in form.errors.values():
             for message in field_errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
     live = request.POST.get("back") == "live"
     return redirect(
         "meetings:meeting_live" if live else "meetings:meeting_detail",
