@@ -271,14 +271,20 @@ class Builder:
             last = number == len(items) - 1
             if geneticists_leave and last:
                 for participant in meeting.participants.filter(
-                    specialty__in=GENETICS, checked_in_at__isnull=False, checked_out_at__isnull=True
-                ):
+                    specialty__in=GENETICS,
+                    intervals__arrived_at__isnull=False,
+                    intervals__left_at__isnull=True,
+                ).distinct():
                     services.attendance_check_out(
                         actor=None, participant=participant, at=when - dt.timedelta(minutes=2)
                     )
             if item.purpose == AgendaItem.Purpose.RATIFICATION:
                 services.recommendation_ratify(actor=None, agenda_item=item, at=when)
                 continue
+            if meeting.status == Meeting.Status.OPEN:
+                services.agenda_item_discussion_open(
+                    actor=None, agenda_item=item, at=when - dt.timedelta(minutes=1)
+                )
             self.sign(item.case, when, override=geneticists_leave and last)
         services.meeting_close(actor=None, meeting=meeting, at=meeting.ends_at)
 

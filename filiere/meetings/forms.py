@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from filiere.accounts.models import User
+from filiere.core.forms import chosen_choice
 from filiere.identity.models import Sex
 from filiere.meetings.models import (
     NON_PHYSICIAN_SPECIALTIES,
@@ -119,7 +120,8 @@ class MeetingForm(forms.Form):
 
 class ParticipantAddForm(forms.Form):
     email = forms.EmailField(label=_("Adresse e-mail du médecin (compte Filière)"))
-    role = forms.ChoiceField(label=_("Rôle"), choices=Participant.Role.choices)
+    # Starts on « — choisir — »: nobody becomes coordinator for being the first option.
+    role = chosen_choice(_("Rôle"), Participant.Role.choices)
 
 
 class ParticipantUpdateForm(forms.Form):

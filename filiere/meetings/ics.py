@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from filiere.meetings import rules
 from filiere.meetings.models import Meeting
 
 PRODID = "-//Filière MHEMO//RCP//FR"
@@ -31,7 +32,7 @@ def meeting_ics(
     event.add("dtend", meeting.ends_at)
     event.add("sequence", meeting.ics_sequence)
     kind = " (urgente)" if meeting.kind == Meeting.Kind.URGENT else ""
-    event.add("summary", f"RCP {meeting.series.name}{kind}")
+    event.add("summary", f"{rules.rcp_title(meeting.series.name)}{kind}")
     url = settings.SITE_URL + reverse("meetings:meeting_detail", args=[meeting.public_id])
     lines = [f"Réunion de concertation pluridisciplinaire : {meeting.series.name}.", url]
     if meeting.video_link:

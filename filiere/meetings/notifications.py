@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from filiere.meetings import rules
 from filiere.meetings.ics import meeting_ics
 from filiere.meetings.models import CaseRequest, Meeting, Participant, Recommendation
 
@@ -91,7 +92,7 @@ def meeting_invitations(meeting: Meeting, participants: Iterable[Participant]) -
         mails.append(
             Mail(
                 to=[email],
-                subject=f"RCP {meeting.series.name} du {_local(meeting.starts_at)}",
+                subject=f"{rules.rcp_title(meeting.series.name)} du {_local(meeting.starts_at)}",
                 body=(
                     f"Bonjour,\n\nVous êtes inscrit(e) à la RCP « {meeting.series.name} » du "
                     f"{_local(meeting.starts_at)} ({meeting.duration_minutes} min).\n"
@@ -109,7 +110,8 @@ def meeting_cancelled(meeting: Meeting, participants: Iterable[Participant]) -> 
     mails = [
         Mail(
             to=[p.user.email],
-            subject=f"Annulation : RCP {meeting.series.name} du {_local(meeting.starts_at)}",
+            subject=f"Annulation : {rules.rcp_title(meeting.series.name)} "
+            f"du {_local(meeting.starts_at)}",
             body="La réunion est annulée ; les dossiers sont reportés à la séance suivante.",
             attachments=[
                 (
@@ -132,7 +134,7 @@ def external_invitation(
         [
             Mail(
                 to=[email],
-                subject=f"Invitation à la RCP {series_name}",
+                subject=f"Invitation à la {rules.rcp_title(series_name)}",
                 body=(
                     f"Bonjour {name},\n\n{inviter} vous invite à la RCP « {series_name} » de la "
                     f"filière MHEMO.{extra}\nCe lien personnel crée votre accès (mot de passe "

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -19,7 +19,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from filiere.core.pdf import vera_fonts
+from filiere.core.templatetags.ages import age_label
+from filiere.lib.ages import Age
 from filiere.meetings.models import CaseRequest, Meeting, Participant, Recommendation
+from filiere.meetings.rules import coordination_role, sentence
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -77,7 +80,13 @@ def _when(value: Any) -> str:
     return f"{timezone.localtime(value):%d/%m/%Y à %H:%M}" if value else "—"
 
 
-def recommendation_pdf(recommendation: Recommendation, *, age: int) -> bytes:
+def _age(age: Age) -> str:
+    """« 11 mois », « 3 ans »: the signed document is French whatever the signer's language."""
+    with translation.override("fr"):
+        return age_label(age)
+
+
+def recommendation_pdf(recommendation: Recommendation, *, age: Age) -> bytes:
     """Return the PDF of a recommendation being signed (signer and time already set)."""
     styles = _styles()
     body, h2 = styles["body"], styles["h2"]
@@ -100,7 +109,7 @@ def recommendation_pdf(recommendation: Recommendation, *, age: int) -> bytes:
         story.append(
             Paragraph(
                 f"Remplace la version {recommendation.supersedes.version} — motif de la "
-                f"correction : {_text(recommendation.correction_reason)}",
+                f"correction : {_text(sentence(recommendation.correction_reason))}",
                 body,
             )
         )
@@ -109,7 +118,7 @@ def recommendation_pdf(recommendation: Recommendation, *, age: int) -> bytes:
         Paragraph("Patient et demande", h2),
         Paragraph(
             f"Patient <b>{escape(patient.pseudonym)}</b> · {escape(patient.get_sex_display())} · "
-            f"{age} ans ({'pédiatrique' if age < 18 else 'adulte'})",
+            f"{escape(_age(age))} ({'pédiatrique' if age.years < 18 else 'adulte'})",
             body,
         ),
         Paragraph(
@@ -226,8 +235,8 @@ def recommendation_pdf(recommendation: Recommendation, *, age: int) -> bytes:
     if not recommendation.quorum_met:
         story.append(
             Paragraph(
-                f"Signé sans quorum par décision du coordonnateur : "
-                f"{_text(recommendation.override_reason)}. Le dossier est inscrit à la "
+                f"Signé sans quorum par décision de la coordination : "
+                f"{_text(sentence(recommendation.override_reason))} Le dossier est inscrit à la "
                 "prochaine RCP pour être présenté de nouveau.",
                 body,
             )
@@ -240,11 +249,13 @@ def recommendation_pdf(recommendation: Recommendation, *, age: int) -> bytes:
                 body,
             )
         )
-    signer = recommendation.signed_by.display_name if recommendation.signed_by else "—"
+    signed_by = recommendation.signed_by
+    signer = signed_by.display_name if signed_by else "—"
+    role = coordination_role(signed_by.title if signed_by else "")
     story += [
         Spacer(1, 4 * mm),
         Paragraph(
-            f"Validé et signé par <b>{escape(signer)}</b>, coordonnateur, le "
+            f"Validé et signé par <b>{escape(signer)}</b>, {role}, le "
             f"{_when(recommendation.signed_at)}.",
             body,
         ),
@@ -264,6 +275,7 @@ class CertificateFacts:
     participant: Participant
     cases_discussed: int
     coordinators: list[str]
+    periods: str = ""
 
 
 def attendance_certificate_pdf(facts: CertificateFacts) -> bytes:
@@ -293,8 +305,9 @@ def attendance_certificate_pdf(facts: CertificateFacts) -> bytes:
                 ["RPPS", user.rpps or "non renseigné"],
                 ["Spécialité", escape(participant.get_specialty_display())],
                 ["Rôle", escape(participant.get_role_display())],
-                ["Arrivée", _when(participant.checked_in_at)],
-                ["Départ", _when(participant.checked_out_at or meeting.closed_at)],
+                ["Arrivée", _when(participant.first_arrival)],
+                ["Départ", _when(participant.last_departure)],
+                ["Périodes de présence", facts.periods or "—"],
                 ["Durée de présence", f"{minutes} minutes" if minutes is not None else "—"],
                 ["Dossiers discutés pendant la présence", str(facts.cases_discussed)],
             ],

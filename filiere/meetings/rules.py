@@ -179,3 +179,58 @@ def median(values: Iterable[float]) -> float | None:
     if len(ordered) % 2:
         return ordered[middle]
     return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+# --- Presence and discussion intervals -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of time; ``end`` is None while it lasts (a participant still in the room)."""
+
+    start: dt.datetime
+    end: dt.datetime | None = None
+
+
+def present_during(spans: Iterable[Span], start: dt.datetime, end: dt.datetime) -> bool:
+    """Whether any stretch of presence overlaps [start, end] (a point when start == end).
+
+    A departure at the very instant the discussion opens does not count; an arrival at the
+    instant it closes does."""
+    return any(s.start <= end and (s.end is None or s.end > start) for s in spans)
+
+
+def minutes_present(spans: Iterable[Span], closed_at: dt.datetime | None) -> int:
+    """Whole minutes of presence, summed over the stretches (an open one ends at closing)."""
+    seconds = 0.0
+    for span in spans:
+        end = span.end or closed_at
+        if end is not None and end > span.start:
+            seconds += (end - span.start).total_seconds()
+    return int(seconds // 60)
+
+
+# --- Wording of documents ------------------------------------------------------------------
+
+
+def rcp_title(series_name: str) -> str:
+    """« RCP Pathologies plaquettaires » for a series named with or without its « RCP »."""
+    name = series_name.strip()
+    first = name.split(maxsplit=1)[0] if name else ""
+    return name if first.upper() == "RCP" else f"RCP {name}".strip()
+
+
+def sentence(text: str) -> str:
+    """The text as a sentence ending with one full stop (never « .. »)."""
+    text = text.strip()
+    return text if not text or text.endswith((".", "!", "?", "…")) else text + "."
+
+
+def coordination_role(title: str) -> str:
+    """How the signer is named: by their title when it says their sex (Mme, M.), else by the
+    function (« Dr », « Pr » say nothing of it)."""
+    if title == "mme":
+        return "coordonnatrice de la RCP"
+    if title == "m":
+        return "coordonnateur de la RCP"
+    return "pour la coordination de la RCP"

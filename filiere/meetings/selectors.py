@@ -24,7 +24,8 @@ from django.utils import timezone
 from filiere.access import Capability, grants_for
 from filiere.accounts.models import User
 from filiere.core.access_errors import NotVisible
-from filiere.meetings import quorum
+from filiere.lib.ages import Age
+from filiere.meetings import quorum, rules
 from filiere.meetings.models import (
     NON_PHYSICIAN_SPECIALTIES,
     STAFF_ROLES,
@@ -39,7 +40,7 @@ from filiere.meetings.models import (
     SeriesMember,
 )
 from filiere.patients.activities import NationalActivity
-from filiere.patients.selectors import age_on, patients_visible_to
+from filiere.patients.selectors import age_by_month_on, patients_visible_to
 
 # --- Series ---------------------------------------------------------------------------------
 
@@ -161,8 +162,11 @@ def next_meeting(
 
 
 def participants_of(meeting: Meeting) -> QuerySet[Participant]:
-    return meeting.participants.select_related("user").order_by(
-        "user__last_name", "user__first_name"
+    """The registered participants with their intervals of presence (one query each)."""
+    return (
+        meeting.participants.select_related("user", "meeting")
+        .prefetch_related("intervals")
+        .order_by("user__last_name", "user__first_name")
     )
 
 
@@ -273,8 +277,9 @@ def agenda_of(meeting: Meeting) -> list[AgendaItem]:
     )
 
 
-def patient_age_at(case: CaseRequest, when: dt.datetime) -> int:
-    return age_on(case.patient, timezone.localtime(when).date())
+def patient_age_shown_at(case: CaseRequest, when: dt.datetime) -> Age:
+    """The age as documents print it (months under 2 years, see ``filiere.lib.ages``)."""
+    return age_by_month_on(case.patient, timezone.localtime(when).date())
 
 
 def latest_recommendation(case: CaseRequest) -> Recommendation | None:
@@ -325,14 +330,31 @@ ROLE_ORDER: dict[str, int] = {
 }
 
 
-def present_attendees(meeting: Meeting, when: dt.datetime) -> list[quorum.Attendee]:
+def attendees_during(
+    meeting: Meeting, start: dt.datetime, end: dt.datetime
+) -> list[quorum.Attendee]:
+    """The participants whose presence overlaps [start, end], those who count first first."""
     present = [
         p
-        for p in meeting.participants.select_related("user").filter(checked_in_at__isnull=False)
-        if p.present_at(when)
+        for p in meeting.participants.select_related("user").prefetch_related("intervals")
+        if rules.present_during(p.spans(), start, end)
     ]
     present.sort(key=lambda p: (ROLE_ORDER.get(p.role, 9), p.user.last_name, p.pk))
     return [attendee_of(p) for p in present]
+
+
+def present_attendees(meeting: Meeting, when: dt.datetime) -> list[quorum.Attendee]:
+    return attendees_during(meeting, when, when)
+
+
+def discussion_window(item: AgendaItem, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The case's discussion: from its opening to its closing (still open: until ``now``).
+    A case never opened in session (an urgent one decided on written opinions) is the instant
+    ``now``."""
+    start = item.discussion_started_at
+    if start is None:
+        return now, now
+    return start, item.discussion_ended_at or max(now, start)
 
 
 def written_opinion_attendees(meeting: Meeting, case: CaseRequest) -> list[quorum.Attendee]:
@@ -353,6 +375,21 @@ def quorum_for(
     urgent meeting, the experts who gave a written opinion on ``case``)."""
     attendees = present_attendees(meeting, when)
     if case is not None and meeting.kind == Meeting.Kind.URGENT:
+        keys = {a.key for a in attendees}
+        attendees += [a for a in written_opinion_attendees(meeting, case) if a.key not in keys]
+    return quorum.evaluate(quorum_rule(meeting.series), attendees), attendees
+
+
+def quorum_for_case(
+    meeting: Meeting, case: CaseRequest, now: dt.datetime
+) -> tuple[quorum.QuorumResult, list[quorum.Attendee]]:
+    """The quorum of the case's discussion at ``meeting``: the physicians present at any time
+    of it (and, at an urgent meeting, the experts who answered in writing). The same overlap
+    credits each participant with the case on their certificate."""
+    item = AgendaItem.objects.filter(meeting=meeting, case=case).first()
+    start, end = discussion_window(item, now) if item is not None else (now, now)
+    attendees = attendees_during(meeting, start, end)
+    if meeting.kind == Meeting.Kind.URGENT:
         keys = {a.key for a in attendees}
         attendees += [a for a in written_opinion_attendees(meeting, case) if a.key not in keys]
     return quorum.evaluate(quorum_rule(meeting.series), attendees), attendees

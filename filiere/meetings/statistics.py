@@ -128,9 +128,9 @@ def compute(series: QuerySet[MeetingSeries], period: Period) -> Statistics:
     stats.meetings_urgent = sum(m.kind == Meeting.Kind.URGENT for m in held)
     stats.meetings_cancelled = sum(m.status == Meeting.Status.CANCELLED for m in meetings)
     present = dict(
-        Participant.objects.filter(meeting__in=held, checked_in_at__isnull=False)
+        Participant.objects.filter(meeting__in=held, intervals__isnull=False)
         .values_list("meeting")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk", distinct=True))
         .values_list("meeting", "n")
     )
     stats.participants = [(m, present.get(m.pk, 0)) for m in held]

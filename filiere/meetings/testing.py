@@ -51,6 +51,13 @@ def make_physician(centre: Centre, specialty: str, **values: Any) -> User:
     return user
 
 
+def session_start_today() -> dt.datetime:
+    """A start a few minutes ago, today (local time): a meeting runs on its own day."""
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    midnight = now.replace(hour=0, minute=0)
+    return max(midnight, now - dt.timedelta(minutes=5))
+
+
 def make_meeting(
     series: MeetingSeries,
     *,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from filiere.meetings.models.cases import AgendaItem, CaseAttachment, CaseRequest, ExpertOpinion
-from filiere.meetings.models.meetings import Meeting, Participant
+from filiere.meetings.models.meetings import Meeting, Participant, PresenceInterval
 from filiere.meetings.models.recommendations import (
     Recommendation,
     RecommendationDelivery,
@@ -28,6 +28,7 @@ __all__ = [
     "Meeting",
     "MeetingSeries",
     "Participant",
+    "PresenceInterval",
     "Recommendation",
     "RecommendationDelivery",
     "RecommendationFollowUp",

@@ -190,6 +190,10 @@ class AgendaItem(models.Model):
         _("issue"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING
     )
     discussed_at = models.DateTimeField(_("discuté à"), null=True, blank=True)
+    # The discussion in session, opened and closed by the coordinator: the quorum of the case
+    # and each participant's credit for it are read from the presence during this interval.
+    discussion_started_at = models.DateTimeField(_("début de la discussion"), null=True, blank=True)
+    discussion_ended_at = models.DateTimeField(_("fin de la discussion"), null=True, blank=True)
     added_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -209,6 +213,15 @@ class AgendaItem(models.Model):
                 condition=~models.Q(outcome="discussed") | models.Q(discussed_at__isnull=False),
                 name="agenda_discussed_has_time",
                 violation_error_message=_("Un dossier discuté a une heure de discussion."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discussion_ended_at__isnull=True)
+                | models.Q(
+                    discussion_started_at__isnull=False,
+                    discussion_ended_at__gte=models.F("discussion_started_at"),
+                ),
+                name="agenda_discussion_ends_after_it_starts",
+                violation_error_message=_("La fin de la discussion suit son début."),
             ),
         ]
 

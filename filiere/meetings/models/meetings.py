@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from filiere.accounts.models import User
+from filiere.meetings import rules
 from filiere.meetings.models.series import MeetingSeries
 
 
@@ -113,8 +114,6 @@ class Participant(models.Model):
     )
     is_external = models.BooleanField(_("extérieur à la filière"), default=False)
     registered_at = models.DateTimeField(default=timezone.now, editable=False)
-    checked_in_at = models.DateTimeField(_("arrivée"), null=True, blank=True)
-    checked_out_at = models.DateTimeField(_("départ"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("participant")
@@ -124,33 +123,73 @@ class Participant(models.Model):
             models.UniqueConstraint(
                 fields=["meeting", "user"], name="participant_once_per_meeting"
             ),
-            models.CheckConstraint(
-                condition=models.Q(checked_out_at__isnull=True)
-                | models.Q(
-                    checked_in_at__isnull=False, checked_out_at__gte=models.F("checked_in_at")
-                ),
-                name="participant_leaves_after_arriving",
-                violation_error_message=_(
-                    "L'heure de départ d'un participant suit son heure d'arrivée."
-                ),
-            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.meeting})"
 
+    def spans(self) -> list[rules.Span]:
+        """The participant's stretches of presence, in order (reads prefetched intervals)."""
+        intervals = sorted(self.intervals.all(), key=lambda i: i.arrived_at)
+        return [rules.Span(i.arrived_at, i.left_at) for i in intervals]
+
     def present_at(self, when: dt.datetime) -> bool:
-        return (
-            self.checked_in_at is not None
-            and self.checked_in_at <= when
-            and (self.checked_out_at is None or self.checked_out_at > when)
-        )
+        return rules.present_during(self.spans(), when, when)
+
+    @property
+    def is_present(self) -> bool:
+        return any(span.end is None for span in self.spans())
+
+    @property
+    def first_arrival(self) -> dt.datetime | None:
+        spans = self.spans()
+        return spans[0].start if spans else None
+
+    @property
+    def last_departure(self) -> dt.datetime | None:
+        """The last departure; for one still there when the session closed, its closing time.
+        An absent participant has none."""
+        spans = self.spans()
+        if not spans:
+            return None
+        return spans[-1].end or self.meeting.closed_at
 
     @property
     def minutes_present(self) -> int | None:
-        if self.checked_in_at is None:
+        spans = self.spans()
+        if not spans:
             return None
-        end = self.checked_out_at or self.meeting.closed_at
-        if end is None:
-            return None
-        return max(0, int((end - self.checked_in_at).total_seconds() // 60))
+        return rules.minutes_present(spans, self.meeting.closed_at)
+
+
+class PresenceInterval(models.Model):
+    """One stretch of a participant's presence: arrival, then departure once they leave.
+
+    A participant who steps out and comes back has two intervals; the DPC evidence and the
+    quorum of each case are read from them."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="intervals")
+    arrived_at = models.DateTimeField(_("arrivée"))
+    left_at = models.DateTimeField(_("départ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("période de présence")
+        verbose_name_plural = _("périodes de présence")
+        ordering = ["arrived_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(left_at__isnull=True)
+                | models.Q(left_at__gte=models.F("arrived_at")),
+                name="presence_leaves_after_arriving",
+                violation_error_message=_("L'heure de départ suit l'heure d'arrivée."),
+            ),
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=models.Q(left_at__isnull=True),
+                name="presence_one_open_interval",
+                violation_error_message=_("Ce participant est déjà présent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} {self.arrived_at:%H:%M}–{self.left_at or ''}"

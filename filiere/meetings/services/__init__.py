@@ -23,6 +23,8 @@ from filiere.meetings.services.cases import (
     expert_opinion_record,
 )
 from filiere.meetings.services.meetings import (
+    agenda_item_discussion_close,
+    agenda_item_discussion_open,
     agenda_item_reschedule,
     attendance_certificate_issued,
     attendance_check_in,
@@ -47,6 +49,7 @@ from filiere.meetings.services.recommendations import (
     recommendation_ratify,
     recommendation_save,
     recommendation_sign,
+    recommendation_sign_as_shown,
 )
 from filiere.meetings.services.series import (
     external_physician_invite,
@@ -60,6 +63,8 @@ from filiere.meetings.services.series import (
 
 __all__ = [
     "CaseDetails",
+    "agenda_item_discussion_close",
+    "agenda_item_discussion_open",
     "agenda_item_reschedule",
     "attachment_add",
     "attachment_downloaded",
@@ -98,6 +103,7 @@ __all__ = [
     "recommendation_ratify",
     "recommendation_save",
     "recommendation_sign",
+    "recommendation_sign_as_shown",
     "series_create",
     "series_member_add",
     "series_member_remove",

@@ -21,17 +21,34 @@ from filiere.meetings.models import (
     Meeting,
     MeetingSeries,
     Participant,
+    PresenceInterval,
     SeriesMember,
 )
-from filiere.meetings.selectors import next_meeting
+from filiere.meetings.selectors import discussion_window, next_meeting
 from filiere.meetings.services.common import audit, records_refusals
-from filiere.meetings.services.series import require_staff
+from filiere.meetings.services.series import require_coordinator, require_staff
 
 MEETING_FIELDS = ("starts_at", "duration_minutes", "video_link", "location", "notes")
 
 
 def _now(at: dt.datetime | None) -> dt.datetime:
     return at if at is not None else timezone.now()
+
+
+def require_meeting_day(meeting: Meeting, when: dt.datetime, what: str) -> None:
+    """Refuse to run an ordinary meeting on another day than its own: its documents would date
+    a session that had not taken place. An urgent meeting meets when it must."""
+    if meeting.kind == Meeting.Kind.URGENT:
+        return
+    day = timezone.localtime(meeting.starts_at).date()
+    today = timezone.localtime(when).date()
+    if today != day:
+        raise ValidationError(
+            {
+                "meeting": f"{what} se fait le jour de la réunion, le {day:%d/%m/%Y} "
+                f"(nous sommes le {today:%d/%m/%Y})."
+            }
+        )
 
 
 # --- Agenda ------------------------------------------------------------------------------
@@ -265,7 +282,9 @@ def meeting_open(*, actor: User | None, meeting: Meeting, at: dt.datetime | None
     require_staff(actor, meeting.series)
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError({"status": "Seule une réunion planifiée peut être ouverte."})
-    update_validated(meeting, {"status": Meeting.Status.OPEN, "opened_at": _now(at)})
+    when = _now(at)
+    require_meeting_day(meeting, when, "L'ouverture de la séance")
+    update_validated(meeting, {"status": Meeting.Status.OPEN, "opened_at": when})
     audit(actor, AuditEvent.Action.UPDATE, meeting, summary="Séance ouverte")
     return meeting
 
@@ -280,9 +299,12 @@ def meeting_close(
     if meeting.status != Meeting.Status.OPEN:
         raise ValidationError({"status": "Seule une réunion en séance peut être clôturée."})
     when = _now(at)
-    meeting.participants.filter(checked_in_at__isnull=False, checked_out_at__isnull=True).update(
-        checked_out_at=when
-    )
+    PresenceInterval.objects.filter(
+        participant__meeting=meeting, left_at__isnull=True, arrived_at__lte=when
+    ).update(left_at=when)
+    meeting.agenda_items.filter(
+        discussion_started_at__lte=when, discussion_ended_at__isnull=True
+    ).update(discussion_ended_at=when)
     update_validated(meeting, {"status": Meeting.Status.CLOSED, "closed_at": when})
     _postpone_pending(actor, meeting)
     audit(actor, AuditEvent.Action.UPDATE, meeting, summary="Séance clôturée")
@@ -374,29 +396,39 @@ def participant_update(
     return changes
 
 
+def _meeting_in_session(participant: Participant) -> Meeting:
+    # Read the meeting again: another screen may have closed it meanwhile.
+    meeting = Meeting.objects.select_related("series").get(pk=participant.meeting_id)
+    participant.meeting = meeting
+    return meeting
+
+
 @records_refusals("Émargement")
 def attendance_check_in(
     *, actor: User | None, participant: Participant, at: dt.datetime | None = None
 ) -> Participant:
-    """Record the arrival (a physician back after leaving keeps their first arrival time)."""
-    # Read the meeting again: another screen may have closed it meanwhile.
-    meeting = Meeting.objects.select_related("series").get(pk=participant.meeting_id)
-    participant.meeting = meeting
+    """Record an arrival: a physician back after leaving starts a new interval of presence."""
+    meeting = _meeting_in_session(participant)
     require_staff(actor, meeting.series)
     if meeting.status != Meeting.Status.OPEN:
         raise ValidationError({"status": "L'émargement se fait pendant la séance ouverte."})
     when = _now(at)
-    if participant.checked_in_at is not None and participant.checked_out_at is None:
-        raise ValidationError({"checked_in_at": "Ce participant est déjà présent."})
-    values: dict[str, Any] = {"checked_out_at": None}
-    if participant.checked_in_at is None:
-        values["checked_in_at"] = when
-    update_validated(participant, values)
+    require_meeting_day(meeting, when, "L'émargement")
+    intervals = list(participant.intervals.order_by("arrived_at"))
+    if any(i.left_at is None for i in intervals):
+        raise ValidationError({"arrived_at": "Ce participant est déjà présent."})
+    if intervals and intervals[-1].left_at is not None and when < intervals[-1].left_at:
+        left = timezone.localtime(intervals[-1].left_at)
+        raise ValidationError(
+            {"arrived_at": f"L'arrivée précède le dernier départ ({left:%H:%M})."}
+        )
+    interval = create_validated(PresenceInterval, participant=participant, arrived_at=when)
     audit(
         actor,
         AuditEvent.Action.UPDATE,
         participant,
         summary=f"Arrivée de {participant.user.display_name} à {timezone.localtime(when):%H:%M}",
+        changes={"arrivée": when.isoformat(), "période": interval.pk},
     )
     return participant
 
@@ -405,37 +437,101 @@ def attendance_check_in(
 def attendance_check_out(
     *, actor: User | None, participant: Participant, at: dt.datetime | None = None
 ) -> Participant:
-    # Read the meeting again: another screen may have closed it meanwhile.
-    meeting = Meeting.objects.select_related("series").get(pk=participant.meeting_id)
-    participant.meeting = meeting
+    """Record a departure: the participant's current interval of presence ends."""
+    meeting = _meeting_in_session(participant)
     require_staff(actor, meeting.series)
     if meeting.status != Meeting.Status.OPEN:
         raise ValidationError({"status": "L'émargement se fait pendant la séance ouverte."})
     when = _now(at)
-    if participant.checked_in_at is None or participant.checked_out_at is not None:
-        raise ValidationError({"checked_out_at": "Ce participant n'est pas présent."})
-    if when < participant.checked_in_at:
-        raise ValidationError({"checked_out_at": "Le départ précède l'arrivée."})
-    update_validated(participant, {"checked_out_at": when})
+    interval = participant.intervals.filter(left_at__isnull=True).first()
+    if interval is None:
+        raise ValidationError({"left_at": "Ce participant n'est pas présent."})
+    if when < interval.arrived_at:
+        raise ValidationError({"left_at": "Le départ précède l'arrivée."})
+    update_validated(interval, {"left_at": when})
     audit(
         actor,
         AuditEvent.Action.UPDATE,
         participant,
         summary=f"Départ de {participant.user.display_name} à {timezone.localtime(when):%H:%M}",
+        changes={"départ": when.isoformat(), "période": interval.pk},
     )
     return participant
 
 
 def cases_discussed_during(participant: Participant) -> int:
-    """Cases discussed while the participant was there (the DPC evidence counts them)."""
-    if participant.checked_in_at is None:
+    """Cases discussed while the participant was there: their presence overlaps the case's
+    discussion (the same rule counts them in that case's quorum)."""
+    spans = participant.spans()
+    if not spans:
         return 0
-    end = participant.checked_out_at or participant.meeting.closed_at or timezone.now()
-    return participant.meeting.agenda_items.filter(
-        outcome=AgendaItem.Outcome.DISCUSSED,
-        discussed_at__gte=participant.checked_in_at,
-        discussed_at__lte=end,
-    ).count()
+    now = participant.meeting.closed_at or timezone.now()
+    items = participant.meeting.agenda_items.filter(
+        outcome=AgendaItem.Outcome.DISCUSSED, discussion_started_at__isnull=False
+    ).only("discussion_started_at", "discussion_ended_at")
+    return sum(rules.present_during(spans, *discussion_window(item, now)) for item in items)
+
+
+# --- Discussion of each case in session --------------------------------------------------
+
+
+@records_refusals("Ouverture de la discussion d'un dossier")
+def agenda_item_discussion_open(
+    *, actor: User | None, agenda_item: AgendaItem, at: dt.datetime | None = None
+) -> AgendaItem:
+    """Open the discussion of a case; the one under discussion before it is closed then."""
+    meeting = Meeting.objects.select_related("series").get(pk=agenda_item.meeting_id)
+    require_coordinator(actor, meeting.series)
+    if meeting.status != Meeting.Status.OPEN:
+        raise ValidationError({"meeting": "La discussion d'un dossier se fait en séance ouverte."})
+    if agenda_item.outcome == AgendaItem.Outcome.POSTPONED:
+        raise ValidationError({"meeting": "Ce dossier est reporté."})
+    if agenda_item.discussion_started_at is not None:
+        raise ValidationError({"meeting": "La discussion de ce dossier est déjà ouverte."})
+    when = _now(at)
+    current = meeting.agenda_items.filter(
+        discussion_started_at__isnull=False, discussion_ended_at__isnull=True
+    ).exclude(pk=agenda_item.pk)
+    for other in current.select_related("case__patient"):
+        _end_discussion(actor, other, max(when, other.discussion_started_at or when))
+    update_validated(agenda_item, {"discussion_started_at": when})
+    audit(
+        actor,
+        AuditEvent.Action.UPDATE,
+        agenda_item,
+        case=agenda_item.case,
+        summary=f"Discussion ouverte à {timezone.localtime(when):%H:%M}",
+    )
+    return agenda_item
+
+
+def _end_discussion(actor: User | None, item: AgendaItem, when: dt.datetime) -> None:
+    update_validated(item, {"discussion_ended_at": when})
+    audit(
+        actor,
+        AuditEvent.Action.UPDATE,
+        item,
+        case=item.case,
+        summary=f"Discussion close à {timezone.localtime(when):%H:%M}",
+    )
+
+
+@records_refusals("Clôture de la discussion d'un dossier")
+def agenda_item_discussion_close(
+    *, actor: User | None, agenda_item: AgendaItem, at: dt.datetime | None = None
+) -> AgendaItem:
+    """Close the discussion of a case (the avis may be signed afterwards, in session)."""
+    meeting = Meeting.objects.select_related("series").get(pk=agenda_item.meeting_id)
+    require_coordinator(actor, meeting.series)
+    if agenda_item.discussion_started_at is None:
+        raise ValidationError({"meeting": "La discussion de ce dossier n'est pas ouverte."})
+    if agenda_item.discussion_ended_at is not None:
+        raise ValidationError({"meeting": "La discussion de ce dossier est déjà close."})
+    when = _now(at)
+    if when < agenda_item.discussion_started_at:
+        raise ValidationError({"meeting": "La fin de la discussion précède son début."})
+    _end_discussion(actor, agenda_item, when)
+    return agenda_item
 
 
 def attendance_certificate_issued(*, actor: User, participant: Participant) -> None:

@@ -25,13 +25,13 @@ from filiere.meetings.pdf import recommendation_pdf
 from filiere.meetings.selectors import (
     draft_of,
     latest_signed,
-    patient_age_at,
+    patient_age_shown_at,
     pending_agenda_item,
-    quorum_for,
+    quorum_for_case,
     specialty_label,
 )
 from filiere.meetings.services.common import audit, records_refusals, touch
-from filiere.meetings.services.meetings import carry_over
+from filiere.meetings.services.meetings import carry_over, require_meeting_day
 from filiere.meetings.services.series import require_coordinator, require_staff
 
 FOLLOW_UP_AFTER = dt.timedelta(days=91)
@@ -98,12 +98,28 @@ def _session_item(case: CaseRequest) -> AgendaItem:
 
 
 def _mark_discussed(case: CaseRequest, item: AgendaItem, when: dt.datetime) -> None:
+    """The case is being decided: its discussion started when the coordinator opened it, or
+    now if they did not."""
     if item.outcome != AgendaItem.Outcome.DISCUSSED:
+        start = item.discussion_started_at or when
         item.outcome = AgendaItem.Outcome.DISCUSSED
-        item.discussed_at = when
-        item.save(update_fields=["outcome", "discussed_at"])
+        item.discussion_started_at = start
+        item.discussed_at = start
+        item.save(update_fields=["outcome", "discussion_started_at", "discussed_at"])
     if case.status == CaseRequest.Status.ACCEPTED:
-        update_validated(case, {"status": CaseRequest.Status.DISCUSSED, "discussed_at": when})
+        update_validated(
+            case, {"status": CaseRequest.Status.DISCUSSED, "discussed_at": item.discussed_at}
+        )
+
+
+def _end_discussion_at_signing(item: AgendaItem, when: dt.datetime) -> None:
+    """Signing closes the case's discussion if the coordinator left it open."""
+    if item.discussion_started_at is None:
+        item.discussion_started_at = when
+        item.save(update_fields=["discussion_started_at"])
+    if item.discussion_ended_at is None:
+        item.discussion_ended_at = max(when, item.discussion_started_at)
+        item.save(update_fields=["discussion_ended_at"])
 
 
 @records_refusals("Rédaction de l'avis")
@@ -180,7 +196,7 @@ def _quorum(recommendation: Recommendation, when: dt.datetime) -> tuple[bool, di
     if previous is not None and previous.meeting_id == recommendation.meeting_id:
         # A correction of the wording: the decision, and its quorum, stay those of the session.
         return bool(previous.quorum_met), dict(previous.quorum_record)
-    result, attendees = quorum_for(recommendation.meeting, when, recommendation.case)
+    result, attendees = quorum_for_case(recommendation.meeting, recommendation.case, when)
     record = result.as_record(attendees)
     codes = {s for a in attendees for s in a.specialties} | set(result.required)
     record["labels"] = {code: specialty_label(code) for code in sorted(codes)}
@@ -226,6 +242,11 @@ def recommendation_sign(
         raise ValidationError({"meeting": "L'avis se signe pendant la séance ouverte."})
     _check_content(recommendation)
     when = at or timezone.now()
+    item = AgendaItem.objects.filter(meeting=meeting, case=case).first()
+    if not correction:
+        require_meeting_day(meeting, when, "La signature de l'avis")
+        if item is not None and item.outcome != AgendaItem.Outcome.POSTPONED:
+            _end_discussion_at_signing(item, when)
     met, record = _quorum(recommendation, when)
     reason = override_reason.strip()
     if correction and not reason and recommendation.supersedes is not None:
@@ -244,7 +265,7 @@ def recommendation_sign(
     recommendation.quorum_record = record
     recommendation.override_reason = "" if met else reason
     recommendation.urgent_path = meeting.kind == Meeting.Kind.URGENT and not correction
-    pdf = recommendation_pdf(recommendation, age=patient_age_at(case, meeting.starts_at))
+    pdf = recommendation_pdf(recommendation, age=patient_age_shown_at(case, meeting.starts_at))
     recommendation.pdf = pdf
     recommendation.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     recommendation.full_clean()
@@ -258,8 +279,7 @@ def recommendation_sign(
         f"{'atteint' if met else 'non atteint (dérogation)'}",
         changes={"pdf_sha256": recommendation.pdf_sha256, "override_reason": reason},
     )
-    item = pending_agenda_item(case)
-    if item is not None and item.meeting_id == meeting.pk:
+    if not correction and item is not None and item.outcome == AgendaItem.Outcome.PENDING:
         _mark_discussed(case, item, when)
     case.refresh_from_db()
     if case.status == CaseRequest.Status.DISCUSSED:
@@ -279,6 +299,27 @@ def recommendation_sign(
             )
     touch(case)
     return recommendation
+
+
+@records_refusals("Signature de l'avis")
+def recommendation_sign_as_shown(
+    *,
+    actor: User | None,
+    case: CaseRequest,
+    values: dict[str, Any],
+    recommendation: Recommendation | None = None,
+    override_reason: str = "",
+    signer: User | None = None,
+    at: dt.datetime | None = None,
+) -> Recommendation:
+    """Save the text as it stands on the signer's screen and sign it, in one transaction: the
+    signed PDF carries exactly what was shown, and a refused signature changes nothing."""
+    draft = recommendation_save(
+        actor=actor, case=case, values=values, recommendation=recommendation, at=at
+    )
+    return recommendation_sign(
+        actor=actor, recommendation=draft, override_reason=override_reason, signer=signer, at=at
+    )
 
 
 def _deliver(actor: User | None, recommendation: Recommendation, when: dt.datetime) -> None:
@@ -363,9 +404,16 @@ def recommendation_ratify(
         raise ValidationError({"meeting": "La ratification se fait en séance ouverte."})
     if agenda_item.outcome != AgendaItem.Outcome.PENDING:
         raise ValidationError("Cet avis a déjà été ratifié.")
+    when = at or timezone.now()
     agenda_item.outcome = AgendaItem.Outcome.DISCUSSED
-    agenda_item.discussed_at = at or timezone.now()
-    agenda_item.save(update_fields=["outcome", "discussed_at"])
+    agenda_item.discussed_at = agenda_item.discussion_started_at or when
+    agenda_item.discussion_started_at = agenda_item.discussed_at
+    agenda_item.discussion_ended_at = agenda_item.discussion_ended_at or max(
+        when, agenda_item.discussed_at
+    )
+    agenda_item.save(
+        update_fields=["outcome", "discussed_at", "discussion_started_at", "discussion_ended_at"]
+    )
     audit(
         actor,
         AuditEvent.Action.UPDATE,

@@ -3,15 +3,17 @@ Charlie of centre B who must be refused."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
 from filiere.accounts.models import User
 from filiere.meetings.models import Meeting, MeetingSeries, SeriesMember
 from filiere.meetings.services import series_member_add
-from filiere.meetings.testing import make_meeting, make_physician, make_series
+from filiere.meetings.testing import (
+    make_meeting,
+    make_physician,
+    make_series,
+    session_start_today,
+)
 from filiere.network.models import Centre, Role
 from filiere.testing.factories import give_role, make_user
 
@@ -54,5 +56,6 @@ def series(centre_a: Centre, coordinator: User, biologist: User) -> MeetingSerie
 
 @pytest.fixture
 def meeting(series: MeetingSeries) -> Meeting:
-    start = (timezone.now() + dt.timedelta(days=7)).replace(second=0, microsecond=0)
-    return make_meeting(series, starts_at=start)
+    """Today's meeting: it may be opened, attended and its avis signed now (issue 12, defect 5:
+    a meeting runs on its own day)."""
+    return make_meeting(series, starts_at=session_start_today())

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 import pyotp
+import pypdfium2 as pdfium
 import pytest
 from django.core import mail
 from django.utils import timezone
@@ -100,7 +101,20 @@ def test_from_request_to_signed_recommendation_and_certificates(
     page.wait_for_selector('[data-testid="quorum"][data-met="true"]')
     assert "Quorum atteint" in page.get_by_test_id("quorum").inner_text()
 
-    # 4. The recommendation, written in session and signed.
+    # The coordinator opens the case's discussion; the biologist steps out and comes back.
+    page.get_by_test_id("discussion-open").click()
+    page.get_by_test_id("discussion-close").wait_for()
+    assert "en cours" in page.get_by_test_id("discussion-times").inner_text()
+    row = page.locator(
+        f"#participant-{Participant.objects.get(meeting=meeting, user=biologist).public_id}"
+    )
+    row.get_by_test_id("check-out").click()
+    row.get_by_test_id("check-in").click()
+    row.get_by_test_id("check-out").wait_for()
+    assert row.get_by_test_id("presence").inner_text().count("–") == 2
+
+    # 4. The recommendation, written in session and signed without saving the draft first:
+    # what is typed is what the PDF says (issue 12, defect 1).
     page.get_by_test_id("write-recommendation").click()
     page.locator("textarea[name=discussion_summary]").fill(
         "Thrombasthénie de type I, geste à risque."
@@ -108,11 +122,18 @@ def test_from_request_to_signed_recommendation_and_certificates(
     page.locator("textarea[name=therapeutic_proposal]").fill(
         "Acide tranexamique ; rFVIIa si saignement ; colle biologique."
     )
-    page.get_by_test_id("save-draft").click()
+    page.locator("textarea[name=alternatives]").fill("Transfusion plaquettaire HLA compatible.")
     page.get_by_test_id("sign").click()
+    preview = page.get_by_test_id("sign-preview")
+    assert "Transfusion plaquettaire HLA compatible." in preview.inner_text()
+    page.get_by_test_id("confirm-sign").click()
     page.get_by_test_id("signed").wait_for()
     pdf = page.request.get(base + page.get_by_test_id("signed-pdf").get_attribute("href"))
     assert pdf.body().startswith(b"%PDF-")
+    text = " ".join(
+        " ".join(p.get_textpage().get_text_range().split()) for p in pdfium.PdfDocument(pdf.body())
+    )
+    assert "Alternatives : Transfusion plaquettaire HLA compatible." in text
 
     case.refresh_from_db()
     assert case.status == "delivered"

@@ -287,7 +287,7 @@ def test_an_urgent_recommendation_counts_written_opinions_and_is_ratified_later(
     # Asynchronous: nobody is checked in, the meeting is not even open; the coordinator and two
     # written opinions cover the three specialties.
     coordinator_participant = item.meeting.participants.get(user=coordinator)
-    assert coordinator_participant.checked_in_at is None
+    assert coordinator_participant.first_arrival is None
     with pytest.raises(ValidationError, match="Hématologie"):
         services.recommendation_sign(actor=coordinator, recommendation=draft)
     services.expert_opinion_record(
@@ -299,8 +299,63 @@ def test_an_urgent_recommendation_counts_written_opinions_and_is_ratified_later(
     assert (case.signed_at or timezone.now()) - case.submitted_at < dt.timedelta(hours=72)
     ratification = AgendaItem.objects.get(meeting=ordinary, case=case)
     assert ratification.purpose == AgendaItem.Purpose.RATIFICATION
-    services.meeting_open(actor=coordinator, meeting=ordinary)
+    services.meeting_open(actor=coordinator, meeting=ordinary, at=ordinary.starts_at)
     ratification.refresh_from_db()
-    services.recommendation_ratify(actor=coordinator, agenda_item=ratification)
+    services.recommendation_ratify(
+        actor=coordinator, agenda_item=ratification, at=ordinary.starts_at
+    )
     ratification.refresh_from_db()
     assert ratification.outcome == "discussed"
+
+
+def _pdf_text(content: bytes) -> str:
+    import pypdfium2 as pdfium
+
+    pages = pdfium.PdfDocument(content)
+    return " ".join(" ".join(p.get_textpage().get_text_range().split()) for p in pages)
+
+
+def test_the_pdf_words_age_signer_and_reasons_as_clinicians_write_them(
+    meeting: Meeting, coordinator: User, alice: User, centre_a: Any
+) -> None:
+    """Issue 12, defect 7: a newborn was « 0 ans » (ages under 2 are in months, as
+    ``filiere.lib.ages.age_display``); « Dr Sophie Bernard, coordonnateur » (the signer's sex is
+    said only by Mme / M.); a reason ending with a full stop gave « .. »."""
+    from filiere.lib.partial_dates import PartialDate
+    from filiere.patients.services import patient_register
+    from filiere.testing.factories import identity_input, make_user
+
+    today = timezone.localdate()
+    newborn = patient_register(
+        actor=None,
+        centre=centre_a,
+        identity=identity_input(birth_date=today - dt.timedelta(days=75)),
+        inclusion_date=PartialDate(today.year, today.month, today.day),
+    ).patient
+    case = make_case(meeting.series, alice, newborn)
+    services.case_accept(actor=coordinator, case=case, meeting=meeting)
+    services.meeting_open(actor=coordinator, meeting=meeting, at=meeting.starts_at)
+    check_in(meeting, coordinator)
+    signer = make_user(specialty="haematology", title="mme", last_name="Lambert")
+    draft = services.recommendation_save(actor=coordinator, case=case, values=decided_values())
+    signed = services.recommendation_sign(
+        actor=coordinator,
+        recommendation=draft,
+        override_reason="Généticien absent, geste dans 48 heures.",
+        signer=signer,
+    )
+    text = _pdf_text(bytes(signed.pdf or b""))
+    assert "0 ans" not in text
+    assert "mois (pédiatrique)" in text
+    assert f"{signer.display_name}, coordonnatrice de la RCP" in text
+    assert "geste dans 48 heures. Le dossier" in text
+    assert ".." not in text
+
+
+def test_the_signer_is_named_by_function_when_the_title_does_not_say_the_sex() -> None:
+    from filiere.meetings.rules import coordination_role, rcp_title
+
+    assert coordination_role("dr") == "pour la coordination de la RCP"
+    assert coordination_role("m") == "coordonnateur de la RCP"
+    assert rcp_title("RCP Pathologies plaquettaires") == "RCP Pathologies plaquettaires"
+    assert rcp_title("Pathologies plaquettaires") == "RCP Pathologies plaquettaires"

@@ -3,7 +3,9 @@ loss of access at closing, invitation file, DPC evidence."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Callable
 
 import pytest
@@ -83,7 +85,15 @@ def test_no_meeting_page_reads_the_identity_table(
     with CaptureQueriesContext(connection) as queries:
         for url in urls:
             assert client.get(url).status_code == 200, url
-        client.post(f"/rcp/demandes/{on_agenda.public_id}/avis/signer/", {"override_reason": "x"})
+        client.post(
+            f"/rcp/demandes/{on_agenda.public_id}/avis/signer/",
+            {
+                "discussion_summary": "Discuté.",
+                "therapeutic_proposal": "Acide tranexamique.",
+                "override_reason": "x",
+                "step": "confirm",
+            },
+        )
         assert client_for(alice).get(f"/rcp/demandes/{on_agenda.public_id}/").status_code == 200
     assert on_agenda.recommendations.get().status == "signed"
     assert _no_identity(queries)
@@ -127,7 +137,7 @@ def test_attendance_by_someone_outside_the_staff_is_refused(
     )
     assert response.status_code == 404
     participant.refresh_from_db()
-    assert participant.checked_in_at is None
+    assert participant.first_arrival is None
 
 
 def test_a_participant_sees_the_cases_until_the_meeting_closes(
@@ -216,14 +226,31 @@ def test_opening_and_closing_through_the_page(
 def _closed_meeting_with_attendance(
     meeting: Meeting, on_agenda: CaseRequest, coordinator: User, biologist: User
 ) -> None:
-    start = timezone.now() - dt.timedelta(hours=2)
+    """The biologist arrives at +1 min, steps out at +3, is back at +4 and stays until the
+    close at +75; the case is discussed from +10 to +20."""
+    start = meeting.starts_at
     services.meeting_open(actor=coordinator, meeting=meeting, at=start)
     check_in(meeting, coordinator, biologist, at=start + dt.timedelta(minutes=1))
+    biologist_there = Participant.objects.get(meeting=meeting, user=biologist)
+    services.attendance_check_out(
+        actor=coordinator, participant=biologist_there, at=start + dt.timedelta(minutes=3)
+    )
+    services.attendance_check_in(
+        actor=coordinator, participant=biologist_there, at=start + dt.timedelta(minutes=4)
+    )
+    item = on_agenda.agenda_items.get()
+    services.agenda_item_discussion_open(
+        actor=coordinator, agenda_item=item, at=start + dt.timedelta(minutes=10)
+    )
     services.recommendation_save(
         actor=coordinator,
         case=on_agenda,
         values={"discussion_summary": "Discuté.", "therapeutic_proposal": "Acide tranexamique."},
-        at=start + dt.timedelta(minutes=20),
+        at=start + dt.timedelta(minutes=15),
+    )
+    item.refresh_from_db()
+    services.agenda_item_discussion_close(
+        actor=coordinator, agenda_item=item, at=start + dt.timedelta(minutes=20)
     )
     services.meeting_close(actor=coordinator, meeting=meeting, at=start + dt.timedelta(minutes=75))
 
@@ -233,15 +260,58 @@ def test_dpc_export_lists_each_physician_with_rpps_times_and_cases(
     on_agenda: CaseRequest,
     coordinator: User,
     biologist: User,
+    alice: User,
     client_for: ClientFor,
 ) -> None:
+    """Issue 12, defect 2: in at +1, out at +3, in again at +4 — the departure was erased and
+    the export said one stretch without a break; absent participants got a departure time; the
+    file had no byte-order mark, so French Excel garbled the accents."""
     _closed_meeting_with_attendance(meeting, on_agenda, coordinator, biologist)
     response = client_for(coordinator).get(f"/rcp/reunions/{meeting.public_id}/emargement.csv")
-    lines = response.content.decode().splitlines()
-    assert lines[0].startswith("Nom;Prénom;RPPS")
-    row = next(line for line in lines if line.startswith("Girard;"))
-    assert row.endswith(";74;1")  # 74 minutes present, one case discussed meanwhile
+    assert response.content.startswith("\ufeff".encode())  # UTF-8 with BOM
+    text = response.content.decode("utf-8-sig")
+    assert text.startswith("Nom;Prénom;RPPS")
+    rows = {r["Nom"]: r for r in csv.DictReader(io.StringIO(text), delimiter=";")}
+    row = rows["Girard"]
+    start = timezone.localtime(meeting.starts_at)
+
+    def at(minutes: int) -> str:
+        return f"{start + dt.timedelta(minutes=minutes):%H:%M}"
+
+    assert row["Arrivée"] == at(1)
+    assert row["Départ"] == at(75)
+    assert row["Périodes de présence"] == f"{at(1)}–{at(3)}, {at(4)}–{at(75)}"
+    assert row["Durée (min)"] == "73"  # 2 + 71 minutes, the break left out
+    assert row["Dossiers discutés"] == "1"
+    absent = rows[alice.last_name]
+    assert (absent["Arrivée"], absent["Départ"], absent["Périodes de présence"]) == ("", "", "")
     assert AuditEvent.objects.filter(action="export", object_id=str(meeting.public_id)).exists()
+
+
+def test_the_certificate_shows_each_stretch_of_presence(
+    meeting: Meeting,
+    on_agenda: CaseRequest,
+    coordinator: User,
+    biologist: User,
+    client_for: ClientFor,
+) -> None:
+    """Issue 12, defect 2: the certificate derives from the intervals of presence."""
+    import pypdfium2 as pdfium
+
+    _closed_meeting_with_attendance(meeting, on_agenda, coordinator, biologist)
+    mine = Participant.objects.get(meeting=meeting, user=biologist)
+    url = f"/rcp/reunions/{meeting.public_id}/participants/{mine.public_id}/attestation.pdf"
+    content = client_for(biologist).get(url).content
+    text = " ".join(
+        " ".join(p.get_textpage().get_text_range().split()) for p in pdfium.PdfDocument(content)
+    )
+    start = timezone.localtime(meeting.starts_at)
+    periods = ", ".join(
+        f"{start + dt.timedelta(minutes=a):%H:%M}–{start + dt.timedelta(minutes=b):%H:%M}"
+        for a, b in ((1, 3), (4, 75))
+    )
+    assert periods in text
+    assert "73 minutes" in text
 
 
 def test_each_participant_downloads_their_own_certificate_only(
@@ -289,3 +359,36 @@ def test_the_index_query_count_does_not_grow_with_meetings(
     with CaptureQueriesContext(connection) as many:
         client.get("/rcp/")
     assert len(many) == len(few)
+
+
+def test_a_participant_added_from_the_session_screen_has_no_role_until_one_is_chosen(
+    meeting: Meeting, coordinator: User, charlie: User, client_for: ClientFor
+) -> None:
+    """Issue 12, defect 6: the role started on « Coordonnateur »; it starts on « — choisir — »
+    and a participant added without a role is refused, naming the field."""
+    client = client_for(coordinator)
+    html = client.get(f"/rcp/reunions/{meeting.public_id}/seance/").content.decode()
+    assert '<option value="" selected>— choisir —</option>' in html
+    url = f"/rcp/reunions/{meeting.public_id}/participants/"
+    response = client.post(url, {"email": charlie.email, "back": "live"}, follow=True)
+    assert "Choisissez : Rôle." in response.content.decode()
+    assert not meeting.participants.filter(user=charlie).exists()
+    client.post(url, {"email": charlie.email, "role": "attendee", "back": "live"})
+    assert meeting.participants.get(user=charlie).role == "attendee"
+
+
+def test_each_certificate_is_named_by_date_meeting_and_participant(
+    meeting: Meeting,
+    on_agenda: CaseRequest,
+    coordinator: User,
+    biologist: User,
+    client_for: ClientFor,
+) -> None:
+    """Issue 12, defect 7: every certificate was named `attestation-rcp.pdf`."""
+    _closed_meeting_with_attendance(meeting, on_agenda, coordinator, biologist)
+    mine = Participant.objects.get(meeting=meeting, user=biologist)
+    url = f"/rcp/reunions/{meeting.public_id}/participants/{mine.public_id}/attestation.pdf"
+    response = client_for(biologist).get(url)
+    day = timezone.localtime(meeting.starts_at)
+    name = f"attestation-rcp-{day:%Y-%m-%d}-pathologies-plaquettaires-girard-prenom.pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'

@@ -75,7 +75,7 @@ def attendance_view(
         service(actor=request.user, participant=participant)
     except ValidationError as refusal:
         error = " ".join(refusal.messages)
-    participant.refresh_from_db()
+    participant = _participant(meeting, participant_id)
     if not request.htmx:  # type: ignore[attr-defined]
         if error:
             messages.error(request, error)
@@ -94,7 +94,8 @@ def attendance_view(
 def agenda_item_view(
     request: AuthenticatedRequest, meeting_id: uuid.UUID, item_id: uuid.UUID
 ) -> HttpResponse:
-    """Move a case's slot, or record the ratification of an urgent recommendation."""
+    """Open or close a case's discussion, move its slot, or record the ratification of an
+    urgent recommendation."""
     meeting = selectors.get_meeting_for_staff(request.user, meeting_id)
     item = (
         meeting.agenda_items.select_related("case__patient", "case__series", "meeting__series")
@@ -103,9 +104,14 @@ def agenda_item_view(
     )
     if item is None:
         raise NotVisible("meetings.agendaitem", str(item_id))
+    action = request.POST.get("action")
     try:
-        if request.POST.get("action") == "ratify":
+        if action == "ratify":
             services.recommendation_ratify(actor=request.user, agenda_item=item)
+        elif action == "discussion_open":
+            services.agenda_item_discussion_open(actor=request.user, agenda_item=item)
+        elif action == "discussion_close":
+            services.agenda_item_discussion_close(actor=request.user, agenda_item=item)
         else:
             day = timezone.localtime(meeting.starts_at).date()
             time = dt.time.fromisoformat(request.POST.get("slot_time", ""))

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +20,7 @@ from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
 from filiere.lib.csvsafe import write_csv
 from filiere.meetings import forms as meeting_forms
-from filiere.meetings import selectors, services
+from filiere.meetings import rules, selectors, services
 from filiere.meetings.ics import meeting_ics
 from filiere.meetings.models import Meeting, Participant, SeriesMember
 from filiere.meetings.pdf import CertificateFacts, attendance_certificate_pdf
@@ -174,6 +175,10 @@ def participant_add_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -
                 flash_refusal(request, error)
             else:
                 messages.success(request, _("%s inscrit(e) et invité(e).") % user.display_name)
+    else:
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, str(message))
     live = request.POST.get("back") == "live"
     return redirect(
         "meetings:meeting_live" if live else "meetings:meeting_detail",
@@ -184,6 +189,7 @@ def participant_add_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -
 def _participant(meeting: Meeting, participant_id: uuid.UUID) -> Participant:
     participant = (
         meeting.participants.select_related("user", "meeting__series")
+        .prefetch_related("intervals")
         .filter(public_id=participant_id)
         .first()
     )
@@ -257,6 +263,7 @@ DPC_HEADER = [
     "Date",
     "Arrivée",
     "Départ",
+    "Périodes de présence",
     "Durée (min)",
     "Dossiers discutés",
 ]
@@ -266,9 +273,19 @@ def _time(value: dt.datetime | None) -> str:
     return f"{timezone.localtime(value):%H:%M}" if value else ""
 
 
+def presence_periods(participant: Participant) -> str:
+    """« 16:05–16:07, 16:08–17:30 »: each stretch of presence (open ones end at closing)."""
+    closed_at = participant.meeting.closed_at
+    return ", ".join(
+        f"{_time(span.start)}–{_time(span.end or closed_at) or '…'}" for span in participant.spans()
+    )
+
+
 @login_required
 def attendance_csv_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> HttpResponse:
-    """The attendance export for the continuing-education body (DPC), one row per physician."""
+    """The attendance export for the continuing-education body (DPC), one row per physician,
+    read from their intervals of presence; UTF-8 with a byte-order mark and « ; » so that a
+    French spreadsheet opens it with its accents."""
     meeting = selectors.get_meeting_for_staff(request.user, meeting_id)
     rows = []
     for participant in selectors.participants_of(meeting):
@@ -283,14 +300,16 @@ def attendance_csv_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) ->
                 participant.is_external,
                 user.email,
                 f"{timezone.localtime(meeting.starts_at):%d/%m/%Y}",
-                _time(participant.checked_in_at),
-                _time(participant.checked_out_at or meeting.closed_at),
+                _time(participant.first_arrival),
+                _time(participant.last_departure),
+                presence_periods(participant),
                 participant.minutes_present,
                 services.cases_discussed_during(participant),
             ]
         )
     services.attendance_exported(actor=request.user, meeting=meeting)
-    response = HttpResponse(write_csv(DPC_HEADER, rows), content_type="text/csv; charset=utf-8")
+    body = "\ufeff" + write_csv(DPC_HEADER, rows)
+    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
     day = timezone.localtime(meeting.starts_at)
     response["Content-Disposition"] = f'attachment; filename="emargement-rcp-{day:%Y-%m-%d}.csv"'
     return response
@@ -307,7 +326,7 @@ def certificate_view(
         request.user, meeting.series
     ):
         raise NotVisible("meetings.participant", str(participant_id), "attestation d'un autre")
-    if meeting.status != Meeting.Status.CLOSED or participant.checked_in_at is None:
+    if meeting.status != Meeting.Status.CLOSED or participant.first_arrival is None:
         messages.error(request, _("L'attestation existe après la séance, pour les présents."))
         return redirect("meetings:meeting_detail", meeting_id=meeting.public_id)
     coordinators = [
@@ -321,9 +340,23 @@ def certificate_view(
             participant=participant,
             cases_discussed=services.cases_discussed_during(participant),
             coordinators=coordinators,
+            periods=presence_periods(participant),
         )
     )
     services.attendance_certificate_issued(actor=request.user, participant=participant)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="attestation-rcp.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{certificate_filename(participant)}"'
     return response
+
+
+def certificate_filename(participant: Participant) -> str:
+    """« attestation-rcp-2026-12-22-pathologies-plaquettaires-bernard-sophie.pdf »: one name per
+    meeting and participant, so that a folder of certificates keeps them all."""
+    meeting = participant.meeting
+    parts = [
+        f"{timezone.localtime(meeting.starts_at):%Y-%m-%d}",
+        slugify(rules.rcp_title(meeting.series.name).removeprefix("RCP ")),
+        slugify(participant.user.last_name),
+        slugify(participant.user.first_name),
+    ]
+    return "attestation-rcp-" + "-".join(p for p in parts if p) + ".pdf"

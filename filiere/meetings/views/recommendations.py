@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,15 +18,13 @@ from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
 from filiere.meetings import forms as meeting_forms
 from filiere.meetings import selectors, services
-from filiere.meetings.models import AgendaItem, Recommendation
+from filiere.meetings.models import AgendaItem, CaseRequest, Recommendation
 from filiere.meetings.services.recommendations import CONTENT_FIELDS
 from filiere.meetings.views.common import apply_errors, case_summary, flash_refusal
 
 
-@login_required
-def recommendation_edit_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpResponse:
-    """Write the structured recommendation during the session; sign it under quorum."""
-    case = selectors.get_case_for_staff(request.user, case_id)
+def _state(case: CaseRequest) -> dict[str, Any]:
+    """Which version the page writes: the draft, or a new one when the case is presented again."""
     draft = selectors.draft_of(case)
     signed = selectors.latest_signed(case)
     pending = selectors.pending_agenda_item(case)
@@ -37,31 +36,30 @@ def recommendation_edit_view(request: AuthenticatedRequest, case_id: uuid.UUID) 
         and pending is not None
         and pending.purpose != AgendaItem.Purpose.RATIFICATION
     )
-    editable = draft is not None or (pending is not None and (signed is None or representing))
-    target = draft or (None if signed is None or representing else signed)
-    shown = draft or signed
-    initial = {name: getattr(shown, name) for name in CONTENT_FIELDS} if shown else {}
-    if shown is None:
-        initial["question_answered"] = case.question
-    form = meeting_forms.RecommendationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            draft = services.recommendation_save(
-                actor=request.user,
-                case=case,
-                values=form.cleaned_data,
-                recommendation=target,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Avis enregistré (brouillon)."))
-            return redirect("meetings:recommendation_edit", case_id=case.public_id)
+    return {
+        "draft": draft,
+        "signed": signed,
+        "pending": pending,
+        "editable": draft is not None or (pending is not None and (signed is None or representing)),
+        "target": draft or (None if signed is None or representing else signed),
+    }
+
+
+def _page(
+    request: AuthenticatedRequest,
+    case: CaseRequest,
+    form: meeting_forms.RecommendationForm,
+    sign_form: meeting_forms.SignForm,
+    *,
+    preview: Recommendation | None = None,
+) -> HttpResponse:
+    state = _state(case)
+    draft, pending = state["draft"], state["pending"]
     services.case_viewed(actor=request.user, case=case, what="rédaction de l'avis")
     meeting = draft.meeting if draft else (pending.meeting if pending else None)
     quorum = None
     if meeting is not None:
-        result, _attendees = selectors.quorum_for(meeting, timezone.now(), case)
+        result, _attendees = selectors.quorum_for_case(meeting, case, timezone.now())
         quorum = selectors.quorum_display(result)
     return render(
         request,
@@ -71,39 +69,95 @@ def recommendation_edit_view(request: AuthenticatedRequest, case_id: uuid.UUID) 
             "summary": case_summary(case, meeting.starts_at if meeting else timezone.now()),
             "form": form,
             "draft": draft,
-            "signed": signed,
+            "signed": state["signed"],
             "meeting": meeting,
             "quorum": quorum,
             "opinions": selectors.opinions_on(case),
-            "sign_form": meeting_forms.SignForm(),
+            "sign_form": sign_form,
             "correction_form": meeting_forms.CorrectionForm(),
             "is_coordinator": selectors.is_series_coordinator(request.user, case.series),
-            "editable": editable,
+            "editable": state["editable"],
+            "preview": preview,
         },
     )
+
+
+@login_required
+def recommendation_edit_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Write the structured recommendation during the session (one form: save or sign)."""
+    case = selectors.get_case_for_staff(request.user, case_id)
+    state = _state(case)
+    shown = state["draft"] or state["signed"]
+    initial = {name: getattr(shown, name) for name in CONTENT_FIELDS} if shown else {}
+    if shown is None:
+        initial["question_answered"] = case.question
+    form = meeting_forms.RecommendationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recommendation_save(
+                actor=request.user,
+                case=case,
+                values=form.cleaned_data,
+                recommendation=state["target"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Avis enregistré (brouillon)."))
+            return redirect("meetings:recommendation_edit", case_id=case.public_id)
+    return _page(request, case, form, meeting_forms.SignForm())
+
+
+def _show_refusal(
+    form: meeting_forms.RecommendationForm,
+    sign_form: meeting_forms.SignForm,
+    error: ValidationError,
+) -> None:
+    """Put each reason beside its field: the override reason on the signature's part."""
+    if hasattr(error, "error_dict") and "override_reason" in error.error_dict:
+        sign_form.add_error("override_reason", error.message_dict.pop("override_reason"))
+        rest = {k: v for k, v in error.message_dict.items() if k != "override_reason"}
+        if rest:
+            apply_errors(form, ValidationError(rest))
+        return
+    apply_errors(form, error)
 
 
 @require_POST
 @login_required
 def recommendation_sign_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Sign what is on screen, in two steps: the text is saved and shown as it will appear
+    (step "preview"); the confirmation saves it again and signs it in one transaction (step
+    "confirm"). A refusal shows the form again with the text as typed and the reason."""
     case = selectors.get_case_for_staff(request.user, case_id)
-    draft = selectors.draft_of(case)
-    form = meeting_forms.SignForm(request.POST)
-    if draft is None:
-        messages.error(request, _("Aucun avis en rédaction à signer."))
-    elif form.is_valid():
-        try:
-            services.recommendation_sign(
-                actor=request.user,
-                recommendation=draft,
-                override_reason=form.cleaned_data["override_reason"],
+    step = request.POST.get("step", "")
+    form = meeting_forms.RecommendationForm(request.POST)
+    sign_form = meeting_forms.SignForm(request.POST)
+    if step not in ("preview", "confirm"):
+        messages.error(request, _("Signez l'avis depuis son formulaire."))
+        return redirect("meetings:recommendation_edit", case_id=case.public_id)
+    if not (form.is_valid() and sign_form.is_valid()):
+        return _page(request, case, form, sign_form)
+    target = _state(case)["target"]
+    try:
+        if step == "preview":
+            draft = services.recommendation_save(
+                actor=request.user, case=case, values=form.cleaned_data, recommendation=target
             )
-        except ValidationError as error:
-            flash_refusal(request, error)
-        else:
-            messages.success(
-                request, _("Avis signé : PDF produit, envoyé au demandeur, classé au dossier.")
-            )
+            return _page(request, case, form, sign_form, preview=draft)
+        services.recommendation_sign_as_shown(
+            actor=request.user,
+            case=case,
+            values=form.cleaned_data,
+            recommendation=target,
+            override_reason=sign_form.cleaned_data["override_reason"],
+        )
+    except ValidationError as error:
+        _show_refusal(form, sign_form, error)
+        return _page(request, case, form, sign_form)
+    messages.success(
+        request, _("Avis signé : PDF produit, envoyé au demandeur, classé au dossier.")
+    )
     return redirect("meetings:recommendation_edit", case_id=case.public_id)
 
 
