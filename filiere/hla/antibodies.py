@@ -43,6 +43,10 @@ DEFAULT_EPITOPE_SHARE = 0.8
 DEFAULT_EPITOPE_MIN_BEADS = 3
 
 
+# The lowest MFI threshold of an instruction's table (filiere.hla.search.DEFAULT_THRESHOLDS).
+REPORTED_MFI = 500
+
+
 class RollUp(StrEnum):
     ANY = "any"
     ALL = "all"
@@ -310,6 +314,12 @@ class AntibodyProfile:
     def typing_to_refine(self) -> bool:
         """True when a broad or one-field call leaves self undecided ("typage à préciser")."""
         return bool(self.to_refine)
+
+    @property
+    def allele_specific_reported(self) -> tuple[Bead, ...]:
+        """The allele-specific beads worth a warning: those that read as an antibody at the
+        lowest threshold an instruction uses (a bead at 100 MFI is negative by any rule)."""
+        return tuple(b for b in self.allele_specific if b.mfi >= REPORTED_MFI)
 
     def bead_rows(self) -> list[tuple[Bead, BeadStatus]]:
         """Every bead of the serum with how it was read, by locus and allele."""

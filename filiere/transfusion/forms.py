@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.forms import chosen_choice
 from filiere.hla.donors import PlateletAntigen
 from filiere.identity.models import Sex
 from filiere.network.models import Centre
@@ -340,7 +341,7 @@ class InstructionSaveForm(InstructionParamsForm):
 
 class CrossmatchForm(forms.Form):
     donor_identifier = forms.CharField(label=_("Identifiant du donneur"), max_length=40)
-    result = forms.ChoiceField(label=_("Résultat"), choices=Crossmatch.Result.choices)
+    result = chosen_choice(_("Résultat"), Crossmatch.Result.choices)
     tested_on = forms.DateField(label=_("Date du crossmatch"), widget=DATE)
 
 

@@ -133,13 +133,13 @@ def antibody_beads_story(
                 "reconnaître un anticorps allèle-spécifique : "
             )
         story.append(Paragraph(text + escape(_beads_named(refine.beads)) + ".", styles["body"]))
-    if profile.allele_specific:
+    if profile.allele_specific_reported:
         story.append(
             Paragraph(
                 "<b>Anticorps allèle-spécifiques</b> (autre allèle d'un antigène du patient typé "
                 "au niveau allélique ; excluent les donneurs typés avec cet allèle, ceux typés au "
                 "niveau de l'antigène sont à retyper) : "
-                f"{escape(_beads_named(profile.allele_specific))}.",
+                f"{escape(_beads_named(profile.allele_specific_reported))}.",
                 styles["body"],
             )
         )

@@ -11,12 +11,18 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from filiere.hla.antibodies import AntibodyProfile, BeadStatus, RollUp, required_positive
+from filiere.hla.antibodies import (
+    REPORTED_MFI,
+    AntibodyProfile,
+    BeadStatus,
+    RollUp,
+    required_positive,
+)
 from filiere.hla.donors import Donor
 from filiere.hla.index import DonorIndex
 from filiere.hla.matching import Compatibility, donor_compatibility
 from filiere.hla.nomenclature import Allele, Antigen, Locus, PublicEpitope, parse_typing
-from filiere.hla.search import DonorQuery, SearchResult, search_reference
+from filiere.hla.search import DEFAULT_THRESHOLDS, DonorQuery, SearchResult, search_reference
 from filiere.hla.tests.conftest import beads, profile, serum_of
 
 ALLELE_PATIENT = "A*02:01 A*24:02 B*44:02 B*51:01 C*05:01"
@@ -105,6 +111,17 @@ def test_an_allele_specific_antibody_is_reported_and_counted_at_allele_level() -
     assert at_2000.antigens == frozenset()  # A2 and B44 themselves stay acceptable
     assert at_2000.specific_antigens == {Antigen(Locus.A, 2), Antigen(Locus.B, 44)}
     assert serum.unacceptable_at(7000).names() == ["B*44:03"]
+
+
+def test_only_allele_specific_beads_that_read_as_antibodies_are_reported() -> None:
+    """Seen on the demo's instruction page: beads of other A2 alleles at 100–362 MFI were listed
+    as "anticorps allèle-spécifiques". A bead below the lowest threshold of the table (500 MFI)
+    is below every T of the table, so never in Pos_T (transfusion.md §2.3 step 2): it stays in
+    the bead table only."""
+    serum = profile(ALLELE_PATIENT, A_02_03=277, A_02_06=362, B_44_03=8000)
+    assert _names(serum.allele_specific) == ["A*02:03", "A*02:06", "B*44:03"]
+    assert _names(serum.allele_specific_reported) == ["B*44:03"]
+    assert DEFAULT_THRESHOLDS[0] == REPORTED_MFI
 
 
 def test_allele_specific_antibodies_exclude_allele_typed_donors_and_retype_the_others() -> None:

@@ -118,6 +118,22 @@ def test_the_crossmatch_form_records_and_audits(
     assert AuditEvent.objects.filter(object_type="transfusion.crossmatch").exists()
 
 
+def test_the_crossmatch_result_is_never_preselected(
+    julien: User, ready: Any, client_for: Login
+) -> None:
+    """Seen on the instruction page: the result select opened on « positif », so a crossmatch
+    saved without looking excluded a good donor (or, reordered, kept a bad one)."""
+    page = client_for(julien).get(reverse("transfusion:instruction", args=[ready.public_id]))
+    assert "— choisir —" in page.content.decode()
+    url = reverse("transfusion:crossmatch_add", args=[ready.public_id])
+    response = client_for(julien).post(
+        url, {"donor_identifier": "a3", "result": "", "tested_on": timezone.localdate()}
+    )
+    assert response.status_code == 200
+    assert "Résultat" in response.content.decode()
+    assert not Crossmatch.objects.exists()
+
+
 def test_an_outsider_cannot_record_a_crossmatch(
     charlie: User, ready: Any, client_for: Login
 ) -> None:
