@@ -4,6 +4,8 @@
 - A registered participant sees the meeting, and the cases on its agenda while the meeting is
   planned or open: access ends when the meeting closes.
 - The requesting physician sees their own requests.
+- The permanent experts of a series, alerted at once by an urgent request, see it from its
+  submission until its avis is signed (they may answer in writing; issue 12, defect 3).
 - Those who see the patient in the registry see the patient's requests and recommendations
   (the recommendation is filed in the patient's record).
 Everyone else gets 404, recorded. Meeting pages never read the identity table.
@@ -173,6 +175,15 @@ def participants_of(meeting: Meeting) -> QuerySet[Participant]:
 # --- Cases ----------------------------------------------------------------------------------
 
 
+# An urgent request, until its avis is signed: what the alerted experts may read.
+URGENT_ALERT_STATUSES = (
+    CaseRequest.Status.SUBMITTED,
+    CaseRequest.Status.RETURNED,
+    CaseRequest.Status.ACCEPTED,
+    CaseRequest.Status.DISCUSSED,
+)
+
+
 def cases_visible_to(user: User) -> QuerySet[CaseRequest]:
     """Return the case requests ``user`` may read (see the module docstring)."""
     staff = SeriesMember.objects.filter(series=OuterRef("series"), user=user, role__in=STAFF_ROLES)
@@ -181,7 +192,11 @@ def cases_visible_to(user: User) -> QuerySet[CaseRequest]:
         meeting__status__in=[Meeting.Status.PLANNED, Meeting.Status.OPEN],
         meeting__participants__user=user,
     )
-    condition = Q(requester=user) | Q(Exists(staff)) | Q(Exists(attending))
+    alerted = SeriesMember.objects.filter(
+        series=OuterRef("series"), user=user, role=SeriesMember.Role.EXPERT
+    )
+    urgent_open = Q(is_urgent=True, status__in=URGENT_ALERT_STATUSES) & Q(Exists(alerted))
+    condition = Q(requester=user) | Q(Exists(staff)) | Q(Exists(attending)) | urgent_open
     if grants_for(user).has(Capability.VIEW_PATIENTS):
         condition |= Q(patient__in=patients_visible_to(user))
     return CaseRequest.objects.filter(condition)
