@@ -21,7 +21,13 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from filiere.core.pdf import vera_fonts
 from filiere.core.templatetags.ages import age_label
 from filiere.lib.ages import Age
-from filiere.meetings.models import CaseRequest, Meeting, Participant, Recommendation
+from filiere.meetings.models import (
+    CaseRequest,
+    ExpertOpinion,
+    Meeting,
+    Participant,
+    Recommendation,
+)
 from filiere.meetings.rules import coordination_role, sentence
 
 
@@ -86,8 +92,36 @@ def _age(age: Age) -> str:
         return age_label(age)
 
 
-def recommendation_pdf(recommendation: Recommendation, *, age: Age) -> bytes:
-    """Return the PDF of a recommendation being signed (signer and time already set)."""
+def _written_opinions(
+    opinions: list[ExpertOpinion], styles: dict[str, ParagraphStyle]
+) -> list[Any]:
+    """Each expert's written opinion as given, an unfavourable one as much as the others."""
+    if not opinions:
+        return []
+    small = styles["small"]
+    rows: list[list[Any]] = [["Expert", "Spécialité", "Position", "Avis écrit", "Date"]]
+    for opinion in opinions:
+        rows.append(
+            [
+                Paragraph(escape(opinion.author.display_name), small),
+                Paragraph(escape(opinion.get_specialty_display()), small),
+                Paragraph(escape(opinion.get_position_display()), small),
+                Paragraph(_text(opinion.opinion), small),
+                Paragraph(_when(opinion.created_at), small),
+            ]
+        )
+    return [
+        Spacer(1, 3 * mm),
+        Paragraph("Avis écrits des experts", styles["h2"]),
+        _table(rows, [34 * mm, 30 * mm, 24 * mm, 62 * mm, 24 * mm]),
+    ]
+
+
+def recommendation_pdf(
+    recommendation: Recommendation, *, age: Age, opinions: list[ExpertOpinion] | None = None
+) -> bytes:
+    """Return the PDF of a recommendation being signed (signer and time already set), with the
+    experts' written opinions it rests on (urgent path)."""
     styles = _styles()
     body, h2 = styles["body"], styles["h2"]
     case: CaseRequest = recommendation.case
@@ -241,6 +275,7 @@ def recommendation_pdf(recommendation: Recommendation, *, age: Age) -> bytes:
                 body,
             )
         )
+    story += _written_opinions(opinions or [], styles)
     if recommendation.urgent_path:
         story.append(
             Paragraph(

@@ -274,6 +274,26 @@ def pending_agenda_item(case: CaseRequest) -> AgendaItem | None:
     )
 
 
+def urgent_item_open_for_opinions(case: CaseRequest) -> AgendaItem | None:
+    """The urgent meeting where the experts may still answer in writing on ``case``: written
+    opinions stay open until the avis of that meeting is signed, whether or not a draft was
+    saved or the case discussed in session (issue 12, defect 3)."""
+    signed = Recommendation.objects.filter(
+        case=OuterRef("case"), meeting=OuterRef("meeting"), status=Recommendation.Status.SIGNED
+    )
+    return (
+        case.agenda_items.select_related("meeting__series")
+        .filter(
+            meeting__kind=Meeting.Kind.URGENT,
+            meeting__status__in=[Meeting.Status.PLANNED, Meeting.Status.OPEN],
+        )
+        .exclude(outcome=AgendaItem.Outcome.POSTPONED)
+        .exclude(Exists(signed))
+        .order_by("meeting__starts_at")
+        .first()
+    )
+
+
 def agenda_of(meeting: Meeting) -> list[AgendaItem]:
     """The agenda with what a case summary shows: pseudonym, age, sex, centre. No identity."""
     return list(

@@ -25,6 +25,7 @@ from filiere.meetings.pdf import recommendation_pdf
 from filiere.meetings.selectors import (
     draft_of,
     latest_signed,
+    opinions_on,
     patient_age_shown_at,
     pending_agenda_item,
     quorum_for_case,
@@ -97,6 +98,14 @@ def _session_item(case: CaseRequest) -> AgendaItem:
     return item
 
 
+def _mark_discussed_in_session(case: CaseRequest, item: AgendaItem, when: dt.datetime) -> None:
+    """A draft written in session marks the case discussed; a draft of an urgent avis written
+    before its meeting does not (the case is decided at signing, and the experts may still
+    answer in writing until then: issue 12, defect 3)."""
+    if item.meeting.status == Meeting.Status.OPEN:
+        _mark_discussed(case, item, when)
+
+
 def _mark_discussed(case: CaseRequest, item: AgendaItem, when: dt.datetime) -> None:
     """The case is being decided: its discussion started when the coordinator opened it, or
     now if they did not."""
@@ -158,7 +167,7 @@ def recommendation_save(
             drafted_by=actor,
             **cleaned,
         )
-        _mark_discussed(case, item, when)
+        _mark_discussed_in_session(case, item, when)
         audit(actor, AuditEvent.Action.CREATE, draft, case=case, summary="Avis en rédaction")
         touch(case)
         return draft
@@ -167,7 +176,7 @@ def recommendation_save(
         Recommendation.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
         pending = pending_agenda_item(case)
         if pending is not None and pending.meeting_id == draft.meeting_id:
-            _mark_discussed(case, pending, when)
+            _mark_discussed_in_session(case, pending, when)
         audit(actor, AuditEvent.Action.UPDATE, draft, case=case, changes=changes)
         touch(case)
     return draft
@@ -265,7 +274,10 @@ def recommendation_sign(
     recommendation.quorum_record = record
     recommendation.override_reason = "" if met else reason
     recommendation.urgent_path = meeting.kind == Meeting.Kind.URGENT and not correction
-    pdf = recommendation_pdf(recommendation, age=patient_age_shown_at(case, meeting.starts_at))
+    opinions = list(opinions_on(case).filter(meeting=meeting))
+    pdf = recommendation_pdf(
+        recommendation, age=patient_age_shown_at(case, meeting.starts_at), opinions=opinions
+    )
     recommendation.pdf = pdf
     recommendation.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     recommendation.full_clean()

@@ -128,14 +128,11 @@ def case_detail_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpR
     services.case_viewed(actor=user, case=case)
     is_staff = selectors.is_series_staff(user, case.series)
     pending = selectors.pending_agenda_item(case)
-    participant = (
-        Participant.objects.filter(meeting=pending.meeting, user=user).first() if pending else None
-    )
+    urgent = selectors.urgent_item_open_for_opinions(case)
     may_give_opinion = (
-        pending is not None
-        and pending.meeting.kind == Meeting.Kind.URGENT
-        and participant is not None
-        and not case.opinions.filter(author=user, meeting=pending.meeting).exists()
+        urgent is not None
+        and Participant.objects.filter(meeting=urgent.meeting, user=user).exists()
+        and not case.opinions.filter(author=user, meeting=urgent.meeting).exists()
     )
     follow_up = RecommendationFollowUp.objects.filter(case=case).first()
     return render(
