@@ -279,7 +279,9 @@ class Builder:
                         actor=None, participant=participant, at=when - dt.timedelta(minutes=2)
                     )
             if item.purpose == AgendaItem.Purpose.RATIFICATION:
-                services.recommendation_ratify(actor=None, agenda_item=item, at=when)
+                services.recommendation_ratify(
+                    actor=None, agenda_item=item, signer=self.coordinator, at=when
+                )
                 continue
             if meeting.status == Meeting.Status.OPEN:
                 services.agenda_item_discussion_open(

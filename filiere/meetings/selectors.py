@@ -38,6 +38,7 @@ from filiere.meetings.models import (
     Meeting,
     MeetingSeries,
     Participant,
+    Ratification,
     Recommendation,
     SeriesMember,
 )
@@ -331,6 +332,16 @@ def latest_signed(case: CaseRequest) -> Recommendation | None:
 
 def draft_of(case: CaseRequest) -> Recommendation | None:
     return case.recommendations.filter(status=Recommendation.Status.DRAFT).first()
+
+
+def ratifications_of(case: CaseRequest) -> list[Ratification]:
+    """The ordinary meetings' decisions on the case's urgent avis (without their PDF)."""
+    return list(
+        Ratification.objects.filter(recommendation__case=case)
+        .select_related("recommendation", "agenda_item__meeting", "signed_by")
+        .defer("pdf")
+        .order_by("signed_at")
+    )
 
 
 def get_recommendation(case: CaseRequest, public_id: uuid.UUID | str) -> Recommendation:

@@ -154,6 +154,7 @@ def case_detail_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpR
                 .select_related("signed_by", "meeting")
                 .defer("pdf")
             ),
+            "ratifications": selectors.ratifications_of(case),
             "draft": selectors.draft_of(case) if is_staff else None,
             "gaps": services.completeness_gaps(case)
             if is_staff or case.requester_id == user.pk
