@@ -502,7 +502,12 @@ def _close_triage(actor: User | None, case: CaseRequest, status: str, note: str)
 
 @records_refusals("Avis écrit d'expert")
 def expert_opinion_record(
-    *, actor: User, case: CaseRequest, position: str, opinion: str
+    *,
+    actor: User,
+    case: CaseRequest,
+    position: str,
+    opinion: str,
+    at: dt.datetime | None = None,
 ) -> ExpertOpinion:
     """An expert invited to an urgent meeting answers in writing, before or without a session."""
     item = urgent_item_open_for_opinions(case)
@@ -528,6 +533,7 @@ def expert_opinion_record(
         specialty=participant.specialty,
         position=position,
         opinion=opinion.strip(),
+        created_at=at or timezone.now(),
     )
     touch(case)
     audit(actor, AuditEvent.Action.CREATE, written, case=case, summary="Avis écrit d'expert")
