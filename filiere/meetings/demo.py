@@ -279,7 +279,9 @@ class Builder:
                         actor=None, participant=participant, at=when - dt.timedelta(minutes=2)
                     )
             if item.purpose == AgendaItem.Purpose.RATIFICATION:
-                services.recommendation_ratify(actor=None, agenda_item=item, at=when)
+                services.recommendation_ratify(
+                    actor=None, agenda_item=item, signer=self.coordinator, at=when
+                )
                 continue
             if meeting.status == Meeting.Status.OPEN:
                 services.agenda_item_discussion_open(
@@ -412,10 +414,14 @@ def _urgent(builder: Builder, experts: list[User], start: dt.datetime) -> None:
     if case is None:
         return
     item = services.case_accept_urgent(actor=None, case=case, starts_at=start, duration_minutes=45)
-    for expert in [*experts, builder.coordinator]:
+    for minutes, expert in enumerate([*experts, builder.coordinator]):
         if item.meeting.participants.filter(user=expert).exists():
             services.expert_opinion_record(
-                actor=expert, case=case, position="agrees", opinion="Favorable à la proposition."
+                actor=expert,
+                case=case,
+                position="agrees",
+                opinion="Favorable à la proposition.",
+                at=start - dt.timedelta(hours=3) + dt.timedelta(minutes=7 * minutes),
             )
     builder.hold(item.meeting)
 

@@ -20,7 +20,13 @@ from django.utils import timezone
 
 from filiere.meetings import rules
 from filiere.meetings.ics import meeting_ics
-from filiere.meetings.models import CaseRequest, Meeting, Participant, Recommendation
+from filiere.meetings.models import (
+    CaseRequest,
+    Meeting,
+    Participant,
+    Ratification,
+    Recommendation,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -203,6 +209,49 @@ def recommendation_delivered(recommendation: Recommendation, emails: list[str]) 
                 attachments=[(name, pdf, "application/pdf")],
             )
             for email in emails
+        ]
+    )
+
+
+def ratification_decided(ratification: Ratification) -> None:
+    """Tell the requester what the ordinary meeting decided on the urgent avis, with the
+    signed document (ratified, or not ratified with the reason and a new version to come)."""
+    urgent = ratification.recommendation
+    case = urgent.case
+    meeting = ratification.agenda_item.meeting
+    pseudonym = case.patient.pseudonym
+    if ratification.is_ratified:
+        subject = f"Avis urgent ratifié : patient {pseudonym}"
+        text = (
+            f"L'avis urgent (version {urgent.version}) a été ratifié par la RCP "
+            f"« {case.series.name} » du {_local(meeting.starts_at)} ; il reste en vigueur."
+        )
+    else:
+        subject = f"Avis urgent non ratifié : patient {pseudonym}"
+        text = (
+            f"L'avis urgent (version {urgent.version}) n'a pas été ratifié par la RCP "
+            f"« {case.series.name} » du {_local(meeting.starts_at)}.\nMotif : "
+            f"{rules.sentence(ratification.reason)}\nUne nouvelle version de l'avis est en "
+            "rédaction ; elle vous sera transmise dès sa signature."
+        )
+    kind = "ratification" if ratification.is_ratified else "non-ratification"
+    _defer(
+        [
+            Mail(
+                to=[case.requester.email],
+                subject=subject,
+                body=(
+                    f"Bonjour,\n\n{text}\nLe document signé est joint ; il est aussi classé "
+                    f"dans le dossier : {_url('meetings:case_detail', case.public_id)}\n"
+                ),
+                attachments=[
+                    (
+                        f"{kind}-avis-rcp-{pseudonym}-v{urgent.version}.pdf",
+                        bytes(ratification.pdf or b""),
+                        "application/pdf",
+                    )
+                ],
+            )
         ]
     )
 

@@ -21,7 +21,14 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from filiere.core.pdf import vera_fonts
 from filiere.core.templatetags.ages import age_label
 from filiere.lib.ages import Age
-from filiere.meetings.models import CaseRequest, Meeting, Participant, Recommendation
+from filiere.meetings.models import (
+    CaseRequest,
+    ExpertOpinion,
+    Meeting,
+    Participant,
+    Ratification,
+    Recommendation,
+)
 from filiere.meetings.rules import coordination_role, sentence
 
 
@@ -86,8 +93,36 @@ def _age(age: Age) -> str:
         return age_label(age)
 
 
-def recommendation_pdf(recommendation: Recommendation, *, age: Age) -> bytes:
-    """Return the PDF of a recommendation being signed (signer and time already set)."""
+def _written_opinions(
+    opinions: list[ExpertOpinion], styles: dict[str, ParagraphStyle]
+) -> list[Any]:
+    """Each expert's written opinion as given, an unfavourable one as much as the others."""
+    if not opinions:
+        return []
+    small = styles["small"]
+    rows: list[list[Any]] = [["Expert", "Spécialité", "Position", "Avis écrit", "Date"]]
+    for opinion in opinions:
+        rows.append(
+            [
+                Paragraph(escape(opinion.author.display_name), small),
+                Paragraph(escape(opinion.get_specialty_display()), small),
+                Paragraph(escape(opinion.get_position_display()), small),
+                Paragraph(_text(opinion.opinion), small),
+                Paragraph(_when(opinion.created_at), small),
+            ]
+        )
+    return [
+        Spacer(1, 3 * mm),
+        Paragraph("Avis écrits des experts", styles["h2"]),
+        _table(rows, [34 * mm, 30 * mm, 24 * mm, 62 * mm, 24 * mm]),
+    ]
+
+
+def recommendation_pdf(
+    recommendation: Recommendation, *, age: Age, opinions: list[ExpertOpinion] | None = None
+) -> bytes:
+    """Return the PDF of a recommendation being signed (signer and time already set), with the
+    experts' written opinions it rests on (urgent path)."""
     styles = _styles()
     body, h2 = styles["body"], styles["h2"]
     case: CaseRequest = recommendation.case
@@ -241,6 +276,7 @@ def recommendation_pdf(recommendation: Recommendation, *, age: Age) -> bytes:
                 body,
             )
         )
+    story += _written_opinions(opinions or [], styles)
     if recommendation.urgent_path:
         story.append(
             Paragraph(
@@ -327,3 +363,83 @@ def attendance_certificate_pdf(facts: CertificateFacts) -> bytes:
         Paragraph(f"Document généré par Filière le {_when(timezone.now())}.", styles["small"]),
     ]
     return _build(story, f"Attestation RCP {user.get_full_name()}", ", ".join(facts.coordinators))
+
+
+def ratification_pdf(ratification: Ratification, *, meeting: Meeting) -> bytes:
+    """Return the document of the ordinary meeting's decision on an urgent recommendation:
+    ratified, or not ratified with its reason; the participants during the ratification and
+    the quorum they made, signed like an avis."""
+    styles = _styles()
+    body, h2 = styles["body"], styles["h2"]
+    recommendation = ratification.recommendation
+    case: CaseRequest = recommendation.case
+    urgent: Meeting = recommendation.meeting
+    ratified = ratification.is_ratified
+    title = "Ratification d'un avis urgent" if ratified else "Avis urgent non ratifié"
+    story: list[Any] = [
+        Paragraph(title, styles["title"]),
+        Paragraph(
+            f"<b>{escape(meeting.series.name)}</b> · {escape(str(meeting.series.centre))} · "
+            f"RCP ordinaire du {_when(meeting.starts_at)}",
+            body,
+        ),
+        Spacer(1, 3 * mm),
+        Paragraph(
+            f"Patient <b>{escape(case.patient.pseudonym)}</b> · avis urgent version "
+            f"<b>{recommendation.version}</b> de la RCP urgente du {_when(urgent.starts_at)}, "
+            f"signé le {_when(recommendation.signed_at)} (empreinte SHA-256 "
+            f"{escape(recommendation.pdf_sha256[:16])}…).",
+            body,
+        ),
+        Spacer(1, 3 * mm),
+        Paragraph("Décision de la RCP", h2),
+    ]
+    if ratified:
+        story.append(Paragraph("La RCP <b>ratifie</b> l'avis urgent ; il reste en vigueur.", body))
+    else:
+        story += [
+            Paragraph("La RCP <b>ne ratifie pas</b> l'avis urgent.", body),
+            Paragraph(f"<b>Motif</b> : {_text(sentence(ratification.reason))}", body),
+            Paragraph(
+                "Une nouvelle version de l'avis est rédigée ; elle remplace l'avis urgent et "
+                "sera transmise au médecin demandeur après signature.",
+                body,
+            ),
+        ]
+    record = ratification.quorum_record
+    labels = record.get("labels", {})
+    signed_by = ratification.signed_by
+    signer = signed_by.display_name if signed_by else "—"
+    role = coordination_role(signed_by.title if signed_by else "")
+    story += [Spacer(1, 3 * mm), Paragraph("Participants pendant la ratification et quorum", h2)]
+    rows: list[list[Any]] = [["Participant", "Spécialité", "Compté pour"]]
+    for attendee in record.get("attendees", []):
+        counted = attendee.get("counted_for", "")
+        rows.append(
+            [
+                Paragraph(escape(attendee["name"]), styles["small"]),
+                Paragraph(
+                    escape(", ".join(labels.get(s, s) for s in attendee["specialties"])),
+                    styles["small"],
+                ),
+                Paragraph(escape(labels.get(counted, counted) or "—"), styles["small"]),
+            ]
+        )
+    story.append(_table(rows, [62 * mm, 62 * mm, 50 * mm]))
+    required = ", ".join(labels.get(s, s) for s in record.get("required", [])) or "—"
+    story += [
+        Paragraph(
+            f"<b>Quorum atteint : oui</b> ({len(record.get('specialties_counted', []))} "
+            f"spécialité(s) représentée(s), {record.get('minimum', 3)} au minimum ; "
+            f"obligatoires : {escape(required)}).",
+            body,
+        ),
+        Spacer(1, 4 * mm),
+        Paragraph(
+            f"Validé et signé par <b>{escape(signer)}</b>, {role}, le "
+            f"{_when(ratification.signed_at)}. "
+            "Document généré par Filière.",
+            body,
+        ),
+    ]
+    return _build(story, f"{title} {case.patient.pseudonym}", signer)

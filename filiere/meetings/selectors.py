@@ -4,6 +4,8 @@
 - A registered participant sees the meeting, and the cases on its agenda while the meeting is
   planned or open: access ends when the meeting closes.
 - The requesting physician sees their own requests.
+- The permanent experts of a series, alerted at once by an urgent request, see it from its
+  submission until its avis is signed (they may answer in writing; issue 12, defect 3).
 - Those who see the patient in the registry see the patient's requests and recommendations
   (the recommendation is filed in the patient's record).
 Everyone else gets 404, recorded. Meeting pages never read the identity table.
@@ -36,6 +38,7 @@ from filiere.meetings.models import (
     Meeting,
     MeetingSeries,
     Participant,
+    Ratification,
     Recommendation,
     SeriesMember,
 )
@@ -173,6 +176,15 @@ def participants_of(meeting: Meeting) -> QuerySet[Participant]:
 # --- Cases ----------------------------------------------------------------------------------
 
 
+# An urgent request, until its avis is signed: what the alerted experts may read.
+URGENT_ALERT_STATUSES = (
+    CaseRequest.Status.SUBMITTED,
+    CaseRequest.Status.RETURNED,
+    CaseRequest.Status.ACCEPTED,
+    CaseRequest.Status.DISCUSSED,
+)
+
+
 def cases_visible_to(user: User) -> QuerySet[CaseRequest]:
     """Return the case requests ``user`` may read (see the module docstring)."""
     staff = SeriesMember.objects.filter(series=OuterRef("series"), user=user, role__in=STAFF_ROLES)
@@ -181,7 +193,11 @@ def cases_visible_to(user: User) -> QuerySet[CaseRequest]:
         meeting__status__in=[Meeting.Status.PLANNED, Meeting.Status.OPEN],
         meeting__participants__user=user,
     )
-    condition = Q(requester=user) | Q(Exists(staff)) | Q(Exists(attending))
+    alerted = SeriesMember.objects.filter(
+        series=OuterRef("series"), user=user, role=SeriesMember.Role.EXPERT
+    )
+    urgent_open = Q(is_urgent=True, status__in=URGENT_ALERT_STATUSES) & Q(Exists(alerted))
+    condition = Q(requester=user) | Q(Exists(staff)) | Q(Exists(attending)) | urgent_open
     if grants_for(user).has(Capability.VIEW_PATIENTS):
         condition |= Q(patient__in=patients_visible_to(user))
     return CaseRequest.objects.filter(condition)
@@ -259,6 +275,26 @@ def pending_agenda_item(case: CaseRequest) -> AgendaItem | None:
     )
 
 
+def urgent_item_open_for_opinions(case: CaseRequest) -> AgendaItem | None:
+    """The urgent meeting where the experts may still answer in writing on ``case``: written
+    opinions stay open until the avis of that meeting is signed, whether or not a draft was
+    saved or the case discussed in session (issue 12, defect 3)."""
+    signed = Recommendation.objects.filter(
+        case=OuterRef("case"), meeting=OuterRef("meeting"), status=Recommendation.Status.SIGNED
+    )
+    return (
+        case.agenda_items.select_related("meeting__series")
+        .filter(
+            meeting__kind=Meeting.Kind.URGENT,
+            meeting__status__in=[Meeting.Status.PLANNED, Meeting.Status.OPEN],
+        )
+        .exclude(outcome=AgendaItem.Outcome.POSTPONED)
+        .exclude(Exists(signed))
+        .order_by("meeting__starts_at")
+        .first()
+    )
+
+
 def agenda_of(meeting: Meeting) -> list[AgendaItem]:
     """The agenda with what a case summary shows: pseudonym, age, sex, centre. No identity."""
     return list(
@@ -296,6 +332,16 @@ def latest_signed(case: CaseRequest) -> Recommendation | None:
 
 def draft_of(case: CaseRequest) -> Recommendation | None:
     return case.recommendations.filter(status=Recommendation.Status.DRAFT).first()
+
+
+def ratifications_of(case: CaseRequest) -> list[Ratification]:
+    """The ordinary meetings' decisions on the case's urgent avis (without their PDF)."""
+    return list(
+        Ratification.objects.filter(recommendation__case=case)
+        .select_related("recommendation", "agenda_item__meeting", "signed_by")
+        .defer("pdf")
+        .order_by("signed_at")
+    )
 
 
 def get_recommendation(case: CaseRequest, public_id: uuid.UUID | str) -> Recommendation:

@@ -160,6 +160,38 @@ def matrix_world(centre: Centre, user: User) -> dict[str, Any]:
     }
 
 
+def matrix_ratification_world(centre: Centre, user: User) -> dict[str, Any]:
+    """An urgent avis of a patient of ``centre`` signed on three written opinions, ratified at
+    today's ordinary meeting of a series coordinated by ``user``, with the three specialties
+    present."""
+    from filiere.testing.factories import load_test_nomenclature, make_patient
+
+    load_test_nomenclature()
+    patient = make_patient(centre)
+    series = make_series(centre, coordinator=user, name=f"RCP urgente de test {centre.pk}")
+    experts = [make_physician(centre, specialty) for specialty in PLATELET_QUORUM]
+    for expert in experts:
+        services.series_member_add(
+            actor=None, series=series, user=expert, role=SeriesMember.Role.EXPERT
+        )
+    ordinary = make_meeting(series, starts_at=session_start_today())
+    case = make_case(series, user, patient, is_urgent=True, urgency_justification="Geste J+1.")
+    services.case_accept_urgent(
+        actor=None, case=case, starts_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    for expert in experts:
+        services.expert_opinion_record(
+            actor=expert, case=case, position="agrees", opinion="Favorable."
+        )
+    draft = services.recommendation_save(actor=None, case=case, values=decided_values())
+    services.recommendation_sign(actor=None, recommendation=draft, signer=user)
+    services.meeting_open(actor=None, meeting=ordinary, at=ordinary.starts_at)
+    check_in(ordinary, *experts, at=ordinary.starts_at)
+    item = ordinary.agenda_items.get(case=case)
+    ratification = services.recommendation_ratify(actor=None, agenda_item=item, signer=user)
+    return {"case_id": case.public_id, "ratification_id": ratification.public_id}
+
+
 def matrix_kwargs(*names: str) -> Any:
     """An access-matrix builder returning only the URL arguments ``names``."""
 

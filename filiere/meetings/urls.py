@@ -118,4 +118,9 @@ urlpatterns = [
         recommendations.recommendation_pdf_view,
         name="recommendation_pdf",
     ),
+    path(
+        "demandes/<uuid:case_id>/ratifications/<uuid:ratification_id>.pdf",
+        recommendations.ratification_pdf_view,
+        name="ratification_pdf",
+    ),
 ]

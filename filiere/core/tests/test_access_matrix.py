@@ -76,6 +76,13 @@ def _rcp(*names: str) -> ObjectBuilder:
     return build
 
 
+def _rcp_ratification(centre: Centre, user: User) -> dict[str, Any]:
+    """An urgent avis requested by the user, ratified at a meeting they coordinate."""
+    from filiere.meetings.testing import matrix_ratification_world
+
+    return matrix_ratification_world(centre, user)
+
+
 def _followup(*names: str) -> ObjectBuilder:
     """A patient of the centre with a visit, an ISTH-BAT and a treatment (follow-up module)."""
 
@@ -142,6 +149,7 @@ OBJECT_ROUTES: dict[str, ObjectBuilder] = {
     "meetings:attachment_download": _rcp("case_id", "attachment_id"),
     "meetings:recommendation_edit": _rcp("case_id"),
     "meetings:recommendation_pdf": _rcp("case_id", "recommendation_id"),
+    "meetings:ratification_pdf": _rcp_ratification,
     "meetings:follow_up": _rcp("case_id"),
 }
 OBJECT_API_PATHS: dict[str, ObjectBuilder] = {

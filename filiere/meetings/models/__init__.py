@@ -5,6 +5,7 @@ from __future__ import annotations
 from filiere.meetings.models.cases import AgendaItem, CaseAttachment, CaseRequest, ExpertOpinion
 from filiere.meetings.models.meetings import Meeting, Participant, PresenceInterval
 from filiere.meetings.models.recommendations import (
+    Ratification,
     Recommendation,
     RecommendationDelivery,
     RecommendationFollowUp,
@@ -29,6 +30,7 @@ __all__ = [
     "MeetingSeries",
     "Participant",
     "PresenceInterval",
+    "Ratification",
     "Recommendation",
     "RecommendationDelivery",
     "RecommendationFollowUp",

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from filiere.meetings.models.cases import CaseRequest
+from filiere.meetings.models.cases import AgendaItem, CaseRequest
 from filiere.meetings.models.meetings import Meeting
 
 
@@ -168,6 +168,61 @@ class Recommendation(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status == self.Status.SIGNED
+
+
+class Ratification(models.Model):
+    """The ordinary meeting's decision on an urgent recommendation, taken under its quorum:
+    ratified, or not ratified with the reason (a new version of the avis follows). Its PDF is
+    signed like an avis and never changes: the database refuses an UPDATE (migration
+    ``ratification``)."""
+
+    class Decision(models.TextChoices):
+        RATIFIED = "ratified", _("Ratifié")
+        NOT_RATIFIED = "not_ratified", _("Non ratifié")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agenda_item = models.OneToOneField(
+        AgendaItem, on_delete=models.PROTECT, related_name="ratification"
+    )
+    recommendation = models.ForeignKey(
+        Recommendation,
+        verbose_name=_("avis urgent"),
+        on_delete=models.PROTECT,
+        related_name="ratifications",
+    )
+    decision = models.CharField(_("décision"), max_length=12, choices=Decision.choices)
+    reason = models.TextField(_("motif de la non-ratification"), blank=True)
+    quorum_record = models.JSONField(default=dict, blank=True, editable=False)
+    signed_at = models.DateTimeField(_("signé le"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signé par"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    pdf = models.BinaryField(editable=False)
+    pdf_sha256 = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = _("ratification d'un avis urgent")
+        verbose_name_plural = _("ratifications des avis urgents")
+        ordering = ["signed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decision="ratified") | ~models.Q(reason=""),
+                name="ratification_refusal_has_reason",
+                violation_error_message=_("Un avis urgent non ratifié exige le motif."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} – {self.recommendation}"
+
+    @property
+    def is_ratified(self) -> bool:
+        return self.decision == self.Decision.RATIFIED
 
 
 class RecommendationDelivery(models.Model):

@@ -44,6 +44,7 @@ from filiere.meetings.services.meetings import (
 from filiere.meetings.services.recommendations import (
     follow_up_answer,
     follow_up_reminders_send,
+    ratification_downloaded,
     recommendation_correct,
     recommendation_downloaded,
     recommendation_ratify,
@@ -98,6 +99,7 @@ __all__ = [
     "meeting_update",
     "participant_add",
     "participant_update",
+    "ratification_downloaded",
     "recommendation_correct",
     "recommendation_downloaded",
     "recommendation_ratify",

@@ -39,6 +39,7 @@ from filiere.meetings.selectors import (
     is_series_staff,
     may_submit_to,
     pending_agenda_item,
+    urgent_item_open_for_opinions,
 )
 from filiere.meetings.services.common import audit, records_refusals, touch
 from filiere.meetings.services.meetings import meeting_create, place_on_agenda
@@ -501,22 +502,20 @@ def _close_triage(actor: User | None, case: CaseRequest, status: str, note: str)
 
 @records_refusals("Avis écrit d'expert")
 def expert_opinion_record(
-    *, actor: User, case: CaseRequest, position: str, opinion: str
+    *,
+    actor: User,
+    case: CaseRequest,
+    position: str,
+    opinion: str,
+    at: dt.datetime | None = None,
 ) -> ExpertOpinion:
     """An expert invited to an urgent meeting answers in writing, before or without a session."""
-    item = (
-        case.agenda_items.select_related("meeting")
-        .filter(
-            meeting__kind=Meeting.Kind.URGENT,
-            meeting__status__in=[Meeting.Status.PLANNED, Meeting.Status.OPEN],
-        )
-        .exclude(outcome=AgendaItem.Outcome.POSTPONED)
-        .first()
-    )
+    item = urgent_item_open_for_opinions(case)
     if item is None:
-        raise ValidationError("Les avis écrits concernent les dossiers d'une RCP urgente à venir.")
-    if case.recommendations.filter(meeting=item.meeting, status="signed").exists():
-        raise ValidationError("L'avis urgent est déjà signé.")
+        raise ValidationError(
+            "Les avis écrits concernent les dossiers d'une RCP urgente dont l'avis n'est pas "
+            "encore signé."
+        )
     participant = Participant.objects.filter(meeting=item.meeting, user=actor).first()
     if participant is None:
         raise ValidationError("Vous n'êtes pas inscrit(e) à cette RCP urgente.")
@@ -534,6 +533,7 @@ def expert_opinion_record(
         specialty=participant.specialty,
         position=position,
         opinion=opinion.strip(),
+        created_at=at or timezone.now(),
     )
     touch(case)
     audit(actor, AuditEvent.Action.CREATE, written, case=case, summary="Avis écrit d'expert")

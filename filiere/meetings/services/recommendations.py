@@ -17,14 +17,16 @@ from filiere.meetings.models import (
     AgendaItem,
     CaseRequest,
     Meeting,
+    Ratification,
     Recommendation,
     RecommendationDelivery,
     RecommendationFollowUp,
 )
-from filiere.meetings.pdf import recommendation_pdf
+from filiere.meetings.pdf import ratification_pdf, recommendation_pdf
 from filiere.meetings.selectors import (
     draft_of,
     latest_signed,
+    opinions_on,
     patient_age_shown_at,
     pending_agenda_item,
     quorum_for_case,
@@ -97,6 +99,14 @@ def _session_item(case: CaseRequest) -> AgendaItem:
     return item
 
 
+def _mark_discussed_in_session(case: CaseRequest, item: AgendaItem, when: dt.datetime) -> None:
+    """A draft written in session marks the case discussed; a draft of an urgent avis written
+    before its meeting does not (the case is decided at signing, and the experts may still
+    answer in writing until then: issue 12, defect 3)."""
+    if item.meeting.status == Meeting.Status.OPEN:
+        _mark_discussed(case, item, when)
+
+
 def _mark_discussed(case: CaseRequest, item: AgendaItem, when: dt.datetime) -> None:
     """The case is being decided: its discussion started when the coordinator opened it, or
     now if they did not."""
@@ -158,7 +168,7 @@ def recommendation_save(
             drafted_by=actor,
             **cleaned,
         )
-        _mark_discussed(case, item, when)
+        _mark_discussed_in_session(case, item, when)
         audit(actor, AuditEvent.Action.CREATE, draft, case=case, summary="Avis en rédaction")
         touch(case)
         return draft
@@ -167,7 +177,7 @@ def recommendation_save(
         Recommendation.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
         pending = pending_agenda_item(case)
         if pending is not None and pending.meeting_id == draft.meeting_id:
-            _mark_discussed(case, pending, when)
+            _mark_discussed_in_session(case, pending, when)
         audit(actor, AuditEvent.Action.UPDATE, draft, case=case, changes=changes)
         touch(case)
     return draft
@@ -265,7 +275,10 @@ def recommendation_sign(
     recommendation.quorum_record = record
     recommendation.override_reason = "" if met else reason
     recommendation.urgent_path = meeting.kind == Meeting.Kind.URGENT and not correction
-    pdf = recommendation_pdf(recommendation, age=patient_age_shown_at(case, meeting.starts_at))
+    opinions = list(opinions_on(case).filter(meeting=meeting))
+    pdf = recommendation_pdf(
+        recommendation, age=patient_age_shown_at(case, meeting.starts_at), opinions=opinions
+    )
     recommendation.pdf = pdf
     recommendation.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     recommendation.full_clean()
@@ -394,34 +407,120 @@ def recommendation_correct(
 
 @records_refusals("Ratification d'un avis urgent")
 def recommendation_ratify(
-    *, actor: User | None, agenda_item: AgendaItem, at: dt.datetime | None = None
-) -> AgendaItem:
-    """Record that the ordinary meeting ratified an urgent recommendation."""
-    require_coordinator(actor, agenda_item.meeting.series)
+    *,
+    actor: User | None,
+    agenda_item: AgendaItem,
+    decision: str = Ratification.Decision.RATIFIED,
+    reason: str = "",
+    signer: User | None = None,
+    at: dt.datetime | None = None,
+) -> Ratification:
+    """The ordinary meeting ratifies an urgent recommendation, or does not (with the reason).
+
+    The decision is the meeting's: it needs the series' quorum, the same rule as for signing an
+    avis, read from the physicians present during the ratification (its discussion, or the
+    instant of the decision). It produces a signed, immutable document sent to the requester;
+    an avis not ratified gets a new version, drafted from the urgent one, to be signed in
+    session (issue 12, defect 4)."""
+    meeting = agenda_item.meeting
+    case = agenda_item.case
+    require_coordinator(actor, meeting.series)
     if agenda_item.purpose != AgendaItem.Purpose.RATIFICATION:
         raise ValidationError("Ce dossier n'attend pas de ratification.")
-    if agenda_item.meeting.status != Meeting.Status.OPEN:
+    if meeting.status != Meeting.Status.OPEN:
         raise ValidationError({"meeting": "La ratification se fait en séance ouverte."})
     if agenda_item.outcome != AgendaItem.Outcome.PENDING:
-        raise ValidationError("Cet avis a déjà été ratifié.")
+        raise ValidationError("La ratification de cet avis urgent est déjà décidée.")
+    urgent = latest_signed(case)
+    if urgent is None or not urgent.urgent_path:
+        raise ValidationError("Ce dossier n'a pas d'avis urgent signé à ratifier.")
+    if decision not in Ratification.Decision.values:
+        raise ValidationError({"decision": "Décision inconnue : ratifié ou non ratifié."})
+    reason = reason.strip()
+    if decision == Ratification.Decision.NOT_RATIFIED and not reason:
+        raise ValidationError({"reason": "Indiquez pourquoi l'avis urgent n'est pas ratifié."})
     when = at or timezone.now()
+    require_meeting_day(meeting, when, "La ratification")
+    _end_discussion_at_signing(agenda_item, when)
+    result, attendees = quorum_for_case(meeting, case, when)
+    record = result.as_record(attendees)
+    codes = {s for a in attendees for s in a.specialties} | set(result.required)
+    record["labels"] = {code: specialty_label(code) for code in sorted(codes)}
+    if not result.met:
+        raise ValidationError(
+            {
+                "meeting": f"Quorum non atteint pendant la ratification ({_missing_text(record)})"
+                " : l'avis urgent n'est ni ratifié ni infirmé ; le dossier reste à l'ordre du "
+                "jour."
+            }
+        )
     agenda_item.outcome = AgendaItem.Outcome.DISCUSSED
-    agenda_item.discussed_at = agenda_item.discussion_started_at or when
-    agenda_item.discussion_started_at = agenda_item.discussed_at
-    agenda_item.discussion_ended_at = agenda_item.discussion_ended_at or max(
-        when, agenda_item.discussed_at
+    agenda_item.discussed_at = agenda_item.discussion_started_at
+    agenda_item.save(update_fields=["outcome", "discussed_at"])
+    ratification = Ratification(
+        agenda_item=agenda_item,
+        recommendation=urgent,
+        decision=decision,
+        reason="" if decision == Ratification.Decision.RATIFIED else reason,
+        quorum_record=record,
+        signed_at=when,
+        signed_by=signer or actor,
     )
-    agenda_item.save(
-        update_fields=["outcome", "discussed_at", "discussion_started_at", "discussion_ended_at"]
+    pdf = ratification_pdf(ratification, meeting=meeting)
+    ratification.pdf = pdf
+    ratification.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    ratification.full_clean()
+    ratification.save()
+    audit(
+        actor,
+        AuditEvent.Action.SIGN,
+        ratification,
+        case=case,
+        summary=f"Avis urgent v{urgent.version} {ratification.get_decision_display().lower()} "
+        "en RCP ordinaire",
+        changes={"pdf_sha256": ratification.pdf_sha256, "motif": ratification.reason},
+    )
+    if not ratification.is_ratified:
+        _redraft_not_ratified(actor, ratification, meeting)
+    touch(case)
+    notifications.ratification_decided(ratification)
+    return ratification
+
+
+def _redraft_not_ratified(actor: User | None, ratification: Ratification, meeting: Meeting) -> None:
+    """An urgent avis not ratified leads to a new version written at this meeting, starting
+    from the urgent text (it supersedes it once signed)."""
+    urgent = ratification.recommendation
+    case = urgent.case
+    day = timezone.localtime(meeting.starts_at)
+    draft = create_validated(
+        Recommendation,
+        case=case,
+        meeting=meeting,
+        version=urgent.version + 1,
+        supersedes=urgent,
+        correction_reason=f"Avis urgent v{urgent.version} non ratifié par la RCP du "
+        f"{day:%d/%m/%Y} : {ratification.reason}",
+        drafted_by=actor,
+        **{name: getattr(urgent, name) for name in CONTENT_FIELDS},
     )
     audit(
         actor,
-        AuditEvent.Action.UPDATE,
-        agenda_item,
-        case=agenda_item.case,
-        summary="Avis urgent ratifié en RCP ordinaire",
+        AuditEvent.Action.CREATE,
+        draft,
+        case=case,
+        summary=f"Nouvelle version v{draft.version} après non-ratification de l'avis urgent",
     )
-    return agenda_item
+
+
+def ratification_downloaded(*, actor: User, ratification: Ratification) -> None:
+    audit(
+        actor,
+        AuditEvent.Action.VIEW,
+        ratification,
+        case=ratification.recommendation.case,
+        summary="Document de ratification (PDF) consulté",
+    )
 
 
 def recommendation_downloaded(*, actor: User, recommendation: Recommendation) -> None:

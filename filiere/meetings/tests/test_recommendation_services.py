@@ -301,6 +301,8 @@ def test_an_urgent_recommendation_counts_written_opinions_and_is_ratified_later(
     assert ratification.purpose == AgendaItem.Purpose.RATIFICATION
     services.meeting_open(actor=coordinator, meeting=ordinary, at=ordinary.starts_at)
     ratification.refresh_from_db()
+    # The ratification is the ordinary meeting's decision, under its quorum (issue 12, defect 4).
+    check_in(ordinary, coordinator, biologist, geneticist, at=ordinary.starts_at)
     services.recommendation_ratify(
         actor=coordinator, agenda_item=ratification, at=ordinary.starts_at
     )

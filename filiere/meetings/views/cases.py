@@ -128,14 +128,11 @@ def case_detail_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpR
     services.case_viewed(actor=user, case=case)
     is_staff = selectors.is_series_staff(user, case.series)
     pending = selectors.pending_agenda_item(case)
-    participant = (
-        Participant.objects.filter(meeting=pending.meeting, user=user).first() if pending else None
-    )
+    urgent = selectors.urgent_item_open_for_opinions(case)
     may_give_opinion = (
-        pending is not None
-        and pending.meeting.kind == Meeting.Kind.URGENT
-        and participant is not None
-        and not case.opinions.filter(author=user, meeting=pending.meeting).exists()
+        urgent is not None
+        and Participant.objects.filter(meeting=urgent.meeting, user=user).exists()
+        and not case.opinions.filter(author=user, meeting=urgent.meeting).exists()
     )
     follow_up = RecommendationFollowUp.objects.filter(case=case).first()
     return render(
@@ -157,6 +154,7 @@ def case_detail_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpR
                 .select_related("signed_by", "meeting")
                 .defer("pdf")
             ),
+            "ratifications": selectors.ratifications_of(case),
             "draft": selectors.draft_of(case) if is_staff else None,
             "gaps": services.completeness_gaps(case)
             if is_staff or case.requester_id == user.pk

@@ -11,13 +11,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
 from filiere.meetings import forms as meeting_forms
 from filiere.meetings import selectors, services
-from filiere.meetings.models import Meeting
+from filiere.meetings.models import AgendaItem, Meeting, Ratification
 from filiere.meetings.views.common import agenda_rows, flash_refusal
 from filiere.meetings.views.meetings import _participant
 
@@ -106,9 +107,9 @@ def agenda_item_view(
         raise NotVisible("meetings.agendaitem", str(item_id))
     action = request.POST.get("action")
     try:
-        if action == "ratify":
-            services.recommendation_ratify(actor=request.user, agenda_item=item)
-        elif action == "discussion_open":
+        if action in ("ratify", "not_ratified"):
+            return _ratify(request, item, action)
+        if action == "discussion_open":
             services.agenda_item_discussion_open(actor=request.user, agenda_item=item)
         elif action == "discussion_close":
             services.agenda_item_discussion_close(actor=request.user, agenda_item=item)
@@ -123,7 +124,37 @@ def agenda_item_view(
                 minutes=minutes,
             )
     except ValueError:
-        messages.error(request, "Heure ou durée invalide.")
+        messages.error(request, _("Heure ou durée invalide."))
     except ValidationError as error:
         flash_refusal(request, error)
     return redirect("meetings:meeting_live", meeting_id=meeting.public_id)
+
+
+def _ratify(request: AuthenticatedRequest, item: AgendaItem, action: str) -> HttpResponse:
+    """Record the meeting's decision on an urgent avis; not ratified, the new version follows."""
+    ratified = action == "ratify"
+    try:
+        services.recommendation_ratify(
+            actor=request.user,
+            agenda_item=item,
+            decision=Ratification.Decision.RATIFIED
+            if ratified
+            else Ratification.Decision.NOT_RATIFIED,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        flash_refusal(request, error)
+        return redirect("meetings:meeting_live", meeting_id=item.meeting.public_id)
+    if ratified:
+        messages.success(
+            request, _("Avis urgent ratifié : document signé, envoyé au médecin demandeur.")
+        )
+        return redirect("meetings:meeting_live", meeting_id=item.meeting.public_id)
+    messages.success(
+        request,
+        _(
+            "Avis urgent non ratifié : document signé, médecin demandeur prévenu. Rédigez et "
+            "signez la nouvelle version de l'avis."
+        ),
+    )
+    return redirect("meetings:recommendation_edit", case_id=item.case.public_id)

@@ -18,7 +18,7 @@ from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
 from filiere.meetings import forms as meeting_forms
 from filiere.meetings import selectors, services
-from filiere.meetings.models import AgendaItem, CaseRequest, Recommendation
+from filiere.meetings.models import AgendaItem, CaseRequest, Ratification, Recommendation
 from filiere.meetings.services.recommendations import CONTENT_FIELDS
 from filiere.meetings.views.common import apply_errors, case_summary, flash_refusal
 
@@ -202,5 +202,28 @@ def recommendation_pdf_view(
     services.recommendation_downloaded(actor=request.user, recommendation=recommendation)
     response = HttpResponse(bytes(recommendation.pdf), content_type="application/pdf")
     filename = f"avis-rcp-{case.patient.pseudonym}-v{recommendation.version}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def ratification_pdf_view(
+    request: AuthenticatedRequest, case_id: uuid.UUID, ratification_id: uuid.UUID
+) -> HttpResponse:
+    """The ratification document (or « non ratifié ») as kept when it was signed."""
+    case = selectors.get_case_for_user(request.user, case_id)
+    ratification = (
+        Ratification.objects.filter(public_id=ratification_id, recommendation__case=case)
+        .select_related("recommendation")
+        .first()
+    )
+    if ratification is None:
+        raise NotVisible("meetings.ratification", str(ratification_id))
+    ratification.recommendation.case = case
+    services.ratification_downloaded(actor=request.user, ratification=ratification)
+    response = HttpResponse(bytes(ratification.pdf), content_type="application/pdf")
+    kind = "ratification" if ratification.is_ratified else "non-ratification"
+    version = ratification.recommendation.version
+    filename = f"{kind}-avis-rcp-{case.patient.pseudonym}-v{version}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
