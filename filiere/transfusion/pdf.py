@@ -181,7 +181,9 @@ def antibody_beads_story(
     story.append(
         Paragraph(
             "S : soi, écartée ; PS : possiblement du soi, comptée (typage à préciser) ; AS : "
-            "anticorps allèle-spécifique ; L : locus non pris en compte ; sans marque : comptée.",
+            "autre allèle d'un antigène du patient, compté au niveau allélique (anticorps "
+            "allèle-spécifique dès 500 MFI) ; L : locus non pris en compte ; "
+            "sans marque : comptée.",
             small,
         )
     )
@@ -234,7 +236,7 @@ def _requirements(instruction: TransfusionInstruction) -> str:
     if instruction.negative_for:
         product.append(f"donneur négatif pour : {', '.join(instruction.negative_for)}")
     return (
-        f"Patient {instruction.patient_abo or 'ABO non renseigné'} {rhd} ; produit : "
+        f"Patient : groupe {instruction.patient_abo or 'ABO non renseigné'}, {rhd} ; produit : "
         f"{', '.join(product)}."
     )
 

@@ -59,7 +59,7 @@ def test_the_pdf_carries_the_product_requirements_the_cpra_and_a_validation_bloc
     saved: Any,
 ) -> None:
     text = _text(instruction_pdf(saved))
-    assert "Patient A RhD− ; produit : irradié, CMV négatif." in text
+    assert "Patient : groupe A, RhD− ; produit : irradié, CMV négatif." in text
     assert "cPRA au seuil :" in text
     assert saved.cpra is not None
     assert 0 < saved.cpra < 1
