@@ -166,6 +166,24 @@ def case_submitted(case: CaseRequest, staff_emails: list[str], expert_emails: li
     )
 
 
+def case_completed(case: CaseRequest, staff_emails: list[str]) -> None:
+    """A request sent back has been completed by its requester: those who triage are told."""
+    _defer(
+        [
+            Mail(
+                to=sorted(set(staff_emails)),
+                subject=f"Demande d'avis RCP complétée : {case.patient.pseudonym}",
+                body=(
+                    f"{case.requester.display_name} a complété la demande renvoyée pour la RCP "
+                    f"« {case.series.name} » ({case.get_question_type_display()}) ; elle attend "
+                    "d'être inscrite à l'ordre du jour.\n"
+                    f"Dossier : {_url('meetings:case_detail', case.public_id)}\n"
+                ),
+            )
+        ]
+    )
+
+
 def case_triaged(case: CaseRequest, meeting: Meeting | None) -> None:
     link = _url("meetings:case_detail", case.public_id)
     if meeting is not None:

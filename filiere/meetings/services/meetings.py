@@ -85,12 +85,20 @@ def check_slot(
         raise ValidationError({"slot_start": f"Ce créneau chevauche celui du dossier {other}."})
 
 
-def next_free_slot(meeting: Meeting) -> dt.datetime:
+def next_free_slot(meeting: Meeting, minutes: int) -> dt.datetime:
+    """The first gap of the agenda where ``minutes`` fit (« à la suite »)."""
     items = meeting.agenda_items.exclude(outcome=AgendaItem.Outcome.POSTPONED)
-    return rules.next_free_start(
+    start = rules.first_free_start(
         meeting.starts_at,
+        meeting.ends_at,
+        minutes,
         [rules.Slot("", item.starts_at, item.duration_minutes) for item in items],
     )
+    if start is None:
+        raise ValidationError(
+            {"slot_start": f"Plus aucun créneau libre de {minutes} min dans cette réunion."}
+        )
+    return start
 
 
 def register(
@@ -145,7 +153,7 @@ def place_on_agenda(
             {"meeting": "Le dossier est déjà à l'ordre du jour de cette réunion."}
         )
     minutes = minutes or meeting.series.default_slot_minutes
-    start = start or next_free_slot(meeting)
+    start = start or next_free_slot(meeting, minutes)
     check_slot(meeting, start, minutes)
     item = create_validated(
         AgendaItem,
