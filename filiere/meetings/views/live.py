@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from filiere.core.access_errors import NotVisible
@@ -106,12 +107,16 @@ def agenda_item_view(
         raise NotVisible("meetings.agendaitem", str(item_id))
     action = request.POST.get("action")
     try:
+        pseudonym = item.case.patient.pseudonym
         if action == "ratify":
             services.recommendation_ratify(actor=request.user, agenda_item=item)
+            messages.success(request, _("Avis urgent de %s ratifié.") % pseudonym)
         elif action == "discussion_open":
             services.agenda_item_discussion_open(actor=request.user, agenda_item=item)
+            messages.success(request, _("Discussion du dossier %s ouverte.") % pseudonym)
         elif action == "discussion_close":
             services.agenda_item_discussion_close(actor=request.user, agenda_item=item)
+            messages.success(request, _("Discussion du dossier %s close.") % pseudonym)
         else:
             day = timezone.localtime(meeting.starts_at).date()
             time = dt.time.fromisoformat(request.POST.get("slot_time", ""))
@@ -122,8 +127,15 @@ def agenda_item_view(
                 starts_at=meeting_forms.local_datetime(day, time),
                 minutes=minutes,
             )
+            start = timezone.localtime(item.starts_at)
+            end = start + dt.timedelta(minutes=item.duration_minutes)
+            messages.success(
+                request,
+                _("Créneau du dossier %(pseudonym)s déplacé : %(start)s–%(end)s.")
+                % {"pseudonym": pseudonym, "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"},
+            )
     except ValueError:
-        messages.error(request, "Heure ou durée invalide.")
+        messages.error(request, _("Heure ou durée invalide."))
     except ValidationError as error:
         flash_refusal(request, error)
     return redirect("meetings:meeting_live", meeting_id=meeting.public_id)
