@@ -190,11 +190,13 @@ def recommendation_pdf(recommendation: Recommendation, *, age: Age) -> bytes:
         ),
         (
             "Lieu de suivi",
-            " ".join(
+            # The site and the note are two statements: « Centre du médecin demandeur —
+            # Contrôle NFS à un mois », never run together.
+            " — ".join(
                 part
                 for part in (
                     recommendation.get_follow_up_site_display(),
-                    recommendation.follow_up_note,
+                    recommendation.follow_up_note.strip(),
                 )
                 if part
             ),

@@ -451,7 +451,7 @@ def case_accept(
         values["accepted_at"] = at or timezone.now()
     update_validated(case, values)
     touch(case)
-    notifications.case_triaged(case, meeting)
+    notifications.case_triaged(case, meeting, item.starts_at)
     return item
 
 
