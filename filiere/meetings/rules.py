@@ -83,7 +83,11 @@ def completeness_gaps(facts: CaseFacts, today: dt.date) -> list[Gap]:
         gaps.append(Gap("clinical_summary", "Le résumé clinique est vide."))
     if facts.patient_informed_on is None or not facts.patient_not_opposed:
         gaps.append(
-            Gap("patient_not_opposed", "L'information et la non-opposition du patient manquent.")
+            Gap(
+                "patient_not_opposed",
+                "Le patient doit avoir été informé et ne pas s'opposer à la discussion de son "
+                "dossier en RCP : indiquez sa non-opposition et la date de l'information.",
+            )
         )
     elif facts.patient_informed_on > today:
         gaps.append(Gap("patient_informed_on", "La date d'information du patient est future."))
