@@ -259,14 +259,17 @@ def recommendation_delivered(recommendation: Recommendation, emails: list[str]) 
     )
 
 
-def follow_up_due(case: CaseRequest) -> None:
+def follow_up_due(case: CaseRequest, *, second: bool = False) -> None:
+    reminder = "Rappel : " if second else ""
+    again = "Second rappel, sans réponse à la relance d'il y a un mois. " if second else ""
     _defer(
         [
             Mail(
                 to=[case.requester.email],
-                subject=f"Suivi de l'avis RCP : patient {case.patient.pseudonym}",
+                subject=f"{reminder}Suivi de l'avis RCP : patient {case.patient.pseudonym}",
                 body=(
-                    "Trois mois ont passé depuis l'avis de la RCP. La proposition a-t-elle été "
+                    again
+                    + "Trois mois ont passé depuis l'avis de la RCP. La proposition a-t-elle été "
                     "appliquée ? Sinon, pourquoi ? Une minute suffit :\n"
                     f"{_url('meetings:follow_up', case.public_id)}\n"
                 ),
