@@ -121,5 +121,20 @@ def persona_email(persona: Persona) -> str:
     return f"{persona.email}@{DEMO_EMAIL_DOMAIN}"
 
 
+# The accounts of the case-meeting demo (filiere.meetings.demo) that a tester logs in with:
+# created with the demo password and TOTP secret like the personas, and printed with them.
+RCP_ACCOUNTS: tuple[tuple[str, str], ...] = (
+    ("nadia.haddad", "experte en génétique médicale, RCP plaquettes"),
+    ("karim.benali", "expert en biologie de l'hémostase, RCP plaquettes"),
+    ("julie.fontaine", "experte en génétique moléculaire, RCP plaquettes"),
+    ("nathalie.blanc", "secrétariat des RCP plaquettes"),
+)
+
+
 def demo_account_descriptions() -> list[dict[str, str]]:
-    return [{"email": persona_email(p), "description": p.description} for p in PERSONAS]
+    accounts = [{"email": persona_email(p), "description": p.description} for p in PERSONAS]
+    accounts += [
+        {"email": f"{key}@{DEMO_EMAIL_DOMAIN}", "description": description}
+        for key, description in RCP_ACCOUNTS
+    ]
+    return accounts

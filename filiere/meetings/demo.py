@@ -13,11 +13,18 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from filiere.accounts.models import User
 from filiere.accounts.services import user_create
-from filiere.demo.accounts import DEMO_EMAIL_DOMAIN
+from filiere.demo.accounts import (
+    DEMO_EMAIL_DOMAIN,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    RCP_ACCOUNTS,
+)
 from filiere.demo.context import DemoContext
 from filiere.lib.identifiers import luhn_key
 from filiere.meetings import services
@@ -143,6 +150,9 @@ def _tuesday(days: int, hour: int = 16) -> dt.datetime:
 
 def _person(ctx: DemoContext, person: Person, index: int) -> User:
     email = f"{person.key}@{DEMO_EMAIL_DOMAIN}"
+    # The accounts printed by the demo command log in like the personas (demo password and
+    # TOTP secret); the crowd of attendees and requesters has no password (no login).
+    login = person.key in {key for key, _ in RCP_ACCOUNTS}
     user = User.objects.filter(email=email).first()
     if user is None:
         body = f"10003{index:05d}"
@@ -154,7 +164,11 @@ def _person(ctx: DemoContext, person: Person, index: int) -> User:
             title=person.title,
             specialty=person.specialty,
             rpps=body + luhn_key(body) if person.specialty != "coordination" else "",
+            password=DEMO_PASSWORD if login else None,
+            is_demo=login,
         )
+    if login and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
     if person.specialty != "coordination":
         # The secretariat works for the series only: no centre role, hence no patient access.
         centre = ctx.objects[f"centre:{person.centre}"]

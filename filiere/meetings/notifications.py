@@ -7,6 +7,7 @@ the patient's pseudonym only, never an identity trait.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
@@ -89,8 +90,11 @@ def _organizer(meeting: Meeting) -> str:
     return meeting.series.centre.email or ""
 
 
-def meeting_invitations(meeting: Meeting, participants: Iterable[Participant]) -> None:
-    """Send each participant the invitation with its .ics file (and again after a change)."""
+def meeting_invitations(
+    meeting: Meeting, participants: Iterable[Participant], note: str = ""
+) -> None:
+    """Send each participant the invitation with its .ics file (and again after a change);
+    ``note`` says why they are invited (a case carried over, and the reason)."""
     mails = []
     for participant in participants:
         email = participant.user.email
@@ -102,6 +106,7 @@ def meeting_invitations(meeting: Meeting, participants: Iterable[Participant]) -
                 body=(
                     f"Bonjour,\n\nVous êtes inscrit(e) à la RCP « {meeting.series.name} » du "
                     f"{_local(meeting.starts_at)} ({meeting.duration_minutes} min).\n"
+                    + (f"{note}\n" if note else "")
                     + (f"Visioconférence : {meeting.video_link}\n" if meeting.video_link else "")
                     + f"Ordre du jour : {_url('meetings:meeting_detail', meeting.public_id)}\n\n"
                     "L'invitation est jointe pour votre agenda."
@@ -133,9 +138,17 @@ def meeting_cancelled(meeting: Meeting, participants: Iterable[Participant]) -> 
 
 
 def external_invitation(
-    *, email: str, name: str, series_name: str, inviter: str, link: str, meeting: Meeting | None
+    *,
+    email: str,
+    name: str,
+    series_name: str,
+    inviter: str,
+    link: str,
+    meeting: Meeting | None,
+    expires_at: dt.datetime,
 ) -> None:
     extra = f"\nRéunion : {_local(meeting.starts_at)}." if meeting is not None else ""
+    expiry = f"{timezone.localtime(expires_at):%d/%m/%Y à %H:%M}"
     _defer(
         [
             Mail(
@@ -144,7 +157,7 @@ def external_invitation(
                 body=(
                     f"Bonjour {name},\n\n{inviter} vous invite à la RCP « {series_name} » de la "
                     f"filière MHEMO.{extra}\nCe lien personnel crée votre accès (mot de passe "
-                    f"puis second facteur) ; il expire dans 14 jours :\n{link}\n"
+                    f"puis second facteur) ; il est valable jusqu'au {expiry} :\n{link}\n"
                 ),
             )
         ]
@@ -172,10 +185,34 @@ def case_submitted(case: CaseRequest, staff_emails: list[str], expert_emails: li
     )
 
 
-def case_triaged(case: CaseRequest, meeting: Meeting | None) -> None:
+def case_completed(case: CaseRequest, staff_emails: list[str]) -> None:
+    """A request sent back has been completed by its requester: those who triage are told."""
+    _defer(
+        [
+            Mail(
+                to=sorted(set(staff_emails)),
+                subject=f"Demande d'avis RCP complétée : {case.patient.pseudonym}",
+                body=(
+                    f"{case.requester.display_name} a complété la demande renvoyée pour la RCP "
+                    f"« {case.series.name} » ({case.get_question_type_display()}) ; elle attend "
+                    "d'être inscrite à l'ordre du jour.\n"
+                    f"Dossier : {_url('meetings:case_detail', case.public_id)}\n"
+                ),
+            )
+        ]
+    )
+
+
+def case_triaged(
+    case: CaseRequest, meeting: Meeting | None, slot: dt.datetime | None = None
+) -> None:
+    """Tell the requester the decision: for an accepted case, the time of its own slot."""
     link = _url("meetings:case_detail", case.public_id)
     if meeting is not None:
-        text = f"Votre demande est inscrite à la RCP du {_local(meeting.starts_at)}."
+        text = (
+            f"Votre demande est inscrite à la RCP du {_local(meeting.starts_at)} ; "
+            f"passage du dossier prévu à {timezone.localtime(slot or meeting.starts_at):%H:%M}."
+        )
     else:
         text = f"Votre demande est « {case.get_status_display()} » : {case.status_note}"
     _defer(
@@ -194,16 +231,31 @@ def recommendation_delivered(recommendation: Recommendation, emails: list[str]) 
     case = recommendation.case
     pdf = bytes(recommendation.pdf or b"")
     name = f"avis-rcp-{case.patient.pseudonym}-v{recommendation.version}.pdf"
+    previous = recommendation.supersedes if recommendation.supersedes_id else None
+    corrects = (
+        f"Cette version corrige et remplace la version {previous.version}, transmise le "
+        f"{_local(previous.signed_at)} ; motif : {rules.sentence(recommendation.correction_reason)}"
+        "\n"
+        if previous is not None and previous.signed_at is not None
+        else ""
+    )
+    subject = f"Avis de RCP : patient {case.patient.pseudonym}"
+    if previous is not None:
+        subject = (
+            f"Avis de RCP corrigé (version {recommendation.version}, remplace la version "
+            f"{previous.version}) : patient {case.patient.pseudonym}"
+        )
     _defer(
         [
             Mail(
                 to=[email],
-                subject=f"Avis de RCP : patient {case.patient.pseudonym}",
+                subject=subject,
                 body=(
                     f"Bonjour,\n\nVeuillez trouver ci-joint l'avis de la RCP « {case.series.name} »"
                     f" du {_local(recommendation.meeting.starts_at)} (version "
                     f"{recommendation.version}) pour le patient {case.patient.pseudonym}.\n"
-                    f"Il est aussi classé dans le dossier : "
+                    + corrects
+                    + "Il est aussi classé dans le dossier : "
                     f"{_url('meetings:case_detail', case.public_id)}\n"
                 ),
                 attachments=[(name, pdf, "application/pdf")],
@@ -256,14 +308,17 @@ def ratification_decided(ratification: Ratification) -> None:
     )
 
 
-def follow_up_due(case: CaseRequest) -> None:
+def follow_up_due(case: CaseRequest, *, second: bool = False) -> None:
+    reminder = "Rappel : " if second else ""
+    again = "Second rappel, sans réponse à la relance d'il y a un mois. " if second else ""
     _defer(
         [
             Mail(
                 to=[case.requester.email],
-                subject=f"Suivi de l'avis RCP : patient {case.patient.pseudonym}",
+                subject=f"{reminder}Suivi de l'avis RCP : patient {case.patient.pseudonym}",
                 body=(
-                    "Trois mois ont passé depuis l'avis de la RCP. La proposition a-t-elle été "
+                    again
+                    + "Trois mois ont passé depuis l'avis de la RCP. La proposition a-t-elle été "
                     "appliquée ? Sinon, pourquoi ? Une minute suffit :\n"
                     f"{_url('meetings:follow_up', case.public_id)}\n"
                 ),

@@ -225,11 +225,13 @@ def recommendation_pdf(
         ),
         (
             "Lieu de suivi",
-            " ".join(
+            # The site and the note are two statements: « Centre du médecin demandeur —
+            # Contrôle NFS à un mois », never run together.
+            " — ".join(
                 part
                 for part in (
                     recommendation.get_follow_up_site_display(),
-                    recommendation.follow_up_note,
+                    recommendation.follow_up_note.strip(),
                 )
                 if part
             ),

@@ -59,6 +59,7 @@ class CaseFacts:
     platelet_workups: int
     genetic_findings: int
     attachments: int
+    patient_sex: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,11 @@ def completeness_gaps(facts: CaseFacts, today: dt.date) -> list[Gap]:
         gaps.append(Gap("clinical_summary", "Le résumé clinique est vide."))
     if facts.patient_informed_on is None or not facts.patient_not_opposed:
         gaps.append(
-            Gap("patient_not_opposed", "L'information et la non-opposition du patient manquent.")
+            Gap(
+                "patient_not_opposed",
+                "Le patient doit avoir été informé et ne pas s'opposer à la discussion de son "
+                "dossier en RCP : indiquez sa non-opposition et la date de l'information.",
+            )
         )
     elif facts.patient_informed_on > today:
         gaps.append(Gap("patient_informed_on", "La date d'information du patient est future."))
@@ -92,6 +97,14 @@ def completeness_gaps(facts: CaseFacts, today: dt.date) -> list[Gap]:
         gaps.append(Gap("proposal", "La proposition envisagée par le demandeur manque."))
     if facts.question_type == "off_label" and not facts.off_label_drug.strip():
         gaps.append(Gap("off_label_drug", "Le médicament envisagé hors AMM n'est pas indiqué."))
+    if facts.question_type == "pregnancy" and facts.patient_sex == "M":
+        gaps.append(
+            Gap(
+                "question_type",
+                "Type de question « Grossesse, accouchement » impossible : le patient est de "
+                "sexe masculin.",
+            )
+        )
     if facts.question_type in PROCEDURE_NEEDED and not facts.planned_procedure.strip():
         gaps.append(
             Gap("planned_procedure", "Le geste ou la grossesse envisagés ne sont pas décrits.")
@@ -133,10 +146,18 @@ def first_overlap(candidate: Slot, others: Iterable[Slot]) -> Slot | None:
     return None
 
 
-def next_free_start(meeting_start: dt.datetime, others: Iterable[Slot]) -> dt.datetime:
-    """Return the end of the last slot, or the start of the meeting."""
-    ends = [slot.end for slot in others]
-    return max([meeting_start, *ends])
+def first_free_start(
+    meeting_start: dt.datetime, meeting_end: dt.datetime, minutes: int, others: Iterable[Slot]
+) -> dt.datetime | None:
+    """Return the earliest start where ``minutes`` fit in the meeting without sharing time with
+    another slot (the first gap long enough, not the end of the last slot), or None if full."""
+    length = dt.timedelta(minutes=minutes)
+    candidate = meeting_start
+    for slot in sorted(others, key=lambda s: s.start):
+        if slot.start - candidate >= length:
+            return candidate
+        candidate = max(candidate, slot.end)
+    return candidate if candidate + length <= meeting_end else None
 
 
 # --- Attachments: the type is read from the content, never from the name ---------------------

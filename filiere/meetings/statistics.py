@@ -1,7 +1,8 @@
 """Activity statistics of the case meetings, counted from the records (never typed in).
 
 A case counts once per discussion at a meeting held in the period; each such discussion is a
-national-dataset activity in the "RCP" context. Delays are medians, in days.
+national-dataset activity in the "RCP" context. Cases (requests) and distinct patients are
+counted apart: one patient may be the subject of several requests. Delays are medians, in days.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from filiere.meetings.models import (
     Meeting,
     MeetingSeries,
     Participant,
+    Ratification,
     Recommendation,
     RecommendationFollowUp,
 )
@@ -59,6 +61,7 @@ class Statistics:
     requests_urgent: int = 0
     discussions: int = 0
     cases_discussed: int = 0
+    patients_discussed: int = 0
     paediatric: int = 0
     adult: int = 0
     by_question_type: list[tuple[str, int]] = field(default_factory=list)
@@ -68,6 +71,7 @@ class Statistics:
     signed: int = 0
     signed_with_quorum: int = 0
     urgent_signed: int = 0
+    ratified: int = 0
     urgent_within_target: int = 0
     median_days_to_meeting: float | None = None
     median_days_to_delivery: float | None = None
@@ -159,6 +163,11 @@ def _discussions(stats: Statistics, series: QuerySet[MeetingSeries], held: list[
         cases.setdefault(item.case_id, item.case)
         first_meeting.setdefault(item.case_id, item.meeting.starts_at)
     stats.cases_discussed = len(cases)
+    stats.patients_discussed = len({case.patient_id for case in cases.values()})
+    # A "non ratifié" item is discussed too: the decision, not the outcome, says ratified.
+    stats.ratified = Ratification.objects.filter(
+        agenda_item__meeting__in=held, decision=Ratification.Decision.RATIFIED
+    ).count()
     stats.paediatric = sum(case.is_paediatric for case in cases.values())
     stats.adult = len(cases) - stats.paediatric
     labels = dict(CaseRequest.QuestionType.choices)
@@ -256,7 +265,8 @@ def csv_rows(stats: Statistics) -> list[list[Any]]:
         ["Demandes", "Demandes reçues", stats.requests_received],
         ["Demandes", "dont urgentes", stats.requests_urgent],
         ["Dossiers", "Présentations en RCP (activités SDM-MR, contexte RCP)", stats.discussions],
-        ["Dossiers", "Patients discutés", stats.cases_discussed],
+        ["Dossiers", "Dossiers discutés", stats.cases_discussed],
+        ["Dossiers", "Patients distincts discutés", stats.patients_discussed],
         ["Dossiers", "Pédiatriques (< 18 ans)", stats.paediatric],
         ["Dossiers", "Adultes", stats.adult],
         ["Dossiers", "Part pédiatrique (%)", stats.paediatric_share],
@@ -269,6 +279,7 @@ def csv_rows(stats: Statistics) -> list[list[Any]]:
         ["Avis", "Avis signés", stats.signed],
         ["Avis", "Taux de quorum (%)", stats.quorum_rate],
         ["Avis", "Avis urgents signés", stats.urgent_signed],
+        ["Avis", "Avis urgents ratifiés en RCP ordinaire", stats.ratified],
         [
             "Avis",
             f"Avis urgents signés en moins de {URGENT_TARGET_HOURS} h",

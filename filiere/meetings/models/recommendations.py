@@ -277,6 +277,9 @@ class RecommendationFollowUp(models.Model):
     )
     due_on = models.DateField(_("à renseigner à partir du"))
     reminded_at = models.DateTimeField(_("relance envoyée le"), null=True, blank=True)
+    second_reminded_at = models.DateTimeField(
+        _("seconde relance envoyée le"), null=True, blank=True
+    )
     applied = models.CharField(
         _("proposition appliquée"), max_length=8, choices=Applied.choices, blank=True
     )

@@ -42,6 +42,7 @@ from filiere.meetings.services.meetings import (
     statistics_exported,
 )
 from filiere.meetings.services.recommendations import (
+    Reminders,
     follow_up_answer,
     follow_up_reminders_send,
     ratification_downloaded,
@@ -64,6 +65,7 @@ from filiere.meetings.services.series import (
 
 __all__ = [
     "CaseDetails",
+    "Reminders",
     "agenda_item_discussion_close",
     "agenda_item_discussion_open",
     "agenda_item_reschedule",

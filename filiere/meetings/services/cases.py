@@ -77,29 +77,34 @@ class CaseDetails:
         return values
 
 
-def _check_details(details: CaseDetails, today: dt.date) -> dict[str, Any]:
+def _check_details(details: CaseDetails, today: dt.date, patient_sex: str = "") -> dict[str, Any]:
+    """Refuse what the request lacks: the blocking gaps of the one completeness rule that
+    triage applies too (``rules.completeness_gaps``), plus the form's own checks."""
     values = details.values()
     errors: dict[str, str] = {}
     if values["question_type"] not in CaseRequest.QuestionType.values:
         errors["question_type"] = "Type de question inconnu."
-    if not values["question"]:
-        errors["question"] = "Posez la question à laquelle la RCP doit répondre."
-    if not values["clinical_summary"]:
-        errors["clinical_summary"] = "Résumez l'histoire clinique du patient."
-    if not details.patient_not_opposed or details.patient_informed_on is None:
-        errors["patient_not_opposed"] = (
-            "Le patient doit avoir été informé et ne pas s'opposer à la discussion de son "
-            "dossier en RCP : indiquez sa non-opposition et la date de l'information."
-        )
-    elif details.patient_informed_on > today:
-        errors["patient_informed_on"] = "La date d'information du patient est dans le futur."
-    if details.is_urgent and not values["urgency_justification"]:
-        errors["urgency_justification"] = "Justifiez l'urgence (délai, geste prévu…)."
-    if (
-        values["question_type"] == CaseRequest.QuestionType.OFF_LABEL
-        and not values["off_label_drug"]
-    ):
-        errors["off_label_drug"] = "Indiquez le médicament envisagé hors AMM."
+    facts = rules.CaseFacts(
+        question_type=values["question_type"],
+        question=values["question"],
+        proposal=values["proposal"],
+        clinical_summary=values["clinical_summary"],
+        is_urgent=details.is_urgent,
+        urgency_justification=values["urgency_justification"],
+        patient_informed_on=details.patient_informed_on,
+        patient_not_opposed=details.patient_not_opposed,
+        off_label_drug=values["off_label_drug"],
+        planned_procedure=values["planned_procedure"],
+        diagnoses=0,
+        phenotypes=0,
+        platelet_workups=0,
+        genetic_findings=0,
+        attachments=0,
+        patient_sex=patient_sex,
+    )
+    for gap in rules.completeness_gaps(facts, today):
+        if gap.blocking:
+            errors.setdefault(gap.field, gap.message)
     if details.bleeding_score is not None and not 0 <= details.bleeding_score <= 56:
         errors["bleeding_score"] = "Le score ISTH-BAT va de 0 à 56."
     for line in values["additional_recipients"].splitlines():
@@ -162,13 +167,13 @@ def case_request_submit(
         raise ValidationError({"series": "Vous ne pouvez pas adresser de dossier à cette RCP."})
     when = submitted_at or timezone.now()
     today = timezone.localtime(when).date()
-    values = _check_details(details, today)
     if (patient is None) == (new_patient is None):
         raise ValidationError({"patient": "Choisissez un patient du registre ou décrivez-en un."})
-    if patient is not None:
-        if not patients_visible_to(actor).filter(pk=patient.pk).exists():
-            raise ValidationError({"patient": "Patient introuvable parmi ceux de vos centres."})
-    elif new_patient is not None:
+    if patient is not None and not patients_visible_to(actor).filter(pk=patient.pk).exists():
+        raise ValidationError({"patient": "Patient introuvable parmi ceux de vos centres."})
+    sex = patient.sex if patient is not None else getattr(new_patient, "sex", "")
+    values = _check_details(details, today, sex)
+    if new_patient is not None:
         patient = _register_new_patient(actor, series, new_patient, centre, today)
     assert patient is not None  # noqa: S101 - one of the two branches set it
     case = create_validated(
@@ -254,18 +259,21 @@ def case_request_update(*, actor: User, case: CaseRequest, details: CaseDetails)
         raise ValidationError("Seul le médecin demandeur complète sa demande.")
     if case.status not in (CaseRequest.Status.SUBMITTED, CaseRequest.Status.RETURNED):
         raise ValidationError({"status": "La demande est déjà inscrite : elle ne se modifie plus."})
-    values = _check_details(details, timezone.localdate())
+    values = _check_details(details, timezone.localdate(), case.patient.sex)
     values |= {
         "registry_snapshot": registry_snapshot(case.patient),
         "snapshot_taken_at": timezone.now(),
     }
-    if case.status == CaseRequest.Status.RETURNED:
+    completed = case.status == CaseRequest.Status.RETURNED
+    if completed:
         values |= {"status": CaseRequest.Status.SUBMITTED}
     changes = update_validated(case, values)
     if changes:
         touch(case)
         changes.pop("registry_snapshot", None)
         audit(actor, AuditEvent.Action.UPDATE, case, case=case, changes=changes)
+    if completed:
+        notifications.case_completed(case, _staff_emails(case.series, STAFF_ROLES))
     return case
 
 
@@ -395,6 +403,7 @@ def completeness_facts(case: CaseRequest) -> rules.CaseFacts:
         platelet_workups=len(snapshot.get("platelet_workups", [])),
         genetic_findings=len(snapshot.get("genetic_findings", [])),
         attachments=case.attachments.count(),
+        patient_sex=case.patient.sex,
     )
 
 
@@ -443,7 +452,7 @@ def case_accept(
         values["accepted_at"] = at or timezone.now()
     update_validated(case, values)
     touch(case)
-    notifications.case_triaged(case, meeting)
+    notifications.case_triaged(case, meeting, item.starts_at)
     return item
 
 

@@ -85,12 +85,20 @@ def check_slot(
         raise ValidationError({"slot_start": f"Ce créneau chevauche celui du dossier {other}."})
 
 
-def next_free_slot(meeting: Meeting) -> dt.datetime:
+def next_free_slot(meeting: Meeting, minutes: int) -> dt.datetime:
+    """The first gap of the agenda where ``minutes`` fit (« à la suite »)."""
     items = meeting.agenda_items.exclude(outcome=AgendaItem.Outcome.POSTPONED)
-    return rules.next_free_start(
+    start = rules.first_free_start(
         meeting.starts_at,
+        meeting.ends_at,
+        minutes,
         [rules.Slot("", item.starts_at, item.duration_minutes) for item in items],
     )
+    if start is None:
+        raise ValidationError(
+            {"slot_start": f"Plus aucun créneau libre de {minutes} min dans cette réunion."}
+        )
+    return start
 
 
 def register(
@@ -134,8 +142,10 @@ def place_on_agenda(
     purpose: str,
     start: dt.datetime | None = None,
     minutes: int | None = None,
+    reason: str = "",
 ) -> AgendaItem:
-    """Put the case on the agenda with a slot, and its requester among the participants."""
+    """Put the case on the agenda with a slot, and its requester among the participants; a case
+    carried over gives its ``reason``, which the requester's invitation states."""
     if not meeting.is_active:
         raise ValidationError({"meeting": "Cette réunion est close ou annulée."})
     if meeting.series_id != case.series_id:
@@ -145,7 +155,7 @@ def place_on_agenda(
             {"meeting": "Le dossier est déjà à l'ordre du jour de cette réunion."}
         )
     minutes = minutes or meeting.series.default_slot_minutes
-    start = start or next_free_slot(meeting)
+    start = start or next_free_slot(meeting, minutes)
     check_slot(meeting, start, minutes)
     item = create_validated(
         AgendaItem,
@@ -163,8 +173,37 @@ def place_on_agenda(
         summary=f"{item.get_purpose_display()} à la RCP du "
         f"{timezone.localtime(meeting.starts_at):%d/%m/%Y} à {timezone.localtime(start):%H:%M}",
     )
-    register(actor=actor, meeting=meeting, user=case.requester, role=Participant.Role.PRESENTER)
+    presenter = register(
+        actor=actor,
+        meeting=meeting,
+        user=case.requester,
+        role=Participant.Role.PRESENTER,
+        notify=not reason,
+    )
+    if reason:
+        notifications.meeting_invitations(
+            meeting,
+            [presenter],
+            note=f"Votre dossier {case.patient.pseudonym} y est inscrit à "
+            f"{timezone.localtime(start):%H:%M} : {rules.sentence(reason)}",
+        )
     return item
+
+
+def carry_over_reason(purpose: str, after: Meeting | None) -> str:
+    """Why a case is on this meeting's agenda again, as the requester's invitation says it."""
+    held = (
+        f"de la RCP du {timezone.localtime(after.starts_at):%d/%m/%Y}"
+        if after is not None
+        else "d'une RCP précédente"
+    )
+    if purpose == AgendaItem.Purpose.REPRESENTATION:
+        return f"présenté de nouveau, le quorum n'ayant pas été atteint lors {held}"
+    if purpose == AgendaItem.Purpose.RATIFICATION:
+        return f"ratification de l'avis urgent rendu lors {held}"
+    if after is not None and after.status == Meeting.Status.CANCELLED:
+        return f"reporté, la RCP du {timezone.localtime(after.starts_at):%d/%m/%Y} étant annulée"
+    return f"reporté, le dossier n'ayant pas été discuté lors {held}"
 
 
 def carry_over(*, actor: User | None, case: CaseRequest, after: Meeting, purpose: str) -> None:
@@ -173,7 +212,13 @@ def carry_over(*, actor: User | None, case: CaseRequest, after: Meeting, purpose
     target = next_meeting(after.series, after.starts_at, ordinary_only=True)
     if target is not None and not target.agenda_items.filter(case=case).exists():
         try:
-            place_on_agenda(actor=actor, meeting=target, case=case, purpose=purpose)
+            place_on_agenda(
+                actor=actor,
+                meeting=target,
+                case=case,
+                purpose=purpose,
+                reason=carry_over_reason(purpose, after),
+            )
             return
         except ValidationError:
             pass  # no room left in that meeting: the case waits for the next one created
@@ -237,13 +282,23 @@ def meeting_create(
     waiting = CaseRequest.objects.filter(series=series).exclude(awaiting_purpose="")
     if kind == Meeting.Kind.URGENT:
         waiting = waiting.none()
+    told: set[int] = set()
     for case in waiting.select_related("patient", "requester").order_by("submitted_at"):
         try:
-            place_on_agenda(actor=actor, meeting=meeting, case=case, purpose=case.awaiting_purpose)
+            place_on_agenda(
+                actor=actor,
+                meeting=meeting,
+                case=case,
+                purpose=case.awaiting_purpose,
+                reason=carry_over_reason(case.awaiting_purpose, None),
+            )
         except ValidationError:
             break  # the meeting is full; the others wait for the next one
         CaseRequest.objects.filter(pk=case.pk).update(awaiting_purpose="")
-    notifications.meeting_invitations(meeting, meeting.participants.select_related("user"))
+        told.add(case.requester_id)  # invited with the reason of the carry-over
+    notifications.meeting_invitations(
+        meeting, meeting.participants.select_related("user").exclude(user_id__in=told)
+    )
     return meeting
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from typing import Any
@@ -570,28 +571,48 @@ def follow_up_answer(
     return follow_up
 
 
-def follow_up_reminders_send(*, today: dt.date | None = None) -> int:
-    """Ask each requester whose follow-up is due, once; return how many were asked."""
+SECOND_REMINDER_AFTER = dt.timedelta(days=30)
+
+
+@dataclasses.dataclass(frozen=True)
+class Reminders:
+    first: int
+    second: int
+
+
+def follow_up_reminders_send(*, today: dt.date | None = None, dry_run: bool = False) -> Reminders:
+    """Ask each requester whose follow-up is due, then once more if still unanswered 30 days
+    after it fell due; return how many of each were (or, with ``dry_run``, would be) sent."""
     day = today or timezone.localdate()
-    due = RecommendationFollowUp.objects.select_related("case__patient", "case__requester").filter(
-        due_on__lte=day, reminded_at__isnull=True, answered_at__isnull=True
+    pending = RecommendationFollowUp.objects.select_related(
+        "case__patient", "case__requester"
+    ).filter(answered_at__isnull=True)
+    first = list(pending.filter(due_on__lte=day, reminded_at__isnull=True))
+    second = list(
+        pending.filter(
+            due_on__lte=day - SECOND_REMINDER_AFTER,
+            reminded_at__isnull=False,
+            second_reminded_at__isnull=True,
+        )
     )
-    count = 0
-    for follow_up in due:
-        _remind(follow_up)
-        count += 1
-    return count
+    if not dry_run:
+        for follow_up in first:
+            _remind(follow_up, second=False)
+        for follow_up in second:
+            _remind(follow_up, second=True)
+    return Reminders(first=len(first), second=len(second))
 
 
 @records_refusals("Relance de suivi")
-def _remind(follow_up: RecommendationFollowUp) -> None:
-    follow_up.reminded_at = timezone.now()
-    follow_up.save(update_fields=["reminded_at"])
+def _remind(follow_up: RecommendationFollowUp, *, second: bool) -> None:
+    field = "second_reminded_at" if second else "reminded_at"
+    setattr(follow_up, field, timezone.now())
+    follow_up.save(update_fields=[field])
     audit(
         None,
         AuditEvent.Action.SEND,
         follow_up,
         case=follow_up.case,
-        summary="Relance du suivi à trois mois",
+        summary="Seconde relance du suivi" if second else "Relance du suivi à trois mois",
     )
-    notifications.follow_up_due(follow_up.case)
+    notifications.follow_up_due(follow_up.case, second=second)

@@ -33,6 +33,19 @@ from filiere.meetings.services.common import audit, records_refusals
 from filiere.network.models import Centre
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
+
+
+def invitation_expiry(now: dt.datetime, meeting: Meeting | None) -> dt.datetime:
+    """The link lasts 14 days, and at least until the end of the day after the meeting it
+    invites to (an invitation sent a month ahead must still open on the day)."""
+    expiry = now + INVITATION_LIFETIME
+    if meeting is not None:
+        day_after = timezone.localtime(meeting.ends_at).date() + dt.timedelta(days=2)
+        end = dt.datetime.combine(day_after, dt.time.min, tzinfo=timezone.get_current_timezone())
+        expiry = max(expiry, end)
+    return expiry
+
+
 SERIES_FIELDS = (
     "name",
     "description",
@@ -225,7 +238,7 @@ def external_physician_invite(
         token_digest=token_digest(raw),
         invited_by=actor,
         created_at=now,
-        expires_at=now + INVITATION_LIFETIME,
+        expires_at=invitation_expiry(now, meeting),
     )
     audit(
         actor,
@@ -256,6 +269,7 @@ def external_physician_invite(
         inviter=actor.display_name if actor else str(series.centre),
         link=settings.SITE_URL + reverse("meetings:invitation_accept", args=[raw]),
         meeting=meeting,
+        expires_at=invitation.expires_at,
     )
     return invitation, raw
 

@@ -145,6 +145,7 @@ def test_from_request_to_signed_recommendation_and_certificates(
     # 5. Closing the session: every present physician has an attendance certificate.
     page.goto(f"{base}/rcp/reunions/{meeting.public_id}/seance/")
     page.get_by_test_id("close-meeting").click()
+    page.get_by_test_id("confirm-status").click()
     page.wait_for_url(f"**/rcp/reunions/{meeting.public_id}/")
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CLOSED

@@ -138,12 +138,95 @@ def test_an_ordinary_request_alerts_only_the_secretariat(
     assert [m.to for m in mailoutbox] == [[coordinator.email]]
 
 
-def test_an_incomplete_request_cannot_be_accepted_and_goes_back_for_completion(
+def test_one_completeness_rule_for_submission_and_triage(
     meeting: Meeting, coordinator: User, alice: User, patient_a: Patient
 ) -> None:
-    case = make_case(meeting.series, alice, patient_a, proposal="")
-    with pytest.raises(ValidationError, match="Dossier incomplet"):
-        services.case_accept(actor=coordinator, case=case, meeting=meeting)
+    """Issue 12, defect 6: a therapeutic request without proposal passed submission and was then
+    « Bloquant » at triage; what blocks triage (rules.completeness_gaps) now refuses submission,
+    and a request accepted by submission is never blocked at triage."""
+    with pytest.raises(ValidationError) as refused:
+        make_case(meeting.series, alice, patient_a, proposal="")
+    assert "proposal" in refused.value.message_dict
+    case = make_case(meeting.series, alice, patient_a)
+    assert not [gap for gap in services.completeness_gaps(case) if gap.blocking]
+
+
+def test_a_pregnancy_question_for_a_male_patient_is_refused_naming_the_field(
+    series: MeetingSeries, alice: User, centre_a: Centre, nomenclature: None
+) -> None:
+    """Issue 12, defect 6: a pregnancy question for a male patient was accepted."""
+    from filiere.testing.factories import make_patient
+
+    man = make_patient(centre_a, sex="M")
+    with pytest.raises(ValidationError) as refused:
+        make_case(
+            series,
+            alice,
+            man,
+            question_type="pregnancy",
+            planned_procedure="Accouchement prévu en mai",
+        )
+    assert "masculin" in refused.value.message_dict["question_type"][0]
+    assert not CaseRequest.objects.exists()
+
+
+def test_a_completed_request_notifies_those_who_triage(
+    meeting: Meeting,
+    coordinator: User,
+    alice: User,
+    patient_a: Patient,
+    mailoutbox: list[Any],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    """Issue 12, defect 6: completing a returned case did not notify the coordinator."""
+    case = make_case(meeting.series, alice, patient_a)
+    services.case_return(actor=coordinator, case=case, note="Joignez le bilan.")
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_request_update(actor=alice, case=case, details=case_details())
+    (mail,) = mailoutbox
+    assert mail.to == [coordinator.email]
+    assert "complétée" in mail.subject
+    assert patient_a.pseudonym in mail.subject
+
+
+def test_a_case_placed_without_a_time_takes_the_first_free_gap(
+    coordinator: User, alice: User, series: MeetingSeries, centre_a: Centre, nomenclature: None
+) -> None:
+    """Issue 12, defect 6: « à la suite » was refused although 16:54–17:15 was free."""
+    from filiere.meetings.testing import make_meeting, session_start_today
+    from filiere.testing.factories import make_patient
+
+    meeting = make_meeting(series, starts_at=session_start_today(), duration_minutes=90)
+    start = meeting.starts_at
+    first, later, third = (make_patient(centre_a, birth_name=n) for n in ("Un", "Deux", "Trois"))
+    services.case_accept(
+        actor=coordinator,
+        case=make_case(series, alice, first),
+        meeting=meeting,
+        slot_start=start,
+        slot_minutes=54,
+    )
+    services.case_accept(
+        actor=coordinator,
+        case=make_case(series, alice, later),
+        meeting=meeting,
+        slot_start=start + dt.timedelta(minutes=75),
+        slot_minutes=15,
+    )
+    item = services.case_accept(
+        actor=coordinator,
+        case=make_case(series, alice, third),
+        meeting=meeting,
+        slot_minutes=21,
+    )
+    assert item.starts_at == start + dt.timedelta(minutes=54)
+
+
+def test_an_incomplete_request_goes_back_for_completion(
+    meeting: Meeting, coordinator: User, alice: User, patient_a: Patient
+) -> None:
+    case = make_case(meeting.series, alice, patient_a)
     with pytest.raises(ValidationError) as refused:
         services.case_return(actor=coordinator, case=case, note=" ")
     assert "status_note" in refused.value.message_dict

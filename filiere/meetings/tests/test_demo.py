@@ -93,3 +93,28 @@ def test_the_demo_never_submits_a_case_before_the_patient_was_born(nomenclature:
             submitted.month,
         )
         assert case.patient_age_years == 0
+
+
+def test_every_demo_account_printed_can_log_in(nomenclature: None) -> None:
+    """Issue 12, defect 7: three demo experts could not log in at all (created without the
+    demo password nor the TOTP secret). Every account the demo command prints (and the login
+    page lists) has the demo password, is a demo account and has its second factor."""
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth import authenticate
+
+    from filiere.accounts.models import User
+    from filiere.demo.accounts import DEMO_PASSWORD, demo_account_descriptions
+    from filiere.network import demo as network_demo
+    from filiere.patients import demo as patients_demo
+
+    ctx = DemoContext(seed=2026, size=20, report=lambda line: None)
+    network_demo.build(ctx)
+    patients_demo.build(ctx)
+    demo.build(ctx)
+    printed = [account["email"] for account in demo_account_descriptions()]
+    assert {f"{key}@demo.filiere.test" for key in ("nadia.haddad", "karim.benali")} <= set(printed)
+    for email in printed:
+        user = User.objects.get(email=email)
+        assert authenticate(username=email, password=DEMO_PASSWORD) == user, email
+        assert user.is_demo, email
+        assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -240,10 +240,11 @@ def test_the_follow_up_is_asked_after_three_months_and_answered_with_a_reason(
         actor=coordinator, recommendation=_draft(case, coordinator), override_reason="Urgence."
     )
     later = timezone.localdate() + dt.timedelta(days=95)
-    assert services.follow_up_reminders_send(today=timezone.localdate()) == 0
+    none = services.Reminders(first=0, second=0)
+    assert services.follow_up_reminders_send(today=timezone.localdate()) == none
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.follow_up_reminders_send(today=later) == 1
-    assert services.follow_up_reminders_send(today=later) == 0
+        assert services.follow_up_reminders_send(today=later).first == 1
+    assert services.follow_up_reminders_send(today=later) == none
     assert mailoutbox[-1].to == [alice.email]
     with pytest.raises(ValidationError) as refused:
         services.follow_up_answer(actor=alice, case=case, applied="no")
@@ -260,7 +261,48 @@ def test_the_reminder_command_reports_how_many_were_asked(db: None) -> None:
 
     out = StringIO()
     call_command("rcp_follow_up_reminders", stdout=out)
-    assert "0" in out.getvalue()
+    assert "0 relance(s) et 0 seconde(s) relance(s) envoyée(s)" in out.getvalue()
+
+
+def test_an_unanswered_follow_up_is_asked_twice_and_the_command_simulates_a_day(
+    in_session: tuple[Meeting, CaseRequest],
+    coordinator: User,
+    alice: User,
+    mailoutbox: list[Any],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    """Issue 12, « what to build » 7: a second reminder, and ``--date`` / ``--dry-run`` on the
+    command. The follow-up falls due three months after the avis; without an answer the
+    requester is asked again 30 days later, then never more."""
+    from io import StringIO
+
+    meeting, case = in_session
+    check_in(meeting, coordinator)
+    services.recommendation_sign(
+        actor=coordinator, recommendation=_draft(case, coordinator), override_reason="Urgence."
+    )
+    due = case.follow_up.due_on
+
+    def run(day: dt.date, *flags: str) -> str:
+        out = StringIO()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("rcp_follow_up_reminders", "--date", day.isoformat(), *flags, stdout=out)
+        return out.getvalue()
+
+    mailoutbox.clear()
+    assert "1 relance(s) et 0 seconde(s) relance(s) à envoyer" in run(due, "--dry-run")
+    assert mailoutbox == []
+    assert "1 relance(s) et 0 seconde(s) relance(s) envoyée(s)" in run(due)
+    assert "0 relance(s) et 0" in run(due + dt.timedelta(days=29))
+    assert "0 relance(s) et 1 seconde(s)" in run(due + dt.timedelta(days=30))
+    assert "0 relance(s) et 0" in run(due + dt.timedelta(days=60))
+    assert [m.subject.split(" :")[0] for m in mailoutbox] == [
+        "[Filière] Suivi de l'avis RCP",
+        "[Filière] Rappel",
+    ]
+    assert "Second rappel" in mailoutbox[1].body
+    with pytest.raises(CommandError, match="--date"):
+        call_command("rcp_follow_up_reminders", "--date", "31/02/2027")
 
 
 def test_an_urgent_recommendation_counts_written_opinions_and_is_ratified_later(

@@ -77,7 +77,33 @@ def test_overlapping_slots_are_found_and_touching_ones_are_not() -> None:
     agenda = [_slot("A", 16, 0, 10), _slot("B", 16, 10, 10)]
     assert rules.first_overlap(_slot("new", 16, 5, 10), agenda) == agenda[0]
     assert rules.first_overlap(_slot("new", 16, 20, 10), agenda) is None
-    assert rules.next_free_start(agenda[0].start, agenda) == agenda[1].end
+    end = agenda[0].start + dt.timedelta(hours=2)
+    assert rules.first_free_start(agenda[0].start, end, 10, agenda) == agenda[1].end
+
+
+def test_a_case_placed_after_the_others_takes_the_first_gap_long_enough() -> None:
+    """Issue 12, defect 6: « à la suite » was refused although 16:54–17:15 was free; the case
+    goes into the first gap where its slot fits, else after the last slot, else nowhere."""
+    start, end = _slot("", 16, 0, 0).start, _slot("", 18, 0, 0).start
+    agenda = [_slot("A", 16, 0, 54), _slot("C", 17, 15, 45), _slot("B", 16, 30, 10)]
+    agenda.append(_slot("D", 18, 0, 0))
+    assert rules.first_free_start(start, end, 20, agenda) == _slot("", 16, 54, 0).start
+    assert rules.first_free_start(start, end, 21, agenda) == _slot("", 16, 54, 0).start
+    assert rules.first_free_start(start, end, 22, agenda) is None
+    assert rules.first_free_start(start, end, 15, []) == start
+
+
+def test_a_pregnancy_question_for_a_male_patient_is_blocking() -> None:
+    """Issue 12, defect 6: a pregnancy question cannot concern a male patient."""
+    facts = dataclasses.replace(
+        COMPLETE, question_type="pregnancy", planned_procedure="Accouchement", patient_sex="M"
+    )
+    (gap,) = rules.completeness_gaps(facts, TODAY)
+    assert gap.field == "question_type"
+    assert gap.blocking
+    assert "masculin" in gap.message
+    female = dataclasses.replace(facts, patient_sex="F")
+    assert rules.completeness_gaps(female, TODAY) == []
 
 
 @pytest.mark.parametrize(

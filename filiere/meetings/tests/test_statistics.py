@@ -13,7 +13,7 @@ from django.utils import timezone
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.meetings import services, statistics
-from filiere.meetings.models import MeetingSeries, SeriesMember
+from filiere.meetings.models import AgendaItem, CaseRequest, MeetingSeries, SeriesMember
 from filiere.meetings.testing import case_details as default_details
 from filiere.meetings.testing import check_in, decided_values, make_meeting, register
 from filiere.network.models import Centre
@@ -150,10 +150,92 @@ def test_the_page_and_the_export_show_the_same_counts(
     response = client.get(f"/rcp/statistiques/export.csv?year={YEAR}")
     rows = [line.split(";") for line in response.content.decode().splitlines()]
     values = {row[1]: row[2] for row in rows[1:]}
-    assert values["Patients discutés"] == "3"
+    assert values["Dossiers discutés"] == "3"
     assert values["Pédiatriques (< 18 ans)"] == "1"
     assert values["RCP urgentes tenues"] == "1"
     assert AuditEvent.objects.filter(action="export", object_type="meetings.statistics").exists()
+
+
+def test_cases_and_distinct_patients_are_counted_apart(
+    year_of_activity: None,
+    series: MeetingSeries,
+    coordinator: User,
+    alice: User,
+    client_for: ClientFor,
+) -> None:
+    """Issue 12, defect 6: « 46 patients discutés » counted cases (41 distinct patients): a
+    patient discussed for two requests is one patient and two cases."""
+    adult = CaseRequest.objects.get(question_type="off_label").patient
+    november = make_meeting(series, starts_at=_at(11, 4))
+    again = services.case_request_submit(
+        actor=alice, series=series, patient=adult, details=case_details(), submitted_at=_at(10, 1)
+    )
+    services.case_accept(actor=coordinator, case=again, meeting=november, at=_at(10, 2))
+    services.meeting_open(actor=coordinator, meeting=november, at=_at(11, 4))
+    check_in(november, coordinator, at=_at(11, 4))
+    draft = services.recommendation_save(
+        actor=coordinator, case=again, values=decided_values(), at=_at(11, 4, 17)
+    )
+    services.recommendation_sign(
+        actor=coordinator, recommendation=draft, override_reason="Seule.", at=_at(11, 4, 17)
+    )
+    services.meeting_close(actor=coordinator, meeting=november, at=_at(11, 4, 18))
+    figures = statistics.compute(
+        MeetingSeries.objects.filter(pk=series.pk), statistics.Period.year(YEAR)
+    )
+    assert (figures.cases_discussed, figures.patients_discussed) == (4, 3)
+    client = client_for(coordinator)
+    html = client.get(f"/rcp/statistiques/?year={YEAR}").content.decode()
+    assert 'data-testid="cases-discussed">4<' in html
+    assert 'data-testid="patients-discussed">3<' in html
+    response = client.get(f"/rcp/statistiques/export.csv?year={YEAR}")
+    rows = [line.split(";") for line in response.content.decode().splitlines()]
+    values = {row[1]: row[2] for row in rows[1:]}
+    assert (values["Dossiers discutés"], values["Patients distincts discutés"]) == ("4", "3")
+
+
+def test_urgent_and_ratified_avis_are_counted(
+    series: MeetingSeries,
+    coordinator: User,
+    biologist: User,
+    geneticist: User,
+    alice: User,
+    patient_a: object,
+) -> None:
+    """Issue 12, « what to build » 7: statistics count urgent avis and their ratification."""
+    services.series_member_add(
+        actor=None, series=series, user=geneticist, role=SeriesMember.Role.EXPERT
+    )
+    ordinary = make_meeting(series, starts_at=timezone.now() + dt.timedelta(days=5))
+    case = services.case_request_submit(
+        actor=alice,
+        series=series,
+        patient=patient_a,  # type: ignore[arg-type]
+        details=default_details(is_urgent=True, urgency_justification="Chirurgie à J+2"),
+    )
+    services.case_accept_urgent(
+        actor=coordinator, case=case, starts_at=timezone.now() + dt.timedelta(days=2)
+    )
+    for expert in (coordinator, biologist, geneticist):
+        services.expert_opinion_record(
+            actor=expert, case=case, position="agrees", opinion="Favorable."
+        )
+    draft = services.recommendation_save(actor=coordinator, case=case, values=decided_values())
+    services.recommendation_sign(actor=coordinator, recommendation=draft)
+    period = statistics.Period(timezone.localdate(), timezone.localdate() + dt.timedelta(days=9))
+    chosen = MeetingSeries.objects.filter(pk=series.pk)
+    before = statistics.compute(chosen, period)
+    assert (before.urgent_signed, before.ratified) == (1, 0)
+    services.meeting_open(actor=coordinator, meeting=ordinary, at=ordinary.starts_at)
+    check_in(ordinary, coordinator, biologist, geneticist, at=ordinary.starts_at)
+    ratification = AgendaItem.objects.get(meeting=ordinary, case=case)
+    services.recommendation_ratify(
+        actor=coordinator, agenda_item=ratification, at=ordinary.starts_at
+    )
+    figures = statistics.compute(chosen, period)
+    assert (figures.urgent_signed, figures.ratified) == (1, 1)
+    rows = {row[1]: row[2] for row in statistics.csv_rows(figures)}
+    assert rows["Avis urgents ratifiés en RCP ordinaire"] == 1
 
 
 def test_statistics_are_refused_to_a_clinician_outside_any_series(

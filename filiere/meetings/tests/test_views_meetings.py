@@ -216,11 +216,53 @@ def test_opening_and_closing_through_the_page(
     client = client_for(coordinator)
     url = f"/rcp/reunions/{meeting.public_id}/statut/"
     assert client.post(url, {"action": "open"})["Location"].endswith("/seance/")
-    client.post(url, {"action": "close"})
+    client.post(url, {"action": "close", "confirmed": "1"})
     meeting.refresh_from_db()
     assert meeting.status == "closed"
     response = client.post(url, {"action": "open"}, follow=True)
     assert "Seule une réunion planifiée" in response.content.decode()
+
+
+@pytest.mark.parametrize("action", ["close", "cancel"])
+def test_closing_and_cancelling_ask_for_confirmation_first(
+    meeting: Meeting, coordinator: User, client_for: ClientFor, action: str
+) -> None:
+    """Issue 12, defect 6: a destructive change of state asks before it happens."""
+    client = client_for(coordinator)
+    url = f"/rcp/reunions/{meeting.public_id}/statut/"
+    if action == "close":
+        client.post(url, {"action": "open"})
+    status = Meeting.objects.get(pk=meeting.pk).status
+    response = client.post(url, {"action": action})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="status-confirmation"' in html
+    assert 'name="confirmed" value="1"' in html
+    assert Meeting.objects.get(pk=meeting.pk).status == status
+    done = client.post(url, {"action": action, "confirmed": "1"}, follow=True)
+    meeting.refresh_from_db()
+    assert meeting.status == ("closed" if action == "close" else "cancelled")
+    expected = "Séance clôturée" if action == "close" else "Réunion annulée"
+    assert expected in done.content.decode()
+
+
+def test_opening_a_discussion_and_moving_a_slot_confirm_themselves(
+    meeting: Meeting, on_agenda: CaseRequest, coordinator: User, client_for: ClientFor
+) -> None:
+    """Issue 12, defect 6: closing, cancelling, ratifying and moving a slot gave no
+    confirmation; every change of state says on screen that it is done."""
+    client = client_for(coordinator)
+    client.post(f"/rcp/reunions/{meeting.public_id}/statut/", {"action": "open"})
+    item = on_agenda.agenda_items.get()
+    url = f"/rcp/reunions/{meeting.public_id}/ordre-du-jour/{item.public_id}/"
+    start = timezone.localtime(meeting.starts_at) + dt.timedelta(minutes=30)
+    moved = client.post(
+        url, {"slot_time": f"{start:%H:%M}", "slot_minutes": "15"}, follow=True
+    ).content.decode()
+    end = start + dt.timedelta(minutes=15)
+    assert f"déplacé : {start:%H:%M}–{end:%H:%M}" in moved
+    opened = client.post(url, {"action": "discussion_open"}, follow=True).content.decode()
+    assert f"Discussion du dossier {on_agenda.patient.pseudonym} ouverte" in opened
 
 
 def _closed_meeting_with_attendance(

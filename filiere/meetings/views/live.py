@@ -109,10 +109,13 @@ def agenda_item_view(
     try:
         if action in ("ratify", "not_ratified"):
             return _ratify(request, item, action)
+        pseudonym = item.case.patient.pseudonym
         if action == "discussion_open":
             services.agenda_item_discussion_open(actor=request.user, agenda_item=item)
+            messages.success(request, _("Discussion du dossier %s ouverte.") % pseudonym)
         elif action == "discussion_close":
             services.agenda_item_discussion_close(actor=request.user, agenda_item=item)
+            messages.success(request, _("Discussion du dossier %s close.") % pseudonym)
         else:
             day = timezone.localtime(meeting.starts_at).date()
             time = dt.time.fromisoformat(request.POST.get("slot_time", ""))
@@ -122,6 +125,13 @@ def agenda_item_view(
                 agenda_item=item,
                 starts_at=meeting_forms.local_datetime(day, time),
                 minutes=minutes,
+            )
+            start = timezone.localtime(item.starts_at)
+            end = start + dt.timedelta(minutes=item.duration_minutes)
+            messages.success(
+                request,
+                _("Créneau du dossier %(pseudonym)s déplacé : %(start)s–%(end)s.")
+                % {"pseudonym": pseudonym, "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"},
             )
     except ValueError:
         messages.error(request, _("Heure ou durée invalide."))

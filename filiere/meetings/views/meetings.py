@@ -134,19 +134,65 @@ def meeting_detail_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) ->
     )
 
 
+def _status_confirmations() -> dict[str, tuple[str, str, str]]:
+    """The destructive actions, asked for confirmation first: title, consequences, button."""
+    return {
+        "close": (
+            _("Clôturer la séance ?"),
+            _(
+                "Les participants encore présents seront notés sortis à cette heure, les "
+                "dossiers non discutés reportés à la prochaine réunion ; la séance ne pourra "
+                "plus être rouverte."
+            ),
+            _("Oui, clôturer la séance"),
+        ),
+        "cancel": (
+            _("Annuler la réunion ?"),
+            _(
+                "Les participants recevront l'annulation par e-mail et les dossiers inscrits "
+                "seront reportés à la prochaine réunion ; une réunion annulée ne se rétablit pas."
+            ),
+            _("Oui, annuler la réunion"),
+        ),
+    }
+
+
 @require_POST
 @login_required
 def meeting_status_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> HttpResponse:
-    """Open, close or cancel the meeting."""
+    """Open, close or cancel the meeting; closing and cancelling are confirmed first."""
     meeting = selectors.get_meeting_for_staff(request.user, meeting_id)
     action = request.POST.get("action", "")
+    confirmations = _status_confirmations()
+    if action in confirmations and request.POST.get("confirmed") != "1":
+        title, consequences, button = confirmations[action]
+        return render(
+            request,
+            "meetings/meeting_confirm.html",
+            {
+                "meeting": meeting,
+                "series": meeting.series,
+                "action": action,
+                "title": title,
+                "consequences": consequences,
+                "button": button,
+            },
+        )
     try:
         if action == "open":
             services.meeting_open(actor=request.user, meeting=meeting)
+            messages.success(request, _("Séance ouverte."))
         elif action == "close":
             services.meeting_close(actor=request.user, meeting=meeting)
+            messages.success(
+                request, _("Séance clôturée ; les dossiers non discutés sont reportés.")
+            )
         elif action == "cancel":
             services.meeting_cancel(actor=request.user, meeting=meeting)
+            messages.success(
+                request,
+                _("Réunion annulée ; les participants sont prévenus, les dossiers reportés."),
+            )
         else:
             messages.error(request, _("Action inconnue."))
     except ValidationError as error:
