@@ -183,7 +183,10 @@ class PatientSearchForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("MHE-… ou 20 chiffres")}),
     )
     centre = forms.ModelChoiceField(
-        label=_("Centre qui suit le patient"), queryset=Centre.objects.none(), required=False
+        label=_("Centre qui suit le patient"),
+        queryset=Centre.objects.none(),
+        required=False,
+        empty_label=_("Tous les centres de ma région"),
     )
     birth_year = forms.IntegerField(
         label=_("Année de naissance"), min_value=1900, max_value=2100, required=False

@@ -91,3 +91,11 @@ def test_the_worklist_offers_the_search(julien: User, client_for: Login) -> None
     html = client_for(julien).get(reverse("transfusion:worklist")).content.decode()
     assert 'data-testid="patient-search"' in html
     assert f'action="{SEARCH}"' in html
+
+
+def test_the_centre_select_says_what_an_empty_choice_means(julien: User, client_for: Login) -> None:
+    """Read-through finding: the select opened on « --------- », which says nothing."""
+    html = _search(client_for(julien))
+    select = html.split('name="centre"')[1].split("</select>")[0]
+    assert "---------" not in select
+    assert "Tous les centres de ma région" in select
