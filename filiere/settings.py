@@ -171,6 +171,9 @@ else:
         }
     }
 
+# The load balancer's `/sante/` answers status only; this token unlocks the per-component detail.
+HEALTH_TOKEN = env_str("HEALTH_TOKEN")
+
 # --- Accounts, passwords, sessions --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

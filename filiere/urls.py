@@ -24,6 +24,7 @@ admin.site.site_title = "Filière"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("sante/", core_views.health, name="health"),
     path("accounts/", include("allauth.urls")),
     path("profil/", include("filiere.accounts.urls")),
     path("centres/", include("filiere.network.urls")),

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import hmac
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from filiere.access import Capability, grants_for
 from filiere.core.attention import attention_for
+from filiere.core.health import overall, run_checks
 from filiere.core.navigation import cards_for
 from filiere.network.selectors import memberships_of
 
@@ -27,3 +33,26 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_view_members": grants.has(Capability.VIEW_CENTRE_MEMBERS),
         },
     )
+
+
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """`/sante/` for the load balancer: 200 while the database answers, 503 otherwise. The
+    per-component detail needs `Authorization: Bearer <HEALTH_TOKEN>`: it names the database
+    engine and the free disk, which an outsider has no need to know."""
+    checks = run_checks()
+    status = overall(checks)
+    body: dict[str, object] = {"status": status}
+    if _health_token_given(request):
+        body["checks"] = {
+            check.name: {"ok": check.ok, "vital": check.vital, "detail": check.detail}
+            for check in checks
+        }
+    return JsonResponse(body, status=503 if status == "indisponible" else 200)
+
+
+def _health_token_given(request: HttpRequest) -> bool:
+    expected = settings.HEALTH_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())

@@ -22,7 +22,7 @@ from filiere.network.models import Centre
 pytestmark = pytest.mark.django_db
 
 # Pages anyone may open without logging in (allauth's own pages are checked by allauth).
-PUBLIC_PAGES: set[str] = {"set_language"}
+PUBLIC_PAGES: set[str] = {"set_language", "health"}
 
 # Route name -> (builder of the URL kwargs for an object of centre A, page or API).
 ObjectBuilder = Callable[[Centre, User], dict[str, Any]]
