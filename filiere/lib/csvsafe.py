@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
+BOM = "\ufeff"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "|", "%")
 
 
@@ -27,8 +28,10 @@ def safe_cell(value: object) -> str:
 
 
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """Return an RFC 4180 CSV document (semicolon-separated for French spreadsheets)."""
+    """Return an RFC 4180 CSV document for French spreadsheets: semicolon-separated, and opened by
+    a byte-order mark, without which Excel reads UTF-8 accents as Windows-1252 (« Ã© »)."""
     buffer = io.StringIO()
+    buffer.write(BOM)
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow([safe_cell(h) for h in header])
     for row in rows:

@@ -123,7 +123,7 @@ def test_the_export_is_pseudonymised_and_audited(
     response = client_for(network_coordinator).get("/suivi/observatoire/export.csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    text = response.content.decode()
+    text = response.content.decode("utf-8-sig")
     lines = text.strip().split("\r\n")
     assert len(lines) == 4  # header and three treatments
     assert lines[0].startswith("code_patient_export;sexe;age_au_debut_ans")

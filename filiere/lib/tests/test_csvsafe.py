@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from filiere.lib.csvsafe import safe_cell, write_csv
+from filiere.lib.csvsafe import BOM, safe_cell, write_csv
 
 
 @pytest.mark.parametrize(
@@ -37,5 +37,14 @@ def test_numbers_and_plain_text_are_unchanged() -> None:
 
 def test_csv_round_trip_keeps_quoting_and_separators() -> None:
     text = write_csv(["nom", "valeur"], [["a;b", '"x"'], ["=1+1", -3]])
-    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(text.removeprefix(BOM)), delimiter=";"))
     assert rows == [["nom", "valeur"], ["a;b", '"x"'], ["'=1+1", "-3"]]
+
+
+def test_every_csv_opens_with_one_byte_order_mark() -> None:
+    """Read-through finding: only the RCP attendance CSV had the BOM French Excel needs; the
+    statistics, audit and observatory exports showed « Ã© » for « é »."""
+    text = write_csv(["spécialité"], [["hématologie"]])
+    assert text.startswith(BOM)
+    assert not text.startswith(BOM * 2)
+    assert text.encode("utf-8").startswith(b"\xef\xbb\xbf")

@@ -354,7 +354,7 @@ def attendance_csv_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) ->
             ]
         )
     services.attendance_exported(actor=request.user, meeting=meeting)
-    body = "\ufeff" + write_csv(DPC_HEADER, rows)
+    body = write_csv(DPC_HEADER, rows)
     response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
     day = timezone.localtime(meeting.starts_at)
     response["Content-Disposition"] = f'attachment; filename="emargement-rcp-{day:%Y-%m-%d}.csv"'
