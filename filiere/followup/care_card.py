@@ -17,9 +17,9 @@ from django.utils import timezone
 from filiere.accounts.models import User
 from filiere.clinical.doses import french_number
 from filiere.followup.models import BleedingScore, DiseaseSeverity, Visit
-from filiere.followup.selectors import GroupIndex
 from filiere.identity.models import Identity
 from filiere.network.models import Centre
+from filiere.nomenclature.groups import GroupIndex
 from filiere.nomenclature.models import DiseaseGroup
 from filiere.patients.models import Diagnosis, DiagnosisStatus, Patient
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -29,76 +28,9 @@ from filiere.followup.models import (
 )
 from filiere.followup.rhythm import DUE_SOON_DAYS, FollowUpStatus, status_on
 from filiere.network.models import Centre
-from filiere.nomenclature.models import DiseaseGroup, OrphaConcept
 from filiere.patients.activities import NationalActivity
 from filiere.patients.models import CareEpisode, Patient
 from filiere.patients.selectors import patients_visible_to
-
-# --- Disease groups of diagnoses -----------------------------------------------------------
-
-
-@dataclass
-class GroupIndex:
-    """Which of the network's disease groups an ORPHA or ICD-10 code belongs to.
-
-    A group holds its ORPHA root codes and every code below them; the ancestors of a code are
-    read from the loaded classification once and kept for the life of the index.
-    """
-
-    roots: dict[int, set[int]]  # ORPHA root code -> group ids
-    icd10_prefixes: list[tuple[str, int]]  # (prefix, group id)
-    ancestors: dict[int, frozenset[int]] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls) -> GroupIndex:
-        roots: dict[int, set[int]] = {}
-        through = DiseaseGroup.orpha_roots.through
-        for group_id, code in through.objects.values_list("diseasegroup_id", "orphaconcept__code"):
-            roots.setdefault(code, set()).add(group_id)
-        prefixes = [
-            (prefix.strip().upper(), group_id)
-            for group_id, text in DiseaseGroup.objects.values_list("pk", "icd10_prefixes")
-            for prefix in text.split(",")
-            if prefix.strip()
-        ]
-        return cls(roots, prefixes)
-
-    def _load_ancestors(self, codes: set[int]) -> None:
-        parents: dict[int, set[int]] = {}
-        through = OrphaConcept.parents.through
-        frontier = set(codes)
-        while frontier:
-            for code in frontier:
-                parents.setdefault(code, set())
-            for child, parent in through.objects.filter(
-                from_orphaconcept__code__in=frontier
-            ).values_list("from_orphaconcept__code", "to_orphaconcept__code"):
-                parents[child].add(parent)
-            frontier = {p for c in frontier for p in parents[c]} - set(parents)
-        for code in codes:
-            seen, stack = {code}, [code]
-            while stack:
-                for parent in parents.get(stack.pop(), ()):
-                    if parent not in seen:
-                        seen.add(parent)
-                        stack.append(parent)
-            self.ancestors[code] = frozenset(seen)
-
-    def groups_of(self, orpha_codes: Iterable[int], icd10_codes: Iterable[str] = ()) -> set[int]:
-        codes = set(orpha_codes)
-        missing = codes - set(self.ancestors)
-        if missing:
-            self._load_ancestors(missing)
-        found = {
-            group_id
-            for code in codes
-            for ancestor in self.ancestors[code]
-            for group_id in self.roots.get(ancestor, ())
-        }
-        for code in icd10_codes:
-            found.update(g for prefix, g in self.icd10_prefixes if code.upper().startswith(prefix))
-        return found
-
 
 # --- Worklists -----------------------------------------------------------------------------
 

@@ -55,6 +55,7 @@ def registry_snapshot(patient: Patient) -> dict[str, Any]:
             {
                 "code": code,
                 "orpha": d.orpha.code if d.orpha else None,
+                "icd10": d.icd10.code if d.icd10 else None,
                 "label": label,
                 "status": d.get_status_display(),
                 "genes": [g.symbol for g in d.genes.all()],
@@ -94,7 +95,3 @@ def registry_snapshot(patient: Patient) -> dict[str, Any]:
         "platelet_workups": workups,
         **_followup_lines(patient),
     }
-
-
-def orpha_codes(snapshot: dict[str, Any]) -> list[int]:
-    return [d["orpha"] for d in snapshot.get("diagnoses", []) if d.get("orpha")]

@@ -16,7 +16,6 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from filiere.meetings.clinical_file import orpha_codes
 from filiere.meetings.models import (
     AgendaItem,
     CaseRequest,
@@ -28,8 +27,8 @@ from filiere.meetings.models import (
     RecommendationFollowUp,
 )
 from filiere.meetings.rules import median
+from filiere.nomenclature.groups import UNGROUPED, GroupIndex, snapshot_codes
 from filiere.nomenclature.models import OrphaConcept
-from filiere.nomenclature.selectors import disease_group_of_codes
 
 URGENT_TARGET_HOURS = 72
 
@@ -194,14 +193,13 @@ def _discussions(stats: Statistics, series: QuerySet[MeetingSeries], held: list[
 
 
 def _diseases(stats: Statistics, cases: Iterable[CaseRequest]) -> None:
-    groups = disease_group_of_codes()
+    groups = GroupIndex.load()
     by_group: Counter[str] = Counter()
     by_code: Counter[int] = Counter()
     for case in cases:
-        codes = orpha_codes(case.registry_snapshot)
+        codes, icd10 = snapshot_codes(case.registry_snapshot)
         by_code.update(set(codes))
-        group_names = {groups[c].name for c in codes if c in groups}
-        by_group.update(group_names or {"Sans groupe (ou non diagnostiqué)"})
+        by_group.update(groups.group_names(codes, icd10) or {UNGROUPED})
     stats.by_disease_group = by_group.most_common()
     names = {
         concept.code: concept.name

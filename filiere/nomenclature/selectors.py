@@ -133,15 +133,6 @@ def disease_groups() -> QuerySet[DiseaseGroup]:
     return DiseaseGroup.objects.prefetch_related("orpha_roots")
 
 
-def disease_group_of_codes() -> dict[int, DiseaseGroup]:
-    """Return {ORPHA code: its disease group} for every grouped code (first group wins)."""
-    result: dict[int, DiseaseGroup] = {}
-    for group in disease_groups():
-        for code in disease_group_codes(group):
-            result.setdefault(code, group)
-    return result
-
-
 def hpo_in_french(language: str | None = None) -> bool:
     """Whether HPO terms are shown in French: a French interface (the default language)."""
     return (language or get_language() or "fr").split("-")[0] == "fr"

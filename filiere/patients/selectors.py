@@ -26,8 +26,8 @@ from filiere.identity.services import identity_links_matching
 from filiere.lib.ages import Age, age_by_month, exact_age
 from filiere.lib.pseudonyms import is_pseudonym, normalise_pseudonym
 from filiere.network.models import Centre
+from filiere.nomenclature.groups import diagnoses_in_group
 from filiere.nomenclature.models import DiseaseGroup
-from filiere.nomenclature.selectors import disease_group_codes
 from filiere.patients.models import CareEpisode, Consent, Diagnosis, Patient
 
 ADULT_AGE = 18
@@ -155,7 +155,7 @@ def patient_list(user: User, filters: PatientFilters) -> QuerySet[Patient]:
     if filters.disease_group is not None or filters.status:
         diagnoses = Diagnosis.objects.current().filter(patient=OuterRef("pk"))
         if filters.disease_group is not None:
-            diagnoses = diagnoses.filter(orpha__code__in=disease_group_codes(filters.disease_group))
+            diagnoses = diagnoses.filter(diagnoses_in_group(filters.disease_group))
         if filters.status:
             diagnoses = diagnoses.filter(status=filters.status)
         patients = patients.filter(Exists(diagnoses))

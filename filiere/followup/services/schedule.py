@@ -23,8 +23,8 @@ from filiere.followup.models import (
     Visit,
 )
 from filiere.followup.rhythm import DEFAULT_RULES, add_months, interval_for
-from filiere.followup.selectors import GroupIndex
 from filiere.lib.partial_dates import PartialDate
+from filiere.nomenclature.groups import GroupIndex
 from filiere.nomenclature.models import DiseaseGroup
 from filiere.patients.models import CareEpisode, Diagnosis, DiagnosisStatus, Patient
 
