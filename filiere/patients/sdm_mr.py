@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from filiere.identity.models import Identity
 from filiere.network.models import Centre, Membership, Role
 from filiere.patients.activities import NationalActivity, activities_by_patient
 from filiere.patients.models import CareEpisode, Consent, Diagnosis, GeneticFinding, Patient
+from filiere.patients.selectors import latest_consents, opposes_national_reuse
 
 # A stable namespace: the same patient exported twice keeps the same document set id.
 _SET_NAMESPACE = uuid.UUID("6a1f3e0c-3b7e-4d0a-9a55-2f6d0c1b7e11")
@@ -182,13 +183,6 @@ def _identity(identity: Identity | None) -> x.Identity | None:
     )
 
 
-def _latest_consents(consents: Iterable[Consent]) -> dict[str, Consent]:
-    latest: dict[str, Consent] = {}
-    for consent in sorted(consents, key=lambda c: (c.answered_on, c.recorded_at), reverse=True):
-        latest.setdefault(consent.kind, consent)
-    return latest
-
-
 def _batches(patients: QuerySet[Patient], size: int) -> Iterator[list[Patient]]:
     ids = list(patients.values_list("pk", flat=True))
     for start in range(0, len(ids), size):
@@ -257,9 +251,8 @@ def documents(
             )
         }
         for patient in batch:
-            consents = _latest_consents(patient.consents.all())
-            opposition = consents.get(Consent.Kind.BNDMR_OPPOSITION)
-            if opposition is not None and opposition.answer:
+            consents = latest_consents(patient.consents.all())
+            if opposes_national_reuse(consents):
                 yield patient, None
                 continue
             try:

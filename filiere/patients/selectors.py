@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,17 +185,27 @@ def with_list_details(patients: QuerySet[Patient]) -> QuerySet[Patient]:
     )
 
 
-def current_consents(patient: Patient) -> dict[str, Consent]:
-    """Return the latest answer per kind (answers are never overwritten)."""
+def latest_consents(consents: Iterable[Consent]) -> dict[str, Consent]:
+    """Return the latest answer per kind (answers are never overwritten): the latest answer
+    date, then the latest recording."""
     latest: dict[str, Consent] = {}
-    for consent in patient.consents.current().order_by("kind", "-answered_on", "-recorded_at"):
+    for consent in sorted(consents, key=lambda c: (c.answered_on, c.recorded_at), reverse=True):
         latest.setdefault(consent.kind, consent)
     return latest
 
 
-def has_opposed_national_reuse(patient: Patient) -> bool:
-    consent = current_consents(patient).get(Consent.Kind.BNDMR_OPPOSITION)
+def current_consents(patient: Patient) -> dict[str, Consent]:
+    return latest_consents(patient.consents.current())
+
+
+def opposes_national_reuse(latest: dict[str, Consent]) -> bool:
+    """The one rule for the national database (BNDMR): the latest answer to the opposition."""
+    consent = latest.get(Consent.Kind.BNDMR_OPPOSITION)
     return consent is not None and consent.answer
+
+
+def has_opposed_national_reuse(patient: Patient) -> bool:
+    return opposes_national_reuse(current_consents(patient))
 
 
 def age_by_month_on(patient: Patient, on: dt.date) -> Age:
