@@ -478,7 +478,9 @@ def _dpc_programme(series: Any, style: ParagraphStyle) -> list[Any]:
     if not reference:
         return []
     organisation = (
-        f", porté par {escape(series.dpc_organisation)}" if series.dpc_organisation else ""
+        f" (organisme de DPC : {escape(series.dpc_organisation)})"
+        if series.dpc_organisation
+        else ""
     )
     return [
         Paragraph(

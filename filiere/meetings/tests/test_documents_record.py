@@ -354,9 +354,9 @@ def test_an_organisation_without_programme_reference_is_refused_naming_the_field
             actor=coordinator, series=series, dpc_organisation="Organisme sans programme"
         )
     assert "dpc_programme_reference" in refused.value.message_dict
-    assert "Référence du programme de DPC" in refused.value.message_dict[
-        "dpc_programme_reference"
-    ][0]
+    assert (
+        "Référence du programme de DPC" in refused.value.message_dict["dpc_programme_reference"][0]
+    )
     series.refresh_from_db()
     assert series.dpc_organisation == ""
 
@@ -402,9 +402,10 @@ def test_the_coordinator_downloads_every_present_participants_certificate_at_onc
     ]
     text = _pdf_text(archive.read(f"{stem}-girard-prenom.pdf"))
     assert "Girard" in text
-    assert AuditEvent.objects.filter(
-        action="print", object_id=str(closed_meeting.public_id)
-    ).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="print", object_id=str(closed_meeting.public_id)).count()
+        == 1
+    )
     assert not AuditEvent.objects.filter(action="print", object_type="meetings.participant")
 
 
