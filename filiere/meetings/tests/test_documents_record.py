@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
+from filiere.identity.models import Identity
 from filiere.identity.services import INS_NIR_OID
 from filiere.meetings import notifications, services
 from filiere.meetings.models import CaseRequest, Meeting, MeetingSeries, Participant
@@ -35,6 +36,7 @@ from filiere.meetings.testing import (
 )
 from filiere.network.models import Centre
 from filiere.patients.models import Patient
+from filiere.patients.selectors import identity_of
 from filiere.testing.factories import TOTP_SECRET, make_patient
 
 pytestmark = pytest.mark.django_db
@@ -228,10 +230,10 @@ def test_a_draft_has_no_copy(
         )
 
 
-def _identity_of(case: CaseRequest) -> object:
-    from filiere.patients.selectors import identity_of
-
-    return identity_of(case.patient)
+def _identity_of(case: CaseRequest) -> Identity:
+    identity = identity_of(case.patient)
+    assert identity is not None
+    return identity
 
 
 # --- File names -------------------------------------------------------------------------
