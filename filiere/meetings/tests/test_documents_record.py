@@ -163,6 +163,8 @@ def test_the_case_page_offers_the_copy_only_to_the_treating_team(
     page = f"/rcp/demandes/{signed_case.public_id}/"
     assert copy_url in client_for(alice).get(page).content.decode()
     assert copy_url not in client_for(geneticist).get(page).content.decode()
+    record = client_for(alice).get(f"/patients/{signed_case.patient.public_id}/")
+    assert copy_url in record.content.decode()
 
 
 def test_the_copy_carries_the_ins_only_for_a_qualified_identity(
