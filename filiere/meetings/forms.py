@@ -65,6 +65,13 @@ class SeriesForm(forms.Form):
     default_video_link = forms.URLField(
         label=_("Lien de visioconférence"), required=False, assume_scheme="https"
     )
+    dpc_programme_reference = forms.CharField(
+        label=_("Référence du programme de DPC"),
+        max_length=40,
+        required=False,
+        help_text=_("Imprimée sur chaque attestation de présence des réunions de cette RCP."),
+    )
+    dpc_organisation = forms.CharField(label=_("Organisme de DPC"), max_length=200, required=False)
 
 
 class SeriesCreateForm(SeriesForm):

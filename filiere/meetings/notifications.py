@@ -28,6 +28,7 @@ from filiere.meetings.models import (
     Ratification,
     Recommendation,
 )
+from filiere.meetings.pdf import ratification_filename, recommendation_filename
 
 logger = logging.getLogger(__name__)
 
@@ -230,7 +231,7 @@ def case_triaged(
 def recommendation_delivered(recommendation: Recommendation, emails: list[str]) -> None:
     case = recommendation.case
     pdf = bytes(recommendation.pdf or b"")
-    name = f"avis-rcp-{case.patient.pseudonym}-v{recommendation.version}.pdf"
+    name = recommendation_filename(recommendation)
     previous = recommendation.supersedes if recommendation.supersedes_id else None
     corrects = (
         f"Cette version corrige et remplace la version {previous.version}, transmise le "
@@ -286,7 +287,6 @@ def ratification_decided(ratification: Ratification) -> None:
             f"{rules.sentence(ratification.reason)}\nUne nouvelle version de l'avis est en "
             "rédaction ; elle vous sera transmise dès sa signature."
         )
-    kind = "ratification" if ratification.is_ratified else "non-ratification"
     _defer(
         [
             Mail(
@@ -298,7 +298,7 @@ def ratification_decided(ratification: Ratification) -> None:
                 ),
                 attachments=[
                     (
-                        f"{kind}-avis-rcp-{pseudonym}-v{urgent.version}.pdf",
+                        ratification_filename(ratification),
                         bytes(ratification.pdf or b""),
                         "application/pdf",
                     )

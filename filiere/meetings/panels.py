@@ -13,6 +13,7 @@ from filiere.access import Capability, grants_for
 from filiere.accounts.models import User
 from filiere.meetings.models import AgendaItem, CaseRequest, Recommendation
 from filiere.patients.models import Patient
+from filiere.patients.selectors import may_see_identity
 
 
 def case_meetings_panel(user: User, patient: Patient) -> dict[str, Any] | None:
@@ -40,4 +41,6 @@ def case_meetings_panel(user: User, patient: Patient) -> dict[str, Any] | None:
         "rcp_cases": cases,
         "rcp_may_submit": grants_for(user).has(Capability.SUBMIT_CASES),
         "rcp_patient": patient,
+        # The treating team files the copy with the identity in the hospital record.
+        "rcp_may_copy": bool(cases) and may_see_identity(user, patient),
     }

@@ -1,12 +1,16 @@
 """Printable documents (reportlab): the signed recommendation and the attendance certificate.
 
-Neither reads the identity table: the patient appears by pseudonym, sex and age, as at the
-meeting; the requesting physician knows who their patient is.
+None reads the identity table: the signed avis shows the patient by pseudonym, sex and age, as
+at the meeting. The requesting team's copy for the hospital record is given the identity traits
+by its caller, which has checked that the reader may see them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
@@ -67,7 +71,12 @@ def _text(value: str) -> str:
     return escape(value).replace("\n", "<br/>")
 
 
-def _build(story: list[Any], title: str, author: str) -> bytes:
+def _build(
+    story: list[Any],
+    title: str,
+    author: str,
+    on_page: Callable[[Any, Any], None] | None = None,
+) -> bytes:
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -79,7 +88,10 @@ def _build(story: list[Any], title: str, author: str) -> bytes:
         title=title,
         author=author,
     )
-    document.build(story)
+    if on_page is None:
+        document.build(story)
+    else:
+        document.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()
 
 
@@ -118,11 +130,119 @@ def _written_opinions(
     ]
 
 
+@dataclass(frozen=True)
+class IdentityTraits:
+    """The identity traits a document for the hospital record carries (RNIV): the strict
+    traits, the used name and first name when stored, and the INS with its OID only when the
+    identity is qualified (an INS travels only with a qualified identity)."""
+
+    birth_name: str
+    first_given_name: str
+    birth_date: dt.date
+    sex: str
+    status: str
+    birth_place_insee: str = ""
+    used_name: str = ""
+    used_first_name: str = ""
+    ins_matricule: str = ""
+    ins_oid: str = ""
+    ins_kind: str = ""
+
+    def rows(self) -> list[tuple[str, str]]:
+        rows = [
+            ("Nom de naissance", self.birth_name.upper()),
+            ("Premier prénom de naissance", self.first_given_name),
+            ("Date de naissance", f"{self.birth_date:%d/%m/%Y}"),
+            ("Sexe", self.sex),
+        ]
+        if self.birth_place_insee:
+            rows.append(("Lieu de naissance (code INSEE)", self.birth_place_insee))
+        if self.used_name:
+            rows.append(("Nom utilisé", self.used_name.upper()))
+        if self.used_first_name:
+            rows.append(("Prénom utilisé", self.used_first_name))
+        if self.ins_matricule:
+            kind = f"{self.ins_kind}, " if self.ins_kind else ""
+            rows.append(("Matricule INS", f"{self.ins_matricule} ({kind}OID {self.ins_oid})"))
+        rows.append(("Statut de l'identité", self.status))
+        return rows
+
+    def line(self) -> str:
+        """« DURAND Élodie · née le 02/03/2010 · F · INS 2100…»: the band on every page."""
+        parts = [
+            f"{self.birth_name.upper()} {self.first_given_name}",
+            f"né(e) le {self.birth_date:%d/%m/%Y}",
+            self.sex,
+        ]
+        if self.used_name or self.used_first_name:
+            used = f"{self.used_name.upper()} {self.used_first_name}".strip()
+            parts.append(f"nom/prénom utilisés : {used}")
+        if self.ins_matricule:
+            parts.append(f"INS {self.ins_matricule}")
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class RecordCopy:
+    """What turns a signed avis into the requesting team's copy for the patient's record."""
+
+    identity: IdentityTraits
+    made_at: dt.datetime
+
+
+def _record_copy_band(copy: RecordCopy, pseudonym: str, version: int) -> Callable[[Any, Any], None]:
+    """The identity traits at the top of every page, and the copy's nature at the bottom."""
+    regular, bold = vera_fonts()
+    top = copy.identity.line()
+    bottom = (
+        f"Copie pour le dossier du patient de l'avis {pseudonym} version {version} — "
+        f"identité réservée à l'équipe de soins ; ne pas transmettre aux experts. "
+    )
+
+    def draw(canvas: Any, document: Any) -> None:
+        _width, height = A4
+        canvas.saveState()
+        canvas.setFont(bold, 8)
+        canvas.drawString(18 * mm, height - 9 * mm, top)
+        canvas.setFont(regular, 7)
+        canvas.drawString(18 * mm, 8 * mm, bottom + f"Page {document.page}")
+        canvas.restoreState()
+
+    return draw
+
+
+def _record_copy_header(
+    recommendation: Recommendation, copy: RecordCopy, styles: dict[str, ParagraphStyle]
+) -> list[Any]:
+    rows: list[list[Any]] = [["Identité du patient", ""]]
+    rows += [[label, escape(value)] for label, value in copy.identity.rows()]
+    return [
+        Paragraph("Copie pour le dossier du patient", styles["h2"]),
+        Paragraph(
+            f"Copie conforme de l'avis signé, <b>version {recommendation.version}</b>, signée le "
+            f"{_when(recommendation.signed_at)} (empreinte SHA-256 du document signé "
+            f"{escape(recommendation.pdf_sha256[:16])}…), complétée de l'identité du patient "
+            f"pour son dossier ; copie produite le {_when(copy.made_at)}. L'avis transmis aux "
+            "experts reste pseudonymisé.",
+            styles["body"],
+        ),
+        Spacer(1, 2 * mm),
+        _table(rows, [60 * mm, 114 * mm]),
+        Spacer(1, 3 * mm),
+    ]
+
+
 def recommendation_pdf(
-    recommendation: Recommendation, *, age: Age, opinions: list[ExpertOpinion] | None = None
+    recommendation: Recommendation,
+    *,
+    age: Age,
+    opinions: list[ExpertOpinion] | None = None,
+    record_copy: RecordCopy | None = None,
 ) -> bytes:
     """Return the PDF of a recommendation being signed (signer and time already set), with the
-    experts' written opinions it rests on (urgent path)."""
+    experts' written opinions it rests on (urgent path). With ``record_copy``, return instead
+    the requesting team's copy of that signed version for the patient's record: the same
+    content, the identity traits above it and on every page."""
     styles = _styles()
     body, h2 = styles["body"], styles["h2"]
     case: CaseRequest = recommendation.case
@@ -134,6 +254,10 @@ def recommendation_pdf(
     kind = "urgente" if meeting.kind == Meeting.Kind.URGENT else "ordinaire"
     story: list[Any] = [
         Paragraph("Avis de réunion de concertation pluridisciplinaire", styles["title"]),
+    ]
+    if record_copy is not None:
+        story += _record_copy_header(recommendation, record_copy, styles)
+    story += [
         Paragraph(
             f"<b>{escape(series.name)}</b> · {escape(str(series.centre))} · RCP {kind} du "
             f"{_when(meeting.starts_at)} · version <b>{recommendation.version}</b>",
@@ -305,7 +429,39 @@ def recommendation_pdf(
             styles["small"],
         ),
     ]
-    return _build(story, f"Avis RCP {patient.pseudonym} v{recommendation.version}", signer)
+    title = f"Avis RCP {patient.pseudonym} v{recommendation.version}"
+    if record_copy is None:
+        return _build(story, title, signer)
+    band = _record_copy_band(record_copy, patient.pseudonym, recommendation.version)
+    return _build(story, f"{title} (copie pour le dossier)", signer, on_page=band)
+
+
+def _ascii_part(value: str) -> str:
+    """Letters, digits and hyphens only: a file name every mail client and file system keeps."""
+    return re.sub(r"[^A-Za-z0-9-]+", "-", value).strip("-")
+
+
+def avis_filename(day: dt.date, pseudonym: str, version: int, suffix: str = "") -> str:
+    """« avis-RCP_2026-12-22_MHE-7K3Q-9D2P_v2.pdf »: the avis documents of one patient sort by
+    meeting date and version; ``suffix`` names a document derived from that version
+    (« copie-dossier », « ratification »)."""
+    name = f"avis-RCP_{day:%Y-%m-%d}_{_ascii_part(pseudonym)}_v{version}"
+    return f"{name}_{_ascii_part(suffix)}.pdf" if suffix else f"{name}.pdf"
+
+
+def recommendation_filename(recommendation: Recommendation, suffix: str = "") -> str:
+    return avis_filename(
+        timezone.localtime(recommendation.meeting.starts_at).date(),
+        recommendation.case.patient.pseudonym,
+        recommendation.version,
+        suffix,
+    )
+
+
+def ratification_filename(ratification: Ratification) -> str:
+    """The decision filed beside the urgent avis it ratifies (or not), named after it."""
+    kind = "ratification" if ratification.is_ratified else "non-ratification"
+    return recommendation_filename(ratification.recommendation, kind)
 
 
 @dataclass(frozen=True)
@@ -314,6 +470,26 @@ class CertificateFacts:
     cases_discussed: int
     coordinators: list[str]
     periods: str = ""
+
+
+def _dpc_programme(series: Any, style: ParagraphStyle) -> list[Any]:
+    """The series' continuing-education programme, when the RCP is run as one."""
+    reference = series.dpc_programme_reference
+    if not reference:
+        return []
+    organisation = (
+        f" (organisme de DPC : {escape(series.dpc_organisation)})"
+        if series.dpc_organisation
+        else ""
+    )
+    return [
+        Paragraph(
+            f"Programme de développement professionnel continu (DPC) n° "
+            f"<b>{escape(reference)}</b>{organisation}.",
+            style,
+        ),
+        Spacer(1, 2 * mm),
+    ]
 
 
 def attendance_certificate_pdf(facts: CertificateFacts) -> bytes:
@@ -352,6 +528,7 @@ def attendance_certificate_pdf(facts: CertificateFacts) -> bytes:
             [60 * mm, 114 * mm],
         ),
         Spacer(1, 4 * mm),
+        *_dpc_programme(meeting.series, body),
         Paragraph(
             "La présence a été enregistrée en séance (émargement électronique horodaté). Cette "
             "attestation sert de justificatif au titre du développement professionnel continu ; "

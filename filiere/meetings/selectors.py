@@ -173,6 +173,25 @@ def participants_of(meeting: Meeting) -> QuerySet[Participant]:
     )
 
 
+def past_participations(user: User) -> QuerySet[Participant]:
+    """The user's places at meetings now closed, latest first, with what their page and
+    certificate read (intervals, the meeting's agenda) in a fixed number of queries."""
+    return (
+        Participant.objects.filter(user=user, meeting__status=Meeting.Status.CLOSED)
+        .select_related("user", "meeting__series__centre")
+        .prefetch_related(
+            "intervals",
+            Prefetch(
+                "meeting__agenda_items",
+                queryset=AgendaItem.objects.only(
+                    "meeting_id", "outcome", "discussion_started_at", "discussion_ended_at"
+                ),
+            ),
+        )
+        .order_by("-meeting__starts_at")
+    )
+
+
 # --- Cases ----------------------------------------------------------------------------------
 
 

@@ -124,3 +124,17 @@ urlpatterns = [
         name="ratification_pdf",
     ),
 ]
+# Documents for the hospital record and continuing education (issue 12, build 6)
+urlpatterns += [
+    path("mes-reunions/", meetings.my_meetings_view, name="my_meetings"),
+    path(
+        "reunions/<uuid:meeting_id>/attestations.zip",
+        meetings.certificates_zip_view,
+        name="certificates_zip",
+    ),
+    path(
+        "demandes/<uuid:case_id>/avis/<uuid:recommendation_id>/copie-dossier.pdf",
+        recommendations.recommendation_record_copy_view,
+        name="recommendation_record_copy",
+    ),
+]

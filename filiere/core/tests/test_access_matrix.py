@@ -150,6 +150,8 @@ OBJECT_ROUTES: dict[str, ObjectBuilder] = {
     "meetings:recommendation_edit": _rcp("case_id"),
     "meetings:recommendation_pdf": _rcp("case_id", "recommendation_id"),
     "meetings:ratification_pdf": _rcp_ratification,
+    "meetings:recommendation_record_copy": _rcp("case_id", "recommendation_id"),
+    "meetings:certificates_zip": _rcp("meeting_id"),
     "meetings:follow_up": _rcp("case_id"),
 }
 OBJECT_API_PATHS: dict[str, ObjectBuilder] = {

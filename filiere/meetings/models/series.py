@@ -54,6 +54,20 @@ class MeetingSeries(models.Model):
         _("durée d'un dossier (minutes)"), default=10
     )
     default_video_link = models.URLField(_("lien de visioconférence habituel"), blank=True)
+    # A series run as a continuing-education (DPC) programme: its reference and organisation
+    # are printed on every attendance certificate of its meetings.
+    dpc_programme_reference = models.CharField(
+        _("référence du programme de DPC"),
+        max_length=40,
+        blank=True,
+        help_text=_("Numéro du programme enregistré auprès de l'ANDPC, s'il y en a un."),
+    )
+    dpc_organisation = models.CharField(
+        _("organisme de DPC"),
+        max_length=200,
+        blank=True,
+        help_text=_("L'organisme qui porte le programme et délivre l'attestation officielle."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
@@ -72,6 +86,13 @@ class MeetingSeries(models.Model):
                 condition=models.Q(minimum_specialties__gte=3),
                 name="series_quorum_at_least_three_specialties",
                 violation_error_message=_("Le quorum compte au moins trois spécialités."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(dpc_organisation="") | ~models.Q(dpc_programme_reference=""),
+                name="series_dpc_organisation_has_programme",
+                violation_error_message=_(
+                    "Un organisme de DPC s'indique avec la référence de son programme."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(default_duration_minutes__gt=0, default_slot_minutes__gt=0),

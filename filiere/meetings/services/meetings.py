@@ -521,9 +521,12 @@ def cases_discussed_during(participant: Participant) -> int:
     if not spans:
         return 0
     now = participant.meeting.closed_at or timezone.now()
-    items = participant.meeting.agenda_items.filter(
-        outcome=AgendaItem.Outcome.DISCUSSED, discussion_started_at__isnull=False
-    ).only("discussion_started_at", "discussion_ended_at")
+    # Read through .all() so that a list of meetings prefetches their agenda at once.
+    items = [
+        item
+        for item in participant.meeting.agenda_items.all()
+        if item.outcome == AgendaItem.Outcome.DISCUSSED and item.discussion_started_at is not None
+    ]
     return sum(rules.present_during(spans, *discussion_window(item, now)) for item in items)
 
 
@@ -596,6 +599,17 @@ def attendance_certificate_issued(*, actor: User, participant: Participant) -> N
         AuditEvent.Action.PRINT,
         participant,
         summary=f"Attestation de présence de {participant.user.display_name}",
+    )
+
+
+def attendance_certificates_archived(*, actor: User, meeting: Meeting, count: int) -> None:
+    """Record that the certificates of a meeting were printed together, in one archive."""
+    audit(
+        actor,
+        AuditEvent.Action.PRINT,
+        meeting,
+        summary=f"Attestations de présence de la réunion ({count}) en une archive",
+        changes={"attestations": count},
     )
 
 

@@ -55,8 +55,27 @@ SERIES_FIELDS = (
     "default_duration_minutes",
     "default_slot_minutes",
     "default_video_link",
+    "dpc_programme_reference",
+    "dpc_organisation",
     "is_active",
 )
+
+
+DPC_ORGANISATION_ALONE = (
+    "Référence du programme de DPC : indiquez-la avec l'organisme de DPC qui la porte."
+)
+
+
+def _check_dpc(values: dict[str, Any], series: MeetingSeries | None = None) -> None:
+    for name in ("dpc_programme_reference", "dpc_organisation"):
+        if name in values:
+            values[name] = " ".join(str(values[name] or "").split())
+    reference = values.get(
+        "dpc_programme_reference", series.dpc_programme_reference if series else ""
+    )
+    organisation = values.get("dpc_organisation", series.dpc_organisation if series else "")
+    if organisation and not reference:
+        raise ValidationError({"dpc_programme_reference": DPC_ORGANISATION_ALONE})
 
 
 def require_staff(actor: User | None, series: MeetingSeries) -> None:
@@ -104,6 +123,7 @@ def series_create(
     if unknown:
         raise TypeError(f"Unknown series fields: {sorted(unknown)}")
     specialties = _check_specialties(required_specialties, minimum_specialties)
+    _check_dpc(values)
     if MeetingSeries.objects.filter(centre=centre, name=name.strip()).exists():
         raise ValidationError({"name": "Ce centre a déjà une RCP de ce nom."})
     series = create_validated(
@@ -133,6 +153,7 @@ def series_update(*, actor: User | None, series: MeetingSeries, **values: Any) -
             values.get("required_specialties", series.required_specialties),
             values.get("minimum_specialties", series.minimum_specialties),
         )
+    _check_dpc(values, series)
     changes = update_validated(series, values)
     if changes:
         audit(actor, AuditEvent.Action.UPDATE, series, changes=changes)

@@ -25,7 +25,7 @@ from filiere.meetings.models import Meeting, Participant, RecommendationFollowUp
 from filiere.meetings.views.common import apply_errors, case_summary, flash_refusal
 from filiere.network.models import Centre
 from filiere.patients.models import Patient
-from filiere.patients.selectors import patients_visible_to
+from filiere.patients.selectors import may_see_identity, patients_visible_to
 
 PAGE_SIZE = 30
 DETAIL_FIELDS = tuple(meeting_forms.CaseDetailsForm.base_fields)
@@ -155,6 +155,7 @@ def case_detail_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpR
                 .defer("pdf")
             ),
             "ratifications": selectors.ratifications_of(case),
+            "may_copy_for_record": may_see_identity(user, case.patient),
             "draft": selectors.draft_of(case) if is_staff else None,
             "gaps": services.completeness_gaps(case)
             if is_staff or case.requester_id == user.pk

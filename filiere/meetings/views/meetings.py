@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import uuid
+import zipfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -126,6 +129,8 @@ def meeting_detail_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) ->
             "meeting": meeting,
             "series": meeting.series,
             "is_staff": is_staff,
+            "is_coordinator": is_staff
+            and selectors.is_series_coordinator(request.user, meeting.series),
             "participation": participation,
             "rows": rows,
             "participants": participants,
@@ -361,6 +366,26 @@ def attendance_csv_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) ->
     return response
 
 
+def _coordinators(meeting: Meeting) -> list[str]:
+    return [
+        m.user.display_name
+        for m in meeting.series.members.select_related("user").filter(
+            role=SeriesMember.Role.COORDINATOR
+        )
+    ]
+
+
+def _certificate(participant: Participant, coordinators: list[str]) -> bytes:
+    return attendance_certificate_pdf(
+        CertificateFacts(
+            participant=participant,
+            cases_discussed=services.cases_discussed_during(participant),
+            coordinators=coordinators,
+            periods=presence_periods(participant),
+        )
+    )
+
+
 @login_required
 def certificate_view(
     request: AuthenticatedRequest, meeting_id: uuid.UUID, participant_id: uuid.UUID
@@ -375,20 +400,7 @@ def certificate_view(
     if meeting.status != Meeting.Status.CLOSED or participant.first_arrival is None:
         messages.error(request, _("L'attestation existe après la séance, pour les présents."))
         return redirect("meetings:meeting_detail", meeting_id=meeting.public_id)
-    coordinators = [
-        m.user.display_name
-        for m in meeting.series.members.select_related("user").filter(
-            role=SeriesMember.Role.COORDINATOR
-        )
-    ]
-    pdf = attendance_certificate_pdf(
-        CertificateFacts(
-            participant=participant,
-            cases_discussed=services.cases_discussed_during(participant),
-            coordinators=coordinators,
-            periods=presence_periods(participant),
-        )
-    )
+    pdf = _certificate(participant, _coordinators(meeting))
     services.attendance_certificate_issued(actor=request.user, participant=participant)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{certificate_filename(participant)}"'
@@ -406,3 +418,57 @@ def certificate_filename(participant: Participant) -> str:
         slugify(participant.user.first_name),
     ]
     return "attestation-rcp-" + "-".join(p for p in parts if p) + ".pdf"
+
+
+@login_required
+def certificates_zip_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """Every present participant's certificate of a closed meeting, in one archive for the
+    coordinator to send to the continuing-education body; the absent have none."""
+    meeting = selectors.get_meeting_for_staff(request.user, meeting_id)
+    if not selectors.is_series_coordinator(request.user, meeting.series):
+        raise NotVisible("meetings.meeting", str(meeting.public_id), "coordination requise")
+    if meeting.status != Meeting.Status.CLOSED:
+        messages.error(request, _("Les attestations existent après la séance, pour les présents."))
+        return redirect("meetings:meeting_detail", meeting_id=meeting.public_id)
+    prefetch_related_objects([meeting], "agenda_items")
+    coordinators = _coordinators(meeting)
+    present = [p for p in selectors.participants_of(meeting) if p.first_arrival is not None]
+    buffer = io.BytesIO()
+    names: set[str] = set()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for participant in present:
+            participant.meeting = meeting
+            name = certificate_filename(participant)
+            if name in names:
+                # Two participants of the same name: the second keeps its own file.
+                name = name.removesuffix(".pdf") + f"-{str(participant.public_id)[:8]}.pdf"
+            names.add(name)
+            archive.writestr(name, _certificate(participant, coordinators))
+    services.attendance_certificates_archived(
+        actor=request.user, meeting=meeting, count=len(present)
+    )
+    day = timezone.localtime(meeting.starts_at)
+    series = slugify(rules.rcp_title(meeting.series.name).removeprefix("RCP "))
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="attestations-rcp-{day:%Y-%m-%d}-{series}.zip"'
+    )
+    return response
+
+
+@login_required
+def my_meetings_view(request: AuthenticatedRequest) -> HttpResponse:
+    """A participant's past meetings: their stretches of presence, the cases credited to them
+    and their certificate, whoever they are (network physician or invited expert)."""
+    rows = [
+        {
+            "participant": participant,
+            "meeting": participant.meeting,
+            "periods": presence_periods(participant),
+            "minutes": participant.minutes_present,
+            "credited": services.cases_discussed_during(participant),
+            "present": participant.first_arrival is not None,
+        }
+        for participant in selectors.past_participations(request.user)
+    ]
+    return render(request, "meetings/my_meetings.html", {"rows": rows})

@@ -19,8 +19,10 @@ from filiere.core.http import AuthenticatedRequest
 from filiere.meetings import forms as meeting_forms
 from filiere.meetings import selectors, services
 from filiere.meetings.models import AgendaItem, CaseRequest, Ratification, Recommendation
+from filiere.meetings.pdf import ratification_filename, recommendation_filename
 from filiere.meetings.services.recommendations import CONTENT_FIELDS
 from filiere.meetings.views.common import apply_errors, case_summary, flash_refusal
+from filiere.patients.selectors import identity_of, may_see_identity
 
 
 def _state(case: CaseRequest) -> dict[str, Any]:
@@ -183,27 +185,71 @@ def recommendation_correct_view(request: AuthenticatedRequest, case_id: uuid.UUI
     return redirect("meetings:recommendation_edit", case_id=case.public_id)
 
 
+def _signed_version(
+    case: CaseRequest, recommendation_id: uuid.UUID, *fields: str
+) -> Recommendation:
+    recommendation = (
+        case.recommendations.filter(
+            public_id=recommendation_id, status=Recommendation.Status.SIGNED
+        )
+        .select_related("meeting")
+        .only("public_id", "version", "case_id", "meeting__starts_at", *fields)
+        .first()
+    )
+    if recommendation is None:
+        raise NotVisible("meetings.recommendation", str(recommendation_id))
+    recommendation.case = case
+    return recommendation
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @login_required
 def recommendation_pdf_view(
     request: AuthenticatedRequest, case_id: uuid.UUID, recommendation_id: uuid.UUID
 ) -> HttpResponse:
     """The signed recommendation as kept at signing (never regenerated)."""
     case = selectors.get_case_for_user(request.user, case_id)
+    recommendation = _signed_version(case, recommendation_id, "pdf")
+    if recommendation.pdf is None:
+        raise NotVisible("meetings.recommendation", str(recommendation_id))
+    services.recommendation_downloaded(actor=request.user, recommendation=recommendation)
+    return _pdf_response(bytes(recommendation.pdf), recommendation_filename(recommendation))
+
+
+@login_required
+def recommendation_record_copy_view(
+    request: AuthenticatedRequest, case_id: uuid.UUID, recommendation_id: uuid.UUID
+) -> HttpResponse:
+    """The requesting team's copy of a signed version for the patient's hospital record, with
+    the identity traits: for those who may see the patient's identity (the treating team), as
+    on the identity page; anyone else gets the usual recorded 404."""
+    case = selectors.get_case_for_user(request.user, case_id)
+    if not may_see_identity(request.user, case.patient):
+        raise NotVisible("meetings.recommendation", str(recommendation_id), "identité")
+    identity = identity_of(case.patient)
+    if identity is None:
+        raise NotVisible("meetings.recommendation", str(recommendation_id), "sans identité")
     recommendation = (
         case.recommendations.filter(
             public_id=recommendation_id, status=Recommendation.Status.SIGNED
         )
-        .only("public_id", "version", "pdf", "case_id")
+        .select_related("meeting__series__centre", "signed_by", "supersedes")
+        .defer("pdf")
         .first()
     )
-    if recommendation is None or recommendation.pdf is None:
+    if recommendation is None:
         raise NotVisible("meetings.recommendation", str(recommendation_id))
     recommendation.case = case
-    services.recommendation_downloaded(actor=request.user, recommendation=recommendation)
-    response = HttpResponse(bytes(recommendation.pdf), content_type="application/pdf")
-    filename = f"avis-rcp-{case.patient.pseudonym}-v{recommendation.version}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    content = services.recommendation_record_copy(
+        actor=request.user, recommendation=recommendation, identity=identity
+    )
+    return _pdf_response(content, recommendation_filename(recommendation, "copie-dossier"))
 
 
 @login_required
@@ -214,16 +260,11 @@ def ratification_pdf_view(
     case = selectors.get_case_for_user(request.user, case_id)
     ratification = (
         Ratification.objects.filter(public_id=ratification_id, recommendation__case=case)
-        .select_related("recommendation")
+        .select_related("recommendation__meeting")
         .first()
     )
     if ratification is None:
         raise NotVisible("meetings.ratification", str(ratification_id))
     ratification.recommendation.case = case
     services.ratification_downloaded(actor=request.user, ratification=ratification)
-    response = HttpResponse(bytes(ratification.pdf), content_type="application/pdf")
-    kind = "ratification" if ratification.is_ratified else "non-ratification"
-    version = ratification.recommendation.version
-    filename = f"{kind}-avis-rcp-{case.patient.pseudonym}-v{version}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return _pdf_response(bytes(ratification.pdf), ratification_filename(ratification))
