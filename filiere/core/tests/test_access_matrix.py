@@ -151,6 +151,8 @@ OBJECT_ROUTES: dict[str, ObjectBuilder] = {
     "meetings:recommendation_pdf": _rcp("case_id", "recommendation_id"),
     "meetings:ratification_pdf": _rcp_ratification,
     "meetings:follow_up": _rcp("case_id"),
+    "meetings:participant_list": _rcp("meeting_id"),
+    "meetings:presentation": _rcp("meeting_id"),
 }
 OBJECT_API_PATHS: dict[str, ObjectBuilder] = {
     **{
@@ -212,6 +214,8 @@ MEETINGS_POST_ONLY = {
     "meetings:expert_opinion",
     "meetings:recommendation_sign",
     "meetings:recommendation_correct",
+    "meetings:attendance_all",
+    "meetings:series_members_add",
 }
 # POST-only routes whose refusal is tested beside their view.
 POST_ONLY_ROUTES = {
