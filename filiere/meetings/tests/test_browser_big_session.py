@@ -26,7 +26,14 @@ def _pdf_text(body: bytes) -> str:
     )
 
 
+def _settle(page: Any) -> None:
+    """Wait for htmx's requests (a check-in asks for the quorum again) to be answered: the
+    test server's SQLite database takes one writer at a time."""
+    page.wait_for_load_state("networkidle")
+
+
 def _sign(page: Any, base: str, case_id: object, number: int) -> None:
+    _settle(page)
     page.goto(f"{base}/rcp/demandes/{case_id}/avis/")
     page.locator("textarea[name=discussion_summary]").fill(f"Dossier {number} discuté en séance.")
     page.locator("textarea[name=therapeutic_proposal]").fill("Acide tranexamique avant le geste.")
@@ -108,10 +115,12 @@ def test_a_session_of_80_participants_and_15_cases_down_to_one_certificate(
     row = page.locator(f"#participant-{meeting.participants.get(user=leaving).public_id}")
     row.get_by_test_id("check-out").click()
     row.get_by_test_id("check-in").wait_for()
+    _settle(page)
     _sign(page, base, items[7].case.public_id, 8)
     page.goto(f"{base}/rcp/reunions/{meeting.public_id}/seance/?q={leaving.email}")
     row.get_by_test_id("check-in").click()
     row.get_by_test_id("check-out").wait_for()
+    _settle(page)
     for number, item in enumerate(items[8:], start=9):
         _sign(page, base, item.case.public_id, number)
     assert (
@@ -122,6 +131,7 @@ def test_a_session_of_80_participants_and_15_cases_down_to_one_certificate(
     )
 
     # 5. Closing; the participant's certificate reads their two stretches and 14 cases.
+    _settle(page)
     page.goto(f"{base}/rcp/reunions/{meeting.public_id}/seance/")
     page.get_by_test_id("close-meeting").click()
     page.get_by_test_id("confirm-status").click()

@@ -38,6 +38,7 @@ def test_a_list_reads_semicolons_commas_a_header_and_a_byte_order_mark() -> None
         (4, "12345678901", "x", ""),
     ]
     assert participant_list.read_lines("a@b.test,medical_genetics,expert")[0].role == "expert"
+    assert participant_list.read_lines("E-mail ou RPPS;Spécialité\nx@y.test;")[0].number == 2
     assert participant_list.decode("é".encode("utf-8-sig")) == "é"
 
 

@@ -27,7 +27,14 @@ from filiere.meetings.models import (
     Participant,
     PresenceInterval,
 )
-from filiere.meetings.testing import check_in, make_case, make_meeting, session_start_today
+from filiere.meetings.testing import (
+    check_in,
+    make_case,
+    make_meeting,
+    make_physician,
+    session_start_today,
+)
+from filiere.network.models import Centre
 from filiere.patients.models import Patient
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +159,7 @@ def test_the_presentation_shows_one_case_with_its_pseudonym_and_never_an_identit
     with CaptureQueriesContext(connection) as queries:
         first = client.get(url).content.decode()
     assert patient_a.pseudonym in first
-    assert "Hors AMM" in first or "hors AMM" in first
+    assert "Prescription hors AMM" in first
     assert "Romiplostim" in first
     assert "Épistaxis récidivantes" in first
     assert "Dossier 1 sur 2" in first
@@ -202,7 +209,7 @@ def test_the_series_link_reaches_the_invitation_the_ics_and_the_session_screen(
     link = "https://visio.example.test/plaquettes"
     invitation = next(m for m in mail.outbox if m.to == [coordinator.email])
     assert f"Visioconférence : {link}" in invitation.body
-    event = next(Calendar.from_ical(invitation.attachments[0][1]).walk("VEVENT"))
+    event = Calendar.from_ical(invitation.attachments[0][1]).walk("VEVENT")[0]
     assert str(event["url"]) == link
     assert link in str(event["description"])
     client = client_for(coordinator)
@@ -218,3 +225,25 @@ def test_the_meeting_link_wins_over_the_series_one(series: MeetingSeries) -> Non
     series.save(update_fields=["default_video_link"])
     meeting = make_meeting(series)
     assert meeting.video_link_or_default == "https://visio.example.test/rcp"
+
+
+def test_the_session_screen_query_count_does_not_grow_with_the_participants(
+    meeting: Meeting, coordinator: User, centre_a: Centre, client_for: ClientFor
+) -> None:
+    services.meeting_open(actor=coordinator, meeting=meeting)
+    client = client_for(coordinator)
+    url = f"/rcp/reunions/{meeting.public_id}/seance/"
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    services.attendance_check_in_all(actor=coordinator, meeting=meeting)
+    few = count()
+    for _ in range(5):
+        services.participant_add(
+            actor=None, meeting=meeting, user=make_physician(centre_a, "haematology")
+        )
+    services.attendance_check_in_all(actor=coordinator, meeting=meeting)
+    assert count() == few
