@@ -30,7 +30,9 @@ def session() -> BigSession:
     coordinator = make_user(email="coord.mesure@rcp.test", specialty="haematology")
     give_role(coordinator, centre, Role.RCP_COORDINATOR)
     give_role(coordinator, centre, Role.CLINICIAN)
-    return big_session(centre, coordinator)
+    # 79 physicians: one asks for the cases (presenter), 78 come from the list; with the
+    # coordinator, 80 participants.
+    return big_session(centre, coordinator, participants=79)
 
 
 def _client(user: User) -> Client:
