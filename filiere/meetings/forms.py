@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from filiere.accounts.models import User
 from filiere.core.forms import chosen_choice
 from filiere.identity.models import Sex
+from filiere.meetings import participant_list
 from filiere.meetings.models import (
     NON_PHYSICIAN_SPECIALTIES,
     CaseRequest,
@@ -368,3 +369,42 @@ class StatisticsForm(forms.Form):
     def __init__(self, *args: Any, series: QuerySet[MeetingSeries], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["series"].queryset = series  # type: ignore[attr-defined]
+
+
+# --- Running a big session (issue 12, build 5) ---------------------------------------------
+
+PARTICIPANT_LIST_MAX_BYTES = 200_000
+
+
+class ParticipantListForm(forms.Form):
+    """A list of participants pasted or uploaded: e-mail or RPPS ; specialty ; role."""
+
+    lines = forms.CharField(
+        label=_("Liste collée (une ligne par médecin : e-mail ou RPPS ; spécialité ; rôle)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+    )
+    file = forms.FileField(label=_("ou fichier CSV (UTF-8, « ; » ou « , »)"), required=False)
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return ""
+        if upload.size > PARTICIPANT_LIST_MAX_BYTES:
+            raise forms.ValidationError(_("Fichier CSV : 200 ko au plus."))
+        try:
+            return participant_list.decode(upload.read())
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(
+                _("Fichier CSV : enregistrez-le en UTF-8 (« CSV UTF-8 » dans le tableur).")
+            ) from error
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not (data.get("lines", "").strip() or data.get("file")):
+            self.add_error("lines", _("Collez une liste ou choisissez un fichier CSV."))
+        return data
+
+    def text(self) -> str:
+        """The list: the file's when one was chosen, else the pasted lines."""
+        return str(self.cleaned_data["file"] or self.cleaned_data["lines"])

@@ -35,14 +35,15 @@ def meeting_ics(
     event.add("summary", f"{rules.rcp_title(meeting.series.name)}{kind}")
     url = settings.SITE_URL + reverse("meetings:meeting_detail", args=[meeting.public_id])
     lines = [f"Réunion de concertation pluridisciplinaire : {meeting.series.name}.", url]
-    if meeting.video_link:
-        lines.insert(1, f"Visioconférence : {meeting.video_link}")
+    video_link = meeting.video_link_or_default
+    if video_link:
+        lines.insert(1, f"Visioconférence : {video_link}")
     if meeting.notes:
         lines.append(meeting.notes)
     event.add("description", "\n".join(lines))
-    if meeting.video_link:
-        event.add("url", meeting.video_link)
-    event.add("location", vText(meeting.location or meeting.video_link or "Visioconférence"))
+    if video_link:
+        event.add("url", video_link)
+    event.add("location", vText(meeting.location or video_link or "Visioconférence"))
     event.add("status", "CANCELLED" if cancel else "CONFIRMED")
     if organizer_email:
         organizer = vCalAddress(f"mailto:{organizer_email}")

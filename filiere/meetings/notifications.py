@@ -108,7 +108,11 @@ def meeting_invitations(
                     f"Bonjour,\n\nVous êtes inscrit(e) à la RCP « {meeting.series.name} » du "
                     f"{_local(meeting.starts_at)} ({meeting.duration_minutes} min).\n"
                     + (f"{note}\n" if note else "")
-                    + (f"Visioconférence : {meeting.video_link}\n" if meeting.video_link else "")
+                    + (
+                        f"Visioconférence : {meeting.video_link_or_default}\n"
+                        if meeting.video_link_or_default
+                        else ""
+                    )
                     + f"Ordre du jour : {_url('meetings:meeting_detail', meeting.public_id)}\n\n"
                     "L'invitation est jointe pour votre agenda."
                 ),

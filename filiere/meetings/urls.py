@@ -138,3 +138,28 @@ urlpatterns += [
         name="recommendation_record_copy",
     ),
 ]
+
+# Running a big session (issue 12, build 5): lists of participants, « tous présents »,
+# presentation mode.
+urlpatterns += [
+    path(
+        "reunions/<uuid:meeting_id>/participants/liste/",
+        meetings.participant_list_view,
+        name="participant_list",
+    ),
+    path(
+        "reunions/<uuid:meeting_id>/participants/membres-serie/",
+        meetings.series_members_add_view,
+        name="series_members_add",
+    ),
+    path(
+        "reunions/<uuid:meeting_id>/presence/tous/",
+        live.attendance_all_view,
+        name="attendance_all",
+    ),
+    path(
+        "reunions/<uuid:meeting_id>/presentation/",
+        live.presentation_view,
+        name="presentation",
+    ),
+]

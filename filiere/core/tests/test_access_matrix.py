@@ -153,6 +153,8 @@ OBJECT_ROUTES: dict[str, ObjectBuilder] = {
     "meetings:recommendation_record_copy": _rcp("case_id", "recommendation_id"),
     "meetings:certificates_zip": _rcp("meeting_id"),
     "meetings:follow_up": _rcp("case_id"),
+    "meetings:participant_list": _rcp("meeting_id"),
+    "meetings:presentation": _rcp("meeting_id"),
 }
 OBJECT_API_PATHS: dict[str, ObjectBuilder] = {
     **{
@@ -214,6 +216,8 @@ MEETINGS_POST_ONLY = {
     "meetings:expert_opinion",
     "meetings:recommendation_sign",
     "meetings:recommendation_correct",
+    "meetings:attendance_all",
+    "meetings:series_members_add",
 }
 # POST-only routes whose refusal is tested beside their view.
 POST_ONLY_ROUTES = {

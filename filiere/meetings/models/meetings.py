@@ -86,6 +86,11 @@ class Meeting(models.Model):
     def is_active(self) -> bool:
         return self.status in (self.Status.PLANNED, self.Status.OPEN)
 
+    @property
+    def video_link_or_default(self) -> str:
+        """The meeting's videoconference link, else the series' usual one."""
+        return self.video_link or self.series.default_video_link
+
 
 class Participant(models.Model):
     """A physician registered for a meeting, and their verified presence (for DPC)."""

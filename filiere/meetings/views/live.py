@@ -12,30 +12,48 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
+from filiere.lib.names import search_key
 from filiere.meetings import forms as meeting_forms
 from filiere.meetings import selectors, services
-from filiere.meetings.models import AgendaItem, Meeting, Ratification
-from filiere.meetings.views.common import agenda_rows, flash_refusal
+from filiere.meetings.models import AgendaItem, Meeting, Participant, Ratification
+from filiere.meetings.views.common import agenda_rows, case_summary, flash_refusal
 from filiere.meetings.views.meetings import _participant
 
 
 def _quorum_context(meeting: Meeting) -> dict[str, object]:
-    result, _attendees = selectors.quorum_for(meeting, timezone.now())
-    return {"meeting": meeting, "quorum": selectors.quorum_display(result)}
+    result, attendees = selectors.quorum_for(meeting, timezone.now())
+    registered = meeting.participants.count()
+    return {
+        "meeting": meeting,
+        "quorum": selectors.quorum_display(result),
+        "counts": {"present": len(attendees), "absent": registered - len(attendees)},
+    }
+
+
+def _matches(participant: Participant, query: str) -> bool:
+    user = participant.user
+    return query in search_key(user.display_name, user.email, user.rpps)
 
 
 @login_required
 def meeting_live_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> HttpResponse:
-    """Agenda with pseudonymised summaries, attendance with times, quorum indicator."""
+    """Agenda with pseudonymised summaries, the check-in list (searchable by name, e-mail or
+    RPPS; filtered here when the browser runs no script), quorum and attendance counts."""
     meeting = selectors.get_meeting_for_staff(request.user, meeting_id)
     rows = agenda_rows(meeting, selectors.agenda_of(meeting))
     services.cases_viewed(
         actor=request.user, cases=[row["case"] for row in rows], what="séance de RCP"
     )
+    query = request.GET.get("q", "").strip()
+    participants = list(selectors.participants_of(meeting))
+    if query:
+        key = search_key(query)
+        participants = [p for p in participants if _matches(p, key)]
     return render(
         request,
         "meetings/live.html",
@@ -43,12 +61,35 @@ def meeting_live_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> H
             "meeting": meeting,
             "series": meeting.series,
             "rows": rows,
-            "participants": list(selectors.participants_of(meeting)),
+            "participants": participants,
+            "query": query,
             "participant_form": meeting_forms.ParticipantAddForm(),
             "is_coordinator": selectors.is_series_coordinator(request.user, meeting.series),
             **_quorum_context(meeting),
         },
     )
+
+
+@require_POST
+@login_required
+def attendance_all_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """« Tous présents »: every participant not present now arrives now."""
+    meeting = selectors.get_meeting_for_staff(request.user, meeting_id)
+    try:
+        arrived = services.attendance_check_in_all(actor=request.user, meeting=meeting)
+    except ValidationError as error:
+        flash_refusal(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d participant noté présent à %(time)s.",
+                "%(n)d participants notés présents à %(time)s.",
+                arrived,
+            )
+            % {"n": arrived, "time": f"{timezone.localtime():%H:%M}"},
+        )
+    return redirect("meetings:meeting_live", meeting_id=meeting.public_id)
 
 
 @login_required
@@ -168,3 +209,41 @@ def _ratify(request: AuthenticatedRequest, item: AgendaItem, action: str) -> Htt
         ),
     )
     return redirect("meetings:recommendation_edit", case_id=item.case.public_id)
+
+
+@login_required
+def presentation_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """One case a screen, in large type, for sharing the screen: pseudonym, question, clinical
+    summary, requested drug and slot; never an identity trait. Each case shown is a read of
+    that patient's record."""
+    meeting = selectors.get_meeting_for_staff(request.user, meeting_id)
+    items = [
+        item
+        for item in selectors.agenda_of(meeting)
+        if item.outcome != AgendaItem.Outcome.POSTPONED
+    ]
+    if not items:
+        messages.info(request, _("Aucun dossier à présenter."))
+        return redirect("meetings:meeting_live", meeting_id=meeting.public_id)
+    try:
+        number = int(request.GET.get("dossier", "1"))
+    except ValueError:
+        number = 1
+    number = min(max(number, 1), len(items))
+    item = items[number - 1]
+    services.case_viewed(actor=request.user, case=item.case, what="présentation en séance de RCP")
+    return render(
+        request,
+        "meetings/presentation.html",
+        {
+            "meeting": meeting,
+            "series": meeting.series,
+            "item": item,
+            "summary": case_summary(item.case, meeting.starts_at),
+            "end": item.starts_at + dt.timedelta(minutes=item.duration_minutes),
+            "number": number,
+            "total": len(items),
+            "previous": number - 1 if number > 1 else None,
+            "next": number + 1 if number < len(items) else None,
+        },
+    )

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from filiere.accounts.models import User
@@ -135,6 +136,7 @@ def meeting_detail_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) ->
             "rows": rows,
             "participants": participants,
             "participant_form": meeting_forms.ParticipantAddForm(),
+            "list_form": meeting_forms.ParticipantListForm(),
         },
     )
 
@@ -235,6 +237,76 @@ def participant_add_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -
         "meetings:meeting_live" if live else "meetings:meeting_detail",
         meeting_id=meeting.public_id,
     )
+
+
+@login_required
+def participant_list_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """Register a list of participants: the list is checked line by line and shown first, then
+    the accepted lines are registered on confirmation."""
+    meeting = selectors.get_meeting_for_staff(request.user, meeting_id)
+    form = meeting_forms.ParticipantListForm(request.POST or None, request.FILES or None)
+    checked = None
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirmed") == "1":
+            try:
+                done = services.participants_add_list(
+                    actor=request.user, meeting=meeting, text=form.text()
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)d participant inscrit et invité",
+                        "%(n)d participants inscrits et invités",
+                        len(done.accepted),
+                    )
+                    % {"n": len(done.accepted)}
+                    + (
+                        _(" ; %(n)d ligne(s) refusée(s).") % {"n": len(done.refused)}
+                        if done.refused
+                        else "."
+                    ),
+                )
+                return redirect("meetings:meeting_detail", meeting_id=meeting.public_id)
+        checked = services.participant_list_check(meeting, form.text())
+    return render(
+        request,
+        "meetings/participant_list.html",
+        {
+            "meeting": meeting,
+            "series": meeting.series,
+            "form": form,
+            "checked": checked,
+            "text": form.text() if checked is not None else "",
+        },
+    )
+
+
+@require_POST
+@login_required
+def series_members_add_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> HttpResponse:
+    """Register in one click the series' members not yet registered."""
+    meeting = selectors.get_meeting_for_staff(request.user, meeting_id)
+    try:
+        added = services.participants_add_series_members(actor=request.user, meeting=meeting)
+    except ValidationError as error:
+        flash_refusal(request, error)
+    else:
+        if added:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)d membre de la série inscrit et invité.",
+                    "%(n)d membres de la série inscrits et invités.",
+                    len(added),
+                )
+                % {"n": len(added)},
+            )
+        else:
+            messages.info(request, _("Tous les membres de la série sont déjà inscrits."))
+    return redirect("meetings:meeting_detail", meeting_id=meeting.public_id)
 
 
 def _participant(meeting: Meeting, participant_id: uuid.UUID) -> Participant:
