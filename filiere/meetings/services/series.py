@@ -340,6 +340,7 @@ def series_calendar_create(
     from filiere.meetings.services.meetings import meeting_create
 
     require_coordinator(actor, series)
+    days = sorted(set(days))
     if not days:
         raise ValidationError({"dates": "Aucune date à créer."})
     review = series_calendar_preview(series=series, days=days)

@@ -136,7 +136,7 @@ def test_sending_the_agenda_mails_everyone_the_pdf_and_an_updated_invitation(
     assert "Ordre du jour mis à jour" in mail.subject
     (ics,) = [c for name, c, _t in mail.attachments if name.endswith(".ics")]
     (pdf,) = [c for name, c, _t in mail.attachments if name.endswith(".pdf")]
-    event = next(Calendar.from_ical(ics).walk("VEVENT"))
+    event = Calendar.from_ical(ics).walk("VEVENT")[0]
     assert int(event["SEQUENCE"]) == sequence + 1
     assert on_agenda.case.patient.pseudonym in _pdf_text(pdf)
     meeting.refresh_from_db()
