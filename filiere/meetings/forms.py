@@ -385,9 +385,8 @@ class CaseMoveForm(forms.Form):
         self.fields["meeting"].choices = meetings  # type: ignore[attr-defined]
 
 
-def _weekday_choices() -> list[tuple[int, str]]:
-    names = [_("lundi"), _("mardi"), _("mercredi"), _("jeudi"), _("vendredi")]
-    return list(enumerate(names))
+def _weekday_choices() -> list[tuple[int, Any]]:
+    return list(enumerate([_("lundi"), _("mardi"), _("mercredi"), _("jeudi"), _("vendredi")]))
 
 
 MONTH_CHOICES = [
@@ -453,7 +452,7 @@ class SeriesCalendarForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("mode") == self.Mode.LIST:
             if not (data.get("dates") or "").strip():
                 self.add_error("dates", _("Collez au moins une date."))

@@ -14,7 +14,13 @@ from django.utils import timezone
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.meetings import services
-from filiere.meetings.models import AgendaItem, CaseRequest, Meeting, MeetingSeries
+from filiere.meetings.models import (
+    AgendaItem,
+    CaseRequest,
+    Meeting,
+    MeetingSeries,
+    RecommendationTemplate,
+)
 from filiere.meetings.testing import check_in, decided_values, make_case, make_meeting
 from filiere.patients.models import Patient
 
@@ -154,7 +160,7 @@ def test_an_expert_may_not_open_the_calendar_or_the_templates(
     assert client.get(f"/rcp/series/{series.public_id}/modeles-avis/nouveau/").status_code == 404
 
 
-def _template(series: MeetingSeries) -> object:
+def _template(series: MeetingSeries) -> RecommendationTemplate:
     return services.recommendation_template_create(
         actor=None,
         series=series,
