@@ -22,13 +22,19 @@ from django.utils import timezone
 from filiere.meetings import rules
 from filiere.meetings.ics import meeting_ics
 from filiere.meetings.models import (
+    AgendaItem,
     CaseRequest,
     Meeting,
     Participant,
     Ratification,
     Recommendation,
 )
-from filiere.meetings.pdf import ratification_filename, recommendation_filename
+from filiere.meetings.pdf import (
+    agenda_filename,
+    agenda_pdf,
+    ratification_filename,
+    recommendation_filename,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -91,11 +97,29 @@ def _organizer(meeting: Meeting) -> str:
     return meeting.series.centre.email or ""
 
 
+def agenda_items(meeting: Meeting) -> list[AgendaItem]:
+    """The cases the agenda document lists, in slot order (postponed ones are not discussed)."""
+    return list(
+        meeting.agenda_items.select_related("case__patient", "case__requester_centre")
+        .exclude(outcome=AgendaItem.Outcome.POSTPONED)
+        .order_by("starts_at", "added_at")
+    )
+
+
+def agenda_attachment(meeting: Meeting) -> tuple[str, bytes, str]:
+    """The agenda as it stands, as a PDF attachment."""
+    return (agenda_filename(meeting), agenda_pdf(meeting, agenda_items(meeting)), "application/pdf")
+
+
 def meeting_invitations(
     meeting: Meeting, participants: Iterable[Participant], note: str = ""
 ) -> None:
-    """Send each participant the invitation with its .ics file (and again after a change);
-    ``note`` says why they are invited (a case carried over, and the reason)."""
+    """Send each participant the invitation with its .ics file and the agenda as it stands (and
+    again after a change); ``note`` says why they are invited (a case carried over, the reason)."""
+    participants = list(participants)
+    if not participants or _suppressed.get():
+        return
+    agenda = agenda_attachment(meeting)
     mails = []
     for participant in participants:
         email = participant.user.email
@@ -114,12 +138,84 @@ def meeting_invitations(
                         else ""
                     )
                     + f"Ordre du jour : {_url('meetings:meeting_detail', meeting.public_id)}\n\n"
-                    "L'invitation est jointe pour votre agenda."
+                    "L'invitation est jointe pour votre agenda, avec l'ordre du jour (PDF)."
                 ),
-                attachments=[("invitation.ics", ics, "text/calendar; method=REQUEST")],
+                attachments=[("invitation.ics", ics, "text/calendar; method=REQUEST"), agenda],
             )
         )
     _defer(mails)
+
+
+def agenda_updated(meeting: Meeting, participants: Iterable[Participant]) -> None:
+    """Send every participant the agenda as it now stands, with the updated invitation (its
+    SEQUENCE already raised, so that calendars replace the previous one)."""
+    participants = list(participants)
+    if not participants or _suppressed.get():
+        return
+    agenda = agenda_attachment(meeting)
+    mails = [
+        Mail(
+            to=[p.user.email],
+            subject=f"Ordre du jour mis à jour : {rules.rcp_title(meeting.series.name)} "
+            f"du {_local(meeting.starts_at)}",
+            body=(
+                f"Bonjour,\n\nL'ordre du jour de la RCP « {meeting.series.name} » du "
+                f"{_local(meeting.starts_at)} a changé depuis le dernier envoi ; la version à "
+                "jour est jointe (PDF), avec l'invitation mise à jour pour votre agenda.\n"
+                + (f"Visioconférence : {meeting.video_link}\n" if meeting.video_link else "")
+                + f"Réunion : {_url('meetings:meeting_detail', meeting.public_id)}\n"
+            ),
+            attachments=[
+                (
+                    "invitation.ics",
+                    meeting_ics(
+                        meeting, attendee_email=p.user.email, organizer_email=_organizer(meeting)
+                    ),
+                    "text/calendar; method=REQUEST",
+                ),
+                agenda,
+            ],
+        )
+        for p in participants
+    ]
+    _defer(mails)
+
+
+def case_moved(
+    case: CaseRequest, *, source: Meeting, target: Meeting, item: AgendaItem, reason: str
+) -> None:
+    """Tell the requester the case now goes to another meeting: its date, its slot, why."""
+    start = timezone.localtime(item.starts_at)
+    end = start + dt.timedelta(minutes=item.duration_minutes)
+    _defer(
+        [
+            Mail(
+                to=[case.requester.email],
+                subject=f"Dossier {case.patient.pseudonym} déplacé à la RCP du "
+                f"{timezone.localtime(target.starts_at):%d/%m/%Y}",
+                body=(
+                    f"Bonjour,\n\nVotre dossier {case.patient.pseudonym} n'est plus inscrit à la "
+                    f"RCP « {source.series.name} » du {_local(source.starts_at)}.\nIl est "
+                    f"inscrit à celle du {timezone.localtime(target.starts_at):%d/%m/%Y}, "
+                    f"passage prévu de {start:%H:%M} à {end:%H:%M}.\n"
+                    f"Motif : {rules.sentence(reason)}\n"
+                    + (f"Visioconférence : {target.video_link}\n" if target.video_link else "")
+                    + f"Dossier : {_url('meetings:case_detail', case.public_id)}\n"
+                ),
+                attachments=[
+                    (
+                        "invitation.ics",
+                        meeting_ics(
+                            target,
+                            attendee_email=case.requester.email,
+                            organizer_email=_organizer(target),
+                        ),
+                        "text/calendar; method=REQUEST",
+                    )
+                ],
+            )
+        ]
+    )
 
 
 def meeting_cancelled(meeting: Meeting, participants: Iterable[Participant]) -> None:

@@ -26,6 +26,7 @@ from filiere.core.pdf import vera_fonts
 from filiere.core.templatetags.ages import age_label
 from filiere.lib.ages import Age
 from filiere.meetings.models import (
+    AgendaItem,
     CaseRequest,
     ExpertOpinion,
     Meeting,
@@ -622,3 +623,74 @@ def ratification_pdf(ratification: Ratification, *, meeting: Meeting) -> bytes:
         ),
     ]
     return _build(story, f"{title} {case.patient.pseudonym}", signer)
+
+
+# --- Agenda (« Ordre du jour ») ------------------------------------------------------------
+
+
+def agenda_pdf(meeting: Meeting, items: list[AgendaItem]) -> bytes:
+    """Return the meeting's agenda: each case in slot order by pseudonym only (it goes to every
+    participant), with its requesting centre, question type and question; urgent ones marked."""
+    styles = _styles()
+    body, small = styles["body"], styles["small"]
+    series = meeting.series
+    local = timezone.localtime(meeting.starts_at)
+    end = timezone.localtime(meeting.ends_at)
+    kind = "urgente" if meeting.kind == Meeting.Kind.URGENT else "ordinaire"
+    story: list[Any] = [
+        Paragraph("Ordre du jour", styles["title"]),
+        Paragraph(f"<b>{escape(series.name)}</b> · {escape(str(series.centre))}", body),
+        Paragraph(
+            f"RCP {kind} du {local:%d/%m/%Y}, de {local:%H:%M} à {end:%H:%M} "
+            f"({meeting.duration_minutes} minutes)",
+            body,
+        ),
+    ]
+    if meeting.location:
+        story.append(Paragraph(f"Lieu : {escape(meeting.location)}", body))
+    if meeting.video_link:
+        story.append(Paragraph(f"Visioconférence : {escape(meeting.video_link)}", body))
+    if meeting.notes:
+        story.append(Paragraph(_text(meeting.notes), small))
+    rows: list[list[Any]] = [["Horaire", "Patient", "Centre demandeur", "Question"]]
+    for item in items:
+        case = item.case
+        start = timezone.localtime(item.starts_at)
+        finish = start + dt.timedelta(minutes=item.duration_minutes)
+        urgent = " <b>URGENT</b>" if case.is_urgent else ""
+        centre = str(case.requester_centre) if case.requester_centre else ""
+        purpose = (
+            f"<br/>{escape(str(item.get_purpose_display()))}"
+            if item.purpose != AgendaItem.Purpose.FIRST
+            else ""
+        )
+        rows.append(
+            [
+                Paragraph(f"{start:%H:%M}–{finish:%H:%M}", small),
+                Paragraph(f"{escape(case.patient.pseudonym)}{urgent}{purpose}", small),
+                Paragraph(escape(centre or case.requester_institution or "—"), small),
+                Paragraph(
+                    f"<b>{escape(str(case.get_question_type_display()))}</b> : "
+                    f"{_text(case.question)}",
+                    small,
+                ),
+            ]
+        )
+    if len(rows) == 1:
+        rows.append(["", "Aucun dossier à l'ordre du jour.", "", ""])
+    story += [
+        Spacer(1, 4 * mm),
+        Paragraph(f"Dossiers ({len(items)})", styles["h2"]),
+        _table(rows, [22 * mm, 32 * mm, 40 * mm, 80 * mm]),
+        Spacer(1, 3 * mm),
+        Paragraph(
+            "Les patients sont désignés par leur pseudonyme ; leur identité n'est connue que "
+            f"du médecin demandeur. Document généré par Filière le {_when(timezone.now())}.",
+            small,
+        ),
+    ]
+    return _build(story, f"Ordre du jour RCP {local:%d/%m/%Y}", str(series.centre))
+
+
+def agenda_filename(meeting: Meeting) -> str:
+    return f"ordre-du-jour-rcp-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.pdf"

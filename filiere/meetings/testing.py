@@ -200,3 +200,16 @@ def matrix_kwargs(*names: str) -> Any:
         return {name: world[name] for name in names}
 
     return build
+
+
+def matrix_avis_template_world(centre: Centre, user: User) -> dict[str, Any]:
+    """A template of avis text of a series coordinated by ``user``."""
+    series = make_series(centre, coordinator=user, name=f"RCP modèles {centre.pk}")
+    template = services.recommendation_template_create(
+        actor=None,
+        series=series,
+        question_type=CaseRequest.QuestionType.THERAPEUTIC,
+        title="Extraction dentaire",
+        therapeutic_proposal="Acide tranexamique.",
+    )
+    return {"series_id": series.public_id, "template_id": template.public_id}

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from filiere.meetings.views import (
+    agenda,
     cases,
     invitations,
     live,
@@ -122,6 +123,34 @@ urlpatterns = [
         "demandes/<uuid:case_id>/ratifications/<uuid:ratification_id>.pdf",
         recommendations.ratification_pdf_view,
         name="ratification_pdf",
+    ),
+    # Agenda document, yearly calendar, moving a case, avis templates (m5-agenda)
+    path("reunions/<uuid:meeting_id>/ordre-du-jour.pdf", agenda.agenda_pdf_view, name="agenda_pdf"),
+    path(
+        "reunions/<uuid:meeting_id>/ordre-du-jour/envoyer/",
+        agenda.agenda_send_view,
+        name="agenda_send",
+    ),
+    path("reunions/<uuid:meeting_id>/deplacer/", agenda.case_move_view, name="case_move"),
+    path(
+        "series/<uuid:series_id>/calendrier-annuel/",
+        series.series_calendar_view,
+        name="series_calendar",
+    ),
+    path(
+        "series/<uuid:series_id>/modeles-avis/nouveau/",
+        series.avis_template_create_view,
+        name="avis_template_create",
+    ),
+    path(
+        "series/<uuid:series_id>/modeles-avis/<uuid:template_id>/",
+        series.avis_template_edit_view,
+        name="avis_template_edit",
+    ),
+    path(
+        "series/<uuid:series_id>/modeles-avis/<uuid:template_id>/retirer/",
+        series.avis_template_withdraw_view,
+        name="avis_template_withdraw",
     ),
 ]
 # Documents for the hospital record and continuing education (issue 12, build 6)

@@ -83,6 +83,13 @@ def _rcp_ratification(centre: Centre, user: User) -> dict[str, Any]:
     return matrix_ratification_world(centre, user)
 
 
+def _rcp_avis_template(centre: Centre, user: User) -> dict[str, Any]:
+    """A template of avis text of a series coordinated by the user."""
+    from filiere.meetings.testing import matrix_avis_template_world
+
+    return matrix_avis_template_world(centre, user)
+
+
 def _followup(*names: str) -> ObjectBuilder:
     """A patient of the centre with a visit, an ISTH-BAT and a treatment (follow-up module)."""
 
@@ -155,6 +162,11 @@ OBJECT_ROUTES: dict[str, ObjectBuilder] = {
     "meetings:follow_up": _rcp("case_id"),
     "meetings:participant_list": _rcp("meeting_id"),
     "meetings:presentation": _rcp("meeting_id"),
+    "meetings:agenda_pdf": _rcp("meeting_id"),
+    "meetings:case_move": _rcp("meeting_id"),
+    "meetings:series_calendar": _rcp("series_id"),
+    "meetings:avis_template_create": _rcp("series_id"),
+    "meetings:avis_template_edit": _rcp_avis_template,
 }
 OBJECT_API_PATHS: dict[str, ObjectBuilder] = {
     **{
@@ -218,6 +230,8 @@ MEETINGS_POST_ONLY = {
     "meetings:recommendation_correct",
     "meetings:attendance_all",
     "meetings:series_members_add",
+    "meetings:agenda_send",
+    "meetings:avis_template_withdraw",
 }
 # POST-only routes whose refusal is tested beside their view.
 POST_ONLY_ROUTES = {

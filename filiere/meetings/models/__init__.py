@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from filiere.meetings.models.avis_templates import RecommendationTemplate
 from filiere.meetings.models.cases import AgendaItem, CaseAttachment, CaseRequest, ExpertOpinion
 from filiere.meetings.models.meetings import Meeting, Participant, PresenceInterval
 from filiere.meetings.models.recommendations import (
@@ -34,5 +35,6 @@ __all__ = [
     "Recommendation",
     "RecommendationDelivery",
     "RecommendationFollowUp",
+    "RecommendationTemplate",
     "SeriesMember",
 ]

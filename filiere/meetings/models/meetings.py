@@ -43,6 +43,10 @@ class Meeting(models.Model):
     closed_at = models.DateTimeField(_("clôturée à"), null=True, blank=True)
     # iCalendar SEQUENCE: raised at each change sent to the participants (RFC 5545 §3.8.7.4).
     ics_sequence = models.PositiveIntegerField(default=0, editable=False)
+    # A case added, removed, moved or given another slot after the agenda last went out: the
+    # participants' copy is out of date until the agenda is sent again.
+    agenda_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    agenda_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -90,6 +94,12 @@ class Meeting(models.Model):
     def video_link_or_default(self) -> str:
         """The meeting's videoconference link, else the series' usual one."""
         return self.video_link or self.series.default_video_link
+
+    @property
+    def agenda_changed_since_sent(self) -> bool:
+        if self.agenda_changed_at is None:
+            return False
+        return self.agenda_sent_at is None or self.agenda_changed_at > self.agenda_sent_at
 
 
 class Participant(models.Model):

@@ -5,6 +5,15 @@ Refused input rolls back and leaves one REFUSED event in the audit trail.
 
 from __future__ import annotations
 
+from filiere.meetings.services.agenda import meeting_agenda_send
+from filiere.meetings.services.avis_templates import (
+    earlier_avis_reused,
+    earlier_signed_avis,
+    recommendation_template_create,
+    recommendation_template_update,
+    recommendation_template_withdraw,
+    templates_for,
+)
 from filiere.meetings.services.cases import (
     CaseDetails,
     attachment_add,
@@ -13,6 +22,7 @@ from filiere.meetings.services.cases import (
     case_accept,
     case_accept_urgent,
     case_decline,
+    case_move,
     case_request_submit,
     case_request_update,
     case_return,
@@ -63,13 +73,15 @@ from filiere.meetings.services.series import (
     external_physician_invite,
     invitation_accept,
     invitation_for_token,
+    series_calendar_create,
+    series_calendar_preview,
     series_create,
     series_member_add,
     series_member_remove,
     series_update,
 )
 
-__all__ = [
+__all__ = [  # noqa: RUF022 (the agenda, calendar and template services close the list)
     "CaseDetails",
     "Reminders",
     "agenda_item_discussion_close",
@@ -125,4 +137,14 @@ __all__ = [
     "series_member_remove",
     "series_update",
     "statistics_exported",
+    "case_move",
+    "earlier_avis_reused",
+    "earlier_signed_avis",
+    "meeting_agenda_send",
+    "recommendation_template_create",
+    "recommendation_template_update",
+    "recommendation_template_withdraw",
+    "series_calendar_create",
+    "series_calendar_preview",
+    "templates_for",
 ]

@@ -33,6 +33,7 @@ from filiere.meetings.models import (
     Meeting,
     MeetingSeries,
     Participant,
+    Recommendation,
     SeriesMember,
 )
 from filiere.meetings.selectors import (
@@ -41,8 +42,15 @@ from filiere.meetings.selectors import (
     pending_agenda_item,
     urgent_item_open_for_opinions,
 )
+from filiere.meetings.services.agenda import agenda_changed
 from filiere.meetings.services.common import audit, records_refusals, touch
-from filiere.meetings.services.meetings import meeting_create, place_on_agenda
+from filiere.meetings.services.meetings import (
+    check_slot,
+    meeting_create,
+    next_free_slot,
+    place_on_agenda,
+    register,
+)
 from filiere.meetings.services.series import require_staff
 from filiere.network.models import Centre
 from filiere.patients.models import CareEpisode, Patient, ReferredBy
@@ -439,6 +447,7 @@ def case_accept(
     if previous is not None:
         previous.outcome = AgendaItem.Outcome.POSTPONED
         previous.save(update_fields=["outcome"])
+        agenda_changed(previous.meeting)
     item = place_on_agenda(
         actor=actor,
         meeting=meeting,
@@ -570,3 +579,84 @@ def attachment_downloaded(*, actor: User, attachment: CaseAttachment) -> None:
         case=attachment.case,
         summary=f"Pièce jointe consultée : {attachment.original_name}",
     )
+
+
+# --- Moving a scheduled case to another meeting --------------------------------------------
+
+
+@records_refusals("Déplacement d'un dossier vers une autre réunion")
+def case_move(
+    *, actor: User | None, agenda_item: AgendaItem, meeting: Meeting, reason: str
+) -> AgendaItem:
+    """Move a case not yet discussed to another coming meeting of its series, in the first free
+    gap there; the requester is told the new date, slot and reason, and both agendas are marked
+    as changed since they were sent."""
+    source = Meeting.objects.select_related("series").get(pk=agenda_item.meeting_id)
+    case = agenda_item.case
+    require_staff(actor, source.series)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Indiquez le motif du déplacement."})
+    if case.status != CaseRequest.Status.ACCEPTED or (
+        agenda_item.outcome != AgendaItem.Outcome.PENDING
+        or agenda_item.discussion_started_at is not None
+    ):
+        raise ValidationError(
+            {
+                "agenda_item": "Ce dossier a déjà été discuté ou son avis signé : il ne se déplace "
+                "plus."
+            }
+        )
+    if case.recommendations.filter(status=Recommendation.Status.DRAFT).exists():
+        raise ValidationError(
+            {"agenda_item": "Un avis est en rédaction pour ce dossier : il ne se déplace plus."}
+        )
+    if source.kind == Meeting.Kind.URGENT:
+        raise ValidationError(
+            {"agenda_item": "Un dossier de RCP urgente reste à la réunion convoquée pour lui."}
+        )
+    if meeting.pk == source.pk:
+        raise ValidationError({"meeting": "Choisissez une autre réunion que celle-ci."})
+    if meeting.series_id != source.series_id:
+        raise ValidationError({"meeting": "Choisissez une réunion de la même RCP."})
+    if not meeting.is_active or meeting.ends_at <= timezone.now():
+        raise ValidationError({"meeting": "Choisissez une réunion à venir, ni close ni annulée."})
+    if meeting.agenda_items.filter(case=case).exists():
+        raise ValidationError(
+            {"meeting": "Le dossier a déjà figuré à l'ordre du jour de cette réunion."}
+        )
+    minutes = agenda_item.duration_minutes
+    start = next_free_slot(meeting, minutes)
+    check_slot(meeting, start, minutes)
+    agenda_item.outcome = AgendaItem.Outcome.POSTPONED
+    agenda_item.save(update_fields=["outcome"])
+    item = create_validated(
+        AgendaItem,
+        meeting=meeting,
+        case=case,
+        starts_at=start,
+        duration_minutes=minutes,
+        purpose=agenda_item.purpose,
+    )
+    agenda_changed(source)
+    agenda_changed(meeting)
+    local = timezone.localtime(start)
+    audit(
+        actor,
+        AuditEvent.Action.UPDATE,
+        item,
+        case=case,
+        summary=f"Dossier déplacé de la RCP du {timezone.localtime(source.starts_at):%d/%m/%Y} "
+        f"à celle du {local:%d/%m/%Y} à {local:%H:%M} : {rules.sentence(reason)}",
+        changes={"réunion": [str(source.public_id), str(meeting.public_id)], "motif": reason},
+    )
+    register(
+        actor=actor,
+        meeting=meeting,
+        user=case.requester,
+        role=Participant.Role.PRESENTER,
+        notify=False,
+    )
+    touch(case)
+    notifications.case_moved(case, source=source, target=meeting, item=item, reason=reason)
+    return item

@@ -26,6 +26,7 @@ from filiere.meetings.models import (
     SeriesMember,
 )
 from filiere.meetings.selectors import discussion_window, next_meeting
+from filiere.meetings.services.agenda import agenda_changed, agenda_sent
 from filiere.meetings.services.common import audit, records_refusals
 from filiere.meetings.services.series import require_coordinator, require_staff
 
@@ -166,6 +167,7 @@ def place_on_agenda(
         duration_minutes=minutes,
         purpose=purpose,
     )
+    agenda_changed(meeting)
     audit(
         actor,
         AuditEvent.Action.CREATE,
@@ -237,6 +239,7 @@ def agenda_item_reschedule(
     check_slot(agenda_item.meeting, starts_at, minutes, ignore=agenda_item)
     changes = update_validated(agenda_item, {"starts_at": starts_at, "duration_minutes": minutes})
     if changes:
+        agenda_changed(agenda_item.meeting)
         audit(actor, AuditEvent.Action.UPDATE, agenda_item, case=agenda_item.case, changes=changes)
     return agenda_item
 
@@ -300,6 +303,7 @@ def meeting_create(
     notifications.meeting_invitations(
         meeting, meeting.participants.select_related("user").exclude(user_id__in=told)
     )
+    agenda_sent(meeting)
     return meeting
 
 
@@ -330,6 +334,7 @@ def meeting_update(*, actor: User | None, meeting: Meeting, **values: Any) -> di
     meeting.ics_sequence += 1
     audit(actor, AuditEvent.Action.UPDATE, meeting, changes=changes)
     notifications.meeting_invitations(meeting, meeting.participants.select_related("user"))
+    agenda_sent(meeting)
     return changes
 
 

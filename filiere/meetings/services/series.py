@@ -19,7 +19,7 @@ from filiere.accounts.models import User
 from filiere.accounts.services import user_create
 from filiere.audit.models import AuditEvent
 from filiere.core.services import create_validated, update_validated
-from filiere.meetings import notifications
+from filiere.meetings import notifications, yearly
 from filiere.meetings.models import (
     NON_PHYSICIAN_SPECIALTIES,
     ExternalInvitation,
@@ -30,6 +30,7 @@ from filiere.meetings.models import (
 )
 from filiere.meetings.selectors import is_series_coordinator, is_series_staff
 from filiere.meetings.services.common import audit, records_refusals
+from filiere.meetings.yearly import CalendarDate
 from filiere.network.models import Centre
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
@@ -329,3 +330,77 @@ def invitation_accept(*, invitation: ExternalInvitation, password: str, confirm:
     invitation.save(update_fields=["accepted_at"])
     audit(user, AuditEvent.Action.UPDATE, invitation, summary="Invitation acceptée, accès créé")
     return user
+
+
+# --- Yearly calendar -----------------------------------------------------------------------
+
+
+def series_calendar_preview(*, series: MeetingSeries, days: list[dt.date]) -> list[CalendarDate]:
+    """The dates a calendar would create, flagged: weekend, public holiday, past, taken."""
+    taken = {
+        timezone.localtime(start).date()
+        for start in series.meetings.exclude(status=Meeting.Status.CANCELLED).values_list(
+            "starts_at", flat=True
+        )
+    }
+    return yearly.review(days, today=timezone.localdate(), taken=taken)
+
+
+@records_refusals("Création du calendrier annuel d'une RCP")
+def series_calendar_create(
+    *,
+    actor: User | None,
+    series: MeetingSeries,
+    days: list[dt.date],
+    confirm_non_working: bool = False,
+) -> list[Meeting]:
+    """Create the year's meetings at once with the series' usual time, duration and video
+    link; a weekend or public holiday needs ``confirm_non_working``; a day that already holds a
+    meeting of the series is skipped. All or nothing."""
+    # Imported here: the meeting services import this module's access checks.
+    from filiere.meetings.services.meetings import meeting_create
+
+    require_coordinator(actor, series)
+    days = sorted(set(days))
+    if not days:
+        raise ValidationError({"dates": "Aucune date à créer."})
+    review = series_calendar_preview(series=series, days=days)
+    past = [d.label for d in review if d.past]
+    if past:
+        raise ValidationError({"dates": f"Date(s) passée(s) : {', '.join(past)}."})
+    non_working = [d for d in review if d.non_working and not d.existing]
+    if non_working and not confirm_non_working:
+        listed = ", ".join(f"{d.label} ({d.holiday or 'week-end'})" for d in non_working)
+        raise ValidationError(
+            {
+                "confirm_non_working": "Jour(s) non ouvré(s) : "
+                f"{listed}. Confirmez-les explicitement ou retirez-les."
+            }
+        )
+    zone = timezone.get_current_timezone()
+    created = []
+    for date in (d for d in review if not d.existing):
+        created.append(
+            meeting_create(
+                actor=actor,
+                series=series,
+                starts_at=dt.datetime.combine(date.day, series.default_start_time, tzinfo=zone),
+                duration_minutes=series.default_duration_minutes,
+                video_link=series.default_video_link,
+            )
+        )
+    if not created:
+        raise ValidationError({"dates": "Toutes ces dates ont déjà une réunion de cette RCP."})
+    skipped = [d.label for d in review if d.existing]
+    audit(
+        actor,
+        AuditEvent.Action.CREATE,
+        series,
+        summary=f"Calendrier : {len(created)} réunion(s) créée(s)"
+        + (f", {len(skipped)} date(s) déjà prise(s)" if skipped else ""),
+        changes={
+            "réunions": [f"{timezone.localtime(m.starts_at):%d/%m/%Y}" for m in created],
+            "jours non ouvrés confirmés": [d.label for d in non_working],
+        },
+    )
+    return created

@@ -54,6 +54,7 @@ def _page(
     sign_form: meeting_forms.SignForm,
     *,
     preview: Recommendation | None = None,
+    prefill_conflict: dict[str, Any] | None = None,
 ) -> HttpResponse:
     state = _state(case)
     draft, pending = state["draft"], state["pending"]
@@ -80,6 +81,9 @@ def _page(
             "is_coordinator": selectors.is_series_coordinator(request.user, case.series),
             "editable": state["editable"],
             "preview": preview,
+            "avis_templates": services.templates_for(case) if state["editable"] else [],
+            "earlier": services.earlier_signed_avis(case) if state["editable"] else None,
+            "prefill_conflict": prefill_conflict,
         },
     )
 
@@ -93,6 +97,15 @@ def recommendation_edit_view(request: AuthenticatedRequest, case_id: uuid.UUID) 
     initial = {name: getattr(shown, name) for name in CONTENT_FIELDS} if shown else {}
     if shown is None:
         initial["question_answered"] = case.question
+    if (
+        case.off_label_drug
+        and not initial.get("off_label_drug")
+        and (shown is None or shown.status == Recommendation.Status.DRAFT)
+    ):
+        # The drug the requester named is the off-label block's starting point (editable).
+        initial["off_label_drug"] = case.off_label_drug
+    if request.method == "POST" and request.POST.get("prefill"):
+        return _prefill(request, case, request.POST["prefill"])
     form = meeting_forms.RecommendationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -268,3 +281,72 @@ def ratification_pdf_view(
     ratification.recommendation.case = case
     services.ratification_downloaded(actor=request.user, ratification=ratification)
     return _pdf_response(bytes(ratification.pdf), ratification_filename(ratification))
+
+
+# --- Starting from a template or an earlier avis ----------------------------------------
+
+
+def _prefill_source(
+    request: AuthenticatedRequest, case: CaseRequest, key: str
+) -> tuple[str, dict[str, Any]] | None:
+    """What the chosen source would put in the form: its description and its values."""
+    if key.startswith("template:"):
+        template = next(
+            (t for t in services.templates_for(case) if str(t.public_id) == key[9:]), None
+        )
+        if template is None:
+            return None
+        return _("le modèle « %s »") % template.title, template.filled_fields()
+    if key == "earlier":
+        earlier = services.earlier_signed_avis(case)
+        if earlier is None:
+            return None
+        services.earlier_avis_reused(actor=request.user, case=case, earlier=earlier)
+        values = {name: getattr(earlier, name) for name in CONTENT_FIELDS}
+        values.pop("question_answered")
+        label = _("l'avis signé le %(day)s (version %(v)d)") % {
+            "day": f"{timezone.localtime(earlier.signed_at):%d/%m/%Y}",
+            "v": earlier.version,
+        }
+        return label, values
+    return None
+
+
+def _prefill(request: AuthenticatedRequest, case: CaseRequest, choice: str) -> HttpResponse:
+    """Fill the form with a template's or an earlier avis' text, keeping what is on screen: a
+    field already typed is replaced only once the replacement is confirmed. Nothing is saved."""
+    confirmed = choice.startswith("confirm:")
+    key = choice.removeprefix("confirm:")
+    source = _prefill_source(request, case, key)
+    data = request.POST.copy()
+    data.pop("prefill", None)
+    if source is None:
+        messages.error(request, _("Ce texte n'est plus disponible."))
+        return _page(
+            request, case, meeting_forms.RecommendationForm(data), meeting_forms.SignForm()
+        )
+    label, values = source
+    form = meeting_forms.RecommendationForm(data)
+    typed = {
+        name: data.get(name, "").strip()
+        for name, value in values.items()
+        if isinstance(value, str) and value and data.get(name, "").strip()
+    }
+    overwritten = [
+        str(form.fields[name].label) for name, text in typed.items() if text != values[name].strip()
+    ]
+    if overwritten and not confirmed:
+        conflict = {"key": key, "source": label, "fields": overwritten}
+        return _page(request, case, form, meeting_forms.SignForm(), prefill_conflict=conflict)
+    for name, value in values.items():
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+            else:
+                data.pop(name, None)
+        elif value:
+            data[name] = value
+    messages.info(
+        request, _("Texte repris de %s : relisez-le puis enregistrez le brouillon.") % label
+    )
+    return _page(request, case, meeting_forms.RecommendationForm(data), meeting_forms.SignForm())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,13 +21,16 @@ from filiere.accounts.models import User
 from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
 from filiere.meetings import forms as meeting_forms
-from filiere.meetings import selectors, services
+from filiere.meetings import selectors, services, yearly
 from filiere.meetings.models import (
     CaseRequest,
     Meeting,
+    MeetingSeries,
     RecommendationFollowUp,
+    RecommendationTemplate,
     SeriesMember,
 )
+from filiere.meetings.models.avis_templates import TEMPLATE_FIELDS
 from filiere.meetings.views.common import apply_errors, flash_refusal
 from filiere.network.models import Centre
 
@@ -135,6 +141,13 @@ def series_detail_view(request: AuthenticatedRequest, series_id: uuid.UUID) -> H
             "meetings": meetings,
             "queue": queue,
             "member_form": meeting_forms.MemberAddForm(),
+            "avis_templates": list(
+                series.recommendation_templates.filter(is_active=True).order_by(
+                    "question_type", "title"
+                )
+            )
+            if is_staff
+            else [],
         },
     )
 
@@ -211,3 +224,146 @@ def invite_view(request: AuthenticatedRequest, series_id: uuid.UUID) -> HttpResp
             messages.success(request, _("Invitation envoyée par e-mail."))
             return redirect("meetings:series_detail", series_id=series.public_id)
     return render(request, "meetings/invite.html", {"form": form, "series": series})
+
+
+# --- Yearly calendar and avis templates (coordinator) -----------------------------------
+
+
+def _series_for_coordinator(request: AuthenticatedRequest, series_id: uuid.UUID) -> MeetingSeries:
+    series = selectors.get_series_for_staff(request.user, series_id)
+    if not selectors.is_series_coordinator(request.user, series):
+        raise NotVisible("meetings.meetingseries", str(series.public_id), "coordonnateur requis")
+    return series
+
+
+def _calendar_days(form: meeting_forms.SeriesCalendarForm) -> list[dt.date] | None:
+    """The dates the form asks for, or None with the error on the field."""
+    data = form.cleaned_data
+    if data["mode"] == form.Mode.LIST:
+        try:
+            return yearly.parse_date_list(data["dates"], data["year"])
+        except yearly.DateListError as error:
+            form.add_error("dates", str(error))
+            return None
+    days = yearly.dates_by_rule(data["year"], data["months"], data["weekday"], data["rank"])
+    if not days:
+        form.add_error("rank", _("Cette règle ne donne aucune date cette année."))
+        return None
+    return days
+
+
+@login_required
+def series_calendar_view(request: AuthenticatedRequest, series_id: uuid.UUID) -> HttpResponse:
+    """« Créer le calendrier de l'année »: a rule or a list of dates, a preview with weekends,
+    public holidays and dates already taken flagged, then every meeting created at once."""
+    series = _series_for_coordinator(request, series_id)
+    step = request.POST.get("step", "")
+    form = meeting_forms.SeriesCalendarForm(
+        request.POST or None,
+        initial={"year": timezone.localdate().year + 1, "mode": "rule"},
+    )
+    preview: list[yearly.CalendarDate] = []
+    if request.method == "POST" and form.is_valid():
+        days = _calendar_days(form)
+        if days is not None:
+            preview = services.series_calendar_preview(series=series, days=days)
+            if step == "create":
+                try:
+                    created = services.series_calendar_create(
+                        actor=request.user,
+                        series=series,
+                        days=days,
+                        confirm_non_working=form.cleaned_data["confirm_non_working"],
+                    )
+                except ValidationError as error:
+                    apply_errors(form, error)
+                else:
+                    messages.success(
+                        request,
+                        _("Calendrier créé : %(n)d réunion(s) planifiée(s), invitations envoyées.")
+                        % {"n": len(created)},
+                    )
+                    return redirect("meetings:series_detail", series_id=series.public_id)
+    context: dict[str, Any] = {
+        "series": series,
+        "form": form,
+        "preview": preview,
+        "to_create": [d for d in preview if not d.existing and not d.past],
+        "non_working": [d for d in preview if d.non_working and not d.existing],
+    }
+    return render(request, "meetings/series_calendar.html", context)
+
+
+def _template_values(form: meeting_forms.RecommendationTemplateForm) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in ("question_type", "title", *TEMPLATE_FIELDS)}
+
+
+@login_required
+def avis_template_create_view(request: AuthenticatedRequest, series_id: uuid.UUID) -> HttpResponse:
+    series = _series_for_coordinator(request, series_id)
+    form = meeting_forms.RecommendationTemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recommendation_template_create(
+                actor=request.user, series=series, **_template_values(form)
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Modèle d'avis enregistré."))
+            return redirect("meetings:series_detail", series_id=series.public_id)
+    return render(
+        request,
+        "meetings/avis_template_form.html",
+        {"form": form, "series": series, "template": None},
+    )
+
+
+def _template(series: MeetingSeries, template_id: uuid.UUID) -> RecommendationTemplate:
+    template = series.recommendation_templates.filter(public_id=template_id, is_active=True).first()
+    if template is None:
+        raise NotVisible("meetings.recommendationtemplate", str(template_id))
+    return template
+
+
+@login_required
+def avis_template_edit_view(
+    request: AuthenticatedRequest, series_id: uuid.UUID, template_id: uuid.UUID
+) -> HttpResponse:
+    series = _series_for_coordinator(request, series_id)
+    template = _template(series, template_id)
+    initial = {
+        name: getattr(template, name) for name in ("question_type", "title", *TEMPLATE_FIELDS)
+    }
+    form = meeting_forms.RecommendationTemplateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recommendation_template_update(
+                actor=request.user, template=template, **_template_values(form)
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Modèle d'avis modifié."))
+            return redirect("meetings:series_detail", series_id=series.public_id)
+    return render(
+        request,
+        "meetings/avis_template_form.html",
+        {"form": form, "series": series, "template": template},
+    )
+
+
+@require_POST
+@login_required
+def avis_template_withdraw_view(
+    request: AuthenticatedRequest, series_id: uuid.UUID, template_id: uuid.UUID
+) -> HttpResponse:
+    series = _series_for_coordinator(request, series_id)
+    template = _template(series, template_id)
+    try:
+        services.recommendation_template_withdraw(actor=request.user, template=template)
+    except ValidationError as error:
+        flash_refusal(request, error)
+    else:
+        messages.success(request, _("Modèle « %s » retiré.") % template.title)
+    return redirect("meetings:series_detail", series_id=series.public_id)
