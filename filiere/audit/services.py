@@ -126,3 +126,25 @@ def audit_record_per_patient(
         )
         for patient_id in patient_ids
     )
+
+
+def audit_list_read(
+    *,
+    actor: User | None,
+    object_type: str,
+    what: str,
+    count: int,
+    query: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Record one read of a list or a search: what was asked and how many rows came back.
+
+    One event per request, not per row (rows whose identity is shown get their own events).
+    """
+    return audit_record(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        object_type=object_type,
+        summary=f"{what} : {count} ligne(s)",
+        changes={"requête": {k: v for k, v in (query or {}).items() if v not in ("", None)}}
+        | {"lignes": count},
+    )
