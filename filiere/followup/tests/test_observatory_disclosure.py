@@ -36,7 +36,7 @@ def forty(centre_a: Centre, centre_b: Centre) -> list[Patient]:
             birth_date=dt.date(2015, 2, 1) if child else dt.date(1990, 5, 17),
         )
         diagnosis = diagnosis_record(
-            actor=None, patient=patient, centre=centre_a, **glanzmann_values()
+            actor=None, patient=patient, centre=centre_a, **glanzmann_values(diagnosis_date=None)
         )
         framework = "cpc" if i < 30 else "aac" if i < 38 else "aap"
         rfviia_off_label(

@@ -26,7 +26,7 @@ from filiere.testing.factories import make_patient
 ClientFor = Callable[[User], Client]
 pytestmark = pytest.mark.usefixtures("nomenclature")
 
-REVEALING = "déjà celui d'un autre patient"
+REVEALING = "un autre patient"  # "Ce matricule INS est déjà celui d'un autre patient…"
 # A girl born in May 1990 (NIR: sex 2, year 90, month 05), as the factories' default identity.
 INS = "2900575056123" + f"{nir_key('2900575056123'):02d}"
 IDENTITY_FORM = {
@@ -95,8 +95,10 @@ def test_registering_another_centres_ins_does_not_reveal_it(
         content_type="application/json",
     )
     assert response.status_code == 422
-    assert REVEALING not in response.content.decode()
-    assert "gestionnaire de données" in response.content.decode()
+    (error,) = response.json()["erreurs"]
+    assert error["champ"] == "ins_matricule"
+    assert REVEALING not in error["message"]
+    assert "gestionnaire de données" in error["message"]
     assert Patient.objects.count() == 1  # the Lille patient only: nothing half-written
     refused = AuditEvent.objects.filter(action=AuditEvent.Action.REFUSED, actor=alice).get()
     assert refused.patient_id == lille_patient.public_id
