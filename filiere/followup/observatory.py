@@ -155,8 +155,6 @@ def adverse_events_by_drug(filters: ObservatoryFilters) -> list[dict[str, object
 # approval (ethics opinion, data protection officer), which the registry does not record yet:
 # it is refused to everyone.
 
-COHORT_KEY = ("atc_code", "orpha_code", "indication", "framework")
-
 
 @dataclass(frozen=True)
 class PublishedCohort:
@@ -252,7 +250,7 @@ def export_strata(filters: ObservatoryFilters) -> list[list[object]]:
     strata: dict[tuple[object, ...], tuple[set[int], int]] = {}
     for t in treatments:
         orpha = t.diagnosis.orpha if t.diagnosis else None
-        key = (
+        key: tuple[object, ...] = (
             t.atc.code if t.atc else "",
             t.atc.label if t.atc else str(t.get_category_display()),
             orpha.code if orpha else "",
@@ -263,19 +261,19 @@ def export_strata(filters: ObservatoryFilters) -> list[list[object]]:
             t.patient.sex,
             age_band(age_on(t.patient, t.started_on)),
         )
-        patients, count = strata.get(key, (set(), 0))
-        strata[key] = (patients | {t.patient_id}, count + 1)
+        seen, count = strata.get(key, (set(), 0))
+        strata[key] = (seen | {t.patient_id}, count + 1)
     groups: dict[tuple[object, ...], list[tuple[object, ...]]] = {}
-    for key in sorted(strata, key=str):
-        groups.setdefault((key[0], key[2], key[4], key[5]), []).append(key)
+    for stratum in sorted(strata, key=str):
+        groups.setdefault(stratum[:1] + stratum[2:3] + stratum[4:6], []).append(stratum)
     rows: list[list[object]] = []
     for keys in groups.values():
         patients = [len(strata[k][0]) for k in keys]
         primary, complementary = suppressed_indexes(patients)
-        for i, key in enumerate(keys):
+        for i, stratum in enumerate(keys):
             if i in primary or i in complementary:
                 label = BELOW_THRESHOLD if i in primary else HIDDEN
-                rows.append([*key, label, label])
+                rows.append([*stratum, label, label])
             else:
-                rows.append([*key, patients[i], strata[key][1]])
+                rows.append([*stratum, patients[i], strata[stratum][1]])
     return rows

@@ -30,18 +30,19 @@ def forty(centre_a: Centre, centre_b: Centre) -> list[Patient]:
     patients = []
     for i in range(40):
         child = i < 3
+        centre = centre_a if i % 2 else centre_b
         patient = make_patient(
-            centre_a if i % 2 else centre_b,
+            centre,
             sex="F" if i % 3 else "M",
             birth_date=dt.date(2015, 2, 1) if child else dt.date(1990, 5, 17),
         )
         diagnosis = diagnosis_record(
-            actor=None, patient=patient, centre=centre_a, **glanzmann_values(diagnosis_date=None)
+            actor=None, patient=patient, centre=centre, **glanzmann_values(diagnosis_date=None)
         )
         framework = "cpc" if i < 30 else "aac" if i < 38 else "aap"
         rfviia_off_label(
             patient,
-            centre_a,
+            centre,
             diagnosis,
             off_label_framework=framework,
             started_on=dt.date(2024, 1 + i % 12, 1),
