@@ -109,10 +109,12 @@ def _page(user: Any, filters: PatientFilters, page: int, where: str) -> list[dic
     )
     identities = identities_in_list(user, patients)
     services.patients_listed(
-        actor=user, filters=filters, count=len(patients), page=page, where=where
-    )
-    services.list_identities_viewed(
-        actor=user, patients=[p for p in patients if p.pk in identities]
+        actor=user,
+        filters=filters,
+        count=len(patients),
+        page=page,
+        where=where,
+        identified=[p for p in patients if p.pk in identities],
     )
     return [_listed(p, identities.get(p.pk)) for p in patients]
 

@@ -1032,9 +1032,16 @@ def identity_viewed(*, actor: User, patient: Patient) -> None:
 
 
 def patients_listed(
-    *, actor: User, filters: PatientFilters, count: int, page: int, where: str
+    *,
+    actor: User,
+    filters: PatientFilters,
+    count: int,
+    page: int,
+    where: str,
+    identified: list[Patient],
 ) -> None:
-    """Record one read of the patient list or of a search (once per request, with its rows)."""
+    """Record one read of the patient list or of a search (once per request, with its query and
+    its number of rows), and the identity read of each row shown with it."""
     text = filters.text.strip()
     kind = ""
     if text:
@@ -1060,18 +1067,12 @@ def patients_listed(
             "suivi": filters.followup,
             "page": page,
         },
+        identified=[p.public_id for p in identified],
+        identified_summary=LIST_WITH_IDENTITY,
     )
 
 
-def list_identities_viewed(*, actor: User, patients: list[Patient]) -> None:
-    """Record that ``actor`` read the identity of these patients in a list (one event each)."""
-    if patients:
-        audit_record_per_patient(
-            actor=actor,
-            action=AuditEvent.Action.VIEW,
-            patient_ids=[p.public_id for p in patients],
-            summary="Liste des patients avec identité",
-        )
+LIST_WITH_IDENTITY = "Liste des patients avec identité"
 
 
 def duplicates_listed(*, actor: User, pairs: int, identified: list[Patient]) -> None:

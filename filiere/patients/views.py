@@ -117,9 +117,7 @@ def patient_list_view(request: AuthenticatedRequest) -> HttpResponse:
         count=len(patients),
         page=page_number,
         where="Liste des patients",
-    )
-    services.list_identities_viewed(
-        actor=request.user, patients=[p for p in patients if p.pk in identities]
+        identified=[p for p in patients if p.pk in identities],
     )
     query = request.GET.copy()
     query.pop("page", None)
