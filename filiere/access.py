@@ -35,6 +35,7 @@ class Capability(enum.StrEnum):
     CONFIGURE_NETWORK = "configure_network"
     VIEW_AUDIT = "view_audit"
     OBSERVATORY = "observatory"
+    RESOLVE_DUPLICATES_ACROSS_CENTRES = "resolve_duplicates_across_centres"
 
 
 C = Capability
@@ -68,7 +69,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     Role.NETWORK_COORDINATOR: frozenset(
-        {C.VIEW_STATISTICS, C.CONFIGURE_NETWORK, C.VIEW_AUDIT, C.OBSERVATORY, C.VIEW_CENTRE_MEMBERS}
+        {
+            C.VIEW_STATISTICS,
+            C.CONFIGURE_NETWORK,
+            C.VIEW_AUDIT,
+            C.OBSERVATORY,
+            C.VIEW_CENTRE_MEMBERS,
+            C.RESOLVE_DUPLICATES_ACROSS_CENTRES,
+        }
     ),
     Role.AUDITOR: frozenset({C.VIEW_AUDIT}),
 }
@@ -141,3 +149,52 @@ def forget_grants(user: User) -> None:
 
 def can(user: User | Any, capability: Capability, centre_id: int | None = None) -> bool:
     return grants_for(user).has(capability, centre_id)
+
+
+def centres_where(user: User | Any, capability: Capability) -> frozenset[int]:
+    """Return the centres where ``user`` holds ``capability`` (network-wide roles included)."""
+    return grants_for(user).centre_ids(capability)
+
+
+# --- Duplicates ---------------------------------------------------------------------------
+
+
+def may_resolve_duplicates_across_centres(user: User | Any) -> bool:
+    """The network coordinator settles the pairs that no single data manager follows whole."""
+    return grants_for(user).is_network_wide(Capability.RESOLVE_DUPLICATES_ACROSS_CENTRES)
+
+
+def may_merge_duplicate(user: User | Any, following_centres: set[int] | frozenset[int]) -> bool:
+    """Whether ``user`` may merge a pair followed by ``following_centres`` (both records).
+
+    A data manager merges only when every centre following either record is one she manages:
+    otherwise the merge would show one centre's patient to another centre's clinicians, a
+    decision that belongs to the network coordinator.
+    """
+    if may_resolve_duplicates_across_centres(user):
+        return True
+    managed = centres_where(user, Capability.MANAGE_DUPLICATES)
+    return bool(following_centres) and set(following_centres) <= managed
+
+
+# --- Meetings -----------------------------------------------------------------------------
+
+
+def may_register_for_meeting(user: User | Any, meeting: Any) -> bool:
+    """A physician registers only for a meeting of a series she belongs to or is invited to:
+    registering opens the meeting's agenda, with other centres' cases."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from filiere.meetings.models import ExternalInvitation, SeriesMember
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if SeriesMember.objects.filter(series_id=meeting.series_id, user=user).exists():
+        return True
+    return (
+        ExternalInvitation.objects.filter(series_id=meeting.series_id, user=user)
+        .filter(Q(meeting__isnull=True) | Q(meeting_id=meeting.pk))
+        .filter(expires_at__gt=timezone.now())
+        .exists()
+    )

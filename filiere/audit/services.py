@@ -126,3 +126,47 @@ def audit_record_per_patient(
         )
         for patient_id in patient_ids
     )
+
+
+def audit_list_read(
+    *,
+    actor: User | None,
+    object_type: str,
+    what: str,
+    count: int,
+    query: Mapping[str, Any] | None = None,
+    identified: Sequence[uuid.UUID] = (),
+    identified_summary: str = "",
+) -> list[AuditEvent]:
+    """Record one read of a list or a search: what was asked and how many rows came back.
+
+    One event per request, not per row; the rows whose identity was shown get one event each
+    (``identified``, see ``audit_record_per_patient``), all written in one INSERT.
+    """
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    ip_address = current_client_ip()
+    asked = {k: v for k, v in (query or {}).items() if v not in ("", None)}
+    events = [
+        AuditEvent(
+            actor=actor,
+            ip_address=ip_address,
+            action=AuditEvent.Action.VIEW,
+            object_type=object_type,
+            summary=f"{what} : {count} ligne(s)"[:300],
+            changes=_jsonable({"requête": asked, "lignes": count}),
+        )
+    ]
+    events += [
+        AuditEvent(
+            actor=actor,
+            ip_address=ip_address,
+            action=AuditEvent.Action.VIEW,
+            object_type="patients.patient",
+            object_id=str(patient_id),
+            patient_id=patient_id,
+            summary=identified_summary[:300],
+        )
+        for patient_id in identified
+    ]
+    return AuditEvent.objects.bulk_create(events)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -13,15 +14,31 @@ from filiere.access import Capability, can
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
 
+PATIENT_TYPE = "patients.patient"
+
 
 class NotVisible(Http404):
     """The object exists but the user may not see it: answer 404 and record the attempt."""
 
-    def __init__(self, object_type: str = "", object_id: str = "", reason: str = "") -> None:
+    def __init__(
+        self,
+        object_type: str = "",
+        object_id: str = "",
+        reason: str = "",
+        *,
+        patient_id: uuid.UUID | None = None,
+    ) -> None:
         super().__init__("Not found")
         self.object_type = object_type
         self.object_id = object_id
         self.reason = reason
+        self.patient_id = patient_id
+        if patient_id is None and object_type == PATIENT_TYPE:
+            # The audit page filtered on a patient must show the refused attempts too.
+            try:
+                self.patient_id = uuid.UUID(object_id)
+            except ValueError:
+                self.patient_id = None
 
 
 def record_refusal(request: HttpRequest, exc: NotVisible) -> None:
@@ -31,6 +48,7 @@ def record_refusal(request: HttpRequest, exc: NotVisible) -> None:
         action=AuditEvent.Action.ACCESS_DENIED,
         object_type=exc.object_type,
         object_id=exc.object_id,
+        patient_id=exc.patient_id,
         summary=(exc.reason or request.path)[:300],
     )
 

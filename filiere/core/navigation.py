@@ -37,7 +37,14 @@ ENTRIES: list[Entry] = [
     Entry(_("Accueil"), "home", lambda grants: True),
     Entry(_("Patients"), "patients:list", _with(Capability.VIEW_PATIENTS)),
     Entry(_("Suivi"), "followup:worklist_home", _with(Capability.VIEW_PATIENTS)),
-    Entry(_("Doublons"), "patients:duplicates", _with(Capability.MANAGE_DUPLICATES)),
+    Entry(
+        _("Doublons"),
+        "patients:duplicates",
+        lambda grants: (
+            grants.has(Capability.MANAGE_DUPLICATES)
+            or grants.is_network_wide(Capability.RESOLVE_DUPLICATES_ACROSS_CENTRES)
+        ),
+    ),
     Entry(_("RCP"), "meetings:index", _case_meetings),
     Entry(_("Transfusion"), "transfusion:worklist", _with(Capability.TRANSFUSION)),
     Entry(_("Centres"), "network:centre_list", lambda grants: bool(grants.member_centre_ids)),

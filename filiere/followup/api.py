@@ -17,7 +17,7 @@ from filiere.audit.services import audit_record
 from filiere.core.access_errors import NotVisible
 from filiere.followup import schemas, services
 from filiere.followup.models import AdverseEvent, BleedingEvent, BleedingScore, Treatment, Visit
-from filiere.followup.observatory import ObservatoryFilters, cohorts
+from filiere.followup.observatory import ObservatoryFilters, cohorts, published_cohorts
 from filiere.followup.rhythm import FollowUpStatus
 from filiere.followup.selectors import get_centre_for_worklist, get_treatment, worklist
 from filiere.network.models import Centre
@@ -351,4 +351,4 @@ def observatory(
         summary="API observatoire des traitements hors AMM",
     )
     rows = cohorts(ObservatoryFilters(framework=framework, atc_code=atc_code))
-    return [asdict(row) for row in rows]
+    return [asdict(row) for row in published_cohorts(rows)]

@@ -1,24 +1,26 @@
 """The treatment observatory: cohorts of off-label prescriptions, their outcomes and safety, and
-the pseudonymised export for the national agency's follow-up.
+the aggregated export for the national agency's follow-up.
 
-The export never carries an identity trait nor the registry's pseudonym: each patient gets an
-export code (a keyed hash of the patient's internal id), stable from one export to the next so
-that a patient can be followed over time, and meaningless without the instance's secret key.
-Dates are given to the month and ages in years.
+What leaves the registry is counts, never rows: patients and treatments per stratum, years
+rather than months, ages in bands, and counts of 1 to 4 suppressed (``filiere.lib.small_cells``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from filiere.followup.models import AdverseEvent, Treatment
+from filiere.lib.small_cells import (
+    BELOW_THRESHOLD,
+    HIDDEN,
+    Cell,
+    shown,
+    suppress,
+    suppressed_indexes,
+)
 from filiere.patients.selectors import age_on
 
 OFF_LABEL = Treatment.RegulatoryStatus.OFF_LABEL
@@ -146,74 +148,132 @@ def adverse_events_by_drug(filters: ObservatoryFilters) -> list[dict[str, object
     ]
 
 
-def export_code(patient_public_id: object) -> str:
-    """Return the patient's code in observatory exports (keyed hash, not the pseudonym)."""
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"observatoire:{patient_public_id}".encode(), hashlib.sha256
-    ).hexdigest()
-    return f"OBS-{digest[:12].upper()}"
+# --- Publication: aggregated, small cells suppressed ------------------------------------------
+#
+# No row-level export: every patient of a rare-disease cohort is unique on (sex, age, ORPHA,
+# centre, month), so a row is a person. A row-level extract would need a research-extract
+# approval (ethics opinion, data protection officer), which the registry does not record yet:
+# it is refused to everyone.
+
+
+@dataclass(frozen=True)
+class PublishedCohort:
+    """A cohort as it may be shown: counts of 1 to 4 replaced (``filiere.lib.small_cells``)."""
+
+    atc_code: str
+    drug: str
+    orpha_code: int | None
+    disease: str
+    indication: str
+    framework: str
+    patients: Cell
+    treatments: Cell
+    bleeds_treated: Cell
+    bleeds_assessed: Cell
+    bleeds_effective: Cell
+    adverse_events: Cell
+    serious_adverse_events: Cell
+    success_rate: float | None
+
+
+def published_cohorts(rows: list[Cohort]) -> list[PublishedCohort]:
+    """Suppress small cells; the patients and treatments columns add up to the page's totals,
+    so they also get complementary suppression."""
+    patients = suppress([c.patients for c in rows])
+    treatments = suppress([c.treatments for c in rows])
+    published = []
+    for cohort, n_patients, n_treatments in zip(rows, patients, treatments, strict=True):
+        assessed, effective = shown(cohort.bleeds_assessed), shown(cohort.bleeds_effective)
+        hidden = isinstance(n_patients, str)
+        rate_shown = not hidden and isinstance(assessed, int) and isinstance(effective, int)
+        published.append(
+            PublishedCohort(
+                atc_code=cohort.atc_code,
+                drug=cohort.drug,
+                orpha_code=cohort.orpha_code,
+                disease=cohort.disease,
+                indication=cohort.indication,
+                framework=cohort.framework,
+                patients=n_patients,
+                treatments=n_treatments,
+                bleeds_treated=shown(cohort.bleeds_treated),
+                bleeds_assessed=assessed,
+                bleeds_effective=effective,
+                adverse_events=shown(cohort.adverse_events),
+                serious_adverse_events=shown(cohort.serious_adverse_events),
+                success_rate=cohort.success_rate if rate_shown else None,
+            )
+        )
+    return published
+
+
+def published_adverse_events(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    return [
+        row | {"count": shown(int(str(row["count"]))), "serious": shown(int(str(row["serious"])))}
+        for row in rows
+    ]
+
+
+AGE_BANDS = ((0, 17, "0-17"), (18, 39, "18-39"), (40, 64, "40-64"), (65, 200, "65+"))
+
+
+def age_band(years: int) -> str:
+    return next((label for low, high, label in AGE_BANDS if low <= years <= high), "")
 
 
 EXPORT_HEADER = (
-    "code_patient_export",
-    "sexe",
-    "age_au_debut_ans",
-    "code_orpha",
-    "maladie",
     "code_atc",
     "medicament",
-    "type",
+    "code_orpha",
+    "maladie",
     "indication",
     "cadre_hors_amm",
-    "debut_mois",
-    "fin_mois",
-    "dose",
-    "unite",
-    "voie",
-    "nombre_administrations",
-    "efficacite",
-    "saignement_traite",
-    "recommandation_rcp",
-    "evenements_indesirables",
-    "evenements_indesirables_graves",
-    "categories_euhass",
-    "finess_centre",
+    "annee_debut",
+    "sexe",
+    "tranche_age_ans",
+    "patients",
+    "traitements",
 )
 
 
-def export_rows(filters: ObservatoryFilters) -> Iterator[list[object]]:
-    """Yield one row per off-label treatment, pseudonymised (see the module's docstring)."""
+def export_strata(filters: ObservatoryFilters) -> list[list[object]]:
+    """Return the export: patients and treatments per stratum (drug, disease, indication,
+    framework, start year, sex, age band), small cells suppressed within each cohort, whose
+    totals the observatory page publishes."""
     treatments = (
         off_label_treatments(filters)
-        .select_related("patient", "atc", "diagnosis__orpha", "bleeding_event", "centre")
-        .prefetch_related(Prefetch("adverse_events", queryset=AdverseEvent.objects.current()))
+        .select_related("patient", "atc", "diagnosis__orpha")
         .order_by("started_on", "pk")
     )
+    indications = dict(Treatment.Indication.choices)
+    frameworks = dict(Treatment.OffLabelFramework.choices)
+    strata: dict[tuple[object, ...], tuple[set[int], int]] = {}
     for t in treatments:
-        events = list(t.adverse_events.all())
         orpha = t.diagnosis.orpha if t.diagnosis else None
-        yield [
-            export_code(t.patient.public_id),
-            t.patient.sex,
-            age_on(t.patient, t.started_on),
+        key: tuple[object, ...] = (
+            t.atc.code if t.atc else "",
+            t.atc.label if t.atc else str(t.get_category_display()),
             orpha.code if orpha else "",
             orpha.name if orpha else "",
-            t.atc.code if t.atc else "",
-            t.atc.label if t.atc else t.get_category_display(),
-            t.get_kind_display(),
-            t.get_indication_display(),
-            t.get_off_label_framework_display(),
-            f"{t.started_on:%Y-%m}",
-            f"{t.ended_on:%Y-%m}" if t.ended_on else "",
-            str(t.dose) if t.dose is not None else "",
-            t.dose_unit,
-            t.get_route_display(),
-            t.doses_count if t.doses_count is not None else "",
-            t.get_outcome_display(),
-            t.bleeding_event.get_site_display() if t.bleeding_event else "",
-            t.rcp_recommendation_id is not None,
-            len(events),
-            sum(1 for e in events if e.serious),
-            ", ".join(sorted({e.get_category_display() for e in events})),
-            t.centre.finess,
-        ]
+            str(indications.get(t.indication, t.indication)),
+            str(frameworks.get(t.off_label_framework, "")),
+            t.started_on.year,
+            t.patient.sex,
+            age_band(age_on(t.patient, t.started_on)),
+        )
+        seen, count = strata.get(key, (set(), 0))
+        strata[key] = (seen | {t.patient_id}, count + 1)
+    groups: dict[tuple[object, ...], list[tuple[object, ...]]] = {}
+    for stratum in sorted(strata, key=str):
+        groups.setdefault(stratum[:1] + stratum[2:3] + stratum[4:6], []).append(stratum)
+    rows: list[list[object]] = []
+    for keys in groups.values():
+        patients = [len(strata[k][0]) for k in keys]
+        primary, complementary = suppressed_indexes(patients)
+        for i, stratum in enumerate(keys):
+            if i in primary or i in complementary:
+                label = BELOW_THRESHOLD if i in primary else HIDDEN
+                rows.append([*stratum, label, label])
+            else:
+                rows.append([*stratum, patients[i], strata[stratum][1]])
+    return rows

@@ -202,16 +202,19 @@ class DueVisitOut(Schema):
 
 
 class CohortOut(Schema):
+    """A cohort's counts; "< 5" replaces a count of 1 to 4, "masqué" a count hidden so that a
+    small one cannot be recomputed from the totals."""
+
     atc_code: str
     drug: str
     orpha_code: int | None
     disease: str
     indication: str
     framework: str
-    patients: int
-    treatments: int
-    bleeds_treated: int
-    bleeds_assessed: int
-    bleeds_effective: int
-    adverse_events: int
-    serious_adverse_events: int
+    patients: int | str
+    treatments: int | str
+    bleeds_treated: int | str
+    bleeds_assessed: int | str
+    bleeds_effective: int | str
+    adverse_events: int | str
+    serious_adverse_events: int | str

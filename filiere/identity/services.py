@@ -192,6 +192,38 @@ def _search_key_of(identity: Identity) -> str:
     )
 
 
+# Neutral on purpose: saying that another patient holds the INS would tell a user of one centre
+# that another centre follows this person. The data managers examine the suspected duplicate.
+INS_NEEDS_REVIEW = (
+    "Ce matricule INS ne peut pas être enregistré sans vérification : une vérification "
+    "d'identité est demandée au gestionnaire de données (doublon potentiel). Enregistrez le "
+    "dossier sans INS en attendant."
+)
+
+
+def ins_holder(
+    values: dict[str, Any], *, exclude_link: uuid.UUID | None = None
+) -> uuid.UUID | None:
+    """Return the link of another identity already holding the INS of ``values`` (cleaned)."""
+    if not values.get("ins_matricule"):
+        return None
+    holders = Identity.objects.filter(
+        ins_matricule=values["ins_matricule"], ins_oid=values["ins_oid"]
+    )
+    if exclude_link is not None:
+        holders = holders.exclude(link=exclude_link)
+    return holders.values_list("link", flat=True).first()
+
+
+def duplicate_suspect(first: uuid.UUID, second: uuid.UUID, reason: str) -> DuplicateSuspicion:
+    """Record (once) that two identities may be the same person, for the data managers."""
+    low, high = sorted([first, second], key=str)
+    suspicion, _created = DuplicateSuspicion.objects.get_or_create(
+        first_link=low, second_link=high, defaults={"reason": reason}
+    )
+    return suspicion
+
+
 def identity_create(*, actor: User | None, link: uuid.UUID, values: IdentityInput) -> Identity:
     """Create the identity of a patient (call inside the patient service's transaction)."""
     cleaned = clean_identity_values(values.as_dict())
@@ -201,9 +233,7 @@ def identity_create(*, actor: User | None, link: uuid.UUID, values: IdentityInpu
             ins_matricule=cleaned["ins_matricule"], ins_oid=cleaned["ins_oid"]
         ).exists()
     ):
-        raise ValidationError(
-            {"ins_matricule": "Ce matricule INS est déjà celui d'un autre patient du registre."}
-        )
+        raise ValidationError({"ins_matricule": INS_NEEDS_REVIEW})
     identity = Identity(link=link, created_by=actor, **cleaned)
     identity.search_key = _search_key_of(identity)
     identity.full_clean()
@@ -226,9 +256,7 @@ def identity_update(*, identity: Identity, values: dict[str, Any]) -> list[str]:
         .exclude(pk=identity.pk)
         .exists()
     ):
-        raise ValidationError(
-            {"ins_matricule": "Ce matricule INS est déjà celui d'un autre patient du registre."}
-        )
+        raise ValidationError({"ins_matricule": INS_NEEDS_REVIEW})
     for name in changed:
         setattr(identity, name, cleaned[name])
     identity.search_key = _search_key_of(identity)

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Status
 
+from filiere.audit.services import audit_list_read
 from filiere.meetings import schemas, selectors, services
 from filiere.meetings.models import CaseRequest, Meeting, MeetingSeries, Recommendation
 from filiere.patients.models import Patient
@@ -79,7 +80,15 @@ def list_my_cases(request: HttpRequest, page: int = 1) -> list[dict[str, Any]]:
     cases = _with_details(CaseRequest.objects.filter(requester=user)).order_by(
         "-submitted_at", "pk"
     )
-    return [_case_out(case) for case in cases[start : start + PAGE_SIZE]]
+    rows = list(cases[start : start + PAGE_SIZE])
+    audit_list_read(
+        actor=user,
+        object_type="meetings.caserequest",
+        what="API mes demandes d'avis RCP",
+        count=len(rows),
+        query={"page": page},
+    )
+    return [_case_out(case) for case in rows]
 
 
 @router.post("/demandes", response={201: schemas.CaseOut}, summary="Demander un avis RCP")

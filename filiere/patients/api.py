@@ -100,7 +100,7 @@ def _patient_out(p: Patient) -> dict[str, Any]:
     }
 
 
-def _page(user: Any, filters: PatientFilters, page: int) -> list[dict[str, Any]]:
+def _page(user: Any, filters: PatientFilters, page: int, where: str) -> list[dict[str, Any]]:
     start = (max(page, 1) - 1) * PAGE_SIZE
     patients = list(
         with_list_details(patient_list(user, filters)).prefetch_related(
@@ -108,8 +108,13 @@ def _page(user: Any, filters: PatientFilters, page: int) -> list[dict[str, Any]]
         )[start : start + PAGE_SIZE]
     )
     identities = identities_in_list(user, patients)
-    services.list_identities_viewed(
-        actor=user, patients=[p for p in patients if p.pk in identities]
+    services.patients_listed(
+        actor=user,
+        filters=filters,
+        count=len(patients),
+        page=page,
+        where=where,
+        identified=[p for p in patients if p.pk in identities],
     )
     return [_listed(p, identities.get(p.pk)) for p in patients]
 
@@ -132,7 +137,7 @@ def list_patients(request: HttpRequest, status: str = "", page: int = 1) -> list
     user = _user(request)
     if not grants_for(user).has(Capability.VIEW_PATIENTS):
         raise NotVisible(reason="API patients")
-    return _page(user, PatientFilters(status=status), page)
+    return _page(user, PatientFilters(status=status), page, "API liste des patients")
 
 
 @router.post(
@@ -146,7 +151,7 @@ def search_patients(
     user = _user(request)
     if not grants_for(user).has(Capability.VIEW_PATIENTS):
         raise NotVisible(reason="API patients")
-    return _page(user, PatientFilters(text=payload.q), page)
+    return _page(user, PatientFilters(text=payload.q), page, "API recherche de patients")
 
 
 @router.post("", response={201: schemas.PatientOut}, summary="Inclure un patient")

@@ -18,7 +18,12 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from filiere.access import Capability, grants_for
+from filiere.access import (
+    Capability,
+    centres_where,
+    grants_for,
+    may_resolve_duplicates_across_centres,
+)
 from filiere.accounts.models import User
 from filiere.core.access_errors import NotVisible
 from filiere.core.corrections import CorrectableKind, kind_for_slug
@@ -309,21 +314,76 @@ def get_patient_for_transfusion(user: User, public_id: uuid.UUID | str) -> Patie
 
 
 def open_duplicates_for(user: User) -> QuerySet[DuplicateSuspicion]:
-    """Open suspicions the duplicates page shows the user: both records still exist, and one of
-    the user's data-management centres follows at least one of the two."""
-    centres = grants_for(user).centre_ids(Capability.MANAGE_DUPLICATES)
-    if not centres:
-        return DuplicateSuspicion.objects.none()
-    followed = CareEpisode.objects.filter(
-        Q(patient__identity_link=OuterRef("first_link"))
-        | Q(patient__identity_link=OuterRef("second_link")),
-        centre_id__in=centres,
-    )
-    return DuplicateSuspicion.objects.filter(
+    """Open suspicions the duplicates page shows the user, newest first.
+
+    A data manager sees a pair only when her data-management centres follow *both* records (a
+    pair with another centre's patient would hand over that patient's identity); the network
+    coordinator sees every pair, pseudonymised. The rule is a filter of the query, so that a
+    limit taken afterwards never drops one of the user's pairs.
+    """
+    both_exist = (
         Exists(Patient.objects.filter(identity_link=OuterRef("first_link"))),
         Exists(Patient.objects.filter(identity_link=OuterRef("second_link"))),
-        Exists(followed),
-        status=DuplicateSuspicion.Status.OPEN,
+    )
+    suspicions = DuplicateSuspicion.objects.filter(
+        *both_exist, status=DuplicateSuspicion.Status.OPEN
+    ).order_by("-detected_at", "-pk")
+    if may_resolve_duplicates_across_centres(user):
+        return suspicions
+    centres = centres_where(user, Capability.MANAGE_DUPLICATES)
+    if not centres:
+        return DuplicateSuspicion.objects.none()
+    return suspicions.filter(
+        Exists(
+            CareEpisode.objects.filter(
+                patient__identity_link=OuterRef("first_link"), centre_id__in=centres
+            )
+        ),
+        Exists(
+            CareEpisode.objects.filter(
+                patient__identity_link=OuterRef("second_link"), centre_id__in=centres
+            )
+        ),
+    )
+
+
+def duplicates_in_own_centres(
+    user: User, patient: Patient, suspicions: list[DuplicateSuspicion]
+) -> list[DuplicateSuspicion]:
+    """Return the suspicions whose other record the user already sees: only those may be
+    mentioned to her (the others would tell her that another centre follows this person)."""
+    others = {
+        s.second_link if s.first_link == patient.identity_link else s.first_link for s in suspicions
+    }
+    visible = set(
+        patients_visible_to(user)
+        .filter(identity_link__in=others)
+        .values_list("identity_link", flat=True)
+    )
+    return [
+        s for s in suspicions if ({s.first_link, s.second_link} - {patient.identity_link}) & visible
+    ]
+
+
+def get_duplicate_for_user(user: User, public_id: uuid.UUID | str) -> DuplicateSuspicion:
+    """Return one of the user's open pairs, or raise 404 (recorded)."""
+    try:
+        suspicion = DuplicateSuspicion.objects.get(public_id=public_id)
+    except (DuplicateSuspicion.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404 from exc
+    if not open_duplicates_for(user).filter(pk=suspicion.pk).exists():
+        raise NotVisible("identity.duplicatesuspicion", str(suspicion.public_id), "doublons")
+    return suspicion
+
+
+def duplicate_pair_patients(suspicion: DuplicateSuspicion) -> list[Patient]:
+    """Return the two records of a pair, their care episodes prefetched."""
+    return list(
+        Patient.objects.filter(
+            identity_link__in=[suspicion.first_link, suspicion.second_link]
+        ).prefetch_related(
+            Prefetch("care_episodes", queryset=CareEpisode.objects.select_related("centre"))
+        )
     )
 
 
@@ -343,5 +403,5 @@ def get_record_for_user(
     records: Any = kind.model.objects
     record = records.filter(patient=patient, public_id=record_id).first()
     if record is None:
-        raise NotVisible(kind.record_type, str(record_id))
+        raise NotVisible(kind.record_type, str(record_id), patient_id=patient.public_id)
     return patient, kind, record

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -11,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from filiere.access import Capability, grants_for
+from filiere.access import Capability, grants_for, may_merge_duplicate
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
-from filiere.audit.services import audit_record, audit_record_per_patient
+from filiere.audit.services import audit_list_read, audit_record, audit_record_per_patient
 from filiere.clinical import lab_bounds
 from filiere.clinical.glanzmann import glanzmann_types_fitting
 from filiere.core.models import WITHDRAWAL_FIELDS
@@ -22,12 +23,15 @@ from filiere.core.services import create_validated, update_validated
 from filiere.identity.models import DuplicateSuspicion, Identity
 from filiere.identity.services import (
     IDENTITY_FIELDS,
+    INS_NEEDS_REVIEW,
     IdentityInput,
     clean_identity_values,
+    duplicate_suspect,
     duplicates_flag,
     identity_create,
     identity_exact_age_on,
     identity_update,
+    ins_holder,
 )
 from filiere.lib.ages import Age
 from filiere.lib.hgvs import (
@@ -39,7 +43,12 @@ from filiere.lib.hgvs import (
     parse_variant,
 )
 from filiere.lib.partial_dates import PartialDate
-from filiere.lib.pseudonyms import is_valid_idmr, new_pseudonym
+from filiere.lib.pseudonyms import (
+    is_pseudonym,
+    is_valid_idmr,
+    new_pseudonym,
+    normalise_pseudonym,
+)
 from filiere.network.models import Centre
 from filiere.nomenclature.hpo import hpo_term, is_phenotypic_abnormality
 from filiere.nomenclature.models import Gene, Transcript
@@ -66,7 +75,7 @@ from filiere.patients.models import (
     PlateletWorkup,
     ReferredBy,
 )
-from filiere.patients.selectors import age_by_month_on, may_see_identity
+from filiere.patients.selectors import PatientFilters, age_by_month_on, may_see_identity
 
 
 def _audit(
@@ -120,6 +129,31 @@ class Registration:
 
 
 @transaction.atomic
+def _ins_attempt_refused(
+    *, actor: User | None, holder_link: uuid.UUID, patient: Patient | None, what: str
+) -> None:
+    """Record a refused INS (it is another record's): the attempt in the audit trail, and, when
+    the user's own record exists, the suspected duplicate for the data managers."""
+    holder = Patient.objects.filter(identity_link=holder_link).first()
+    changes: dict[str, Any] = {}
+    if patient is not None:
+        suspicion = duplicate_suspect(
+            patient.identity_link, holder_link, DuplicateSuspicion.Reason.SAME_INS
+        )
+        changes["doublon_potentiel"] = str(suspicion.public_id)
+    if holder is not None:
+        changes["dossier_détenteur"] = str(holder.public_id)
+    target = patient or holder
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.REFUSED,
+        obj=target,
+        patient_id=target.public_id if target is not None else None,
+        summary=f"{what} : matricule INS déjà enregistré, renvoyé au gestionnaire de données",
+        changes=changes,
+    )
+
+
 def patient_register(
     *,
     actor: User | None,
@@ -134,9 +168,37 @@ def patient_register(
     """Register a patient followed by ``centre``: pseudonymised record, identity kept apart.
 
     Suspected duplicates (same INS, or same traits) are flagged for a data manager, never merged.
+    An INS already held by another record is refused without saying so (see ``INS_NEEDS_REVIEW``).
     """
     _require_centre_right(actor, centre, Capability.EDIT_PATIENTS)
-    clean_identity_values(identity.as_dict())
+    holder = ins_holder(clean_identity_values(identity.as_dict()))
+    if holder is not None:
+        _ins_attempt_refused(actor=actor, holder_link=holder, patient=None, what="Inclusion")
+        raise ValidationError({"ins_matricule": INS_NEEDS_REVIEW})
+    return _patient_register(
+        actor=actor,
+        centre=centre,
+        identity=identity,
+        inclusion_date=inclusion_date,
+        referred_by=referred_by,
+        referring_physician=referring_physician,
+        outside_labelled_scope=outside_labelled_scope,
+        idmr=idmr,
+    )
+
+
+@transaction.atomic
+def _patient_register(
+    *,
+    actor: User | None,
+    centre: Centre,
+    identity: IdentityInput,
+    inclusion_date: PartialDate,
+    referred_by: Iterable[str],
+    referring_physician: User | None,
+    outside_labelled_scope: bool,
+    idmr: str,
+) -> Registration:
     if idmr and not is_valid_idmr(idmr):
         raise ValidationError({"idmr": "L'IdMR compte 20 chiffres."})
     if inclusion_date.earliest() > timezone.localdate():
@@ -188,11 +250,29 @@ def patient_register(
     return Registration(patient, duplicates)
 
 
-@transaction.atomic
 def patient_update_identity(
     *, actor: User | None, patient: Patient, values: dict[str, Any]
 ) -> list[str]:
-    """Change identity traits; the audit trail records which traits changed, not their values."""
+    """Change identity traits; the audit trail records which traits changed, not their values.
+
+    An INS already held by another record is refused without saying so: the pair goes to the
+    data managers as a suspected duplicate, and the attempt to the audit trail.
+    """
+    current = Identity.objects.get(link=patient.identity_link)
+    merged = {name: getattr(current, name) for name in IDENTITY_FIELDS} | values
+    holder = ins_holder(clean_identity_values(merged), exclude_link=patient.identity_link)
+    if holder is not None:
+        _ins_attempt_refused(
+            actor=actor, holder_link=holder, patient=patient, what="Traits d'identité"
+        )
+        raise ValidationError({"ins_matricule": INS_NEEDS_REVIEW})
+    return _patient_update_identity(actor=actor, patient=patient, values=values)
+
+
+@transaction.atomic
+def _patient_update_identity(
+    *, actor: User | None, patient: Patient, values: dict[str, Any]
+) -> list[str]:
     identity = Identity.objects.select_for_update().get(link=patient.identity_link)
     changed = identity_update(identity=identity, values=values)
     if not changed:
@@ -951,15 +1031,74 @@ def identity_viewed(*, actor: User, patient: Patient) -> None:
     _audit(actor, AuditEvent.Action.VIEW, patient, patient, summary="Consultation de l'identité")
 
 
-def list_identities_viewed(*, actor: User, patients: list[Patient]) -> None:
-    """Record that ``actor`` read the identity of these patients in a list (one event each)."""
-    if patients:
+def patients_listed(
+    *,
+    actor: User,
+    filters: PatientFilters,
+    count: int,
+    page: int,
+    where: str,
+    identified: list[Patient],
+) -> None:
+    """Record one read of the patient list or of a search (once per request, with its query and
+    its number of rows), and the identity read of each row shown with it."""
+    text = filters.text.strip()
+    kind = ""
+    if text:
+        kind = (
+            "pseudonyme"
+            if is_pseudonym(normalise_pseudonym(text))
+            else "IdMR"
+            if text.isdigit()
+            else "nom"
+        )
+    audit_list_read(
+        actor=actor,
+        object_type="patients.patient",
+        what=f"{where} : recherche par {kind}" if kind else where,
+        count=count,
+        query={
+            "recherche": text,
+            "type_de_recherche": kind,
+            "centre": filters.centre_id,
+            "groupe": filters.disease_group.slug if filters.disease_group else "",
+            "statut": filters.status,
+            "âge": filters.age_group,
+            "suivi": filters.followup,
+            "page": page,
+        },
+        identified=[p.public_id for p in identified],
+        identified_summary=LIST_WITH_IDENTITY,
+    )
+
+
+LIST_WITH_IDENTITY = "Liste des patients avec identité"
+
+
+def duplicates_listed(*, actor: User, pairs: int, identified: list[Patient]) -> None:
+    """Record one read of the duplicates page, and one identity read per identified patient."""
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        object_type="identity.duplicatesuspicion",
+        summary=f"Liste des doublons potentiels : {pairs} paire(s)",
+        changes={"paires": pairs},
+    )
+    if identified:
         audit_record_per_patient(
             actor=actor,
             action=AuditEvent.Action.VIEW,
-            patient_ids=[p.public_id for p in patients],
-            summary="Liste des patients avec identité",
+            patient_ids=[p.public_id for p in identified],
+            summary="Consultation de l'identité (doublons potentiels)",
         )
+
+
+def _following_centres(suspicion: DuplicateSuspicion) -> set[int]:
+    return set(
+        CareEpisode.objects.filter(
+            patient__identity_link__in=[suspicion.first_link, suspicion.second_link]
+        ).values_list("centre_id", flat=True)
+    )
 
 
 @transaction.atomic
@@ -1028,6 +1167,11 @@ def duplicate_merge(
     links = {suspicion.first_link, suspicion.second_link}
     if keep.identity_link not in links:
         raise ValidationError("Le patient conservé ne fait pas partie de ce doublon.")
+    if not may_merge_duplicate(actor, _following_centres(suspicion)):
+        raise ValidationError(
+            "Ces dossiers sont suivis par un centre que vous ne gérez pas : la fusion entre "
+            "centres revient au coordonnateur de la filière."
+        )
     (other_link,) = links - {keep.identity_link}
     other = Patient.objects.select_for_update().get(identity_link=other_link)
     moved = _move_records(other, keep)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from filiere.access import Capability, grants_for
+from filiere.access import Capability, grants_for, may_resolve_duplicates_across_centres
 from filiere.core.access_errors import NotVisible
 from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
@@ -37,8 +37,10 @@ from filiere.patients.selectors import (
     PatientFilters,
     age_shown,
     current_consents,
+    duplicate_pair_patients,
+    duplicates_in_own_centres,
+    get_duplicate_for_user,
     get_patient_for_user,
-    identities_by_link,
     identities_in_list,
     identity_of,
     kept_record_for_user,
@@ -109,8 +111,13 @@ def patient_list_view(request: AuthenticatedRequest) -> HttpResponse:
     has_next = len(rows) > PAGE_SIZE
     patients = rows[:PAGE_SIZE]
     identities = identities_in_list(request.user, patients)
-    services.list_identities_viewed(
-        actor=request.user, patients=[p for p in patients if p.pk in identities]
+    services.patients_listed(
+        actor=request.user,
+        filters=filters,
+        count=len(patients),
+        page=page_number,
+        where="Liste des patients",
+        identified=[p for p in patients if p.pk in identities],
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -156,7 +163,7 @@ def patient_register_view(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(
                 request, _("Patient inclus sous le pseudonyme %s.") % patient.pseudonym
             )
-            if registration.duplicates:
+            if duplicates_in_own_centres(request.user, patient, registration.duplicates):
                 messages.warning(
                     request,
                     _("Doublon possible : signalé au gestionnaire de données."),
@@ -425,17 +432,25 @@ def orpha_search_view(request: AuthenticatedRequest) -> HttpResponse:
 # --- Duplicates (data managers) -----------------------------------------------------------
 
 
+DUPLICATES_SHOWN = 200
+
+
+def _may_see_duplicates(request: AuthenticatedRequest) -> bool:
+    return grants_for(request.user).has(
+        Capability.MANAGE_DUPLICATES
+    ) or may_resolve_duplicates_across_centres(request.user)
+
+
 def _duplicate_pairs(request: AuthenticatedRequest) -> list[dict[str, Any]]:
     # The home page counts the same pairs (one rule: ``open_duplicates_for``).
-    suspicions = list(open_duplicates_for(request.user)[:200])
+    suspicions = list(open_duplicates_for(request.user)[:DUPLICATES_SHOWN])
     links = {link for s in suspicions for link in (s.first_link, s.second_link)}
     patients = {
         p.identity_link: p
-        for p in Patient.objects.filter(identity_link__in=links).prefetch_related(
-            "care_episodes__centre"
-        )
+        for p in with_list_details(Patient.objects.filter(identity_link__in=links))
     }
-    identities = identities_by_link(list(patients.values()))
+    # Identities only where the user may read them (never for the network coordinator).
+    identities = identities_in_list(request.user, list(patients.values()))
     pairs = []
     for suspicion in suspicions:
         pair = [patients.get(suspicion.first_link), patients.get(suspicion.second_link)]
@@ -444,7 +459,7 @@ def _duplicate_pairs(request: AuthenticatedRequest) -> list[dict[str, Any]]:
         pairs.append(
             {
                 "suspicion": suspicion,
-                "patients": [(p, identities.get(p.identity_link)) for p in pair if p is not None],
+                "patients": [(p, identities.get(p.pk)) for p in pair if p is not None],
             }
         )
     return pairs
@@ -452,29 +467,35 @@ def _duplicate_pairs(request: AuthenticatedRequest) -> list[dict[str, Any]]:
 
 @login_required
 def duplicate_list_view(request: AuthenticatedRequest) -> HttpResponse:
-    if not grants_for(request.user).has(Capability.MANAGE_DUPLICATES):
+    if not _may_see_duplicates(request):
         raise NotVisible(reason="doublons")
     pairs = _duplicate_pairs(request)
-    for pair in pairs:
-        for patient, _identity in pair["patients"]:
-            services.identity_viewed(actor=request.user, patient=patient)
-    return render(request, "patients/duplicates.html", {"pairs": pairs})
+    services.duplicates_listed(
+        actor=request.user,
+        pairs=len(pairs),
+        identified=[p for pair in pairs for p, identity in pair["patients"] if identity],
+    )
+    return render(
+        request,
+        "patients/duplicates.html",
+        {"pairs": pairs, "pseudonymised": may_resolve_duplicates_across_centres(request.user)},
+    )
 
 
 @login_required
 @require_POST
 def duplicate_resolve_view(request: AuthenticatedRequest, suspicion_id: uuid.UUID) -> HttpResponse:
-    if not grants_for(request.user).has(Capability.MANAGE_DUPLICATES):
+    if not _may_see_duplicates(request):
         raise NotVisible(reason="doublons")
-    pairs = {str(p["suspicion"].public_id): p for p in _duplicate_pairs(request)}
-    pair = pairs.get(str(suspicion_id))
-    if pair is None:
-        raise NotVisible("identity.duplicatesuspicion", str(suspicion_id))
-    suspicion = pair["suspicion"]
+    suspicion = get_duplicate_for_user(request.user, suspicion_id)
     try:
         if request.POST.get("decision") == "merge":
             keep = next(
-                (p for p, _i in pair["patients"] if str(p.public_id) == request.POST.get("keep")),
+                (
+                    p
+                    for p in duplicate_pair_patients(suspicion)
+                    if str(p.public_id) == request.POST.get("keep")
+                ),
                 None,
             )
             if keep is None:

@@ -17,7 +17,9 @@ from filiere.followup.observatory import (
     ObservatoryFilters,
     adverse_events_by_drug,
     cohorts,
-    export_rows,
+    export_strata,
+    published_adverse_events,
+    published_cohorts,
 )
 from filiere.lib.csvsafe import write_csv
 
@@ -49,8 +51,8 @@ def observatory_view(request: AuthenticatedRequest) -> HttpResponse:
         "followup/observatory.html",
         {
             "form": form,
-            "cohorts": rows,
-            "adverse_events": adverse_events_by_drug(filters),
+            "cohorts": published_cohorts(rows),
+            "adverse_events": published_adverse_events(adverse_events_by_drug(filters)),
             "total_patients": sum(c.patients for c in rows),
             "total_treatments": sum(c.treatments for c in rows),
             "query": request.GET.urlencode(),
@@ -60,14 +62,15 @@ def observatory_view(request: AuthenticatedRequest) -> HttpResponse:
 
 @capability_required(Capability.OBSERVATORY)
 def observatory_export_view(request: AuthenticatedRequest) -> HttpResponse:
-    """One row per off-label treatment, pseudonymised, for the national agency."""
+    """Patients and treatments per stratum, small cells suppressed, for the national agency
+    (no row-level export: see ``filiere.followup.observatory``)."""
     _form, filters = _filters(request)
-    rows = list(export_rows(filters))
+    rows = export_strata(filters)
     audit_record(
         actor=request.user,
         action=AuditEvent.Action.EXPORT,
         object_type="followup.observatory",
-        summary=f"Export pseudonymisé de l'observatoire : {len(rows)} traitement(s)",
+        summary=f"Export agrégé de l'observatoire : {len(rows)} strate(s)",
         changes={"filtres": request.GET.dict()},
     )
     response = HttpResponse(write_csv(EXPORT_HEADER, rows), content_type="text/csv; charset=utf-8")

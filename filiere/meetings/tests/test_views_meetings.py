@@ -19,7 +19,13 @@ from icalendar import Calendar
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.meetings import services
-from filiere.meetings.models import CaseRequest, Meeting, MeetingSeries, Participant
+from filiere.meetings.models import (
+    CaseRequest,
+    Meeting,
+    MeetingSeries,
+    Participant,
+    SeriesMember,
+)
 from filiere.meetings.testing import check_in, make_case, make_meeting, register
 from filiere.patients.models import Patient
 from filiere.testing.factories import TOTP_SECRET
@@ -381,6 +387,10 @@ def test_each_participant_downloads_their_own_certificate_only(
 def test_the_calendar_lets_a_network_physician_register(
     meeting: Meeting, charlie: User, client_for: ClientFor
 ) -> None:
+    """Charlie belongs to the series (registration is limited to one's series, issue 13)."""
+    services.series_member_add(
+        actor=None, series=meeting.series, user=charlie, role=SeriesMember.Role.EXPERT
+    )
     client = client_for(charlie)
     html = client.get("/rcp/calendrier/").content.decode()
     assert f"/rcp/reunions/{meeting.public_id}/inscription/" in html

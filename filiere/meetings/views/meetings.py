@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from filiere.access import may_register_for_meeting
 from filiere.accounts.models import User
 from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
@@ -345,13 +346,10 @@ def participant_update_view(
 @require_POST
 @login_required
 def meeting_register_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> HttpResponse:
-    """A network physician registers for a meeting from the calendar."""
-    meeting = (
-        selectors.upcoming_meetings().filter(public_id=meeting_id).first()
-        if selectors.series_open_for_submission(request.user).exists()
-        else None
-    )
-    if meeting is None:
+    """A physician registers for a meeting of a series she belongs to or is invited to (the
+    agenda it opens holds other centres' cases)."""
+    meeting = selectors.upcoming_meetings().filter(public_id=meeting_id).first()
+    if meeting is None or not may_register_for_meeting(request.user, meeting):
         raise NotVisible("meetings.meeting", str(meeting_id), "inscription")
     try:
         services.meeting_register_self(actor=request.user, meeting=meeting)

@@ -33,9 +33,11 @@ def pair(centre_a: Centre, centre_b: Centre, nomenclature: None) -> tuple[Patien
 
 
 @pytest.fixture
-def data_manager(centre_a: Centre) -> User:
+def data_manager(centre_a: Centre, centre_b: Centre) -> User:
+    """A data manager of both centres (a pair is hers only when she follows both records)."""
     user = make_user(email="dm@hopital.test")
     give_role(user, centre_a, Role.DATA_MANAGER)
+    give_role(user, centre_b, Role.DATA_MANAGER)
     return user
 
 

@@ -69,6 +69,7 @@ def merged(centre_a: Centre, centre_b: Centre, nomenclature: None) -> tuple[Pati
     )
     data_manager = make_user(email="dm@hopital.test")
     give_role(data_manager, centre_a, Role.DATA_MANAGER)
+    give_role(data_manager, centre_b, Role.DATA_MANAGER)
     duplicate_merge(actor=data_manager, suspicion=DuplicateSuspicion.objects.get(), keep=kept)
     return kept, absorbed
 
