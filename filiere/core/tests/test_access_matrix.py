@@ -196,7 +196,11 @@ WRITE_ONLY_API_PATHS = {
     "/api/v1/patients/{patient_id}/enregistrements/{kind}/{record_id}/retrait",
 }
 # Routes checked elsewhere because the object is personal, not a centre's.
-PERSONAL_ROUTES = {"accounts:token_revoke", "meetings:invitation_accept"}
+PERSONAL_ROUTES = {
+    "accounts:token_revoke",
+    "meetings:invitation_accept",
+    "meetings:invitation_link",
+}
 # The case-meeting module's POST-only routes (refusals tested in filiere/meetings/tests).
 MEETINGS_POST_ONLY = {
     "meetings:member_add",
