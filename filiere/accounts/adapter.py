@@ -26,15 +26,12 @@ from filiere.core.middleware import SESSION_STARTED_AT
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def is_open_for_signup(self, request: HttpRequest) -> bool:
-        # Accounts are created by the network's administrators, never by sign-up.
-        return False
-
     def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         minutes = int(settings.LOGIN_FAILURE_WINDOW.total_seconds() // 60)
+        messages: dict[str, Any] = dict(DefaultAccountAdapter.error_messages)
         self.error_messages = {
-            **self.error_messages,
+            **messages,
             "too_many_login_attempts": _(
                 "Trop de tentatives de connexion échouées : la connexion est bloquée pendant "
                 "%(minutes)s minutes. Attendez, ou choisissez « Mot de passe oublié ? » pour la "
@@ -42,6 +39,10 @@ class AccountAdapter(DefaultAccountAdapter):
             )
             % {"minutes": minutes},
         }
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # Accounts are created by the network's administrators, never by sign-up.
+        return False
 
     def get_client_ip(self, request: HttpRequest) -> str:
         address = client_address(request)

@@ -68,13 +68,15 @@ class ApiTokenForm(forms.Form):
             raise forms.ValidationError(_("Mot de passe incorrect."), code="password")
         return password
 
-    def clean_code(self) -> str:
-        code: str = self.cleaned_data.get("code", "").strip()
-        if self.totp is None:
-            return code
-        if not code or not TOTP(self.totp).validate_code(code):
-            raise forms.ValidationError(_("Code incorrect ou déjà utilisé."), code="code")
-        return code
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # Checked only after the password: a code is single-use, a wrong password must not
+        # spend it.
+        if self.totp is not None and "password" in cleaned:
+            code = str(cleaned.get("code", "")).strip()
+            if not code or not TOTP(self.totp).validate_code(code):
+                self.add_error("code", _("Code incorrect ou déjà utilisé."))
+        return cleaned
 
 
 def totp_of(user: User) -> Authenticator | None:

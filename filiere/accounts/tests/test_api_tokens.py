@@ -21,7 +21,7 @@ def reauthentication() -> dict[str, str]:
     return {"password": PASSWORD, "code": pyotp.TOTP(TOTP_SECRET).now()}
 
 
-def bearer(raw: str) -> dict[str, str]:
+def bearer(raw: str) -> dict[str, Any]:
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyotp
 import pytest
 from django.core import mail
@@ -19,7 +21,7 @@ PROXY = "10.0.0.1"
 
 
 def attempt(client: Client, email: str, password: str, ip: str, forwarded: str = "") -> str:
-    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+    extra: dict[str, Any] = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
     response = client.post(LOGIN, {"login": email, "password": password}, REMOTE_ADDR=ip, **extra)
     return response.content.decode() if response.status_code == 200 else response["Location"]
 

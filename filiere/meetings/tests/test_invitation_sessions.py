@@ -52,9 +52,7 @@ def test_the_link_moves_the_token_out_of_the_address(
     assert Client().get("/rcp/invitation/").status_code == 404
 
 
-def test_accepting_an_invitation_records_a_login(
-    series: MeetingSeries, coordinator: User
-) -> None:
+def test_accepting_an_invitation_records_a_login(series: MeetingSeries, coordinator: User) -> None:
     """Seen: the invitation's session began without a login event."""
     client = Client(REMOTE_ADDR="192.0.2.44")
     accept(client, invited(series, coordinator))
