@@ -3,7 +3,8 @@
 Two ways in: a personal token sent as ``Authorization: Bearer <token>``, tried first, or the
 browser session. The CSRF check belongs to the session way only: django-ninja's ``SessionAuth``
 refuses a write without CSRF token by raising, which ends the search for a way in, so a token
-placed after it would never be tried on a POST.
+placed after it would never be tried on a POST. A token reads; writing and patients' identity
+traits are scopes it must carry, checked here and refused with a 403 that names the scope.
 """
 
 from __future__ import annotations
@@ -53,7 +54,17 @@ class BearerTokenAuth(HttpBearer):
         if _needs_identity(request) and not api_token.allows_identity:
             raise HttpError(403, "Ce jeton ne donne pas accès à l'identité des patients.")
         request.user = api_token.user
+        request.api_token = api_token  # type: ignore[attr-defined]
         return api_token.user
+
+
+def identity_allowed(request: HttpRequest) -> bool:
+    """Whether a response may carry identity traits: a session, or a token with that scope.
+
+    For routes that mix identity into a wider answer (lists, searches) rather than refuse it.
+    """
+    api_token = getattr(request, "api_token", None)
+    return api_token is None or bool(api_token.allows_identity)
 
 
 api = NinjaAPI(
