@@ -65,6 +65,7 @@ messages: install
 
 check-deploy: install
 	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=filiere.example.org \
+		MFA_ENCRYPTION_KEY=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
 		DATABASE_URL=postgres://filiere@db.filiere.example.org:5432/filiere \
 		REDIS_URL=redis://cache.filiere.example.org:6379/0 \
 		$(MANAGE) check --deploy --fail-level WARNING

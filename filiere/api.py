@@ -3,7 +3,8 @@
 Two ways in: a personal token sent as ``Authorization: Bearer <token>``, tried first, or the
 browser session. The CSRF check belongs to the session way only: django-ninja's ``SessionAuth``
 refuses a write without CSRF token by raising, which ends the search for a way in, so a token
-placed after it would never be tried on a POST.
+placed after it would never be tried on a POST. A token reads; writing and patients' identity
+traits are scopes it must carry, checked here and refused with a 403 that names the scope.
 """
 
 from __future__ import annotations
@@ -14,22 +15,56 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
 from filiere.accounts.services import api_token_authenticate
 from filiere.core.access_errors import NotVisible, record_refusal
 
+# Methods that only read. A few searches read through POST so that names stay out of URLs.
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_READ_ONLY_POSTS = ("/patients/recherche",)
+# Routes returning a patient's identity traits, refused to a token without the identity scope.
+_IDENTITY_SEGMENT = "identite"
+
+
+def _needs_write(request: HttpRequest) -> bool:
+    if request.method in _READ_METHODS:
+        return False
+    return not request.path.rstrip("/").endswith(_READ_ONLY_POSTS)
+
+
+def _needs_identity(request: HttpRequest) -> bool:
+    return _IDENTITY_SEGMENT in request.path.strip("/").split("/")
+
 
 class BearerTokenAuth(HttpBearer):
-    openapi_description = "Jeton personnel créé depuis la page « Mon profil »."
+    openapi_description = (
+        "Jeton personnel créé depuis la page « Mon profil » : lecture, et selon le jeton "
+        "écriture et identité des patients."
+    )
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        api_token = api_token_authenticate(token)
+        if api_token is None:
+            return None
+        if _needs_write(request) and not api_token.allows_write:
+            raise HttpError(403, "Ce jeton ne permet que la lecture.")
+        if _needs_identity(request) and not api_token.allows_identity:
+            raise HttpError(403, "Ce jeton ne donne pas accès à l'identité des patients.")
+        request.user = api_token.user
+        request.api_token = api_token  # type: ignore[attr-defined]
+        return api_token.user
+
+
+def identity_allowed(request: HttpRequest) -> bool:
+    """Whether a response may carry identity traits: a session, or a token with that scope.
+
+    For routes that mix identity into a wider answer (lists, searches) rather than refuse it.
+    """
+    api_token = getattr(request, "api_token", None)
+    return api_token is None or bool(api_token.allows_identity)
 
 
 api = NinjaAPI(

@@ -218,10 +218,19 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
-# Failed logins are counted per (account, client address): an attacker is slowed down while the
-# real user, from their own workstation, can still log in. See accounts/adapter.py.
+# Failed logins are counted twice over a window (accounts/adapter.py): per account, whatever the
+# address, so guesses spread over many addresses are stopped; and per client address, with a
+# higher bar, so that one person mistyping behind a hospital's shared address locks no one else.
+# A locked account unlocks at the end of the window or by a password reset.
+LOGIN_FAILURE_WINDOW = timedelta(minutes=env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15))
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 10)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 50)
+_LOGIN_WINDOW_SECONDS = int(LOGIN_FAILURE_WINDOW.total_seconds())
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "30/m/ip,5/5m/key",
+    "login_failed": (
+        f"{LOGIN_FAILURES_PER_ADDRESS}/{_LOGIN_WINDOW_SECONDS}s/ip,"
+        f"{LOGIN_FAILURES_PER_ACCOUNT}/{_LOGIN_WINDOW_SECONDS}s/key"
+    ),
     "reset_password": "5/m/ip,3/5m/key",
     "reauthenticate": "10/m/user",
 }
@@ -229,6 +238,10 @@ MFA_ADAPTER = "filiere.accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Filière MHEMO")
 MFA_RECOVERY_CODE_COUNT = 10
+# Keys encrypting the TOTP secrets and recovery-code seeds in the database (Fernet: 32 bytes in
+# URL-safe base64). Comma-separated to rotate: the first encrypts, all decrypt. Required when
+# DEBUG is off (check filiere.E002); a DEBUG instance derives one from SECRET_KEY.
+MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEY", [])
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -288,7 +301,12 @@ CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# Behind reverse proxies, how many of them append to X-Forwarded-For (1: a single nginx). The
+# client address used by throttling, the audit trail and sessions is the entry that many places
+# from the right (filiere/core/client_address.py); without a proxy it is the socket's address.
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -326,7 +344,7 @@ LOGGING = {
 
 # --- API ------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
-API_TOKEN_LIFETIME = timedelta(days=env_int("API_TOKEN_DAYS", 90))
+API_TOKEN_LIFETIME = timedelta(days=env_int("API_TOKEN_DAYS", 30))
 
 # --- Filière ----------------------------------------------------------------------------------
 # The shared reference data (nomenclatures, HLA tables, SDM-MR kit), when present beside the

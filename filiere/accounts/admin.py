@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# Imported first so that its registration exists to be replaced below.
+import allauth.mfa.admin  # noqa: F401
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -69,6 +72,26 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
         "revoked_at",
     ]
     fields = list(readonly_fields)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin[Authenticator]):
+    """Who has which second factor; never its secret (the ``data`` column is not shown)."""
+
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    search_fields = ["user__email"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = ["user", "type", "created_at", "last_used_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -131,11 +131,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class ApiToken(models.Model):
-    """A personal API token; only its SHA-256 digest is stored."""
+    """A personal API token; only its SHA-256 digest is stored.
+
+    A token reads by default; writing and reading patients' identity traits are scopes granted
+    explicitly when it is created.
+    """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("nom"), max_length=100)
+    allows_write = models.BooleanField(
+        _("écriture"), default=False, help_text=_("Peut créer et modifier, pas seulement lire.")
+    )
+    allows_identity = models.BooleanField(
+        _("identité"),
+        default=False,
+        help_text=_("Peut lire les traits d'identité des patients (nom, date de naissance, INS)."),
+    )
     digest = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(max_length=8, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -90,19 +90,36 @@ def user_deactivate(*, actor: User | None, user: User) -> User:
 
 
 @transaction.atomic
-def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
-    """Create a personal API token; return it with the raw value, shown only once."""
+def api_token_create(
+    *, actor: User, name: str, allows_write: bool = False, allows_identity: bool = False
+) -> tuple[ApiToken, str]:
+    """Create a personal API token; return it with the raw value, shown only once.
+
+    The caller has just re-authenticated the user (password, and TOTP code when they have one).
+    """
     raw = "fil_" + secrets.token_urlsafe(32)
     token = ApiToken(
         user=actor,
         name=name.strip()[:100],
+        allows_write=allows_write,
+        allows_identity=allows_identity,
         digest=ApiToken.digest_of(raw),
         prefix=raw[4:12],
         expires_at=timezone.now() + settings.API_TOKEN_LIFETIME,
     )
     token.full_clean()
     token.save(force_insert=True)
-    audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=token, summary="Jeton d'API")
+    scopes = ["lecture"]
+    if allows_write:
+        scopes.append("écriture")
+    if allows_identity:
+        scopes.append("identité")
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=token,
+        summary=f"Jeton d'API ({', '.join(scopes)})",
+    )
     return token, raw
 
 
@@ -117,8 +134,25 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     return token
 
 
-def api_token_authenticate(raw: str) -> User | None:
-    """Return the active user owning a usable token, or None."""
+@transaction.atomic
+def api_tokens_revoke_all(*, actor: User, user: User, reason: str) -> int:
+    """Revoke every usable token of ``user`` (after a password change); return how many."""
+    tokens = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True))
+    now = timezone.now()
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.ARCHIVE,
+            obj=token,
+            summary=f"Jeton révoqué : {reason}",
+        )
+    return len(tokens)
+
+
+def api_token_authenticate(raw: str) -> ApiToken | None:
+    """Return the usable token of an active user matching ``raw``, or None."""
     token = (
         ApiToken.objects.select_related("user")
         .filter(digest=ApiToken.digest_of(raw), revoked_at__isnull=True)
@@ -129,7 +163,7 @@ def api_token_authenticate(raw: str) -> User | None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
 
 
 @transaction.atomic

@@ -25,22 +25,34 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
         user_update_profile(actor=user, user=user, **form.cleaned_data)
         messages.success(request, _("Profil enregistré."))
         return redirect("accounts:profile")
-    tokens = ApiToken.objects.filter(user_id=user.pk)
+    return _profile_page(request, form, ApiTokenForm(user=user, request=request))
+
+
+def _profile_page(
+    request: AuthenticatedRequest, form: ProfileForm, token_form: ApiTokenForm
+) -> HttpResponse:
+    tokens = ApiToken.objects.filter(user_id=request.user.pk)
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "tokens": tokens, "token_form": ApiTokenForm()},
+        {"form": form, "tokens": tokens, "token_form": token_form},
     )
 
 
 @login_required
 @require_POST
 def token_create(request: AuthenticatedRequest) -> HttpResponse:
-    form = ApiTokenForm(request.POST)
+    user = request.user
+    form = ApiTokenForm(request.POST, user=user, request=request)
     if not form.is_valid():
-        messages.error(request, _("Donnez un nom au jeton."))
-        return redirect("accounts:profile")
-    token, raw = api_token_create(actor=request.user, name=form.cleaned_data["name"])
+        profile_form = ProfileForm(instance=User.objects.get(pk=user.pk))
+        return _profile_page(request, profile_form, form)
+    token, raw = api_token_create(
+        actor=user,
+        name=form.cleaned_data["name"],
+        allows_write=form.cleaned_data["allows_write"],
+        allows_identity=form.cleaned_data["allows_identity"],
+    )
     return render(request, "accounts/token_created.html", {"token": token, "raw": raw})
 
 

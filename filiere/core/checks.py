@@ -25,8 +25,33 @@ def check_production_settings(app_configs: Any, **kwargs: Any) -> list[CheckMess
                 id="filiere.E001",
             )
         )
+    if settings.BEHIND_PROXY and settings.TRUSTED_PROXY_COUNT < 1:
+        messages.append(
+            Error(
+                "BEHIND_PROXY needs TRUSTED_PROXY_COUNT ≥ 1, or every client shares the proxy's "
+                "address for throttling and the audit trail.",
+                id="filiere.E003",
+            )
+        )
     if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
         messages.append(
             Warning("E-mails are printed, not sent (EMAIL_BACKEND).", id="filiere.W002")
         )
     return messages
+
+
+@register()
+def check_mfa_encryption_key(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    from filiere.accounts.mfa_secrets import key_problem
+
+    problem = key_problem()
+    if problem is None:
+        return []
+    return [
+        Error(
+            problem,
+            hint='Generate one with: python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())"',
+            id="filiere.E002",
+        )
+    ]

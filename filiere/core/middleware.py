@@ -17,16 +17,9 @@ from django.utils.translation import gettext as _
 from filiere.audit.context import client_ip
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
+from filiere.core.client_address import client_address
 
 SESSION_STARTED_AT = "filiere_session_started_at"
-
-
-def request_client_ip(request: HttpRequest) -> str | None:
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class SessionLifetimeMiddleware:
@@ -40,7 +33,7 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with client_ip(request_client_ip(request)):
+        with client_ip(client_address(request)):
             expired = self._end_if_too_old(request)
             if expired is not None:
                 return expired

@@ -19,7 +19,8 @@ urlpatterns = [
     path("calendrier/", series.calendar_view, name="calendar"),
     path("statistiques/", statistics.statistics_view, name="statistics"),
     path("statistiques/export.csv", statistics.statistics_csv_view, name="statistics_csv"),
-    path("invitation/<str:token>/", invitations.invitation_accept_view, name="invitation_accept"),
+    path("invitation/", invitations.invitation_accept_view, name="invitation_accept"),
+    path("invitation/<str:token>/", invitations.invitation_link_view, name="invitation_link"),
     # Series
     path("series/nouvelle/", series.series_create_view, name="series_create"),
     path("series/<uuid:series_id>/", series.series_detail_view, name="series_detail"),

@@ -22,7 +22,9 @@ from filiere.network.models import Centre
 pytestmark = pytest.mark.django_db
 
 # Pages anyone may open without logging in (allauth's own pages are checked by allauth).
-PUBLIC_PAGES: set[str] = {"set_language", "health"}
+# The invitation form is opened by a physician without an account yet; it answers 404 unless the
+# session holds a usable invitation link (filiere/meetings/tests/test_invitation_sessions.py).
+PUBLIC_PAGES: set[str] = {"set_language", "health", "meetings:invitation_accept"}
 
 # Route name -> (builder of the URL kwargs for an object of centre A, page or API).
 ObjectBuilder = Callable[[Centre, User], dict[str, Any]]
@@ -212,7 +214,7 @@ WRITE_ONLY_API_PATHS = {
     "/api/v1/patients/{patient_id}/enregistrements/{kind}/{record_id}/retrait",
 }
 # Routes checked elsewhere because the object is personal, not a centre's.
-PERSONAL_ROUTES = {"accounts:token_revoke", "meetings:invitation_accept"}
+PERSONAL_ROUTES = {"accounts:token_revoke", "meetings:invitation_link"}
 # The case-meeting module's POST-only routes (refusals tested in filiere/meetings/tests).
 MEETINGS_POST_ONLY = {
     "meetings:member_add",

@@ -289,7 +289,7 @@ def external_physician_invite(
         name=user.display_name,
         series_name=series.name,
         inviter=actor.display_name if actor else str(series.centre),
-        link=settings.SITE_URL + reverse("meetings:invitation_accept", args=[raw]),
+        link=settings.SITE_URL + reverse("meetings:invitation_link", args=[raw]),
         meeting=meeting,
         expires_at=invitation.expires_at,
     )
