@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import ChoiceLabels
 from filiere.lib.identifiers import is_valid_rpps
 
 
@@ -39,7 +40,7 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(ChoiceLabels, AbstractBaseUser, PermissionsMixin):
     """A health professional or staff member of the network; logs in with an e-mail address."""
 
     class Title(models.TextChoices):

@@ -99,6 +99,32 @@ def audit_record(
     )
 
 
+def audit_records(
+    *,
+    actor: User | None,
+    action: str,
+    objects: Sequence[tuple[models.Model, uuid.UUID | None]],
+    summary: str,
+) -> list[AuditEvent]:
+    """Record one event per (object, patient id), all in one INSERT: a page that shows many
+    records (a session's agenda) writes its reads at once rather than one round trip each."""
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    ip_address = current_client_ip()
+    return AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor,
+            ip_address=ip_address,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(getattr(obj, "public_id", obj.pk)),
+            patient_id=patient_id,
+            summary=summary[:300],
+        )
+        for obj, patient_id in objects
+    )
+
+
 def audit_record_per_patient(
     *,
     actor: User | None,

@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 R = TypeVar("R", bound=models.Model)
@@ -108,3 +109,21 @@ class RecordRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type} {self.record_id} v{self.number}"
+
+
+class ChoiceLabels(models.Model):
+    """``get_<field>_display()`` that translates only the label it returns.
+
+    Django's version hashes every label of the field's choices at each call, which translates
+    each of them: a session screen of 80 participants spent most of its time there.
+    """
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field: models.Field[Any, Any]) -> Any:
+        value = getattr(self, field.attname)
+        for key, label in field.flatchoices:
+            if key == value:
+                return force_str(label, strings_only=True)
+        return force_str(value, strings_only=True)

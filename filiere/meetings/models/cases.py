@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from filiere.accounts.models import User
+from filiere.core.models import ChoiceLabels
 from filiere.meetings import rules
 from filiere.meetings.models.meetings import Meeting
 from filiere.meetings.models.series import MeetingSeries
@@ -17,7 +18,7 @@ from filiere.meetings.models.series import MeetingSeries
 ISTH_BAT_MAX = 56
 
 
-class CaseRequest(models.Model):
+class CaseRequest(ChoiceLabels, models.Model):
     class QuestionType(models.TextChoices):
         DIAGNOSTIC = "diagnostic", _("Diagnostique")
         THERAPEUTIC = "therapeutic", _("Thérapeutique")
@@ -164,7 +165,7 @@ class CaseRequest(models.Model):
         return [line.strip() for line in self.additional_recipients.splitlines() if line.strip()]
 
 
-class AgendaItem(models.Model):
+class AgendaItem(ChoiceLabels, models.Model):
     """A case on a meeting's agenda, with its time slot."""
 
     class Purpose(models.TextChoices):

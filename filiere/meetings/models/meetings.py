@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from filiere.accounts.models import User
+from filiere.core.models import ChoiceLabels
 from filiere.meetings import rules
 from filiere.meetings.models.series import MeetingSeries
 
@@ -102,7 +103,7 @@ class Meeting(models.Model):
         return self.agenda_sent_at is None or self.agenda_changed_at > self.agenda_sent_at
 
 
-class Participant(models.Model):
+class Participant(ChoiceLabels, models.Model):
     """A physician registered for a meeting, and their verified presence (for DPC)."""
 
     class Role(models.TextChoices):
