@@ -180,6 +180,36 @@ def may_merge_duplicate(user: User | Any, following_centres: set[int] | frozense
 # --- Meetings -----------------------------------------------------------------------------
 
 
+def meetings_open_for_registration(user: User | Any, meetings: list[Any]) -> set[int]:
+    """Of these meetings, those ``user`` may register for (the rule of
+    ``may_register_for_meeting``, in two queries for a calendar's worth of meetings)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from filiere.meetings.models import ExternalInvitation, SeriesMember
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not meetings:
+        return set()
+    series_ids = {m.series_id for m in meetings}
+    member_of = set(
+        SeriesMember.objects.filter(series_id__in=series_ids, user=user).values_list(
+            "series_id", flat=True
+        )
+    )
+    invitations = list(
+        ExternalInvitation.objects.filter(series_id__in=series_ids, user=user)
+        .filter(Q(meeting__isnull=True) | Q(meeting_id__in=[m.pk for m in meetings]))
+        .filter(expires_at__gt=timezone.now())
+        .values_list("series_id", "meeting_id")
+    )
+    return {
+        m.pk
+        for m in meetings
+        if m.series_id in member_of
+        or any(s == m.series_id and i in (None, m.pk) for s, i in invitations)
+    }
+
+
 def may_register_for_meeting(user: User | Any, meeting: Any) -> bool:
     """A physician registers only for a meeting of a series she belongs to or is invited to:
     registering opens the meeting's agenda, with other centres' cases."""

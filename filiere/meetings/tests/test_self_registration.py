@@ -94,3 +94,19 @@ def test_an_invitation_to_the_series_opens_registration(
         expires_at=timezone.now() + dt.timedelta(days=3),
     )
     assert may_register_for_meeting(guest, next_week)
+
+
+def test_the_calendar_offers_registration_only_where_it_is_allowed(
+    next_week: Meeting, bordeaux_clinician: User, client_for: ClientFor
+) -> None:
+    """After the fix above, the calendar still offered « M'inscrire » for every meeting, and the
+    click answered 404."""
+    client = client_for(bordeaux_clinician)
+    register = f"/rcp/reunions/{next_week.public_id}/inscription/"
+    page = client.get("/rcp/calendrier/")
+    assert page.status_code == 200
+    assert register not in page.content.decode()
+    services.series_member_add(
+        actor=None, series=next_week.series, user=bordeaux_clinician, role=SeriesMember.Role.EXPERT
+    )
+    assert register in client.get("/rcp/calendrier/").content.decode()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from filiere.access import Capability, grants_for
+from filiere.access import Capability, grants_for, meetings_open_for_registration
 from filiere.accounts.models import User
 from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
@@ -97,6 +97,7 @@ def calendar_view(request: AuthenticatedRequest) -> HttpResponse:
             "meetings": meetings,
             "registered": registered,
             "may_register": grants_for(user).has(Capability.SUBMIT_CASES),
+            "open_to_me": meetings_open_for_registration(user, meetings),
         },
     )
 
