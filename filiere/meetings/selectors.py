@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -396,20 +397,25 @@ ROLE_ORDER: dict[str, int] = {
 
 
 def attendees_during(
-    meeting: Meeting, start: dt.datetime, end: dt.datetime
+    meeting: Meeting,
+    start: dt.datetime,
+    end: dt.datetime,
+    participants: Iterable[Participant] | None = None,
 ) -> list[quorum.Attendee]:
-    """The participants whose presence overlaps [start, end], those who count first first."""
-    present = [
-        p
-        for p in meeting.participants.select_related("user").prefetch_related("intervals")
-        if rules.present_during(p.spans(), start, end)
-    ]
+    """The participants whose presence overlaps [start, end], those who count first first.
+    ``participants``: the meeting's, already read with their users and intervals (a page that
+    lists them need not read them twice)."""
+    if participants is None:
+        participants = meeting.participants.select_related("user").prefetch_related("intervals")
+    present = [p for p in participants if rules.present_during(p.spans(), start, end)]
     present.sort(key=lambda p: (ROLE_ORDER.get(p.role, 9), p.user.last_name, p.pk))
     return [attendee_of(p) for p in present]
 
 
-def present_attendees(meeting: Meeting, when: dt.datetime) -> list[quorum.Attendee]:
-    return attendees_during(meeting, when, when)
+def present_attendees(
+    meeting: Meeting, when: dt.datetime, participants: Iterable[Participant] | None = None
+) -> list[quorum.Attendee]:
+    return attendees_during(meeting, when, when, participants)
 
 
 def discussion_window(item: AgendaItem, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
@@ -434,11 +440,14 @@ def written_opinion_attendees(meeting: Meeting, case: CaseRequest) -> list[quoru
 
 
 def quorum_for(
-    meeting: Meeting, when: dt.datetime, case: CaseRequest | None = None
+    meeting: Meeting,
+    when: dt.datetime,
+    case: CaseRequest | None = None,
+    participants: Iterable[Participant] | None = None,
 ) -> tuple[quorum.QuorumResult, list[quorum.Attendee]]:
     """Evaluate the series' quorum rule with the physicians present at ``when`` (and, at an
     urgent meeting, the experts who gave a written opinion on ``case``)."""
-    attendees = present_attendees(meeting, when)
+    attendees = present_attendees(meeting, when, participants)
     if case is not None and meeting.kind == Meeting.Kind.URGENT:
         keys = {a.key for a in attendees}
         attendees += [a for a in written_opinion_attendees(meeting, case) if a.key not in keys]

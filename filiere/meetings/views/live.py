@@ -25,9 +25,11 @@ from filiere.meetings.views.common import agenda_rows, case_summary, flash_refus
 from filiere.meetings.views.meetings import _participant
 
 
-def _quorum_context(meeting: Meeting) -> dict[str, object]:
-    result, attendees = selectors.quorum_for(meeting, timezone.now())
-    registered = meeting.participants.count()
+def _quorum_context(
+    meeting: Meeting, participants: list[Participant] | None = None
+) -> dict[str, object]:
+    result, attendees = selectors.quorum_for(meeting, timezone.now(), participants=participants)
+    registered = meeting.participants.count() if participants is None else len(participants)
     return {
         "meeting": meeting,
         "quorum": selectors.quorum_display(result),
@@ -50,10 +52,11 @@ def meeting_live_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> H
         actor=request.user, cases=[row["case"] for row in rows], what="séance de RCP"
     )
     query = request.GET.get("q", "").strip()
-    participants = list(selectors.participants_of(meeting))
+    everyone = list(selectors.participants_of(meeting))
+    participants = everyone
     if query:
         key = search_key(query)
-        participants = [p for p in participants if _matches(p, key)]
+        participants = [p for p in everyone if _matches(p, key)]
     return render(
         request,
         "meetings/live.html",
@@ -65,7 +68,7 @@ def meeting_live_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> H
             "query": query,
             "participant_form": meeting_forms.ParticipantAddForm(),
             "is_coordinator": selectors.is_series_coordinator(request.user, meeting.series),
-            **_quorum_context(meeting),
+            **_quorum_context(meeting, everyone),
         },
     )
 
