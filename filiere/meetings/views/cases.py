@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from filiere.access import Capability, grants_for
+from filiere.audit.services import audit_list_read
 from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
 from filiere.identity.services import IdentityInput
@@ -53,6 +54,13 @@ def my_cases_view(request: AuthenticatedRequest) -> HttpResponse:
         max(1, int(request.GET.get("page", "1"))) if request.GET.get("page", "1").isdigit() else 1
     )
     rows = list(selectors.my_cases(request.user)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    audit_list_read(
+        actor=request.user,
+        object_type="meetings.caserequest",
+        what="Mes demandes d'avis RCP",
+        count=len(rows[:PAGE_SIZE]),
+        query={"page": page},
+    )
     return render(
         request,
         "meetings/my_cases.html",

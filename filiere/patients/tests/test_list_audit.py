@@ -71,6 +71,13 @@ def test_the_api_list_of_my_rcp_requests_is_audited(alice: User, client_for: Cli
     assert event.changes["lignes"] == 0
 
 
+def test_the_page_of_my_rcp_requests_is_audited(alice: User, client_for: ClientFor) -> None:
+    """The API list was audited, the page listing the same requests was not."""
+    assert client_for(alice).get("/rcp/demandes/").status_code == 200
+    (event,) = _list_reads(alice, "meetings.caserequest")
+    assert event.changes["lignes"] == 0
+
+
 def test_a_refused_patient_is_recorded_with_its_id(
     patient_a: Patient, charlie: User, client_for: ClientFor
 ) -> None:
