@@ -166,9 +166,10 @@ def next_meeting(
 
 
 def participants_of(meeting: Meeting) -> QuerySet[Participant]:
-    """The registered participants with their intervals of presence (one query each)."""
+    """The registered participants with their intervals of presence (one query each); each
+    shares the `meeting` instance given (the related manager sets it, no join)."""
     return (
-        meeting.participants.select_related("user", "meeting")
+        meeting.participants.select_related("user")
         .prefetch_related("intervals")
         .order_by("user__last_name", "user__first_name")
     )

@@ -16,6 +16,10 @@ from filiere.meetings import rules
 from filiere.meetings.models.series import MeetingSeries
 
 
+def _clock(value: dt.datetime | None) -> str:
+    return f"{timezone.localtime(value):%H:%M}" if value else ""
+
+
 class Meeting(models.Model):
     class Kind(models.TextChoices):
         ORDINARY = "ordinary", _("Ordinaire")
@@ -151,6 +155,15 @@ class Participant(ChoiceLabels, models.Model):
 
     def present_at(self, when: dt.datetime) -> bool:
         return rules.present_during(self.spans(), when, when)
+
+    @property
+    def presence_periods(self) -> str:
+        """« 16:05–16:07, 16:08–17:30 »: each stretch of presence, an open one ending at the
+        session's close (« … » while it runs); empty for one never checked in."""
+        closed_at = self.meeting.closed_at
+        return ", ".join(
+            f"{_clock(span.start)}–{_clock(span.end or closed_at) or '…'}" for span in self.spans()
+        )
 
     @property
     def is_present(self) -> bool:

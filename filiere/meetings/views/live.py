@@ -127,8 +127,8 @@ def attendance_view(
         return redirect("meetings:meeting_live", meeting_id=meeting.public_id)
     response = render(
         request,
-        "meetings/partials/attendance_row.html",
-        {"meeting": meeting, "participant": participant, "error": error},
+        "meetings/partials/attendance_rows.html",
+        {"meeting": meeting, "participants": [participant], "error": error},
     )
     response["HX-Trigger"] = "quorum-changed"
     return response

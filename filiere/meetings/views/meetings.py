@@ -394,14 +394,6 @@ def _time(value: dt.datetime | None) -> str:
     return f"{timezone.localtime(value):%H:%M}" if value else ""
 
 
-def presence_periods(participant: Participant) -> str:
-    """« 16:05–16:07, 16:08–17:30 »: each stretch of presence (open ones end at closing)."""
-    closed_at = participant.meeting.closed_at
-    return ", ".join(
-        f"{_time(span.start)}–{_time(span.end or closed_at) or '…'}" for span in participant.spans()
-    )
-
-
 @login_required
 def attendance_csv_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> HttpResponse:
     """The attendance export for the continuing-education body (DPC), one row per physician,
@@ -423,7 +415,7 @@ def attendance_csv_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) ->
                 f"{timezone.localtime(meeting.starts_at):%d/%m/%Y}",
                 _time(participant.first_arrival),
                 _time(participant.last_departure),
-                presence_periods(participant),
+                participant.presence_periods,
                 participant.minutes_present,
                 services.cases_discussed_during(participant),
             ]
@@ -451,7 +443,7 @@ def _certificate(participant: Participant, coordinators: list[str]) -> bytes:
             participant=participant,
             cases_discussed=services.cases_discussed_during(participant),
             coordinators=coordinators,
-            periods=presence_periods(participant),
+            periods=participant.presence_periods,
         )
     )
 
@@ -534,7 +526,7 @@ def my_meetings_view(request: AuthenticatedRequest) -> HttpResponse:
         {
             "participant": participant,
             "meeting": participant.meeting,
-            "periods": presence_periods(participant),
+            "periods": participant.presence_periods,
             "minutes": participant.minutes_present,
             "credited": services.cases_discussed_during(participant),
             "present": participant.first_arrival is not None,
