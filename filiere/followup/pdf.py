@@ -28,6 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from filiere.core.pdf import build_document, font_name
 from filiere.followup.booklet import Booklet
 from filiere.followup.care_card import NO_EMERGENCY_TREATMENT, CareCard
 
@@ -44,7 +45,7 @@ def _style(name: str, size: float, *, bold: bool = False, **extra: object) -> Pa
     return ParagraphStyle(
         name,
         parent=_BASE["Normal"],
-        fontName="Helvetica-Bold" if bold else "Helvetica",
+        fontName=font_name(bold=bold),
         fontSize=size,
         leading=size * 1.2,
         **extra,
@@ -116,16 +117,16 @@ def draw_card(canvas: Canvas, card: CareCard, x: float, y: float, scale: float =
     canvas.setFillColor(ACCENT)
     canvas.rect(x, y + height - band, width, band, stroke=0, fill=1)
     canvas.setFillColor(colors.white)
-    canvas.setFont("Helvetica-Bold", 7.5 * scale)
+    canvas.setFont(font_name(bold=True), 7.5 * scale)
     canvas.drawString(x + 3 * mm * scale, y + height - band + 2.4 * mm * scale, "CARTE DE SOINS")
-    canvas.setFont("Helvetica", 5.5 * scale)
+    canvas.setFont(font_name(), 5.5 * scale)
     canvas.drawRightString(
         x + width - 3 * mm * scale,
         y + height - band + 2.4 * mm * scale,
         "Maladie hémorragique rare",
     )
     canvas.setFillColor(colors.black)
-    canvas.setFont("Helvetica", 4.2 * scale)
+    canvas.setFont(font_name(), 4.2 * scale)
     canvas.drawString(
         x + width + 2.5 * mm * scale, y + 1.6 * mm * scale, _footer_text(card, "Carte de soins")
     )
@@ -159,7 +160,12 @@ def _metadata(canvas: Canvas, title: str) -> None:
 def render_card(card: CareCard) -> bytes:
     """Return the card-size PDF: one page, front and back side by side, to cut out and fold."""
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(2 * CARD_WIDTH, CARD_HEIGHT), pageCompression=1)
+    canvas = Canvas(
+        buffer,
+        pagesize=(2 * CARD_WIDTH, CARD_HEIGHT),
+        pageCompression=1,
+        initialFontName=font_name(),
+    )
     _metadata(canvas, f"Carte de soins {card.pseudonym}")
     draw_card(canvas, card, 0, 0)
     canvas.showPage()
@@ -169,7 +175,7 @@ def render_card(card: CareCard) -> bytes:
 
 def render_card_a4(card: CareCard) -> bytes:
     """Return the A4 page: the card's content at a readable size, and the card to cut out."""
-    buffer = io.BytesIO()
+    bottom = 22 * mm + CARD_HEIGHT + 10 * mm
     title = _style("a4-title", 18, bold=True, textColor=ACCENT)
     head = _style("a4-head", 12, bold=True, textColor=ACCENT, spaceBefore=6)
     body = _style("a4-body", 10.5)
@@ -206,7 +212,7 @@ def render_card_a4(card: CareCard) -> bytes:
         _metadata(canvas, f"Carte de soins {card.pseudonym}")
         card_x = (A4[0] - 2 * CARD_WIDTH) / 2
         draw_card(canvas, card, card_x, 22 * mm)
-        canvas.setFont("Helvetica", 8)
+        canvas.setFont(font_name(), 8)
         canvas.drawCentredString(
             A4[0] / 2,
             22 * mm + CARD_HEIGHT + 3 * mm,
@@ -214,18 +220,15 @@ def render_card_a4(card: CareCard) -> bytes:
         )
         canvas.drawCentredString(A4[0] / 2, 10 * mm, _footer_text(card, "Carte de soins"))
 
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=15 * mm,
-        bottomMargin=22 * mm + CARD_HEIGHT + 10 * mm,
+    frame_width, frame_height = A4[0] - 36 * mm, A4[1] - 15 * mm - bottom
+    return build_document(
+        [KeepInFrame(frame_width, frame_height, story, mode="shrink")],
         title=f"Carte de soins {card.pseudonym}",
         author="Filière (MHEMO)",
+        margins=(18 * mm, 18 * mm, 15 * mm, bottom),
+        on_page=on_page,
+        later_pages=False,
     )
-    doc.build([KeepInFrame(doc.width, doc.height, story, mode="shrink")], onFirstPage=on_page)
-    return buffer.getvalue()
 
 
 # --- The booklet ---------------------------------------------------------------------------
@@ -258,7 +261,6 @@ def _table(
 
 def render_booklet(booklet: Booklet) -> bytes:
     """Return the A4 follow-up booklet: the card's essentials, then one table per section."""
-    buffer = io.BytesIO()
     card = booklet.card
     title = _style("b-title", 18, bold=True, textColor=ACCENT)
     head = _style("b-head", 12.5, bold=True, textColor=ACCENT, spaceBefore=8, spaceAfter=4)
@@ -289,19 +291,14 @@ def render_booklet(booklet: Booklet) -> bytes:
 
     def on_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         _metadata(canvas, f"Carnet de suivi {card.pseudonym}")
-        canvas.setFont("Helvetica", 7.5)
+        canvas.setFont(font_name(), 7.5)
         canvas.drawString(18 * mm, 10 * mm, _footer_text(card, "Carnet de suivi"))
         canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"page {doc.page}")
 
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=15 * mm,
-        bottomMargin=18 * mm,
+    return build_document(
+        story,
         title=f"Carnet de suivi {card.pseudonym}",
         author="Filière (MHEMO)",
+        margins=(18 * mm, 18 * mm, 15 * mm, 18 * mm),
+        on_page=on_page,
     )
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return buffer.getvalue()

@@ -8,7 +8,6 @@ by its caller, which has checked that the reader may see them.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,13 +15,18 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils import timezone, translation
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 
-from filiere.core.pdf import vera_fonts
+from filiere.core.pdf import (
+    PageCallback,
+    build_document,
+    clinical_fonts,
+    grid_table,
+    paragraph_styles,
+)
 from filiere.core.templatetags.ages import age_label
 from filiere.lib.ages import Age
 from filiere.meetings.models import (
@@ -37,63 +41,12 @@ from filiere.meetings.models import (
 from filiere.meetings.rules import coordination_role, sentence
 
 
-def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = vera_fonts()
-    base = getSampleStyleSheet()
-    return {
-        "title": ParagraphStyle("title", parent=base["Title"], fontName=bold, fontSize=15),
-        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=bold, fontSize=11.5),
-        "body": ParagraphStyle("body", parent=base["BodyText"], fontName=regular, fontSize=9.5),
-        "small": ParagraphStyle(
-            "small", parent=base["BodyText"], fontName=regular, fontSize=7.5, leading=9
-        ),
-    }
-
-
-def _table(rows: list[list[Any]], widths: list[float]) -> Table:
-    regular, bold = vera_fonts()
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), regular),
-                ("FONTNAME", (0, 0), (-1, 0), bold),
-                ("FONTSIZE", (0, 0), (-1, -1), 8),
-                ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    return table
-
-
 def _text(value: str) -> str:
     return escape(value).replace("\n", "<br/>")
 
 
-def _build(
-    story: list[Any],
-    title: str,
-    author: str,
-    on_page: Callable[[Any, Any], None] | None = None,
-) -> bytes:
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=title,
-        author=author,
-    )
-    if on_page is None:
-        document.build(story)
-    else:
-        document.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return buffer.getvalue()
+def _build(story: list[Any], title: str, author: str, on_page: PageCallback | None = None) -> bytes:
+    return build_document(story, title=title, author=author, on_page=on_page)
 
 
 def _when(value: Any) -> str:
@@ -127,7 +80,7 @@ def _written_opinions(
     return [
         Spacer(1, 3 * mm),
         Paragraph("Avis écrits des experts", styles["h2"]),
-        _table(rows, [34 * mm, 30 * mm, 24 * mm, 62 * mm, 24 * mm]),
+        grid_table(rows, [34 * mm, 30 * mm, 24 * mm, 62 * mm, 24 * mm]),
     ]
 
 
@@ -193,7 +146,7 @@ class RecordCopy:
 
 def _record_copy_band(copy: RecordCopy, pseudonym: str, version: int) -> Callable[[Any, Any], None]:
     """The identity traits at the top of every page, and the copy's nature at the bottom."""
-    regular, bold = vera_fonts()
+    regular, bold = clinical_fonts()
     top = copy.identity.line()
     bottom = (
         f"Copie pour le dossier du patient de l'avis {pseudonym} version {version} — "
@@ -228,7 +181,7 @@ def _record_copy_header(
             styles["body"],
         ),
         Spacer(1, 2 * mm),
-        _table(rows, [60 * mm, 114 * mm]),
+        grid_table(rows, [60 * mm, 114 * mm]),
         Spacer(1, 3 * mm),
     ]
 
@@ -244,7 +197,7 @@ def recommendation_pdf(
     experts' written opinions it rests on (urgent path). With ``record_copy``, return instead
     the requesting team's copy of that signed version for the patient's record: the same
     content, the identity traits above it and on every page."""
-    styles = _styles()
+    styles = paragraph_styles(body_size=9.5)
     body, h2 = styles["body"], styles["h2"]
     case: CaseRequest = recommendation.case
     meeting: Meeting = recommendation.meeting
@@ -333,7 +286,7 @@ def recommendation_pdf(
             ("Surveillance", recommendation.off_label_monitoring),
         ):
             rows.append([label, Paragraph(_text(value or "—"), styles["small"])])
-        story.append(_table(rows, [40 * mm, 134 * mm]))
+        story.append(grid_table(rows, [40 * mm, 134 * mm]))
         story.append(
             Paragraph(
                 "Le prescripteur porte la mention « Prescription hors autorisation de mise sur "
@@ -383,7 +336,7 @@ def recommendation_pdf(
         )
     if len(rows) == 1:
         rows.append(["Aucun médecin présent enregistré.", "", ""])
-    story.append(_table(rows, [62 * mm, 62 * mm, 50 * mm]))
+    story.append(grid_table(rows, [62 * mm, 62 * mm, 50 * mm]))
     required = ", ".join(labels.get(s, s) for s in record.get("required", [])) or "—"
     met = "oui" if recommendation.quorum_met else "non"
     story.append(
@@ -495,7 +448,7 @@ def _dpc_programme(series: Any, style: ParagraphStyle) -> list[Any]:
 
 def attendance_certificate_pdf(facts: CertificateFacts) -> bytes:
     """Return one participant's attendance certificate (continuing-education evidence)."""
-    styles = _styles()
+    styles = paragraph_styles(body_size=9.5)
     body = styles["body"]
     participant = facts.participant
     meeting = participant.meeting
@@ -513,7 +466,7 @@ def attendance_certificate_pdf(facts: CertificateFacts) -> bytes:
             body,
         ),
         Spacer(1, 3 * mm),
-        _table(
+        grid_table(
             [
                 ["Participant", "Informations"],
                 ["Nom", escape(user.display_name)],
@@ -549,7 +502,7 @@ def ratification_pdf(ratification: Ratification, *, meeting: Meeting) -> bytes:
     """Return the document of the ordinary meeting's decision on an urgent recommendation:
     ratified, or not ratified with its reason; the participants during the ratification and
     the quorum they made, signed like an avis."""
-    styles = _styles()
+    styles = paragraph_styles(body_size=9.5)
     body, h2 = styles["body"], styles["h2"]
     recommendation = ratification.recommendation
     case: CaseRequest = recommendation.case
@@ -605,7 +558,7 @@ def ratification_pdf(ratification: Ratification, *, meeting: Meeting) -> bytes:
                 Paragraph(escape(labels.get(counted, counted) or "—"), styles["small"]),
             ]
         )
-    story.append(_table(rows, [62 * mm, 62 * mm, 50 * mm]))
+    story.append(grid_table(rows, [62 * mm, 62 * mm, 50 * mm]))
     required = ", ".join(labels.get(s, s) for s in record.get("required", [])) or "—"
     story += [
         Paragraph(
@@ -631,7 +584,7 @@ def ratification_pdf(ratification: Ratification, *, meeting: Meeting) -> bytes:
 def agenda_pdf(meeting: Meeting, items: list[AgendaItem]) -> bytes:
     """Return the meeting's agenda: each case in slot order by pseudonym only (it goes to every
     participant), with its requesting centre, question type and question; urgent ones marked."""
-    styles = _styles()
+    styles = paragraph_styles(body_size=9.5)
     body, small = styles["body"], styles["small"]
     series = meeting.series
     local = timezone.localtime(meeting.starts_at)
@@ -681,7 +634,7 @@ def agenda_pdf(meeting: Meeting, items: list[AgendaItem]) -> bytes:
     story += [
         Spacer(1, 4 * mm),
         Paragraph(f"Dossiers ({len(items)})", styles["h2"]),
-        _table(rows, [22 * mm, 32 * mm, 40 * mm, 80 * mm]),
+        grid_table(rows, [22 * mm, 32 * mm, 40 * mm, 80 * mm]),
         Spacer(1, 3 * mm),
         Paragraph(
             "Les patients sont désignés par leur pseudonyme ; leur identité n'est connue que "

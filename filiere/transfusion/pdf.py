@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from typing import Any
 from xml.sax.saxutils import escape
@@ -10,11 +9,11 @@ from xml.sax.saxutils import escape
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from filiere.core.pdf import vera_fonts
+from filiere.core.pdf import build_document, grid_table, paragraph_styles
 from filiere.hla.antibodies import BeadStatus
 from filiere.hla.sab import Bead
 from filiere.hla.search import RANKING_KEYS
@@ -26,45 +25,6 @@ from filiere.transfusion.selectors import current_instruction, instruction_revie
 
 def _number(value: int) -> str:
     return f"{value:,}".replace(",", " ")
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = vera_fonts()
-    base = getSampleStyleSheet()
-    return {
-        "title": ParagraphStyle("title", parent=base["Title"], fontName=bold, fontSize=15),
-        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=bold, fontSize=11.5),
-        "body": ParagraphStyle("body", parent=base["BodyText"], fontName=regular, fontSize=9),
-        "small": ParagraphStyle(
-            "small", parent=base["BodyText"], fontName=regular, fontSize=7.5, leading=9
-        ),
-    }
-
-
-def _table(rows: list[list[Any]], widths: list[float], *, header_rows: int = 1) -> Table:
-    regular, bold = vera_fonts()
-    # Header cells wrap within their column (long French headings).
-    heading = ParagraphStyle("heading", fontName=bold, fontSize=7.5, leading=9)
-    rows = [
-        [Paragraph(escape(c), heading) if isinstance(c, str) else c for c in row]
-        if index < header_rows
-        else row
-        for index, row in enumerate(rows)
-    ]
-    table = Table(rows, colWidths=widths, repeatRows=header_rows)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), regular),
-                ("FONTNAME", (0, 0), (-1, header_rows - 1), bold),
-                ("FONTSIZE", (0, 0), (-1, -1), 8),
-                ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#eeeeee")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    return table
 
 
 def _to_type_story(
@@ -89,7 +49,7 @@ def _to_type_story(
             "À typer HPA/CD36 : compatibles HLA, statut plaquettaire inconnu (non proposés)",
             styles["h2"],
         ),
-        _table(rows, [*_KEY_WIDTHS, 34 * mm, 30 * mm, 72 * mm]),
+        grid_table(rows, [*_KEY_WIDTHS, 34 * mm, 30 * mm, 72 * mm], wrap_headers=True),
     ]
 
 
@@ -177,7 +137,10 @@ def antibody_beads_story(
             index = c * per_column + r
             row += cells[index] if index < len(cells) else ["", "", ""]
         rows.append(row)
-    story += [Spacer(1, 2 * mm), _table(rows, [18 * mm, 15 * mm, 12 * mm] * columns)]
+    story += [
+        Spacer(1, 2 * mm),
+        grid_table(rows, [18 * mm, 15 * mm, 12 * mm] * columns, wrap_headers=True),
+    ]
     story.append(
         Paragraph(
             "S : soi, écartée ; PS : possiblement du soi, comptée (typage à préciser) ; AS : "
@@ -299,7 +262,7 @@ def _validation(instruction: TransfusionInstruction, styles: dict[str, Paragraph
 def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
     """Return the PDF of one saved instruction version: everything the version's page shows,
     the product requirements, the warnings of the day of printing and a validation block."""
-    styles = _styles()
+    styles = paragraph_styles()
     body = styles["body"]
     patient = instruction.patient
     author = instruction.author.display_name if instruction.author else "—"
@@ -386,7 +349,7 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
         rows.append(cells)
     widths = [28 * mm, 20 * mm, 20 * mm, 32 * mm]
     widths += [32 * mm, 135 * mm] if filtered else [167 * mm]
-    story.append(_table(rows, widths))
+    story.append(grid_table(rows, widths, wrap_headers=True))
     story += [
         Spacer(1, 3 * mm),
         Paragraph(
@@ -408,7 +371,9 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
         )
     if len(donors) == 1:
         donors.append(["", "Aucun donneur compatible à ce seuil.", *[""] * 9])
-    story.append(_table(donors, [*_KEY_WIDTHS, 36 * mm, 25 * mm, 23 * mm, 52 * mm]))
+    story.append(
+        grid_table(donors, [*_KEY_WIDTHS, 36 * mm, 25 * mm, 23 * mm, 52 * mm], wrap_headers=True)
+    )
     story.append(Paragraph(escape(_legend()), styles["small"]))
     if filtered:
         story += _to_type_story(instruction, styles)
@@ -419,19 +384,13 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
         Spacer(1, 2 * mm),
         Paragraph("Document généré par Filière.", styles["small"]),
     ]
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=landscape(A4),
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
+    return build_document(
+        story,
         title=f"Consigne transfusionnelle {patient.pseudonym} v{instruction.version}",
         author=author,
+        pagesize=landscape(A4),
+        margins=(15 * mm, 15 * mm, 12 * mm, 12 * mm),
     )
-    document.build(story)
-    return buffer.getvalue()
 
 
 def _legend() -> str:

@@ -176,3 +176,17 @@ def test_the_booklet_prints_a_bleeds_comment(
     text = " ".join(_text(page) for page in pages)
     assert "Méchage aux urgences." in text
     assert "narine gauche" in text
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["carte-de-soins.pdf", "carte-de-soins.pdf?format=a4", "carnet-de-suivi.pdf"],
+)
+def test_the_follow_up_documents_print_in_the_clinical_font(
+    record: Patient, alice: User, client_for: ClientFor, path: str
+) -> None:
+    """Helvetica (a PDF base font) has no Greek letters, ≥ or ⁹: « anti-αIIbβ3 » or « ≥ 50 G/L »
+    on the card came out as holes. Every document embeds the shared DejaVu font instead."""
+    content = client_for(alice).get(f"/suivi/patients/{record.public_id}/{path}").content
+    assert b"/BaseFont /Helvetica" not in content
+    assert b"DejaVuSans" in content
