@@ -23,6 +23,7 @@ class NomenclatureRelease(models.Model):
         ORPHA = "orpha", "ORPHA"
         ICD10 = "icd10", "CIM-10"
         HGNC = "hgnc", "HGNC"
+        HPO = "hpo", "HPO"
         HPO_FR = "hpo-fr", _("HPO (traduction française)")
         MANE = "mane", "MANE"
 

@@ -14,7 +14,7 @@ from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
 from filiere.lib.names import search_key
-from filiere.nomenclature import sources
+from filiere.nomenclature import hpo, sources
 from filiere.nomenclature.models import (
     DiseaseGroup,
     Gene,
@@ -533,6 +533,31 @@ def transcript_import_file(*, actor: User | None, path: Path) -> ImportResult:
     )
 
 
+@transaction.atomic
+def hpo_release_record(*, actor: User | None) -> ImportResult:
+    """Record the HPO release shipped by hpo3, against which phenotype terms are checked, so
+    that a registry export can say which HPO version its terms come from."""
+    version = hpo.hpo_version()
+    checksum = hashlib.sha256(f"hpo3 {version}".encode()).hexdigest()
+    previous = _already_imported(NomenclatureRelease.System.HPO, checksum)
+    if previous is not None:
+        return ImportResult(previous, True, f"Déjà importé le {previous.imported_at:%d/%m/%Y}.")
+    release = NomenclatureRelease.objects.create(
+        system=NomenclatureRelease.System.HPO,
+        version=version[:100],
+        source="hpo3",
+        checksum=checksum,
+        imported_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=release,
+        summary=f"HPO {release.version} (hpo3)",
+    )
+    return ImportResult(release, False, "Version enregistrée.")
+
+
 def nomenclature_bootstrap(*, actor: User | None = None) -> list[ImportResult]:
     """Load what a fresh install needs without any file: hpo3's ORPHA names and genes, the
     network's group codes and the main genes' MANE transcripts shipped with the application.
@@ -557,6 +582,7 @@ def nomenclature_bootstrap(*, actor: User | None = None) -> list[ImportResult]:
         gene_import_records(actor=actor, genes=genes, version=version, checksum=gene_digest)
     )
     results.append(transcript_seed_import(actor=actor))
+    results.append(hpo_release_record(actor=actor))
     return results
 
 
