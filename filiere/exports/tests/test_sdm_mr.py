@@ -52,7 +52,14 @@ from filiere.exports.sdm_mr import (
     modern_status,
     render_sdm_mr,
 )
-from filiere.testing.national_check import KIT, VALIDATOR, Check, needs_kit
+from filiere.testing.national_check import (
+    KIT,
+    KIT_PRESENT,
+    VALIDATOR,
+    Check,
+    kit_absent,
+    needs_kit,
+)
 
 NS = {"cda": "urn:hl7-org:v3", "sdtc": "urn:hl7-org:sdtc"}
 
@@ -266,6 +273,8 @@ def test_vital_status_and_consanguinity_variants_pass(
 @needs_kit
 def test_the_national_tool_itself_accepts_an_exported_file(tmp_path: Path) -> None:
     """The command a data manager runs, on a file as written to disk."""
+    if not KIT_PRESENT:
+        kit_absent()
     path = tmp_path / "sdm-mr.xml"
     path.write_bytes(render_sdm_mr(full_document()))
     result = subprocess.run(  # noqa: S603 - our own interpreter on the kit's script
@@ -366,6 +375,8 @@ VALUE_SET_FILES: list[tuple[type[ValueSet], str]] = [
 @needs_kit
 @pytest.mark.parametrize(("value_set", "filename"), VALUE_SET_FILES)
 def test_value_sets_match_the_published_files(value_set: type[ValueSet], filename: str) -> None:
+    if not KIT_PRESENT:
+        kit_absent()
     tree = etree.parse(str(KIT / "jeuxDeValeurs" / filename))
     concepts = tree.iterfind(".//{urn:ihe:iti:svs:2008}Concept")
     published = {(c.get("code"), c.get("codeSystem"), c.get("displayName")) for c in concepts}
