@@ -17,6 +17,3 @@ os.environ.setdefault(
 )
 # Browser tests serve the app on http://127.0.0.1 through Django's live server.
 os.environ.setdefault("HTTPS", "0")
-# Playwright's synchronous API runs an event loop in the test thread; the ORM calls made by the
-# test itself around it are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
