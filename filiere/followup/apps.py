@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -29,19 +27,9 @@ class FollowupConfig(AppConfig):
 
         register_home_counts()
 
-        from django.db.models.signals import post_delete, post_save
-
-        from filiere.patients.models import CareEpisode
+        from filiere.followup.services.schedule import schedules_refresh
+        from filiere.patients.hooks import register_care_episode_listener
 
         # A centre that starts or stops following a patient changes its worklist: the patient's
         # due dates per centre are rewritten in the same transaction.
-        post_save.connect(_episode_changed, sender=CareEpisode, dispatch_uid="followup-episode")
-        post_delete.connect(_episode_changed, sender=CareEpisode, dispatch_uid="followup-episode")
-
-
-def _episode_changed(sender: type, instance: Any, **kwargs: Any) -> None:
-    from filiere.followup.services.schedule import schedules_refresh
-
-    if kwargs.get("raw"):  # loaddata
-        return
-    schedules_refresh([instance.patient_id])
+        register_care_episode_listener(schedules_refresh)

@@ -62,6 +62,7 @@ from filiere.nomenclature.selectors import (
     transcript_of_protein,
     transcripts_of_gene,
 )
+from filiere.patients.hooks import care_episodes_changed
 from filiere.patients.models import (
     AgeCategory,
     BleedingSite,
@@ -229,6 +230,7 @@ def _patient_register(
         referred_by=_check_referred_by(referred_by),
         outside_labelled_scope=outside_labelled_scope,
     )
+    care_episodes_changed([patient.pk])
     duplicates = duplicates_flag(record)
     _audit(
         actor,
@@ -384,6 +386,7 @@ def care_episode_open(
         referred_by=_check_referred_by(referred_by),
         outside_labelled_scope=outside_labelled_scope,
     )
+    care_episodes_changed([patient.pk])
     _touch(patient)
     _audit(actor, AuditEvent.Action.CREATE, episode, patient, summary=f"Prise en charge {centre}")
     return episode
@@ -396,6 +399,7 @@ def care_episode_close(
     if ended_on < episode.inclusion_date.earliest():
         raise ValidationError({"ended_on": "La fin de suivi précède l'inclusion."})
     changes = update_validated(episode, {"ended_on": ended_on})
+    care_episodes_changed([episode.patient_id])
     _audit(actor, AuditEvent.Action.UPDATE, episode, episode.patient, changes=changes)
     return episode
 
@@ -1187,6 +1191,7 @@ def duplicate_merge(
         episode.patient = keep
         episode.save(update_fields=["patient"])
         moved["care_episodes"] += 1
+    care_episodes_changed([other.pk, keep.pk])
     other.merged_into = keep
     other.save(update_fields=["merged_into"])
     suspicion.status = DuplicateSuspicion.Status.MERGED
