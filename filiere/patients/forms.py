@@ -159,12 +159,12 @@ class ConsentForm(forms.Form):
     )
 
 
-def _age_fields(prefix: str, label: Any) -> dict[str, forms.Field]:
-    return {
-        f"{prefix}_category": chosen_choice(label, AgeCategory.choices),
-        f"{prefix}_years": forms.IntegerField(label=_("années"), required=False, min_value=0),
-        f"{prefix}_months": forms.IntegerField(label=_("mois"), required=False, min_value=0),
-    }
+def _age_years() -> forms.IntegerField:
+    return forms.IntegerField(label=_("années"), required=False, min_value=0)
+
+
+def _age_months() -> forms.IntegerField:
+    return forms.IntegerField(label=_("mois"), required=False, min_value=0)
 
 
 class DiagnosisForm(forms.Form):
@@ -187,9 +187,15 @@ class DiagnosisForm(forms.Form):
         choices=[("", "—"), *Diagnosis.Inheritance.choices],
         required=False,
     )
-    locals().update(_age_fields("onset", _("Âge aux premiers signes")))
-    locals().update(_age_fields("clinical_dx", _("Âge au diagnostic clinique")))
-    locals().update(_age_fields("genetic_dx", _("Âge au diagnostic génétique")))
+    onset_category = chosen_choice(_("Âge aux premiers signes"), AgeCategory.choices)
+    onset_years = _age_years()
+    onset_months = _age_months()
+    clinical_dx_category = chosen_choice(_("Âge au diagnostic clinique"), AgeCategory.choices)
+    clinical_dx_years = _age_years()
+    clinical_dx_months = _age_months()
+    genetic_dx_category = chosen_choice(_("Âge au diagnostic génétique"), AgeCategory.choices)
+    genetic_dx_years = _age_years()
+    genetic_dx_months = _age_months()
     appraisal_on_arrival = forms.ChoiceField(
         label=_("Appréciation du diagnostic à l'entrée"),
         choices=[("", "—"), *Diagnosis.Appraisal.choices],
