@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "filiere.core.context_processors.filiere",
+                "filiere.demo.context_processors.demo_accounts",
             ],
         },
     },
