@@ -14,10 +14,12 @@ class FollowupConfig(AppConfig):
 
         register_panel("followup/panel.html", followup_panel, position=30)
 
-        from filiere.followup.selectors import national_activities_of
+        from filiere.followup.selectors import national_activities_of, patients_by_follow_up
         from filiere.patients.activities import register_activity_source
+        from filiere.patients.list_filters import register_list_filter
 
         register_activity_source(national_activities_of)
+        register_list_filter("followup", patients_by_follow_up)
 
         from filiere.followup.corrections import register_followup_records
 

@@ -201,3 +201,18 @@ def visits_to_complete(user: User) -> QuerySet[Visit]:
         )
         .order_by("visited_on", "pk")
     )
+
+
+def patients_by_follow_up(
+    patients: QuerySet[Patient], value: str, today: dt.date
+) -> QuerySet[Patient]:
+    """The patient list's « Suivi » filter: next expected visit overdue, or due within
+    ``DUE_SOON_DAYS`` days."""
+    if value == "overdue":
+        return patients.filter(followup_schedule__next_due_on__lt=today)
+    if value == "due":
+        return patients.filter(
+            followup_schedule__next_due_on__gte=today,
+            followup_schedule__next_due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
+        )
+    return patients

@@ -34,6 +34,7 @@ from filiere.lib.pseudonyms import is_pseudonym, normalise_pseudonym
 from filiere.network.models import Centre
 from filiere.nomenclature.groups import diagnoses_in_group
 from filiere.nomenclature.models import DiseaseGroup
+from filiere.patients.list_filters import apply_list_filter
 from filiere.patients.models import CareEpisode, Consent, Diagnosis, Patient
 
 ADULT_AGE = 18
@@ -165,17 +166,7 @@ def patient_list(user: User, filters: PatientFilters) -> QuerySet[Patient]:
         if filters.status:
             diagnoses = diagnoses.filter(status=filters.status)
         patients = patients.filter(Exists(diagnoses))
-    if filters.followup in {"overdue", "due"}:
-        from filiere.followup.selectors import DUE_SOON_DAYS
-
-        today = timezone.localdate()
-        if filters.followup == "overdue":
-            patients = patients.filter(followup_schedule__next_due_on__lt=today)
-        else:
-            patients = patients.filter(
-                followup_schedule__next_due_on__gte=today,
-                followup_schedule__next_due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
-            )
+    patients = apply_list_filter("followup", patients, filters.followup, timezone.localdate())
     if filters.age_group in {"child", "adult"}:
         patients = patients.filter(age_group_condition(filters.age_group, timezone.localdate()))
     return patients.order_by("-updated_at", "pk")
