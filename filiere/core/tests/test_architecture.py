@@ -1,0 +1,105 @@
+"""The allowed imports between the project's packages (docs/architecture.md), checked on the
+source: a change that makes the registry import follow-up, core import a clinical module, or a
+pure clinical package import Django fails here, naming the module and the import."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2]
+
+# Pure packages: clinical formulas, HLA, the SDM-MR writer, small helpers. No Django, and only
+# one another.
+PURE = {"lib", "clinical", "hla", "exports"}
+# What `core` (shared plumbing) may use: never a clinical module.
+CORE_MAY_IMPORT = {"core", "access", "accounts", "audit", "lib", "network"}
+# The registry and the identity store are below the clinical modules: those register with them
+# (panels, activity sources, list filters, care-episode listeners), never the other way round.
+LOWER = {"patients", "identity"}
+UPPER = {"followup", "meetings", "transfusion"}
+# Factories living in production packages, to be moved into filiere/testing/ (issue 14).
+TESTING_EXCEPTIONS = {"meetings/testing.py", "followup/testing.py"}
+
+
+def _modules(root: Path) -> Iterator[tuple[str, tuple[str, ...]]]:
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(root).parts
+        if ".venv" in parts or "migrations" in parts:
+            continue
+        yield "/".join(parts), parts
+
+
+def _imports(path: Path) -> Iterator[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "filiere":
+                yield from (f"filiere.{alias.name}" for alias in node.names)
+            else:
+                yield node.module
+
+
+def _is_test(parts: tuple[str, ...]) -> bool:
+    return "tests" in parts or parts[0] in {"testing", "benchmarks"} or parts[-1] == "conftest.py"
+
+
+def _app(name: str) -> str | None:
+    pieces = name.split(".")
+    return pieces[1] if pieces[0] == "filiere" and len(pieces) > 1 else None
+
+
+def _violations(rule: str, root: Path = PACKAGE) -> list[str]:
+    found = []
+    for relative, parts in _modules(root):
+        if _is_test(parts) or len(parts) < 2:
+            continue
+        owner = parts[0]
+        for name in _imports(root / relative):
+            target = _app(name)
+            bad = False
+            if rule == "pure":
+                bad = owner in PURE and (
+                    name.split(".")[0] == "django" or (target is not None and target not in PURE)
+                )
+            elif rule == "core":
+                bad = owner == "core" and target is not None and target not in CORE_MAY_IMPORT
+            elif rule == "layers":
+                bad = owner in LOWER and target in UPPER
+            elif rule == "demo":
+                bad = (
+                    target == "demo"
+                    and owner != "demo"
+                    and parts[-1] != "demo.py"
+                    and "management" not in parts
+                )
+            elif rule == "testing":
+                bad = (
+                    target == "testing" or ".tests" in name
+                ) and relative not in TESTING_EXCEPTIONS
+            if bad:
+                found.append(f"{relative} imports {name}")
+    return found
+
+
+@pytest.mark.parametrize("rule", ["pure", "core", "layers", "demo", "testing"])
+def test_imports_follow_the_architecture(rule: str) -> None:
+    assert _violations(rule) == []
+
+
+def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
+    """The rules are read from real files: the registry importing follow-up is caught, inside a
+    function too."""
+    (tmp_path / "patients").mkdir()
+    (tmp_path / "patients" / "selectors.py").write_text(
+        "def overdue():\n    from filiere.followup.selectors import DUE_SOON_DAYS\n",
+        encoding="utf-8",
+    )
+    assert _violations("layers", tmp_path) == [
+        "patients/selectors.py imports filiere.followup.selectors"
+    ]
