@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -137,6 +139,18 @@ def not_visible(request: HttpRequest, exc: NotVisible) -> HttpResponse:
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Introuvable."}, status=404)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: refused before it is parsed, nothing written."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE >> 20
+    message = f"Le corps de la requête dépasse {limit} Mo."
+    return api.create_response(
+        request,
+        {"detail": "Requête trop volumineuse.", "erreurs": [{"champ": "", "message": message}]},
+        status=413,
+    )
 
 
 @api.exception_handler(AuthenticationError)

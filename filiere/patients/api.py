@@ -17,6 +17,7 @@ from filiere.core.corrections import (
     record_history,
     record_withdraw,
 )
+from filiere.core.pagination import ApiPage, page_slice
 from filiere.identity.models import Identity
 from filiere.identity.services import IdentityInput
 from filiere.lib.partial_dates import PartialDate, PartialDateError
@@ -101,11 +102,10 @@ def _patient_out(p: Patient) -> dict[str, Any]:
 
 
 def _page(user: Any, filters: PatientFilters, page: int, where: str) -> list[dict[str, Any]]:
-    start = (max(page, 1) - 1) * PAGE_SIZE
     patients = list(
         with_list_details(patient_list(user, filters)).prefetch_related(
             "diagnoses__genes", "diagnoses__centre"
-        )[start : start + PAGE_SIZE]
+        )[page_slice(page, PAGE_SIZE)]
     )
     identities = identities_in_list(user, patients)
     services.patients_listed(
@@ -133,7 +133,9 @@ def _listed(patient: Patient, identity: Identity | None) -> dict[str, Any]:
 
 
 @router.get("", response=list[schemas.PatientListOut], summary="Les patients de mes centres")
-def list_patients(request: HttpRequest, status: str = "", page: int = 1) -> list[dict[str, Any]]:
+def list_patients(
+    request: HttpRequest, status: str = "", page: ApiPage = 1
+) -> list[dict[str, Any]]:
     user = _user(request)
     if not grants_for(user).has(Capability.VIEW_PATIENTS):
         raise NotVisible(reason="API patients")
@@ -146,7 +148,7 @@ def list_patients(request: HttpRequest, status: str = "", page: int = 1) -> list
     summary="Rechercher par nom, pseudonyme ou IdMR (dans le corps : jamais de nom dans l'URL)",
 )
 def search_patients(
-    request: HttpRequest, payload: schemas.SearchIn, page: int = 1
+    request: HttpRequest, payload: schemas.SearchIn, page: ApiPage = 1
 ) -> list[dict[str, Any]]:
     user = _user(request)
     if not grants_for(user).has(Capability.VIEW_PATIENTS):
