@@ -403,3 +403,32 @@ def test_the_signer_is_named_by_function_when_the_title_does_not_say_the_sex() -
     assert coordination_role("m") == "coordonnateur de la RCP"
     assert rcp_title("RCP Pathologies plaquettaires") == "RCP Pathologies plaquettaires"
     assert rcp_title("Pathologies plaquettaires") == "RCP Pathologies plaquettaires"
+
+
+def test_a_second_signature_of_the_same_avis_is_told_it_is_already_signed(
+    in_session: tuple[Meeting, CaseRequest], coordinator: User
+) -> None:
+    """Seen: a second parallel « Signer » click ended in an IntegrityError (a 500). The second
+    request read the avis before the first one signed it: it is told so, and nothing changes."""
+    meeting, case = in_session
+    check_in(meeting, coordinator)
+    draft = _draft(case, coordinator)
+    stale = Recommendation.objects.get(pk=draft.pk)
+    services.recommendation_sign(actor=coordinator, recommendation=draft, override_reason="U.")
+    for second in (
+        lambda: services.recommendation_sign(
+            actor=coordinator, recommendation=stale, override_reason="U."
+        ),
+        lambda: services.recommendation_sign_as_shown(
+            actor=coordinator,
+            case=case,
+            values=decided_values(),
+            recommendation=stale,
+            override_reason="U.",
+        ),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            second()
+        assert "déjà signé" in " ".join(refused.value.messages)
+    assert Recommendation.objects.filter(case=case, status="signed").count() == 1
+    assert AuditEvent.objects.filter(action="sign", object_id=str(draft.public_id)).count() == 1
