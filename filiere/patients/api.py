@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from typing import Any
 
@@ -17,6 +18,7 @@ from filiere.core.corrections import (
     record_history,
     record_withdraw,
 )
+from filiere.core.http import identity_allowed
 from filiere.core.pagination import ApiPage, page_slice
 from filiere.identity.models import Identity
 from filiere.identity.services import IdentityInput
@@ -101,13 +103,21 @@ def _patient_out(p: Patient) -> dict[str, Any]:
     }
 
 
-def _page(user: Any, filters: PatientFilters, page: int, where: str) -> list[dict[str, Any]]:
+def _page(
+    request: HttpRequest, filters: PatientFilters, page: int, where: str
+) -> list[dict[str, Any]]:
+    """One page of the list; names, birth dates and name searches only for a session or a token
+    with the identity scope."""
+    user = _user(request)
+    with_identity = identity_allowed(request)
+    if not with_identity:
+        filters = dataclasses.replace(filters, match_names=False)
     patients = list(
         with_list_details(patient_list(user, filters)).prefetch_related(
             "diagnoses__genes", "diagnoses__centre"
         )[page_slice(page, PAGE_SIZE)]
     )
-    identities = identities_in_list(user, patients)
+    identities = identities_in_list(user, patients) if with_identity else {}
     services.patients_listed(
         actor=user,
         filters=filters,
@@ -139,7 +149,7 @@ def list_patients(
     user = _user(request)
     if not grants_for(user).has(Capability.VIEW_PATIENTS):
         raise NotVisible(reason="API patients")
-    return _page(user, PatientFilters(status=status), page, "API liste des patients")
+    return _page(request, PatientFilters(status=status), page, "API liste des patients")
 
 
 @router.post(
@@ -153,7 +163,7 @@ def search_patients(
     user = _user(request)
     if not grants_for(user).has(Capability.VIEW_PATIENTS):
         raise NotVisible(reason="API patients")
-    return _page(user, PatientFilters(text=payload.q), page, "API recherche de patients")
+    return _page(request, PatientFilters(text=payload.q), page, "API recherche de patients")
 
 
 @router.post("", response={201: schemas.PatientOut}, summary="Inclure un patient")
