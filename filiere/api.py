@@ -4,14 +4,19 @@ Two ways in: a personal token sent as ``Authorization: Bearer <token>``, tried f
 browser session. The CSRF check belongs to the session way only: django-ninja's ``SessionAuth``
 refuses a write without CSRF token by raising, which ends the search for a way in, so a token
 placed after it would never be tried on a POST. A token reads; writing and patients' identity
-traits are scopes it must carry, checked here and refused with a 403 that names the scope.
+traits are scopes it must carry, checked here and refused with a 403 that names the scope (the
+refusal recorded in the audit trail); lists mix identity in only when ``identity_allowed``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import itertools
+import uuid
+from typing import Any, NoReturn
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -20,7 +25,8 @@ from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
 from filiere.accounts.services import api_token_authenticate
-from filiere.core.access_errors import NotVisible, record_refusal
+from filiere.core.access_errors import PATIENT_TYPE, NotVisible, record_refusal
+from filiere.core.http import identity_allowed as identity_allowed
 
 # Methods that only read. A few searches read through POST so that names stay out of URLs.
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -39,6 +45,29 @@ def _needs_identity(request: HttpRequest) -> bool:
     return _IDENTITY_SEGMENT in request.path.strip("/").split("/")
 
 
+def _patient_in_path(request: HttpRequest) -> str:
+    """The public id that follows « patients » in the path, if any (for the refusal's record)."""
+    parts = request.path.strip("/").split("/")
+    for before, part in itertools.pairwise(parts):
+        if before == "patients":
+            try:
+                return str(uuid.UUID(part))
+            except ValueError:
+                return ""
+    return ""
+
+
+def _refuse_scope(request: HttpRequest, api_token: Any, message: str) -> NoReturn:
+    """Refuse a token outside its scopes: a 403 naming the scope, recorded like any refusal."""
+    refusal = NotVisible(
+        PATIENT_TYPE if _patient_in_path(request) else "",
+        _patient_in_path(request),
+        f"{message} {request.method} {request.path}",
+    )
+    record_refusal(request, refusal, actor=api_token.user)
+    raise HttpError(403, message)
+
+
 class BearerTokenAuth(HttpBearer):
     openapi_description = (
         "Jeton personnel créé depuis la page « Mon profil » : lecture, et selon le jeton "
@@ -50,21 +79,14 @@ class BearerTokenAuth(HttpBearer):
         if api_token is None:
             return None
         if _needs_write(request) and not api_token.allows_write:
-            raise HttpError(403, "Ce jeton ne permet que la lecture.")
+            _refuse_scope(request, api_token, "Ce jeton ne permet que la lecture.")
         if _needs_identity(request) and not api_token.allows_identity:
-            raise HttpError(403, "Ce jeton ne donne pas accès à l'identité des patients.")
+            _refuse_scope(
+                request, api_token, "Ce jeton ne donne pas accès à l'identité des patients."
+            )
         request.user = api_token.user
         request.api_token = api_token  # type: ignore[attr-defined]
         return api_token.user
-
-
-def identity_allowed(request: HttpRequest) -> bool:
-    """Whether a response may carry identity traits: a session, or a token with that scope.
-
-    For routes that mix identity into a wider answer (lists, searches) rather than refuse it.
-    """
-    api_token = getattr(request, "api_token", None)
-    return api_token is None or bool(api_token.allows_identity)
 
 
 api = NinjaAPI(
@@ -137,6 +159,18 @@ def not_visible(request: HttpRequest, exc: NotVisible) -> HttpResponse:
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Introuvable."}, status=404)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: refused before it is parsed, nothing written."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE >> 20
+    message = f"Le corps de la requête dépasse {limit} Mo."
+    return api.create_response(
+        request,
+        {"detail": "Requête trop volumineuse.", "erreurs": [{"champ": "", "message": message}]},
+        status=413,
+    )
 
 
 @api.exception_handler(AuthenticationError)

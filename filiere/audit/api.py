@@ -6,12 +6,13 @@ import uuid
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from filiere.access import Capability, can
 from filiere.audit.models import AuditEvent
 from filiere.audit.schemas import AuditEventOut
 from filiere.audit.selectors import AuditFilter, audit_events_visible_to
+from filiere.core.pagination import BoundedLimitOffsetPagination
 
 router = Router(tags=["audit"])
 
@@ -26,7 +27,7 @@ class AuditQuery(Schema):
 
 
 @router.get("/evenements", response=list[AuditEventOut], summary="Le journal d'audit")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_events(request: HttpRequest, query: Query[AuditQuery]) -> QuerySet[AuditEvent]:
     user = request.auth  # type: ignore[attr-defined]
     if not can(user, Capability.VIEW_AUDIT):

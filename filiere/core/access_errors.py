@@ -41,8 +41,10 @@ class NotVisible(Http404):
                 self.patient_id = None
 
 
-def record_refusal(request: HttpRequest, exc: NotVisible) -> None:
-    user = request.user if request.user.is_authenticated else None
+def record_refusal(request: HttpRequest, exc: NotVisible, *, actor: Any = None) -> None:
+    """Record a refused access; ``actor`` when the request's user is not set yet (an API token
+    refused while it authenticates)."""
+    user = actor or (request.user if request.user.is_authenticated else None)
     audit_record(
         actor=user,
         action=AuditEvent.Action.ACCESS_DENIED,

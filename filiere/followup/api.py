@@ -15,6 +15,7 @@ from filiere.access import Capability, grants_for
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
 from filiere.core.access_errors import NotVisible
+from filiere.core.pagination import ApiPage, page_slice
 from filiere.followup import schemas, services
 from filiere.followup.models import AdverseEvent, BleedingEvent, BleedingScore, Treatment, Visit
 from filiere.followup.observatory import ObservatoryFilters, cohorts, published_cohorts
@@ -306,11 +307,12 @@ def add_adverse_event(
     response=list[schemas.DueVisitOut],
     summary="Les patients du centre en retard de visite",
 )
-def overdue(request: HttpRequest, centre_id: uuid.UUID, page: int = 1) -> list[dict[str, Any]]:
+def overdue(request: HttpRequest, centre_id: uuid.UUID, page: ApiPage = 1) -> list[dict[str, Any]]:
     user = _user(request)
     centre = get_centre_for_worklist(user, centre_id)
-    start = (max(page, 1) - 1) * PAGE_SIZE
-    rows = worklist(centre, FollowUpStatus.OVERDUE, timezone.localdate())[start : start + PAGE_SIZE]
+    rows = worklist(centre, FollowUpStatus.OVERDUE, timezone.localdate())[
+        page_slice(page, PAGE_SIZE)
+    ]
     audit_record(
         actor=user,
         action=AuditEvent.Action.VIEW,

@@ -12,6 +12,7 @@ from django.urls import reverse
 from ninja import Router, Status
 
 from filiere.audit.services import audit_list_read
+from filiere.core.pagination import ApiPage, page_slice
 from filiere.meetings import schemas, selectors, services
 from filiere.meetings.models import CaseRequest, Meeting, MeetingSeries, Recommendation
 from filiere.patients.models import Patient
@@ -74,13 +75,12 @@ def _with_details(cases: Any) -> Any:
 
 
 @router.get("/demandes", response=list[schemas.CaseOut], summary="Mes demandes d'avis RCP")
-def list_my_cases(request: HttpRequest, page: int = 1) -> list[dict[str, Any]]:
+def list_my_cases(request: HttpRequest, page: ApiPage = 1) -> list[dict[str, Any]]:
     user = _user(request)
-    start = (max(page, 1) - 1) * PAGE_SIZE
     cases = _with_details(CaseRequest.objects.filter(requester=user)).order_by(
         "-submitted_at", "pk"
     )
-    rows = list(cases[start : start + PAGE_SIZE])
+    rows = list(cases[page_slice(page, PAGE_SIZE)])
     audit_list_read(
         actor=user,
         object_type="meetings.caserequest",

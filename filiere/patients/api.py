@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from typing import Any
 
@@ -17,6 +18,8 @@ from filiere.core.corrections import (
     record_history,
     record_withdraw,
 )
+from filiere.core.http import identity_allowed
+from filiere.core.pagination import ApiPage, page_slice
 from filiere.identity.models import Identity
 from filiere.identity.services import IdentityInput
 from filiere.lib.partial_dates import PartialDate, PartialDateError
@@ -100,14 +103,21 @@ def _patient_out(p: Patient) -> dict[str, Any]:
     }
 
 
-def _page(user: Any, filters: PatientFilters, page: int, where: str) -> list[dict[str, Any]]:
-    start = (max(page, 1) - 1) * PAGE_SIZE
+def _page(
+    request: HttpRequest, filters: PatientFilters, page: int, where: str
+) -> list[dict[str, Any]]:
+    """One page of the list; names, birth dates and name searches only for a session or a token
+    with the identity scope."""
+    user = _user(request)
+    with_identity = identity_allowed(request)
+    if not with_identity:
+        filters = dataclasses.replace(filters, match_names=False)
     patients = list(
         with_list_details(patient_list(user, filters)).prefetch_related(
             "diagnoses__genes", "diagnoses__centre"
-        )[start : start + PAGE_SIZE]
+        )[page_slice(page, PAGE_SIZE)]
     )
-    identities = identities_in_list(user, patients)
+    identities = identities_in_list(user, patients) if with_identity else {}
     services.patients_listed(
         actor=user,
         filters=filters,
@@ -133,11 +143,13 @@ def _listed(patient: Patient, identity: Identity | None) -> dict[str, Any]:
 
 
 @router.get("", response=list[schemas.PatientListOut], summary="Les patients de mes centres")
-def list_patients(request: HttpRequest, status: str = "", page: int = 1) -> list[dict[str, Any]]:
+def list_patients(
+    request: HttpRequest, status: str = "", page: ApiPage = 1
+) -> list[dict[str, Any]]:
     user = _user(request)
     if not grants_for(user).has(Capability.VIEW_PATIENTS):
         raise NotVisible(reason="API patients")
-    return _page(user, PatientFilters(status=status), page, "API liste des patients")
+    return _page(request, PatientFilters(status=status), page, "API liste des patients")
 
 
 @router.post(
@@ -146,12 +158,12 @@ def list_patients(request: HttpRequest, status: str = "", page: int = 1) -> list
     summary="Rechercher par nom, pseudonyme ou IdMR (dans le corps : jamais de nom dans l'URL)",
 )
 def search_patients(
-    request: HttpRequest, payload: schemas.SearchIn, page: int = 1
+    request: HttpRequest, payload: schemas.SearchIn, page: ApiPage = 1
 ) -> list[dict[str, Any]]:
     user = _user(request)
     if not grants_for(user).has(Capability.VIEW_PATIENTS):
         raise NotVisible(reason="API patients")
-    return _page(user, PatientFilters(text=payload.q), page, "API recherche de patients")
+    return _page(request, PatientFilters(text=payload.q), page, "API recherche de patients")
 
 
 @router.post("", response={201: schemas.PatientOut}, summary="Inclure un patient")

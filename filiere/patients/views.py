@@ -22,6 +22,7 @@ from filiere.access import Capability, grants_for, may_resolve_duplicates_across
 from filiere.core.access_errors import NotVisible
 from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
+from filiere.core.pagination import page_from_query, page_slice
 from filiere.network.models import Centre
 from filiere.nomenclature.selectors import (
     hpo_search_terms,
@@ -100,13 +101,12 @@ def patient_list_view(request: AuthenticatedRequest) -> HttpResponse:
         age_group=cleaned.get("age_group", ""),
         followup=cleaned.get("followup", ""),
     )
-    page_number = max(
-        1, int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1
-    )
-    offset = (page_number - 1) * PAGE_SIZE
+    page_number = page_from_query(request.GET.get("page"))
     # No COUNT(*) over the whole registry: one row more than the page says whether there is a next.
     rows = list(
-        with_list_details(patient_list(request.user, filters))[offset : offset + PAGE_SIZE + 1]
+        with_list_details(patient_list(request.user, filters))[
+            page_slice(page_number, PAGE_SIZE, one_more=True)
+        ]
     )
     has_next = len(rows) > PAGE_SIZE
     patients = rows[:PAGE_SIZE]

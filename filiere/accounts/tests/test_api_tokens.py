@@ -195,3 +195,18 @@ def test_logout_leaves_tokens_working(alice: User) -> None:
     client.force_login(alice)
     client.post("/accounts/logout/")
     assert Client().get("/api/v1/moi", **bearer(raw)).status_code == 200
+
+
+def test_token_scope_refusals_are_audited_like_other_refusals(alice: User, patient_a: Any) -> None:
+    """Seen: a read token writing, or a token without the identity scope asking /identite, was
+    refused without a trace in the audit trail."""
+    from filiere.audit.models import AuditEvent
+
+    _, raw = api_token_create(actor=alice, name="lecture")
+    assert phenotype(Client(), patient_a, raw).status_code == 403
+    url = f"/api/v1/patients/{patient_a.public_id}/identite"
+    assert Client().get(url, **bearer(raw)).status_code == 403
+    refusals = AuditEvent.objects.filter(action="access_denied", actor=alice).order_by("pk")
+    assert [event.patient_id for event in refusals] == [patient_a.public_id] * 2
+    assert "lecture" in refusals[0].summary
+    assert "identité" in refusals[1].summary

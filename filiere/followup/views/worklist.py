@@ -17,6 +17,7 @@ from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
 from filiere.core.access_errors import NotVisible, capability_required
 from filiere.core.http import AuthenticatedRequest
+from filiere.core.pagination import page_from_query, page_slice
 from filiere.followup import services
 from filiere.followup.forms import RuleForm
 from filiere.followup.models import FollowUpRule
@@ -58,12 +59,10 @@ def worklist_view(request: AuthenticatedRequest, centre_id: uuid.UUID) -> HttpRe
         status = FollowUpStatus(request.GET.get("statut", FollowUpStatus.OVERDUE))
     except ValueError:
         status = FollowUpStatus.OVERDUE
-    page = request.GET.get("page", "1")
-    page_number = max(1, int(page)) if page.isdigit() else 1
-    offset = (page_number - 1) * PAGE_SIZE
+    page_number = page_from_query(request.GET.get("page"))
     today = timezone.localdate()
     # No COUNT of the page's own list: one row more than the page says whether there is a next.
-    rows = list(worklist(centre, status, today)[offset : offset + PAGE_SIZE + 1])
+    rows = list(worklist(centre, status, today)[page_slice(page_number, PAGE_SIZE, one_more=True)])
     audit_record(
         actor=request.user,
         action=AuditEvent.Action.VIEW,
@@ -90,12 +89,10 @@ def worklist_view(request: AuthenticatedRequest, centre_id: uuid.UUID) -> HttpRe
 @capability_required(Capability.EDIT_PATIENTS)
 def visits_to_complete_view(request: AuthenticatedRequest) -> HttpResponse:
     """The visits of the user's centres flagged "à compléter", oldest first."""
-    page = request.GET.get("page", "1")
-    page_number = max(1, int(page)) if page.isdigit() else 1
-    offset = (page_number - 1) * PAGE_SIZE
+    page_number = page_from_query(request.GET.get("page"))
     rows = list(
         visits_to_complete(request.user).select_related("patient", "centre")[
-            offset : offset + PAGE_SIZE + 1
+            page_slice(page_number, PAGE_SIZE, one_more=True)
         ]
     )
     audit_record(

@@ -82,6 +82,22 @@ OFF_LABEL_REQUIRED = {
 SIGNED_IS_FINAL = (
     "Cet avis est signé : il ne se modifie plus. Une correction crée une nouvelle version."
 )
+ALREADY_SIGNED = "Cet avis est déjà signé (par une demande arrivée juste avant) : rien n'a changé."
+
+
+def _refuse_if_signed_meanwhile(case: CaseRequest, recommendation: Recommendation | None) -> None:
+    """Lock the case for the rest of the transaction, then refuse an avis signed in the meantime.
+
+    Two « Signer » clicks arrive together: both read the draft before either signs. The second
+    waits here for the first to commit, then finds the avis signed instead of rewriting it (which
+    the signed-avis trigger refuses with an IntegrityError).
+    """
+    list(CaseRequest.objects.select_for_update().filter(pk=case.pk).values_list("pk"))
+    if recommendation is None or recommendation.pk is None:
+        return
+    status = Recommendation.objects.filter(pk=recommendation.pk).values_list("status", flat=True)
+    if status.first() == Recommendation.Status.SIGNED:
+        raise ValidationError(ALREADY_SIGNED)
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
@@ -154,6 +170,7 @@ def recommendation_save(
     require_staff(actor, case.series)
     if recommendation is not None and recommendation.is_signed:
         raise ValidationError(SIGNED_IS_FINAL)
+    _refuse_if_signed_meanwhile(case, recommendation)
     cleaned = _clean(values)
     when = at or timezone.now()
     draft = recommendation or draft_of(case)
@@ -249,6 +266,7 @@ def recommendation_sign(
     require_coordinator(actor, case.series)
     if recommendation.is_signed:
         raise ValidationError(SIGNED_IS_FINAL)
+    _refuse_if_signed_meanwhile(case, recommendation)
     correction = (
         recommendation.supersedes is not None
         and recommendation.supersedes.meeting_id == recommendation.meeting_id

@@ -4,6 +4,7 @@ corrections, delivery, follow-up, the urgent path."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -403,3 +404,71 @@ def test_the_signer_is_named_by_function_when_the_title_does_not_say_the_sex() -
     assert coordination_role("m") == "coordonnateur de la RCP"
     assert rcp_title("RCP Pathologies plaquettaires") == "RCP Pathologies plaquettaires"
     assert rcp_title("Pathologies plaquettaires") == "RCP Pathologies plaquettaires"
+
+
+def test_a_second_signature_of_the_same_avis_is_told_it_is_already_signed(
+    in_session: tuple[Meeting, CaseRequest], coordinator: User
+) -> None:
+    """Seen: a second parallel « Signer » click ended in an IntegrityError (a 500). The second
+    request read the avis before the first one signed it: it is told so, and nothing changes."""
+    meeting, case = in_session
+    check_in(meeting, coordinator)
+    draft = _draft(case, coordinator)
+    stale = Recommendation.objects.get(pk=draft.pk)
+    services.recommendation_sign(actor=coordinator, recommendation=draft, override_reason="U.")
+    for second in (
+        lambda: services.recommendation_sign(
+            actor=coordinator, recommendation=stale, override_reason="U."
+        ),
+        lambda: services.recommendation_sign_as_shown(
+            actor=coordinator,
+            case=case,
+            values=decided_values(),
+            recommendation=stale,
+            override_reason="U.",
+        ),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            second()
+        assert "déjà signé" in " ".join(refused.value.messages)
+    assert Recommendation.objects.filter(case=case, status="signed").count() == 1
+    assert AuditEvent.objects.filter(action="sign", object_id=str(draft.public_id)).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_parallel_signatures_sign_once_and_tell_the_second(
+    in_session: tuple[Meeting, CaseRequest], coordinator: User
+) -> None:
+    """Two « Signer » requests at once, each in its own connection (PostgreSQL: SQLite serialises
+    writers by itself)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are a PostgreSQL matter")
+    meeting, case = in_session
+    check_in(meeting, coordinator)
+    draft_pk = _draft(case, coordinator).pk
+    stale = [Recommendation.objects.get(pk=draft_pk) for _ in range(2)]
+    outcomes: list[str] = []
+
+    def sign(recommendation: Recommendation) -> None:
+        try:
+            services.recommendation_sign_as_shown(
+                actor=coordinator,
+                case=case,
+                values=decided_values(),
+                recommendation=recommendation,
+                override_reason="U.",
+            )
+            outcomes.append("signé")
+        except ValidationError as error:
+            outcomes.append(" ".join(error.messages))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign, args=(r,)) for r in stale]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes)[-1] == "signé"
+    assert "déjà signé" in sorted(outcomes)[0]
+    assert Recommendation.objects.filter(case=case, status="signed").count() == 1

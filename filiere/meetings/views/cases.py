@@ -18,6 +18,7 @@ from filiere.access import Capability, grants_for
 from filiere.audit.services import audit_list_read
 from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
+from filiere.core.pagination import page_from_query, page_slice
 from filiere.identity.services import IdentityInput
 from filiere.lib.pseudonyms import normalise_pseudonym
 from filiere.meetings import forms as meeting_forms
@@ -50,10 +51,8 @@ def _details(data: dict[str, Any]) -> services.CaseDetails:
 @login_required
 def my_cases_view(request: AuthenticatedRequest) -> HttpResponse:
     """The requests the user sent, most recent first."""
-    page = (
-        max(1, int(request.GET.get("page", "1"))) if request.GET.get("page", "1").isdigit() else 1
-    )
-    rows = list(selectors.my_cases(request.user)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    page = page_from_query(request.GET.get("page"))
+    rows = list(selectors.my_cases(request.user)[page_slice(page, PAGE_SIZE, one_more=True)])
     audit_list_read(
         actor=request.user,
         object_type="meetings.caserequest",

@@ -263,3 +263,34 @@ def test_api_schema_documents_the_optional_identity(client_for: ClientFor, alice
     listed = schemas["PatientListOut"]["properties"]
     assert "identity" in listed
     assert "identity" not in schemas["PatientOut"]["properties"]
+
+
+def test_api_list_and_search_keep_pseudonyms_for_a_token_without_the_identity_scope(
+    patient_a: Patient, alice: User
+) -> None:
+    """Seen: a read token without the identity scope, refused on /identite, read names in the
+    list and found patients by name through the search."""
+    from filiere.accounts.services import api_token_create
+
+    _, raw = api_token_create(actor=alice, name="lecture")
+    bearer: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    client = Client()
+    (listed,) = client.get("/api/v1/patients", **bearer).json()
+    assert listed["pseudonym"] == patient_a.pseudonym
+    assert listed["identity"] is None
+    assert "Lefèvre" not in json.dumps(listed)
+    by_name = client.post(
+        "/api/v1/patients/recherche", {"q": "LEFEVRE"}, content_type="application/json", **bearer
+    )
+    assert by_name.json() == []
+    by_pseudonym = client.post(
+        "/api/v1/patients/recherche",
+        {"q": patient_a.pseudonym},
+        content_type="application/json",
+        **bearer,
+    ).json()
+    assert [row["identity"] for row in by_pseudonym] == [None]
+    assert _list_reads(patient_a) == 0
+    _, with_identity = api_token_create(actor=alice, name="identité", allows_identity=True)
+    (listed,) = client.get("/api/v1/patients", HTTP_AUTHORIZATION=f"Bearer {with_identity}").json()
+    assert listed["identity"]["birth_name"] == "Lefèvre"
