@@ -77,6 +77,11 @@ PAGES: dict[str, Expect] = {
     "patients:list": Expect(get=PATIENTS, redirected=frozenset({TRANSFUSION})),
     "patients:register": form(PATIENTS),
     "patients:duplicates": reads(frozenset({DATA_MANAGER, NETWORK})),
+    # A pair of one centre's records: its data manager resolves it; the network coordinator
+    # sees and resolves every pair, pseudonymised (README, Security).
+    "patients:duplicate_resolve": Expect(
+        post=frozenset({DATA_MANAGER}), everywhere=frozenset({NETWORK}), post_only=True
+    ),
     "patients:hpo_search": reads(PATIENTS),
     "patients:orpha_search": reads(PATIENTS),
     "patients:detail": reads(PATIENTS),

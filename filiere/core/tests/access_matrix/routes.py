@@ -12,6 +12,7 @@ PAGE_OBJECTS: dict[str, str | None] = {
     "patients:list": None,
     "patients:register": None,
     "patients:duplicates": None,
+    "patients:duplicate_resolve": "duplicate",
     "patients:hpo_search": None,
     "patients:orpha_search": None,
     "patients:detail": "patient",

@@ -32,7 +32,7 @@ from filiere.core.tests.test_access_matrix import PERSONAL_ROUTES, PUBLIC_PAGES,
 pytestmark = pytest.mark.django_db
 
 PATTERNS = {name: route for name, route, _ in our_patterns()}
-NOT_IN_MATRIX = PUBLIC_PAGES | PERSONAL_ROUTES | {"admin:login", "patients:duplicate_resolve"}
+NOT_IN_MATRIX = PUBLIC_PAGES | PERSONAL_ROUTES | {"admin:login"}
 # Audit actions that record a read or a refusal, never a change.
 NOT_WRITES = [
     AuditEvent.Action.VIEW,

@@ -8,6 +8,7 @@ Built once per test module, inside a transaction rolled back at the end.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,7 @@ PERSONAS: tuple[str, ...] = (
 )
 CENTRES = ("A", "B", "C")
 PASSWORD = "Un-long-mot-de-passe-2026"
+BORN = dt.date(2011, 3, 4)
 
 
 @dataclass
@@ -49,6 +51,7 @@ class World:
 def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
     """Objects of ``centre``; the case-meeting ones are coordinated and attended by ``owner``."""
     from filiere.followup.testing import matrix_world as followup_world
+    from filiere.identity.models import DuplicateSuspicion
     from filiere.meetings.models import SeriesMember
     from filiere.meetings.testing import (
         matrix_avis_template_world,
@@ -60,6 +63,14 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
     from filiere.transfusion.tests.factories import make_instruction
 
     patient = make_patient(centre)
+    twins = [
+        make_patient(
+            centre, birth_name=f"Gémeau-{centre.city}", first_given_name="Inès", birth_date=BORN
+        ).identity_link
+        for _ in range(2)
+    ]
+    first, second = sorted(twins, key=str)
+    suspicion = DuplicateSuspicion.objects.get(first_link=first, second_link=second)
     diagnosis = diagnosis_record(actor=None, patient=patient, centre=centre, **glanzmann_values())
     rcp = matrix_world(centre, owner)
     member = SeriesMember.objects.get(series__public_id=rcp["series_id"], user=owner)
@@ -82,6 +93,7 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
         "ratification": matrix_ratification_world(centre, owner),
         "avis_template": matrix_avis_template_world(centre, owner),
         "followup": followup_world(centre),
+        "duplicate": {"suspicion_id": suspicion.public_id},
     }
 
 
