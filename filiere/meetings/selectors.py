@@ -65,6 +65,11 @@ def is_series_staff(user: User, series: MeetingSeries) -> bool:
     return SeriesMember.objects.filter(series=series, user=user, role__in=STAFF_ROLES).exists()
 
 
+def may_complete_case_file(user: User, case: CaseRequest) -> bool:
+    """Attachments and the re-read of the registry record: the requester and the series' staff."""
+    return user.pk == case.requester_id or is_series_staff(user, case.series)
+
+
 def is_series_coordinator(user: User, series: MeetingSeries) -> bool:
     return SeriesMember.objects.filter(
         series=series, user=user, role=SeriesMember.Role.COORDINATOR

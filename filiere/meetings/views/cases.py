@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from filiere.access import Capability, grants_for
+from filiere.accounts.models import User
 from filiere.audit.services import audit_list_read
 from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
@@ -23,7 +24,12 @@ from filiere.identity.services import IdentityInput
 from filiere.lib.pseudonyms import normalise_pseudonym
 from filiere.meetings import forms as meeting_forms
 from filiere.meetings import selectors, services
-from filiere.meetings.models import Meeting, Participant, RecommendationFollowUp
+from filiere.meetings.models import (
+    CaseRequest,
+    Meeting,
+    Participant,
+    RecommendationFollowUp,
+)
 from filiere.meetings.views.common import apply_errors, case_summary, flash_refusal
 from filiere.network.models import Centre
 from filiere.patients.models import Patient
@@ -201,6 +207,7 @@ def case_edit_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpRes
 @login_required
 def attachment_upload_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpResponse:
     case = selectors.get_case_for_user(request.user, case_id)
+    _require_case_file_right(request.user, case)
     form = meeting_forms.AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choisissez un fichier."))
@@ -217,6 +224,17 @@ def attachment_upload_view(request: AuthenticatedRequest, case_id: uuid.UUID) ->
         else:
             messages.success(request, _("Pièce jointe ajoutée."))
     return redirect("meetings:case_detail", case_id=case.public_id)
+
+
+def _require_case_file_right(user: User, case: CaseRequest) -> None:
+    """Reading a case does not let one complete it: the refusal is the audited 404."""
+    if not selectors.may_complete_case_file(user, case):
+        raise NotVisible(
+            "meetings.caserequest",
+            str(case.public_id),
+            "réservé au demandeur et au secrétariat",
+            patient_id=case.patient.public_id,
+        )
 
 
 @login_required
@@ -302,6 +320,7 @@ def case_triage_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpR
 @login_required
 def snapshot_refresh_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpResponse:
     case = selectors.get_case_for_user(request.user, case_id)
+    _require_case_file_right(request.user, case)
     try:
         services.case_snapshot_refresh(actor=request.user, case=case)
     except ValidationError as error:
