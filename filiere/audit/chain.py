@@ -72,7 +72,9 @@ def chain_append(events: Sequence[AuditEvent]) -> list[AuditEvent]:
     if _vendor() == "postgresql":
         # The trigger links each row; nothing to compute here.
         return AuditEvent.objects.bulk_create(events)
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction: a failure here aborts it anyway, and list
+    # pages count their queries.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.get_or_create(pk=HEAD_ID)
         for event in events:
             event.chain_seq = head.seq + 1
