@@ -155,6 +155,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# The audit trail's retention purge connects as its own role on PostgreSQL (see the README's
+# Security section); in tests it mirrors the default connection.
+AUDIT_PURGE_DATABASE_URL = env_str("AUDIT_PURGE_DATABASE_URL")
+if AUDIT_PURGE_DATABASE_URL:
+    DATABASES["audit_purge"] = dj_database_url.parse(AUDIT_PURGE_DATABASE_URL, conn_max_age=0)
+    DATABASES["audit_purge"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------------

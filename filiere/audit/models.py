@@ -63,6 +63,11 @@ class AuditEvent(models.Model):
     centre_id = models.UUIDField(_("centre"), null=True, blank=True, db_index=True)
     summary = models.CharField(_("résumé"), max_length=300, blank=True)
     changes = models.JSONField(_("champs modifiés"), default=dict, blank=True)
+    # The hash chain (see ``filiere.audit.chain``): position, previous event's hash, own hash.
+    # Filled by the database trigger on PostgreSQL, by ``audit.chain`` on SQLite.
+    chain_seq = models.BigIntegerField(_("rang dans la chaîne"), null=True, unique=True)
+    prev_hash = models.CharField(_("empreinte précédente"), max_length=64, blank=True)
+    hash = models.CharField(_("empreinte"), max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -83,3 +88,24 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+
+class AuditChainHead(models.Model):
+    """The one row that ends the hash chain: its last link and, after a retention purge, the
+    anchor the oldest remaining event links to.
+
+    Written only by the database triggers on PostgreSQL (the application role has no right on
+    this table) and by ``audit.chain`` on SQLite.
+    """
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="")
+    anchor_seq = models.BigIntegerField(default=0)
+    anchor_hash = models.CharField(max_length=64, default="")
+
+    class Meta:
+        verbose_name = _("tête de la chaîne d'audit")
+        verbose_name_plural = _("têtes de la chaîne d'audit")
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.hash[:12]}"

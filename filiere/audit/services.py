@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models
 
 from filiere.accounts.models import User
+from filiere.audit.chain import chain_append
 from filiere.audit.context import current_client_ip
 from filiere.audit.models import AuditEvent
 
@@ -86,17 +87,22 @@ def audit_record(
         object_id = object_id or str(getattr(obj, "public_id", obj.pk))
     if actor is not None and not actor.is_authenticated:
         actor = None
-    return AuditEvent.objects.create(
-        actor=actor,
-        ip_address=current_client_ip(),
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        patient_id=patient_id,
-        centre_id=centre_id,
-        summary=summary[:300],
-        changes=_jsonable(dict(changes or {})),
+    (event,) = chain_append(
+        [
+            AuditEvent(
+                actor=actor,
+                ip_address=current_client_ip(),
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                patient_id=patient_id,
+                centre_id=centre_id,
+                summary=summary[:300],
+                changes=_jsonable(dict(changes or {})),
+            )
+        ]
     )
+    return event
 
 
 def audit_records(
@@ -111,17 +117,19 @@ def audit_records(
     if actor is not None and not actor.is_authenticated:
         actor = None
     ip_address = current_client_ip()
-    return AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor=actor,
-            ip_address=ip_address,
-            action=action,
-            object_type=obj._meta.label_lower,
-            object_id=str(getattr(obj, "public_id", obj.pk)),
-            patient_id=patient_id,
-            summary=summary[:300],
-        )
-        for obj, patient_id in objects
+    return chain_append(
+        [
+            AuditEvent(
+                actor=actor,
+                ip_address=ip_address,
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(getattr(obj, "public_id", obj.pk)),
+                patient_id=patient_id,
+                summary=summary[:300],
+            )
+            for obj, patient_id in objects
+        ]
     )
 
 
@@ -140,17 +148,19 @@ def audit_record_per_patient(
     if actor is not None and not actor.is_authenticated:
         actor = None
     ip_address = current_client_ip()
-    return AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor=actor,
-            ip_address=ip_address,
-            action=action,
-            object_type="patients.patient",
-            object_id=str(patient_id),
-            patient_id=patient_id,
-            summary=summary[:300],
-        )
-        for patient_id in patient_ids
+    return chain_append(
+        [
+            AuditEvent(
+                actor=actor,
+                ip_address=ip_address,
+                action=action,
+                object_type="patients.patient",
+                object_id=str(patient_id),
+                patient_id=patient_id,
+                summary=summary[:300],
+            )
+            for patient_id in patient_ids
+        ]
     )
 
 
@@ -195,4 +205,4 @@ def audit_list_read(
         )
         for patient_id in identified
     ]
-    return AuditEvent.objects.bulk_create(events)
+    return chain_append(events)
