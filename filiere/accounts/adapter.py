@@ -12,7 +12,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
 from allauth.socialaccount.providers.base import AuthProcess
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import render
@@ -151,6 +151,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         # Never create an account from an identity provider: administrators create accounts.
         return False
+
+    def validate_disconnect(self, account: Any, accounts: Any) -> None:
+        # The link follows the RPPS and is checked at every login; removing it would be an
+        # unaudited write for nothing: an administrator changes the account's RPPS instead.
+        raise ValidationError(
+            _("Le rattachement à Pro Santé Connect suit votre numéro RPPS : il ne se retire pas.")
+        )
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         """Refuse the login unless PSC asserts a strong authentication and the RPPS of exactly

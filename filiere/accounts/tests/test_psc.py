@@ -11,7 +11,7 @@ import requests
 from allauth.socialaccount.models import SocialAccount
 from django.core.checks import run_checks
 from django.test import Client
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from pytest_django.fixtures import Settings
 
 from filiere.accounts.models import User
@@ -197,3 +197,20 @@ def test_half_configured_psc_fails_the_system_check(settings: Settings) -> None:
     settings.PSC_CLIENT_ID = ""
     settings.PSC_CLIENT_SECRET = ""
     assert "filiere.E004" in [message.id for message in run_checks()]
+
+
+def test_the_owner_cannot_remove_the_psc_link(psc: LocalOpenIDProvider, alice_psc: User) -> None:
+    client = Client()
+    log_in_with_psc(client, psc, PscIdentity(rpps=ALICE_RPPS))
+    account = SocialAccount.objects.get(user=alice_psc)
+    response = client.post(reverse("socialaccount_connections"), {"account": account.pk})
+    assert response.status_code == 200  # the form again, with the error
+    assert "il ne se retire pas" in str(response.context["form"].errors)
+    assert SocialAccount.objects.filter(pk=account.pk).exists()
+
+
+def test_no_identity_provider_can_be_added_in_the_admin() -> None:
+    """An application added under PSC's provider id could assert any RPPS: the environment
+    alone configures PSC."""
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:socialaccount_socialapp_changelist")
