@@ -263,8 +263,9 @@ PSC_CLIENT_SECRET = env_str("PSC_CLIENT_SECRET")
 # technical documentation (industriels.esante.gouv.fr, Pro Santé Connect, documentation
 # technique); a setting, because PSC, not this application, defines the values.
 PSC_ACCEPTED_ACR = env_list("PSC_ACCEPTED_ACR", ["eidas1"])
-# RFC 8176 methods that prove a second factor: a PSC login whose `amr` names none is refused.
-PSC_ACCEPTED_AMR = env_list("PSC_ACCEPTED_AMR", ["mfa", "sc", "hwk", "swk", "otp", "pop", "pin"])
+# RFC 8176 methods that prove a second factor (a device held): a PSC login whose `amr` names
+# none of them (a password or a PIN alone) is refused.
+PSC_ACCEPTED_AMR = env_list("PSC_ACCEPTED_AMR", ["mfa", "sc", "hwk", "swk", "otp", "pop"])
 PSC_SCOPES = env_list("PSC_SCOPES", ["openid", "scope_all"])
 # The login form posts to Filière, which redirects to PSC's authorization endpoint: the browser
 # checks that redirect against the CSP's form-action, which must name PSC's login host.

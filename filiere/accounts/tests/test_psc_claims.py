@@ -13,7 +13,7 @@ from filiere.accounts.psc import (
 )
 
 ACR = ["eidas1"]
-AMR = ["mfa", "sc", "hwk", "swk", "otp", "pop", "pin"]
+AMR = ["mfa", "sc", "hwk", "swk", "otp", "pop"]
 RPPS = "10000000017"  # 11 digits, the last a Luhn key
 
 
@@ -31,6 +31,7 @@ def test_substantial_level_with_a_card_is_accepted() -> None:
         {"acr": "eidas1"},
         {"acr": "eidas1", "amr": ["pwd"]},
         {"acr": "eidas1", "amr": "pwd"},
+        {"acr": "eidas1", "amr": ["pin"]},
     ],
 )
 def test_a_lower_level_or_a_password_alone_is_refused(claims: dict[str, object]) -> None:
