@@ -15,6 +15,8 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
+from filiere.accounts.psc import origin_of, psc_providers
+
 # Lets classes such as ModelAdmin[Centre] be subscripted at run time, as the type hints do.
 django_stubs_ext.monkeypatch()
 
@@ -93,6 +95,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_htmx",
     "csp",
 ]
@@ -254,6 +258,36 @@ MFA_RECOVERY_CODE_COUNT = 10
 # DEBUG is off (check filiere.E002); a DEBUG instance derives one from SECRET_KEY.
 MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEY", [])
 
+# --- Pro Santé Connect (the national identity of health professionals, OpenID Connect) ----------
+# Off unless the three variables are set: no button, no callback. A PSC login is accepted only at
+# an accepted `acr` with an accepted `amr`, and only for an existing active account whose RPPS is
+# the one PSC asserts (accounts/psc.py); it counts as the second factor.
+PSC_DISCOVERY_URL = env_str("PSC_DISCOVERY_URL")
+PSC_CLIENT_ID = env_str("PSC_CLIENT_ID")
+PSC_CLIENT_SECRET = env_str("PSC_CLIENT_SECRET")
+# "eidas1" is PSC's value for its eIDAS "substantiel" level (CPS card or e-CPS app), per its
+# technical documentation (industriels.esante.gouv.fr, Pro Santé Connect, documentation
+# technique); a setting, because PSC, not this application, defines the values.
+PSC_ACCEPTED_ACR = env_list("PSC_ACCEPTED_ACR", ["eidas1"])
+# RFC 8176 methods that prove a second factor (a device held): a PSC login whose `amr` names
+# none of them (a password or a PIN alone) is refused.
+PSC_ACCEPTED_AMR = env_list("PSC_ACCEPTED_AMR", ["mfa", "sc", "hwk", "swk", "otp", "pop"])
+PSC_SCOPES = env_list("PSC_SCOPES", ["openid", "scope_all"])
+# The login form posts to Filière, which redirects to PSC's authorization endpoint: the browser
+# checks that redirect against the CSP's form-action, which must name PSC's login host.
+PSC_AUTHORIZATION_ORIGIN = env_str("PSC_AUTHORIZATION_ORIGIN", origin_of(PSC_DISCOVERY_URL))
+SOCIALACCOUNT_ADAPTER = "filiere.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = psc_providers(
+    discovery_url=PSC_DISCOVERY_URL,
+    client_id=PSC_CLIENT_ID,
+    secret=PSC_CLIENT_SECRET,
+    scopes=PSC_SCOPES,
+    acr_values=PSC_ACCEPTED_ACR,
+)
+
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
@@ -333,7 +367,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        "form-action": ["'self'"] + ([PSC_AUTHORIZATION_ORIGIN] if SOCIALACCOUNT_PROVIDERS else []),
     }
 }
 

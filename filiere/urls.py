@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +20,9 @@ def admin_login_through_mfa(request: HttpRequest, extra_context: object = None) 
 
 
 admin.site.login = admin_login_through_mfa  # type: ignore[method-assign]
+# Pro Santé Connect is configured from the environment only (settings.py): an application
+# added in the admin, under PSC's provider id, could assert any RPPS.
+admin.site.unregister(SocialApp)
 admin.site.site_header = "Filière — administration"
 admin.site.site_title = "Filière"
 

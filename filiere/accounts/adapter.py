@@ -5,19 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.providers.base import AuthProcess
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from filiere.accounts.mfa_secrets import decrypt_secret, encrypt_secret
-from filiere.accounts.middleware import user_may_skip_second_factor
+from filiere.accounts.middleware import PSC_SESSION_KEY, user_may_skip_second_factor
 from filiere.accounts.models import User
-from filiere.accounts.services import api_tokens_revoke_all
+from filiere.accounts.psc import (
+    PROVIDER_ID,
+    PSC_ACR_STATE,
+    PscRefusal,
+    check_assurance,
+    rpps_from_claims,
+)
+from filiere.accounts.services import (
+    api_tokens_revoke_all,
+    psc_identity_connect,
+    psc_login_refuse,
+)
+from filiere.accounts.stages import psc_acr_of_login
 from filiere.audit.context import client_ip
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
@@ -80,6 +97,24 @@ class AccountAdapter(DefaultAccountAdapter):
             super().set_password(user, password)
             api_tokens_revoke_all(actor=user, user=user, reason="mot de passe changé")
 
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> Any:
+        response = super().post_login(request, user, **kwargs)
+        acr = psc_acr_of_login(kwargs.get("signal_kwargs"))
+        if acr is not None:
+            # Read by RequireSecondFactorMiddleware: this session's holder proved a second
+            # factor through Pro Santé Connect, for this user only.
+            request.session[PSC_SESSION_KEY] = {"user": user.pk, "acr": acr}
+        return response
+
+    def get_login_stages(self) -> list[str]:
+        # allauth's second-factor challenge, except after a Pro Santé Connect login (stages.py).
+        return [
+            "filiere.accounts.stages.AuthenticateStage"
+            if path == "allauth.mfa.stages.AuthenticateStage"
+            else path
+            for path in super().get_login_stages()
+        ]
+
     def logout(self, request: HttpRequest) -> None:
         user = request.user if request.user.is_authenticated else None
         if user is not None:
@@ -108,3 +143,57 @@ class MFAAdapter(DefaultMFAAdapter):
         # The second factor is mandatory: the authenticator app can be replaced by an
         # administrator, not removed by its owner.
         return authenticator.type != Authenticator.Type.TOTP
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Pro Santé Connect logs into existing accounts only, matched on the RPPS number."""
+
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
+        # Never create an account from an identity provider: administrators create accounts.
+        return False
+
+    def validate_disconnect(self, account: Any, accounts: Any) -> None:
+        # The link follows the RPPS and is checked at every login; removing it would be an
+        # unaudited write for nothing: an administrator changes the account's RPPS instead.
+        raise ValidationError(
+            _("Le rattachement à Pro Santé Connect suit votre numéro RPPS : il ne se retire pas.")
+        )
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        """Refuse the login unless PSC asserts a strong authentication and the RPPS of exactly
+        one active account; link the PSC identity to that account on its first use."""
+        if sociallogin.account.provider != PROVIDER_ID:
+            raise self._refuse(request, None, "fournisseur d'identité inconnu")
+        data = sociallogin.account.extra_data
+        id_token = data.get("id_token") or {}
+        userinfo = data.get("userinfo") or {}
+        try:
+            acr = check_assurance(
+                id_token,
+                accepted_acr=settings.PSC_ACCEPTED_ACR,
+                accepted_amr=settings.PSC_ACCEPTED_AMR,
+            )
+            rpps = rpps_from_claims(userinfo, id_token)
+        except PscRefusal as refusal:
+            raise self._refuse(request, None, refusal.reason) from refusal
+        matches = list(User.objects.filter(rpps=rpps, is_active=True)[:2])
+        if len(matches) != 1:
+            reason = "aucun compte actif" if not matches else "plusieurs comptes"
+            raise self._refuse(request, None, f"{reason} avec le RPPS {rpps}")
+        user = matches[0]
+        if sociallogin.is_existing and sociallogin.user.pk != user.pk:
+            # The identity was linked to an account whose RPPS has changed since.
+            raise self._refuse(request, user, f"identité rattachée à un autre compte ({rpps})")
+        connecting = sociallogin.state.get("process") == AuthProcess.CONNECT
+        if connecting and request.user.pk != user.pk:
+            raise self._refuse(request, user, f"RPPS {rpps} d'un autre compte que la session")
+        if not sociallogin.is_existing:
+            with client_ip(client_address(request)):
+                psc_identity_connect(user=user, sociallogin=sociallogin, request=request)
+        # Read by the login stages and post_login below: this login proved a second factor.
+        sociallogin.state[PSC_ACR_STATE] = acr
+
+    def _refuse(self, request: HttpRequest, user: User | None, reason: str) -> Exception:
+        with client_ip(client_address(request)):
+            psc_login_refuse(user=user, reason=reason)
+        return ImmediateHttpResponse(render(request, "account/psc_refused.html", status=403))

@@ -12,11 +12,19 @@ from django.urls import reverse
 
 # Paths a user without a second factor may still reach: enrolling one, logging out, assets.
 _OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/favicon.ico")
+# Session key set after a Pro Santé Connect login (accounts/adapter.py): {"user": pk, "acr": …}.
+PSC_SESSION_KEY = "filiere_psc_login"
 
 
 def user_may_skip_second_factor(user: object) -> bool:
     """Demo accounts may log in without a second factor, and only on a DEBUG instance."""
     return bool(getattr(user, "is_demo", False) and settings.DEBUG)
+
+
+def session_proved_psc(request: HttpRequest) -> bool:
+    """Return True when this session was opened by a Pro Santé Connect login of its user."""
+    marker = request.session.get(PSC_SESSION_KEY)
+    return isinstance(marker, dict) and marker.get("user") == request.user.pk
 
 
 class RequireSecondFactorMiddleware:
@@ -29,6 +37,7 @@ class RequireSecondFactorMiddleware:
             user.is_authenticated
             and not request.path.startswith(_OPEN_PREFIXES)
             and not user_may_skip_second_factor(user)
+            and not session_proved_psc(request)
             and not Authenticator.objects.filter(
                 user_id=user.pk, type=Authenticator.Type.TOTP
             ).exists()

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from filiere.accounts.models import ApiToken, User
@@ -175,3 +176,27 @@ def user_update_access(*, actor: User, user: User, is_active: bool, is_staff: bo
     if changes:
         audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, changes=changes)
     return user
+
+
+@transaction.atomic
+def psc_identity_connect(*, user: User, sociallogin: Any, request: HttpRequest) -> None:
+    """Link a Pro Santé Connect identity to the account whose RPPS it asserts, and record it."""
+    sociallogin.connect(request, user)
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.UPDATE,
+        obj=user,
+        summary="Identité Pro Santé Connect rattachée au compte (RPPS concordant)",
+        changes={"psc_uid": sociallogin.account.uid},
+    )
+
+
+def psc_login_refuse(*, user: User | None, reason: str) -> None:
+    """Record a refused Pro Santé Connect login (no session opened, nothing else written)."""
+    audit_record(
+        actor=None,
+        action=AuditEvent.Action.LOGIN_FAILED,
+        object_type="accounts.user",
+        object_id=str(user.public_id) if user else "",
+        summary=f"Pro Santé Connect refusé : {reason}"[:300],
+    )

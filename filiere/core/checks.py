@@ -55,3 +55,21 @@ def check_mfa_encryption_key(app_configs: Any, **kwargs: Any) -> list[CheckMessa
             id="filiere.E002",
         )
     ]
+
+
+@register()
+def check_pro_sante_connect(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    given = [
+        name
+        for name in ("PSC_DISCOVERY_URL", "PSC_CLIENT_ID", "PSC_CLIENT_SECRET")
+        if getattr(settings, name)
+    ]
+    if not given or len(given) == 3:
+        return []
+    return [
+        Error(
+            f"Pro Santé Connect is half configured ({', '.join(given)} set): it stays off "
+            "until PSC_DISCOVERY_URL, PSC_CLIENT_ID and PSC_CLIENT_SECRET are all set.",
+            id="filiere.E004",
+        )
+    ]
