@@ -17,6 +17,15 @@ def test_twenty_thousand_patients_born_the_same_month_get_distinct_valid_ins() -
     assert all(is_valid_nir(n) for n in numbers[::997])
 
 
+def test_a_hundred_thousand_patient_demo_gets_distinct_valid_ins() -> None:
+    """The load test's demo: every number distinct and with a correct NIR key, whatever the
+    sex and birth date the seeded draw gives (the worst case, one shared month, per sex)."""
+    for sex, birth in (("M", dt.date(1980, 1, 1)), ("F", dt.date(2024, 12, 31))):
+        numbers = [demo_ins(index, sex, birth) for index in range(1, 100_001)]
+        assert len(set(numbers)) == len(numbers)
+        assert all(is_valid_nir(n) for n in numbers)
+
+
 def test_ins_agrees_with_sex_year_and_month_of_birth() -> None:
     for sex, birth in (("M", dt.date(1999, 12, 1)), ("F", dt.date(2024, 1, 31))):
         ins = demo_ins(123_456, sex, birth)
