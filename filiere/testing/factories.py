@@ -110,6 +110,15 @@ def load_test_nomenclature() -> None:
     services.transcript_seed_import(actor=None)
 
 
+def _letters(index: int) -> str:
+    """1 → "A", 26 → "Z", 27 → "AA": a counter spelt in Latin letters."""
+    text = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        text = chr(ord("A") + rest) + text
+    return text.capitalize()
+
+
 def identity_input(**values: Any) -> Any:
     import datetime as dt
 
@@ -117,7 +126,8 @@ def identity_input(**values: Any) -> Any:
 
     index = next(_counter)
     defaults: dict[str, Any] = {
-        "birth_name": f"Martin{index}",
+        # Distinct and in letters: a digit is not part of a name (identity.services).
+        "birth_name": f"Martin-{_letters(index)}",
         "birth_first_names": "Camille Marie",
         "first_given_name": "Camille",
         "birth_date": dt.date(1990, 5, 17),
