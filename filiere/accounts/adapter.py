@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 from filiere.accounts.mfa_secrets import decrypt_secret, encrypt_secret
 from filiere.accounts.middleware import user_may_skip_second_factor
 from filiere.accounts.models import User
-from filiere.accounts.services import api_tokens_revoke_all
+from filiere.accounts.services import api_tokens_revoke_all, email_address_verify
 from filiere.audit.context import client_ip
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
@@ -79,6 +81,19 @@ class AccountAdapter(DefaultAccountAdapter):
         with transaction.atomic():
             super().set_password(user, password)
             api_tokens_revoke_all(actor=user, user=user, reason="mot de passe changé")
+
+    def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
+        # Verifying never changes the account's address: making it so is a separate, audited
+        # step on /accounts/email/ (allauth would also make it primary when none is).
+        with client_ip(self.get_client_ip(request)):
+            email_address_verify(address=email_address)
+        self.add_message(
+            request,
+            messages.SUCCESS,
+            "account/messages/email_confirmed.txt",
+            {"email": email_address.email},
+        )
+        return True
 
     def logout(self, request: HttpRequest) -> None:
         user = request.user if request.user.is_authenticated else None
