@@ -174,3 +174,10 @@ def glanzmann_values(**values: Any) -> dict[str, Any]:
     }
     defaults.update(values)
     return defaults
+
+
+def with_form_token(data: dict[str, Any]) -> dict[str, Any]:
+    """Return a creating form's POST data with a fresh one-time token, as the page renders it."""
+    from filiere.core.submissions import FIELD, new_form_token
+
+    return {**data, FIELD: new_form_token()}

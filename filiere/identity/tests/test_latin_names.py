@@ -19,7 +19,7 @@ from filiere.lib.partial_dates import PartialDate
 from filiere.network.models import Centre
 from filiere.patients.models import Patient
 from filiere.patients.services import patient_register, patient_update_identity
-from filiere.testing.factories import identity_input, make_patient
+from filiere.testing.factories import identity_input, make_patient, with_form_token
 
 pytestmark = pytest.mark.usefixtures("nomenclature")
 
@@ -84,17 +84,19 @@ def test_the_registration_form_explains_the_refusal_in_french(
 ) -> None:
     response = client_for(alice).post(
         "/patients/inclure/",
-        {
-            "birth_name": f"M{CYRILLIC_A}rtin",
-            "birth_first_names": "Léo",
-            "first_given_name": "Léo",
-            "birth_date": "2012-04-02",
-            "sex": "M",
-            "status": "provisional",
-            "centre": centre_a.pk,
-            "inclusion_date": "03/2020",
-            "referred_by": ["ORG-182"],
-        },
+        with_form_token(
+            {
+                "birth_name": f"M{CYRILLIC_A}rtin",
+                "birth_first_names": "Léo",
+                "first_given_name": "Léo",
+                "birth_date": "2012-04-02",
+                "sex": "M",
+                "status": "provisional",
+                "centre": centre_a.pk,
+                "inclusion_date": "03/2020",
+                "referred_by": ["ORG-182"],
+            }
+        ),
     )
     assert response.status_code == 200
     assert "Nom de naissance : seules les lettres latines" in response.content.decode()
