@@ -190,7 +190,7 @@ HEALTH_TOKEN = env_str("HEALTH_TOKEN")
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "filiere.accounts.backends.VerifiedEmailBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -233,6 +233,11 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# An address added on /accounts/email/ opens nothing until verified (accounts/backends.py, the
+# reset form) and becomes the account's only then (accounts/views.py): so a user with a second
+# factor may add one, which allauth refuses by default for fear of exactly that.
+ACCOUNT_FORMS = {"reset_password": "filiere.accounts.forms.ResetPasswordForm"}
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 # Failed logins are counted twice over a window (accounts/adapter.py): per account, whatever the
 # address, so guesses spread over many addresses are stopped; and per client address, with a
 # higher bar, so that one person mistyping behind a hospital's shared address locks no one else.

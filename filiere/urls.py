@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from filiere.accounts import views as account_views
 from filiere.api import api
 from filiere.core import views as core_views
 
@@ -29,6 +30,8 @@ admin.site.site_title = "Filière"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("sante/", core_views.health, name="health"),
+    # allauth's address page, with its changes verified and audited (accounts/views.py).
+    path("accounts/email/", account_views.EmailView.as_view(), name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("profil/", include("filiere.accounts.urls")),
     path("centres/", include("filiere.network.urls")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
@@ -12,6 +13,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
 from allauth.socialaccount.providers.base import AuthProcess
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -31,6 +33,7 @@ from filiere.accounts.psc import (
 )
 from filiere.accounts.services import (
     api_tokens_revoke_all,
+    email_address_verify,
     psc_identity_connect,
     psc_login_refuse,
 )
@@ -114,6 +117,19 @@ class AccountAdapter(DefaultAccountAdapter):
             else path
             for path in super().get_login_stages()
         ]
+
+    def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
+        # Verifying never changes the account's address: making it so is a separate, audited
+        # step on /accounts/email/ (allauth would also make it primary when none is).
+        with client_ip(self.get_client_ip(request)):
+            email_address_verify(address=email_address)
+        self.add_message(
+            request,
+            messages.SUCCESS,
+            "account/messages/email_confirmed.txt",
+            {"email": email_address.email},
+        )
+        return True
 
     def logout(self, request: HttpRequest) -> None:
         user = request.user if request.user.is_authenticated else None

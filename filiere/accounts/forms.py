@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
@@ -10,7 +11,18 @@ from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from filiere.accounts.backends import address_opens
 from filiere.accounts.models import User
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """allauth's reset form, sending no reset link to an address added but never verified."""
+
+    def clean_email(self) -> str:
+        email = str(super().clean_email())
+        users: list[Any] = getattr(self, "users", [])
+        self.users = [user for user in users if address_opens(user, email)]
+        return email
 
 
 class ProfileForm(forms.ModelForm[User]):

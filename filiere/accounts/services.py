@@ -6,11 +6,14 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from filiere.accounts.models import ApiToken, User
 from filiere.audit.models import AuditEvent
@@ -41,6 +44,7 @@ def user_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save(force_insert=True)
+    email_address_sync(user)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -200,3 +204,94 @@ def psc_login_refuse(*, user: User | None, reason: str) -> None:
         object_id=str(user.public_id) if user else "",
         summary=f"Pro Santé Connect refusé : {reason}"[:300],
     )
+
+
+# --- E-mail addresses -----------------------------------------------------------------------
+# The account's address (``User.email``) is where the RCP mails and the avis PDFs go, and the
+# login. It is the address an administrator created the account with, or one its owner proved
+# by following the link sent to it: an address added on /accounts/email/ stays unverified, opens
+# nothing and receives nothing until then.
+
+
+def email_address_sync(user: User) -> EmailAddress:
+    """Return the account address's verified, primary row, creating or correcting it.
+
+    Accounts are created by the network's administrators with the professional's address; that
+    address counts as verified (a password is set through a link sent to it).
+    """
+    address, _created = EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    if not (address.verified and address.primary):
+        EmailAddress.objects.filter(user=user, primary=True).exclude(pk=address.pk).update(
+            primary=False
+        )
+        address.verified = address.primary = True
+        address.save(update_fields=["verified", "primary"])
+    return address
+
+
+def _audit_email(actor: User, user: User, summary: str) -> None:
+    audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, summary=summary)
+
+
+@transaction.atomic
+def email_address_add(*, actor: User, email: str) -> EmailAddress:
+    """Add an unverified address to the actor's account (the caller sends the link)."""
+    address, created = EmailAddress.objects.get_or_create(
+        user=actor, email=email.strip().lower(), defaults={"verified": False, "primary": False}
+    )
+    if created:
+        _audit_email(actor, actor, f"Adresse e-mail ajoutée (non vérifiée) : {address.email}")
+    return address
+
+
+@transaction.atomic
+def email_address_verify(*, address: EmailAddress) -> EmailAddress:
+    """Record that the address's owner followed the link sent to it.
+
+    The actor is the account's owner: the link reached that mailbox, whoever's session clicked.
+    """
+    if not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+        _audit_email(address.user, address.user, f"Adresse e-mail vérifiée : {address.email}")
+    return address
+
+
+@transaction.atomic
+def email_address_set_primary(*, actor: User, address: EmailAddress) -> EmailAddress:
+    """Make a verified address the account's address: login, mails and documents go there."""
+    if not address.verified:
+        raise ValidationError(
+            {
+                "email": _(
+                    "Adresse e-mail : seule une adresse vérifiée peut devenir l'adresse du "
+                    "compte. Suivez d'abord le lien envoyé à %(email)s."
+                )
+                % {"email": address.email}
+            }
+        )
+    user = address.user
+    before = user.email
+    if not address.primary:
+        address.set_as_primary()
+        _audit_email(actor, user, f"Adresse e-mail principale : {address.email} (avant : {before})")
+    return address
+
+
+@transaction.atomic
+def email_address_remove(*, actor: User, address: EmailAddress) -> None:
+    """Remove an address other than the account's own."""
+    if address.primary or address.email == address.user.email:
+        raise ValidationError(
+            {
+                "email": _(
+                    "Adresse e-mail : l'adresse du compte ne peut pas être retirée ; "
+                    "choisissez d'abord une autre adresse vérifiée comme adresse du compte."
+                )
+            }
+        )
+    user = address.user
+    address.delete()
+    _audit_email(actor, user, f"Adresse e-mail retirée : {address.email}")

@@ -1,17 +1,31 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from allauth.account import views as allauth_views
+from allauth.account.internal.flows.email_verification import send_verification_email_to_address
+from allauth.account.internal.flows.reauthentication import raise_if_reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from filiere.accounts.forms import ApiTokenForm, ProfileForm
 from filiere.accounts.models import ApiToken, User
-from filiere.accounts.services import api_token_create, api_token_revoke, user_update_profile
+from filiere.accounts.services import (
+    api_token_create,
+    api_token_revoke,
+    email_address_add,
+    email_address_remove,
+    email_address_set_primary,
+    email_address_sync,
+    user_update_profile,
+)
 from filiere.core.http import AuthenticatedRequest
 
 
@@ -65,3 +79,50 @@ def token_revoke(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpRes
     api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("Jeton révoqué."))
     return redirect("accounts:profile")
+
+
+class EmailView(allauth_views.EmailView):
+    """allauth's address page, every change made by an audited service.
+
+    An address added here stays unverified until its owner follows the link sent to it
+    (``AccountAdapter.confirm_email``); only then may it become the account's address.
+    """
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated:
+            email_address_sync(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if {"action_add", "action_remove", "action_primary"} & set(request.POST):
+            raise_if_reauthentication_required(request, app="allauth.account")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        address = email_address_add(actor=self.request.user, email=form.cleaned_data["email"])
+        send_verification_email_to_address(self.request, address)
+        return redirect(self.get_success_url())
+
+    def _action_primary(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        address = self._get_email_address(request)
+        if address is None:
+            return None
+        try:
+            email_address_set_primary(actor=address.user, address=address)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return None
+        messages.success(request, _("Adresse du compte : %(email)s.") % {"email": address.email})
+        return redirect(self.get_success_url())
+
+    def _action_remove(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        address = self._get_email_address(request)
+        if address is None:
+            return None
+        try:
+            email_address_remove(actor=address.user, address=address)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return None
+        messages.success(request, _("Adresse retirée : %(email)s.") % {"email": address.email})
+        return redirect(self.get_success_url())

@@ -127,3 +127,32 @@ class ChoiceLabels(models.Model):
             if key == value:
                 return force_str(label, strings_only=True)
         return force_str(value, strings_only=True)
+
+
+class FormSubmission(models.Model):
+    """A creating form sent once: its one-time token, who sent it, where its result lives.
+
+    In the database rather than the session: a double click sends two requests at once, both of
+    which read the session before either writes it back; the unique constraint lets only one
+    through (filiere/core/submissions.py).
+    """
+
+    token = models.UUIDField(_("jeton du formulaire"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
+    result_url = models.CharField(_("adresse du résultat"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("formulaire envoyé")
+        verbose_name_plural = _("formulaires envoyés")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="core_form_submitted_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token} {self.created_at:%d/%m/%Y %H:%M}"

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from filiere.accounts.models import User
@@ -25,7 +26,7 @@ from filiere.audit.services import audit_record
 from filiere.identity.models import DuplicateSuspicion, Identity
 from filiere.lib.ages import Age, exact_age
 from filiere.lib.identifiers import is_valid_nir, nir_contradictions
-from filiere.lib.names import search_key
+from filiere.lib.names import latin_name, search_key
 
 if TYPE_CHECKING:
     from filiere.patients.models import Patient
@@ -59,6 +60,14 @@ INS_OID_LABELS = {
     INS_NIA_OID: _("INS-NIA"),
     INS_TEST_OID: _("INS-NIR de test"),
     INS_DEMO_OID: _("INS-NIR de démonstration"),
+}
+# The identity names and how the forms label them, for the messages that name the field.
+NAME_LABELS = {
+    "birth_name": _("Nom de naissance"),
+    "birth_first_names": _("Prénoms de naissance"),
+    "first_given_name": _("Premier prénom de naissance"),
+    "used_name": _("Nom utilisé"),
+    "used_first_name": _("Prénom utilisé"),
 }
 _INSEE_PLACE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -129,15 +138,17 @@ def clean_identity_values(values: dict[str, Any]) -> dict[str, Any]:
     """Return normalised values, or raise ValidationError with a French message per field."""
     cleaned = dict(values)
     errors: dict[str, str] = {}
-    for name in (
-        "birth_name",
-        "birth_first_names",
-        "first_given_name",
-        "used_name",
-        "used_first_name",
-    ):
+    for name, label in NAME_LABELS.items():
         if name in cleaned:
-            cleaned[name] = _clean_name(str(cleaned[name] or ""))
+            value = _clean_name(str(cleaned[name] or ""))
+            composed = latin_name(value)
+            if composed is None:
+                errors[name] = gettext(
+                    "%(field)s : seules les lettres latines (accents compris), l'espace, le "
+                    "trait d'union et l'apostrophe sont acceptés."
+                ) % {"field": label}
+            else:
+                cleaned[name] = composed
     for name in ("birth_name", "first_given_name"):
         if name in cleaned and not cleaned[name]:
             errors[name] = "Ce trait d'identité est obligatoire."

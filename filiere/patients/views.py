@@ -23,6 +23,7 @@ from filiere.core.access_errors import NotVisible
 from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
 from filiere.core.pagination import page_from_query, page_slice
+from filiere.core.submissions import submit_once
 from filiere.network.models import Centre
 from filiere.nomenclature.selectors import (
     hpo_search_terms,
@@ -146,7 +147,8 @@ def patient_register_view(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         identity_values = {name: data[name] for name in patient_forms.IdentityForm.base_fields}
-        try:
+
+        def save() -> str:
             registration = services.patient_register(
                 actor=request.user,
                 centre=data["centre"],
@@ -156,9 +158,6 @@ def patient_register_view(request: AuthenticatedRequest) -> HttpResponse:
                 outside_labelled_scope=data["outside_labelled_scope"],
                 referring_physician=request.user,
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             patient = registration.patient
             messages.success(
                 request, _("Patient inclus sous le pseudonyme %s.") % patient.pseudonym
@@ -168,7 +167,12 @@ def patient_register_view(request: AuthenticatedRequest) -> HttpResponse:
                     request,
                     _("Doublon possible : signalé au gestionnaire de données."),
                 )
-            return redirect("patients:detail", public_id=patient.public_id)
+            return reverse("patients:detail", kwargs={"public_id": patient.public_id})
+
+        try:
+            return submit_once(request, save=save)
+        except ValidationError as error:
+            apply_errors(form, error)
     return render(request, "patients/register.html", {"form": form})
 
 
@@ -235,13 +239,16 @@ def _patient_form_page(
     patient = get_patient_for_user(request.user, public_id, Capability.EDIT_PATIENTS)
     form = make_form(request, patient, request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def save_once() -> str:
+            save(request, patient, data)
+            return reverse("patients:detail", kwargs={"public_id": patient.public_id})
+
         try:
-            save(request, patient, form.cleaned_data)
+            return submit_once(request, save=save_once, done=done)
         except ValidationError as error:
             apply_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("patients:detail", public_id=patient.public_id)
     else:
         services.patient_record_viewed(actor=request.user, patient=patient, what=title)
     return render(

@@ -110,6 +110,15 @@ def load_test_nomenclature() -> None:
     services.transcript_seed_import(actor=None)
 
 
+def _letters(index: int) -> str:
+    """1 → "A", 26 → "Z", 27 → "AA": a counter spelt in Latin letters."""
+    text = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        text = chr(ord("A") + rest) + text
+    return text.capitalize()
+
+
 def identity_input(**values: Any) -> Any:
     import datetime as dt
 
@@ -117,7 +126,8 @@ def identity_input(**values: Any) -> Any:
 
     index = next(_counter)
     defaults: dict[str, Any] = {
-        "birth_name": f"Martin{index}",
+        # Distinct and in letters: a digit is not part of a name (identity.services).
+        "birth_name": f"Martin-{_letters(index)}",
         "birth_first_names": "Camille Marie",
         "first_given_name": "Camille",
         "birth_date": dt.date(1990, 5, 17),
@@ -164,3 +174,10 @@ def glanzmann_values(**values: Any) -> dict[str, Any]:
     }
     defaults.update(values)
     return defaults
+
+
+def with_form_token(data: dict[str, Any]) -> dict[str, Any]:
+    """Return a creating form's POST data with a fresh one-time token, as the page renders it."""
+    from filiere.core.submissions import FIELD, new_form_token
+
+    return {**data, FIELD: new_form_token()}

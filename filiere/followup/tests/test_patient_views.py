@@ -19,6 +19,7 @@ from filiere.followup.tests.helpers import record_score, record_visit, rfviia_of
 from filiere.network.models import Centre
 from filiere.patients.models import Diagnosis, Patient
 from filiere.patients.panels import panels_for
+from filiere.testing.factories import with_form_token
 
 ClientFor = Callable[[User], Client]
 pytestmark = pytest.mark.usefixtures("atc")
@@ -98,15 +99,17 @@ def test_a_visit_is_recorded_through_the_form(
 ) -> None:
     response = client_for(alice).post(
         _base(patient_a) + "visites/nouvelle/",
-        {
-            "centre": centre_a.pk,
-            "visited_on": "2024-04-02",
-            "context": "29",
-            "objective": "ORG-047",
-            "weight_kg": "61,5",
-            "to_complete": "on",
-            "missing_data": "Numération à reporter",
-        },
+        with_form_token(
+            {
+                "centre": centre_a.pk,
+                "visited_on": "2024-04-02",
+                "context": "29",
+                "objective": "ORG-047",
+                "weight_kg": "61,5",
+                "to_complete": "on",
+                "missing_data": "Numération à reporter",
+            }
+        ),
     )
     assert response.status_code == 302
     visit = Visit.objects.get()
@@ -119,12 +122,14 @@ def test_a_visit_in_the_future_is_refused_in_french_and_nothing_is_saved(
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     response = client_for(alice).post(
         _base(patient_a) + "visites/nouvelle/",
-        {
-            "centre": centre_a.pk,
-            "visited_on": tomorrow.isoformat(),
-            "context": "11429006",
-            "objective": "ORG-047",
-        },
+        with_form_token(
+            {
+                "centre": centre_a.pk,
+                "visited_on": tomorrow.isoformat(),
+                "context": "11429006",
+                "objective": "ORG-047",
+            }
+        ),
     )
     assert response.status_code == 200
     assert "La date de la visite est dans le futur." in response.content.decode()
@@ -147,13 +152,16 @@ def test_an_off_label_prescription_without_framework_is_refused_on_its_field(
         "route": "iv",
     }
     client = client_for(alice)
-    response = client.post(_base(patient_a) + "traitements/nouveau/", data)
+    response = client.post(_base(patient_a) + "traitements/nouveau/", with_form_token(data))
     html = response.content.decode()
     assert "Un usage hors AMM exige son cadre" in html
     assert "Un usage hors AMM exige une justification." in html
     assert not Treatment.objects.exists()
     data |= {"off_label_framework": "cpc", "justification": "Avis de RCP du 12/05/2024."}
-    assert client.post(_base(patient_a) + "traitements/nouveau/", data).status_code == 302
+    assert (
+        client.post(_base(patient_a) + "traitements/nouveau/", with_form_token(data)).status_code
+        == 302
+    )
     treatment = Treatment.objects.get()
     assert treatment.atc is not None
     assert (treatment.atc.code, treatment.off_label_framework) == ("B02BD08", "cpc")
@@ -165,14 +173,16 @@ def test_a_bleed_and_an_adverse_event_are_recorded_through_their_forms(
     client = client_for(alice)
     response = client.post(
         _base(patient_a) + "saignements/nouveau/",
-        {
-            "centre": centre_a.pk,
-            "occurred_on": "2024-06-01",
-            "site": "menorrhagia",
-            "severity": "major",
-            "hospitalised": "on",
-            "hospital_days": "2",
-        },
+        with_form_token(
+            {
+                "centre": centre_a.pk,
+                "occurred_on": "2024-06-01",
+                "site": "menorrhagia",
+                "severity": "major",
+                "hospitalised": "on",
+                "hospital_days": "2",
+            }
+        ),
     )
     assert response.status_code == 302
     assert BleedingEvent.objects.get().hospital_days == 2
@@ -183,15 +193,17 @@ def test_a_bleed_and_an_adverse_event_are_recorded_through_their_forms(
     assert f'value="{treatment.pk}" selected' in page.content.decode()
     response = client.post(
         _base(patient_a) + "evenements-indesirables/nouveau/",
-        {
-            "centre": centre_a.pk,
-            "occurred_on": "2024-06-02",
-            "category": "thrombosis",
-            "treatment": treatment.pk,
-            "serious": "on",
-            "description": "Thrombose superficielle.",
-            "outcome": "recovered",
-        },
+        with_form_token(
+            {
+                "centre": centre_a.pk,
+                "occurred_on": "2024-06-02",
+                "category": "thrombosis",
+                "treatment": treatment.pk,
+                "serious": "on",
+                "description": "Thrombose superficielle.",
+                "outcome": "recovered",
+            }
+        ),
     )
     assert response.status_code == 302
     assert AdverseEvent.objects.get().treatment == treatment
@@ -283,3 +295,39 @@ def test_one_unit_of_platelets_is_written_in_the_singular(
     assert "2 unités" in html
     assert "1 unités" not in html
     assert "22,5 µg/kg" in html
+
+
+@pytest.mark.parametrize(
+    ("page", "data", "model"),
+    [
+        (
+            "visites/nouvelle/",
+            {"visited_on": "2024-04-02", "context": "29", "objective": "ORG-047"},
+            Visit,
+        ),
+        (
+            "saignements/nouveau/",
+            {"occurred_on": "2024-06-01", "site": "menorrhagia", "severity": "major"},
+            BleedingEvent,
+        ),
+    ],
+)
+def test_the_same_form_sent_twice_records_once(
+    patient_a: Patient,
+    centre_a: Centre,
+    alice: User,
+    client_for: ClientFor,
+    page: str,
+    data: dict[str, str],
+    model: type[Visit] | type[BleedingEvent],
+) -> None:
+    """Issue 13, finding 12: a double click recorded two visits, two bleeds."""
+    client = client_for(alice)
+    sent = with_form_token({"centre": centre_a.pk, **data})
+    first = client.post(_base(patient_a) + page, sent)
+    again = client.post(_base(patient_a) + page, sent, follow=True)
+
+    assert first.status_code == 302
+    assert model.objects.count() == 1
+    assert again.redirect_chain[0][0] == first["Location"]
+    assert "Ce formulaire a déjà été envoyé." in again.content.decode()

@@ -19,6 +19,7 @@ from filiere.followup.services import treatment_mark_emergency
 from filiere.followup.tests.helpers import rfviia_off_label
 from filiere.network.models import Centre
 from filiere.patients.models import Diagnosis, Patient
+from filiere.testing.factories import with_form_token
 
 ClientFor = Callable[[User], Client]
 pytestmark = pytest.mark.usefixtures("atc")
@@ -51,7 +52,9 @@ def test_an_absurd_dose_is_refused_beside_the_dose_field(
 ) -> None:
     """Defect: 900000 mg/kg of rFVIIa was accepted (NovoSeven SmPC 4.2: 15-300 µg/kg)."""
     data = _rfviia(centre_a, glanzmann, dose="900000", dose_unit="mg/kg")
-    response = client_for(alice).post(_base(patient_a) + "traitements/nouveau/", data)
+    response = client_for(alice).post(
+        _base(patient_a) + "traitements/nouveau/", with_form_token(data)
+    )
     assert response.status_code == 200
     form = response.context["form"]
     assert form.errors["dose"] == [
@@ -67,7 +70,9 @@ def test_rfviia_by_mouth_is_refused_beside_the_route(
     patient_a: Patient, centre_a: Centre, glanzmann: Diagnosis, alice: User, client_for: ClientFor
 ) -> None:
     data = _rfviia(centre_a, glanzmann, route="oral")
-    response = client_for(alice).post(_base(patient_a) + "traitements/nouveau/", data)
+    response = client_for(alice).post(
+        _base(patient_a) + "traitements/nouveau/", with_form_token(data)
+    )
     assert "ne se donne pas par voie orale" in response.context["form"].errors["route"][0]
     assert not Treatment.objects.exists()
 
@@ -79,18 +84,18 @@ def test_a_dose_outside_the_usual_range_is_saved_once_the_box_is_ticked(
     client = client_for(alice)
     url = _base(patient_a) + "traitements/nouveau/"
     data = _rfviia(centre_a, glanzmann, dose="600")
-    first = client.post(url, data | {"justification": ""})
+    first = client.post(url, with_form_token(data | {"justification": ""}))
     html = first.content.decode()
     errors = first.context["form"].errors
     assert "est hors de la plage usuelle" in errors["dose"][0]
     assert "justification" in errors  # every error at once, not one per round
     assert CHECKBOX in html
-    first = client.post(url, data)
+    first = client.post(url, with_form_token(data))
     html = first.content.decode()
     assert CHECKBOX in html
     assert "Je confirme cette dose hors plage usuelle" in html
     assert not Treatment.objects.exists()
-    assert client.post(url, data | {"dose_confirmed": "on"}).status_code == 302
+    assert client.post(url, with_form_token(data | {"dose_confirmed": "on"})).status_code == 302
     treatment = Treatment.objects.get()
     assert (treatment.dose, treatment.dose_confirmed_by) == (600, alice)
     page = client.get(_base(patient_a)).content.decode()

@@ -14,12 +14,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from filiere.access import Capability
 from filiere.core.http import AuthenticatedRequest
+from filiere.core.submissions import submit_once
 from filiere.followup import forms as followup_forms
 from filiere.followup import services
 from filiere.followup.selectors import get_treatment, patient_followup
@@ -62,13 +64,16 @@ def _form_page(
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def save_once() -> str:
+            save(data)
+            return reverse("followup:patient", kwargs={"public_id": patient.public_id})
+
         try:
-            save(form.cleaned_data)
+            return submit_once(request, save=save_once, done=done)
         except ValidationError as error:
             apply_errors(form, error, aliases or {})
-        else:
-            messages.success(request, done)
-            return redirect("followup:patient", public_id=patient.public_id)
     elif request.method != "POST":
         services.followup_viewed(actor=request.user, patient=patient, what=title)
     return render(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from filiere.lib.hgvs import HgvsError, parse_variant
-from filiere.lib.names import search_key
+from filiere.lib.names import latin_name, search_key
 from filiere.lib.pseudonyms import is_pseudonym, is_valid_idmr, new_pseudonym, normalise_pseudonym
 
 
@@ -50,3 +50,41 @@ def test_a_valid_variant_on_a_versioned_transcript_is_accepted() -> None:
 def test_malformed_variants_are_refused(text: str, message: str) -> None:
     with pytest.raises(HgvsError, match=message):
         parse_variant(text)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Martin",
+        "Élodie-Anne",
+        "D'Argent",
+        "N’Diaye",
+        "Lætitia",
+        "Œdipe",
+        "Müller",
+        "Łukasz",
+        "Ñúñez",
+    ],
+)
+def test_latin_names_with_diacritics_hyphen_and_apostrophe_are_names(name: str) -> None:
+    assert latin_name(name) == name
+
+
+def test_a_decomposed_accent_is_composed() -> None:
+    assert latin_name("Cle\u0301ment") == "Clément"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "M\u0430rtin",  # Cyrillic « а », looks Latin
+        "\u039cartin",  # Greek capital Mu
+        "Martin 😀",
+        "Martin2",
+        "Martin.",
+        "\u0301Martin",  # a lone combining accent
+        "Мартин",
+    ],
+)
+def test_homoglyphs_emoji_digits_and_other_scripts_are_not_names(name: str) -> None:
+    assert latin_name(name) is None

@@ -19,7 +19,7 @@ from filiere.meetings.models import CaseRequest, Meeting, MeetingSeries
 from filiere.meetings.testing import make_case, pdf_upload
 from filiere.network.models import Centre
 from filiere.patients.models import Patient
-from filiere.testing.factories import make_patient
+from filiere.testing.factories import make_patient, with_form_token
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]
@@ -46,7 +46,7 @@ def test_a_clinician_sends_a_request_with_an_attachment_from_the_form(
     series: MeetingSeries, alice: User, patient_a: Patient, client_for: ClientFor
 ) -> None:
     data = _form(series, pseudonym=patient_a.pseudonym.lower(), attachment=pdf_upload())
-    response = client_for(alice).post("/rcp/demandes/nouvelle/", data)
+    response = client_for(alice).post("/rcp/demandes/nouvelle/", with_form_token(data))
     case = CaseRequest.objects.get()
     assert response["Location"] == f"/rcp/demandes/{case.public_id}/"
     assert case.off_label_drug == "eptacog alfa (rFVIIa)"
@@ -59,7 +59,7 @@ def test_a_request_without_non_opposition_is_refused_with_a_french_message(
 ) -> None:
     data = _form(series, pseudonym=patient_a.pseudonym)
     del data["patient_not_opposed"]
-    response = client_for(alice).post("/rcp/demandes/nouvelle/", data)
+    response = client_for(alice).post("/rcp/demandes/nouvelle/", with_form_token(data))
     assert response.status_code == 200
     assert "ne pas s&#x27;opposer" in response.content.decode()
     assert not CaseRequest.objects.exists()
@@ -70,7 +70,7 @@ def test_an_unknown_pseudonym_is_refused(
     series: MeetingSeries, charlie: User, patient_a: Patient, client_for: ClientFor
 ) -> None:
     response = client_for(charlie).post(
-        "/rcp/demandes/nouvelle/", _form(series, pseudonym=patient_a.pseudonym)
+        "/rcp/demandes/nouvelle/", with_form_token(_form(series, pseudonym=patient_a.pseudonym))
     )
     assert "Aucun patient de vos centres" in response.content.decode()
 
@@ -91,7 +91,7 @@ def test_a_new_patient_is_registered_from_the_form(
         sex="F",
         centre=centre_b.pk,
     )
-    client_for(charlie).post("/rcp/demandes/nouvelle/", data)
+    client_for(charlie).post("/rcp/demandes/nouvelle/", with_form_token(data))
     case = CaseRequest.objects.get()
     assert case.is_paediatric
     assert case.requester == charlie
@@ -220,3 +220,18 @@ def test_the_triage_queue_has_a_fixed_query_count(
         html = client.get(url).content.decode()
     assert len(many) == len(few)
     assert html.count('data-testid="triage-link"') == 5
+
+
+def test_the_same_request_sent_twice_makes_one_case(
+    series: MeetingSeries, alice: User, patient_a: Patient, client_for: ClientFor
+) -> None:
+    """Issue 13, finding 12: a double click made two RCP requests."""
+    client = client_for(alice)
+    data = with_form_token(_form(series, pseudonym=patient_a.pseudonym))
+    first = client.post("/rcp/demandes/nouvelle/", data)
+    again = client.post("/rcp/demandes/nouvelle/", data, follow=True)
+
+    case = CaseRequest.objects.get()
+    assert first["Location"] == f"/rcp/demandes/{case.public_id}/"
+    assert again.redirect_chain[0][0] == first["Location"]
+    assert "Ce formulaire a déjà été envoyé." in again.content.decode()

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +21,7 @@ from filiere.audit.services import audit_list_read
 from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
 from filiere.core.pagination import page_from_query, page_slice
+from filiere.core.submissions import submit_once
 from filiere.identity.services import IdentityInput
 from filiere.lib.pseudonyms import normalise_pseudonym
 from filiere.meetings import forms as meeting_forms
@@ -115,7 +117,8 @@ def case_create_view(request: AuthenticatedRequest) -> HttpResponse:
                 sex=data["sex"],
             )
         if not form.errors:
-            try:
+
+            def save() -> str:
                 case = services.case_request_submit(
                     actor=user,
                     series=data["series"],
@@ -125,11 +128,14 @@ def case_create_view(request: AuthenticatedRequest) -> HttpResponse:
                     centre=data.get("centre"),
                     attachments=[data["attachment"]] if data.get("attachment") else [],
                 )
+                return reverse("meetings:case_detail", kwargs={"case_id": case.public_id})
+
+            try:
+                return submit_once(
+                    request, save=save, done=_("Demande envoyée au secrétariat de la RCP.")
+                )
             except ValidationError as error:
                 apply_errors(form, error)
-            else:
-                messages.success(request, _("Demande envoyée au secrétariat de la RCP."))
-                return redirect("meetings:case_detail", case_id=case.public_id)
     return render(request, "meetings/case_form.html", {"form": form, "case": None})
 
 

@@ -21,7 +21,7 @@ from filiere.identity.services import INS_NIR_OID
 from filiere.lib.identifiers import nir_key
 from filiere.network.models import Centre
 from filiere.patients.models import Patient
-from filiere.testing.factories import make_patient
+from filiere.testing.factories import make_patient, with_form_token
 
 ClientFor = Callable[[User], Client]
 pytestmark = pytest.mark.usefixtures("nomenclature")
@@ -56,7 +56,7 @@ def test_typing_another_centres_ins_does_not_reveal_it(
 ) -> None:
     response = client_for(alice).post(
         f"/patients/{patient_a.public_id}/identite/",
-        IDENTITY_FORM | {"ins_matricule": INS, "ins_oid": INS_NIR_OID},
+        with_form_token(IDENTITY_FORM | {"ins_matricule": INS, "ins_oid": INS_NIR_OID}),
     )
     html = response.content.decode()
     assert response.status_code == 200  # the form again, nothing saved
@@ -111,17 +111,19 @@ def test_registering_another_centres_name_and_birth_date_says_nothing(
     17 May 1990, is known elsewhere."""
     response = client_for(alice).post(
         "/patients/inclure/",
-        {
-            "centre": centre_a.pk,
-            "birth_name": "VASSEUR",
-            "birth_first_names": "Maëlle",
-            "first_given_name": "Maëlle",
-            "birth_date": "1990-05-17",
-            "sex": "F",
-            "status": "provisional",
-            "inclusion_date": "03/2021",
-            "referred_by": ["ORG-183"],
-        },
+        with_form_token(
+            {
+                "centre": centre_a.pk,
+                "birth_name": "VASSEUR",
+                "birth_first_names": "Maëlle",
+                "first_given_name": "Maëlle",
+                "birth_date": "1990-05-17",
+                "sex": "F",
+                "status": "provisional",
+                "inclusion_date": "03/2021",
+                "referred_by": ["ORG-183"],
+            }
+        ),
         follow=True,
     )
     assert response.status_code == 200

@@ -21,6 +21,7 @@ from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.patients.models import GeneticFinding, Patient
 from filiere.patients.services import genetic_finding_record, genetic_finding_update
+from filiere.testing.factories import with_form_token
 
 ClientFor = Callable[[User], Client]
 
@@ -168,15 +169,17 @@ def test_the_form_shows_the_refusal_on_the_field(
 ) -> None:
     response = client_for(alice).post(
         reverse("patients:finding_add", args=[patient_a.public_id]),
-        {
-            "gene": "ITGB3",
-            "hgvs": "NM_000212.3:c.12AA>G",
-            "protein_hgvs": "banana",
-            "zygosity": "homozygous",
-            "acmg_class": "5",
-            "technique": "panel",
-            "is_index_case": "on",
-        },
+        with_form_token(
+            {
+                "gene": "ITGB3",
+                "hgvs": "NM_000212.3:c.12AA>G",
+                "protein_hgvs": "banana",
+                "zygosity": "homozygous",
+                "acmg_class": "5",
+                "technique": "panel",
+                "is_index_case": "on",
+            }
+        ),
     )
     assert response.status_code == 200
     form = response.context["form"]

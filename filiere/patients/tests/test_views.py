@@ -19,7 +19,13 @@ from filiere.patients.services import (
     genetic_finding_record,
     phenotype_record,
 )
-from filiere.testing.factories import give_role, glanzmann_values, make_patient, make_user
+from filiere.testing.factories import (
+    give_role,
+    glanzmann_values,
+    make_patient,
+    make_user,
+    with_form_token,
+)
 
 ClientFor = Callable[[User], Client]
 
@@ -154,17 +160,19 @@ def test_registering_a_patient_through_the_form(
 ) -> None:
     response = client_for(alice).post(
         "/patients/inclure/",
-        {
-            "birth_name": "Nguyễn",
-            "birth_first_names": "Anh Thu",
-            "first_given_name": "Anh",
-            "birth_date": "2012-04-02",
-            "sex": "F",
-            "status": "provisional",
-            "centre": centre_a.pk,
-            "inclusion_date": "03/2020",
-            "referred_by": ["ORG-182"],
-        },
+        with_form_token(
+            {
+                "birth_name": "Nguyễn",
+                "birth_first_names": "Anh Thu",
+                "first_given_name": "Anh",
+                "birth_date": "2012-04-02",
+                "sex": "F",
+                "status": "provisional",
+                "centre": centre_a.pk,
+                "inclusion_date": "03/2020",
+                "referred_by": ["ORG-182"],
+            }
+        ),
     )
     assert response.status_code == 302
     patient = Patient.objects.get()
@@ -177,18 +185,20 @@ def test_registration_form_explains_bad_input_in_french(
 ) -> None:
     response = client_for(alice).post(
         "/patients/inclure/",
-        {
-            "birth_name": "Durand",
-            "birth_first_names": "Léo",
-            "first_given_name": "Léo",
-            "birth_date": "2012-04-02",
-            "sex": "M",
-            "status": "provisional",
-            "centre": centre_a.pk,
-            "inclusion_date": "31/02/2020",
-            "referred_by": ["ORG-182"],
-            "ins_matricule": "123",
-        },
+        with_form_token(
+            {
+                "birth_name": "Durand",
+                "birth_first_names": "Léo",
+                "first_given_name": "Léo",
+                "birth_date": "2012-04-02",
+                "sex": "M",
+                "status": "provisional",
+                "centre": centre_a.pk,
+                "inclusion_date": "31/02/2020",
+                "referred_by": ["ORG-182"],
+                "ins_matricule": "123",
+            }
+        ),
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -201,14 +211,16 @@ def test_unknown_orpha_code_is_refused_by_the_form_and_nothing_is_saved(
 ) -> None:
     response = client_for(alice).post(
         f"/patients/{patient_a.public_id}/diagnostics/nouveau/",
-        {
-            "orpha_code": "ORPHA:999999",
-            "status": "confirmed",
-            "centre": centre_a.pk,
-            "onset_category": "373068000",
-            "clinical_dx_category": "373068000",
-            "genetic_dx_category": "373068000",
-        },
+        with_form_token(
+            {
+                "orpha_code": "ORPHA:999999",
+                "status": "confirmed",
+                "centre": centre_a.pk,
+                "onset_category": "373068000",
+                "clinical_dx_category": "373068000",
+                "genetic_dx_category": "373068000",
+            }
+        ),
     )
     assert response.status_code == 200
     assert "inconnu de la nomenclature" in response.content.decode()
@@ -220,18 +232,20 @@ def test_adding_a_diagnosis_through_the_form(
 ) -> None:
     response = client_for(alice).post(
         f"/patients/{patient_a.public_id}/diagnostics/nouveau/",
-        {
-            "orpha_code": "849",
-            "status": "confirmed",
-            "centre": centre_a.pk,
-            "diagnosis_date": "2019",
-            "onset_category": "255407002",
-            "clinical_dx_category": "767023003",
-            "clinical_dx_years": "1",
-            "genetic_dx_category": "767023003",
-            "genetic_dx_years": "2",
-            "genes": "ITGA2B ITGB3",
-        },
+        with_form_token(
+            {
+                "orpha_code": "849",
+                "status": "confirmed",
+                "centre": centre_a.pk,
+                "diagnosis_date": "2019",
+                "onset_category": "255407002",
+                "clinical_dx_category": "767023003",
+                "clinical_dx_years": "1",
+                "genetic_dx_category": "767023003",
+                "genetic_dx_years": "2",
+                "genes": "ITGA2B ITGB3",
+            }
+        ),
     )
     assert response.status_code == 302
     diagnosis = Diagnosis.objects.get()
@@ -254,17 +268,19 @@ def test_identity_traits_never_reach_a_log_line(
     client = client_for(alice)
     client.post(
         "/patients/inclure/",
-        {
-            "birth_name": "Quinzelaire",
-            "birth_first_names": "Ysoline",
-            "first_given_name": "Ysoline",
-            "birth_date": "2012-04-02",
-            "sex": "F",
-            "status": "provisional",
-            "centre": centre_a.pk,
-            "inclusion_date": "03/2020",
-            "referred_by": ["ORG-182"],
-        },
+        with_form_token(
+            {
+                "birth_name": "Quinzelaire",
+                "birth_first_names": "Ysoline",
+                "first_given_name": "Ysoline",
+                "birth_date": "2012-04-02",
+                "sex": "F",
+                "status": "provisional",
+                "centre": centre_a.pk,
+                "inclusion_date": "03/2020",
+                "referred_by": ["ORG-182"],
+            }
+        ),
     )
     patient = Patient.objects.get()
     client.get(f"/patients/{patient.public_id}/")
@@ -290,3 +306,30 @@ def test_the_list_filters_patients_whose_follow_up_visit_is_overdue(
     overdue = client.get("/patients/", {"followup": "overdue"}).content.decode()
     assert patient_a.pseudonym in overdue
     assert recent.pseudonym not in overdue
+
+
+def test_the_same_registration_sent_twice_makes_one_patient(
+    centre_a: Centre, alice: User, nomenclature: None, client_for: ClientFor
+) -> None:
+    """Issue 13, finding 12: a double click registered the patient twice."""
+    client = client_for(alice)
+    data = with_form_token(
+        {
+            "birth_name": "Lambert",
+            "birth_first_names": "Jade",
+            "first_given_name": "Jade",
+            "birth_date": "2012-04-02",
+            "sex": "F",
+            "status": "provisional",
+            "centre": centre_a.pk,
+            "inclusion_date": "03/2020",
+            "referred_by": ["ORG-182"],
+        }
+    )
+    first = client.post("/patients/inclure/", data)
+    again = client.post("/patients/inclure/", data, follow=True)
+
+    patient = Patient.objects.get()
+    assert first["Location"] == f"/patients/{patient.public_id}/"
+    assert again.redirect_chain[0][0] == first["Location"]
+    assert "Ce formulaire a déjà été envoyé." in again.content.decode()

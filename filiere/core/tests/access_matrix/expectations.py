@@ -69,6 +69,8 @@ def action(who: frozenset[str]) -> Expect:
 PAGES: dict[str, Expect] = {
     "home": reads(SIGNED_IN),
     "accounts:profile": reads(SIGNED_IN),
+    # allauth's address page, its changes verified and audited (accounts/views.EmailView).
+    "account_email": reads(SIGNED_IN),
     # Minted by a POST carrying the password (and code): no page of its own.
     "accounts:token_create": action(SIGNED_IN),
     # The network's directory of centres (names, cities): also shown to the invited physician.

@@ -6,6 +6,7 @@ from __future__ import annotations
 PAGE_OBJECTS: dict[str, str | None] = {
     "home": None,
     "accounts:profile": None,
+    "account_email": None,
     "accounts:token_create": None,
     "network:centre_list": None,
     "network:centre_detail": "centre",
