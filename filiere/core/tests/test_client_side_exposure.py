@@ -10,6 +10,7 @@ from django.test import Client
 from filiere.accounts.models import User
 from filiere.network.models import Centre
 from filiere.patients.models import Patient
+from filiere.testing.factories import with_form_token
 
 pytestmark = pytest.mark.django_db
 
@@ -31,17 +32,19 @@ def test_a_message_naming_a_pseudonym_stays_on_the_server(
     client = client_for(alice)
     response = client.post(
         "/patients/inclure/",
-        {
-            "birth_name": "Durand",
-            "birth_first_names": "Léo",
-            "first_given_name": "Léo",
-            "birth_date": "2012-04-02",
-            "sex": "M",
-            "status": "provisional",
-            "centre": centre_a.pk,
-            "inclusion_date": "03/2020",
-            "referred_by": ["ORG-182"],
-        },
+        with_form_token(
+            {
+                "birth_name": "Durand",
+                "birth_first_names": "Léo",
+                "first_given_name": "Léo",
+                "birth_date": "2012-04-02",
+                "sex": "M",
+                "status": "provisional",
+                "centre": centre_a.pk,
+                "inclusion_date": "03/2020",
+                "referred_by": ["ORG-182"],
+            }
+        ),
     )
     assert response.status_code == 302
     assert "messages" not in response.cookies
