@@ -67,6 +67,13 @@ def _vendor(using: str = "default") -> str:
     return connections[using].vendor
 
 
+def chain_extra_queries() -> int:
+    """Queries an audit write costs beyond its INSERT: none on PostgreSQL (the trigger links
+    the rows), two on SQLite (read the chain head, then move it). Query budgets of pages count
+    them."""
+    return 0 if _vendor() == "postgresql" else 2
+
+
 def chain_append(events: Sequence[AuditEvent]) -> list[AuditEvent]:
     """Insert ``events`` (one INSERT) as the next links of the chain and return them."""
     if _vendor() == "postgresql":
