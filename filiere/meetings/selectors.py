@@ -556,3 +556,13 @@ def national_activities_of(patient_ids: list[int]) -> dict[int, list[NationalAct
             )
         )
     return found
+
+
+def may_give_written_opinion(user: User, case: CaseRequest) -> bool:
+    """Who reaches the written-opinion form's service: the series' staff (told of the case's
+    state if opinions are closed) and the participants of the urgent meeting whose avis on this
+    case is not signed yet. Anyone else who merely reads the case gets the audited 404."""
+    if is_series_staff(user, case.series):
+        return True
+    item = urgent_item_open_for_opinions(case)
+    return item is not None and Participant.objects.filter(meeting=item.meeting, user=user).exists()

@@ -340,6 +340,13 @@ def snapshot_refresh_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> 
 @login_required
 def expert_opinion_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpResponse:
     case = selectors.get_case_for_user(request.user, case_id)
+    if not selectors.may_give_written_opinion(request.user, case):
+        raise NotVisible(
+            "meetings.caserequest",
+            str(case.public_id),
+            "avis écrit réservé aux participants de la RCP urgente",
+            patient_id=case.patient.public_id,
+        )
     form = meeting_forms.ExpertOpinionForm(request.POST)
     if form.is_valid():
         try:

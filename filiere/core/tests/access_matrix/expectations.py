@@ -232,18 +232,9 @@ API_OBJECTS: dict[str, str] = {
 
 # Known defects: (route, persona) -> cells (centre, method) that leak, and what leaks. Each cell
 # is a strict expected failure: the test fails once the leak is closed, so that it is removed.
-# Cells that answer wrongly today, as strict expected failures. Attachments and the re-read of
-# the registry record now refuse a mere reader with the audited 404 in the view; the written
-# opinion still lets a reader of the case in and refuses in the service (302 and a message,
-# nothing written): who may write one depends on the urgent meeting's state (issue 13, the
-# permissions layer).
-KNOWN_DEFECTS: dict[tuple[str, str], tuple[set[tuple[str, str]], str]] = {
-    ("meetings:expert_opinion", persona): (
-        {("A", "POST")},
-        f"meetings:expert_opinion: a {persona} who may read the case is refused by the service "
-        "(302 and a message) instead of a 404",
-    )
-    for persona in (CENTRE_COORDINATOR, DATA_MANAGER)
-}
+# Cells that answer wrongly today, as strict expected failures: none. (Attachments, the re-read
+# of the registry record and the written opinion once let a mere reader of the case in and
+# refused in the service, 302 and a message instead of the audited 404.)
+KNOWN_DEFECTS: dict[tuple[str, str], tuple[set[tuple[str, str]], str]] = {}
 # A body for the POSTs that need one to reach their refusal or their form.
 POST_DATA: dict[str, dict[str, str]] = {"followup:isth_bat_domain": {"domain": "epistaxis"}}
