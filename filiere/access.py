@@ -156,6 +156,15 @@ def centres_where(user: User | Any, capability: Capability) -> frozenset[int]:
     return grants_for(user).centre_ids(capability)
 
 
+def may_administer_accounts(user: User | Any) -> bool:
+    """The administration pages' staff set what identifies an account (its RPPS)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (user.is_staff or user.is_superuser)
+    )
+
+
 # --- Duplicates ---------------------------------------------------------------------------
 
 

@@ -26,9 +26,11 @@ class ResetPasswordForm(AllauthResetPasswordForm):
 
 
 class ProfileForm(forms.ModelForm[User]):
+    """What a user changes on her own profile; the RPPS is shown, set by an administrator."""
+
     class Meta:
         model = User
-        fields = ["title", "first_name", "last_name", "specialty", "rpps", "phone"]
+        fields = ["title", "first_name", "last_name", "specialty", "phone"]
 
 
 class ApiTokenForm(forms.Form):

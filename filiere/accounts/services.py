@@ -15,12 +15,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from filiere.access import may_administer_accounts
 from filiere.accounts.models import ApiToken, User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
 from filiere.core.services import update_validated
 
 PROFILE_FIELDS = ("first_name", "last_name", "title", "specialty", "rpps", "phone")
+# The RPPS is how a Pro Santé Connect login finds its account: only an administrator sets it,
+# never its holder (who could otherwise claim a colleague's number).
+ADMINISTERED_FIELDS = frozenset({"rpps"})
 
 
 @transaction.atomic
@@ -61,6 +65,18 @@ def user_update_profile(*, actor: User, user: User, **values: Any) -> User:
     unknown = set(values) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown profile fields: {sorted(unknown)}")
+    administered = {
+        name for name in ADMINISTERED_FIELDS & set(values) if values[name] != getattr(user, name)
+    }
+    if administered and not may_administer_accounts(actor):
+        raise ValidationError(
+            {
+                "rpps": _(
+                    "Le numéro RPPS ne peut être modifié que par un administrateur : "
+                    "il rattache le compte à la carte Pro Santé Connect."
+                )
+            }
+        )
     changes = update_validated(user, values)
     if changes:
         audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, changes=changes)
