@@ -26,6 +26,12 @@ NON_PHYSICIAN_SPECIALTIES = frozenset(
 )
 
 
+def usual_start_time() -> dt.time:
+    # A callable: Django warns (fields.W161) about a fixed time default whenever its checks run
+    # within seconds of that time of day, which once failed a deploy check at 16:00.
+    return dt.time(16, 0)
+
+
 class MeetingSeries(models.Model):
     """One RCP stream organised by a centre (e.g. "RCP Pathologies plaquettaires")."""
 
@@ -46,7 +52,7 @@ class MeetingSeries(models.Model):
     minimum_specialties = models.PositiveSmallIntegerField(
         _("nombre minimal de spécialités différentes"), default=3
     )
-    default_start_time = models.TimeField(_("heure habituelle"), default=dt.time(16, 0))
+    default_start_time = models.TimeField(_("heure habituelle"), default=usual_start_time)
     default_duration_minutes = models.PositiveSmallIntegerField(
         _("durée habituelle (minutes)"), default=90
     )
