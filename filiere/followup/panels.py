@@ -6,11 +6,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from filiere.access.patients import patient_rights
 from filiere.accounts.models import User
 from filiere.followup.rhythm import status_on
 from filiere.followup.selectors import schedule_of
 from filiere.patients.models import Patient
-from filiere.patients.selectors import may_edit
 
 
 def followup_panel(user: User, patient: Patient) -> dict[str, Any] | None:
@@ -25,5 +25,5 @@ def followup_panel(user: User, patient: Patient) -> dict[str, Any] | None:
         "treatments": patient.treatments.current()
         .select_related("atc")
         .filter(ended_on__isnull=True, kind="prescription")[:5],
-        "can_edit": may_edit(user, patient),
+        "can_edit": patient_rights(user, patient).edit,
     }

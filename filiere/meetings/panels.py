@@ -10,10 +10,10 @@ from typing import Any
 from django.db.models import Prefetch
 
 from filiere.access import Capability, grants_for
+from filiere.access.patients import patient_rights
 from filiere.accounts.models import User
 from filiere.meetings.models import AgendaItem, CaseRequest, Recommendation
 from filiere.patients.models import Patient
-from filiere.patients.selectors import may_see_identity
 
 
 def case_meetings_panel(user: User, patient: Patient) -> dict[str, Any] | None:
@@ -42,5 +42,5 @@ def case_meetings_panel(user: User, patient: Patient) -> dict[str, Any] | None:
         "rcp_may_submit": grants_for(user).has(Capability.SUBMIT_CASES),
         "rcp_patient": patient,
         # The treating team files the copy with the identity in the hospital record.
-        "rcp_may_copy": bool(cases) and may_see_identity(user, patient),
+        "rcp_may_copy": bool(cases) and patient_rights(user, patient).see_identity,
     }

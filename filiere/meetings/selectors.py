@@ -1,5 +1,6 @@
-"""Who sees which meeting and which case, and the module's reads.
+"""Which meetings and cases a user sees, as queries for the lists, and the module's reads.
 
+The rules are those of ``filiere.access.meetings`` (object by object), written here as filters:
 - The staff of a series (coordinators, secretariat) see all its meetings and cases.
 - A registered participant sees the meeting, and the cases on its agenda while the meeting is
   planned or open: access ends when the meeting closes.
@@ -25,6 +26,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from filiere.access import Capability, grants_for
+from filiere.access.meetings import (
+    URGENT_ALERT_STATUSES,
+    case_rights,
+    meeting_rights,
+    series_rights,
+)
 from filiere.accounts.models import User
 from filiere.core.access_errors import NotVisible
 from filiere.lib.ages import Age
@@ -61,21 +68,6 @@ def series_visible_to(user: User) -> QuerySet[MeetingSeries]:
     return MeetingSeries.objects.filter(Exists(roles))
 
 
-def is_series_staff(user: User, series: MeetingSeries) -> bool:
-    return SeriesMember.objects.filter(series=series, user=user, role__in=STAFF_ROLES).exists()
-
-
-def may_complete_case_file(user: User, case: CaseRequest) -> bool:
-    """Attachments and the re-read of the registry record: the requester and the series' staff."""
-    return user.pk == case.requester_id or is_series_staff(user, case.series)
-
-
-def is_series_coordinator(user: User, series: MeetingSeries) -> bool:
-    return SeriesMember.objects.filter(
-        series=series, user=user, role=SeriesMember.Role.COORDINATOR
-    ).exists()
-
-
 def _get(queryset: QuerySet[Any], public_id: uuid.UUID | str) -> Any:
     try:
         return queryset.get(public_id=public_id)
@@ -92,7 +84,7 @@ def get_series_for_user(user: User, public_id: uuid.UUID | str) -> MeetingSeries
 
 def get_series_for_staff(user: User, public_id: uuid.UUID | str) -> MeetingSeries:
     series: MeetingSeries = _get(MeetingSeries.objects.select_related("centre"), public_id)
-    if not is_series_staff(user, series):
+    if not series_rights(user, series).staff:
         raise NotVisible("meetings.meetingseries", str(series.public_id), "secrétariat requis")
     return series
 
@@ -107,10 +99,6 @@ def series_open_for_submission(user: User) -> QuerySet[MeetingSeries]:
         series=OuterRef("pk"), user=user, may_submit_cases=True
     )
     return active.filter(Exists(invited))
-
-
-def may_submit_to(user: User, series: MeetingSeries) -> bool:
-    return series_open_for_submission(user).filter(pk=series.pk).exists()
 
 
 def series_statistics_visible_to(user: User) -> QuerySet[MeetingSeries]:
@@ -142,7 +130,7 @@ def get_meeting_for_user(user: User, public_id: uuid.UUID | str) -> Meeting:
 
 def get_meeting_for_staff(user: User, public_id: uuid.UUID | str) -> Meeting:
     meeting: Meeting = _get(Meeting.objects.select_related("series__centre"), public_id)
-    if not is_series_staff(user, meeting.series):
+    if not meeting_rights(user, meeting).staff:
         raise NotVisible("meetings.meeting", str(meeting.public_id), "secrétariat requis")
     return meeting
 
@@ -202,15 +190,6 @@ def past_participations(user: User) -> QuerySet[Participant]:
 # --- Cases ----------------------------------------------------------------------------------
 
 
-# An urgent request, until its avis is signed: what the alerted experts may read.
-URGENT_ALERT_STATUSES = (
-    CaseRequest.Status.SUBMITTED,
-    CaseRequest.Status.RETURNED,
-    CaseRequest.Status.ACCEPTED,
-    CaseRequest.Status.DISCUSSED,
-)
-
-
 def cases_visible_to(user: User) -> QuerySet[CaseRequest]:
     """Return the case requests ``user`` may read (see the module docstring)."""
     staff = SeriesMember.objects.filter(series=OuterRef("series"), user=user, role__in=STAFF_ROLES)
@@ -249,7 +228,7 @@ def get_case_for_staff(user: User, public_id: uuid.UUID | str) -> CaseRequest:
         ),
         public_id,
     )
-    if not is_series_staff(user, case.series):
+    if not case_rights(user, case).staff:
         raise NotVisible("meetings.caserequest", str(case.public_id), "secrétariat requis")
     return case
 
@@ -296,26 +275,6 @@ def pending_agenda_item(case: CaseRequest) -> AgendaItem | None:
             outcome=AgendaItem.Outcome.PENDING,
             meeting__status__in=[Meeting.Status.PLANNED, Meeting.Status.OPEN],
         )
-        .order_by("meeting__starts_at")
-        .first()
-    )
-
-
-def urgent_item_open_for_opinions(case: CaseRequest) -> AgendaItem | None:
-    """The urgent meeting where the experts may still answer in writing on ``case``: written
-    opinions stay open until the avis of that meeting is signed, whether or not a draft was
-    saved or the case discussed in session (issue 12, defect 3)."""
-    signed = Recommendation.objects.filter(
-        case=OuterRef("case"), meeting=OuterRef("meeting"), status=Recommendation.Status.SIGNED
-    )
-    return (
-        case.agenda_items.select_related("meeting__series")
-        .filter(
-            meeting__kind=Meeting.Kind.URGENT,
-            meeting__status__in=[Meeting.Status.PLANNED, Meeting.Status.OPEN],
-        )
-        .exclude(outcome=AgendaItem.Outcome.POSTPONED)
-        .exclude(Exists(signed))
         .order_by("meeting__starts_at")
         .first()
     )
@@ -556,13 +515,3 @@ def national_activities_of(patient_ids: list[int]) -> dict[int, list[NationalAct
             )
         )
     return found
-
-
-def may_give_written_opinion(user: User, case: CaseRequest) -> bool:
-    """Who reaches the written-opinion form's service: the series' staff (told of the case's
-    state if opinions are closed) and the participants of the urgent meeting whose avis on this
-    case is not signed yet. Anyone else who merely reads the case gets the audited 404."""
-    if is_series_staff(user, case.series):
-        return True
-    item = urgent_item_open_for_opinions(case)
-    return item is not None and Participant.objects.filter(meeting=item.meeting, user=user).exists()

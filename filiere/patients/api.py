@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from filiere.access import Capability, grants_for
+from filiere.access.patients import patient_rights
 from filiere.core.access_errors import NotVisible
 from filiere.core.corrections import (
     kind_for_slug,
@@ -33,7 +34,6 @@ from filiere.patients.selectors import (
     get_record_for_user,
     identities_in_list,
     identity_of,
-    may_see_identity,
     patient_list,
     with_list_details,
 )
@@ -214,7 +214,7 @@ def patient_detail(request: HttpRequest, patient_id: uuid.UUID) -> dict[str, Any
 def patient_identity(request: HttpRequest, patient_id: uuid.UUID) -> Any:
     user = _user(request)
     patient = get_patient_for_user(user, patient_id)
-    if not may_see_identity(user, patient):
+    if not patient_rights(user, patient).see_identity:
         raise NotVisible("patients.patient", str(patient.public_id), "identité")
     identity = identity_of(patient)
     services.identity_viewed(actor=user, patient=patient)

@@ -18,12 +18,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from filiere.access import (
-    Capability,
-    centres_where,
-    grants_for,
-    may_resolve_duplicates_across_centres,
-)
+from filiere.access import Capability, centres_where, grants_for
+from filiere.access.patients import may_resolve_duplicates_across_centres
+from filiere.access.transfusion import specialist_regions
 from filiere.accounts.models import User
 from filiere.core.access_errors import NotVisible
 from filiere.core.corrections import CorrectableKind, kind_for_slug
@@ -31,7 +28,6 @@ from filiere.identity.models import DuplicateSuspicion, Identity
 from filiere.identity.services import identity_links_matching
 from filiere.lib.ages import Age, age_by_month, exact_age
 from filiere.lib.pseudonyms import is_pseudonym, normalise_pseudonym
-from filiere.network.models import Centre
 from filiere.nomenclature.groups import diagnoses_in_group
 from filiere.nomenclature.models import DiseaseGroup
 from filiere.patients.list_filters import apply_list_filter
@@ -77,17 +73,6 @@ def kept_record_for_user(user: User, public_id: uuid.UUID | str) -> Patient | No
     return merged
 
 
-def may_see_identity(user: User, patient: Patient) -> bool:
-    """Identity is shown only to those who hold VIEW_IDENTITY at a centre following the patient."""
-    centres = grants_for(user).centre_ids(Capability.VIEW_IDENTITY)
-    return bool(centres) and patient.care_episodes.filter(centre_id__in=centres).exists()
-
-
-def may_edit(user: User, patient: Patient) -> bool:
-    centres = grants_for(user).centre_ids(Capability.EDIT_PATIENTS)
-    return bool(centres) and patient.care_episodes.filter(centre_id__in=centres).exists()
-
-
 def identity_of(patient: Patient) -> Identity | None:
     return Identity.objects.filter(link=patient.identity_link).first()
 
@@ -100,9 +85,10 @@ def identities_by_link(patients: list[Patient]) -> dict[uuid.UUID, Identity]:
 def identities_in_list(user: User, patients: list[Patient]) -> dict[int, Identity]:
     """Return, by patient key, the identity of the listed patients the user may identify.
 
-    The rule of ``may_see_identity``, decided for every row without a query per row: the rows
-    come from ``with_list_details``, whose prefetched care episodes say which centres follow
-    them. The identities of all those rows are then read in one query.
+    The rule of ``access.patients.patient_rights`` (``see_identity``), decided for every row
+    without a query per row: the rows come from ``with_list_details``, whose prefetched care
+    episodes say which centres follow them. The identities of all those rows are then read in
+    one query.
     """
     centres = grants_for(user).centre_ids(Capability.VIEW_IDENTITY)
     if not centres:
@@ -240,10 +226,8 @@ def patients_visible_for_transfusion(user: User) -> QuerySet[Patient]:
     The patient's own clinicians (VIEW_PATIENTS at a following centre), and the transfusion
     specialists of a blood-establishment site serving the region of a following centre.
     """
-    grants = grants_for(user)
-    clinical = grants.centre_ids(Capability.VIEW_PATIENTS)
-    specialist_sites = grants.centre_ids(Capability.TRANSFUSION)
-    regions = set(Centre.objects.filter(pk__in=specialist_sites).values_list("region", flat=True))
+    clinical = grants_for(user).centre_ids(Capability.VIEW_PATIENTS)
+    regions = specialist_regions(user)
     condition = Q(centre_id__in=clinical) | Q(centre__region__in=regions)
     if not clinical and not regions:
         return Patient.objects.none()

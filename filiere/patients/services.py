@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from filiere.access import Capability, grants_for, may_merge_duplicate
+from filiere.access import Capability, grants_for
+from filiere.access.patients import may_merge_duplicate, patient_rights
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_list_read, audit_record, audit_record_per_patient
@@ -76,7 +77,7 @@ from filiere.patients.models import (
     PlateletWorkup,
     ReferredBy,
 )
-from filiere.patients.selectors import PatientFilters, age_by_month_on, may_see_identity
+from filiere.patients.selectors import PatientFilters, age_by_month_on
 
 
 def _audit(
@@ -1307,7 +1308,7 @@ def clinical_age_on(*, actor: User | None, patient: Patient, on: dt.date) -> Age
     Store the age with the record it decides, so that the verdict never changes afterwards.
     Raise ``ValueError`` when ``on`` precedes the birth.
     """
-    if actor is not None and may_see_identity(actor, patient):
+    if actor is not None and patient_rights(actor, patient).see_identity:
         exact = identity_exact_age_on(actor=actor, patient=patient, on=on)
         if exact is not None:
             return exact

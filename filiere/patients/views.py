@@ -18,7 +18,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from filiere.access import Capability, grants_for, may_resolve_duplicates_across_centres
+from filiere.access import Capability, grants_for
+from filiere.access.patients import (
+    may_resolve_duplicates_across_centres,
+    may_see_duplicates,
+    patient_rights,
+)
 from filiere.core.access_errors import NotVisible
 from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
@@ -46,8 +51,6 @@ from filiere.patients.selectors import (
     identities_in_list,
     identity_of,
     kept_record_for_user,
-    may_edit,
-    may_see_identity,
     open_duplicates_for,
     patient_list,
     with_list_details,
@@ -188,7 +191,8 @@ def patient_detail_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> 
             raise
         messages.info(request, _("Ce dossier a été fusionné dans le dossier %s.") % kept.pseudonym)
         return redirect("patients:detail", public_id=kept.public_id)
-    show_identity = may_see_identity(request.user, patient)
+    rights = patient_rights(request.user, patient)
+    show_identity = rights.see_identity
     identity = identity_of(patient) if show_identity else None
     services.patient_record_viewed(
         actor=request.user, patient=patient, what="dossier" + (" avec identité" if identity else "")
@@ -216,7 +220,7 @@ def patient_detail_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> 
             "workups": patient.platelet_workups.current()[:10],
             "consents": current_consents(patient).values(),
             "timeline": timeline_of(patient),
-            "can_edit": may_edit(request.user, patient),
+            "can_edit": rights.edit,
             "panels": panels_for(request.user, patient),
         },
     )
@@ -390,7 +394,7 @@ def status_edit_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> Htt
 @login_required
 def identity_edit_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     patient = get_patient_for_user(request.user, public_id, Capability.EDIT_PATIENTS)
-    if not may_see_identity(request.user, patient):
+    if not patient_rights(request.user, patient).see_identity:
         raise NotVisible("patients.patient", str(patient.public_id), "identité")
 
     def make(req: AuthenticatedRequest, p: Patient, data: Any) -> forms.Form:
@@ -442,12 +446,6 @@ def orpha_search_view(request: AuthenticatedRequest) -> HttpResponse:
 DUPLICATES_SHOWN = 200
 
 
-def _may_see_duplicates(request: AuthenticatedRequest) -> bool:
-    return grants_for(request.user).has(
-        Capability.MANAGE_DUPLICATES
-    ) or may_resolve_duplicates_across_centres(request.user)
-
-
 def _duplicate_pairs(request: AuthenticatedRequest) -> list[dict[str, Any]]:
     # The home page counts the same pairs (one rule: ``open_duplicates_for``).
     suspicions = list(open_duplicates_for(request.user)[:DUPLICATES_SHOWN])
@@ -474,7 +472,7 @@ def _duplicate_pairs(request: AuthenticatedRequest) -> list[dict[str, Any]]:
 
 @login_required
 def duplicate_list_view(request: AuthenticatedRequest) -> HttpResponse:
-    if not _may_see_duplicates(request):
+    if not may_see_duplicates(request.user):
         raise NotVisible(reason="doublons")
     pairs = _duplicate_pairs(request)
     services.duplicates_listed(
@@ -492,7 +490,7 @@ def duplicate_list_view(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def duplicate_resolve_view(request: AuthenticatedRequest, suspicion_id: uuid.UUID) -> HttpResponse:
-    if not _may_see_duplicates(request):
+    if not may_see_duplicates(request.user):
         raise NotVisible(reason="doublons")
     suspicion = get_duplicate_for_user(request.user, suspicion_id)
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -14,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
-from filiere.access import Capability, grants_for
+from filiere.access.transfusion import specialist_regions
 from filiere.accounts.models import User
 from filiere.clinical import transfusion as efficacy
 from filiere.core.access_errors import NotVisible
@@ -32,15 +33,7 @@ from filiere.transfusion.models import (
 )
 
 
-def specialist_regions(user: User) -> set[str]:
-    """Regions of the blood-establishment sites where ``user`` is a transfusion specialist."""
-    sites = grants_for(user).centre_ids(Capability.TRANSFUSION)
-    if not sites:
-        return set()
-    return set(Centre.objects.filter(pk__in=sites).values_list("region", flat=True))
-
-
-def clinical_centres_of(regions: set[str]) -> QuerySet[Centre]:
+def clinical_centres_of(regions: Iterable[str]) -> QuerySet[Centre]:
     """The centres of these regions that follow patients (not the blood-establishment sites)."""
     return (
         Centre.objects.filter(region__in=regions, is_active=True)
@@ -63,12 +56,6 @@ def patient_region(patient: Patient, user: User) -> str:
     regions = following_regions(patient)
     mine = specialist_regions(user)
     return next((r for r in regions if r in mine), regions[0] if regions else "")
-
-
-def may_sign_instruction(user: User, patient: Patient) -> bool:
-    """Transfusion specialists of a site in the region of a centre following the patient."""
-    mine = specialist_regions(user)
-    return bool(mine) and bool(set(following_regions(patient)) & mine)
 
 
 # --- Transfusions and their efficacy -----------------------------------------------------

@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from filiere.access import Capability, grants_for
+from filiere.access.transfusion import transfusion_rights
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import (
@@ -64,7 +65,6 @@ from filiere.transfusion.models import (
 from filiere.transfusion.selectors import (
     latest_screen,
     latest_typing,
-    may_sign_instruction,
     patient_region,
 )
 
@@ -611,7 +611,7 @@ def instruction_save(
 ) -> TransfusionInstruction:
     """Save the dynamic instruction as the patient's next instruction version, with the product
     requirements (irradiation, CMV, the patient's ABO/RhD) sent to the blood establishment."""
-    if actor is not None and not may_sign_instruction(actor, patient):
+    if actor is not None and not transfusion_rights(actor, patient).sign_instruction:
         raise ValidationError(
             "Seul un spécialiste de la transfusion de la région du patient signe une consigne."
         )

@@ -21,6 +21,9 @@ CORE_MAY_IMPORT = {"core", "access", "accounts", "audit", "lib", "network"}
 # (panels, activity sources, list filters, care-episode listeners), never the other way round.
 LOWER = {"patients", "identity"}
 UPPER = {"followup", "meetings", "transfusion"}
+# The access policies read the objects of every app, through their models only: a policy that
+# called a service or a selector would make the rule depend on the code it guards.
+ACCESS_MAY_IMPORT = {"access", "accounts", "network", "lib"}
 # Factories living in production packages, to be moved into filiere/testing/ (issue 14).
 TESTING_EXCEPTIONS = {"meetings/testing.py", "followup/testing.py"}
 
@@ -69,6 +72,14 @@ def _violations(rule: str, root: Path = PACKAGE) -> list[str]:
                 )
             elif rule == "core":
                 bad = owner == "core" and target is not None and target not in CORE_MAY_IMPORT
+            elif rule == "access":
+                bad = (
+                    owner == "access"
+                    and target is not None
+                    and target not in ACCESS_MAY_IMPORT
+                    and not name.endswith(".models")
+                    and ".models." not in name
+                )
             elif rule == "layers":
                 bad = owner in LOWER and target in UPPER
             elif rule == "demo":
@@ -87,7 +98,7 @@ def _violations(rule: str, root: Path = PACKAGE) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("rule", ["pure", "core", "layers", "demo", "testing"])
+@pytest.mark.parametrize("rule", ["pure", "core", "access", "layers", "demo", "testing"])
 def test_imports_follow_the_architecture(rule: str) -> None:
     assert _violations(rule) == []
 
@@ -102,4 +113,16 @@ def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
     )
     assert _violations("layers", tmp_path) == [
         "patients/selectors.py imports filiere.followup.selectors"
+    ]
+
+
+def test_the_checker_sees_a_policy_calling_a_selector(tmp_path: Path) -> None:
+    (tmp_path / "access").mkdir()
+    (tmp_path / "access" / "meetings.py").write_text(
+        "from filiere.meetings.models import Meeting\n"
+        "from filiere.meetings.selectors import cases_visible_to\n",
+        encoding="utf-8",
+    )
+    assert _violations("access", tmp_path) == [
+        "access/meetings.py imports filiere.meetings.selectors"
     ]

@@ -13,12 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.utils import timezone
 
+from filiere.access.patients import patient_rights
 from filiere.core.http import AuthenticatedRequest
 from filiere.followup import pdf, services
 from filiere.followup.booklet import build_booklet
 from filiere.followup.care_card import build_care_card
 from filiere.followup.forms import BookletForm
-from filiere.patients.selectors import get_patient_for_user, identity_of, may_see_identity
+from filiere.patients.selectors import get_patient_for_user, identity_of
 
 BOOKLET_DEFAULT_YEARS = 2
 
@@ -33,7 +34,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 def care_card_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """The emergency care card: ``?format=a4`` for an A4 page, card size otherwise."""
     patient = get_patient_for_user(request.user, public_id)
-    identity = identity_of(patient) if may_see_identity(request.user, patient) else None
+    identity = identity_of(patient) if patient_rights(request.user, patient).see_identity else None
     card = build_care_card(patient, identity=identity, today=timezone.localdate())
     a4 = request.GET.get("format") == "a4"
     services.followup_printed(
@@ -57,7 +58,7 @@ def booklet_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpRes
     start = data.get("start") or end.replace(year=end.year - BOOKLET_DEFAULT_YEARS, day=1)
     if start > end:
         start, end = end, start
-    identity = identity_of(patient) if may_see_identity(request.user, patient) else None
+    identity = identity_of(patient) if patient_rights(request.user, patient).see_identity else None
     card = build_care_card(patient, identity=identity, today=today)
     services.followup_printed(
         actor=request.user,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from filiere.access import Capability
+from filiere.access.patients import patient_rights
 from filiere.core.http import AuthenticatedRequest
 from filiere.core.submissions import submit_once
 from filiere.followup import forms as followup_forms
@@ -28,7 +29,7 @@ from filiere.followup.selectors import get_treatment, patient_followup
 from filiere.followup.views.common import apply_errors, cleaned_without, writing_centres
 from filiere.patients.correction_views import record_correct_view
 from filiere.patients.models import Patient
-from filiere.patients.selectors import age_by_month_on, get_patient_for_user, may_edit
+from filiere.patients.selectors import age_by_month_on, get_patient_for_user
 
 
 @login_required
@@ -44,7 +45,7 @@ def patient_followup_view(request: AuthenticatedRequest, public_id: uuid.UUID) -
             "patient": patient,
             "age": age_by_month_on(patient, today),
             "followup": patient_followup(patient, today),
-            "can_edit": may_edit(request.user, patient),
+            "can_edit": patient_rights(request.user, patient).edit,
         },
     )
 

@@ -16,6 +16,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from filiere.access import Capability, grants_for
+from filiere.access.meetings import case_rights, series_rights, urgent_item_open_for_opinions
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_records
@@ -37,12 +38,7 @@ from filiere.meetings.models import (
     Recommendation,
     SeriesMember,
 )
-from filiere.meetings.selectors import (
-    is_series_staff,
-    may_submit_to,
-    pending_agenda_item,
-    urgent_item_open_for_opinions,
-)
+from filiere.meetings.selectors import pending_agenda_item
 from filiere.meetings.services.agenda import agenda_changed
 from filiere.meetings.services.common import audit, records_refusals, touch
 from filiere.meetings.services.meetings import (
@@ -172,7 +168,7 @@ def case_request_submit(
     submitted_at: dt.datetime | None = None,
 ) -> CaseRequest:
     """Send a case to the series: an existing registry patient, or a new pseudonymised one."""
-    if not may_submit_to(actor, series):
+    if not series_rights(actor, series).submit:
         raise ValidationError({"series": "Vous ne pouvez pas adresser de dossier à cette RCP."})
     when = submitted_at or timezone.now()
     today = timezone.localtime(when).date()
@@ -253,11 +249,7 @@ def _register_new_patient(
 
 
 def _require_requester_or_staff(actor: User | None, case: CaseRequest) -> None:
-    if (
-        actor is not None
-        and actor.pk != case.requester_id
-        and not is_series_staff(actor, case.series)
-    ):
+    if actor is not None and not case_rights(actor, case).complete_file:
         raise ValidationError("Réservé au médecin demandeur et au secrétariat de la RCP.")
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from filiere.access import Capability, can
+from filiere.access.meetings import series_rights
 from filiere.accounts.models import User
 from filiere.accounts.services import user_create
 from filiere.audit.models import AuditEvent
@@ -28,7 +29,6 @@ from filiere.meetings.models import (
     Participant,
     SeriesMember,
 )
-from filiere.meetings.selectors import is_series_coordinator, is_series_staff
 from filiere.meetings.services.common import audit, records_refusals
 from filiere.meetings.yearly import CalendarDate
 from filiere.network.models import Centre
@@ -81,12 +81,12 @@ def _check_dpc(values: dict[str, Any], series: MeetingSeries | None = None) -> N
 
 def require_staff(actor: User | None, series: MeetingSeries) -> None:
     # The demo generator and imports act without an actor; people must belong to the staff.
-    if actor is not None and not is_series_staff(actor, series):
+    if actor is not None and not series_rights(actor, series).staff:
         raise ValidationError("Réservé au coordonnateur et au secrétariat de cette RCP.")
 
 
 def require_coordinator(actor: User | None, series: MeetingSeries) -> None:
-    if actor is not None and not is_series_coordinator(actor, series):
+    if actor is not None and not series_rights(actor, series).coordinate:
         raise ValidationError("Réservé au coordonnateur de cette RCP.")
 
 

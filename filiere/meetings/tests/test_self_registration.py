@@ -83,17 +83,17 @@ def test_membership_of_another_series_does_not_open_this_one(
 def test_an_invitation_to_the_series_opens_registration(
     next_week: Meeting, centre_a: Centre, client_for: ClientFor
 ) -> None:
-    from filiere.access import may_register_for_meeting
+    from filiere.access.meetings import meeting_rights
 
     guest = make_user(email="invite@clinique.test")
-    assert not may_register_for_meeting(guest, next_week)
+    assert not meeting_rights(guest, next_week).register
     ExternalInvitation.objects.create(
         series=next_week.series,
         user=guest,
         token_digest="0" * 64,
         expires_at=timezone.now() + dt.timedelta(days=3),
     )
-    assert may_register_for_meeting(guest, next_week)
+    assert meeting_rights(guest, next_week).register
 
 
 def test_the_calendar_offers_registration_only_where_it_is_allowed(

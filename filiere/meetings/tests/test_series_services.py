@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from filiere.access.meetings import series_rights
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.lib.identifiers import luhn_key
@@ -102,7 +103,7 @@ def test_an_external_physician_is_invited_by_a_link_and_gets_a_limited_account(
     assert any(m.attachments for m in mailoutbox)  # the meeting's .ics
     # The limited account sees no patient, but may send a case to this series.
     assert not patients_visible_to(user).exists()
-    assert selectors.may_submit_to(user, series)
+    assert series_rights(user, series).submit
 
 
 def test_an_invalid_rpps_is_refused_on_its_field(series: MeetingSeries, coordinator: User) -> None:

@@ -102,7 +102,7 @@ def test_a_draft_saved_before_the_urgent_meeting_keeps_written_opinions_open(
     """Issue 12, defect 3: once the coordinator saved a draft, the item was « Discuté » two days
     before the meeting, the written-opinion form disappeared for the experts who had not
     answered, and the quorum missed their specialty. Written opinions stay open until the avis
-    is signed (``selectors.urgent_item_open_for_opinions``, one rule for page and service)."""
+    is signed (``access.meetings.urgent_item_open_for_opinions``, one rule for page and service)."""
     case = urgent.case
     services.expert_opinion_record(
         actor=biologist, case=case, position="agrees", opinion="Favorable."

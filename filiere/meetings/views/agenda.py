@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from filiere.access.meetings import meeting_rights
 from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
 from filiere.meetings import forms as meeting_forms
@@ -27,7 +28,7 @@ from filiere.meetings.views.common import apply_errors, flash_refusal
 def agenda_pdf_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> HttpResponse:
     """The « Ordre du jour » as it stands, for those who see the meeting's agenda on its page."""
     meeting = selectors.get_meeting_for_user(request.user, meeting_id)
-    if not (meeting.is_active or selectors.is_series_staff(request.user, meeting.series)):
+    if not (meeting.is_active or meeting_rights(request.user, meeting).staff):
         raise NotVisible(
             "meetings.meeting", str(meeting.public_id), "ordre du jour d'une RCP close"
         )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from filiere.access import Capability, grants_for
+from filiere.access.meetings import case_rights
 from filiere.accounts.models import User
 from filiere.audit.services import audit_list_read
 from filiere.core.access_errors import NotVisible
@@ -29,13 +30,12 @@ from filiere.meetings import selectors, services
 from filiere.meetings.models import (
     CaseRequest,
     Meeting,
-    Participant,
     RecommendationFollowUp,
 )
 from filiere.meetings.views.common import apply_errors, case_summary, flash_refusal
 from filiere.network.models import Centre
 from filiere.patients.models import Patient
-from filiere.patients.selectors import may_see_identity, patients_visible_to
+from filiere.patients.selectors import patients_visible_to
 
 PAGE_SIZE = 30
 DETAIL_FIELDS = tuple(meeting_forms.CaseDetailsForm.base_fields)
@@ -145,12 +145,13 @@ def case_detail_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpR
     user = request.user
     case = selectors.get_case_for_user(user, case_id)
     services.case_viewed(actor=user, case=case)
-    is_staff = selectors.is_series_staff(user, case.series)
+    rights = case_rights(user, case)
+    is_staff = rights.staff
     pending = selectors.pending_agenda_item(case)
-    urgent = selectors.urgent_item_open_for_opinions(case)
+    urgent = rights.urgent_item
     may_give_opinion = (
-        urgent is not None
-        and Participant.objects.filter(meeting=urgent.meeting, user=user).exists()
+        rights.answer_in_writing
+        and urgent is not None
         and not case.opinions.filter(author=user, meeting=urgent.meeting).exists()
     )
     follow_up = RecommendationFollowUp.objects.filter(case=case).first()
@@ -174,7 +175,7 @@ def case_detail_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpR
                 .defer("pdf")
             ),
             "ratifications": selectors.ratifications_of(case),
-            "may_copy_for_record": may_see_identity(user, case.patient),
+            "may_copy_for_record": rights.copy_for_record,
             "draft": selectors.draft_of(case) if is_staff else None,
             "gaps": services.completeness_gaps(case)
             if is_staff or case.requester_id == user.pk
@@ -234,7 +235,7 @@ def attachment_upload_view(request: AuthenticatedRequest, case_id: uuid.UUID) ->
 
 def _require_case_file_right(user: User, case: CaseRequest) -> None:
     """Reading a case does not let one complete it: the refusal is the audited 404."""
-    if not selectors.may_complete_case_file(user, case):
+    if not case_rights(user, case).complete_file:
         raise NotVisible(
             "meetings.caserequest",
             str(case.public_id),
@@ -340,7 +341,7 @@ def snapshot_refresh_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> 
 @login_required
 def expert_opinion_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpResponse:
     case = selectors.get_case_for_user(request.user, case_id)
-    if not selectors.may_give_written_opinion(request.user, case):
+    if not case_rights(request.user, case).reach_written_opinion:
         raise NotVisible(
             "meetings.caserequest",
             str(case.public_id),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from filiere.access.meetings import meeting_rights
 from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
 from filiere.lib.names import search_key
@@ -67,7 +68,7 @@ def meeting_live_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) -> H
             "participants": participants,
             "query": query,
             "participant_form": meeting_forms.ParticipantAddForm(),
-            "is_coordinator": selectors.is_series_coordinator(request.user, meeting.series),
+            "is_coordinator": meeting_rights(request.user, meeting).coordinate,
             **_quorum_context(meeting, everyone),
         },
     )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from filiere.access import may_register_for_meeting
+from filiere.access.meetings import meeting_rights
 from filiere.accounts.models import User
 from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
@@ -115,7 +115,8 @@ def meeting_detail_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) ->
     """The meeting as its participants see it: date, link, agenda with pseudonymised case
     summaries while the meeting is ahead or open; afterwards only their own attendance."""
     meeting = selectors.get_meeting_for_user(request.user, meeting_id)
-    is_staff = selectors.is_series_staff(request.user, meeting.series)
+    rights = meeting_rights(request.user, meeting)
+    is_staff = rights.staff
     participation = selectors.participation_of(request.user, meeting)
     rows = []
     if is_staff or meeting.is_active:
@@ -131,8 +132,7 @@ def meeting_detail_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) ->
             "meeting": meeting,
             "series": meeting.series,
             "is_staff": is_staff,
-            "is_coordinator": is_staff
-            and selectors.is_series_coordinator(request.user, meeting.series),
+            "is_coordinator": is_staff and rights.coordinate,
             "participation": participation,
             "rows": rows,
             "participants": participants,
@@ -349,7 +349,7 @@ def meeting_register_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) 
     """A physician registers for a meeting of a series she belongs to or is invited to (the
     agenda it opens holds other centres' cases)."""
     meeting = selectors.upcoming_meetings().filter(public_id=meeting_id).first()
-    if meeting is None or not may_register_for_meeting(request.user, meeting):
+    if meeting is None or not meeting_rights(request.user, meeting).register:
         raise NotVisible("meetings.meeting", str(meeting_id), "inscription")
     try:
         services.meeting_register_self(actor=request.user, meeting=meeting)
@@ -455,9 +455,7 @@ def certificate_view(
     """A participant's attendance certificate: for themselves, or the series' staff."""
     meeting = selectors.get_meeting_for_user(request.user, meeting_id)
     participant = _participant(meeting, participant_id)
-    if participant.user_id != request.user.pk and not selectors.is_series_staff(
-        request.user, meeting.series
-    ):
+    if participant.user_id != request.user.pk and not meeting_rights(request.user, meeting).staff:
         raise NotVisible("meetings.participant", str(participant_id), "attestation d'un autre")
     if meeting.status != Meeting.Status.CLOSED or participant.first_arrival is None:
         messages.error(request, _("L'attestation existe après la séance, pour les présents."))
@@ -487,7 +485,7 @@ def certificates_zip_view(request: AuthenticatedRequest, meeting_id: uuid.UUID) 
     """Every present participant's certificate of a closed meeting, in one archive for the
     coordinator to send to the continuing-education body; the absent have none."""
     meeting = selectors.get_meeting_for_staff(request.user, meeting_id)
-    if not selectors.is_series_coordinator(request.user, meeting.series):
+    if not meeting_rights(request.user, meeting).coordinate:
         raise NotVisible("meetings.meeting", str(meeting.public_id), "coordination requise")
     if meeting.status != Meeting.Status.CLOSED:
         messages.error(request, _("Les attestations existent après la séance, pour les présents."))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from filiere.access.meetings import case_rights
 from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
 from filiere.meetings import forms as meeting_forms
@@ -22,7 +23,7 @@ from filiere.meetings.models import AgendaItem, CaseRequest, Ratification, Recom
 from filiere.meetings.pdf import ratification_filename, recommendation_filename
 from filiere.meetings.services.recommendations import CONTENT_FIELDS
 from filiere.meetings.views.common import apply_errors, case_summary, flash_refusal
-from filiere.patients.selectors import identity_of, may_see_identity
+from filiere.patients.selectors import identity_of
 
 
 def _state(case: CaseRequest) -> dict[str, Any]:
@@ -78,7 +79,7 @@ def _page(
             "opinions": selectors.opinions_on(case),
             "sign_form": sign_form,
             "correction_form": meeting_forms.CorrectionForm(),
-            "is_coordinator": selectors.is_series_coordinator(request.user, case.series),
+            "is_coordinator": case_rights(request.user, case).coordinate,
             "editable": state["editable"],
             "preview": preview,
             "avis_templates": services.templates_for(case) if state["editable"] else [],
@@ -243,7 +244,7 @@ def recommendation_record_copy_view(
     the identity traits: for those who may see the patient's identity (the treating team), as
     on the identity page; anyone else gets the usual recorded 404."""
     case = selectors.get_case_for_user(request.user, case_id)
-    if not may_see_identity(request.user, case.patient):
+    if not case_rights(request.user, case).copy_for_record:
         raise NotVisible("meetings.recommendation", str(recommendation_id), "identité")
     identity = identity_of(case.patient)
     if identity is None:

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from filiere.access import Capability, grants_for, meetings_open_for_registration
+from filiere.access import Capability, grants_for
+from filiere.access.meetings import meetings_open_for_registration, series_rights
 from filiere.accounts.models import User
 from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
@@ -128,7 +129,8 @@ def series_detail_view(request: AuthenticatedRequest, series_id: uuid.UUID) -> H
     """A series: its quorum rule, staff and members, meetings, and (for its staff) the requests
     waiting for triage."""
     series = selectors.get_series_for_user(request.user, series_id)
-    is_staff = selectors.is_series_staff(request.user, series)
+    rights = series_rights(request.user, series)
+    is_staff = rights.staff
     meetings = list(series.meetings.order_by("-starts_at")[:30])
     queue = list(selectors.triage_queue(series)) if is_staff else []
     return render(
@@ -137,7 +139,7 @@ def series_detail_view(request: AuthenticatedRequest, series_id: uuid.UUID) -> H
         {
             "series": series,
             "is_staff": is_staff,
-            "is_coordinator": selectors.is_series_coordinator(request.user, series),
+            "is_coordinator": rights.coordinate,
             "members": series.members.select_related("user").order_by("role", "user__last_name"),
             "meetings": meetings,
             "queue": queue,
@@ -232,7 +234,7 @@ def invite_view(request: AuthenticatedRequest, series_id: uuid.UUID) -> HttpResp
 
 def _series_for_coordinator(request: AuthenticatedRequest, series_id: uuid.UUID) -> MeetingSeries:
     series = selectors.get_series_for_staff(request.user, series_id)
-    if not selectors.is_series_coordinator(request.user, series):
+    if not series_rights(request.user, series).coordinate:
         raise NotVisible("meetings.meetingseries", str(series.public_id), "coordonnateur requis")
     return series
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from filiere.access.transfusion import transfusion_rights
 from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
 from filiere.patients.models import Patient
@@ -32,7 +33,6 @@ from filiere.transfusion.selectors import (
     is_valid,
     latest_screen,
     latest_typing,
-    may_sign_instruction,
     patient_region,
     profile_of,
 )
@@ -97,7 +97,7 @@ def _page(
             "patient": patient,
             "form": form,
             "result": _result(request, patient, params),
-            "can_sign": may_sign_instruction(request.user, patient),
+            "can_sign": transfusion_rights(request.user, patient).sign_instruction,
             "versions": instructions_of(patient)[:10],
             "current_instruction": current,
             "review": instruction_review(current) if current else None,
@@ -148,7 +148,7 @@ def instruction_results_view(request: AuthenticatedRequest, public_id: uuid.UUID
 def instruction_save_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """Save the instruction as shown as the patient's next version."""
     patient = get_patient_for_transfusion(request.user, public_id)
-    if not may_sign_instruction(request.user, patient):
+    if not transfusion_rights(request.user, patient).sign_instruction:
         raise NotVisible("patients.patient", str(patient.public_id), "signature d'une consigne")
     form = InstructionSaveForm(request.POST)
     if form.is_valid():

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from filiere.access import Capability
+from filiere.access.transfusion import specialist_regions, transfusion_rights
 from filiere.core.access_errors import capability_required
 from filiere.core.http import AuthenticatedRequest
 from filiere.patients.models import Patient
@@ -29,10 +30,8 @@ from filiere.transfusion.selectors import (
     current_instruction,
     instruction_review,
     instructions_of,
-    may_sign_instruction,
     prefill_for,
     profile_of,
-    specialist_regions,
     transfusion_history,
     worklist,
 )
@@ -67,7 +66,7 @@ def patient_transfusion_view(request: AuthenticatedRequest, public_id: uuid.UUID
             "instructions": instructions_of(patient)[:10],
             "current_instruction": current,
             "review": instruction_review(current) if current else None,
-            "can_sign": may_sign_instruction(request.user, patient),
+            "can_sign": transfusion_rights(request.user, patient).sign_instruction,
             "verdict_rule": efficacy_settings().rule,
             "profile": profile_of(patient),
         },

@@ -1,12 +1,8 @@
-"""Who may see and do what: the one place that decides.
+"""A user's grants: which capabilities hold at which centres.
 
 A user's rights come from their memberships: each (centre, role) pair grants the role's
 capabilities *at that centre*. A few roles act for the whole network (network coordinator,
-auditor): their capabilities hold everywhere. Every selector and view asks this module; no view
-decides on its own.
-
-Objects outside a user's reach are answered with 404, never 403, so that their existence does
-not leak.
+auditor): their capabilities hold everywhere.
 """
 
 from __future__ import annotations
@@ -141,10 +137,16 @@ def grants_for(user: User | Any) -> Grants:
     return grants
 
 
+# What the policies cache on the user object for one request (``access.transfusion`` caches
+# the specialist's regions).
+_CACHED_ATTRIBUTES = (_CACHE_ATTRIBUTE, "_filiere_specialist_regions")
+
+
 def forget_grants(user: User) -> None:
     """Drop the cached rights (after a membership change within the same request)."""
-    if hasattr(user, _CACHE_ATTRIBUTE):
-        delattr(user, _CACHE_ATTRIBUTE)
+    for attribute in _CACHED_ATTRIBUTES:
+        if hasattr(user, attribute):
+            delattr(user, attribute)
 
 
 def can(user: User | Any, capability: Capability, centre_id: int | None = None) -> bool:
@@ -162,78 +164,4 @@ def may_administer_accounts(user: User | Any) -> bool:
         getattr(user, "is_authenticated", False)
         and user.is_active
         and (user.is_staff or user.is_superuser)
-    )
-
-
-# --- Duplicates ---------------------------------------------------------------------------
-
-
-def may_resolve_duplicates_across_centres(user: User | Any) -> bool:
-    """The network coordinator settles the pairs that no single data manager follows whole."""
-    return grants_for(user).is_network_wide(Capability.RESOLVE_DUPLICATES_ACROSS_CENTRES)
-
-
-def may_merge_duplicate(user: User | Any, following_centres: set[int] | frozenset[int]) -> bool:
-    """Whether ``user`` may merge a pair followed by ``following_centres`` (both records).
-
-    A data manager merges only when every centre following either record is one she manages:
-    otherwise the merge would show one centre's patient to another centre's clinicians, a
-    decision that belongs to the network coordinator.
-    """
-    if may_resolve_duplicates_across_centres(user):
-        return True
-    managed = centres_where(user, Capability.MANAGE_DUPLICATES)
-    return bool(following_centres) and set(following_centres) <= managed
-
-
-# --- Meetings -----------------------------------------------------------------------------
-
-
-def meetings_open_for_registration(user: User | Any, meetings: list[Any]) -> set[int]:
-    """Of these meetings, those ``user`` may register for (the rule of
-    ``may_register_for_meeting``, in two queries for a calendar's worth of meetings)."""
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from filiere.meetings.models import ExternalInvitation, SeriesMember
-
-    if not getattr(user, "is_authenticated", False) or not user.is_active or not meetings:
-        return set()
-    series_ids = {m.series_id for m in meetings}
-    member_of = set(
-        SeriesMember.objects.filter(series_id__in=series_ids, user=user).values_list(
-            "series_id", flat=True
-        )
-    )
-    invitations = list(
-        ExternalInvitation.objects.filter(series_id__in=series_ids, user=user)
-        .filter(Q(meeting__isnull=True) | Q(meeting_id__in=[m.pk for m in meetings]))
-        .filter(expires_at__gt=timezone.now())
-        .values_list("series_id", "meeting_id")
-    )
-    return {
-        m.pk
-        for m in meetings
-        if m.series_id in member_of
-        or any(s == m.series_id and i in (None, m.pk) for s, i in invitations)
-    }
-
-
-def may_register_for_meeting(user: User | Any, meeting: Any) -> bool:
-    """A physician registers only for a meeting of a series she belongs to or is invited to:
-    registering opens the meeting's agenda, with other centres' cases."""
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from filiere.meetings.models import ExternalInvitation, SeriesMember
-
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if SeriesMember.objects.filter(series_id=meeting.series_id, user=user).exists():
-        return True
-    return (
-        ExternalInvitation.objects.filter(series_id=meeting.series_id, user=user)
-        .filter(Q(meeting__isnull=True) | Q(meeting_id=meeting.pk))
-        .filter(expires_at__gt=timezone.now())
-        .exists()
     )
