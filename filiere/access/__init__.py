@@ -13,6 +13,7 @@ The policy modules read the objects handed to them and their apps' models, never
 selector or view (``core/tests/test_architecture.py``).
 """
 
+from filiere.access.actors import SYSTEM, Actor, SystemActor, acting_user
 from filiere.access.grants import (
     NETWORK_WIDE_ROLES,
     ROLE_CAPABILITIES,
@@ -28,8 +29,12 @@ from filiere.access.grants import (
 __all__ = [
     "NETWORK_WIDE_ROLES",
     "ROLE_CAPABILITIES",
+    "SYSTEM",
+    "Actor",
     "Capability",
     "Grants",
+    "SystemActor",
+    "acting_user",
     "can",
     "centres_where",
     "forget_grants",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from filiere.access import may_administer_accounts
+from filiere.access.actors import Actor
 from filiere.accounts.models import ApiToken, User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
@@ -30,7 +31,7 @@ ADMINISTERED_FIELDS = frozenset({"rpps"})
 @transaction.atomic
 def user_create(
     *,
-    actor: User | None,
+    actor: Actor,
     email: str,
     first_name: str,
     last_name: str,
@@ -94,7 +95,7 @@ def end_sessions_of(user: User) -> int:
 
 
 @transaction.atomic
-def user_deactivate(*, actor: User | None, user: User) -> User:
+def user_deactivate(*, actor: Actor, user: User) -> User:
     """Disable an account and end all of its sessions at once."""
     if user.is_active:
         user.is_active = False

@@ -6,14 +6,17 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
-from filiere.accounts.models import User
+from filiere.access.actors import Actor, acting_user
 from filiere.audit.chain import chain_append
 from filiere.audit.context import current_client_ip
 from filiere.audit.models import AuditEvent
+
+if TYPE_CHECKING:
+    from filiere.accounts.models import User
 
 # Values of these fields are never written to the trail, only the fact that they changed.
 REDACTED = "‹masqué›"
@@ -69,9 +72,14 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return values
 
 
+def _recorded_user(actor: Actor | None) -> User | None:
+    """The user an event names: none for the system's work nor for an anonymous visitor."""
+    return acting_user(actor)
+
+
 def audit_record(
     *,
-    actor: User | None,
+    actor: Actor | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -85,12 +93,11 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(getattr(obj, "public_id", obj.pk))
-    if actor is not None and not actor.is_authenticated:
-        actor = None
+    user = _recorded_user(actor)
     (event,) = chain_append(
         [
             AuditEvent(
-                actor=actor,
+                actor=user,
                 ip_address=current_client_ip(),
                 action=action,
                 object_type=object_type,
@@ -107,20 +114,19 @@ def audit_record(
 
 def audit_records(
     *,
-    actor: User | None,
+    actor: Actor | None,
     action: str,
     objects: Sequence[tuple[models.Model, uuid.UUID | None]],
     summary: str,
 ) -> list[AuditEvent]:
     """Record one event per (object, patient id), all in one INSERT: a page that shows many
     records (a session's agenda) writes its reads at once rather than one round trip each."""
-    if actor is not None and not actor.is_authenticated:
-        actor = None
+    user = _recorded_user(actor)
     ip_address = current_client_ip()
     return chain_append(
         [
             AuditEvent(
-                actor=actor,
+                actor=user,
                 ip_address=ip_address,
                 action=action,
                 object_type=obj._meta.label_lower,
@@ -135,7 +141,7 @@ def audit_records(
 
 def audit_record_per_patient(
     *,
-    actor: User | None,
+    actor: Actor | None,
     action: str,
     patient_ids: Sequence[uuid.UUID],
     summary: str,
@@ -145,13 +151,12 @@ def audit_record_per_patient(
     One event each rather than one listing them all, so that the audit page filtered on a
     patient finds every read of that patient.
     """
-    if actor is not None and not actor.is_authenticated:
-        actor = None
+    user = _recorded_user(actor)
     ip_address = current_client_ip()
     return chain_append(
         [
             AuditEvent(
-                actor=actor,
+                actor=user,
                 ip_address=ip_address,
                 action=action,
                 object_type="patients.patient",
@@ -166,7 +171,7 @@ def audit_record_per_patient(
 
 def audit_list_read(
     *,
-    actor: User | None,
+    actor: Actor | None,
     object_type: str,
     what: str,
     count: int,
@@ -179,13 +184,12 @@ def audit_list_read(
     One event per request, not per row; the rows whose identity was shown get one event each
     (``identified``, see ``audit_record_per_patient``), all written in one INSERT.
     """
-    if actor is not None and not actor.is_authenticated:
-        actor = None
+    user = _recorded_user(actor)
     ip_address = current_client_ip()
     asked = {k: v for k, v in (query or {}).items() if v not in ("", None)}
     events = [
         AuditEvent(
-            actor=actor,
+            actor=user,
             ip_address=ip_address,
             action=AuditEvent.Action.VIEW,
             object_type=object_type,
@@ -195,7 +199,7 @@ def audit_list_read(
     ]
     events += [
         AuditEvent(
-            actor=actor,
+            actor=user,
             ip_address=ip_address,
             action=AuditEvent.Action.VIEW,
             object_type="patients.patient",

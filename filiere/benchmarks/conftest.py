@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.benchmarks.registry_data import ensure_registry
 from filiere.network.models import Centre, Role
@@ -49,7 +50,7 @@ def registry(
         for index in range(3):
             centre = Centre.objects.filter(finess=finess_for(900001 + index)).first()
             centre = centre or centre_create(
-                actor=None,
+                actor=SYSTEM,
                 name=f"Centre de mesure {index}",
                 kind=Centre.Kind.CCMR,
                 finess=finess_for(900001 + index),
@@ -64,7 +65,7 @@ def registry(
         user = User.objects.filter(email="mesure@hopital.test").first()
         if user is None:
             user = make_user(email="mesure@hopital.test", first_name="Mesure", last_name="Banc")
-        membership_grant(actor=None, user=user, centre=centres[0], role=Role.CLINICIAN)
+        membership_grant(actor=SYSTEM, user=user, centre=centres[0], role=Role.CLINICIAN)
         print(f"\nRegistre de mesure : {count} patients (construit ou complété en {built:.1f} s)")
         yield {"user": user, "centre": centres[0], "size": count}
 
@@ -86,7 +87,7 @@ def followup_cohort(
         request.getfixturevalue("db")
     with django_db_blocker.unblock():
         if not AtcCode.objects.filter(code="B02BD08").exists():
-            atc_import_file(actor=None)
+            atc_import_file(actor=SYSTEM)
         started = time.perf_counter()
         written = ensure_followup(timezone.localdate())
         if written["visits"]:

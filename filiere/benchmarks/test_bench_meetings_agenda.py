@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.meetings import services
 from filiere.meetings.models import Meeting
 from filiere.meetings.testing import make_case, make_meeting, make_physician, make_series
@@ -46,7 +47,7 @@ def full_meeting() -> tuple[Meeting, Any]:
             urgency_justification="Geste à J+3." if index % 5 == 0 else "",
             question=f"Question {index} : conduite à tenir avant le geste prévu ? " * 3,
         )
-        services.case_accept(actor=None, case=case, meeting=meeting)
+        services.case_accept(actor=SYSTEM, case=case, meeting=meeting)
     return meeting, coordinator
 
 

@@ -31,6 +31,7 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.hla.antibodies import AntibodyProfile
 from filiere.hla.donors import PlateletAntigen
 from filiere.hla.index import DonorIndex
@@ -276,7 +277,7 @@ def test_bench_transfusion_nightly_recompute(
         record_screen(patient, synthetic_sab_csv(rng, alleles, immunised=True))
         instructions.append(
             instruction_save(
-                actor=None,
+                actor=SYSTEM,
                 patient=patient,
                 params=InstructionParams(threshold=3000),
                 valid_until=timezone.localdate() + dt.timedelta(days=90),

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from filiere.access.actors import Actor, acting_user
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record, snapshot
@@ -154,7 +155,7 @@ def _lock(record: WithdrawableRecord) -> WithdrawableRecord:
 
 @transaction.atomic
 def record_correct(
-    *, actor: User | None, record: WithdrawableRecord, reason: str = "", values: dict[str, Any]
+    *, actor: Actor, record: WithdrawableRecord, reason: str = "", values: dict[str, Any]
 ) -> dict[str, Any]:
     """Correct ``record`` through its owner's service, keeping the previous version.
 
@@ -188,7 +189,7 @@ def record_correct(
         values_before=before,
         changes=changes,
         reason=reason,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=acting_user(actor),
     )
     audit_record(
         actor=actor,
@@ -203,9 +204,7 @@ def record_correct(
 
 
 @transaction.atomic
-def record_withdraw(
-    *, actor: User | None, record: WithdrawableRecord, reason: str
-) -> WithdrawableRecord:
+def record_withdraw(*, actor: Actor, record: WithdrawableRecord, reason: str) -> WithdrawableRecord:
     """Withdraw ``record`` as entered in error: hidden everywhere, kept with its history."""
     kind = kind_of(record)
     record = _lock(record)
@@ -216,7 +215,7 @@ def record_withdraw(
     )
     before = snapshot(record, kind.fields)
     now = timezone.now()
-    by = actor if actor is not None and actor.is_authenticated else None
+    by = acting_user(actor)
     type(record).objects.filter(pk=record.pk).update(
         withdrawn_at=now, withdrawn_by=by, withdrawal_reason=reason
     )

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.clinical.isth_bat import Domain
 from filiere.demo.context import DemoContext
@@ -123,8 +124,8 @@ def _interviewer(ctx: DemoContext, centre_key: str | None) -> User | None:
 
 
 def build(ctx: DemoContext) -> None:
-    services.atc_import_file(actor=None)
-    rules = services.followup_rules_install_defaults(actor=None)
+    services.atc_import_file(actor=SYSTEM)
+    rules = services.followup_rules_install_defaults(actor=SYSTEM)
     patients = _demo_patients(ctx)
     ipps = _ipp_by_patient(patients)
     started = set()
@@ -190,7 +191,7 @@ def _follow(
         interviewer = _interviewer(ctx, centre_keys.get(centre.pk))
         for visit in visits[:: max(1, len(visits) // 2)][:2]:
             services.bleeding_score_record(
-                actor=None,
+                actor=SYSTEM,
                 patient=patient,
                 centre=centre,
                 assessed_on=visit.visited_on,
@@ -212,7 +213,7 @@ def _follow(
     if worked:
         # The clinician's choice for the emergency card: the latest drug that stopped a bleed.
         latest = max(worked, key=lambda t: t.started_on)
-        services.treatment_mark_emergency(actor=None, treatment=latest, usual=True)
+        services.treatment_mark_emergency(actor=SYSTEM, treatment=latest, usual=True)
     for treatment in _background_treatments(rng, patient, centre, diagnosis, first_day, last_day):
         counts["treatments"] += 1
         counts["events"] += _adverse_event(rng, patient, centre, treatment, last_day)
@@ -276,7 +277,7 @@ def _visit(
             )
         )
     return services.visit_record(
-        actor=None, patient=patient, centre=centre, visited_on=day, **values
+        actor=SYSTEM, patient=patient, centre=centre, visited_on=day, **values
     )
 
 
@@ -305,7 +306,7 @@ def _bleed(
     severity = rng.choices(BleedingEvent.Severity.values, weights=(70, 27, 3), k=1)[0]
     hospitalised = severity != BleedingEvent.Severity.MINOR and rng.random() < 0.6
     return services.bleeding_event_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient,
         centre=centre,
         occurred_on=day,
@@ -326,7 +327,7 @@ def _treat(
 ) -> Treatment:
     defaults: dict[str, Any] = {"kind": Treatment.Kind.ADMINISTRATION}
     return services.treatment_record(
-        actor=None, patient=patient, centre=centre, atc_code=atc_code, **(defaults | values)
+        actor=SYSTEM, patient=patient, centre=centre, atc_code=atc_code, **(defaults | values)
     )
 
 
@@ -456,7 +457,7 @@ def _adverse_event(
     occurred = min(last_day, treatment.started_on + dt.timedelta(days=rng.randint(0, 20)))
     serious = category == AdverseEvent.Category.THROMBOSIS
     services.adverse_event_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient,
         centre=centre,
         treatment=treatment,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from filiere.access.actors import SYSTEM
 from filiere.followup import services
 from filiere.network.models import Centre
 
@@ -14,20 +15,20 @@ def matrix_world(centre: Centre) -> dict[str, Any]:
     from filiere.testing.factories import load_test_nomenclature, make_patient
 
     load_test_nomenclature()
-    services.atc_import_file(actor=None)
+    services.atc_import_file(actor=SYSTEM)
     patient = make_patient(centre)
     visit = services.visit_record(
-        actor=None, patient=patient, centre=centre, visited_on=dt.date(2024, 1, 10)
+        actor=SYSTEM, patient=patient, centre=centre, visited_on=dt.date(2024, 1, 10)
     )
     score = services.bleeding_score_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient,
         centre=centre,
         assessed_on=dt.date(2024, 1, 10),
         domain_scores={"epistaxis": 2},
     )
     treatment = services.treatment_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient,
         centre=centre,
         kind="prescription",

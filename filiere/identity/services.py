@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from filiere.access.actors import Actor, acting_user
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
@@ -235,7 +236,7 @@ def duplicate_suspect(first: uuid.UUID, second: uuid.UUID, reason: str) -> Dupli
     return suspicion
 
 
-def identity_create(*, actor: User | None, link: uuid.UUID, values: IdentityInput) -> Identity:
+def identity_create(*, actor: Actor, link: uuid.UUID, values: IdentityInput) -> Identity:
     """Create the identity of a patient (call inside the patient service's transaction)."""
     cleaned = clean_identity_values(values.as_dict())
     if (
@@ -245,7 +246,7 @@ def identity_create(*, actor: User | None, link: uuid.UUID, values: IdentityInpu
         ).exists()
     ):
         raise ValidationError({"ins_matricule": INS_NEEDS_REVIEW})
-    identity = Identity(link=link, created_by=actor, **cleaned)
+    identity = Identity(link=link, created_by=acting_user(actor), **cleaned)
     identity.search_key = _search_key_of(identity)
     identity.full_clean()
     identity.save(force_insert=True)

@@ -17,6 +17,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.accounts.services import user_create
 from filiere.demo.accounts import (
@@ -157,7 +158,7 @@ def _person(ctx: DemoContext, person: Person, index: int) -> User:
     if user is None:
         body = f"10003{index:05d}"
         user = user_create(
-            actor=None,
+            actor=SYSTEM,
             email=email,
             first_name=person.first,
             last_name=person.last,
@@ -172,7 +173,7 @@ def _person(ctx: DemoContext, person: Person, index: int) -> User:
     if person.specialty != "coordination":
         # The secretariat works for the series only: no centre role, hence no patient access.
         centre = ctx.objects[f"centre:{person.centre}"]
-        membership_grant(actor=None, user=user, centre=centre, role=Role.CLINICIAN)
+        membership_grant(actor=SYSTEM, user=user, centre=centre, role=Role.CLINICIAN)
     return user
 
 
@@ -264,20 +265,20 @@ class Builder:
     def attend(self, meeting: Meeting, attendees: list[User], count: int) -> None:
         for user in self.rng.sample(attendees, min(count, len(attendees))):
             if not meeting.participants.filter(user=user).exists():
-                services.participant_add(actor=None, meeting=meeting, user=user)
+                services.participant_add(actor=SYSTEM, meeting=meeting, user=user)
 
     def hold(self, meeting: Meeting, *, geneticists_leave: bool = False) -> None:
         """Open, check everyone in, discuss and sign each case, close. When the geneticists
         leave before the last case, it is signed without quorum and presented again."""
         start = meeting.starts_at
-        services.meeting_open(actor=None, meeting=meeting, at=start)
+        services.meeting_open(actor=SYSTEM, meeting=meeting, at=start)
         members = set(self.series.members.values_list("user_id", flat=True))
         for participant in meeting.participants.select_related("user").order_by("pk"):
             expected = participant.user_id in members or participant.role == "presenter"
             late = 0 if participant.user_id in members else self.rng.randint(0, 12)
             if expected or self.rng.random() < 0.93:
                 services.attendance_check_in(
-                    actor=None, participant=participant, at=start + dt.timedelta(minutes=late)
+                    actor=SYSTEM, participant=participant, at=start + dt.timedelta(minutes=late)
                 )
         items = list(meeting.agenda_items.select_related("case__patient").order_by("starts_at"))
         for number, item in enumerate(items):
@@ -290,27 +291,27 @@ class Builder:
                     intervals__left_at__isnull=True,
                 ).distinct():
                     services.attendance_check_out(
-                        actor=None, participant=participant, at=when - dt.timedelta(minutes=2)
+                        actor=SYSTEM, participant=participant, at=when - dt.timedelta(minutes=2)
                     )
             if item.purpose == AgendaItem.Purpose.RATIFICATION:
                 services.recommendation_ratify(
-                    actor=None, agenda_item=item, signer=self.coordinator, at=when
+                    actor=SYSTEM, agenda_item=item, signer=self.coordinator, at=when
                 )
                 continue
             if meeting.status == Meeting.Status.OPEN:
                 services.agenda_item_discussion_open(
-                    actor=None, agenda_item=item, at=when - dt.timedelta(minutes=1)
+                    actor=SYSTEM, agenda_item=item, at=when - dt.timedelta(minutes=1)
                 )
             self.sign(item.case, when, override=geneticists_leave and last)
-        services.meeting_close(actor=None, meeting=meeting, at=meeting.ends_at)
+        services.meeting_close(actor=SYSTEM, meeting=meeting, at=meeting.ends_at)
 
     def sign(self, case: CaseRequest, when: dt.datetime, *, override: bool = False) -> None:
         scenario = self.scenarios.get(case.pk) or scenario_for(self.orpha.get(case.patient_id))
         answer = dict(scenario.answer or GENERIC.answer)
-        draft = services.recommendation_save(actor=None, case=case, values=answer, at=when)
+        draft = services.recommendation_save(actor=SYSTEM, case=case, values=answer, at=when)
         reason = "Généticiens partis avant la fin de séance ; geste programmé, avis nécessaire."
         services.recommendation_sign(
-            actor=None,
+            actor=SYSTEM,
             recommendation=draft,
             signer=self.coordinator,
             override_reason=reason if override else "",
@@ -352,7 +353,7 @@ def build(ctx: DemoContext) -> None:
 
 def _build(ctx: DemoContext, centre: Centre, rng: random.Random) -> None:
     series = services.series_create(
-        actor=None,
+        actor=SYSTEM,
         centre=centre,
         name=SERIES_NAME,
         required_specialties=QUORUM,
@@ -363,12 +364,12 @@ def _build(ctx: DemoContext, centre: Centre, rng: random.Random) -> None:
     )
     for key, role in PERSONA_MEMBERS:
         services.series_member_add(
-            actor=None, series=series, user=ctx.objects[f"user:{key}"], role=role
+            actor=SYSTEM, series=series, user=ctx.objects[f"user:{key}"], role=role
         )
     experts = []
     for index, person in enumerate(EXPERTS):
         user = _person(ctx, person, index)
-        services.series_member_add(actor=None, series=series, user=user, role=person.series_role)
+        services.series_member_add(actor=SYSTEM, series=series, user=user, role=person.series_role)
         if person.specialty != "coordination":
             experts.append(user)
     attendees = _attendees(ctx, rng)
@@ -388,13 +389,13 @@ def _build(ctx: DemoContext, centre: Centre, rng: random.Random) -> None:
         start = _tuesday(days)
         if number == 2:
             _urgent(builder, experts, start - dt.timedelta(days=46, hours=3, minutes=30))
-        meeting = services.meeting_create(actor=None, series=series, starts_at=start)
+        meeting = services.meeting_create(actor=SYSTEM, series=series, starts_at=start)
         room = PER_MEETING - meeting.agenda_items.count()
         wanted = (274, 849, 477797) if number == 0 else ()
         for patient in _pick(patients, builder.orpha, rng, room, wanted):
             case = builder.submit(patient, start - dt.timedelta(days=rng.randint(8, 40), hours=5))
             if case is not None:
-                services.case_accept(actor=None, case=case, meeting=meeting)
+                services.case_accept(actor=SYSTEM, case=case, meeting=meeting)
         builder.attend(meeting, attendees, rng.randint(55, 68))
         builder.hold(meeting, geneticists_leave=number == 1)
     _answer_follow_ups(rng)
@@ -427,7 +428,9 @@ def _urgent(builder: Builder, experts: list[User], start: dt.datetime) -> None:
     )
     if case is None:
         return
-    item = services.case_accept_urgent(actor=None, case=case, starts_at=start, duration_minutes=45)
+    item = services.case_accept_urgent(
+        actor=SYSTEM, case=case, starts_at=start, duration_minutes=45
+    )
     for minutes, expert in enumerate([*experts, builder.coordinator]):
         if item.meeting.participants.filter(user=expert).exists():
             services.expert_opinion_record(
@@ -459,7 +462,7 @@ def _answer_follow_ups(rng: random.Random) -> None:
 
 def _upcoming(builder: Builder, attendees: list[User], patients: list[Patient]) -> None:
     start = _tuesday(21)
-    meeting = services.meeting_create(actor=None, series=builder.series, starts_at=start)
+    meeting = services.meeting_create(actor=SYSTEM, series=builder.series, starts_at=start)
     now = timezone.now()
     for patient in _pick(patients, builder.orpha, builder.rng, 11):
         case = builder.submit(patient, now - dt.timedelta(days=builder.rng.randint(2, 15)))
@@ -467,10 +470,10 @@ def _upcoming(builder: Builder, attendees: list[User], patients: list[Patient]) 
             continue
         if builder.cases % 4 == 0:
             continue  # waits for the coordinator's triage
-        services.case_accept(actor=None, case=case, meeting=meeting)
+        services.case_accept(actor=SYSTEM, case=case, meeting=meeting)
     builder.attend(meeting, attendees, 40)
     services.external_physician_invite(
-        actor=None,
+        actor=SYSTEM,
         series=builder.series,
         email=f"minh.nguyen@{DEMO_EMAIL_DOMAIN}",
         first_name="Minh",

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.meetings import services
 from filiere.meetings.models import (
@@ -36,11 +37,11 @@ def make_series(
     name: str = "RCP Pathologies plaquettaires",
 ) -> MeetingSeries:
     series = services.series_create(
-        actor=None, centre=centre, name=name, required_specialties=required
+        actor=SYSTEM, centre=centre, name=name, required_specialties=required
     )
     if coordinator is not None:
         services.series_member_add(
-            actor=None, series=series, user=coordinator, role=SeriesMember.Role.COORDINATOR
+            actor=SYSTEM, series=series, user=coordinator, role=SeriesMember.Role.COORDINATOR
         )
     return series
 
@@ -67,7 +68,7 @@ def make_meeting(
 ) -> Meeting:
     start = starts_at or (timezone.now() + dt.timedelta(days=7)).replace(second=0, microsecond=0)
     return services.meeting_create(
-        actor=None,
+        actor=SYSTEM,
         series=series,
         starts_at=start,
         kind=kind,
@@ -98,13 +99,13 @@ def make_case(
 
 
 def register(meeting: Meeting, user: User, role: str = Participant.Role.EXPERT) -> Participant:
-    return services.participant_add(actor=None, meeting=meeting, user=user, role=role)
+    return services.participant_add(actor=SYSTEM, meeting=meeting, user=user, role=role)
 
 
 def check_in(meeting: Meeting, *users: User, at: dt.datetime | None = None) -> None:
     for user in users:
         participant = Participant.objects.get(meeting=meeting, user=user)
-        services.attendance_check_in(actor=None, participant=participant, at=at)
+        services.attendance_check_in(actor=SYSTEM, participant=participant, at=at)
 
 
 def pdf_upload(name: str = "compte-rendu.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
@@ -134,20 +135,20 @@ def matrix_world(centre: Centre, user: User) -> dict[str, Any]:
     meeting = make_meeting(series, starts_at=start)
     case = make_case(series, user, patient)
     attachment = services.attachment_add(actor=user, case=case, upload=pdf_upload())
-    item = services.case_accept(actor=None, case=case, meeting=meeting, slot_start=start)
-    services.meeting_open(actor=None, meeting=meeting, at=start)
+    item = services.case_accept(actor=SYSTEM, case=case, meeting=meeting, slot_start=start)
+    services.meeting_open(actor=SYSTEM, meeting=meeting, at=start)
     check_in(meeting, user, at=start + dt.timedelta(minutes=1))
     draft = services.recommendation_save(
-        actor=None, case=case, values=decided_values(), at=start + dt.timedelta(minutes=5)
+        actor=SYSTEM, case=case, values=decided_values(), at=start + dt.timedelta(minutes=5)
     )
     signed = services.recommendation_sign(
-        actor=None,
+        actor=SYSTEM,
         recommendation=draft,
         override_reason="Généticien absent, avis urgent pour le geste.",
         signer=user,
         at=start + dt.timedelta(minutes=10),
     )
-    services.meeting_close(actor=None, meeting=meeting, at=start + dt.timedelta(minutes=60))
+    services.meeting_close(actor=SYSTEM, meeting=meeting, at=start + dt.timedelta(minutes=60))
     participant = Participant.objects.get(meeting=meeting, user=user)
     return {
         "series_id": series.public_id,
@@ -172,23 +173,23 @@ def matrix_ratification_world(centre: Centre, user: User) -> dict[str, Any]:
     experts = [make_physician(centre, specialty) for specialty in PLATELET_QUORUM]
     for expert in experts:
         services.series_member_add(
-            actor=None, series=series, user=expert, role=SeriesMember.Role.EXPERT
+            actor=SYSTEM, series=series, user=expert, role=SeriesMember.Role.EXPERT
         )
     ordinary = make_meeting(series, starts_at=session_start_today())
     case = make_case(series, user, patient, is_urgent=True, urgency_justification="Geste J+1.")
     services.case_accept_urgent(
-        actor=None, case=case, starts_at=timezone.now() - dt.timedelta(hours=1)
+        actor=SYSTEM, case=case, starts_at=timezone.now() - dt.timedelta(hours=1)
     )
     for expert in experts:
         services.expert_opinion_record(
             actor=expert, case=case, position="agrees", opinion="Favorable."
         )
-    draft = services.recommendation_save(actor=None, case=case, values=decided_values())
-    services.recommendation_sign(actor=None, recommendation=draft, signer=user)
-    services.meeting_open(actor=None, meeting=ordinary, at=ordinary.starts_at)
+    draft = services.recommendation_save(actor=SYSTEM, case=case, values=decided_values())
+    services.recommendation_sign(actor=SYSTEM, recommendation=draft, signer=user)
+    services.meeting_open(actor=SYSTEM, meeting=ordinary, at=ordinary.starts_at)
     check_in(ordinary, *experts, at=ordinary.starts_at)
     item = ordinary.agenda_items.get(case=case)
-    ratification = services.recommendation_ratify(actor=None, agenda_item=item, signer=user)
+    ratification = services.recommendation_ratify(actor=SYSTEM, agenda_item=item, signer=user)
     return {"case_id": case.public_id, "ratification_id": ratification.public_id}
 
 
@@ -206,7 +207,7 @@ def matrix_avis_template_world(centre: Centre, user: User) -> dict[str, Any]:
     """A template of avis text of a series coordinated by ``user``."""
     series = make_series(centre, coordinator=user, name=f"RCP modèles {centre.pk}")
     template = services.recommendation_template_create(
-        actor=None,
+        actor=SYSTEM,
         series=series,
         question_type=CaseRequest.QuestionType.THERAPEUTIC,
         title="Extraction dentaire",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.accounts.services import user_create
 from filiere.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET, PERSONAS, persona_email
@@ -212,7 +213,7 @@ def build(ctx: DemoContext) -> None:
         centre = Centre.objects.filter(finess=finess).first()
         if centre is None:
             centre = centre_create(
-                actor=None,
+                actor=SYSTEM,
                 name=spec.name,
                 short_name=spec.short_name,
                 kind=spec.kind,
@@ -232,7 +233,7 @@ def build(ctx: DemoContext) -> None:
         user = User.objects.filter(email=email).first()
         if user is None:
             user = user_create(
-                actor=None,
+                actor=SYSTEM,
                 email=email,
                 first_name=persona.first_name,
                 last_name=persona.last_name,
@@ -247,7 +248,7 @@ def build(ctx: DemoContext) -> None:
             TOTP.activate(user, DEMO_TOTP_SECRET)
         for centre_key, role in persona.roles:
             membership_grant(
-                actor=None, user=user, centre=ctx.objects[f"centre:{centre_key}"], role=role
+                actor=SYSTEM, user=user, centre=ctx.objects[f"centre:{centre_key}"], role=role
             )
         ctx.objects[f"user:{persona.email}"] = user
     ctx.report(f"Réseau : {created_centres} centre(s) et {created_users} compte(s) créés.")

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from filiere.access import forget_grants
+from filiere.access.actors import Actor
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
@@ -31,7 +32,7 @@ CENTRE_FIELDS = (
 
 
 @transaction.atomic
-def centre_create(*, actor: User | None, **values: Any) -> Centre:
+def centre_create(*, actor: Actor, **values: Any) -> Centre:
     """Create a centre of the network."""
     unknown = set(values) - set(CENTRE_FIELDS)
     if unknown:
@@ -49,7 +50,7 @@ def centre_create(*, actor: User | None, **values: Any) -> Centre:
 
 
 @transaction.atomic
-def centre_update(*, actor: User | None, centre: Centre, **values: Any) -> Centre:
+def centre_update(*, actor: Actor, centre: Centre, **values: Any) -> Centre:
     """Change a centre's details; records which fields changed."""
     unknown = set(values) - set(CENTRE_FIELDS)
     if unknown:
@@ -67,7 +68,7 @@ def centre_update(*, actor: User | None, centre: Centre, **values: Any) -> Centr
 
 
 @transaction.atomic
-def membership_grant(*, actor: User | None, user: User, centre: Centre, role: str) -> Membership:
+def membership_grant(*, actor: Actor, user: User, centre: Centre, role: str) -> Membership:
     """Give ``user`` the ``role`` at ``centre`` (idempotent: an existing grant is returned)."""
     existing = Membership.objects.filter(user=user, centre=centre, role=role).first()
     if existing is not None:
@@ -86,7 +87,7 @@ def membership_grant(*, actor: User | None, user: User, centre: Centre, role: st
 
 
 @transaction.atomic
-def membership_revoke(*, actor: User | None, membership: Membership) -> None:
+def membership_revoke(*, actor: Actor, membership: Membership) -> None:
     """Withdraw a role; takes effect at the user's next request."""
     audit_record(
         actor=actor,

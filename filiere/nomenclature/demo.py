@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from filiere.access.actors import SYSTEM
 from filiere.demo.context import DemoContext
 from filiere.nomenclature.models import DiseaseGroup
 from filiere.nomenclature.services import (
@@ -37,7 +38,7 @@ def build(ctx: DemoContext) -> None:
         if DiseaseGroup.objects.filter(slug=slug).exists():
             continue
         disease_group_save(
-            actor=None,
+            actor=SYSTEM,
             slug=slug,
             name=name,
             position=position,
@@ -55,6 +56,6 @@ def _hpo_french(ctx: DemoContext) -> None:
     folder = hpo_french_folder()
     if not folder.is_dir():
         return
-    result = hpo_french_import_folder(actor=None, folder=folder)
+    result = hpo_french_import_folder(actor=SYSTEM, folder=folder)
     if not result.skipped and result.release is not None:
         ctx.report(f"Nomenclature : {result.release} ({result.release.added} libellés).")

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from filiere.accounts.models import User
+from filiere.access.actors import SYSTEM, Actor, acting_user
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
 from filiere.lib.names import search_key
@@ -76,7 +76,7 @@ def _orpha_search_key(name_fr: str, name_en: str) -> str:
 @transaction.atomic
 def orpha_import_records(
     *,
-    actor: User | None,
+    actor: Actor,
     records: dict[int, sources.OrphaRecord],
     version: str,
     source: str,
@@ -92,7 +92,7 @@ def orpha_import_records(
         version=version[:100] or "?",
         source=source[:300],
         checksum=checksum,
-        imported_by=actor,
+        imported_by=acting_user(actor),
     )
     existing = {c.code: c for c in OrphaConcept.objects.all()}
     to_create, to_update = [], []
@@ -183,7 +183,7 @@ def _link_genes(
     )
 
 
-def orpha_import_file(*, actor: User | None, path: Path) -> ImportResult:
+def orpha_import_file(*, actor: Actor, path: Path) -> ImportResult:
     """Import an Orphadata XML file (product 1, 3 or 6) or the network's ORPHA TSV table."""
     checksum = file_checksum(path)
     if path.suffix.lower() == ".xml":
@@ -204,7 +204,7 @@ def orpha_import_file(*, actor: User | None, path: Path) -> ImportResult:
 
 @transaction.atomic
 def gene_import_records(
-    *, actor: User | None, genes: Iterable[sources.GeneRecord], version: str, checksum: str
+    *, actor: Actor, genes: Iterable[sources.GeneRecord], version: str, checksum: str
 ) -> ImportResult:
     previous = _already_imported(NomenclatureRelease.System.HGNC, checksum)
     if previous is not None:
@@ -214,7 +214,7 @@ def gene_import_records(
         version=version[:100],
         source=version[:300],
         checksum=checksum,
-        imported_by=actor,
+        imported_by=acting_user(actor),
     )
     existing = {g.symbol: g for g in Gene.objects.all()}
     to_create, to_update = [], []
@@ -254,7 +254,7 @@ def gene_import_records(
 
 @transaction.atomic
 def icd10_import_records(
-    *, actor: User | None, codes: Iterable[sources.Icd10Record], version: str, checksum: str
+    *, actor: Actor, codes: Iterable[sources.Icd10Record], version: str, checksum: str
 ) -> ImportResult:
     previous = _already_imported(NomenclatureRelease.System.ICD10, checksum)
     if previous is not None:
@@ -264,7 +264,7 @@ def icd10_import_records(
         version=version[:100],
         source=version[:300],
         checksum=checksum,
-        imported_by=actor,
+        imported_by=acting_user(actor),
     )
     existing = {c.code: c for c in Icd10Code.objects.all()}
     to_create, to_update = [], []
@@ -310,7 +310,7 @@ def hpo_french_checksum(folder: Path) -> str:
 @transaction.atomic
 def hpo_french_import_records(
     *,
-    actor: User | None,
+    actor: Actor,
     records: dict[str, sources.HpoFrenchRecord],
     version: str,
     source: str,
@@ -327,7 +327,7 @@ def hpo_french_import_records(
         version=version[:100] or "?",
         source=source[:300],
         checksum=checksum,
-        imported_by=actor,
+        imported_by=acting_user(actor),
     )
     labelled = {hpo_id: r for hpo_id, r in records.items() if r.label}
     existing = {t.hpo_id: t for t in HpoFrenchLabel.objects.all()}
@@ -382,7 +382,7 @@ def _hpo_french_names(records: Iterable[sources.HpoFrenchRecord]) -> list[HpoFre
     return names
 
 
-def hpo_french_import_folder(*, actor: User | None, folder: Path) -> ImportResult:
+def hpo_french_import_folder(*, actor: Actor, folder: Path) -> ImportResult:
     """Import the HPO's French translation files of ``folder`` (labels, then synonyms)."""
     if not (folder / sources.HPO_FR_LABELS).is_file():
         raise sources.NomenclatureFileError(
@@ -445,7 +445,7 @@ _TRANSCRIPT_FIELDS = (
 @transaction.atomic
 def transcript_import_records(
     *,
-    actor: User | None,
+    actor: Actor,
     records: list[sources.TranscriptRecord],
     version: str,
     source: str,
@@ -465,7 +465,7 @@ def transcript_import_records(
         version=version[:100] or "?",
         source=source[:300],
         checksum=checksum,
-        imported_by=actor,
+        imported_by=acting_user(actor),
     )
     genes = _genes_for_transcripts(records, release)
     existing = {t.accession: t for t in Transcript.objects.all()}
@@ -521,7 +521,7 @@ def transcript_import_records(
     return ImportResult(release, False, "Import terminé.")
 
 
-def transcript_import_file(*, actor: User | None, path: Path) -> ImportResult:
+def transcript_import_file(*, actor: Actor, path: Path) -> ImportResult:
     """Import NCBI's MANE summary file (or a table in its format)."""
     name = path.name.removesuffix(".gz").removesuffix(".txt").removesuffix(".summary")
     return transcript_import_records(
@@ -534,7 +534,7 @@ def transcript_import_file(*, actor: User | None, path: Path) -> ImportResult:
 
 
 @transaction.atomic
-def hpo_release_record(*, actor: User | None) -> ImportResult:
+def hpo_release_record(*, actor: Actor) -> ImportResult:
     """Record the HPO release shipped by hpo3, against which phenotype terms are checked, so
     that a registry export can say which HPO version its terms come from."""
     version = hpo.hpo_version()
@@ -547,7 +547,7 @@ def hpo_release_record(*, actor: User | None) -> ImportResult:
         version=version[:100],
         source="hpo3",
         checksum=checksum,
-        imported_by=actor,
+        imported_by=acting_user(actor),
     )
     audit_record(
         actor=actor,
@@ -558,7 +558,7 @@ def hpo_release_record(*, actor: User | None) -> ImportResult:
     return ImportResult(release, False, "Version enregistrée.")
 
 
-def nomenclature_bootstrap(*, actor: User | None = None) -> list[ImportResult]:
+def nomenclature_bootstrap(*, actor: Actor = SYSTEM) -> list[ImportResult]:
     """Load what a fresh install needs without any file: hpo3's ORPHA names and genes, the
     network's group codes and the main genes' MANE transcripts shipped with the application.
     Idempotent."""
@@ -586,7 +586,7 @@ def nomenclature_bootstrap(*, actor: User | None = None) -> list[ImportResult]:
     return results
 
 
-def transcript_seed_import(*, actor: User | None = None) -> ImportResult:
+def transcript_seed_import(*, actor: Actor = SYSTEM) -> ImportResult:
     """Load the MANE transcripts shipped with the application (no NCBI file needed)."""
     return transcript_import_records(
         actor=actor,
@@ -600,7 +600,7 @@ def transcript_seed_import(*, actor: User | None = None) -> ImportResult:
 @transaction.atomic
 def disease_group_save(
     *,
-    actor: User | None,
+    actor: Actor,
     group: DiseaseGroup | None = None,
     slug: str,
     name: str,

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.demo.context import DemoContext
 from filiere.identity.models import Identity
 from filiere.identity.services import INS_TEST_OID, IdentityInput
@@ -317,7 +318,7 @@ def register_one(
         )
     )
     registration = patient_register(
-        actor=None,
+        actor=SYSTEM,
         centre=centre,
         identity=identity,
         inclusion_date=inclusion,
@@ -332,7 +333,7 @@ def register_one(
         )
         died = min(died, today)
         patient_update_status(
-            actor=None,
+            actor=SYSTEM,
             patient=patient,
             vital_status=Patient.VitalStatus.DECEASED,
             death_date=PartialDate(died.year, died.month),
@@ -391,7 +392,7 @@ def _diagnose(
             "diagnostic_delay_months": rng.randint(12, 180),
         }
     diagnosis = diagnosis_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient,
         centre=centre,
         orpha_code=profile.orpha,
@@ -405,7 +406,7 @@ def _diagnose(
     )
     for gene in genes:
         genetic_finding_record(
-            actor=None,
+            actor=SYSTEM,
             patient=patient,
             diagnosis=diagnosis,
             gene=gene,
@@ -417,7 +418,7 @@ def _diagnose(
             reported_on=genetic,
         )
     for hpo in profile.hpo:
-        phenotype_record(actor=None, patient=patient, hpo_id=hpo, observed_on=clinical)
+        phenotype_record(actor=SYSTEM, patient=patient, hpo_id=hpo, observed_on=clinical)
     count = rng.randint(*profile.count_range)
     glanzmann = profile.glanzmann
     # Drawn in the order of the keyword arguments they replaced, so the demo stays the same.
@@ -436,7 +437,7 @@ def _diagnose(
         # Type II keeps 5-20 % of the αIIbβ3 (Nurden, Orphanet J Rare Dis 2006).
         expression = 5 + 3 * expression
     platelet_workup_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient,
         sampled_on=clinical,
         laboratory="Laboratoire d'hémostase",
@@ -456,7 +457,7 @@ def _diagnose(
 def _consents(rng: random.Random, patient: Patient, inclusion: PartialDate, today: dt.date) -> None:
     answered = min(today, inclusion.latest())
     consent_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient,
         kind=Consent.Kind.BNDMR_OPPOSITION,
         answer=rng.random() < 0.04,
@@ -464,7 +465,7 @@ def _consents(rng: random.Random, patient: Patient, inclusion: PartialDate, toda
         information_version="Notice BNDMR 2023-01",
     )
     consent_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient,
         kind=Consent.Kind.RESEARCH_CONTACT,
         answer=rng.random() < 0.8,
@@ -473,7 +474,7 @@ def _consents(rng: random.Random, patient: Patient, inclusion: PartialDate, toda
     )
     if rng.random() < 0.5:
         consent_record(
-            actor=None,
+            actor=SYSTEM,
             patient=patient,
             kind=Consent.Kind.ERN_REGISTRY,
             answer=rng.random() < 0.7,

@@ -13,6 +13,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from filiere.access import Capability, grants_for
+from filiere.access.actors import SYSTEM, Actor, acting_user
 from filiere.access.patients import may_merge_duplicate, patient_rights
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
@@ -81,7 +82,7 @@ from filiere.patients.selectors import PatientFilters, age_by_month_on
 
 
 def _audit(
-    actor: User | None,
+    actor: Actor,
     action: str,
     obj: Any,
     patient: Patient,
@@ -102,9 +103,9 @@ def _touch(patient: Patient) -> None:
     Patient.objects.filter(pk=patient.pk).update(updated_at=timezone.now())
 
 
-def _require_centre_right(actor: User | None, centre: Centre, capability: Capability) -> None:
+def _require_centre_right(actor: Actor, centre: Centre, capability: Capability) -> None:
     # The demo generator and imports run without an actor; people need the right at the centre.
-    if actor is not None and not grants_for(actor).has(capability, centre.pk):
+    if actor is not SYSTEM and not grants_for(actor).has(capability, centre.pk):
         raise ValidationError({"centre": "Vous n'avez pas ce droit pour ce centre."})
 
 
@@ -132,7 +133,7 @@ class Registration:
 
 @transaction.atomic
 def _ins_attempt_refused(
-    *, actor: User | None, holder_link: uuid.UUID, patient: Patient | None, what: str
+    *, actor: Actor, holder_link: uuid.UUID, patient: Patient | None, what: str
 ) -> None:
     """Record a refused INS (it is another record's): the attempt in the audit trail, and, when
     the user's own record exists, the suspected duplicate for the data managers."""
@@ -158,7 +159,7 @@ def _ins_attempt_refused(
 
 def patient_register(
     *,
-    actor: User | None,
+    actor: Actor,
     centre: Centre,
     identity: IdentityInput,
     inclusion_date: PartialDate,
@@ -192,7 +193,7 @@ def patient_register(
 @transaction.atomic
 def _patient_register(
     *,
-    actor: User | None,
+    actor: Actor,
     centre: Centre,
     identity: IdentityInput,
     inclusion_date: PartialDate,
@@ -217,7 +218,7 @@ def _patient_register(
         sex=identity.sex,
         birth_year=identity.birth_date.year,
         birth_month=identity.birth_date.month,
-        created_by=actor,
+        created_by=acting_user(actor),
     )
     record = identity_create(actor=actor, link=patient.identity_link, values=identity)
     episode = create_validated(
@@ -253,9 +254,7 @@ def _patient_register(
     return Registration(patient, duplicates)
 
 
-def patient_update_identity(
-    *, actor: User | None, patient: Patient, values: dict[str, Any]
-) -> list[str]:
+def patient_update_identity(*, actor: Actor, patient: Patient, values: dict[str, Any]) -> list[str]:
     """Change identity traits; the audit trail records which traits changed, not their values.
 
     An INS already held by another record is refused without saying so: the pair goes to the
@@ -274,7 +273,7 @@ def patient_update_identity(
 
 @transaction.atomic
 def _patient_update_identity(
-    *, actor: User | None, patient: Patient, values: dict[str, Any]
+    *, actor: Actor, patient: Patient, values: dict[str, Any]
 ) -> list[str]:
     identity = Identity.objects.select_for_update().get(link=patient.identity_link)
     changed = identity_update(identity=identity, values=values)
@@ -301,7 +300,7 @@ def _patient_update_identity(
 @transaction.atomic
 def patient_update_status(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     vital_status: str,
     death_date: PartialDate | None = None,
@@ -362,7 +361,7 @@ def patient_update_status(
 @transaction.atomic
 def care_episode_open(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     centre: Centre,
     inclusion_date: PartialDate,
@@ -394,9 +393,7 @@ def care_episode_open(
 
 
 @transaction.atomic
-def care_episode_close(
-    *, actor: User | None, episode: CareEpisode, ended_on: dt.date
-) -> CareEpisode:
+def care_episode_close(*, actor: Actor, episode: CareEpisode, ended_on: dt.date) -> CareEpisode:
     if ended_on < episode.inclusion_date.earliest():
         raise ValidationError({"ended_on": "La fin de suivi précède l'inclusion."})
     changes = update_validated(episode, {"ended_on": ended_on})
@@ -408,7 +405,7 @@ def care_episode_close(
 @transaction.atomic
 def consent_record(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     kind: str,
     answer: bool,
@@ -429,7 +426,7 @@ def consent_record(
         answer=answer,
         answered_on=answered_on,
         information_version=information_version.strip(),
-        recorded_by=actor,
+        recorded_by=acting_user(actor),
     )
     _touch(patient)
     _audit(
@@ -658,7 +655,7 @@ def _genes(symbols: Iterable[str]) -> list[Gene]:
 @transaction.atomic
 def diagnosis_record(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     centre: Centre,
     orpha_code: str | int | None = None,
@@ -693,7 +690,7 @@ def diagnosis_record(
 @transaction.atomic
 def diagnosis_update(
     *,
-    actor: User | None,
+    actor: Actor,
     diagnosis: Diagnosis,
     diagnosis_date: PartialDate | None = None,
     genes: Iterable[str] | None = None,
@@ -853,7 +850,7 @@ def clean_genetic_finding(patient: Patient, values: dict[str, Any]) -> dict[str,
 @transaction.atomic
 def genetic_finding_record(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     gene: str,
     hgvs: str,
@@ -894,7 +891,7 @@ def genetic_finding_record(
 
 @transaction.atomic
 def genetic_finding_update(
-    *, actor: User | None, finding: GeneticFinding, **values: Any
+    *, actor: Actor, finding: GeneticFinding, **values: Any
 ) -> dict[str, Any]:
     """Correct a recorded variant under the same rules as recording it; return the changes."""
     unknown = sorted(set(values) - set(FINDING_FIELDS))
@@ -912,7 +909,7 @@ def genetic_finding_update(
 @transaction.atomic
 def phenotype_record(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     hpo_id: str,
     excluded: bool = False,
@@ -997,9 +994,7 @@ WORKUP_FIELDS = tuple(
 
 
 @transaction.atomic
-def platelet_workup_record(
-    *, actor: User | None, patient: Patient, **values: Any
-) -> PlateletWorkup:
+def platelet_workup_record(*, actor: Actor, patient: Patient, **values: Any) -> PlateletWorkup:
     """Record the platelet tests of one sampling."""
     unknown = set(values) - set(WORKUP_FIELDS)
     if unknown:
@@ -1232,7 +1227,7 @@ PHENOTYPE_FIELDS = ("excluded", "onset", "observed_on")
 
 @transaction.atomic
 def phenotype_update(
-    *, actor: User | None, observation: PhenotypeObservation, **values: Any
+    *, actor: Actor, observation: PhenotypeObservation, **values: Any
 ) -> dict[str, Any]:
     """Correct a phenotype (present or excluded, onset, date); another term is a new record."""
     unknown = set(values) - set(PHENOTYPE_FIELDS)
@@ -1254,7 +1249,7 @@ def phenotype_update(
 
 @transaction.atomic
 def platelet_workup_update(
-    *, actor: User | None, workup: PlateletWorkup, **values: Any
+    *, actor: Actor, workup: PlateletWorkup, **values: Any
 ) -> dict[str, Any]:
     """Correct the results of one sampling; return the differences."""
     unknown = set(values) - set(WORKUP_FIELDS)
@@ -1279,7 +1274,7 @@ CONSENT_FIELDS = ("answer", "answered_on", "information_version")
 
 
 @transaction.atomic
-def consent_update(*, actor: User | None, consent: Consent, **values: Any) -> dict[str, Any]:
+def consent_update(*, actor: Actor, consent: Consent, **values: Any) -> dict[str, Any]:
     """Correct an answer as it was recorded (a new answer of the patient is a new record)."""
     unknown = set(values) - set(CONSENT_FIELDS)
     if unknown:
@@ -1301,15 +1296,16 @@ def consent_update(*, actor: User | None, consent: Consent, **values: Any) -> di
     return changes
 
 
-def clinical_age_on(*, actor: User | None, patient: Patient, on: dt.date) -> Age:
+def clinical_age_on(*, actor: Actor, patient: Patient, on: dt.date) -> Age:
     """Return the age on ``on`` for a clinical rule: exact when ``actor`` may read the identity
     (the read of the birth date is recorded), to the month otherwise (its ``precision`` says so).
 
     Store the age with the record it decides, so that the verdict never changes afterwards.
     Raise ``ValueError`` when ``on`` precedes the birth.
     """
-    if actor is not None and patient_rights(actor, patient).see_identity:
-        exact = identity_exact_age_on(actor=actor, patient=patient, on=on)
+    user = acting_user(actor)
+    if user is not None and patient_rights(user, patient).see_identity:
+        exact = identity_exact_age_on(actor=user, patient=patient, on=on)
         if exact is not None:
             return exact
     return age_by_month_on(patient, on)

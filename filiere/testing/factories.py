@@ -8,6 +8,7 @@ from typing import Any
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 
+from filiere.access.actors import SYSTEM, Actor
 from filiere.accounts.models import User
 from filiere.accounts.services import user_create
 from filiere.lib.identifiers import luhn_key
@@ -36,7 +37,7 @@ def make_centre(**values: Any) -> Centre:
         "rd_site_code": f"S{index:03d}",
     }
     defaults.update(values)
-    return centre_create(actor=None, **defaults)
+    return centre_create(actor=SYSTEM, **defaults)
 
 
 def make_user(*, second_factor: bool = True, **values: Any) -> User:
@@ -48,14 +49,14 @@ def make_user(*, second_factor: bool = True, **values: Any) -> User:
         "password": PASSWORD,
     }
     defaults.update(values)
-    user = user_create(actor=None, **defaults)
+    user = user_create(actor=SYSTEM, **defaults)
     if second_factor:
         TOTP.activate(user, TOTP_SECRET)
     return user
 
 
 def give_role(user: User, centre: Centre, role: str) -> Membership:
-    return membership_grant(actor=None, user=user, centre=centre, role=role)
+    return membership_grant(actor=SYSTEM, user=user, centre=centre, role=role)
 
 
 def has_totp(user: User) -> bool:
@@ -94,20 +95,20 @@ def load_test_nomenclature() -> None:
     ICD-10 codes (fast, no hpo3 load)."""
     from filiere.nomenclature import services, sources
 
-    services.orpha_import_file(actor=None, path=services.SEED_FILE)
+    services.orpha_import_file(actor=SYSTEM, path=services.SEED_FILE)
     services.gene_import_records(
-        actor=None,
+        actor=SYSTEM,
         genes=[sources.GeneRecord(symbol=s) for s in TEST_GENES],
         version="test",
         checksum="test-genes",
     )
     services.icd10_import_records(
-        actor=None,
+        actor=SYSTEM,
         codes=[sources.Icd10Record(c, fr, en) for c, fr, en in TEST_ICD10],
         version="test",
         checksum="test-icd10",
     )
-    services.transcript_seed_import(actor=None)
+    services.transcript_seed_import(actor=SYSTEM)
 
 
 def _letters(index: int) -> str:
@@ -140,7 +141,7 @@ def identity_input(**values: Any) -> Any:
     return IdentityInput(**defaults)
 
 
-def make_patient(centre: Centre, *, actor: User | None = None, **identity: Any) -> Any:
+def make_patient(centre: Centre, *, actor: Actor = SYSTEM, **identity: Any) -> Any:
     """Register a patient followed by ``centre`` (through the registry's service)."""
     from filiere.lib.partial_dates import PartialDate
     from filiere.patients.services import patient_register

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.demo.context import DemoContext
 from filiere.hla.donors import Donor as DonorRecord
@@ -87,7 +88,7 @@ def _eplet_table() -> str:
     path = Path(settings.SHARED_DATA_DIR) / "hla" / "eplets-hlaR" / "MHC_I_eplet_v3.csv"
     if not path.is_file():
         return ""
-    result = eplets_import(actor=None, text=path.read_text(encoding="utf-8"), source=path.name)
+    result = eplets_import(actor=SYSTEM, text=path.read_text(encoding="utf-8"), source=path.name)
     return result.release.source
 
 
@@ -105,7 +106,7 @@ def _donor_pool(ctx: DemoContext) -> int:
         return (donor for donor in pool.iter_donors() if donor.id not in existing)
 
     load = donors_import(
-        actor=None, donors=missing(), source=f"pool synthétique (graine {ctx.seed})"
+        actor=SYSTEM, donors=missing(), source=f"pool synthétique (graine {ctx.seed})"
     )
     return load.created
 
@@ -186,7 +187,7 @@ def _record_patient(rng: random.Random, patient: Patient, position: int) -> None
     start = max(patient.birth.earliest() + dt.timedelta(days=400), today - dt.timedelta(days=200))
     typed_on = min(today, start)
     hla_typing_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient,
         typing=" ".join(alleles),
         typed_on=typed_on,
@@ -196,7 +197,7 @@ def _record_patient(rng: random.Random, patient: Patient, position: int) -> None
     immunised = position == 0 or rng.random() < 0.5
     content = synthetic_sab_csv(rng, alleles, immunised)
     antibody_screen_import(
-        actor=None,
+        actor=SYSTEM,
         patient=patient,
         serum_date=min(today, typed_on + dt.timedelta(days=20)),
         laboratory="Laboratoire HLA, EFS Alpes-Méditerranée",
@@ -210,7 +211,7 @@ def _record_patient(rng: random.Random, patient: Patient, position: int) -> None
         weight, height = _size(patient, ended.date())
         jitter = rng.randint(-2, 2)
         transfusion_record(
-            actor=None,
+            actor=SYSTEM,
             patient=patient,
             ended_at=ended,
             product_type=ProductType.CPA,

@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from filiere.access import Capability, grants_for
+from filiere.access.actors import SYSTEM, Actor, acting_user
 from filiere.access.transfusion import transfusion_rights
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
@@ -76,7 +77,7 @@ MAX_VALIDITY_DAYS = 366
 
 
 def _audit(
-    actor: User | None,
+    actor: Actor,
     action: str,
     obj: Any,
     patient: Patient,
@@ -93,11 +94,11 @@ def _audit(
     )
 
 
-def _require_access(actor: User | None, patient: Patient) -> None:
-    # Imports and the demo run without an actor; people must follow the patient's transfusions.
-    if (
-        actor is not None
-        and not patients_visible_for_transfusion(actor).filter(pk=patient.pk).exists()
+def _require_access(actor: Actor, patient: Patient) -> None:
+    # Imports and the demo act as SYSTEM; people must follow the patient's transfusions.
+    user = acting_user(actor)
+    if actor is not SYSTEM and (
+        user is None or not patients_visible_for_transfusion(user).filter(pk=patient.pk).exists()
     ):
         raise ValidationError("Vous ne suivez pas les transfusions de ce patient.")
 
@@ -167,7 +168,7 @@ def _unusual_values(
     return found
 
 
-def _confirmation(actor: User | None, unusual: dict[str, str], confirmed: bool) -> dict[str, Any]:
+def _confirmation(actor: Actor, unusual: dict[str, str], confirmed: bool) -> dict[str, Any]:
     """Return the confirmation fields, or refuse unusual values that are not confirmed."""
     if not unusual:
         return {"values_confirmed": False, "values_confirmed_by": None, "values_confirmed_at": None}
@@ -198,7 +199,7 @@ class PostCountInput:
 @transaction.atomic
 def transfusion_record(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     ended_at: dt.datetime,
     product_type: str,
@@ -274,7 +275,7 @@ def transfusion_record(
         sepsis=sepsis,
         splenomegaly=splenomegaly,
         dic=dic,
-        recorded_by=actor,
+        recorded_by=acting_user(actor),
         **confirmation,
     )
     try:
@@ -321,7 +322,7 @@ def _profile_of(patient: Patient) -> TransfusionProfile:
 
 
 def _save_profile(
-    actor: User | None, profile: TransfusionProfile, values: dict[str, Any], why: str
+    actor: Actor, profile: TransfusionProfile, values: dict[str, Any], why: str
 ) -> dict[str, Any]:
     patient = profile.patient
     if profile.pk is None:
@@ -329,7 +330,7 @@ def _save_profile(
         for name, value in values.items():
             setattr(profile, name, value)
         changes = changed_fields(before, snapshot(profile, values))
-        profile.updated_by = actor
+        profile.updated_by = acting_user(actor)
         profile.full_clean()
         profile.save(force_insert=True)
         action = AuditEvent.Action.CREATE
@@ -338,16 +339,14 @@ def _save_profile(
         if not changes:
             return {}
         TransfusionProfile.objects.filter(pk=profile.pk).update(
-            updated_by=actor, updated_at=timezone.now()
+            updated_by=acting_user(actor), updated_at=timezone.now()
         )
         action = AuditEvent.Action.UPDATE
     _audit(actor, action, profile, patient, f"Profil transfusionnel : {why}", changes)
     return changes
 
 
-def _profile_follows_transfusion(
-    actor: User | None, patient: Patient, transfusion: Transfusion
-) -> None:
+def _profile_follows_transfusion(actor: Actor, patient: Patient, transfusion: Transfusion) -> None:
     """Keep the latest transfusion's weight and height on the profile (for the next form)."""
     latest = patient.transfusions.order_by("-ended_at", "-pk").values_list("pk", flat=True)[:1]
     profile = _profile_of(patient)
@@ -371,7 +370,7 @@ def _profile_follows_transfusion(
 @transaction.atomic
 def transfusion_profile_update(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     abo: str = "",
     rhd: str = "",
@@ -421,7 +420,7 @@ def transfusion_profile_update(
 @transaction.atomic
 def hla_typing_record(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     typing: str,
     typed_on: dt.date,
@@ -464,7 +463,7 @@ def hla_typing_record(
         typing=str(parsed),
         typed_on=typed_on,
         laboratory=laboratory.strip(),
-        recorded_by=actor,
+        recorded_by=acting_user(actor),
     )
     summary = f"Typage HLA enregistré : {record}"
     changes: dict[str, Any] | None = None
@@ -512,7 +511,7 @@ def _controls(run: SabRun, waived: bool) -> str:
 @transaction.atomic
 def antibody_screen_import(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     serum_date: dt.date,
     file_name: str,
@@ -544,7 +543,7 @@ def antibody_screen_import(
         negative_control=run.negative_control,
         positive_control=run.positive_control,
         controls=controls,
-        recorded_by=actor,
+        recorded_by=acting_user(actor),
     )
     # The beads were validated one by one by the file reader (allele names, numeric MFI).
     AntibodyBead.objects.bulk_create(
@@ -572,9 +571,7 @@ def search_results_viewed(*, actor: User, patients: Sequence[Patient]) -> None:
         )
 
 
-def antibody_screen_refused(
-    *, actor: User | None, patient: Patient, error: ValidationError
-) -> None:
+def antibody_screen_refused(*, actor: Actor, patient: Patient, error: ValidationError) -> None:
     """Record that a SAB file was refused (called after the import rolled back)."""
     audit_record(
         actor=actor,
@@ -600,7 +597,7 @@ def _check_params(params: InstructionParams) -> dict[str, str]:
 @transaction.atomic
 def instruction_save(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     params: InstructionParams,
     valid_until: dt.date,
@@ -611,7 +608,7 @@ def instruction_save(
 ) -> TransfusionInstruction:
     """Save the dynamic instruction as the patient's next instruction version, with the product
     requirements (irradiation, CMV, the patient's ABO/RhD) sent to the blood establishment."""
-    if actor is not None and not transfusion_rights(actor, patient).sign_instruction:
+    if actor is not SYSTEM and not transfusion_rights(actor, patient).sign_instruction:
         raise ValidationError(
             "Seul un spécialiste de la transfusion de la région du patient signe une consigne."
         )
@@ -631,7 +628,8 @@ def instruction_save(
     # Lock the patient row so that two saves cannot take the same version number.
     Patient.objects.select_for_update().filter(pk=patient.pk).first()
     pool = current_pool()
-    region = patient_region(patient, actor) if actor is not None else ""
+    user = acting_user(actor)
+    region = patient_region(patient, user) if user is not None else ""
     result = compute_instruction(
         typing=typing, screen=screen, params=params, region=region, pool=pool
     )
@@ -664,7 +662,7 @@ def instruction_save(
             pool_import=DonorImport.objects.filter(public_id=pool.stamp.donors).first()
             if pool.stamp.donors
             else None,
-            author=actor,
+            author=acting_user(actor),
         )
     except IntegrityError:
         raise ValidationError("Une autre version vient d'être enregistrée : recommencez.") from None
@@ -688,7 +686,7 @@ def instruction_save(
 @transaction.atomic
 def crossmatch_record(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     donor_identifier: str,
     result: str,
@@ -715,7 +713,7 @@ def crossmatch_record(
         donor_identifier=identifier,
         result=result,
         tested_on=tested_on,
-        recorded_by=actor,
+        recorded_by=acting_user(actor),
     )
     _audit(
         actor,
@@ -786,7 +784,7 @@ _DONOR_FIELDS = [
 
 @transaction.atomic
 def donors_import(
-    *, actor: User | None, donors: Iterable[DonorRecord], source: str, batch_size: int = 5000
+    *, actor: Actor, donors: Iterable[DonorRecord], source: str, batch_size: int = 5000
 ) -> DonorImport:
     """Add or update donors (matched on their identifier) from validated donor records.
 
@@ -794,9 +792,9 @@ def donors_import(
     generator, which validate every field. The new DonorImport row changes the pool's stamp,
     so every process reloads the pool at its next search.
     """
-    if actor is not None and not grants_for(actor).has(Capability.TRANSFUSION):
+    if actor is not SYSTEM and not grants_for(actor).has(Capability.TRANSFUSION):
         raise ValidationError("Seul un spécialiste de la transfusion importe des donneurs.")
-    load = create_validated(DonorImport, source=source[:200], imported_by=actor)
+    load = create_validated(DonorImport, source=source[:200], imported_by=acting_user(actor))
     existing = dict(Donor.objects.values_list("external_id", "pk"))
     created = updated = 0
     to_create: list[Donor] = []
@@ -840,11 +838,11 @@ class DonorFileImport:
 
 
 @transaction.atomic
-def donors_import_file(*, actor: User | None, data: bytes, source: str) -> DonorFileImport:
+def donors_import_file(*, actor: Actor, data: bytes, source: str) -> DonorFileImport:
     """Import a donors CSV file from the page: the valid lines through ``donors_import``, each
     refused line reported with its number and field (nothing is imported when the file itself
     is unreadable or every line is refused)."""
-    if actor is not None and not grants_for(actor).has(Capability.TRANSFUSION):
+    if actor is not SYSTEM and not grants_for(actor).has(Capability.TRANSFUSION):
         raise ValidationError("Seul un spécialiste de la transfusion importe des donneurs.")
     if len(data) > MAX_DONOR_FILE_BYTES:
         limit = MAX_DONOR_FILE_BYTES >> 20
@@ -886,13 +884,13 @@ class EpletImport:
 
 
 @transaction.atomic
-def eplets_import(*, actor: User | None, text: str, source: str) -> EpletImport:
+def eplets_import(*, actor: Actor, text: str, source: str) -> EpletImport:
     """Load a class I eplet table (hlaR ``MHC_I_eplet_v*.csv``) for the donor ranking.
 
     The same file twice changes nothing. A new release changes the pool's stamp, so every
     process rebuilds its pool with the eplets at its next search.
     """
-    if actor is not None and not grants_for(actor).has(Capability.TRANSFUSION):
+    if actor is not SYSTEM and not grants_for(actor).has(Capability.TRANSFUSION):
         raise ValidationError("Seul un spécialiste de la transfusion importe une table d'eplets.")
     try:
         table = read_eplets_text(text, source=source)
@@ -911,7 +909,7 @@ def eplets_import(*, actor: User | None, text: str, source: str) -> EpletImport:
         content=text,
         alleles=len(table.alleles),
         eplets=len(table.names),
-        imported_by=actor,
+        imported_by=acting_user(actor),
     )
     audit_record(
         actor=actor,

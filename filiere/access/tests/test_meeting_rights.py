@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.access.meetings import case_rights, meeting_rights, series_rights
 from filiere.meetings import selectors, services
 from filiere.meetings.models import CaseRequest, ExternalInvitation, Meeting, SeriesMember
@@ -33,12 +34,12 @@ def world(centre_a: Centre, centre_b: Centre, nomenclature: None) -> dict[str, A
         (secretary, SeriesMember.Role.SECRETARY),
         (expert, SeriesMember.Role.EXPERT),
     ):
-        services.series_member_add(actor=None, series=series, user=user, role=role)
+        services.series_member_add(actor=SYSTEM, series=series, user=user, role=role)
     requester = make_physician(centre_a, "haematology")
     patient = make_patient(centre_a)
     case = make_case(series, requester, patient)
     meeting = make_meeting(series)
-    services.case_accept(actor=None, case=case, meeting=meeting)
+    services.case_accept(actor=SYSTEM, case=case, meeting=meeting)
     participant = make_physician(centre_b, "haemostasis_biology")
     register(meeting, participant)
     outsider = make_physician(centre_b, "haematology")
@@ -70,7 +71,7 @@ def test_series_roles(world: dict[str, Any]) -> None:
 def test_any_network_clinician_submits_to_an_active_series_only(world: dict[str, Any]) -> None:
     series = world["series"]
     assert series_rights(world["outsider"], series).submit
-    services.series_update(actor=None, series=series, is_active=False)
+    services.series_update(actor=SYSTEM, series=series, is_active=False)
     series.refresh_from_db()
     assert not series_rights(world["outsider"], series).submit
 

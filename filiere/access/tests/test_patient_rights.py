@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from filiere.access.actors import SYSTEM
 from filiere.access.patients import (
     PatientRights,
     may_merge_duplicate,
@@ -49,7 +50,7 @@ def test_a_second_following_centre_gives_its_clinicians_the_same_rights(
     charlie: User, centre_b: Centre, patient_a: Any
 ) -> None:
     care_episode_open(
-        actor=None,
+        actor=SYSTEM,
         patient=patient_a,
         centre=centre_b,
         inclusion_date=PartialDate(2022, 3),

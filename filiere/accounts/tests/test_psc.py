@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from pytest_django.fixtures import Settings
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.accounts.services import user_deactivate
 from filiere.audit.models import AuditEvent
@@ -164,7 +165,7 @@ def test_an_unknown_rpps_is_refused_and_no_account_is_created(
 def test_a_deactivated_account_is_not_opened_by_psc(
     client: Client, psc: LocalOpenIDProvider, alice_psc: User
 ) -> None:
-    user_deactivate(actor=None, user=alice_psc)
+    user_deactivate(actor=SYSTEM, user=alice_psc)
     response = log_in_with_psc(client, psc, PscIdentity(rpps=ALICE_RPPS))
     assert response.status_code == 403
     assert len(psc_refusals()) == 1

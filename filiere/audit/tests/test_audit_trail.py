@@ -8,6 +8,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AppendOnlyError, AuditEvent
 from filiere.audit.services import audit_record, changed_fields
@@ -148,9 +149,9 @@ def test_every_write_service_leaves_exactly_one_event(centre_a: Centre, alice: U
     from filiere.network.services import membership_grant, membership_revoke
 
     before = AuditEvent.objects.count()
-    membership = membership_grant(actor=None, user=alice, centre=centre_a, role="data_manager")
+    membership = membership_grant(actor=SYSTEM, user=alice, centre=centre_a, role="data_manager")
     assert AuditEvent.objects.count() == before + 1
-    membership_grant(actor=None, user=alice, centre=centre_a, role="data_manager")
+    membership_grant(actor=SYSTEM, user=alice, centre=centre_a, role="data_manager")
     assert AuditEvent.objects.count() == before + 1  # an existing grant is not written again
-    membership_revoke(actor=None, membership=membership)
+    membership_revoke(actor=SYSTEM, membership=membership)
     assert AuditEvent.objects.count() == before + 2

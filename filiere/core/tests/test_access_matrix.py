@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.api import api
 from filiere.network.models import Centre
@@ -45,7 +46,7 @@ def _diagnosis(centre: Centre, user: User) -> dict[str, Any]:
 
     kwargs = _patient(centre, user)
     patient = Patient.objects.get(public_id=kwargs["public_id"])
-    diagnosis = diagnosis_record(actor=None, patient=patient, centre=centre, **glanzmann_values())
+    diagnosis = diagnosis_record(actor=SYSTEM, patient=patient, centre=centre, **glanzmann_values())
     return kwargs | {"diagnosis_id": diagnosis.public_id}
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM, Actor
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
@@ -33,7 +34,7 @@ from filiere.testing.factories import glanzmann_values
 pytestmark = pytest.mark.django_db
 
 
-def _finding(patient: Patient, actor: User | None = None) -> GeneticFinding:
+def _finding(patient: Patient, actor: Actor = SYSTEM) -> GeneticFinding:
     return services.genetic_finding_record(
         actor=actor,
         patient=patient,
@@ -198,7 +199,7 @@ def test_a_withdrawn_record_can_no_longer_be_corrected(alice: User, patient_a: P
 def test_a_withdrawn_treatment_leaves_the_care_card(
     alice: User, patient_a: Patient, centre_a: Centre
 ) -> None:
-    followup.atc_import_file(actor=None)
+    followup.atc_import_file(actor=SYSTEM)
     treatment = followup.treatment_record(
         actor=alice,
         patient=patient_a,
@@ -296,7 +297,7 @@ def test_follow_up_records_are_corrected_with_history(
     from filiere.core.corrections import kind_for_slug
     from filiere.followup.models import AdverseEvent, BleedingEvent
 
-    followup.atc_import_file(actor=None)
+    followup.atc_import_file(actor=SYSTEM)
     visit = followup.visit_record(
         actor=alice, patient=patient_a, centre=centre_a, visited_on=dt.date(2024, 1, 10)
     )

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.core.tests.home_counts import PAGE_QUERIES, home_counts
 from filiere.followup.tests.helpers import record_visit
@@ -43,20 +44,20 @@ def signed_avis(case: Any, meeting: Meeting, signer: User) -> Recommendation:
     # Later in the meeting: an avis signed without quorum is put back on the next meeting's
     # agenda for ratification, at its start.
     slot = start + dt.timedelta(minutes=30)
-    meetings.case_accept(actor=None, case=case, meeting=meeting, slot_start=slot)
-    meetings.meeting_open(actor=None, meeting=meeting, at=start)
+    meetings.case_accept(actor=SYSTEM, case=case, meeting=meeting, slot_start=slot)
+    meetings.meeting_open(actor=SYSTEM, meeting=meeting, at=start)
     check_in(meeting, signer, at=start + dt.timedelta(minutes=1))
     draft = meetings.recommendation_save(
-        actor=None, case=case, values=decided_values(), at=start + dt.timedelta(minutes=5)
+        actor=SYSTEM, case=case, values=decided_values(), at=start + dt.timedelta(minutes=5)
     )
     signed = meetings.recommendation_sign(
-        actor=None,
+        actor=SYSTEM,
         recommendation=draft,
         override_reason="Généticien absent, avis urgent pour le geste.",
         signer=signer,
         at=start + dt.timedelta(minutes=10),
     )
-    meetings.meeting_close(actor=None, meeting=meeting, at=start + dt.timedelta(minutes=60))
+    meetings.meeting_close(actor=SYSTEM, meeting=meeting, at=start + dt.timedelta(minutes=60))
     return signed
 
 
@@ -68,7 +69,7 @@ def test_overdue_patients_of_my_centres_are_counted_once(
     second = make_centre(name="CHU Nice", short_name="Nice", city="Nice")
     give_role(alice, second, Role.CLINICIAN)
     care_episode_open(
-        actor=None,
+        actor=SYSTEM,
         patient=patient_a,
         centre=second,
         inclusion_date=PartialDate(2024, 5),
@@ -88,7 +89,7 @@ def test_requests_returned_to_me_and_avis_received(
 ) -> None:
     series = make_series(centre_a, coordinator=alice)
     returned = make_case(series, alice, patient_a)
-    meetings.case_return(actor=None, case=returned, note="Joindre le dernier bilan d'hémostase.")
+    meetings.case_return(actor=SYSTEM, case=returned, note="Joindre le dernier bilan d'hémostase.")
     make_case(series, alice, patient_a)  # waiting for triage: nothing to do for Alice
     now = timezone.now().replace(second=0, microsecond=0)
     old = make_meeting(series, starts_at=now - dt.timedelta(days=45))
@@ -106,7 +107,7 @@ def test_an_outsider_of_another_centre_sees_zero(
     charlie: User, centre_a: Centre, patient_a: Patient, alice: User, client_for: Login
 ) -> None:
     series = make_series(centre_a)
-    meetings.case_return(actor=None, case=make_case(series, alice, patient_a), note="Compléter.")
+    meetings.case_return(actor=SYSTEM, case=make_case(series, alice, patient_a), note="Compléter.")
 
     counts = home_counts(client_for(charlie))
 

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.core.corrections import record_withdraw
 from filiere.core.tests.home_counts import PAGE_QUERIES, home_counts
@@ -35,7 +36,7 @@ OFF_LABEL = "Traitements hors AMM suivis"
 
 @pytest.fixture
 def atc(db: None) -> None:
-    followup.atc_import_file(actor=None)
+    followup.atc_import_file(actor=SYSTEM)
 
 
 def _this_year(month: int, day: int) -> dt.datetime:
@@ -52,18 +53,18 @@ def test_the_network_key_counts(
     client_for: Login,
 ) -> None:
     make_patient(centre_b)
-    centre_update(actor=None, centre=make_centre(name="Centre fermé"), is_active=False)
+    centre_update(actor=SYSTEM, centre=make_centre(name="Centre fermé"), is_active=False)
     series = make_series(centre_a)
     make_meeting(series, starts_at=_this_year(1, 15))
     make_meeting(series, starts_at=_this_year(1, 1) - dt.timedelta(days=10))  # last year
     cancelled = make_meeting(series, starts_at=_this_year(2, 15))
-    meetings.meeting_cancel(actor=None, meeting=cancelled)
+    meetings.meeting_cancel(actor=SYSTEM, meeting=cancelled)
     glanzmann = diagnosis_record(
-        actor=None, patient=patient_a, centre=centre_a, **glanzmann_values()
+        actor=SYSTEM, patient=patient_a, centre=centre_a, **glanzmann_values()
     )
     rfviia_off_label(patient_a, centre_a, glanzmann)
     withdrawn = rfviia_off_label(patient_a, centre_a, glanzmann)
-    record_withdraw(actor=None, record=withdrawn, reason="Saisie en double.")
+    record_withdraw(actor=SYSTEM, record=withdrawn, reason="Saisie en double.")
 
     counts = home_counts(client_for(network_coordinator))
 

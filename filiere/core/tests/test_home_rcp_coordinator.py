@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.core.tests.home_counts import PAGE_QUERIES, home_counts
 from filiere.meetings import services as meetings
@@ -55,18 +56,18 @@ def test_requests_to_triage_and_the_next_agenda(
     make_case(series, alice, patient_a, is_urgent=True, urgency_justification="Geste dans 48 h.")
     make_case(other, alice, patient_a)
     returned = make_case(series, alice, patient_a)
-    meetings.case_return(actor=None, case=returned, note="Joindre le bilan d'hémostase.")
+    meetings.case_return(actor=SYSTEM, case=returned, note="Joindre le bilan d'hémostase.")
     later = make_meeting(series, starts_at=_week_ahead() + dt.timedelta(days=28))
     soon = make_meeting(series, starts_at=_week_ahead())
     make_meeting(series, starts_at=_week_ahead() - dt.timedelta(days=21))  # passed, not closed
     for minutes in (0, 15):
         meetings.case_accept(
-            actor=None,
+            actor=SYSTEM,
             case=make_case(series, alice, patient_a),
             meeting=soon,
             slot_start=soon.starts_at + dt.timedelta(minutes=minutes),
         )
-    meetings.case_accept(actor=None, case=make_case(series, alice, patient_a), meeting=later)
+    meetings.case_accept(actor=SYSTEM, case=make_case(series, alice, patient_a), meeting=later)
 
     client = client_for(sophie)
     counts = home_counts(client)
@@ -88,7 +89,7 @@ def test_a_coordinator_of_another_rcp_sees_zero(
     series = make_series(centre_a, coordinator=sophie)
     make_case(series, alice, patient_a)
     meeting = make_meeting(series, starts_at=_week_ahead())
-    meetings.case_accept(actor=None, case=make_case(series, alice, patient_a), meeting=meeting)
+    meetings.case_accept(actor=SYSTEM, case=make_case(series, alice, patient_a), meeting=meeting)
 
     client = client_for(olivier)
     counts = home_counts(client)
@@ -111,6 +112,6 @@ def test_the_rcp_coordinator_home_page_query_count(
     client.get("/")
     for _ in range(3):
         make_case(series, alice, patient_a)
-    meetings.case_accept(actor=None, case=make_case(series, alice, patient_a), meeting=meeting)
+    meetings.case_accept(actor=SYSTEM, case=make_case(series, alice, patient_a), meeting=meeting)
     with django_assert_max_num_queries(PAGE_QUERIES + 2):  # one query per count
         assert client.get("/").status_code == 200

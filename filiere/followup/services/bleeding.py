@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from filiere.access.actors import Actor, acting_user
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.clinical import isth_bat
@@ -62,7 +63,7 @@ def _check_answers(answers: Mapping[str, Any], scores: Mapping[Domain, int]) -> 
 @transaction.atomic
 def bleeding_score_record(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     centre: Centre,
     assessed_on: dt.date,
@@ -127,7 +128,7 @@ def bleeding_score_record(
         abnormal=result.abnormal,
         answers=stored_answers,
         comment=comment.strip(),
-        recorded_by=actor,
+        recorded_by=acting_user(actor),
     )
     audit(
         actor,
@@ -186,7 +187,7 @@ BLEEDING_EVENT_FIELDS = (
 @transaction.atomic
 def bleeding_event_record(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     centre: Centre,
     occurred_on: dt.date,
@@ -226,16 +227,14 @@ def bleeding_event_record(
         hospital_days=hospital_days,
         visit=visit,
         comment=comment.strip(),
-        recorded_by=actor,
+        recorded_by=acting_user(actor),
     )
     audit(actor, AuditEvent.Action.CREATE, event, patient, summary=f"Saignement : {event}")
     return event
 
 
 @transaction.atomic
-def bleeding_event_update(
-    *, actor: User | None, event: BleedingEvent, **values: Any
-) -> dict[str, Any]:
+def bleeding_event_update(*, actor: Actor, event: BleedingEvent, **values: Any) -> dict[str, Any]:
     """Correct a bleeding episode with the rules of its recording; return the differences."""
     unknown = set(values) - set(BLEEDING_EVENT_FIELDS)
     if unknown:

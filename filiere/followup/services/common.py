@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from filiere.access import Capability, grants_for
-from filiere.accounts.models import User
+from filiere.access.actors import SYSTEM, Actor
 from filiere.audit.services import audit_record
 from filiere.clinical.lab_bounds import LabBounds
 from filiere.network.models import Centre
@@ -19,7 +19,7 @@ from filiere.patients.models import CareEpisode, Patient
 
 
 def audit(
-    actor: User | None,
+    actor: Actor,
     action: str,
     obj: models.Model,
     patient: Patient,
@@ -36,10 +36,10 @@ def audit(
     )
 
 
-def check_centre(actor: User | None, patient: Patient, centre: Centre) -> None:
+def check_centre(actor: Actor, patient: Patient, centre: Centre) -> None:
     """Refuse a record for a centre that does not follow the patient, or where the actor may not
     write. The demo generator and imports run without an actor."""
-    if actor is not None and not grants_for(actor).has(Capability.EDIT_PATIENTS, centre.pk):
+    if actor is not SYSTEM and not grants_for(actor).has(Capability.EDIT_PATIENTS, centre.pk):
         raise ValidationError({"centre": "Vous ne pouvez pas saisir de données pour ce centre."})
     if not CareEpisode.objects.filter(patient=patient, centre=centre).exists():
         raise ValidationError({"centre": "Ce centre ne suit pas ce patient."})

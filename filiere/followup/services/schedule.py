@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from filiere.accounts.models import User
+from filiere.access.actors import Actor, acting_user
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
 from filiere.followup.models import (
@@ -54,7 +54,7 @@ def _check_rule(severity: str, interval_months: int) -> None:
 @transaction.atomic
 def followup_rule_save(
     *,
-    actor: User | None,
+    actor: Actor,
     disease_group: DiseaseGroup,
     severity: str,
     interval_months: int,
@@ -71,7 +71,7 @@ def followup_rule_save(
         before = rule.interval_months
     rule.interval_months = interval_months
     rule.note = note.strip()
-    rule.updated_by = actor
+    rule.updated_by = acting_user(actor)
     rule.updated_at = timezone.now()
     rule.full_clean()
     rule.save()
@@ -88,7 +88,7 @@ def followup_rule_save(
 
 
 @transaction.atomic
-def followup_rule_delete(*, actor: User | None, rule: FollowUpRule) -> None:
+def followup_rule_delete(*, actor: Actor, rule: FollowUpRule) -> None:
     """Remove a rule: its patients fall back on the group's general rule or the default."""
     audit_record(
         actor=actor,
@@ -100,7 +100,7 @@ def followup_rule_delete(*, actor: User | None, rule: FollowUpRule) -> None:
     schedules_refresh()
 
 
-def followup_rules_install_defaults(*, actor: User | None) -> int:
+def followup_rules_install_defaults(*, actor: Actor) -> int:
     """Create the national cohort's default rules for the groups that have none; return how many."""
     groups = {group.slug: group for group in DiseaseGroup.objects.all()}
     existing = set(FollowUpRule.objects.values_list("disease_group__slug", "severity"))

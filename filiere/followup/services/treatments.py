@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from filiere.accounts.models import User
+from filiere.access.actors import Actor, acting_user
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
 from filiere.clinical.doses import DoseRange as DoseRangeSpec
@@ -143,9 +143,7 @@ def _replace_ranges(atc: AtcCode, ranges: list[DoseRangeSpec]) -> None:
 
 
 @transaction.atomic
-def atc_import_records(
-    *, actor: User | None, records: list[AtcRecord], source: str
-) -> AtcImportResult:
+def atc_import_records(*, actor: Actor, records: list[AtcRecord], source: str) -> AtcImportResult:
     """Load the network's ATC table with each drug's routes and dose ranges; codes missing from
     it become obsolete (kept for history)."""
     specs: dict[str, list[DoseRangeSpec]] = {}
@@ -193,7 +191,7 @@ def atc_import_records(
     return AtcImportResult(added, updated, obsoleted)
 
 
-def atc_import_file(*, actor: User | None, path: Path = ATC_FILE) -> AtcImportResult:
+def atc_import_file(*, actor: Actor, path: Path = ATC_FILE) -> AtcImportResult:
     return atc_import_records(actor=actor, records=read_atc_file(path), source=path.name)
 
 
@@ -359,7 +357,7 @@ def _clean_treatment(
     patient: Patient,
     values: dict[str, Any],
     *,
-    actor: User | None,
+    actor: Actor,
     confirmed: bool,
     previous: Treatment | None = None,
 ) -> dict[str, Any]:
@@ -440,7 +438,7 @@ CONFIRMATION_FIELDS = ("dose_confirmed", "dose_confirmed_by", "dose_confirmed_at
 
 
 def _confirm_dose(
-    actor: User | None,
+    actor: Actor,
     cleaned: dict[str, Any],
     confirmed: bool,
     previous: Treatment | None = None,
@@ -483,7 +481,7 @@ def _confirmation_note(treatment: Treatment) -> str:
 @transaction.atomic
 def treatment_record(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     centre: Centre,
     atc_code: str | None = None,
@@ -504,7 +502,7 @@ def treatment_record(
     values["atc"] = get_atc(atc_code) if atc_code else None
     cleaned = _clean_treatment(patient, values, actor=actor, confirmed=dose_confirmed)
     treatment = create_validated(
-        Treatment, patient=patient, centre=centre, recorded_by=actor, **cleaned
+        Treatment, patient=patient, centre=centre, recorded_by=acting_user(actor), **cleaned
     )
     status = treatment.get_regulatory_status_display()
     if treatment.regulatory_status == R.OFF_LABEL:
@@ -521,7 +519,7 @@ def treatment_record(
 
 
 @transaction.atomic
-def treatment_update(*, actor: User | None, treatment: Treatment, **values: Any) -> dict[str, Any]:
+def treatment_update(*, actor: Actor, treatment: Treatment, **values: Any) -> dict[str, Any]:
     """Correct a treatment: its drug (``atc_code``), dose, unit and route under the same rules
     as when it was recorded, its end, its outcome…; the kind and the patient stay.
 
@@ -573,7 +571,7 @@ def treatment_update(*, actor: User | None, treatment: Treatment, **values: Any)
 
 
 @transaction.atomic
-def treatment_mark_emergency(*, actor: User | None, treatment: Treatment, usual: bool) -> Treatment:
+def treatment_mark_emergency(*, actor: Actor, treatment: Treatment, usual: bool) -> Treatment:
     """Mark (or unmark) a treatment as the patient's usual emergency treatment, the only kind
     the emergency care card lists; who validated it and when are kept."""
     check_centre(actor, treatment.patient, treatment.centre)
@@ -669,7 +667,7 @@ def _check_adverse_event(
 @transaction.atomic
 def adverse_event_record(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     centre: Centre,
     occurred_on: dt.date,
@@ -706,7 +704,7 @@ def adverse_event_record(
         outcome=outcome,
         reported_to_pharmacovigilance=reported_to_pharmacovigilance,
         reported_on=reported_on,
-        recorded_by=actor,
+        recorded_by=acting_user(actor),
     )
     audit(
         actor,
@@ -719,9 +717,7 @@ def adverse_event_record(
 
 
 @transaction.atomic
-def adverse_event_update(
-    *, actor: User | None, event: AdverseEvent, **values: Any
-) -> dict[str, Any]:
+def adverse_event_update(*, actor: Actor, event: AdverseEvent, **values: Any) -> dict[str, Any]:
     """Correct an adverse event with the rules of its recording; return the differences."""
     unknown = set(values) - set(ADVERSE_EVENT_FIELDS)
     if unknown:

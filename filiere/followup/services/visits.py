@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from filiere.access.actors import Actor, acting_user
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.clinical import lab_bounds
@@ -95,7 +96,7 @@ def _clean_visit(patient: Patient, values: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def visit_record(
     *,
-    actor: User | None,
+    actor: Actor,
     patient: Patient,
     centre: Centre,
     visited_on: dt.date,
@@ -119,7 +120,9 @@ def visit_record(
         )
         values["period_start"] = previous
     cleaned = _clean_visit(patient, values)
-    visit = create_validated(Visit, patient=patient, centre=centre, recorded_by=actor, **cleaned)
+    visit = create_validated(
+        Visit, patient=patient, centre=centre, recorded_by=acting_user(actor), **cleaned
+    )
     audit(
         actor,
         AuditEvent.Action.CREATE,
@@ -133,7 +136,7 @@ def visit_record(
 
 
 @transaction.atomic
-def visit_update(*, actor: User | None, visit: Visit, **values: Any) -> dict[str, Any]:
+def visit_update(*, actor: Actor, visit: Visit, **values: Any) -> dict[str, Any]:
     """Change or complete a visit; return the audited differences."""
     check_centre(actor, visit.patient, visit.centre)
     merged = {name: getattr(visit, name) for name in VISIT_FIELDS} | values

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from filiere.access.actors import SYSTEM
 from filiere.followup import services
 from filiere.network.models import Centre
 from filiere.nomenclature.models import DiseaseGroup
@@ -20,7 +21,7 @@ def groups(nomenclature: None) -> dict[str, DiseaseGroup]:
 
     return {
         slug: disease_group_save(
-            actor=None,
+            actor=SYSTEM,
             slug=slug,
             name=name,
             position=position,
@@ -33,14 +34,14 @@ def groups(nomenclature: None) -> dict[str, DiseaseGroup]:
 
 @pytest.fixture
 def rules(groups: dict[str, DiseaseGroup]) -> int:
-    return services.followup_rules_install_defaults(actor=None)
+    return services.followup_rules_install_defaults(actor=SYSTEM)
 
 
 @pytest.fixture
 def atc(db: None) -> None:
-    services.atc_import_file(actor=None)
+    services.atc_import_file(actor=SYSTEM)
 
 
 @pytest.fixture
 def glanzmann(patient_a: Patient, centre_a: Centre) -> Diagnosis:
-    return diagnosis_record(actor=None, patient=patient_a, centre=centre_a, **glanzmann_values())
+    return diagnosis_record(actor=SYSTEM, patient=patient_a, centre=centre_a, **glanzmann_values())

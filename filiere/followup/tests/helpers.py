@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from filiere.accounts.models import User
+from filiere.access.actors import SYSTEM, Actor
 from filiere.followup import services
 from filiere.followup.models import BleedingScore, Treatment, Visit
 from filiere.network.models import Centre
@@ -18,7 +18,7 @@ GLANZMANN_SCORES = {"epistaxis": 3, "cutaneous": 2, "oral_cavity": 3, "menorrhag
 
 def record_visit(patient: Patient, centre: Centre, on: dt.date, **values: Any) -> Visit:
     return services.visit_record(
-        actor=None, patient=patient, centre=centre, visited_on=on, **values
+        actor=SYSTEM, patient=patient, centre=centre, visited_on=on, **values
     )
 
 
@@ -36,7 +36,7 @@ def rfviia_off_label(
     centre: Centre,
     diagnosis: Diagnosis | None = None,
     *,
-    actor: User | None = None,
+    actor: Actor = SYSTEM,
     **values: Any,
 ) -> Treatment:
     """rFVIIa for a bleed in Glanzmann thrombasthenia, off-label under a CPC."""

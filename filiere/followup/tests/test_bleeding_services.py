@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.clinical.isth_bat import Domain
@@ -108,7 +109,9 @@ def _bleed(patient: Patient, centre: Centre, **values: Any) -> BleedingEvent:
         "site": "epistaxis",
         "severity": "major",
     }
-    return bleeding_event_record(actor=None, patient=patient, centre=centre, **(defaults | values))
+    return bleeding_event_record(
+        actor=SYSTEM, patient=patient, centre=centre, **(defaults | values)
+    )
 
 
 def test_a_bleeding_event_is_recorded_and_audited(patient_a: Patient, centre_a: Centre) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from filiere.access.actors import SYSTEM
 from filiere.audit.models import AuditEvent
 from filiere.demo.context import DemoContext
 from filiere.followup import demo
@@ -36,7 +37,7 @@ def test_the_demo_follows_glanzmann_patients_and_is_idempotent(
         patient = make_patient(
             centre_a, sex="F" if index % 2 else "M", birth_date=dt.date(1980 + index, 3, 1)
         )
-        diagnosis_record(actor=None, patient=patient, centre=centre_a, **glanzmann_values())
+        diagnosis_record(actor=SYSTEM, patient=patient, centre=centre_a, **glanzmann_values())
         patients.append(patient)
     ctx = DemoContext(seed=2026, size=6, report=lambda line: None)
     ctx.objects |= {"patients": patients, "centre:crpp-marseille": centre_a}

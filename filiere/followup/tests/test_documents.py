@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from PIL import ImageStat
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.followup.care_card import NO_EMERGENCY_TREATMENT, build_care_card
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.usefixtures("atc")
 
 @pytest.fixture
 def record(patient_a: Patient, centre_a: Centre, glanzmann: Diagnosis, alice: User) -> Patient:
-    centre_update(actor=None, centre=centre_a, emergency_phone="04 91 00 00 01")
+    centre_update(actor=SYSTEM, centre=centre_a, emergency_phone="04 91 00 00 01")
     record_visit(patient_a, centre_a, dt.date(2024, 3, 1), severity="severe")
     record_score(patient_a, centre_a)
     rfviia = rfviia_off_label(patient_a, centre_a, glanzmann)
@@ -162,7 +163,7 @@ def test_the_booklet_prints_a_bleeds_comment(
     from filiere.followup.services import bleeding_event_record
 
     bleeding_event_record(
-        actor=None,
+        actor=SYSTEM,
         patient=record,
         centre=centre_a,
         occurred_on=dt.date(2024, 6, 1),

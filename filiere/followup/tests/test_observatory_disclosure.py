@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.followup.tests.helpers import rfviia_off_label
 from filiere.network.models import Centre
@@ -37,7 +38,7 @@ def forty(centre_a: Centre, centre_b: Centre) -> list[Patient]:
             birth_date=dt.date(2015, 2, 1) if child else dt.date(1990, 5, 17),
         )
         diagnosis = diagnosis_record(
-            actor=None, patient=patient, centre=centre, **glanzmann_values(diagnosis_date=None)
+            actor=SYSTEM, patient=patient, centre=centre, **glanzmann_values(diagnosis_date=None)
         )
         framework = "cpc" if i < 30 else "aac" if i < 38 else "aap"
         rfviia_off_label(

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.followup.observatory import ObservatoryFilters, cohorts
@@ -32,7 +33,7 @@ def cohort(patient_a: Patient, centre_a: Centre, glanzmann: Diagnosis) -> list[P
     """Two Glanzmann patients treated with rFVIIa off-label: three bleeds, one thrombosis."""
     other = make_patient(centre_a, birth_name="Hyperlien", sex="M")
     other_glanzmann = diagnosis_record(
-        actor=None, patient=other, centre=centre_a, **glanzmann_values()
+        actor=SYSTEM, patient=other, centre=centre_a, **glanzmann_values()
     )
     for patient, diagnosis, outcome in (
         (patient_a, glanzmann, "effective"),
@@ -40,7 +41,7 @@ def cohort(patient_a: Patient, centre_a: Centre, glanzmann: Diagnosis) -> list[P
         (other, other_glanzmann, "effective"),
     ):
         bleed = bleeding_event_record(
-            actor=None,
+            actor=SYSTEM,
             patient=patient,
             centre=centre_a,
             occurred_on=dt.date(2024, 6, 1),
@@ -51,7 +52,7 @@ def cohort(patient_a: Patient, centre_a: Centre, glanzmann: Diagnosis) -> list[P
             patient, centre_a, diagnosis, bleeding_event=bleed, outcome=outcome
         )
     adverse_event_record(
-        actor=None,
+        actor=SYSTEM,
         patient=other,
         centre=centre_a,
         treatment=treatment,
@@ -102,7 +103,9 @@ def test_the_observatory_page_in_a_fixed_number_of_queries(
     assert "66.7" not in html
     assert "66,7" not in html
     patient = make_patient(centre_a)
-    diagnosis = diagnosis_record(actor=None, patient=patient, centre=centre_a, **glanzmann_values())
+    diagnosis = diagnosis_record(
+        actor=SYSTEM, patient=patient, centre=centre_a, **glanzmann_values()
+    )
     # Concizumab: 0,2 mg/kg a day under the skin (Alhemo SmPC 4.2).
     rfviia_off_label(
         patient,

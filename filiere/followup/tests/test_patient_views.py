@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.followup.models import AdverseEvent, BleedingEvent, Treatment, Visit
@@ -241,7 +242,7 @@ def test_the_follow_up_page_shows_the_comments_recorded_with_the_history(
     from filiere.followup.services import bleeding_event_record
 
     bleeding_event_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient_a,
         centre=centre_a,
         occurred_on=dt.date(2024, 6, 1),

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.followup.models import FollowUpRule, FollowUpSchedule
@@ -27,9 +28,9 @@ from filiere.testing.factories import glanzmann_values, make_patient
 
 
 def test_default_rules_are_installed_once(groups: dict[str, DiseaseGroup]) -> None:
-    created = followup_rules_install_defaults(actor=None)
+    created = followup_rules_install_defaults(actor=SYSTEM)
     assert created == FollowUpRule.objects.count() > 10
-    assert followup_rules_install_defaults(actor=None) == 0
+    assert followup_rules_install_defaults(actor=SYSTEM) == 0
 
 
 def test_a_glanzmann_patient_is_expected_every_two_years(
@@ -59,7 +60,7 @@ def test_the_form_stated_at_the_last_visit_chooses_the_rule(
 ) -> None:
     patient = make_patient(centre_a, sex="M", birth_date=dt.date(1985, 2, 1))
     diagnosis_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient,
         centre=centre_a,
         **glanzmann_values(orpha_code=98878, genes=["F8"]),
@@ -96,7 +97,7 @@ def test_changing_a_rule_moves_every_patients_due_date_and_is_audited(
 def test_an_impossible_interval_is_refused(groups: dict[str, DiseaseGroup]) -> None:
     with pytest.raises(ValidationError) as caught:
         followup_rule_save(
-            actor=None, disease_group=groups["autres"], severity="", interval_months=0
+            actor=SYSTEM, disease_group=groups["autres"], severity="", interval_months=0
         )
     assert "interval_months" in caught.value.message_dict
 
@@ -106,7 +107,7 @@ def test_a_deceased_patient_is_no_longer_expected(
 ) -> None:
     record_visit(patient_a, centre_a, dt.date(2022, 3, 10))
     patient_update_status(
-        actor=None, patient=patient_a, vital_status="deceased", death_date=PartialDate(2023, 2)
+        actor=SYSTEM, patient=patient_a, vital_status="deceased", death_date=PartialDate(2023, 2)
     )
     result = schedules_refresh()
     assert result.deleted == 1

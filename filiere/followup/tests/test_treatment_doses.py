@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.followup.care_card import build_care_card
@@ -43,7 +44,7 @@ def _tranexamic(patient: Patient, centre: Centre, **values: Any) -> Treatment:
         "route": "oral",
         "outcome": "",
     }
-    return treatment_record(actor=None, patient=patient, centre=centre, **(defaults | values))
+    return treatment_record(actor=SYSTEM, patient=patient, centre=centre, **(defaults | values))
 
 
 def _errors(caught: pytest.ExceptionInfo[ValidationError], field: str) -> str:
@@ -282,7 +283,7 @@ def test_an_ineffective_treatment_or_a_graft_cannot_be_the_usual_emergency_treat
         treatment_mark_emergency(actor=alice, treatment=rfviia, usual=True)
     assert "inefficace" in _errors(caught, "usual_emergency")
     graft = treatment_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient_a,
         centre=centre_a,
         kind="administration",
@@ -336,7 +337,7 @@ def test_the_table_carries_routes_and_ranges_and_reimports_idempotently(tmp_path
         1,
         1000,
     )
-    result = atc_import_file(actor=None)
+    result = atc_import_file(actor=SYSTEM)
     assert (result.added, result.updated, result.obsoleted) == (0, 0, 0)
     changed = tmp_path / "atc.tsv"
     changed.write_text(
@@ -345,7 +346,7 @@ def test_the_table_carries_routes_and_ranges_and_reimports_idempotently(tmp_path
         "iv:µg/kg:15-270:1-1000\n",
         encoding="utf-8",
     )
-    assert atc_import_file(actor=None, path=changed).updated == 1
+    assert atc_import_file(actor=SYSTEM, path=changed).updated == 1
     assert DoseRange.objects.get(atc=rfviia).usual_high == 270
 
 
@@ -357,5 +358,5 @@ def test_a_malformed_dose_entry_is_refused_at_import(tmp_path: Path, doses: str)
     bad = tmp_path / "atc.tsv"
     bad.write_text(f"B02BD08\teptacog\trfviia\tiv\t{doses}\n", encoding="utf-8")
     with pytest.raises(ValidationError):
-        atc_import_file(actor=None, path=bad)
+        atc_import_file(actor=SYSTEM, path=bad)
     assert DoseRange.objects.get(atc__code="B02BD08").usual_high == 300

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.followup.models import AdverseEvent, AtcCode, Treatment
@@ -82,11 +83,19 @@ def test_a_platelet_transfusion_has_no_marketing_authorisation(
     }
     with pytest.raises(ValidationError) as caught:
         treatment_record(
-            actor=None, patient=patient_a, centre=centre_a, regulatory_status="within_ma", **values
+            actor=SYSTEM,
+            patient=patient_a,
+            centre=centre_a,
+            regulatory_status="within_ma",
+            **values,
         )
     assert "sans objet" in caught.value.message_dict["regulatory_status"][0]
     transfusion = treatment_record(
-        actor=None, patient=patient_a, centre=centre_a, regulatory_status="not_applicable", **values
+        actor=SYSTEM,
+        patient=patient_a,
+        centre=centre_a,
+        regulatory_status="not_applicable",
+        **values,
     )
     assert transfusion.category == "platelet_transfusion"
 
@@ -99,12 +108,12 @@ def test_a_graft_needs_no_atc_code_but_a_drug_does(patient_a: Patient, centre_a:
         "regulatory_status": "not_applicable",
     }
     graft = treatment_record(
-        actor=None, patient=patient_a, centre=centre_a, category="hsct", **values
+        actor=SYSTEM, patient=patient_a, centre=centre_a, category="hsct", **values
     )
     assert graft.atc is None
     with pytest.raises(ValidationError) as caught:
         treatment_record(
-            actor=None,
+            actor=SYSTEM,
             patient=patient_a,
             centre=centre_a,
             category="antifibrinolytic",
@@ -117,7 +126,7 @@ def test_a_treated_bleed_links_the_treatment_and_its_outcome(
     patient_a: Patient, centre_a: Centre, glanzmann: Diagnosis, alice: User
 ) -> None:
     bleed = bleeding_event_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient_a,
         centre=centre_a,
         occurred_on=dt.date(2024, 6, 1),
@@ -142,7 +151,7 @@ def test_an_adverse_event_is_recorded_in_a_euhass_category(
 ) -> None:
     treatment = rfviia_off_label(patient_a, centre_a, glanzmann)
     event = adverse_event_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient_a,
         centre=centre_a,
         treatment=treatment,
@@ -184,7 +193,7 @@ def test_impossible_adverse_events_are_refused(
     }
     with pytest.raises(ValidationError) as caught:
         adverse_event_record(
-            actor=None,
+            actor=SYSTEM,
             patient=patient_a,
             centre=centre_a,
             treatment=treatment,
@@ -196,10 +205,10 @@ def test_impossible_adverse_events_are_refused(
 
 def test_the_atc_table_import_is_idempotent_and_keeps_retired_codes(tmp_path: Path) -> None:
     assert AtcCode.objects.filter(code="B02BD08").exists()
-    assert atc_import_file(actor=None).added == 0
+    assert atc_import_file(actor=SYSTEM).added == 0
     smaller = tmp_path / "atc.tsv"
     smaller.write_text("code\tlabel\tclass\nB02AA02\tacide tranexamique\tantifibrinolytic\n")
-    result = atc_import_file(actor=None, path=smaller)
+    result = atc_import_file(actor=SYSTEM, path=smaller)
     assert result.obsoleted == AtcCode.objects.count() - 1
     assert AtcCode.objects.get(code="B02BD08").is_obsolete
 
@@ -208,4 +217,4 @@ def test_a_malformed_atc_table_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "atc.tsv"
     bad.write_text("B02-BD08\teptacog\trfviia\n")
     with pytest.raises(ValidationError):
-        atc_import_file(actor=None, path=bad)
+        atc_import_file(actor=SYSTEM, path=bad)

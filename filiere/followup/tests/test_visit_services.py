@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.followup.models import FollowUpSchedule, Visit
@@ -104,7 +105,7 @@ def test_implausible_visit_values_name_the_value_and_its_bounds(
 
 def test_a_visit_after_the_death_is_refused(patient_a: Patient, centre_a: Centre) -> None:
     patient_update_status(
-        actor=None, patient=patient_a, vital_status="deceased", death_date=PartialDate(2023, 2)
+        actor=SYSTEM, patient=patient_a, vital_status="deceased", death_date=PartialDate(2023, 2)
     )
     with pytest.raises(ValidationError) as caught:
         record_visit(patient_a, centre_a, dt.date(2023, 3, 1))

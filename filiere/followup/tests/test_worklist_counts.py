@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.followup.models import CentreDue
 from filiere.followup.rhythm import FollowUpStatus
 from filiere.followup.selectors import worklist, worklist_counts
@@ -32,7 +33,7 @@ def test_counts_follow_visits_and_the_centres_that_follow_the_patient(
     assert counts["overdue"] == 1
 
     episode = care_episode_open(
-        actor=None,
+        actor=SYSTEM,
         patient=patient_a,
         centre=centre_b,
         inclusion_date=PartialDate(2024, 5),
@@ -48,7 +49,7 @@ def test_counts_follow_visits_and_the_centres_that_follow_the_patient(
         assert counts == lists
         assert (counts["overdue"], counts["up_to_date"]) == (0, 1)
 
-    care_episode_close(actor=None, episode=episode, ended_on=today)
+    care_episode_close(actor=SYSTEM, episode=episode, ended_on=today)
     counts, lists = _counts_and_lists(centre_b, today)
     assert counts == lists
     assert sum(counts.values()) == 0

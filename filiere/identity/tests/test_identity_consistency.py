@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from filiere.access.actors import SYSTEM
 from filiere.identity.models import Identity
 from filiere.identity.services import INS_NIR_OID
 from filiere.lib.identifiers import nir_key
@@ -23,7 +24,7 @@ def _nir(first13: str) -> str:
 
 def _register(centre: Centre, **identity: object) -> Patient:
     return patient_register(
-        actor=None,
+        actor=SYSTEM,
         centre=centre,
         identity=identity_input(**identity),
         inclusion_date=PartialDate(2020, 1, 15),
@@ -65,7 +66,7 @@ def test_an_ins_without_birth_month_is_accepted(centre_a: Centre) -> None:
 def test_changing_the_sex_against_the_ins_is_refused(centre_a: Centre) -> None:
     patient = _register(centre_a, ins_matricule=_nir("2900513055123"), ins_oid=INS_NIR_OID)
     with pytest.raises(ValidationError) as error:
-        patient_update_identity(actor=None, patient=patient, values={"sex": "M"})
+        patient_update_identity(actor=SYSTEM, patient=patient, values={"sex": "M"})
     assert "ins_matricule" in error.value.message_dict
     assert Identity.objects.get(link=patient.identity_link).sex == "F"
 
@@ -122,11 +123,11 @@ def test_changing_the_birth_first_names_keeps_the_rule(centre_a: Centre) -> None
     patient = make_patient(centre_a)
     with pytest.raises(ValidationError) as error:
         patient_update_identity(
-            actor=None, patient=patient, values={"birth_first_names": "Marie Camille"}
+            actor=SYSTEM, patient=patient, values={"birth_first_names": "Marie Camille"}
         )
     assert "first_given_name" in error.value.message_dict
     changed = patient_update_identity(
-        actor=None,
+        actor=SYSTEM,
         patient=patient,
         values={"birth_first_names": "Marie Camille", "first_given_name": "Marie"},
     )

@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from filiere.accounts.models import User
+from filiere.access.actors import Actor
 from filiere.audit.models import AuditEvent
 from filiere.meetings import notifications
 from filiere.meetings.models import Meeting
@@ -30,7 +30,7 @@ def agenda_sent(meeting: Meeting, when: dt.datetime | None = None) -> None:
 
 
 @records_refusals("Envoi de l'ordre du jour")
-def meeting_agenda_send(*, actor: User | None, meeting: Meeting) -> int:
+def meeting_agenda_send(*, actor: Actor, meeting: Meeting) -> int:
     """Send every participant the agenda as it stands with the updated invitation (its
     sequence raised); return how many were sent."""
     require_staff(actor, meeting.series)

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from filiere.access.actors import Actor, acting_user
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.core.services import create_validated, update_validated
@@ -35,14 +36,14 @@ def _clean(question_type: str, title: str, values: dict[str, Any]) -> dict[str, 
 
 @records_refusals("Création d'un modèle d'avis")
 def recommendation_template_create(
-    *, actor: User | None, series: MeetingSeries, question_type: str, title: str, **values: Any
+    *, actor: Actor, series: MeetingSeries, question_type: str, title: str, **values: Any
 ) -> RecommendationTemplate:
     """Keep a template of avis text for one question type of the series (coordinator)."""
     require_coordinator(actor, series)
     template = create_validated(
         RecommendationTemplate,
         series=series,
-        created_by=actor,
+        created_by=acting_user(actor),
         **_clean(question_type, title, values),
     )
     audit(actor, AuditEvent.Action.CREATE, template, summary=f"Modèle d'avis « {template.title} »")
@@ -52,7 +53,7 @@ def recommendation_template_create(
 @records_refusals("Modification d'un modèle d'avis")
 def recommendation_template_update(
     *,
-    actor: User | None,
+    actor: Actor,
     template: RecommendationTemplate,
     question_type: str,
     title: str,
@@ -71,9 +72,7 @@ def recommendation_template_update(
 
 
 @records_refusals("Retrait d'un modèle d'avis")
-def recommendation_template_withdraw(
-    *, actor: User | None, template: RecommendationTemplate
-) -> None:
+def recommendation_template_withdraw(*, actor: Actor, template: RecommendationTemplate) -> None:
     """Stop offering the template (avis already written from it keep their text)."""
     require_coordinator(actor, template.series)
     if not template.is_active:

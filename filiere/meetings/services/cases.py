@@ -16,6 +16,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from filiere.access import Capability, grants_for
+from filiere.access.actors import SYSTEM, Actor, acting_user
 from filiere.access.meetings import case_rights, series_rights, urgent_item_open_for_opinions
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
@@ -233,7 +234,7 @@ def _register_new_patient(
     # An invited external physician has no centre: the patient is referred to the centre that
     # organises the series, which then follows them in the registry.
     registration = patient_register(
-        actor=None,
+        actor=SYSTEM,
         centre=series.centre,
         identity=identity,
         inclusion_date=PartialDate.from_date(today),
@@ -248,8 +249,8 @@ def _register_new_patient(
     return registration.patient
 
 
-def _require_requester_or_staff(actor: User | None, case: CaseRequest) -> None:
-    if actor is not None and not case_rights(actor, case).complete_file:
+def _require_requester_or_staff(actor: Actor, case: CaseRequest) -> None:
+    if actor is not SYSTEM and not case_rights(actor, case).complete_file:
         raise ValidationError("Réservé au médecin demandeur et au secrétariat de la RCP.")
 
 
@@ -279,7 +280,7 @@ def case_request_update(*, actor: User, case: CaseRequest, details: CaseDetails)
 
 
 @records_refusals("Mise à jour du dossier clinique")
-def case_snapshot_refresh(*, actor: User | None, case: CaseRequest) -> CaseRequest:
+def case_snapshot_refresh(*, actor: Actor, case: CaseRequest) -> CaseRequest:
     """Read the registry again (before the meeting; afterwards the file stays as discussed)."""
     _require_requester_or_staff(actor, case)
     if case.status not in (
@@ -322,7 +323,7 @@ ATTACHMENT_STATUSES = (
 
 @records_refusals("Pièce jointe")
 def attachment_add(
-    *, actor: User | None, case: CaseRequest, upload: Upload, description: str = ""
+    *, actor: Actor, case: CaseRequest, upload: Upload, description: str = ""
 ) -> CaseAttachment:
     """Store a PDF or image of the case file outside the web root; the type is read from the
     content (magic bytes) and must match the file name."""
@@ -373,7 +374,7 @@ def attachment_add(
             size=size,
             sha256=digest.hexdigest(),
             storage_name=storage_name,
-            uploaded_by=actor,
+            uploaded_by=acting_user(actor),
         )
     except BaseException:
         path.unlink(missing_ok=True)
@@ -421,7 +422,7 @@ def _move(case: CaseRequest, status: str) -> None:
 @records_refusals("Inscription d'un dossier à l'ordre du jour")
 def case_accept(
     *,
-    actor: User | None,
+    actor: Actor,
     case: CaseRequest,
     meeting: Meeting,
     slot_start: dt.datetime | None = None,
@@ -461,7 +462,7 @@ def case_accept(
 @records_refusals("Inscription à une RCP urgente")
 def case_accept_urgent(
     *,
-    actor: User | None,
+    actor: Actor,
     case: CaseRequest,
     starts_at: dt.datetime,
     duration_minutes: int = 60,
@@ -482,17 +483,17 @@ def case_accept_urgent(
 
 
 @records_refusals("Renvoi d'une demande")
-def case_return(*, actor: User | None, case: CaseRequest, note: str) -> CaseRequest:
+def case_return(*, actor: Actor, case: CaseRequest, note: str) -> CaseRequest:
     """Send the request back to its requester for completion, saying what is missing."""
     return _close_triage(actor, case, CaseRequest.Status.RETURNED, note)
 
 
 @records_refusals("Refus d'une demande")
-def case_decline(*, actor: User | None, case: CaseRequest, note: str) -> CaseRequest:
+def case_decline(*, actor: Actor, case: CaseRequest, note: str) -> CaseRequest:
     return _close_triage(actor, case, CaseRequest.Status.DECLINED, note)
 
 
-def _close_triage(actor: User | None, case: CaseRequest, status: str, note: str) -> CaseRequest:
+def _close_triage(actor: Actor, case: CaseRequest, status: str, note: str) -> CaseRequest:
     require_staff(actor, case.series)
     _move(case, status)
     if not note.strip():
@@ -585,7 +586,7 @@ def attachment_downloaded(*, actor: User, attachment: CaseAttachment) -> None:
 
 @records_refusals("Déplacement d'un dossier vers une autre réunion")
 def case_move(
-    *, actor: User | None, agenda_item: AgendaItem, meeting: Meeting, reason: str
+    *, actor: Actor, agenda_item: AgendaItem, meeting: Meeting, reason: str
 ) -> AgendaItem:
     """Move a case not yet discussed to another coming meeting of its series, in the first free
     gap there; the requester is told the new date, slot and reason, and both agendas are marked

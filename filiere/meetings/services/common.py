@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from filiere.access.actors import Actor
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
@@ -20,7 +21,7 @@ R = TypeVar("R")
 
 
 def audit(
-    actor: User | None,
+    actor: Actor,
     action: str,
     obj: models.Model,
     *,
@@ -53,7 +54,7 @@ def _target_of(kwargs: dict[str, Any]) -> tuple[str, str, Any]:
 
 
 def refusal_record(
-    *, actor: User | None, what: str, error: ValidationError, target: dict[str, Any]
+    *, actor: Actor | None, what: str, error: ValidationError, target: dict[str, Any]
 ) -> None:
     """Record that input was refused (called after the refused write rolled back)."""
     object_type, object_id, patient_id = _target_of(target)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from filiere.access import Capability, can
+from filiere.access.actors import SYSTEM, Actor, acting_user
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
@@ -105,7 +106,7 @@ def next_free_slot(meeting: Meeting, minutes: int) -> dt.datetime:
 
 def register(
     *,
-    actor: User | None,
+    actor: Actor,
     meeting: Meeting,
     user: User,
     role: str,
@@ -138,7 +139,7 @@ def register(
 
 def place_on_agenda(
     *,
-    actor: User | None,
+    actor: Actor,
     meeting: Meeting,
     case: CaseRequest,
     purpose: str,
@@ -209,7 +210,7 @@ def carry_over_reason(purpose: str, after: Meeting | None) -> str:
     return f"reporté, le dossier n'ayant pas été discuté lors {held}"
 
 
-def carry_over(*, actor: User | None, case: CaseRequest, after: Meeting, purpose: str) -> None:
+def carry_over(*, actor: Actor, case: CaseRequest, after: Meeting, purpose: str) -> None:
     """Put the case on the series' next meeting, or mark it as waiting for one."""
     # An urgent meeting is convened for one patient: waiting cases go to an ordinary one.
     target = next_meeting(after.series, after.starts_at, ordinary_only=True)
@@ -231,7 +232,7 @@ def carry_over(*, actor: User | None, case: CaseRequest, after: Meeting, purpose
 
 @records_refusals("Modification d'un créneau")
 def agenda_item_reschedule(
-    *, actor: User | None, agenda_item: AgendaItem, starts_at: dt.datetime, minutes: int
+    *, actor: Actor, agenda_item: AgendaItem, starts_at: dt.datetime, minutes: int
 ) -> AgendaItem:
     require_staff(actor, agenda_item.meeting.series)
     if agenda_item.outcome != AgendaItem.Outcome.PENDING or not agenda_item.meeting.is_active:
@@ -250,7 +251,7 @@ def agenda_item_reschedule(
 @records_refusals("Création d'une réunion")
 def meeting_create(
     *,
-    actor: User | None,
+    actor: Actor,
     series: MeetingSeries,
     starts_at: dt.datetime,
     kind: str = Meeting.Kind.ORDINARY,
@@ -262,7 +263,7 @@ def meeting_create(
     """Plan a meeting: the series' members are registered and invited (iCalendar), and cases
     waiting for a meeting are put on its agenda (an ordinary one)."""
     require_staff(actor, series)
-    if actor is not None and starts_at < timezone.now():
+    if actor is not SYSTEM and starts_at < timezone.now():
         raise ValidationError({"starts_at": "La date de la réunion est passée."})
     if not series.is_active:
         raise ValidationError({"series": "Cette RCP n'est plus active."})
@@ -275,7 +276,7 @@ def meeting_create(
         video_link=series.default_video_link if video_link is None else video_link,
         location=location,
         notes=notes,
-        created_by=actor,
+        created_by=acting_user(actor),
     )
     audit(actor, AuditEvent.Action.CREATE, meeting, summary=f"Réunion {meeting.get_kind_display()}")
     roles = {SeriesMember.Role.COORDINATOR: Participant.Role.COORDINATOR}
@@ -308,7 +309,7 @@ def meeting_create(
 
 
 @records_refusals("Modification d'une réunion")
-def meeting_update(*, actor: User | None, meeting: Meeting, **values: Any) -> dict[str, Any]:
+def meeting_update(*, actor: Actor, meeting: Meeting, **values: Any) -> dict[str, Any]:
     """Change date, duration or link; participants receive the updated invitation."""
     require_staff(actor, meeting.series)
     unknown = set(values) - set(MEETING_FIELDS)
@@ -339,7 +340,7 @@ def meeting_update(*, actor: User | None, meeting: Meeting, **values: Any) -> di
 
 
 @records_refusals("Ouverture d'une réunion")
-def meeting_open(*, actor: User | None, meeting: Meeting, at: dt.datetime | None = None) -> Meeting:
+def meeting_open(*, actor: Actor, meeting: Meeting, at: dt.datetime | None = None) -> Meeting:
     require_staff(actor, meeting.series)
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError({"status": "Seule une réunion planifiée peut être ouverte."})
@@ -351,9 +352,7 @@ def meeting_open(*, actor: User | None, meeting: Meeting, at: dt.datetime | None
 
 
 @records_refusals("Clôture d'une réunion")
-def meeting_close(
-    *, actor: User | None, meeting: Meeting, at: dt.datetime | None = None
-) -> Meeting:
+def meeting_close(*, actor: Actor, meeting: Meeting, at: dt.datetime | None = None) -> Meeting:
     """Close the session: those still present are checked out, cases not discussed go to the
     next meeting, and participants lose access to the cases."""
     require_staff(actor, meeting.series)
@@ -372,7 +371,7 @@ def meeting_close(
     return meeting
 
 
-def _postpone_pending(actor: User | None, meeting: Meeting) -> None:
+def _postpone_pending(actor: Actor, meeting: Meeting) -> None:
     pending = meeting.agenda_items.select_related("case__patient", "case__series").filter(
         outcome=AgendaItem.Outcome.PENDING
     )
@@ -388,7 +387,7 @@ def _postpone_pending(actor: User | None, meeting: Meeting) -> None:
 
 
 @records_refusals("Annulation d'une réunion")
-def meeting_cancel(*, actor: User | None, meeting: Meeting) -> Meeting:
+def meeting_cancel(*, actor: Actor, meeting: Meeting) -> Meeting:
     require_staff(actor, meeting.series)
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError({"status": "Seule une réunion planifiée peut être annulée."})
@@ -405,7 +404,7 @@ def meeting_cancel(*, actor: User | None, meeting: Meeting) -> Meeting:
 @records_refusals("Inscription d'un participant")
 def participant_add(
     *,
-    actor: User | None,
+    actor: Actor,
     meeting: Meeting,
     user: User,
     role: str = Participant.Role.ATTENDEE,
@@ -526,7 +525,7 @@ def participant_list_check(meeting: Meeting, text: str) -> ParticipantList:
 
 
 @records_refusals("Inscription d'une liste de participants")
-def participants_add_list(*, actor: User | None, meeting: Meeting, text: str) -> ParticipantList:
+def participants_add_list(*, actor: Actor, meeting: Meeting, text: str) -> ParticipantList:
     """Register at once the accepted lines of a pasted or uploaded list, and invite them."""
     require_staff(actor, meeting.series)
     if not meeting.is_active:
@@ -558,7 +557,7 @@ def participants_add_list(*, actor: User | None, meeting: Meeting, text: str) ->
 
 
 @records_refusals("Inscription des membres de la série")
-def participants_add_series_members(*, actor: User | None, meeting: Meeting) -> list[Participant]:
+def participants_add_series_members(*, actor: Actor, meeting: Meeting) -> list[Participant]:
     """Register the series' active members not yet registered (the secretariat excepted), as
     the planning of a meeting does, and invite them."""
     require_staff(actor, meeting.series)
@@ -607,7 +606,7 @@ def meeting_register_self(*, actor: User, meeting: Meeting) -> Participant:
 @records_refusals("Modification d'un participant")
 def participant_update(
     *,
-    actor: User | None,
+    actor: Actor,
     participant: Participant,
     specialty: str,
     additional_specialties: Iterable[str] = (),
@@ -636,7 +635,7 @@ def _meeting_in_session(participant: Participant) -> Meeting:
 
 @records_refusals("Émargement")
 def attendance_check_in(
-    *, actor: User | None, participant: Participant, at: dt.datetime | None = None
+    *, actor: Actor, participant: Participant, at: dt.datetime | None = None
 ) -> Participant:
     """Record an arrival: a physician back after leaving starts a new interval of presence."""
     meeting = _meeting_in_session(participant)
@@ -666,7 +665,7 @@ def attendance_check_in(
 
 @records_refusals("Émargement")
 def attendance_check_out(
-    *, actor: User | None, participant: Participant, at: dt.datetime | None = None
+    *, actor: Actor, participant: Participant, at: dt.datetime | None = None
 ) -> Participant:
     """Record a departure: the participant's current interval of presence ends."""
     meeting = _meeting_in_session(participant)
@@ -692,7 +691,7 @@ def attendance_check_out(
 
 @records_refusals("Émargement de tous les participants")
 def attendance_check_in_all(
-    *, actor: User | None, meeting: Meeting, at: dt.datetime | None = None
+    *, actor: Actor, meeting: Meeting, at: dt.datetime | None = None
 ) -> int:
     """Record the arrival of every participant not present now (« tous présents »); return how
     many arrived. Those present keep their interval; those who left start a new one."""
@@ -743,7 +742,7 @@ def cases_discussed_during(participant: Participant) -> int:
 
 @records_refusals("Ouverture de la discussion d'un dossier")
 def agenda_item_discussion_open(
-    *, actor: User | None, agenda_item: AgendaItem, at: dt.datetime | None = None
+    *, actor: Actor, agenda_item: AgendaItem, at: dt.datetime | None = None
 ) -> AgendaItem:
     """Open the discussion of a case; the one under discussion before it is closed then."""
     meeting = Meeting.objects.select_related("series").get(pk=agenda_item.meeting_id)
@@ -771,7 +770,7 @@ def agenda_item_discussion_open(
     return agenda_item
 
 
-def _end_discussion(actor: User | None, item: AgendaItem, when: dt.datetime) -> None:
+def _end_discussion(actor: Actor, item: AgendaItem, when: dt.datetime) -> None:
     update_validated(item, {"discussion_ended_at": when})
     audit(
         actor,
@@ -784,7 +783,7 @@ def _end_discussion(actor: User | None, item: AgendaItem, when: dt.datetime) -> 
 
 @records_refusals("Clôture de la discussion d'un dossier")
 def agenda_item_discussion_close(
-    *, actor: User | None, agenda_item: AgendaItem, at: dt.datetime | None = None
+    *, actor: Actor, agenda_item: AgendaItem, at: dt.datetime | None = None
 ) -> AgendaItem:
     """Close the discussion of a case (the avis may be signed afterwards, in session)."""
     meeting = Meeting.objects.select_related("series").get(pk=agenda_item.meeting_id)

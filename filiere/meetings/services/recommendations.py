@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM, Actor, acting_user
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.core.services import create_validated, update_validated
@@ -160,7 +161,7 @@ def _end_discussion_at_signing(item: AgendaItem, when: dt.datetime) -> None:
 @records_refusals("Rédaction de l'avis")
 def recommendation_save(
     *,
-    actor: User | None,
+    actor: Actor,
     case: CaseRequest,
     values: dict[str, Any],
     recommendation: Recommendation | None = None,
@@ -191,7 +192,7 @@ def recommendation_save(
             version=(previous.version + 1) if previous else 1,
             supersedes=previous,
             correction_reason=reason,
-            drafted_by=actor,
+            drafted_by=acting_user(actor),
             **cleaned,
         )
         _mark_discussed_in_session(case, item, when)
@@ -252,7 +253,7 @@ def _missing_text(record: dict[str, Any]) -> str:
 @records_refusals("Signature de l'avis")
 def recommendation_sign(
     *,
-    actor: User | None,
+    actor: Actor,
     recommendation: Recommendation,
     override_reason: str = "",
     signer: User | None = None,
@@ -297,7 +298,7 @@ def recommendation_sign(
         )
     recommendation.status = Recommendation.Status.SIGNED
     recommendation.signed_at = when
-    recommendation.signed_by = signer or actor
+    recommendation.signed_by = signer or acting_user(actor)
     recommendation.quorum_met = met
     recommendation.quorum_record = record
     recommendation.override_reason = "" if met else reason
@@ -344,7 +345,7 @@ def recommendation_sign(
 @records_refusals("Signature de l'avis")
 def recommendation_sign_as_shown(
     *,
-    actor: User | None,
+    actor: Actor,
     case: CaseRequest,
     values: dict[str, Any],
     recommendation: Recommendation | None = None,
@@ -362,7 +363,7 @@ def recommendation_sign_as_shown(
     )
 
 
-def _deliver(actor: User | None, recommendation: Recommendation, when: dt.datetime) -> None:
+def _deliver(actor: Actor, recommendation: Recommendation, when: dt.datetime) -> None:
     case = recommendation.case
     emails = [(RecommendationDelivery.Kind.REQUESTER, case.requester.email)]
     emails += [(RecommendationDelivery.Kind.RECIPIENT, e) for e in case.recipient_emails()]
@@ -373,7 +374,7 @@ def _deliver(actor: User | None, recommendation: Recommendation, when: dt.dateti
             kind=kind,
             email=email,
             sent_at=when,
-            sent_by=actor,
+            sent_by=acting_user(actor),
         )
     audit(
         actor,
@@ -397,7 +398,7 @@ def _deliver(actor: User | None, recommendation: Recommendation, when: dt.dateti
 
 @records_refusals("Correction d'un avis signé")
 def recommendation_correct(
-    *, actor: User | None, recommendation: Recommendation, reason: str
+    *, actor: Actor, recommendation: Recommendation, reason: str
 ) -> Recommendation:
     """Start a new version of a signed recommendation (the signed one stays as it was)."""
     case = recommendation.case
@@ -419,7 +420,7 @@ def recommendation_correct(
         version=recommendation.version + 1,
         supersedes=recommendation,
         correction_reason=reason.strip(),
-        drafted_by=actor,
+        drafted_by=acting_user(actor),
         **values,
     )
     audit(
@@ -435,7 +436,7 @@ def recommendation_correct(
 @records_refusals("Ratification d'un avis urgent")
 def recommendation_ratify(
     *,
-    actor: User | None,
+    actor: Actor,
     agenda_item: AgendaItem,
     decision: str = Ratification.Decision.RATIFIED,
     reason: str = "",
@@ -491,7 +492,7 @@ def recommendation_ratify(
         reason="" if decision == Ratification.Decision.RATIFIED else reason,
         quorum_record=record,
         signed_at=when,
-        signed_by=signer or actor,
+        signed_by=signer or acting_user(actor),
     )
     pdf = ratification_pdf(ratification, meeting=meeting)
     ratification.pdf = pdf
@@ -514,7 +515,7 @@ def recommendation_ratify(
     return ratification
 
 
-def _redraft_not_ratified(actor: User | None, ratification: Ratification, meeting: Meeting) -> None:
+def _redraft_not_ratified(actor: Actor, ratification: Ratification, meeting: Meeting) -> None:
     """An urgent avis not ratified leads to a new version written at this meeting, starting
     from the urgent text (it supersedes it once signed)."""
     urgent = ratification.recommendation
@@ -528,7 +529,7 @@ def _redraft_not_ratified(actor: User | None, ratification: Ratification, meetin
         supersedes=urgent,
         correction_reason=f"Avis urgent v{urgent.version} non ratifié par la RCP du "
         f"{day:%d/%m/%Y} : {ratification.reason}",
-        drafted_by=actor,
+        drafted_by=acting_user(actor),
         **{name: getattr(urgent, name) for name in CONTENT_FIELDS},
     )
     audit(
@@ -690,7 +691,7 @@ def _remind(follow_up: RecommendationFollowUp, *, second: bool) -> None:
     setattr(follow_up, field, timezone.now())
     follow_up.save(update_fields=[field])
     audit(
-        None,
+        SYSTEM,
         AuditEvent.Action.SEND,
         follow_up,
         case=follow_up.case,

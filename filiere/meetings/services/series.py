@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from filiere.access import Capability, can
+from filiere.access.actors import SYSTEM, Actor, acting_user
 from filiere.access.meetings import series_rights
 from filiere.accounts.models import User
 from filiere.accounts.services import user_create
@@ -79,14 +80,14 @@ def _check_dpc(values: dict[str, Any], series: MeetingSeries | None = None) -> N
         raise ValidationError({"dpc_programme_reference": DPC_ORGANISATION_ALONE})
 
 
-def require_staff(actor: User | None, series: MeetingSeries) -> None:
+def require_staff(actor: Actor, series: MeetingSeries) -> None:
     # The demo generator and imports act without an actor; people must belong to the staff.
-    if actor is not None and not series_rights(actor, series).staff:
+    if actor is not SYSTEM and not series_rights(actor, series).staff:
         raise ValidationError("Réservé au coordonnateur et au secrétariat de cette RCP.")
 
 
-def require_coordinator(actor: User | None, series: MeetingSeries) -> None:
-    if actor is not None and not series_rights(actor, series).coordinate:
+def require_coordinator(actor: Actor, series: MeetingSeries) -> None:
+    if actor is not SYSTEM and not series_rights(actor, series).coordinate:
         raise ValidationError("Réservé au coordonnateur de cette RCP.")
 
 
@@ -110,7 +111,7 @@ def _check_specialties(required: Iterable[str], minimum: int) -> list[str]:
 @records_refusals("Création d'une série de RCP")
 def series_create(
     *,
-    actor: User | None,
+    actor: Actor,
     centre: Centre,
     name: str,
     required_specialties: Iterable[str],
@@ -118,7 +119,7 @@ def series_create(
     **values: Any,
 ) -> MeetingSeries:
     """Create a series organised by ``centre``; its creator becomes its coordinator."""
-    if actor is not None and not can(actor, Capability.MANAGE_MEETINGS, centre.pk):
+    if actor is not SYSTEM and not can(actor, Capability.MANAGE_MEETINGS, centre.pk):
         raise ValidationError({"centre": "Vous ne coordonnez pas de RCP pour ce centre."})
     unknown = set(values) - set(SERIES_FIELDS)
     if unknown:
@@ -133,17 +134,20 @@ def series_create(
         name=name.strip(),
         required_specialties=specialties,
         minimum_specialties=minimum_specialties,
-        created_by=actor,
+        created_by=acting_user(actor),
         **values,
     )
     audit(actor, AuditEvent.Action.CREATE, series, summary=f"Série de RCP « {series.name} »")
-    if actor is not None:
-        series_member_add(actor=None, series=series, user=actor, role=SeriesMember.Role.COORDINATOR)
+    creator = acting_user(actor)
+    if creator is not None:
+        series_member_add(
+            actor=SYSTEM, series=series, user=creator, role=SeriesMember.Role.COORDINATOR
+        )
     return series
 
 
 @records_refusals("Modification d'une série de RCP")
-def series_update(*, actor: User | None, series: MeetingSeries, **values: Any) -> dict[str, Any]:
+def series_update(*, actor: Actor, series: MeetingSeries, **values: Any) -> dict[str, Any]:
     """Change the series' settings, including its quorum rule (coordinator only)."""
     require_coordinator(actor, series)
     unknown = set(values) - set(SERIES_FIELDS)
@@ -163,7 +167,7 @@ def series_update(*, actor: User | None, series: MeetingSeries, **values: Any) -
 
 @records_refusals("Ajout d'un membre à une série de RCP")
 def series_member_add(
-    *, actor: User | None, series: MeetingSeries, user: User, role: str
+    *, actor: Actor, series: MeetingSeries, user: User, role: str
 ) -> SeriesMember:
     """Attach ``user`` to the series (idempotent); experts are invited to every meeting."""
     require_coordinator(actor, series)
@@ -183,7 +187,7 @@ def series_member_add(
 
 
 @records_refusals("Retrait d'un membre d'une série de RCP")
-def series_member_remove(*, actor: User | None, member: SeriesMember) -> None:
+def series_member_remove(*, actor: Actor, member: SeriesMember) -> None:
     require_coordinator(actor, member.series)
     if (
         member.role == SeriesMember.Role.COORDINATOR
@@ -211,7 +215,7 @@ def token_digest(raw: str) -> str:
 @records_refusals("Invitation d'un médecin extérieur")
 def external_physician_invite(
     *,
-    actor: User | None,
+    actor: Actor,
     series: MeetingSeries,
     email: str,
     first_name: str,
@@ -258,7 +262,7 @@ def external_physician_invite(
         institution=institution.strip(),
         may_submit_cases=may_submit_cases,
         token_digest=token_digest(raw),
-        invited_by=actor,
+        invited_by=acting_user(actor),
         created_at=now,
         expires_at=invitation_expiry(now, meeting),
     )
@@ -284,11 +288,12 @@ def external_physician_invite(
             summary=f"{user.display_name} inscrit(e) à la réunion",
         )
         notifications.meeting_invitations(meeting, [participant])
+    inviter = acting_user(actor)
     notifications.external_invitation(
         email=user.email,
         name=user.display_name,
         series_name=series.name,
-        inviter=actor.display_name if actor else str(series.centre),
+        inviter=inviter.display_name if inviter else str(series.centre),
         link=settings.SITE_URL + reverse("meetings:invitation_link", args=[raw]),
         meeting=meeting,
         expires_at=invitation.expires_at,
@@ -349,7 +354,7 @@ def series_calendar_preview(*, series: MeetingSeries, days: list[dt.date]) -> li
 @records_refusals("Création du calendrier annuel d'une RCP")
 def series_calendar_create(
     *,
-    actor: User | None,
+    actor: Actor,
     series: MeetingSeries,
     days: list[dt.date],
     confirm_non_working: bool = False,

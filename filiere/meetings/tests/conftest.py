@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.meetings.models import Meeting, MeetingSeries, SeriesMember
 from filiere.meetings.services import series_member_add
@@ -50,7 +51,7 @@ def geneticist(centre_b: Centre) -> User:
 @pytest.fixture
 def series(centre_a: Centre, coordinator: User, biologist: User) -> MeetingSeries:
     series = make_series(centre_a, coordinator=coordinator)
-    series_member_add(actor=None, series=series, user=biologist, role=SeriesMember.Role.EXPERT)
+    series_member_add(actor=SYSTEM, series=series, user=biologist, role=SeriesMember.Role.EXPERT)
     return series
 
 

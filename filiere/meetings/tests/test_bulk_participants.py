@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.lib.identifiers import luhn_key
@@ -148,10 +149,10 @@ def test_the_series_members_not_yet_registered_are_added_in_one_call(
     secretary = make_user(email="secretariat@hopital.test")
     for user in [*later, gone]:
         services.series_member_add(
-            actor=None, series=series, user=user, role=SeriesMember.Role.EXPERT
+            actor=SYSTEM, series=series, user=user, role=SeriesMember.Role.EXPERT
         )
     services.series_member_add(
-        actor=None, series=series, user=secretary, role=SeriesMember.Role.SECRETARY
+        actor=SYSTEM, series=series, user=secretary, role=SeriesMember.Role.SECRETARY
     )
     gone.is_active = False
     gone.save(update_fields=["is_active"])
@@ -238,7 +239,9 @@ def test_the_series_button_confirms_how_many_were_added(
     client_for: ClientFor,
 ) -> None:
     user = make_physician(centre_a, "medical_genetics")
-    services.series_member_add(actor=None, series=series, user=user, role=SeriesMember.Role.EXPERT)
+    services.series_member_add(
+        actor=SYSTEM, series=series, user=user, role=SeriesMember.Role.EXPERT
+    )
     response = client_for(coordinator).post(
         f"/rcp/reunions/{meeting.public_id}/participants/membres-serie/", follow=True
     )

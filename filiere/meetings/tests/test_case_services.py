@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.identity.models import Identity
@@ -28,10 +29,10 @@ pytestmark = pytest.mark.django_db
 def test_a_request_takes_the_clinical_file_from_the_registry(
     series: MeetingSeries, alice: User, patient_a: Patient, centre_a: Centre
 ) -> None:
-    diagnosis_record(actor=None, patient=patient_a, centre=centre_a, **glanzmann_values())
-    phenotype_record(actor=None, patient=patient_a, hpo_id="HP:0000421")
+    diagnosis_record(actor=SYSTEM, patient=patient_a, centre=centre_a, **glanzmann_values())
+    phenotype_record(actor=SYSTEM, patient=patient_a, hpo_id="HP:0000421")
     platelet_workup_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient_a,
         sampled_on=dt.date(2025, 3, 1),
         platelet_count=240,
@@ -269,7 +270,7 @@ def test_the_urgent_path_convenes_a_meeting_and_collects_written_opinions(
     patient_a: Patient,
 ) -> None:
     services.series_member_add(
-        actor=None, series=series, user=geneticist, role=SeriesMember.Role.EXPERT
+        actor=SYSTEM, series=series, user=geneticist, role=SeriesMember.Role.EXPERT
     )
     case = make_case(series, alice, patient_a, is_urgent=True, urgency_justification="J+2")
     item = services.case_accept_urgent(

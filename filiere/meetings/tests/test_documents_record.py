@@ -18,6 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.identity.models import Identity
@@ -516,9 +517,9 @@ def test_the_page_query_count_does_not_grow_with_meetings(
     def past_meeting(days_ago: int) -> None:
         start = timezone.now() - dt.timedelta(days=days_ago)
         meeting = make_meeting(series, starts_at=start)
-        services.meeting_open(actor=None, meeting=meeting, at=start)
+        services.meeting_open(actor=SYSTEM, meeting=meeting, at=start)
         check_in(meeting, biologist, at=start + dt.timedelta(minutes=1))
-        services.meeting_close(actor=None, meeting=meeting, at=start + dt.timedelta(minutes=30))
+        services.meeting_close(actor=SYSTEM, meeting=meeting, at=start + dt.timedelta(minutes=30))
 
     past_meeting(0)
     client.get("/rcp/mes-reunions/")

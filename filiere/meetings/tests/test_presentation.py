@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.lib.identifiers import luhn_key
@@ -60,7 +61,7 @@ def on_agenda(meeting: Meeting, coordinator: User, alice: User, patient_a: Patie
 def test_everyone_absent_arrives_at_once_and_those_present_keep_their_interval(
     meeting: Meeting, coordinator: User, biologist: User, geneticist: User
 ) -> None:
-    services.participant_add(actor=None, meeting=meeting, user=geneticist, role="expert")
+    services.participant_add(actor=SYSTEM, meeting=meeting, user=geneticist, role="expert")
     services.meeting_open(actor=coordinator, meeting=meeting)
     start = timezone.now() - dt.timedelta(minutes=3)
     check_in(meeting, coordinator, biologist, at=start)
@@ -243,7 +244,7 @@ def test_the_session_screen_query_count_does_not_grow_with_the_participants(
     few = count()
     for _ in range(5):
         services.participant_add(
-            actor=None, meeting=meeting, user=make_physician(centre_a, "haematology")
+            actor=SYSTEM, meeting=meeting, user=make_physician(centre_a, "haematology")
         )
     services.attendance_check_in_all(actor=coordinator, meeting=meeting)
     assert count() == few

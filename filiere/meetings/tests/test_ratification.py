@@ -14,6 +14,7 @@ from django.db import DatabaseError, transaction
 from django.test import Client
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.meetings import services
@@ -57,12 +58,12 @@ def to_ratify(
     """An urgent avis signed on written opinions an hour ago, waiting on the agenda of today's
     ordinary meeting, which is open (a meeting runs on its own day)."""
     services.series_member_add(
-        actor=None, series=series, user=geneticist, role=SeriesMember.Role.EXPERT
+        actor=SYSTEM, series=series, user=geneticist, role=SeriesMember.Role.EXPERT
     )
     ordinary = make_meeting(series, starts_at=session_start_today())
     case = make_case(series, alice, patient_a, is_urgent=True, urgency_justification="J+2")
     services.case_accept_urgent(
-        actor=None, case=case, starts_at=timezone.now() - dt.timedelta(hours=1)
+        actor=SYSTEM, case=case, starts_at=timezone.now() - dt.timedelta(hours=1)
     )
     for expert in (biologist, geneticist, coordinator):
         services.expert_opinion_record(

@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.meetings import services
@@ -208,7 +209,7 @@ def test_only_the_coordinator_signs(
 ) -> None:
     meeting, case = in_session
     services.series_member_add(
-        actor=None, series=meeting.series, user=biologist, role=SeriesMember.Role.SECRETARY
+        actor=SYSTEM, series=meeting.series, user=biologist, role=SeriesMember.Role.SECRETARY
     )
     draft = services.recommendation_save(actor=biologist, case=case, values=decided_values())
     with pytest.raises(ValidationError, match="coordonnateur"):
@@ -315,7 +316,7 @@ def test_an_urgent_recommendation_counts_written_opinions_and_is_ratified_later(
     patient_a: Patient,
 ) -> None:
     services.series_member_add(
-        actor=None, series=series, user=geneticist, role=SeriesMember.Role.EXPERT
+        actor=SYSTEM, series=series, user=geneticist, role=SeriesMember.Role.EXPERT
     )
     ordinary = make_meeting(series, starts_at=timezone.now() + dt.timedelta(days=20))
     case = make_case(series, alice, patient_a, is_urgent=True, urgency_justification="J+2")
@@ -372,7 +373,7 @@ def test_the_pdf_words_age_signer_and_reasons_as_clinicians_write_them(
 
     today = timezone.localdate()
     newborn = patient_register(
-        actor=None,
+        actor=SYSTEM,
         centre=centre_a,
         identity=identity_input(birth_date=today - dt.timedelta(days=75)),
         inclusion_date=PartialDate(today.year, today.month, today.day),

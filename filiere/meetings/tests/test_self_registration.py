@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.meetings import services
@@ -58,7 +59,10 @@ def test_a_member_of_the_series_registers(
     next_week: Meeting, bordeaux_clinician: User, patient_a: Patient, client_for: ClientFor
 ) -> None:
     services.series_member_add(
-        actor=None, series=next_week.series, user=bordeaux_clinician, role=SeriesMember.Role.EXPERT
+        actor=SYSTEM,
+        series=next_week.series,
+        user=bordeaux_clinician,
+        role=SeriesMember.Role.EXPERT,
     )
     response = client_for(bordeaux_clinician).post(
         f"/rcp/reunions/{next_week.public_id}/inscription/"
@@ -72,7 +76,7 @@ def test_membership_of_another_series_does_not_open_this_one(
 ) -> None:
     other = make_series(make_centre(name="CRPP Lyon", city="Lyon"), name="RCP Hémophilie")
     services.series_member_add(
-        actor=None, series=other, user=bordeaux_clinician, role=SeriesMember.Role.EXPERT
+        actor=SYSTEM, series=other, user=bordeaux_clinician, role=SeriesMember.Role.EXPERT
     )
     response = client_for(bordeaux_clinician).post(
         f"/rcp/reunions/{next_week.public_id}/inscription/"
@@ -107,6 +111,9 @@ def test_the_calendar_offers_registration_only_where_it_is_allowed(
     assert page.status_code == 200
     assert register not in page.content.decode()
     services.series_member_add(
-        actor=None, series=next_week.series, user=bordeaux_clinician, role=SeriesMember.Role.EXPERT
+        actor=SYSTEM,
+        series=next_week.series,
+        user=bordeaux_clinician,
+        role=SeriesMember.Role.EXPERT,
     )
     assert register in client.get("/rcp/calendrier/").content.decode()

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.meetings import services, statistics
@@ -46,10 +47,10 @@ def year_of_activity(
     """2025: two ordinary meetings and an urgent one; 3 patients discussed (one child), one
     off-label question, one recommendation signed without quorum, two follow-ups answered."""
     services.series_member_add(
-        actor=None, series=series, user=geneticist, role=SeriesMember.Role.EXPERT
+        actor=SYSTEM, series=series, user=geneticist, role=SeriesMember.Role.EXPERT
     )
     adult = make_patient(centre_a, birth_date=dt.date(1980, 1, 1))
-    diagnosis_record(actor=None, patient=adult, centre=centre_a, **glanzmann_values())
+    diagnosis_record(actor=SYSTEM, patient=adult, centre=centre_a, **glanzmann_values())
     child = make_patient(centre_a, birth_date=dt.date(2015, 6, 1))
     other = make_patient(centre_a, birth_date=dt.date(1990, 1, 1))
 
@@ -204,7 +205,7 @@ def test_urgent_and_ratified_avis_are_counted(
 ) -> None:
     """Issue 12, « what to build » 7: statistics count urgent avis and their ratification."""
     services.series_member_add(
-        actor=None, series=series, user=geneticist, role=SeriesMember.Role.EXPERT
+        actor=SYSTEM, series=series, user=geneticist, role=SeriesMember.Role.EXPERT
     )
     ordinary = make_meeting(series, starts_at=timezone.now() + dt.timedelta(days=5))
     case = services.case_request_submit(

@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.meetings import services
 from filiere.meetings.models import AgendaItem, CaseRequest, MeetingSeries, SeriesMember
@@ -52,7 +53,7 @@ def test_the_experts_alerted_by_an_urgent_request_read_it_before_triage(
     centre (Charlie) still gets 404 (reference/rcp.md: an urgent flag notifies the invitees,
     who review the case asynchronously)."""
     services.series_member_add(
-        actor=None, series=series, user=geneticist, role=SeriesMember.Role.EXPERT
+        actor=SYSTEM, series=series, user=geneticist, role=SeriesMember.Role.EXPERT
     )
     with django_capture_on_commit_callbacks(execute=True):
         case = _urgent_case(series, alice, patient_a)
@@ -62,7 +63,7 @@ def test_the_experts_alerted_by_an_urgent_request_read_it_before_triage(
     assert client_for(geneticist).get(link).status_code == 200
     assert client_for(charlie).get(link).status_code == 404
     # A request not retained is no longer theirs to read.
-    services.case_decline(actor=None, case=case, note="Pas d'urgence réelle.")
+    services.case_decline(actor=SYSTEM, case=case, note="Pas d'urgence réelle.")
     assert client_for(geneticist).get(link).status_code == 404
 
 
@@ -84,7 +85,7 @@ def urgent(
     """Alice's urgent case on an urgent meeting in two days; the biologist and the geneticist
     are the series' experts."""
     services.series_member_add(
-        actor=None, series=series, user=geneticist, role=SeriesMember.Role.EXPERT
+        actor=SYSTEM, series=series, user=geneticist, role=SeriesMember.Role.EXPERT
     )
     case = _urgent_case(series, alice, patient_a)
     return services.case_accept_urgent(

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.meetings import services
@@ -162,7 +163,7 @@ def test_an_expert_may_not_open_the_calendar_or_the_templates(
 
 def _template(series: MeetingSeries) -> RecommendationTemplate:
     return services.recommendation_template_create(
-        actor=None,
+        actor=SYSTEM,
         series=series,
         question_type=CaseRequest.QuestionType.THERAPEUTIC,
         title="Extraction dentaire",

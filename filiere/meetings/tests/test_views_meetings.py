@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.meetings import services
@@ -389,7 +390,7 @@ def test_the_calendar_lets_a_network_physician_register(
 ) -> None:
     """Charlie belongs to the series (registration is limited to one's series, issue 13)."""
     services.series_member_add(
-        actor=None, series=meeting.series, user=charlie, role=SeriesMember.Role.EXPERT
+        actor=SYSTEM, series=meeting.series, user=charlie, role=SeriesMember.Role.EXPERT
     )
     client = client_for(charlie)
     html = client.get("/rcp/calendrier/").content.decode()

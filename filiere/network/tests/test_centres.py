@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.network.models import Centre, Role
@@ -23,7 +24,7 @@ def test_centre_with_a_bad_finess_key_is_refused_and_nothing_is_written() -> Non
     before = (Centre.objects.count(), AuditEvent.objects.count())
     with pytest.raises(ValidationError) as excinfo:
         centre_create(
-            actor=None,
+            actor=SYSTEM,
             name="Centre",
             kind=Centre.Kind.CCMR,
             finess="750712185",
@@ -49,9 +50,9 @@ def test_creating_and_updating_a_centre_each_leave_one_audit_event(
 
 
 def test_a_centre_cannot_be_its_own_ancestor(centre_a: Centre, centre_b: Centre) -> None:
-    centre_update(actor=None, centre=centre_b, parent=centre_a)
+    centre_update(actor=SYSTEM, centre=centre_b, parent=centre_a)
     with pytest.raises(ValidationError):
-        centre_update(actor=None, centre=centre_a, parent=centre_b)
+        centre_update(actor=SYSTEM, centre=centre_a, parent=centre_b)
 
 
 def test_clinician_sees_her_centre_and_its_team(

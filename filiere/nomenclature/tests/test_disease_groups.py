@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.meetings.clinical_file import registry_snapshot
 from filiere.meetings.statistics import Period, Statistics, _diseases
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 def groups(nomenclature: None) -> dict[str, DiseaseGroup]:
     return {
         slug: disease_group_save(
-            actor=None,
+            actor=SYSTEM,
             slug=slug,
             name=name,
             position=position,
@@ -43,7 +44,7 @@ def groups(nomenclature: None) -> dict[str, DiseaseGroup]:
 def icd10_patient(centre_a: Centre, nomenclature: None) -> Patient:
     patient = make_patient(centre_a, birth_name="Garnier", first_given_name="Inès")
     diagnosis_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient,
         centre=centre_a,
         **glanzmann_values(orpha_code=None, icd10_code="D69.1", genes=[]),
@@ -97,6 +98,6 @@ def test_follow_up_list_and_statistics_agree(
 def test_an_orpha_coded_diagnosis_is_grouped_by_its_ancestors(
     groups: dict[str, DiseaseGroup], patient_a: Patient, centre_a: Centre, alice: User
 ) -> None:
-    diagnosis_record(actor=None, patient=patient_a, centre=centre_a, **glanzmann_values())
+    diagnosis_record(actor=SYSTEM, patient=patient_a, centre=centre_a, **glanzmann_values())
     assert patient_a in patient_list(alice, PatientFilters(disease_group=groups["thrombopathies"]))
     assert GroupIndex.load().group_names([849]) == {"Thrombopathies"}

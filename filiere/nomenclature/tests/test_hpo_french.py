@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from filiere.access.actors import SYSTEM
 from filiere.demo.context import DemoContext
 from filiere.nomenclature import demo, sources
 from filiere.nomenclature.models import HpoFrenchLabel, HpoFrenchName, NomenclatureRelease
@@ -90,7 +91,7 @@ def translation(tmp_path: Path) -> Path:
 
 
 def test_the_import_keeps_the_official_labels_and_the_french_synonyms(translation: Path) -> None:
-    result = hpo_french_import_folder(actor=None, folder=translation)
+    result = hpo_french_import_folder(actor=SYSTEM, folder=translation)
 
     assert not result.skipped
     assert result.release is not None
@@ -122,10 +123,10 @@ def test_the_import_keeps_the_official_labels_and_the_french_synonyms(translatio
 
 
 def test_importing_the_same_files_twice_changes_nothing(translation: Path) -> None:
-    hpo_french_import_folder(actor=None, folder=translation)
+    hpo_french_import_folder(actor=SYSTEM, folder=translation)
     names = list(HpoFrenchName.objects.values_list("hpo_id", "name", "folded", "kind"))
 
-    again = hpo_french_import_folder(actor=None, folder=translation)
+    again = hpo_french_import_folder(actor=SYSTEM, folder=translation)
 
     assert again.skipped
     assert NomenclatureRelease.objects.filter(system="hpo-fr").count() == 1
@@ -135,10 +136,10 @@ def test_importing_the_same_files_twice_changes_nothing(translation: Path) -> No
 def test_a_label_the_next_release_drops_becomes_obsolete_and_english_is_shown(
     translation: Path, tmp_path: Path
 ) -> None:
-    hpo_french_import_folder(actor=None, folder=translation)
+    hpo_french_import_folder(actor=SYSTEM, folder=translation)
     newer = write_translation(tmp_path / "newer", [THROMBOPENIA])
 
-    result = hpo_french_import_folder(actor=None, folder=newer)
+    result = hpo_french_import_folder(actor=SYSTEM, folder=newer)
 
     assert result.release is not None
     assert (result.release.added, result.release.obsoleted) == (0, 2)
@@ -154,7 +155,7 @@ def test_a_file_without_its_columns_is_refused(tmp_path: Path) -> None:
     (folder / sources.HPO_FR_LABELS).write_text("subject_id\tlabel\nHP:0001873\tx\n")
 
     with pytest.raises(sources.NomenclatureFileError, match="colonnes manquantes"):
-        hpo_french_import_folder(actor=None, folder=folder)
+        hpo_french_import_folder(actor=SYSTEM, folder=folder)
     assert not NomenclatureRelease.objects.exists()
 
 
@@ -182,7 +183,7 @@ def test_the_command_imports_a_folder_and_says_so(translation: Path) -> None:
 def test_a_french_search_finds_french_labels_synonyms_and_english_labels(
     translation: Path, typed: str, expected_first: tuple[str, str, str]
 ) -> None:
-    hpo_french_import_folder(actor=None, folder=translation)
+    hpo_french_import_folder(actor=SYSTEM, folder=translation)
 
     first = hpo_search_terms(typed, language="fr")[0]
 
@@ -193,7 +194,7 @@ def test_a_french_search_finds_french_labels_synonyms_and_english_labels(
 def test_a_french_search_falls_back_to_english_for_a_term_without_french_label(
     translation: Path,
 ) -> None:
-    hpo_french_import_folder(actor=None, folder=translation)
+    hpo_french_import_folder(actor=SYSTEM, folder=translation)
 
     terms = hpo_search_terms("petechiae", language="fr")
 
@@ -207,7 +208,7 @@ def test_a_french_search_falls_back_to_english_for_a_term_without_french_label(
 
 
 def test_exact_and_prefix_matches_come_first(translation: Path) -> None:
-    hpo_french_import_folder(actor=None, folder=translation)
+    hpo_french_import_folder(actor=SYSTEM, folder=translation)
 
     ids = [term.id for term in hpo_search_terms("splenomegalie", language="fr")]
 
@@ -215,7 +216,7 @@ def test_exact_and_prefix_matches_come_first(translation: Path) -> None:
 
 
 def test_an_english_search_stays_in_english(translation: Path) -> None:
-    hpo_french_import_folder(actor=None, folder=translation)
+    hpo_french_import_folder(actor=SYSTEM, folder=translation)
 
     terms = hpo_search_terms("thrombocytopenia", language="en")
 
@@ -234,7 +235,7 @@ def test_recorded_english_labels_are_shown_in_the_interface_language(translation
         def __init__(self, hpo_id: str, hpo_label: str) -> None:
             self.hpo_id, self.hpo_label = hpo_id, hpo_label
 
-    hpo_french_import_folder(actor=None, folder=translation)
+    hpo_french_import_folder(actor=SYSTEM, folder=translation)
     observations: list[RecordedPhenotype] = [
         Observation("HP:0001873", "Thrombocytopenia"),
         Observation("HP:0000967", "Petechiae"),
@@ -260,7 +261,7 @@ def test_the_official_french_translation_loads_and_is_searched() -> None:
     """The shared release (commit af70204, 2026-08-14): 12,376 terms with an official label.
 
     Its speed is not asserted here (a timed test fails on a busy machine, not on slow code)."""
-    result = hpo_french_import_folder(actor=None, folder=shared_translation())
+    result = hpo_french_import_folder(actor=SYSTEM, folder=shared_translation())
 
     assert result.release is not None
     assert result.release.added == HpoFrenchLabel.objects.count() == 12376

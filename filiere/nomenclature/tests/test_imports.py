@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from filiere.access.actors import SYSTEM
 from filiere.nomenclature import services, sources
 from filiere.nomenclature.hpo import hpo_version
 from filiere.nomenclature.models import Gene, Icd10Code, NomenclatureRelease, OrphaConcept
@@ -106,7 +107,7 @@ def test_product3_links_each_disorder_to_its_parent(tmp_path: Path) -> None:
         "</ClassificationList></JDBOR>",
         encoding="utf-8",
     )
-    result = services.orpha_import_file(actor=None, path=path)
+    result = services.orpha_import_file(actor=SYSTEM, path=path)
     assert not result.skipped
     glanzmann = OrphaConcept.objects.get(code=849)
     assert [p.code for p in glanzmann.parents.all()] == [183530]
@@ -129,16 +130,16 @@ def test_product6_links_genes_with_their_hgnc_identifiers(tmp_path: Path) -> Non
     path = product1(
         tmp_path, [_disorder(849, "Glanzmann thrombasthenia", extra=genes)], name="en_product6.xml"
     )
-    services.orpha_import_file(actor=None, path=path)
+    services.orpha_import_file(actor=SYSTEM, path=path)
     linked = OrphaConcept.objects.get(code=849).genes.order_by("symbol")
     assert [g.symbol for g in linked] == ["ITGA2B", "ITGB3"]
 
 
 def test_importing_the_same_orphadata_file_twice_changes_nothing(tmp_path: Path) -> None:
     path = product1(tmp_path, [GLANZMANN_PRODUCT1, OBSOLETE_PRODUCT1])
-    first = services.orpha_import_file(actor=None, path=path)
+    first = services.orpha_import_file(actor=SYSTEM, path=path)
     rows = list(OrphaConcept.objects.order_by("code").values())
-    second = services.orpha_import_file(actor=None, path=path)
+    second = services.orpha_import_file(actor=SYSTEM, path=path)
     assert (first.skipped, second.skipped) == (False, True)
     assert second.release == first.release
     assert NomenclatureRelease.objects.filter(system="orpha").count() == 1
@@ -153,10 +154,10 @@ def test_a_complete_nomenclature_makes_missing_codes_obsolete_and_keeps_them(
     tmp_path: Path,
 ) -> None:
     services.orpha_import_file(
-        actor=None, path=_full_nomenclature(tmp_path, range(1, 5102), "2024.xml")
+        actor=SYSTEM, path=_full_nomenclature(tmp_path, range(1, 5102), "2024.xml")
     )
     result = services.orpha_import_file(
-        actor=None, path=_full_nomenclature(tmp_path, range(1, 5101), "2025.xml")
+        actor=SYSTEM, path=_full_nomenclature(tmp_path, range(1, 5101), "2025.xml")
     )
     assert _release(result).obsoleted == 1
     withdrawn = OrphaConcept.objects.get(code=5101)
@@ -165,9 +166,11 @@ def test_a_complete_nomenclature_makes_missing_codes_obsolete_and_keeps_them(
 
 
 def test_a_partial_extract_or_a_classification_obsoletes_nothing(tmp_path: Path) -> None:
-    services.orpha_import_file(actor=None, path=_full_nomenclature(tmp_path, range(1, 40), "a.xml"))
+    services.orpha_import_file(
+        actor=SYSTEM, path=_full_nomenclature(tmp_path, range(1, 40), "a.xml")
+    )
     result = services.orpha_import_file(
-        actor=None, path=_full_nomenclature(tmp_path, range(1, 3), "extract.xml")
+        actor=SYSTEM, path=_full_nomenclature(tmp_path, range(1, 3), "extract.xml")
     )
     assert _release(result).obsoleted == 0
     assert not OrphaConcept.objects.filter(is_obsolete=True).exists()
@@ -188,8 +191,10 @@ def test_hgnc_genes_import_once(tmp_path: Path) -> None:
     path.write_text("gene\tdisorder_summary\nITGA2B\tGlanzmann\nGP1BA\tBernard-Soulier\n")
     genes = sources.read_gene_tsv(path)
     checksum = services.file_checksum(path)
-    first = services.gene_import_records(actor=None, genes=genes, version="v1", checksum=checksum)
-    second = services.gene_import_records(actor=None, genes=genes, version="v1", checksum=checksum)
+    first = services.gene_import_records(actor=SYSTEM, genes=genes, version="v1", checksum=checksum)
+    second = services.gene_import_records(
+        actor=SYSTEM, genes=genes, version="v1", checksum=checksum
+    )
     assert (_release(first).added, second.skipped) == (2, True)
     assert sorted(Gene.objects.values_list("symbol", flat=True)) == ["GP1BA", "ITGA2B"]
 
@@ -209,16 +214,18 @@ def test_icd10_codes_import_once_in_french_and_english(tmp_path: Path) -> None:
     )
     codes = sources.read_icd10_tsv(path)
     checksum = services.file_checksum(path)
-    first = services.icd10_import_records(actor=None, codes=codes, version="v", checksum=checksum)
-    second = services.icd10_import_records(actor=None, codes=codes, version="v", checksum=checksum)
+    first = services.icd10_import_records(actor=SYSTEM, codes=codes, version="v", checksum=checksum)
+    second = services.icd10_import_records(
+        actor=SYSTEM, codes=codes, version="v", checksum=checksum
+    )
     assert (_release(first).added, second.skipped) == (1, True)
     code = Icd10Code.objects.get(code="D69.1")
     assert code.label_fr == "Anomalies qualitatives des plaquettes"
 
 
 def test_the_hpo_release_that_validates_phenotypes_is_recorded() -> None:
-    first = services.hpo_release_record(actor=None)
-    second = services.hpo_release_record(actor=None)
+    first = services.hpo_release_record(actor=SYSTEM)
+    second = services.hpo_release_record(actor=SYSTEM)
     assert _release(first).version == hpo_version()
     assert second.skipped
     assert NomenclatureRelease.objects.filter(system="hpo").count() == 1

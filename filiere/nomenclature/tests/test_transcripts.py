@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
+from filiere.access.actors import SYSTEM
 from filiere.nomenclature.models import Gene, NomenclatureRelease, Transcript
 from filiere.nomenclature.selectors import (
     transcript_of_accession,
@@ -77,7 +78,7 @@ def test_the_shipped_table_gives_itgb3_its_mane_transcript_and_lengths() -> None
 
 def test_the_mane_summary_is_imported_once_and_creates_missing_genes(tmp_path: Path) -> None:
     path = mane_file(tmp_path, mane_row("ITGB3", "NM_000212.3", "NP_000203.2"))
-    first = transcript_import_file(actor=None, path=path)
+    first = transcript_import_file(actor=SYSTEM, path=path)
     assert first.release is not None
     assert first.release.added == 1
     assert first.release.version == "MANE.GRCh38.v1.4"
@@ -87,7 +88,7 @@ def test_the_mane_summary_is_imported_once_and_creates_missing_genes(tmp_path: P
     assert transcript.ensembl_transcript == "ENST00000559488.7"
     assert transcript_of_accession("ENST00000559488.7") == transcript
     assert transcripts_of_gene(gene) == [transcript]
-    again = transcript_import_file(actor=None, path=path)
+    again = transcript_import_file(actor=SYSTEM, path=path)
     assert again.skipped
     assert NomenclatureRelease.objects.filter(system="mane").count() == 1
 
@@ -95,13 +96,13 @@ def test_the_mane_summary_is_imported_once_and_creates_missing_genes(tmp_path: P
 def test_a_release_keeps_known_lengths_and_a_new_version_replaces_them(tmp_path: Path) -> None:
     transcript_seed_import()
     same = mane_file(tmp_path, mane_row("ITGB3", "NM_000212.3", "NP_000203.2"))
-    transcript_import_file(actor=None, path=same)
+    transcript_import_file(actor=SYSTEM, path=same)
     itgb3 = Transcript.objects.get(accession="NM_000212")
     assert itgb3.cds_length == 2367  # NCBI's summary has no lengths: the known ones stay
     newer = mane_file(
         tmp_path, mane_row("ITGB3", "NM_000212.4", "NP_000203.3"), name="MANE.v9.summary.txt"
     )
-    result = transcript_import_file(actor=None, path=newer)
+    result = transcript_import_file(actor=SYSTEM, path=newer)
     assert result.release is not None
     assert result.release.updated == 1
     itgb3.refresh_from_db()
@@ -114,7 +115,7 @@ def test_a_release_keeps_known_lengths_and_a_new_version_replaces_them(tmp_path:
     (tmp_path / "older.tsv").write_text(
         "symbol\tRefSeq_nuc\tprotein_length_aa\nITGB3\tNM_000212.3\t788\n", encoding="utf-8"
     )
-    transcript_import_file(actor=None, path=tmp_path / "older.tsv")
+    transcript_import_file(actor=SYSTEM, path=tmp_path / "older.tsv")
     itgb3.refresh_from_db()
     assert itgb3.version == 9  # an older version never replaces a newer one
 
@@ -139,7 +140,7 @@ def test_the_gzipped_summary_ncbi_distributes_is_read(tmp_path: Path) -> None:
     path = tmp_path / "MANE.GRCh38.v1.4.summary.txt.gz"
     content = HEADER + mane_row("ITGB3", "NM_000212.3", "NP_000203.2") + "\n"
     path.write_bytes(gzip.compress(content.encode()))
-    result = transcript_import_file(actor=None, path=path)
+    result = transcript_import_file(actor=SYSTEM, path=path)
     assert result.release is not None
     assert result.release.version == "MANE.GRCh38.v1.4"
     assert transcript_of_accession("NM_000212.3") is not None

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.test import Client
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.lib.partial_dates import PartialDate
 from filiere.network.models import Centre
@@ -34,7 +35,7 @@ def _months_ago(today: dt.date, months: int) -> dt.date:
 def _baby(centre: Centre, born: dt.date, **identity: object) -> Patient:
     """A baby registered today (the default inclusion date of the factory precedes the birth)."""
     registration = patient_register(
-        actor=None,
+        actor=SYSTEM,
         centre=centre,
         identity=identity_input(birth_date=born, **identity),
         inclusion_date=PartialDate.from_date(timezone.localdate()),

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from filiere.access.actors import SYSTEM
 from filiere.audit.models import AuditEvent
 from filiere.lib.partial_dates import PartialDate
 from filiere.network.models import Centre
@@ -29,7 +30,7 @@ def test_a_confirmed_glanzmann_diagnosis_is_recorded_with_its_gene(
     patient_a: Patient, centre_a: Centre
 ) -> None:
     diagnosis = diagnosis_record(
-        actor=None, patient=patient_a, centre=centre_a, **glanzmann_values()
+        actor=SYSTEM, patient=patient_a, centre=centre_a, **glanzmann_values()
     )
     assert diagnosis.orpha is not None
     assert diagnosis.orpha.code == 849
@@ -61,7 +62,7 @@ def test_bad_diagnoses_are_refused_naming_the_field(
 ) -> None:
     with pytest.raises(ValidationError) as error:
         diagnosis_record(
-            actor=None, patient=patient_a, centre=centre_a, **glanzmann_values(**changes)
+            actor=SYSTEM, patient=patient_a, centre=centre_a, **glanzmann_values(**changes)
         )
     assert field in error.value.message_dict
     assert Diagnosis.objects.count() == 0
@@ -71,7 +72,7 @@ def test_a_diagnostic_dead_end_carries_the_network_items(
     patient_a: Patient, centre_a: Centre
 ) -> None:
     diagnosis = diagnosis_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient_a,
         centre=centre_a,
         **glanzmann_values(
@@ -92,7 +93,7 @@ def test_a_diagnostic_dead_end_carries_the_network_items(
 def test_a_dead_end_must_be_equivocal(patient_a: Patient, centre_a: Centre) -> None:
     with pytest.raises(ValidationError) as error:
         diagnosis_record(
-            actor=None,
+            actor=SYSTEM,
             patient=patient_a,
             centre=centre_a,
             **glanzmann_values(orpha_code=616874, genes=[]),
@@ -104,20 +105,20 @@ def test_status_change_is_audited_with_before_and_after(
     patient_a: Patient, centre_a: Centre
 ) -> None:
     diagnosis = diagnosis_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient_a,
         centre=centre_a,
         **glanzmann_values(status=DiagnosisStatus.ONGOING),
     )
-    changes = diagnosis_update(actor=None, diagnosis=diagnosis, status=DiagnosisStatus.CONFIRMED)
+    changes = diagnosis_update(actor=SYSTEM, diagnosis=diagnosis, status=DiagnosisStatus.CONFIRMED)
     assert changes["status"] == {"avant": "ongoing", "après": "confirmed"}
 
 
 def test_death_before_a_diagnosis_is_refused(patient_a: Patient, centre_a: Centre) -> None:
-    diagnosis_record(actor=None, patient=patient_a, centre=centre_a, **glanzmann_values())
+    diagnosis_record(actor=SYSTEM, patient=patient_a, centre=centre_a, **glanzmann_values())
     with pytest.raises(ValidationError) as error:
         patient_update_status(
-            actor=None,
+            actor=SYSTEM,
             patient=patient_a,
             vital_status="deceased",
             death_date=PartialDate(1992, 1, 1),
@@ -129,13 +130,13 @@ def test_death_before_a_diagnosis_is_refused(patient_a: Patient, centre_a: Centr
 
 def test_deceased_needs_a_date_and_a_date_needs_deceased(patient_a: Patient) -> None:
     with pytest.raises(ValidationError):
-        patient_update_status(actor=None, patient=patient_a, vital_status="deceased")
+        patient_update_status(actor=SYSTEM, patient=patient_a, vital_status="deceased")
     with pytest.raises(ValidationError):
         patient_update_status(
-            actor=None, patient=patient_a, vital_status="alive", death_date=PartialDate(2020)
+            actor=SYSTEM, patient=patient_a, vital_status="alive", death_date=PartialDate(2020)
         )
     patient_update_status(
-        actor=None,
+        actor=SYSTEM,
         patient=patient_a,
         vital_status="deceased",
         death_date=PartialDate(2024, 2),
@@ -156,7 +157,7 @@ def test_deceased_needs_a_date_and_a_date_needs_deceased(patient_a: Patient) -> 
 def test_bad_variants_are_refused(patient_a: Patient, hgvs: str, gene: str) -> None:
     with pytest.raises(ValidationError):
         genetic_finding_record(
-            actor=None,
+            actor=SYSTEM,
             patient=patient_a,
             gene=gene,
             hgvs=hgvs,
@@ -169,7 +170,7 @@ def test_bad_variants_are_refused(patient_a: Patient, hgvs: str, gene: str) -> N
 def test_a_relative_needs_a_kinship(patient_a: Patient) -> None:
     with pytest.raises(ValidationError) as error:
         genetic_finding_record(
-            actor=None,
+            actor=SYSTEM,
             patient=patient_a,
             gene="ITGB3",
             hgvs="NM_000212.3:c.1697G>A",
@@ -180,7 +181,7 @@ def test_a_relative_needs_a_kinship(patient_a: Patient) -> None:
         )
     assert "kinship" in error.value.message_dict
     finding = genetic_finding_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient_a,
         gene="ITGB3",
         hgvs="NM_000212.3:c.1697G>A",
@@ -195,22 +196,22 @@ def test_a_relative_needs_a_kinship(patient_a: Patient) -> None:
 
 def test_hpo_terms_come_from_the_real_ontology(patient_a: Patient) -> None:
     observation = phenotype_record(
-        actor=None, patient=patient_a, hpo_id="hp:0001873", onset="HP:0003577"
+        actor=SYSTEM, patient=patient_a, hpo_id="hp:0001873", onset="HP:0003577"
     )
     assert observation.hpo_label == "Thrombocytopenia"
     with pytest.raises(ValidationError):
-        phenotype_record(actor=None, patient=patient_a, hpo_id="HP:0001873")
+        phenotype_record(actor=SYSTEM, patient=patient_a, hpo_id="HP:0001873")
     with pytest.raises(ValidationError):
-        phenotype_record(actor=None, patient=patient_a, hpo_id="HP:9999999")
+        phenotype_record(actor=SYSTEM, patient=patient_a, hpo_id="HP:9999999")
 
 
 def test_platelet_workup_percentages_are_bounded(patient_a: Patient) -> None:
     with pytest.raises(ValidationError):
         platelet_workup_record(
-            actor=None, patient=patient_a, sampled_on=dt.date(2024, 1, 1), aggregation_adp=140
+            actor=SYSTEM, patient=patient_a, sampled_on=dt.date(2024, 1, 1), aggregation_adp=140
         )
     workup = platelet_workup_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient_a,
         sampled_on=dt.date(2024, 1, 1),
         platelet_count=245,
@@ -223,7 +224,7 @@ def test_platelet_workup_percentages_are_bounded(patient_a: Patient) -> None:
 
 def test_consents_are_dated_versioned_and_the_latest_applies(patient_a: Patient) -> None:
     consent_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient_a,
         kind=Consent.Kind.BNDMR_OPPOSITION,
         answer=True,
@@ -232,7 +233,7 @@ def test_consents_are_dated_versioned_and_the_latest_applies(patient_a: Patient)
     )
     assert has_opposed_national_reuse(patient_a)
     consent_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient_a,
         kind=Consent.Kind.BNDMR_OPPOSITION,
         answer=False,
@@ -247,7 +248,7 @@ def test_consents_are_dated_versioned_and_the_latest_applies(patient_a: Patient)
     assert patient_a.consents.count() == 2  # nothing is overwritten
     with pytest.raises(ValidationError):
         consent_record(
-            actor=None,
+            actor=SYSTEM,
             patient=patient_a,
             kind=Consent.Kind.RESEARCH_CONTACT,
             answer=True,

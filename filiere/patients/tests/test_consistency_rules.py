@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.core.corrections import record_withdraw
 from filiere.lib.partial_dates import PartialDate
 from filiere.network.models import Centre
@@ -56,7 +57,7 @@ def test_ages_beyond_the_patient_age_are_refused(child: Patient, centre_a: Centr
     """Age 40 at first signs and 50 at clinical diagnosis cannot describe a 12-year-old."""
     with pytest.raises(ValidationError) as error:
         diagnosis_record(
-            actor=None,
+            actor=SYSTEM,
             patient=child,
             centre=centre_a,
             **_child_diagnosis(
@@ -81,7 +82,7 @@ def test_an_age_in_months_beyond_the_patient_age_is_refused(
     """12 years and 7 months at most on 02/12/2026 for a birth in June 2014."""
     with pytest.raises(ValidationError) as error:
         diagnosis_record(
-            actor=None,
+            actor=SYSTEM,
             patient=child,
             centre=centre_a,
             **_child_diagnosis(genetic_dx_years=12, genetic_dx_months=11),
@@ -92,7 +93,7 @@ def test_an_age_in_months_beyond_the_patient_age_is_refused(
 def test_ages_up_to_the_patient_age_are_recorded(child: Patient, centre_a: Centre) -> None:
     age_years = (TODAY.year - 2014) - (TODAY.month < 6)
     diagnosis = diagnosis_record(
-        actor=None,
+        actor=SYSTEM,
         patient=child,
         centre=centre_a,
         **_child_diagnosis(genetic_dx_years=age_years),
@@ -104,7 +105,7 @@ def test_a_presymptomatic_diagnosis_is_recorded(child: Patient, centre_a: Centre
     """In a known family, the diagnosis is made at birth (cord blood, genetics) before the
     first bleeding: the first signs may come after the diagnoses, so no order is imposed."""
     diagnosis = diagnosis_record(
-        actor=None,
+        actor=SYSTEM,
         patient=child,
         centre=centre_a,
         **_child_diagnosis(
@@ -119,9 +120,9 @@ def test_a_presymptomatic_diagnosis_is_recorded(child: Patient, centre_a: Centre
 
 
 def test_an_update_beyond_the_patient_age_is_refused(child: Patient, centre_a: Centre) -> None:
-    diagnosis = diagnosis_record(actor=None, patient=child, centre=centre_a, **_child_diagnosis())
+    diagnosis = diagnosis_record(actor=SYSTEM, patient=child, centre=centre_a, **_child_diagnosis())
     with pytest.raises(ValidationError) as error:
-        diagnosis_update(actor=None, diagnosis=diagnosis, clinical_dx_years=50)
+        diagnosis_update(actor=SYSTEM, diagnosis=diagnosis, clinical_dx_years=50)
     assert "clinical_dx_years" in error.value.message_dict
     diagnosis.refresh_from_db()
     assert diagnosis.clinical_dx_years == 2
@@ -131,11 +132,11 @@ def test_the_age_of_a_deceased_patient_stops_at_death(child: Patient, centre_a: 
     from filiere.patients.services import patient_update_status
 
     patient_update_status(
-        actor=None, patient=child, vital_status="deceased", death_date=PartialDate(2019, 2)
+        actor=SYSTEM, patient=child, vital_status="deceased", death_date=PartialDate(2019, 2)
     )
     with pytest.raises(ValidationError) as error:
         diagnosis_record(
-            actor=None, patient=child, centre=centre_a, **_child_diagnosis(genetic_dx_years=6)
+            actor=SYSTEM, patient=child, centre=centre_a, **_child_diagnosis(genetic_dx_years=6)
         )
     assert "4 ans" in error.value.message_dict["genetic_dx_years"][0]
 
@@ -144,10 +145,10 @@ def test_the_age_of_a_deceased_patient_stops_at_death(child: Patient, centre_a: 
 
 
 def test_the_same_orpha_code_twice_is_refused(patient_a: Patient, centre_a: Centre) -> None:
-    diagnosis_record(actor=None, patient=patient_a, centre=centre_a, **glanzmann_values())
+    diagnosis_record(actor=SYSTEM, patient=patient_a, centre=centre_a, **glanzmann_values())
     with pytest.raises(ValidationError) as error:
         diagnosis_record(
-            actor=None,
+            actor=SYSTEM,
             patient=patient_a,
             centre=centre_a,
             **glanzmann_values(status=DiagnosisStatus.ONGOING),
@@ -158,16 +159,16 @@ def test_the_same_orpha_code_twice_is_refused(patient_a: Patient, centre_a: Cent
 
 def test_another_patient_may_have_the_same_orpha_code(patient_a: Patient, centre_a: Centre) -> None:
     other = make_patient(centre_a, first_given_name="Louise")
-    diagnosis_record(actor=None, patient=patient_a, centre=centre_a, **glanzmann_values())
-    diagnosis_record(actor=None, patient=other, centre=centre_a, **glanzmann_values())
+    diagnosis_record(actor=SYSTEM, patient=patient_a, centre=centre_a, **glanzmann_values())
+    diagnosis_record(actor=SYSTEM, patient=other, centre=centre_a, **glanzmann_values())
     assert Diagnosis.objects.count() == 2
 
 
 def test_the_same_icd10_code_twice_is_refused(patient_a: Patient, centre_a: Centre) -> None:
     values = glanzmann_values(orpha_code=None, icd10_code="D69.1", genes=[])
-    diagnosis_record(actor=None, patient=patient_a, centre=centre_a, **values)
+    diagnosis_record(actor=SYSTEM, patient=patient_a, centre=centre_a, **values)
     with pytest.raises(ValidationError) as error:
-        diagnosis_record(actor=None, patient=patient_a, centre=centre_a, **values)
+        diagnosis_record(actor=SYSTEM, patient=patient_a, centre=centre_a, **values)
     assert "D69.1" in error.value.message_dict["icd10_code"][0]
 
 
@@ -175,9 +176,9 @@ def test_a_withdrawn_diagnosis_does_not_block_its_disease(
     patient_a: Patient, centre_a: Centre
 ) -> None:
     """A diagnosis withdrawn as entered in error stays in the history, out of the record."""
-    first = diagnosis_record(actor=None, patient=patient_a, centre=centre_a, **glanzmann_values())
-    record_withdraw(actor=None, record=first, reason="Saisie erronée : mauvais patient")
-    again = diagnosis_record(actor=None, patient=patient_a, centre=centre_a, **glanzmann_values())
+    first = diagnosis_record(actor=SYSTEM, patient=patient_a, centre=centre_a, **glanzmann_values())
+    record_withdraw(actor=SYSTEM, record=first, reason="Saisie erronée : mauvais patient")
+    again = diagnosis_record(actor=SYSTEM, patient=patient_a, centre=centre_a, **glanzmann_values())
     assert again.orpha == first.orpha
 
 
@@ -196,7 +197,7 @@ def test_a_consent_dated_before_birth_or_in_the_future_is_refused(
 ) -> None:
     with pytest.raises(ValidationError) as error:
         consent_record(
-            actor=None,
+            actor=SYSTEM,
             patient=patient_a,
             kind=Consent.Kind.RESEARCH_CONTACT,
             answer=True,
@@ -222,7 +223,7 @@ def test_an_observation_dated_in_the_future_or_before_birth_is_refused(
 ) -> None:
     with pytest.raises(ValidationError) as error:
         phenotype_record(
-            actor=None, patient=patient_a, hpo_id="HP:0001873", observed_on=observed_on
+            actor=SYSTEM, patient=patient_a, hpo_id="HP:0001873", observed_on=observed_on
         )
     assert words in error.value.message_dict["observed_on"][0]
     assert PhenotypeObservation.objects.count() == 0
@@ -244,7 +245,7 @@ def test_hpo_terms_that_are_not_phenotypes_are_refused(patient_a: Patient, hpo_i
     """Only the terms under Phenotypic abnormality (HP:0000118) describe a phenotype; the
     other subtrees of the HPO are inheritance, onset, modifiers and frequencies."""
     with pytest.raises(ValidationError) as error:
-        phenotype_record(actor=None, patient=patient_a, hpo_id=hpo_id)
+        phenotype_record(actor=SYSTEM, patient=patient_a, hpo_id=hpo_id)
     assert "anomalie phénotypique" in error.value.message_dict["hpo_id"][0]
     assert PhenotypeObservation.objects.count() == 0
 
@@ -254,7 +255,7 @@ def test_a_non_phenotype_term_is_refused_in_a_clinical_description(
 ) -> None:
     with pytest.raises(ValidationError) as error:
         diagnosis_record(
-            actor=None,
+            actor=SYSTEM,
             patient=patient_a,
             centre=centre_a,
             **glanzmann_values(
@@ -272,7 +273,7 @@ def test_a_non_phenotype_term_is_refused_in_a_clinical_description(
 
 def _workup(patient: Patient, **values: Any) -> PlateletWorkup:
     return platelet_workup_record(
-        actor=None, patient=patient, sampled_on=dt.date(2024, 1, 1), **values
+        actor=SYSTEM, patient=patient, sampled_on=dt.date(2024, 1, 1), **values
     )
 
 
@@ -321,10 +322,10 @@ def test_a_workup_correction_keeps_the_bounds_and_the_glanzmann_type(
 ) -> None:
     workup = _workup(patient_a, cd41_cd61_expression=2, glanzmann_type="type_1")
     with pytest.raises(ValidationError) as error:
-        platelet_workup_update(actor=None, workup=workup, platelet_count=Decimal("99999"))
+        platelet_workup_update(actor=SYSTEM, workup=workup, platelet_count=Decimal("99999"))
     assert "Numération plaquettaire" in error.value.message_dict["platelet_count"][0]
     with pytest.raises(ValidationError) as error:
-        platelet_workup_update(actor=None, workup=workup, cd41_cd61_expression=95)
+        platelet_workup_update(actor=SYSTEM, workup=workup, cd41_cd61_expression=95)
     assert "glanzmann_type" in error.value.message_dict
     workup.refresh_from_db()
     assert (workup.platelet_count, workup.cd41_cd61_expression) == (None, 2)

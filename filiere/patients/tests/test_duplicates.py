@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.identity.models import DuplicateSuspicion
 from filiere.network.models import Centre, Role
@@ -27,7 +28,7 @@ def pair(centre_a: Centre, centre_b: Centre, nomenclature: None) -> tuple[Patien
         centre_b, birth_name="ROUX", first_given_name="Lina", birth_date=dt.date(2010, 1, 2)
     )
     diagnosis_record(
-        actor=None, patient=second, centre=centre_b, **glanzmann_values(diagnosis_date=None)
+        actor=SYSTEM, patient=second, centre=centre_b, **glanzmann_values(diagnosis_date=None)
     )
     return first, second
 
@@ -109,7 +110,7 @@ def test_a_merge_moves_the_records_of_every_module(
 
     first, second = pair
     event = bleeding_event_record(
-        actor=None,
+        actor=SYSTEM,
         patient=second,
         centre=centre_b,
         occurred_on=dt.date(2024, 5, 2),

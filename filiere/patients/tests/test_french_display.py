@@ -15,6 +15,7 @@ from django.forms import ChoiceField
 from django.test import Client
 from django.utils import translation
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.identity.models import DuplicateSuspicion
 from filiere.network.models import Centre, Role
@@ -31,7 +32,7 @@ def test_the_timeline_writes_a_platelet_count_with_a_decimal_comma(
 ) -> None:
     """The work-up table shows « 159,0 »; the timeline said « 159.0 G/L »."""
     platelet_workup_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient_a,
         sampled_on=dt.date(2024, 3, 1),
         platelet_count=Decimal("159.0"),

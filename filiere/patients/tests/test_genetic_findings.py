@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.patients.models import GeneticFinding, Patient
@@ -34,7 +35,7 @@ def record(patient: Patient, **values: Any) -> GeneticFinding:
         "acmg_class": 5,
         "technique": "panel",
     }
-    return genetic_finding_record(actor=None, patient=patient, **(defaults | values))
+    return genetic_finding_record(actor=SYSTEM, patient=patient, **(defaults | values))
 
 
 def refusal(patient: Patient, **values: Any) -> dict[str, list[str]]:
@@ -125,12 +126,12 @@ def test_a_gene_outside_the_table_accepts_a_versioned_refseq_transcript(
 def test_a_correction_follows_the_same_rules_and_is_audited(patient_a: Patient) -> None:
     finding = record(patient_a)
     with pytest.raises(ValidationError) as error:
-        genetic_finding_update(actor=None, finding=finding, hgvs="NM_000419.5:c.1697G>A")
+        genetic_finding_update(actor=SYSTEM, finding=finding, hgvs="NM_000419.5:c.1697G>A")
     assert "ITGA2B" in error.value.message_dict["hgvs"][0]
     finding.refresh_from_db()
     assert finding.hgvs == "NM_000212.3:c.1697G>A"
     changes = genetic_finding_update(
-        actor=None, finding=finding, hgvs="NM_000212.3:c.1696C>T", protein_hgvs="p.(Arg566Trp)"
+        actor=SYSTEM, finding=finding, hgvs="NM_000212.3:c.1696C>T", protein_hgvs="p.(Arg566Trp)"
     )
     assert set(changes) == {"hgvs", "protein_hgvs"}
     finding.refresh_from_db()
@@ -138,7 +139,9 @@ def test_a_correction_follows_the_same_rules_and_is_audited(patient_a: Patient) 
     event = AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE).get()
     assert set(event.changes) == {"hgvs", "protein_hgvs"}
     assert event.patient_id == patient_a.public_id
-    assert genetic_finding_update(actor=None, finding=finding, hgvs=" NM_000212.3:c.1696C>T") == {}
+    assert (
+        genetic_finding_update(actor=SYSTEM, finding=finding, hgvs=" NM_000212.3:c.1696C>T") == {}
+    )
 
 
 def test_the_api_applies_the_same_rules(

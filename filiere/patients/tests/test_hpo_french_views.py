@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.nomenclature.services import hpo_french_import_folder
 from filiere.nomenclature.tests.test_hpo_french import (
@@ -32,7 +33,7 @@ def french_hpo(tmp_path: Path, db: None) -> None:
         [THROMBOPENIA, EPISTAXIS],
         [("HP:0001873", "Thrombocytopénie", "CANDIDATE")],
     )
-    hpo_french_import_folder(actor=None, folder=folder)
+    hpo_french_import_folder(actor=SYSTEM, folder=folder)
 
 
 def test_suggestions_are_in_french_with_the_synonym_that_matched(
@@ -78,8 +79,8 @@ def test_without_french_labels_the_suggestions_stay_english_and_unattributed(
 def test_the_record_shows_the_french_label_and_keeps_the_english_one_recorded(
     patient_a: Patient, alice: User, client_for: ClientFor, french_hpo: None
 ) -> None:
-    observation = phenotype_record(actor=None, patient=patient_a, hpo_id="HP:0001873")
-    phenotype_record(actor=None, patient=patient_a, hpo_id="HP:0000967")  # no French label
+    observation = phenotype_record(actor=SYSTEM, patient=patient_a, hpo_id="HP:0001873")
+    phenotype_record(actor=SYSTEM, patient=patient_a, hpo_id="HP:0000967")  # no French label
     client = client_for(alice)
 
     french = client.get(f"/patients/{patient_a.public_id}/").content.decode()
@@ -100,12 +101,12 @@ def test_french_labels_cost_one_query_however_many_phenotypes(
 ) -> None:
     client = client_for(alice)
     url = f"/patients/{patient_a.public_id}/"
-    phenotype_record(actor=None, patient=patient_a, hpo_id="HP:0001873")
+    phenotype_record(actor=SYSTEM, patient=patient_a, hpo_id="HP:0001873")
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for hpo_id in ("HP:0000421", "HP:0000967", "HP:0000132"):
-        phenotype_record(actor=None, patient=patient_a, hpo_id=hpo_id)
+        phenotype_record(actor=SYSTEM, patient=patient_a, hpo_id=hpo_id)
     with CaptureQueriesContext(connection) as many:
         html = client.get(url).content.decode()
 

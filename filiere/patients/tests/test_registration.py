@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import override_settings
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.identity.models import DuplicateSuspicion, Identity
@@ -104,7 +105,7 @@ def test_same_traits_in_another_centre_are_flagged_not_merged(
         centre_a, birth_name="Müller", first_given_name="Zoë", birth_date=dt.date(2001, 2, 3)
     )
     second = patient_register(
-        actor=None,
+        actor=SYSTEM,
         centre=centre_b,
         identity=identity_input(
             birth_name="MULLER", first_given_name="Zoe", birth_date=dt.date(2001, 2, 3)

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.demo.context import DemoContext
@@ -72,7 +73,7 @@ def test_a_patient_who_opposes_is_left_out_and_counted(
     patient_a: Patient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     consent_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient_a,
         kind=Consent.Kind.BNDMR_OPPOSITION,
         answer=True,

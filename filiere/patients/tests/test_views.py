@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.chain import chain_extra_queries
 from filiere.audit.models import AuditEvent
@@ -87,7 +88,7 @@ def test_patient_list_query_count_does_not_grow_with_patients(
     client = client_for(alice)
     for _ in range(3):
         patient = make_patient(centre_a)
-        diagnosis_record(actor=None, patient=patient, centre=centre_a, **glanzmann_values())
+        diagnosis_record(actor=SYSTEM, patient=patient, centre=centre_a, **glanzmann_values())
     client.get("/patients/")
     with CaptureQueriesContext(connection) as few:
         assert client.get("/patients/").status_code == 200
@@ -108,11 +109,11 @@ def test_patient_page_query_count_is_bounded_whatever_the_record_holds(
     def add_records(orpha: int, positions: tuple[int, ...], hpo_ids: tuple[str, ...]) -> None:
         # A disease is recorded once per patient: each call adds another one.
         diagnosis_record(
-            actor=None, patient=patient_a, centre=centre_a, **glanzmann_values(orpha_code=orpha)
+            actor=SYSTEM, patient=patient_a, centre=centre_a, **glanzmann_values(orpha_code=orpha)
         )
         for position in positions:
             genetic_finding_record(
-                actor=None,
+                actor=SYSTEM,
                 patient=patient_a,
                 gene="ITGB3",
                 hgvs=f"NM_000212.3:c.{position}G>A",
@@ -121,7 +122,7 @@ def test_patient_page_query_count_is_bounded_whatever_the_record_holds(
                 technique="panel",
             )
         for hpo_id in hpo_ids:
-            phenotype_record(actor=None, patient=patient_a, hpo_id=hpo_id)
+            phenotype_record(actor=SYSTEM, patient=patient_a, hpo_id=hpo_id)
 
     client = client_for(alice)
     url = f"/patients/{patient_a.public_id}/"

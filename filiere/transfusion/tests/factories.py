@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM, Actor
 from filiere.accounts.models import User
 from filiere.hla.donors import Abo
 from filiere.hla.donors import Donor as DonorRecord
@@ -70,7 +71,7 @@ def make_specialist(site: Centre, **values: Any) -> User:
 
 def record_typing(patient: Patient, typing: str = PATIENT_TYPING) -> HlaTyping:
     return hla_typing_record(
-        actor=None,
+        actor=SYSTEM,
         patient=patient,
         typing=typing,
         typed_on=timezone.localdate() - dt.timedelta(days=30),
@@ -80,7 +81,7 @@ def record_typing(patient: Patient, typing: str = PATIENT_TYPING) -> HlaTyping:
 
 def record_screen(patient: Patient, content: str = SERUM_CSV) -> AntibodyScreen:
     return antibody_screen_import(
-        actor=None,
+        actor=SYSTEM,
         patient=patient,
         serum_date=timezone.localdate() - dt.timedelta(days=10),
         laboratory="Laboratoire HLA",
@@ -110,7 +111,7 @@ DONORS = (
 
 
 def make_pool(donors: tuple[DonorRecord, ...] = DONORS) -> DonorImport:
-    return donors_import(actor=None, donors=donors, source="tests")
+    return donors_import(actor=SYSTEM, donors=donors, source="tests")
 
 
 def make_transfusion(
@@ -147,7 +148,7 @@ def make_refractory(patient: Patient) -> list[Transfusion]:
 
 
 def make_instruction(
-    patient: Patient, author: User | None = None, **params: Any
+    patient: Patient, author: Actor = SYSTEM, **params: Any
 ) -> TransfusionInstruction:
     if not patient.hla_typings.exists():
         record_typing(patient)

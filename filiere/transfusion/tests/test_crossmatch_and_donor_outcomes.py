@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM, Actor
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.transfusion.models import Crossmatch
@@ -39,7 +40,7 @@ def ready(patient: Any) -> Any:
     return patient
 
 
-def _crossmatch(patient: Any, donor: str, result: str, actor: User | None = None) -> Crossmatch:
+def _crossmatch(patient: Any, donor: str, result: str, actor: Actor = SYSTEM) -> Crossmatch:
     return crossmatch_record(
         actor=actor,
         patient=patient,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from filiere.access.actors import SYSTEM
 from filiere.hla.index import DonorIndex
 from filiere.hla.search import DonorQuery
 from filiere.hla.tests.conftest import profile
@@ -35,7 +36,7 @@ def test_the_pool_is_loaded_once_and_reloaded_after_an_import() -> None:
     assert current_pool() is first
     assert len(first.index) == len(DONORS)
 
-    donors_import(actor=None, donors=[donor("new", "A1 A2 B7 B8")], source="ajout")
+    donors_import(actor=SYSTEM, donors=[donor("new", "A1 A2 B7 B8")], source="ajout")
     second = current_pool()
     assert second is not first
     assert len(second.index) == len(DONORS) + 1
@@ -45,7 +46,7 @@ def test_the_pool_is_loaded_once_and_reloaded_after_an_import() -> None:
 def test_an_import_updates_existing_donors_by_identifier() -> None:
     make_pool()
     load = donors_import(
-        actor=None,
+        actor=SYSTEM,
         donors=[donor("clean-1", "A1 A3 B7 B8", region="11", active=False)],
         source="mise à jour",
     )

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.hla.search import DonorQuery
@@ -48,7 +49,7 @@ def test_a_loaded_table_ranks_equally_compatible_donors_by_mismatched_eplets() -
     )
     assert _ranking() == [("close", None), ("antigen-only", None), ("far", None)]
 
-    eplets_import(actor=None, text=TABLE, source="MHC_I_eplet_test.csv")
+    eplets_import(actor=SYSTEM, text=TABLE, source="MHC_I_eplet_test.csv")
 
     # 44KM, 62QE and 41T are the far donor's eplets that the patient lacks; at equal grade (C),
     # a known eplet count comes before an unknown one.
@@ -56,8 +57,8 @@ def test_a_loaded_table_ranks_equally_compatible_donors_by_mismatched_eplets() -
 
 
 def test_the_same_table_twice_changes_nothing() -> None:
-    first = eplets_import(actor=None, text=TABLE, source="v3.csv")
-    again = eplets_import(actor=None, text=TABLE, source="v3.csv")
+    first = eplets_import(actor=SYSTEM, text=TABLE, source="v3.csv")
+    again = eplets_import(actor=SYSTEM, text=TABLE, source="v3.csv")
     assert first.created
     assert not again.created
     assert again.release == first.release
@@ -68,7 +69,7 @@ def test_the_same_table_twice_changes_nothing() -> None:
 
 def test_a_bad_table_is_refused_naming_the_line_and_nothing_is_saved() -> None:
     with pytest.raises(ValidationError) as error:
-        eplets_import(actor=None, text="index,type,A*01:01\n1,XYZ,44KM\n", source="bad.csv")
+        eplets_import(actor=SYSTEM, text="index,type,A*01:01\n1,XYZ,44KM\n", source="bad.csv")
     assert "bad.csv, ligne 2" in error.value.message_dict["file"][0]
     assert not EpletRelease.objects.exists()
 

@@ -11,6 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.hla.tests.conftest import profile
 from filiere.transfusion.instructions import InstructionParams, calculated_pra, french_frequencies
@@ -69,7 +70,7 @@ def test_the_pdf_carries_the_product_requirements_the_cpra_and_a_validation_bloc
 
 def test_the_pdf_warns_when_a_newer_serum_makes_the_instruction_to_review(saved: Any) -> None:
     antibody_screen_import(
-        actor=None,
+        actor=SYSTEM,
         patient=saved.patient,
         serum_date=timezone.localdate(),
         file_name="nouveau.csv",

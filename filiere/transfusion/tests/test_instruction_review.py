@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.transfusion.donor_pool import current_pool
 from filiere.transfusion.instructions import recompute_instruction
@@ -61,7 +62,7 @@ def instructed(patient: Any, julien: User) -> Any:
 
 def _new_serum(patient: Any) -> Any:
     return antibody_screen_import(
-        actor=None,
+        actor=SYSTEM,
         patient=patient,
         serum_date=timezone.localdate() - dt.timedelta(days=1),
         file_name="nouveau.csv",
@@ -110,7 +111,7 @@ def test_a_newer_typing_marks_the_instruction_to_review_and_a_new_version_clears
     instruction = instructed.transfusion_instructions.get()
     assert not instruction_review(instruction).needed
     typing = hla_typing_record(
-        actor=None,
+        actor=SYSTEM,
         patient=instructed,
         typing="A*02:01 A*24:02 B*44:02 B*51:01 C*05:01 C*15:02",
         typed_on=timezone.localdate(),
@@ -131,7 +132,7 @@ def test_an_older_serum_entered_late_does_not_mark_the_instruction(
     """A serum drawn before the instruction's own (a historical result typed in late) is not the
     patient's latest: nothing to review."""
     antibody_screen_import(
-        actor=None,
+        actor=SYSTEM,
         patient=instructed,
         serum_date=timezone.localdate() - dt.timedelta(days=200),
         file_name="ancien.csv",

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.transfusion.models import AntibodyBead, AntibodyScreen, HlaTyping
@@ -53,7 +54,7 @@ def test_an_unreadable_or_incomplete_typing_is_refused(
     patient: Any, text: str, message: str
 ) -> None:
     with pytest.raises(ValidationError) as error:
-        hla_typing_record(actor=None, patient=patient, typing=text, typed_on=timezone.localdate())
+        hla_typing_record(actor=SYSTEM, patient=patient, typing=text, typed_on=timezone.localdate())
     assert message in error.value.message_dict["typing"][0]
     assert not HlaTyping.objects.exists()
 
@@ -128,7 +129,7 @@ def test_windows_1252_exports_are_read(patient: Any) -> None:
 def test_a_serum_from_the_future_is_refused(patient: Any) -> None:
     with pytest.raises(ValidationError) as error:
         antibody_screen_import(
-            actor=None,
+            actor=SYSTEM,
             patient=patient,
             serum_date=timezone.localdate() + dt.timedelta(days=1),
             file_name="s.csv",
@@ -154,7 +155,10 @@ def test_an_unknown_allele_in_a_typing_is_refused(patient: Any) -> None:
     """Issue 11, seen 8: "A*99:99" was accepted as a typing."""
     with pytest.raises(ValidationError) as error:
         hla_typing_record(
-            actor=None, patient=patient, typing="A*99:99 A*02:01 B44", typed_on=timezone.localdate()
+            actor=SYSTEM,
+            patient=patient,
+            typing="A*99:99 A*02:01 B44",
+            typed_on=timezone.localdate(),
         )
     assert "allèle HLA inconnu : « A*99:99 »" in error.value.message_dict["typing"][0]
     assert not HlaTyping.objects.exists()

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.transfusion.instructions import InstructionParams
@@ -149,7 +150,7 @@ def test_the_nightly_recompute_sees_new_donors_without_changing_the_saved_versio
     from filiere.transfusion.tests.factories import donor
 
     instruction = make_instruction(ready, julien, threshold=3000)
-    donors_import(actor=None, donors=[donor("new", "A2 A24 B44 B51 Cw5")], source="nuit")
+    donors_import(actor=SYSTEM, donors=[donor("new", "A2 A24 B44 B51 Cw5")], source="nuit")
 
     result = recompute_instruction(instruction, current_pool())
     assert (result.saved_eligible_nation, result.eligible_nation) == (4, 5)

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.transfusion.models import PostTransfusionCount, Transfusion
@@ -83,7 +84,7 @@ def test_pooled_donations_only_for_a_pool(patient: Any) -> None:
 def test_two_counts_at_the_same_delay_are_refused_and_nothing_is_saved(patient: Any) -> None:
     with pytest.raises(ValidationError) as error:
         transfusion_record(
-            actor=None,
+            actor=SYSTEM,
             patient=patient,
             ended_at=timezone.now() - dt.timedelta(days=1),
             product_type="CPA",

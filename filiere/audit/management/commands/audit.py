@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, connections
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.audit import chain
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
@@ -134,7 +135,7 @@ class Command(BaseCommand):
                     )
                     count += 1
         audit_record(
-            actor=None,
+            actor=SYSTEM,
             action=AuditEvent.Action.EXPORT,
             object_type="audit.auditevent",
             summary=f"Export du journal d'audit du {date_from} au {date_to} : {count} événement(s)",
@@ -150,7 +151,7 @@ class Command(BaseCommand):
                 "purge : définir AUDIT_PURGE_DATABASE_URL (voir « filiere audit roles-sql »)."
             ) from exc
         audit_record(
-            actor=None,
+            actor=SYSTEM,
             action=AuditEvent.Action.ARCHIVE,
             object_type="audit.auditevent",
             summary=f"Purge de rétention avant le {before} : {deleted} événement(s) supprimé(s)",

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.test import Client
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.network.models import Centre, Role
 
@@ -71,7 +72,7 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
     ]
     first, second = sorted(twins, key=str)
     suspicion = DuplicateSuspicion.objects.get(first_link=first, second_link=second)
-    diagnosis = diagnosis_record(actor=None, patient=patient, centre=centre, **glanzmann_values())
+    diagnosis = diagnosis_record(actor=SYSTEM, patient=patient, centre=centre, **glanzmann_values())
     rcp = matrix_world(centre, owner)
     member = SeriesMember.objects.get(series__public_id=rcp["series_id"], user=owner)
     return {

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from filiere.access.actors import SYSTEM
 from filiere.followup import services
 
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             if not source.is_file():
                 raise CommandError(f"{source} : fichier introuvable.")
             try:
-                result = services.atc_import_file(actor=None, path=source)
+                result = services.atc_import_file(actor=SYSTEM, path=source)
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from exc
             self.stdout.write(
@@ -37,7 +38,7 @@ class Command(BaseCommand):
                 )
             )
         elif action == "default-rules":
-            created = services.followup_rules_install_defaults(actor=None)
+            created = services.followup_rules_install_defaults(actor=SYSTEM)
             self.stdout.write(self.style.SUCCESS(f"{created} rythme(s) de suivi ajouté(s)."))
         else:
             refreshed = services.schedules_refresh()

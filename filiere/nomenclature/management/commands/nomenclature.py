@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from filiere.access.actors import SYSTEM
 from filiere.nomenclature import services, sources
 
 
@@ -47,7 +48,7 @@ class Command(BaseCommand):
                 if not folder.is_dir():
                     raise CommandError(f"{folder} : dossier introuvable.")
                 try:
-                    result = services.hpo_french_import_folder(actor=None, folder=folder)
+                    result = services.hpo_french_import_folder(actor=SYSTEM, folder=folder)
                 except sources.NomenclatureFileError as exc:
                     raise CommandError(str(exc)) from exc
                 self.stdout.write(f"{folder.name} : ", ending="")
@@ -58,19 +59,19 @@ class Command(BaseCommand):
                 raise CommandError(f"{path} : fichier introuvable.")
             try:
                 if action == "import-orphanet":
-                    result = services.orpha_import_file(actor=None, path=path)
+                    result = services.orpha_import_file(actor=SYSTEM, path=path)
                 elif action == "import-transcripts":
-                    result = services.transcript_import_file(actor=None, path=path)
+                    result = services.transcript_import_file(actor=SYSTEM, path=path)
                 elif action == "import-genes":
                     result = services.gene_import_records(
-                        actor=None,
+                        actor=SYSTEM,
                         genes=sources.read_gene_tsv(path),
                         version=path.name,
                         checksum=services.file_checksum(path),
                     )
                 else:
                     result = services.icd10_import_records(
-                        actor=None,
+                        actor=SYSTEM,
                         codes=sources.read_icd10_tsv(path),
                         version=path.name,
                         checksum=services.file_checksum(path),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from filiere.access.actors import SYSTEM
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
 from filiere.exports.sdm_mr import render_sdm_mr
@@ -59,7 +60,7 @@ class Command(BaseCommand):
             written += 1
         elapsed = time.perf_counter() - started
         audit_record(
-            actor=None,
+            actor=SYSTEM,
             action=AuditEvent.Action.EXPORT,
             object_type="sdm-mr",
             centre_id=custodian.public_id if custodian else None,

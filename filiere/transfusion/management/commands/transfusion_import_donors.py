@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from filiere.access.actors import SYSTEM
 from filiere.hla.donors import DonorFileError, read_donors_csv
 from filiere.transfusion.domain import allele_catalogue
 from filiere.transfusion.services import donors_import
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             donors = read_donors_csv(path, catalogue=allele_catalogue())
         except DonorFileError as exc:
             raise CommandError(str(exc)) from exc
-        load = donors_import(actor=None, donors=donors, source=path.name)
+        load = donors_import(actor=SYSTEM, donors=donors, source=path.name)
         self.stdout.write(
             self.style.SUCCESS(f"{len(donors)} donneur(s) importé(s) depuis {path.name} ({load}).")
         )

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from filiere.access.actors import SYSTEM
 from filiere.transfusion.services import eplets_import
 
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         except UnicodeDecodeError as exc:
             raise CommandError(f"{path.name} : le fichier n'est pas en UTF-8.") from exc
         try:
-            result = eplets_import(actor=None, text=text, source=path.name)
+            result = eplets_import(actor=SYSTEM, text=text, source=path.name)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         release = result.release
