@@ -185,7 +185,7 @@ def _confirmation(actor: Actor, unusual: dict[str, str], confirmed: bool) -> dic
         )
     return {
         "values_confirmed": True,
-        "values_confirmed_by": actor,
+        "values_confirmed_by": acting_user(actor),
         "values_confirmed_at": timezone.now(),
     }
 

@@ -453,7 +453,7 @@ def _confirm_dose(
     if confirmed:
         return {
             "dose_confirmed": True,
-            "dose_confirmed_by": actor,
+            "dose_confirmed_by": acting_user(actor),
             "dose_confirmed_at": timezone.now(),
         }
     unchanged = previous is not None and all(
@@ -588,7 +588,7 @@ def treatment_mark_emergency(*, actor: Actor, treatment: Treatment, usual: bool)
         )
     values = {
         "usual_emergency": usual,
-        "emergency_validated_by": actor if usual else None,
+        "emergency_validated_by": acting_user(actor) if usual else None,
         "emergency_validated_at": timezone.now() if usual else None,
     }
     if treatment.usual_emergency == usual:

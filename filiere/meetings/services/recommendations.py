@@ -643,7 +643,7 @@ def follow_up_answer(
             "reason": "" if applied == RecommendationFollowUp.Applied.YES else reason,
             "comment": comment.strip(),
             "answered_at": now,
-            "answered_by": actor,
+            "answered_by": acting_user(actor),
         },
     )
     if case.status == CaseRequest.Status.DELIVERED:
