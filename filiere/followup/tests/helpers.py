@@ -24,7 +24,7 @@ def record_visit(patient: Patient, centre: Centre, on: dt.date, **values: Any) -
 
 def record_score(patient: Patient, centre: Centre, **values: Any) -> BleedingScore:
     defaults: dict[str, Any] = {
-        "actor": None,
+        "actor": SYSTEM,
         "assessed_on": dt.date(2024, 3, 1),
         "domain_scores": GLANZMANN_SCORES,
     }

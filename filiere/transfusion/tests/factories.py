@@ -134,7 +134,7 @@ def make_transfusion(
         ],
     }
     defaults.update(values)
-    defaults.setdefault("actor", None)
+    defaults.setdefault("actor", SYSTEM)
     return transfusion_record(patient=patient, **defaults)
 
 
