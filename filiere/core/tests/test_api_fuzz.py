@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -31,11 +32,35 @@ from filiere.network.models import Role
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "12"))
+
+
+def _in_test_transaction(handler: Any) -> Any:
+    """The WSGI application, keeping the test's database connection open across requests.
+
+    Django closes a connection left outside autocommit at the end of each request; the test
+    runs inside a transaction, so (as Django's own test client does) the closing is left out.
+    """
+
+    def application(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        try:
+            response = handler(environ, start_response)
+            try:
+                return list(response)
+            finally:
+                response.close()
+        finally:
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
+
+    return application
+
 
 # The document the API serves at /api/v1/openapi.json (behind a login), built by the same call.
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
-schema.app = get_wsgi_application()
+schema.app = _in_test_transaction(get_wsgi_application())
 # The token is the test's own, valid one: a mangled Authorization header would only test the
 # token check, which has its own tests (accounts/tests/test_api_tokens.py).
 schema.config.generation.update(with_security_parameters=False)

@@ -36,7 +36,7 @@ pytestmark = pytest.mark.django_db
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 PROPERTIES = settings(
-    max_examples=60,
+    max_examples=50,
     derandomize=True,
     deadline=None,
     database=None,
@@ -44,7 +44,7 @@ PROPERTIES = settings(
 )
 # Per field: a form has up to 30 fields, each tried on its own.
 ANY_TEXT = settings(
-    max_examples=25,
+    max_examples=15,
     derandomize=True,
     deadline=None,
     database=None,
