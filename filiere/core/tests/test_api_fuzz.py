@@ -78,6 +78,7 @@ def _private_files_in_tmp(settings: Settings, private_dir: Path) -> None:
 
 def _build_records() -> tuple[str, dict[str, str]]:
     """A clinician of centre A with a full token, and the ids of centre A's records."""
+    from filiere.access.actors import SYSTEM
     from filiere.accounts.services import api_token_create
     from filiere.followup.testing import matrix_world as followup_world
     from filiere.meetings.testing import matrix_world as meetings_world
@@ -96,7 +97,7 @@ def _build_records() -> tuple[str, dict[str, str]]:
     clinician = make_user(email="clinicienne@a.test", first_name="Alice", last_name="Durand")
     give_role(clinician, centre, Role.CLINICIAN)
     patient = make_patient(centre)
-    diagnosis = diagnosis_record(actor=None, patient=patient, centre=centre, **glanzmann_values())
+    diagnosis = diagnosis_record(actor=SYSTEM, patient=patient, centre=centre, **glanzmann_values())
     followup = followup_world(centre)
     rcp = meetings_world(centre, clinician)
     _, raw = api_token_create(actor=clinician, name="fuzz", allows_write=True, allows_identity=True)
