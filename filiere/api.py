@@ -106,6 +106,11 @@ class SessionCookieAuth(SessionAuth):
                 403, "Jeton CSRF absent ou invalide : rechargez la page et recommencez."
             ) from exc
 
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if key is None:
+            return None  # no session cookie, so no session (and no CSRF check was made)
+        return super().authenticate(request, key)
+
 
 class FieldErrorOut(Schema):
     champ: str
