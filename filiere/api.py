@@ -19,7 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
@@ -89,12 +89,79 @@ class BearerTokenAuth(HttpBearer):
         return api_token.user
 
 
-api = NinjaAPI(
+class SessionCookieAuth(SessionAuth):
+    """The browser session; its CSRF check applies only to a request that carries a session.
+
+    Without a session cookie there is no session to ride on, so nothing to forge: the caller is
+    simply anonymous and told so (401), rather than refused for a missing CSRF token.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if self.param_name not in request.COOKIES:
+            return None
+        try:
+            return super()._get_key(request)
+        except HttpError as exc:
+            raise HttpError(
+                403, "Jeton CSRF absent ou invalide : rechargez la page et recommencez."
+            ) from exc
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if key is None:
+            return None  # no session cookie, so no session (and no CSRF check was made)
+        return super().authenticate(request, key)
+
+
+class FieldErrorOut(Schema):
+    champ: str
+    message: str
+
+
+class RefusalOut(Schema):
+    detail: str
+    erreurs: list[FieldErrorOut] = []
+
+
+# The answers every operation may give besides its own: the exception handlers below (and the
+# token check above) send them, so the document says so (schemathesis holds the API to it).
+_REFUSALS = {
+    "401": "Authentification requise (jeton absent, inconnu, expiré ou révoqué).",
+    "403": "Refusé : le jeton ne couvre pas cette opération (écriture, identité).",
+    "404": "Introuvable, ou hors des centres de l'utilisateur.",
+    "422": "Données invalides ou refusées : chaque erreur nomme son champ.",
+}
+_BODY_REFUSALS = {
+    "400": "Le corps de la requête n'est pas du JSON.",
+    "413": "Requête trop volumineuse.",
+}
+
+
+class FiliereAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """The document, with the refusals every operation may answer and their body."""
+        document = super().get_openapi_schema(**kwargs)
+        ref = "#/components/schemas/{model}"
+        refusal = RefusalOut.model_json_schema(ref_template=ref, mode="serialization")
+        components = document["components"]["schemas"]
+        components.update(refusal.pop("$defs", {}))
+        components["RefusalOut"] = refusal
+        content = {"application/json": {"schema": {"$ref": ref.format(model="RefusalOut")}}}
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                refusals = _REFUSALS | (_BODY_REFUSALS if "requestBody" in operation else {})
+                for status, description in refusals.items():
+                    operation["responses"].setdefault(
+                        status, {"description": description, "content": content}
+                    )
+        return document
+
+
+api = FiliereAPI(
     title="Filière API",
     version="1",
     description="API de Filière, système d'information de la filière MHEMO.",
     urls_namespace="api-1",
-    auth=[BearerTokenAuth(), SessionAuth()],
+    auth=[BearerTokenAuth(), SessionCookieAuth()],
     docs_url="/docs",
     docs_decorator=login_required,
 )
@@ -171,6 +238,23 @@ def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         {"detail": "Requête trop volumineuse.", "erreurs": [{"champ": "", "message": message}]},
         status=413,
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Refusals raised as ``HttpError``; a body that is not JSON at all is said in French.
+
+    django-ninja turns any failure to decode the body (bytes that are not UTF-8, text that is
+    not JSON) into a 400 with an English message, the decoding error as its cause.
+    """
+    if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+        message = "Le corps de la requête n'est pas du JSON valide."
+        return api.create_response(
+            request,
+            {"detail": "Données invalides.", "erreurs": [{"champ": "body", "message": message}]},
+            status=400,
+        )
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)

@@ -12,6 +12,8 @@ import enum
 import re
 from dataclasses import dataclass
 
+from filiere.lib.i18n import gettext_noop
+
 
 class Precision(enum.StrEnum):
     YEAR = "year"
@@ -20,7 +22,13 @@ class Precision(enum.StrEnum):
 
 
 class PartialDateError(ValueError):
-    """A partial date that cannot exist (French message, for the form)."""
+    """A partial date that cannot exist: its French message, and the template and values it is
+    made of, so that a page can translate the template before filling it in."""
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = params
+        super().__init__(template % params)
 
 
 _PATTERN = re.compile(r"^\s*(?:(\d{1,2})/)?(?:(\d{1,2})/)?(\d{4})\s*$")
@@ -35,16 +43,21 @@ class PartialDate:
 
     def __post_init__(self) -> None:
         if not 1800 <= self.year <= 2200:
-            raise PartialDateError(f"Année invalide : {self.year}.")
+            raise PartialDateError(gettext_noop("Année invalide : %(year)s."), year=self.year)
         if self.month is None and self.day is not None:
-            raise PartialDateError("Un jour sans mois n'est pas une date.")
+            raise PartialDateError(gettext_noop("Un jour sans mois n'est pas une date."))
         if self.month is not None and not 1 <= self.month <= 12:
-            raise PartialDateError(f"Mois invalide : {self.month}.")
+            raise PartialDateError(gettext_noop("Mois invalide : %(month)s."), month=self.month)
         if self.day is not None:
             assert self.month is not None  # noqa: S101 - checked just above
             last = calendar.monthrange(self.year, self.month)[1]
             if not 1 <= self.day <= last:
-                raise PartialDateError(f"Jour invalide : {self.day}/{self.month}/{self.year}.")
+                raise PartialDateError(
+                    gettext_noop("Jour invalide : %(day)s/%(month)s/%(year)s."),
+                    day=self.day,
+                    month=self.month,
+                    year=self.year,
+                )
 
     @property
     def precision(self) -> Precision:
@@ -66,7 +79,10 @@ class PartialDate:
         french = _PATTERN.match(text)
         if not french:
             raise PartialDateError(
-                f"Date non reconnue : « {text} » (attendu AAAA, MM/AAAA ou JJ/MM/AAAA)."
+                gettext_noop(
+                    "Date non reconnue : « %(text)s » (attendu AAAA, MM/AAAA ou JJ/MM/AAAA)."
+                ),
+                text=text,
             )
         first, second, year = french.groups()
         if first and second:

@@ -54,7 +54,8 @@ class PartialDateField(forms.Field):
         try:
             return PartialDate.parse(text)
         except PartialDateError as exc:
-            raise ValidationError(str(exc), code="invalid") from exc
+            # Translated when shown, in the page's language (the template is in the catalogue).
+            raise ValidationError(_(exc.template), params=exc.params, code="invalid") from exc
 
     def prepare_value(self, value: Any) -> Any:
         return value.french() if isinstance(value, PartialDate) else value
