@@ -1,8 +1,12 @@
-"""Cross-cutting request handling: session lifetime, audit context, security headers."""
+"""Cross-cutting request handling: request log, session lifetime, audit context, headers."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
+import time
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -13,12 +17,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
 
 from filiere.audit.context import client_ip
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
 from filiere.core.client_address import client_address
+from filiere.core.logs import RequestContext, request_context
 
 SESSION_STARTED_AT = "filiere_session_started_at"
 # Sent by screens that refresh themselves in the background (hx-headers on the polling element).
@@ -38,6 +44,86 @@ PERMISSIONS_POLICY = ", ".join(
         "usb",
     )
 )
+
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# What a request id from the proxy may look like (nginx's $request_id: 32 hex digits): anything
+# else is replaced, so that a client cannot write into the logs through this header.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+request_logger = logging.getLogger("filiere.request")
+
+
+def _user_id(request: HttpRequest) -> int | None:
+    """The primary key of the request's user, if authentication has already looked it up.
+
+    Never triggers the lookup itself: a log line costs no query.
+    """
+    user = getattr(request, "user", None)
+    if user is None:
+        return None
+    # A lazy user not yet looked up: Django's own marker, not in the type stubs.
+    if isinstance(user, LazyObject) and user._wrapped is empty:  # type: ignore[attr-defined]
+        return None
+    return user.pk if user.is_authenticated else None
+
+
+def _logged_path(request: HttpRequest) -> str | None:
+    """The URL pattern that served the request (``/patients/<uuid:public_id>/``), not the path.
+
+    A path may carry a secret (the invitation link's token) and an unknown one is whatever the
+    client typed; static files are the only unresolved paths written as they are.
+    """
+    match = request.resolver_match
+    if match is not None and match.route:
+        return "/" + match.route
+    if request.path.startswith(settings.STATIC_URL):
+        return request.path
+    return None
+
+
+class RequestLogMiddleware:
+    """Give each request an id (``X-Request-ID``) and write one log line when it is served.
+
+    The id comes from the reverse proxy when there is one (``BEHIND_PROXY``: nginx's
+    ``$request_id``, so its access log and ours share it), else it is generated here. Every log
+    line written while serving the request carries the id and the user's primary key
+    (``core/logs.py``). First in the middleware list, so that redirects and static files are
+    counted and the duration covers the whole stack.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        context = RequestContext(request_id=self._request_id(request))
+        context.user_id = lambda: _user_id(request)
+        with request_context(context):
+            response = self.get_response(request)
+            response.headers[REQUEST_ID_HEADER] = context.request_id
+            path = _logged_path(request)
+            request_logger.log(
+                logging.ERROR if response.status_code >= 500 else logging.INFO,
+                "%s %s %s",
+                request.method,
+                path or "(chemin non résolu)",
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+        return response
+
+    @staticmethod
+    def _request_id(request: HttpRequest) -> str:
+        if settings.BEHIND_PROXY:
+            given = request.headers.get(REQUEST_ID_HEADER, "")
+            if _REQUEST_ID.fullmatch(given):
+                return given
+        return uuid.uuid4().hex
 
 
 class IdleSessionMiddleware(SessionMiddleware):
