@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from filiere.accounts.schemas import MembershipOut, MeOut
+from filiere.core.http import api_user
 from filiere.network.selectors import memberships_of
 
 router = Router(tags=["comptes"])
@@ -11,7 +12,7 @@ router = Router(tags=["comptes"])
 
 @router.get("", response=MeOut, summary="Le compte connecté et ses rôles")
 def me(request: HttpRequest) -> MeOut:
-    user = request.auth  # type: ignore[attr-defined]
+    user = api_user(request)
     return MeOut(
         id=user.public_id,
         email=user.email,

@@ -12,6 +12,7 @@ from filiere.access import Capability, can
 from filiere.audit.models import AuditEvent
 from filiere.audit.schemas import AuditEventOut
 from filiere.audit.selectors import AuditFilter, audit_events_visible_to
+from filiere.core.http import api_user
 from filiere.core.pagination import BoundedLimitOffsetPagination
 
 router = Router(tags=["audit"])
@@ -29,7 +30,7 @@ class AuditQuery(Schema):
 @router.get("/evenements", response=list[AuditEventOut], summary="Le journal d'audit")
 @paginate(BoundedLimitOffsetPagination)
 def list_events(request: HttpRequest, query: Query[AuditQuery]) -> QuerySet[AuditEvent]:
-    user = request.auth  # type: ignore[attr-defined]
+    user = api_user(request)
     if not can(user, Capability.VIEW_AUDIT):
         raise Http404
     return audit_events_visible_to(user, AuditFilter(**query.dict()))

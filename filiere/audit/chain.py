@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db import connections, transaction
@@ -43,12 +43,35 @@ def _utc(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
-def event_digest(event: AuditEvent, prev_hash: str) -> str:
-    """Return the SHA-256 (hex) of ``prev_hash`` and the event's fields (SQLite's digest)."""
-    fields = [
+# The event's fields the digest covers, in its order; the SQL function ``audit_event_digest``
+# (migration ``audit_hash_chain_triggers``) lists the same, and ``filiere audit export`` writes
+# them before the two hashes.
+HASHED_FIELDS: tuple[str, ...] = (
+    "chain_seq",
+    "public_id",
+    "occurred_at",
+    "actor_id",
+    "ip_address",
+    "action",
+    "object_type",
+    "object_id",
+    "patient_id",
+    "centre_id",
+    "summary",
+    "changes",
+)
+
+
+def event_fields(event: AuditEvent, *, moment: Callable[[dt.datetime], str] = _utc) -> list[object]:
+    """Return the values of ``HASHED_FIELDS`` for ``event`` as JSON values (UUIDs as text).
+
+    ``moment`` writes ``occurred_at``: UTC to the microsecond for the digest (as PostgreSQL's
+    ``to_char`` does), ISO 8601 with its offset for an export.
+    """
+    return [
         event.chain_seq,
         str(event.public_id),
-        _utc(event.occurred_at),
+        moment(event.occurred_at),
         event.actor_id,
         event.ip_address,
         event.action,
@@ -59,6 +82,11 @@ def event_digest(event: AuditEvent, prev_hash: str) -> str:
         event.summary,
         event.changes,
     ]
+
+
+def event_digest(event: AuditEvent, prev_hash: str) -> str:
+    """Return the SHA-256 (hex) of ``prev_hash`` and the event's fields (SQLite's digest)."""
+    fields = event_fields(event)
     text = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256((prev_hash + text).encode()).hexdigest()
 

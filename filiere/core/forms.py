@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django import forms
@@ -92,10 +92,18 @@ class SuggestInput(forms.TextInput):
         return context
 
 
-def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's refusal beside the form's fields (on the form when no field matches)."""
+def apply_errors(
+    form: forms.BaseForm, error: ValidationError, *, aliases: Mapping[str, str] | None = None
+) -> None:
+    """Show a service's refusal beside the form's fields (on the form when no field matches).
+
+    ``aliases`` maps a service's field name to the form's when they differ (a service's ``dose``
+    shown on the form's ``dose_text``); a name the form does not have, and a refusal naming no
+    field, go above the form so that no message is lost.
+    """
     if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        for field, messages in error.message_dict.items():
+            name = (aliases or {}).get(field, field)
+            form.add_error(name if name in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)

@@ -12,9 +12,11 @@ from django.utils import timezone
 from ninja import Router, Status
 
 from filiere.access import Capability, grants_for
+from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
 from filiere.core.access_errors import NotVisible
+from filiere.core.http import api_user
 from filiere.core.pagination import ApiPage, page_slice
 from filiere.followup import schemas, services
 from filiere.followup.models import AdverseEvent, BleedingEvent, BleedingScore, Treatment, Visit
@@ -29,11 +31,7 @@ router = Router(tags=["suivi"])
 PAGE_SIZE = 100
 
 
-def _user(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _centre_for(user: Any, centre_id: uuid.UUID) -> Centre:
+def _centre_for(user: User, centre_id: uuid.UUID) -> Centre:
     centre = Centre.objects.filter(
         public_id=centre_id, pk__in=grants_for(user).centre_ids(Capability.EDIT_PATIENTS)
     ).first()
@@ -43,14 +41,14 @@ def _centre_for(user: Any, centre_id: uuid.UUID) -> Centre:
 
 
 def _reader(request: HttpRequest, patient_id: uuid.UUID, what: str) -> Patient:
-    user = _user(request)
+    user = api_user(request)
     patient = get_patient_for_user(user, patient_id)
     services.followup_viewed(actor=user, patient=patient, what=f"API {what}")
     return patient
 
 
 def _writer(request: HttpRequest, patient_id: uuid.UUID) -> Patient:
-    return get_patient_for_user(_user(request), patient_id, Capability.EDIT_PATIENTS)
+    return get_patient_for_user(api_user(request), patient_id, Capability.EDIT_PATIENTS)
 
 
 def _own(model: Any, patient: Patient, public_id: uuid.UUID | None, field: str) -> Any:
@@ -158,8 +156,8 @@ def add_visit(
 ) -> Status[dict[str, Any]]:
     patient = _writer(request, patient_id)
     values = payload.dict()
-    centre = _centre_for(_user(request), values.pop("centre_id"))
-    visit = services.visit_record(actor=_user(request), patient=patient, centre=centre, **values)
+    centre = _centre_for(api_user(request), values.pop("centre_id"))
+    visit = services.visit_record(actor=api_user(request), patient=patient, centre=centre, **values)
     return Status(201, _visit_out(visit))
 
 
@@ -183,7 +181,7 @@ def list_scores(request: HttpRequest, patient_id: uuid.UUID) -> list[dict[str, A
 def add_score(
     request: HttpRequest, patient_id: uuid.UUID, payload: schemas.BleedingScoreIn
 ) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = api_user(request)
     patient = _writer(request, patient_id)
     score = services.bleeding_score_record(
         actor=user,
@@ -217,9 +215,9 @@ def add_bleed(
 ) -> Status[dict[str, Any]]:
     patient = _writer(request, patient_id)
     values = payload.dict()
-    centre = _centre_for(_user(request), values.pop("centre_id"))
+    centre = _centre_for(api_user(request), values.pop("centre_id"))
     event = services.bleeding_event_record(
-        actor=_user(request), patient=patient, centre=centre, **values
+        actor=api_user(request), patient=patient, centre=centre, **values
     )
     return Status(201, _event_out(event))
 
@@ -241,7 +239,7 @@ def add_treatment(
 ) -> Status[dict[str, Any]]:
     from filiere.patients.models import Diagnosis
 
-    user = _user(request)
+    user = api_user(request)
     patient = _writer(request, patient_id)
     values = payload.dict()
     centre = _centre_for(user, values.pop("centre_id"))
@@ -267,7 +265,7 @@ def mark_emergency_treatment(
     patient = _writer(request, patient_id)
     treatment = get_treatment(patient, treatment_id)
     services.treatment_mark_emergency(
-        actor=_user(request), treatment=treatment, usual=payload.usual
+        actor=api_user(request), treatment=treatment, usual=payload.usual
     )
     return _treatment_out(treatment)
 
@@ -290,7 +288,7 @@ def list_adverse_events(request: HttpRequest, patient_id: uuid.UUID) -> list[dic
 def add_adverse_event(
     request: HttpRequest, patient_id: uuid.UUID, payload: schemas.AdverseEventIn
 ) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = api_user(request)
     patient = _writer(request, patient_id)
     values = payload.dict()
     centre = _centre_for(user, values.pop("centre_id"))
@@ -308,7 +306,7 @@ def add_adverse_event(
     summary="Les patients du centre en retard de visite",
 )
 def overdue(request: HttpRequest, centre_id: uuid.UUID, page: ApiPage = 1) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = api_user(request)
     centre = get_centre_for_worklist(user, centre_id)
     rows = worklist(centre, FollowUpStatus.OVERDUE, timezone.localdate())[
         page_slice(page, PAGE_SIZE)
@@ -343,7 +341,7 @@ def overdue(request: HttpRequest, centre_id: uuid.UUID, page: ApiPage = 1) -> li
 def observatory(
     request: HttpRequest, framework: str = "", atc_code: str = ""
 ) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = api_user(request)
     if not grants_for(user).has(Capability.OBSERVATORY):
         raise NotVisible(reason="API observatoire")
     audit_record(

@@ -12,6 +12,7 @@ from django.urls import reverse
 from ninja import Router, Status
 
 from filiere.audit.services import audit_list_read
+from filiere.core.http import api_user
 from filiere.core.pagination import ApiPage, page_slice
 from filiere.meetings import schemas, selectors, services
 from filiere.meetings.models import CaseRequest, Meeting, MeetingSeries, Recommendation
@@ -19,10 +20,6 @@ from filiere.patients.models import Patient
 
 router = Router(tags=["rcp"])
 PAGE_SIZE = 50
-
-
-def _user(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
 
 
 def _case_out(case: CaseRequest) -> dict[str, Any]:
@@ -76,7 +73,7 @@ def _with_details(cases: Any) -> Any:
 
 @router.get("/demandes", response=list[schemas.CaseOut], summary="Mes demandes d'avis RCP")
 def list_my_cases(request: HttpRequest, page: ApiPage = 1) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = api_user(request)
     cases = _with_details(CaseRequest.objects.filter(requester=user)).order_by(
         "-submitted_at", "pk"
     )
@@ -94,7 +91,7 @@ def list_my_cases(request: HttpRequest, page: ApiPage = 1) -> list[dict[str, Any
 @router.post("/demandes", response={201: schemas.CaseOut}, summary="Demander un avis RCP")
 def submit_case(request: HttpRequest, payload: schemas.CaseIn) -> Status[dict[str, Any]]:
     """Send a case of a registry patient; the clinical file is prefilled from the registry."""
-    user = _user(request)
+    user = api_user(request)
     series = MeetingSeries.objects.filter(public_id=payload.series_id).first()
     patient = Patient.objects.filter(public_id=payload.patient_id).first()
     if series is None:
@@ -111,7 +108,7 @@ def submit_case(request: HttpRequest, payload: schemas.CaseIn) -> Status[dict[st
 
 @router.get("/demandes/{case_id}", response=schemas.CaseOut, summary="Une demande d'avis")
 def case_detail(request: HttpRequest, case_id: uuid.UUID) -> dict[str, Any]:
-    user = _user(request)
+    user = api_user(request)
     case = selectors.get_case_for_user(user, case_id)
     services.case_viewed(actor=user, case=case, what="API demande d'avis RCP")
     return _case_out(_with_details(CaseRequest.objects.filter(pk=case.pk)).get())
@@ -119,7 +116,7 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> dict[str, Any]:
 
 @router.get("/reunions", response=list[schemas.MeetingOut], summary="Mes réunions à venir")
 def my_meetings(request: HttpRequest) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = api_user(request)
     meetings = (
         selectors.meetings_visible_to(user)
         .filter(status__in=[Meeting.Status.PLANNED, Meeting.Status.OPEN])

@@ -5,6 +5,7 @@ import uuid
 from django.http import HttpRequest
 from ninja import Router
 
+from filiere.core.http import api_user
 from filiere.network.models import Centre
 from filiere.network.schemas import CentreDetailOut, CentreOut, MemberOut
 from filiere.network.selectors import centres_visible_to, get_centre_for_user, members_visible_to
@@ -26,12 +27,12 @@ def _centre_out(centre: Centre) -> dict[str, object]:
 
 @router.get("", response=list[CentreOut], summary="Les centres visibles")
 def list_centres(request: HttpRequest) -> list[dict[str, object]]:
-    return [_centre_out(c) for c in centres_visible_to(request.auth)]  # type: ignore[attr-defined]
+    return [_centre_out(c) for c in centres_visible_to(api_user(request))]
 
 
 @router.get("/{centre_id}", response=CentreDetailOut, summary="Un centre et son équipe")
 def centre_detail(request: HttpRequest, centre_id: uuid.UUID) -> dict[str, object]:
-    user = request.auth  # type: ignore[attr-defined]
+    user = api_user(request)
     centre = get_centre_for_user(user, centre_id)
     members = [
         MemberOut(

@@ -47,8 +47,24 @@ def file_checksum(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _already_imported(system: str, checksum: str) -> NomenclatureRelease | None:
-    return NomenclatureRelease.objects.filter(system=system, checksum=checksum).first()
+def _release_start(
+    *, actor: Actor, system: str, checksum: str, version: str, source: str
+) -> NomenclatureRelease | ImportResult:
+    """Return the new release an import fills, or the skipped result when the file is known.
+
+    A file is known by its system and checksum: importing it again changes nothing. The version
+    and source are cut to their columns' lengths.
+    """
+    previous = NomenclatureRelease.objects.filter(system=system, checksum=checksum).first()
+    if previous is not None:
+        return ImportResult(previous, True, f"Déjà importé le {previous.imported_at:%d/%m/%Y}.")
+    return NomenclatureRelease.objects.create(
+        system=system,
+        version=version[:100],
+        source=source[:300],
+        checksum=checksum,
+        imported_by=acting_user(actor),
+    )
 
 
 def _ensure_genes(symbols: dict[str, str], release: NomenclatureRelease) -> dict[str, Gene]:
@@ -84,16 +100,15 @@ def orpha_import_records(
     complete: bool = False,
 ) -> ImportResult:
     """Upsert ORPHA codes; with ``complete``, codes missing from the file become obsolete."""
-    previous = _already_imported(NomenclatureRelease.System.ORPHA, checksum)
-    if previous is not None:
-        return ImportResult(previous, True, f"Déjà importé le {previous.imported_at:%d/%m/%Y}.")
-    release = NomenclatureRelease.objects.create(
+    release = _release_start(
+        actor=actor,
         system=NomenclatureRelease.System.ORPHA,
-        version=version[:100] or "?",
-        source=source[:300],
         checksum=checksum,
-        imported_by=acting_user(actor),
+        version=version or "?",
+        source=source,
     )
+    if isinstance(release, ImportResult):
+        return release
     existing = {c.code: c for c in OrphaConcept.objects.all()}
     to_create, to_update = [], []
     for record in records.values():
@@ -206,16 +221,15 @@ def orpha_import_file(*, actor: Actor, path: Path) -> ImportResult:
 def gene_import_records(
     *, actor: Actor, genes: Iterable[sources.GeneRecord], version: str, checksum: str
 ) -> ImportResult:
-    previous = _already_imported(NomenclatureRelease.System.HGNC, checksum)
-    if previous is not None:
-        return ImportResult(previous, True, f"Déjà importé le {previous.imported_at:%d/%m/%Y}.")
-    release = NomenclatureRelease.objects.create(
+    release = _release_start(
+        actor=actor,
         system=NomenclatureRelease.System.HGNC,
-        version=version[:100],
-        source=version[:300],
         checksum=checksum,
-        imported_by=acting_user(actor),
+        version=version,
+        source=version,
     )
+    if isinstance(release, ImportResult):
+        return release
     existing = {g.symbol: g for g in Gene.objects.all()}
     to_create, to_update = [], []
     for record in genes:
@@ -256,16 +270,15 @@ def gene_import_records(
 def icd10_import_records(
     *, actor: Actor, codes: Iterable[sources.Icd10Record], version: str, checksum: str
 ) -> ImportResult:
-    previous = _already_imported(NomenclatureRelease.System.ICD10, checksum)
-    if previous is not None:
-        return ImportResult(previous, True, f"Déjà importé le {previous.imported_at:%d/%m/%Y}.")
-    release = NomenclatureRelease.objects.create(
+    release = _release_start(
+        actor=actor,
         system=NomenclatureRelease.System.ICD10,
-        version=version[:100],
-        source=version[:300],
         checksum=checksum,
-        imported_by=acting_user(actor),
+        version=version,
+        source=version,
     )
+    if isinstance(release, ImportResult):
+        return release
     existing = {c.code: c for c in Icd10Code.objects.all()}
     to_create, to_update = [], []
     for record in codes:
@@ -319,16 +332,15 @@ def hpo_french_import_records(
     """Record the French HPO labels of a translation release; a label the release no longer
     has becomes obsolete (English is shown again). The search names (labels and synonyms,
     terms without a label included) are rebuilt."""
-    previous = _already_imported(NomenclatureRelease.System.HPO_FR, checksum)
-    if previous is not None:
-        return ImportResult(previous, True, f"Déjà importé le {previous.imported_at:%d/%m/%Y}.")
-    release = NomenclatureRelease.objects.create(
+    release = _release_start(
+        actor=actor,
         system=NomenclatureRelease.System.HPO_FR,
-        version=version[:100] or "?",
-        source=source[:300],
         checksum=checksum,
-        imported_by=acting_user(actor),
+        version=version or "?",
+        source=source,
     )
+    if isinstance(release, ImportResult):
+        return release
     labelled = {hpo_id: r for hpo_id, r in records.items() if r.label}
     existing = {t.hpo_id: t for t in HpoFrenchLabel.objects.all()}
     to_create, to_update = [], []
@@ -457,16 +469,15 @@ def transcript_import_records(
     older one with the lengths the file gives (none from NCBI's summary), an older version
     never replaces a newer one, and the same version keeps the lengths already known.
     """
-    previous = _already_imported(NomenclatureRelease.System.MANE, checksum)
-    if previous is not None:
-        return ImportResult(previous, True, f"Déjà importé le {previous.imported_at:%d/%m/%Y}.")
-    release = NomenclatureRelease.objects.create(
+    release = _release_start(
+        actor=actor,
         system=NomenclatureRelease.System.MANE,
-        version=version[:100] or "?",
-        source=source[:300],
         checksum=checksum,
-        imported_by=acting_user(actor),
+        version=version or "?",
+        source=source,
     )
+    if isinstance(release, ImportResult):
+        return release
     genes = _genes_for_transcripts(records, release)
     existing = {t.accession: t for t in Transcript.objects.all()}
     to_create, to_update = [], []
@@ -539,16 +550,15 @@ def hpo_release_record(*, actor: Actor) -> ImportResult:
     that a registry export can say which HPO version its terms come from."""
     version = hpo.hpo_version()
     checksum = hashlib.sha256(f"hpo3 {version}".encode()).hexdigest()
-    previous = _already_imported(NomenclatureRelease.System.HPO, checksum)
-    if previous is not None:
-        return ImportResult(previous, True, f"Déjà importé le {previous.imported_at:%d/%m/%Y}.")
-    release = NomenclatureRelease.objects.create(
+    release = _release_start(
+        actor=actor,
         system=NomenclatureRelease.System.HPO,
-        version=version[:100],
-        source="hpo3",
         checksum=checksum,
-        imported_by=acting_user(actor),
+        version=version,
+        source="hpo3",
     )
+    if isinstance(release, ImportResult):
+        return release
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,

@@ -12,6 +12,7 @@ from ninja import Router, Status
 
 from filiere.access import Capability, grants_for
 from filiere.access.patients import patient_rights
+from filiere.accounts.models import User
 from filiere.core.access_errors import NotVisible
 from filiere.core.corrections import (
     kind_for_slug,
@@ -19,7 +20,7 @@ from filiere.core.corrections import (
     record_history,
     record_withdraw,
 )
-from filiere.core.http import identity_allowed
+from filiere.core.http import api_user, identity_allowed
 from filiere.core.pagination import ApiPage, page_slice
 from filiere.identity.models import Identity
 from filiere.identity.services import IdentityInput
@@ -42,10 +43,6 @@ router = Router(tags=["patients"])
 PAGE_SIZE = 50
 
 
-def _user(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
 def _partial(value: str | None, field: str) -> PartialDate | None:
     from django.core.exceptions import ValidationError
 
@@ -57,7 +54,7 @@ def _partial(value: str | None, field: str) -> PartialDate | None:
         raise ValidationError({field: str(exc)}) from exc
 
 
-def _centre_for(user: Any, centre_id: uuid.UUID) -> Centre:
+def _centre_for(user: User, centre_id: uuid.UUID) -> Centre:
     centre = Centre.objects.filter(
         public_id=centre_id, pk__in=grants_for(user).centre_ids(Capability.EDIT_PATIENTS)
     ).first()
@@ -108,7 +105,7 @@ def _page(
 ) -> list[dict[str, Any]]:
     """One page of the list; names, birth dates and name searches only for a session or a token
     with the identity scope."""
-    user = _user(request)
+    user = api_user(request)
     with_identity = identity_allowed(request)
     if not with_identity:
         filters = dataclasses.replace(filters, match_names=False)
@@ -146,7 +143,7 @@ def _listed(patient: Patient, identity: Identity | None) -> dict[str, Any]:
 def list_patients(
     request: HttpRequest, status: str = "", page: ApiPage = 1
 ) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = api_user(request)
     if not grants_for(user).has(Capability.VIEW_PATIENTS):
         raise NotVisible(reason="API patients")
     return _page(request, PatientFilters(status=status), page, "API liste des patients")
@@ -160,7 +157,7 @@ def list_patients(
 def search_patients(
     request: HttpRequest, payload: schemas.SearchIn, page: ApiPage = 1
 ) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = api_user(request)
     if not grants_for(user).has(Capability.VIEW_PATIENTS):
         raise NotVisible(reason="API patients")
     return _page(request, PatientFilters(text=payload.q), page, "API recherche de patients")
@@ -168,7 +165,7 @@ def search_patients(
 
 @router.post("", response={201: schemas.PatientOut}, summary="Inclure un patient")
 def register_patient(request: HttpRequest, payload: schemas.PatientIn) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = api_user(request)
     centre = _centre_for(user, payload.centre_id)
     inclusion = _partial(payload.inclusion_date, "inclusion_date")
     assert inclusion is not None  # noqa: S101 - the schema requires the field
@@ -188,7 +185,7 @@ def register_patient(request: HttpRequest, payload: schemas.PatientIn) -> Status
     "/{patient_id}", response=schemas.PatientDetailOut, summary="Un dossier (sans identité)"
 )
 def patient_detail(request: HttpRequest, patient_id: uuid.UUID) -> dict[str, Any]:
-    user = _user(request)
+    user = api_user(request)
     patient = get_patient_for_user(user, patient_id)
     services.patient_record_viewed(actor=user, patient=patient, what="API dossier")
     data = _patient_out(patient)
@@ -212,7 +209,7 @@ def patient_detail(request: HttpRequest, patient_id: uuid.UUID) -> dict[str, Any
 
 @router.get("/{patient_id}/identite", response=schemas.IdentityOut, summary="Traits d'identité")
 def patient_identity(request: HttpRequest, patient_id: uuid.UUID) -> Any:
-    user = _user(request)
+    user = api_user(request)
     patient = get_patient_for_user(user, patient_id)
     if not patient_rights(user, patient).see_identity:
         raise NotVisible("patients.patient", str(patient.public_id), "identité")
@@ -229,7 +226,7 @@ def patient_identity(request: HttpRequest, patient_id: uuid.UUID) -> Any:
 def add_diagnosis(
     request: HttpRequest, patient_id: uuid.UUID, payload: schemas.DiagnosisIn
 ) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = api_user(request)
     patient = get_patient_for_user(user, patient_id, Capability.EDIT_PATIENTS)
     values = payload.dict()
     centre = _centre_for(user, values.pop("centre_id"))
@@ -251,7 +248,7 @@ def change_diagnosis_status(
     diagnosis_id: uuid.UUID,
     payload: schemas.DiagnosisStatusIn,
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = api_user(request)
     patient = get_patient_for_user(user, patient_id, Capability.EDIT_PATIENTS)
     diagnosis = patient.diagnoses.current().filter(public_id=diagnosis_id).first()
     if diagnosis is None:
@@ -269,7 +266,7 @@ def change_diagnosis_status(
 def add_finding(
     request: HttpRequest, patient_id: uuid.UUID, payload: schemas.FindingIn
 ) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = api_user(request)
     patient = get_patient_for_user(user, patient_id, Capability.EDIT_PATIENTS)
     f = services.genetic_finding_record(actor=user, patient=patient, **payload.dict())
     return Status(
@@ -291,7 +288,7 @@ def add_finding(
 def add_phenotype(
     request: HttpRequest, patient_id: uuid.UUID, payload: schemas.PhenotypeIn
 ) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = api_user(request)
     patient = get_patient_for_user(user, patient_id, Capability.EDIT_PATIENTS)
     o = services.phenotype_record(actor=user, patient=patient, **payload.dict())
     return Status(
@@ -307,7 +304,7 @@ def add_phenotype(
 def add_consent(
     request: HttpRequest, patient_id: uuid.UUID, payload: schemas.ConsentIn
 ) -> Status[dict[str, str]]:
-    user = _user(request)
+    user = api_user(request)
     patient = get_patient_for_user(user, patient_id, Capability.EDIT_PATIENTS)
     consent = services.consent_record(actor=user, patient=patient, **payload.dict())
     return Status(201, {"id": str(consent.public_id)})
@@ -317,7 +314,7 @@ def add_consent(
 
 
 def _record(
-    user: Any, patient_id: uuid.UUID, kind: str, record_id: uuid.UUID, capability: Capability
+    user: User, patient_id: uuid.UUID, kind: str, record_id: uuid.UUID, capability: Capability
 ) -> Any:
     return get_record_for_user(user, patient_id, kind, record_id, capability)[2]
 
@@ -333,7 +330,7 @@ RECORD = "/{patient_id}/enregistrements/{kind}/{record_id}"
 def record_versions(
     request: HttpRequest, patient_id: uuid.UUID, kind: str, record_id: uuid.UUID
 ) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = api_user(request)
     record = _record(user, patient_id, kind, record_id, Capability.VIEW_PATIENTS)
     services.patient_record_viewed(
         actor=user, patient=record.patient, what=f"API historique {kind}"
@@ -367,7 +364,7 @@ def correct_record(
 ) -> dict[str, Any]:
     from django.core.exceptions import ValidationError
 
-    user = _user(request)
+    user = api_user(request)
     record = _record(user, patient_id, kind, record_id, Capability.EDIT_PATIENTS)
     found = kind_for_slug(kind)
     assert found is not None  # noqa: S101 - _record checked it
@@ -401,7 +398,7 @@ def withdraw_record(
     record_id: uuid.UUID,
     payload: schemas.RecordWithdrawalIn,
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = api_user(request)
     record = _record(user, patient_id, kind, record_id, Capability.EDIT_PATIENTS)
     record = record_withdraw(actor=user, record=record, reason=payload.reason)
     return {"withdrawn_at": record.withdrawn_at, "reason": record.withdrawal_reason}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +18,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from filiere.accounts.models import User
-from filiere.audit.chain import chain_append, chain_verify
+from filiere.audit.chain import HASHED_FIELDS, chain_append, chain_verify
 from filiere.audit.models import AuditChainHead, AuditEvent
 from filiere.audit.services import audit_record, audit_record_per_patient
 from filiere.audit.sqlite_guard import audit_delete_permitted
@@ -141,6 +142,33 @@ def test_export_writes_the_days_asked_with_their_hashes(alice: User, tmp_path: P
     call_command("audit", "export", "--from", today, "--to", today, "--out", str(csv_out))
     assert "lecture 1" in csv_out.read_text(encoding="utf-8")
     assert AuditEvent.objects.filter(action="export", object_type="audit.auditevent").count() == 2
+
+
+def test_export_columns_are_the_hashed_fields_then_the_hashes(alice: User, tmp_path: Path) -> None:
+    """The export writes the fields the digest covers, in its order, then the two hashes; the
+    changes stay structured in JSON lines and are JSON text in their CSV column."""
+    event = audit_record(
+        actor=alice,
+        action=AuditEvent.Action.UPDATE,
+        patient_id=uuid.uuid4(),
+        summary="correction",
+        changes={"poids": {"avant": 70, "après": 72}},
+    )
+    event.refresh_from_db()
+    today = timezone.localdate().isoformat()
+    out = tmp_path / "audit.jsonl"
+    call_command("audit", "export", "--from", today, "--to", today, "--out", str(out))
+    line = json.loads(out.read_text(encoding="utf-8").splitlines()[-1])
+    assert list(line) == [*HASHED_FIELDS, "prev_hash", "hash"]
+    assert line["public_id"] == str(event.public_id)
+    assert line["patient_id"] == str(event.patient_id)
+    assert line["changes"] == {"poids": {"avant": 70, "après": 72}}
+    assert (line["prev_hash"], line["hash"]) == (event.prev_hash, event.hash)
+    csv_out = tmp_path / "audit.csv"
+    call_command("audit", "export", "--from", today, "--to", today, "--out", str(csv_out))
+    header, *rows = csv_out.read_text(encoding="utf-8-sig").splitlines()
+    assert header.split(";") == [*HASHED_FIELDS, "prev_hash", "hash"]
+    assert any('""après"": 72' in row and event.hash in row for row in rows)
 
 
 def test_roles_sql_names_the_three_roles(capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,23 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 
 from filiere.access import Capability, grants_for
 from filiere.accounts.models import User
 from filiere.network.models import Centre
 from filiere.patients.models import CareEpisode, Patient
-
-
-def apply_errors(form: forms.BaseForm, error: ValidationError, aliases: dict[str, str]) -> None:
-    """Show a service's errors beside the form's fields (``aliases`` maps service → form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            name = aliases.get(field, field)
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def writing_centres(user: User, patient: Patient) -> QuerySet[Centre]:

@@ -22,12 +22,13 @@ from filiere.clinical.isth_bat import (
     SCORING_KEY,
     Domain,
 )
+from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
 from filiere.followup import bat_form, services
 from filiere.followup.forms import BleedingScoreForm
 from filiere.followup.models import Version
 from filiere.followup.selectors import get_bleeding_score
-from filiere.followup.views.common import apply_errors, writing_centres
+from filiere.followup.views.common import writing_centres
 from filiere.patients.models import Patient
 from filiere.patients.selectors import get_patient_for_user
 
@@ -79,7 +80,7 @@ def isth_bat_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> Ht
                     domain_errors = {
                         k: v for k, v in error.message_dict.items() if k in DOMAIN_VALUES
                     }
-                apply_errors(form, error, {})
+                apply_errors(form, error)
             else:
                 messages.success(
                     request,

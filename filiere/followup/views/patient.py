@@ -21,12 +21,13 @@ from django.views.decorators.http import require_POST
 
 from filiere.access import Capability
 from filiere.access.patients import patient_rights
+from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
 from filiere.core.submissions import submit_once
 from filiere.followup import forms as followup_forms
 from filiere.followup import services
 from filiere.followup.selectors import get_treatment, patient_followup
-from filiere.followup.views.common import apply_errors, cleaned_without, writing_centres
+from filiere.followup.views.common import cleaned_without, writing_centres
 from filiere.patients.correction_views import record_correct_view
 from filiere.patients.models import Patient
 from filiere.patients.selectors import age_by_month_on, get_patient_for_user
@@ -74,7 +75,7 @@ def _form_page(
         try:
             return submit_once(request, save=save_once, done=done)
         except ValidationError as error:
-            apply_errors(form, error, aliases or {})
+            apply_errors(form, error, aliases=aliases)
     elif request.method != "POST":
         services.followup_viewed(actor=request.user, patient=patient, what=title)
     return render(

@@ -16,6 +16,7 @@ from filiere.access import Capability
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
 from filiere.core.access_errors import NotVisible, capability_required
+from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
 from filiere.core.pagination import page_from_query, page_slice
 from filiere.followup import services
@@ -29,7 +30,6 @@ from filiere.followup.selectors import (
     worklist,
     worklist_counts,
 )
-from filiere.followup.views.common import apply_errors
 from filiere.nomenclature.models import DiseaseGroup
 
 PAGE_SIZE = 50
@@ -130,7 +130,7 @@ def rules_view(request: AuthenticatedRequest) -> HttpResponse:
                 messages.success(request, _("%d rythme(s) par défaut ajouté(s).") % created)
                 return redirect("followup:rules")
         except ValidationError as error:
-            apply_errors(form, error, {})
+            apply_errors(form, error)
     return render(
         request,
         "followup/rules.html",

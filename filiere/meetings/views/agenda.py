@@ -16,12 +16,13 @@ from django.views.decorators.http import require_POST
 
 from filiere.access.meetings import meeting_rights
 from filiere.core.access_errors import NotVisible
+from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
 from filiere.meetings import forms as meeting_forms
 from filiere.meetings import notifications, selectors, services
 from filiere.meetings.models import AgendaItem, Meeting
 from filiere.meetings.pdf import agenda_filename, agenda_pdf
-from filiere.meetings.views.common import apply_errors, flash_refusal
+from filiere.meetings.views.common import flash_refusal
 
 
 @login_required

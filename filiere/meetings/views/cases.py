@@ -20,6 +20,7 @@ from filiere.access.meetings import case_rights
 from filiere.accounts.models import User
 from filiere.audit.services import audit_list_read
 from filiere.core.access_errors import NotVisible
+from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
 from filiere.core.pagination import page_from_query, page_slice
 from filiere.core.submissions import submit_once
@@ -32,7 +33,7 @@ from filiere.meetings.models import (
     Meeting,
     RecommendationFollowUp,
 )
-from filiere.meetings.views.common import apply_errors, case_summary, flash_refusal
+from filiere.meetings.views.common import case_summary, flash_refusal
 from filiere.network.models import Centre
 from filiere.patients.models import Patient
 from filiere.patients.selectors import patients_visible_to

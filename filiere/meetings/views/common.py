@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -13,15 +12,6 @@ from django.utils import timezone
 
 from filiere.meetings.models import AgendaItem, CaseRequest, Meeting
 from filiere.patients.selectors import age_by_month_on, age_on
-
-
-def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on the field it names, else above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def flash_refusal(request: HttpRequest, error: ValidationError) -> None:

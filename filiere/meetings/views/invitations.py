@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from filiere.core.forms import apply_errors
 from filiere.meetings import forms as meeting_forms
 from filiere.meetings import services
-from filiere.meetings.views.common import apply_errors
 
 # The link's token moves from the URL into the session at the first visit, so that it is not
 # repeated in the access logs (and the Referer) by every later request of the form.

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from filiere.access.meetings import meeting_rights
 from filiere.accounts.models import User
 from filiere.core.access_errors import NotVisible
+from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
 from filiere.lib.csvsafe import write_csv
 from filiere.meetings import forms as meeting_forms
@@ -29,7 +30,7 @@ from filiere.meetings import rules, selectors, services
 from filiere.meetings.ics import meeting_ics
 from filiere.meetings.models import Meeting, Participant, SeriesMember
 from filiere.meetings.pdf import CertificateFacts, attendance_certificate_pdf
-from filiere.meetings.views.common import agenda_rows, apply_errors, flash_refusal
+from filiere.meetings.views.common import agenda_rows, flash_refusal
 
 
 @login_required

@@ -16,13 +16,14 @@ from django.views.decorators.http import require_POST
 
 from filiere.access.meetings import case_rights
 from filiere.core.access_errors import NotVisible
+from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
 from filiere.meetings import forms as meeting_forms
 from filiere.meetings import selectors, services
 from filiere.meetings.models import AgendaItem, CaseRequest, Ratification, Recommendation
 from filiere.meetings.pdf import ratification_filename, recommendation_filename
 from filiere.meetings.services.recommendations import CONTENT_FIELDS
-from filiere.meetings.views.common import apply_errors, case_summary, flash_refusal
+from filiere.meetings.views.common import case_summary, flash_refusal
 from filiere.patients.selectors import identity_of
 
 

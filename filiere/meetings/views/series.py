@@ -20,6 +20,7 @@ from filiere.access import Capability, grants_for
 from filiere.access.meetings import meetings_open_for_registration, series_rights
 from filiere.accounts.models import User
 from filiere.core.access_errors import NotVisible
+from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
 from filiere.meetings import forms as meeting_forms
 from filiere.meetings import selectors, services, yearly
@@ -32,7 +33,7 @@ from filiere.meetings.models import (
     SeriesMember,
 )
 from filiere.meetings.models.avis_templates import TEMPLATE_FIELDS
-from filiere.meetings.views.common import apply_errors, flash_refusal
+from filiere.meetings.views.common import flash_refusal
 from filiere.network.models import Centre
 
 

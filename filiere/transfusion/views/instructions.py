@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from filiere.access.transfusion import transfusion_rights
 from filiere.core.access_errors import NotVisible
+from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
 from filiere.patients.models import Patient
 from filiere.patients.selectors import get_patient_for_transfusion
@@ -36,7 +37,6 @@ from filiere.transfusion.selectors import (
     patient_region,
     profile_of,
 )
-from filiere.transfusion.views.records import apply_errors
 
 
 def _initial(patient: Patient) -> dict[str, Any]:

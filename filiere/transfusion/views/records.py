@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from filiere.access import Capability
 from filiere.access.transfusion import specialist_regions, transfusion_rights
 from filiere.core.access_errors import capability_required
+from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
 from filiere.patients.models import Patient
 from filiere.patients.selectors import get_patient_for_transfusion, transfusion_patient_search
@@ -35,15 +36,6 @@ from filiere.transfusion.selectors import (
     transfusion_history,
     worklist,
 )
-
-
-def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's errors beside the fields they name."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required

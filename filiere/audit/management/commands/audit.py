@@ -15,22 +15,10 @@ from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
 from filiere.lib.csvsafe import write_csv
 
-EXPORT_FIELDS = [
-    "chain_seq",
-    "public_id",
-    "occurred_at",
-    "actor_id",
-    "ip_address",
-    "action",
-    "object_type",
-    "object_id",
-    "patient_id",
-    "centre_id",
-    "summary",
-    "changes",
-    "prev_hash",
-    "hash",
-]
+# The hashed fields, then the two hashes linking each event to the chain.
+EXPORT_FIELDS = [*chain.HASHED_FIELDS, "prev_hash", "hash"]
+# The one structured column, written as JSON text in a CSV cell.
+CHANGES = EXPORT_FIELDS.index("changes")
 
 
 def _day(value: str) -> dt.date:
@@ -101,28 +89,14 @@ class Command(BaseCommand):
             occurred_at__lt=_start_of(date_to + dt.timedelta(days=1)),
         ).order_by("chain_seq", "id")
         rows = (
-            [
-                e.chain_seq,
-                str(e.public_id),
-                e.occurred_at.isoformat(),
-                e.actor_id,
-                e.ip_address,
-                e.action,
-                e.object_type,
-                e.object_id,
-                None if e.patient_id is None else str(e.patient_id),
-                None if e.centre_id is None else str(e.centre_id),
-                e.summary,
-                e.changes,
-                e.prev_hash,
-                e.hash,
-            ]
+            [*chain.event_fields(e, moment=dt.datetime.isoformat), e.prev_hash, e.hash]
             for e in events.iterator(chunk_size=2000)
         )
         count = 0
         if out.suffix.lower() == ".csv":
             listed = [
-                [*row[:11], json.dumps(row[11], ensure_ascii=False), *row[12:]] for row in rows
+                [*row[:CHANGES], json.dumps(row[CHANGES], ensure_ascii=False), *row[CHANGES + 1 :]]
+                for row in rows
             ]
             count = len(listed)
             out.write_text(write_csv(EXPORT_FIELDS, listed), encoding="utf-8")
