@@ -10,15 +10,15 @@ from filiere.accounts.models import User
 from filiere.lib.identifiers import luhn_key
 from filiere.meetings import services
 from filiere.meetings.models import CaseRequest, Meeting, MeetingSeries
-from filiere.meetings.testing import (
+from filiere.network.models import Centre, Role
+from filiere.testing.factories import give_role, make_patient, make_user
+from filiere.testing.meetings import (
     PLATELET_QUORUM,
     make_case,
     make_meeting,
     make_series,
     session_start_today,
 )
-from filiere.network.models import Centre, Role
-from filiere.testing.factories import give_role, make_patient, make_user
 
 SPECIALTIES = (*PLATELET_QUORUM, "paediatric_haematology", "internal_medicine", "transfusion")
 _numbers = itertools.count(1)

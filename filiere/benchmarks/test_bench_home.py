@@ -18,9 +18,9 @@ from django.test.utils import CaptureQueriesContext
 
 from filiere.accounts.models import User
 from filiere.core.tests.home_counts import PAGE_QUERIES
-from filiere.meetings.testing import make_meeting, make_series
 from filiere.network.models import Centre, Role
 from filiere.testing.factories import give_role, make_centre, make_user
+from filiere.testing.meetings import make_meeting, make_series
 
 pytestmark = [pytest.mark.bench]
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 from filiere.access.actors import SYSTEM
 from filiere.meetings import services
 from filiere.meetings.models import Meeting
-from filiere.meetings.testing import make_case, make_meeting, make_physician, make_series
 from filiere.network.models import Role
 from filiere.testing.factories import (
     give_role,
@@ -21,6 +20,7 @@ from filiere.testing.factories import (
     make_patient,
     make_user,
 )
+from filiere.testing.meetings import make_case, make_meeting, make_physician, make_series
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 

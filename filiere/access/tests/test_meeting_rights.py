@@ -13,9 +13,9 @@ from filiere.access.actors import SYSTEM
 from filiere.access.meetings import case_rights, meeting_rights, series_rights
 from filiere.meetings import selectors, services
 from filiere.meetings.models import CaseRequest, ExternalInvitation, Meeting, SeriesMember
-from filiere.meetings.testing import make_case, make_meeting, make_physician, make_series, register
 from filiere.network.models import Centre, Role
 from filiere.testing.factories import give_role, make_centre, make_patient, make_user
+from filiere.testing.meetings import make_case, make_meeting, make_physician, make_series, register
 
 pytestmark = pytest.mark.django_db
 

@@ -72,7 +72,7 @@ def _rcp(*names: str) -> ObjectBuilder:
     """A closed case meeting coordinated and attended by the user, with their signed case."""
 
     def build(centre: Centre, user: User) -> dict[str, Any]:
-        from filiere.meetings.testing import matrix_world
+        from filiere.testing.meetings import matrix_world
 
         world = matrix_world(centre, user)
         return {name: world[name] for name in names}
@@ -82,14 +82,14 @@ def _rcp(*names: str) -> ObjectBuilder:
 
 def _rcp_ratification(centre: Centre, user: User) -> dict[str, Any]:
     """An urgent avis requested by the user, ratified at a meeting they coordinate."""
-    from filiere.meetings.testing import matrix_ratification_world
+    from filiere.testing.meetings import matrix_ratification_world
 
     return matrix_ratification_world(centre, user)
 
 
 def _rcp_avis_template(centre: Centre, user: User) -> dict[str, Any]:
     """A template of avis text of a series coordinated by the user."""
-    from filiere.meetings.testing import matrix_avis_template_world
+    from filiere.testing.meetings import matrix_avis_template_world
 
     return matrix_avis_template_world(centre, user)
 
@@ -98,7 +98,7 @@ def _followup(*names: str) -> ObjectBuilder:
     """A patient of the centre with a visit, an ISTH-BAT and a treatment (follow-up module)."""
 
     def build(centre: Centre, user: User) -> dict[str, Any]:
-        from filiere.followup.testing import matrix_world
+        from filiere.testing.followup import matrix_world
 
         world = matrix_world(centre)
         return {name: world[name] for name in names}

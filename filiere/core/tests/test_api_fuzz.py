@@ -80,8 +80,6 @@ def _build_records() -> tuple[str, dict[str, str]]:
     """A clinician of centre A with a full token, and the ids of centre A's records."""
     from filiere.access.actors import SYSTEM
     from filiere.accounts.services import api_token_create
-    from filiere.followup.testing import matrix_world as followup_world
-    from filiere.meetings.testing import matrix_world as meetings_world
     from filiere.patients.services import diagnosis_record
     from filiere.testing.factories import (
         give_role,
@@ -91,6 +89,8 @@ def _build_records() -> tuple[str, dict[str, str]]:
         make_patient,
         make_user,
     )
+    from filiere.testing.followup import matrix_world as followup_world
+    from filiere.testing.meetings import matrix_world as meetings_world
 
     load_test_nomenclature()
     centre = make_centre(name="CRPP Marseille (A)", short_name="Centre A")

@@ -24,8 +24,6 @@ UPPER = {"followup", "meetings", "transfusion"}
 # The access policies read the objects of every app, through their models only: a policy that
 # called a service or a selector would make the rule depend on the code it guards.
 ACCESS_MAY_IMPORT = {"access", "accounts", "network", "lib"}
-# Factories living in production packages, to be moved into filiere/testing/ (issue 14).
-TESTING_EXCEPTIONS = {"meetings/testing.py", "followup/testing.py"}
 
 
 def _modules(root: Path) -> Iterator[tuple[str, tuple[str, ...]]]:
@@ -90,9 +88,7 @@ def _violations(rule: str, root: Path = PACKAGE) -> list[str]:
                     and "management" not in parts
                 )
             elif rule == "testing":
-                bad = (
-                    target == "testing" or ".tests" in name
-                ) and relative not in TESTING_EXCEPTIONS
+                bad = target == "testing" or ".tests" in name
             if bad:
                 found.append(f"{relative} imports {name}")
     return found

@@ -18,10 +18,10 @@ from filiere.audit.models import AuditEvent
 from filiere.core.backup import BackupError, backup_restore
 from filiere.meetings import services as meetings
 from filiere.meetings.models import CaseAttachment
-from filiere.meetings.testing import PDF_BYTES, PNG_BYTES, make_case, make_series, pdf_upload
 from filiere.network.models import Centre
 from filiere.patients.models import Patient
 from filiere.testing.factories import make_patient
+from filiere.testing.meetings import PDF_BYTES, PNG_BYTES, make_case, make_series, pdf_upload
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="pg_dump and pg_restore need PostgreSQL"

@@ -101,8 +101,8 @@ def _log_in(page: Any, live_server: Any, user: User) -> None:
 
 def _worlds(centre: Centre, user: User) -> dict[str, dict[str, Any]]:
     """One object of each kind for centre A, built once (the access matrix's builders)."""
-    from filiere.followup.testing import matrix_world as followup_world
-    from filiere.meetings.testing import matrix_world as meetings_world
+    from filiere.testing.followup import matrix_world as followup_world
+    from filiere.testing.meetings import matrix_world as meetings_world
 
     by_builder = {"_rcp": meetings_world(centre, user), "_followup": followup_world(centre)}
     for name in ("patients:detail", "patients:diagnosis_edit", "transfusion:instruction_detail"):

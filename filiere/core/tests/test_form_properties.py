@@ -243,8 +243,8 @@ ANYTHING = st.one_of(
 
 @pytest.fixture
 def setting(db: None) -> Setting:
-    from filiere.meetings.testing import make_series
     from filiere.testing.factories import make_centre
+    from filiere.testing.meetings import make_series
 
     centre = make_centre()
     series = make_series(centre)

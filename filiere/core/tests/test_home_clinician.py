@@ -18,17 +18,17 @@ from filiere.followup.tests.helpers import record_visit
 from filiere.lib.partial_dates import PartialDate
 from filiere.meetings import services as meetings
 from filiere.meetings.models import Meeting, Recommendation
-from filiere.meetings.testing import (
+from filiere.network.models import Centre, Role
+from filiere.patients.models import Patient
+from filiere.patients.services import care_episode_open
+from filiere.testing.factories import give_role, make_centre, make_patient
+from filiere.testing.meetings import (
     check_in,
     decided_values,
     make_case,
     make_meeting,
     make_series,
 )
-from filiere.network.models import Centre, Role
-from filiere.patients.models import Patient
-from filiere.patients.services import care_episode_open
-from filiere.testing.factories import give_role, make_centre, make_patient
 
 pytestmark = pytest.mark.django_db
 

@@ -18,12 +18,12 @@ from filiere.core.tests.home_counts import PAGE_QUERIES, home_counts
 from filiere.followup import services as followup
 from filiere.followup.tests.helpers import rfviia_off_label
 from filiere.meetings import services as meetings
-from filiere.meetings.testing import make_meeting, make_series
 from filiere.network.models import Centre, Role
 from filiere.network.services import centre_update
 from filiere.patients.models import Patient
 from filiere.patients.services import diagnosis_record
 from filiere.testing.factories import give_role, glanzmann_values, make_centre, make_patient
+from filiere.testing.meetings import make_meeting, make_series
 
 pytestmark = pytest.mark.django_db
 

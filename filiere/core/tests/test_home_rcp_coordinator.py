@@ -15,10 +15,10 @@ from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.core.tests.home_counts import PAGE_QUERIES, home_counts
 from filiere.meetings import services as meetings
-from filiere.meetings.testing import make_case, make_meeting, make_series
 from filiere.network.models import Centre, Role
 from filiere.patients.models import Patient
 from filiere.testing.factories import give_role, make_user
+from filiere.testing.meetings import make_case, make_meeting, make_series
 
 pytestmark = pytest.mark.django_db
 

@@ -9,14 +9,14 @@ from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.meetings.models import Meeting, MeetingSeries, SeriesMember
 from filiere.meetings.services import series_member_add
-from filiere.meetings.testing import (
+from filiere.network.models import Centre, Role
+from filiere.testing.factories import give_role, make_user
+from filiere.testing.meetings import (
     make_meeting,
     make_physician,
     make_series,
     session_start_today,
 )
-from filiere.network.models import Centre, Role
-from filiere.testing.factories import give_role, make_user
 
 
 @pytest.fixture

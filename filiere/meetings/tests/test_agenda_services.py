@@ -24,9 +24,9 @@ from filiere.meetings.models import (
     RecommendationTemplate,
 )
 from filiere.meetings.pdf import agenda_pdf
-from filiere.meetings.testing import check_in, decided_values, make_case, make_meeting
 from filiere.patients.models import Patient
 from filiere.testing.factories import make_patient
+from filiere.testing.meetings import check_in, decided_values, make_case, make_meeting
 
 pytestmark = pytest.mark.django_db
 Capture = Callable[..., Any]

@@ -13,8 +13,8 @@ from django.utils import timezone
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.meetings.models import CaseRequest, Meeting, MeetingSeries
-from filiere.meetings.testing import make_case
 from filiere.patients.models import Patient
+from filiere.testing.meetings import make_case
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]

@@ -16,8 +16,8 @@ from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.meetings import services
 from filiere.meetings.models import CaseAttachment, CaseRequest, MeetingSeries
-from filiere.meetings.testing import JPEG_BYTES, PDF_BYTES, PNG_BYTES, make_case, pdf_upload
 from filiere.patients.models import Patient
+from filiere.testing.meetings import JPEG_BYTES, PDF_BYTES, PNG_BYTES, make_case, pdf_upload
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]

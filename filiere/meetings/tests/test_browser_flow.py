@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from filiere.accounts.models import User
 from filiere.meetings.models import CaseRequest, Meeting, MeetingSeries, Participant
-from filiere.meetings.testing import register
 from filiere.patients.models import Patient
 from filiere.testing.factories import PASSWORD, TOTP_SECRET
+from filiere.testing.meetings import register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +46,7 @@ def test_from_request_to_signed_recommendation_and_certificates(
 ) -> None:
     base = live_server.url
     start = (timezone.now() + dt.timedelta(minutes=30)).replace(second=0, microsecond=0)
-    from filiere.meetings.testing import make_meeting
+    from filiere.testing.meetings import make_meeting
 
     meeting = make_meeting(series, starts_at=start)
     register(meeting, geneticist)

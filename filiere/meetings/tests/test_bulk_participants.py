@@ -18,9 +18,9 @@ from filiere.audit.models import AuditEvent
 from filiere.lib.identifiers import luhn_key
 from filiere.meetings import participant_list, services
 from filiere.meetings.models import Meeting, MeetingSeries, Participant, SeriesMember
-from filiere.meetings.testing import make_physician
 from filiere.network.models import Centre
 from filiere.testing.factories import make_user
+from filiere.testing.meetings import make_physician
 
 ClientFor = Callable[[User], Client]
 RPPS_GIRARD = "1000000000" + luhn_key("1000000000")

@@ -17,11 +17,11 @@ from filiere.audit.models import AuditEvent
 from filiere.identity.models import Identity
 from filiere.meetings import services
 from filiere.meetings.models import CaseRequest, Meeting, MeetingSeries, SeriesMember
-from filiere.meetings.testing import case_details, make_case, register
 from filiere.network.models import Centre
 from filiere.patients.models import Patient
 from filiere.patients.services import diagnosis_record, phenotype_record, platelet_workup_record
 from filiere.testing.factories import glanzmann_values, identity_input
+from filiere.testing.meetings import case_details, make_case, register
 
 pytestmark = pytest.mark.django_db
 
@@ -195,8 +195,8 @@ def test_a_case_placed_without_a_time_takes_the_first_free_gap(
     coordinator: User, alice: User, series: MeetingSeries, centre_a: Centre, nomenclature: None
 ) -> None:
     """Issue 12, defect 6: « à la suite » was refused although 16:54–17:15 was free."""
-    from filiere.meetings.testing import make_meeting, session_start_today
     from filiere.testing.factories import make_patient
+    from filiere.testing.meetings import make_meeting, session_start_today
 
     meeting = make_meeting(series, starts_at=session_start_today(), duration_minutes=90)
     start = meeting.starts_at
@@ -309,7 +309,7 @@ def test_written_opinions_are_only_for_urgent_meetings(
 def test_a_case_can_move_to_another_meeting(
     meeting: Meeting, coordinator: User, alice: User, patient_a: Patient, charlie: User
 ) -> None:
-    from filiere.meetings.testing import make_meeting
+    from filiere.testing.meetings import make_meeting
 
     later = make_meeting(meeting.series, starts_at=meeting.starts_at + dt.timedelta(days=14))
     case = make_case(meeting.series, alice, patient_a)

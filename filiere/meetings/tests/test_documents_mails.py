@@ -14,8 +14,8 @@ from django.utils import timezone
 from filiere.accounts.models import User
 from filiere.meetings import services
 from filiere.meetings.models import Meeting, MeetingSeries
-from filiere.meetings.testing import check_in, decided_values, make_case, make_meeting
 from filiere.patients.models import Patient
+from filiere.testing.meetings import check_in, decided_values, make_case, make_meeting
 
 pytestmark = pytest.mark.django_db
 Capture = Callable[..., Any]

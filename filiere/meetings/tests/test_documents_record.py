@@ -27,7 +27,11 @@ from filiere.meetings import notifications, services
 from filiere.meetings.models import CaseRequest, Meeting, MeetingSeries, Participant
 from filiere.meetings.pdf import avis_filename
 from filiere.meetings.services.recommendations import RECORD_COPY_READ
-from filiere.meetings.testing import (
+from filiere.network.models import Centre
+from filiere.patients.models import Patient
+from filiere.patients.selectors import identity_of
+from filiere.testing.factories import TOTP_SECRET, make_patient
+from filiere.testing.meetings import (
     check_in,
     decided_values,
     make_case,
@@ -35,10 +39,6 @@ from filiere.meetings.testing import (
     register,
     session_start_today,
 )
-from filiere.network.models import Centre
-from filiere.patients.models import Patient
-from filiere.patients.selectors import identity_of
-from filiere.testing.factories import TOTP_SECRET, make_patient
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]

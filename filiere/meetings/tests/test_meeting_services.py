@@ -16,9 +16,9 @@ from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.meetings import services
 from filiere.meetings.models import AgendaItem, Meeting, MeetingSeries, Participant
-from filiere.meetings.testing import check_in, make_case, make_meeting, register
 from filiere.network.models import Centre
 from filiere.patients.models import Patient
+from filiere.testing.meetings import check_in, make_case, make_meeting, register
 
 pytestmark = pytest.mark.django_db
 
@@ -287,8 +287,8 @@ def test_credit_and_quorum_come_from_presence_during_each_discussion(
     counted him. The credit and the quorum now read the same overlap between the participant's
     intervals and the case's discussion (HAS, « Fiche méthode RCP », 2014: the avis is that of
     the physicians taking part in the discussion)."""
-    from filiere.meetings.testing import decided_values
     from filiere.testing.factories import make_patient
+    from filiere.testing.meetings import decided_values
 
     register(meeting, geneticist)
     first = make_case(meeting.series, alice, patient_a)
@@ -397,7 +397,7 @@ def test_an_ordinary_meeting_runs_on_its_own_day_only(
     """Issue 12, defect 5: a meeting of 22/12 was opened and its avis signed on 02/12; the PDF
     read « RCP du 22/12/2026 … signé le 02/12/2026 ». An ordinary meeting opens, takes
     attendance and signs on its day; an urgent one when it must."""
-    from filiere.meetings.testing import decided_values
+    from filiere.testing.meetings import decided_values
 
     later = make_meeting(series, starts_at=_future(days=20))
     with pytest.raises(ValidationError) as refused:

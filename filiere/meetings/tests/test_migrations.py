@@ -12,7 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from filiere.accounts.models import User
 from filiere.meetings.models import MeetingSeries, Participant
-from filiere.meetings.testing import make_meeting
+from filiere.testing.meetings import make_meeting
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

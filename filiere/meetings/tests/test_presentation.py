@@ -28,15 +28,15 @@ from filiere.meetings.models import (
     Participant,
     PresenceInterval,
 )
-from filiere.meetings.testing import (
+from filiere.network.models import Centre
+from filiere.patients.models import Patient
+from filiere.testing.meetings import (
     check_in,
     make_case,
     make_meeting,
     make_physician,
     session_start_today,
 )
-from filiere.network.models import Centre
-from filiere.patients.models import Patient
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]

@@ -26,14 +26,14 @@ from filiere.meetings.models import (
     Recommendation,
     SeriesMember,
 )
-from filiere.meetings.testing import (
+from filiere.patients.models import Patient
+from filiere.testing.meetings import (
     check_in,
     decided_values,
     make_case,
     make_meeting,
     session_start_today,
 )
-from filiere.patients.models import Patient
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]

@@ -26,8 +26,8 @@ from filiere.meetings.models import (
     RecommendationFollowUp,
     SeriesMember,
 )
-from filiere.meetings.testing import check_in, decided_values, make_case, make_meeting, register
 from filiere.patients.models import Patient
+from filiere.testing.meetings import check_in, decided_values, make_case, make_meeting, register
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,10 @@ from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.meetings import services
 from filiere.meetings.models import ExternalInvitation, Meeting, Participant, SeriesMember
-from filiere.meetings.testing import make_case, make_meeting, make_physician, make_series
 from filiere.network.models import Centre
 from filiere.patients.models import Patient
 from filiere.testing.factories import make_centre, make_user
+from filiere.testing.meetings import make_case, make_meeting, make_physician, make_series
 
 ClientFor = Callable[[User], Client]
 

@@ -15,9 +15,9 @@ from filiere.audit.models import AuditEvent
 from filiere.lib.identifiers import luhn_key
 from filiere.meetings import selectors, services
 from filiere.meetings.models import ExternalInvitation, Meeting, MeetingSeries, SeriesMember
-from filiere.meetings.testing import case_details
 from filiere.network.models import Centre
 from filiere.patients.selectors import patients_visible_to
+from filiere.testing.meetings import case_details
 
 pytestmark = pytest.mark.django_db
 
@@ -199,7 +199,7 @@ def test_an_external_physician_submits_a_new_patient_referred_to_the_organising_
 def test_an_invitation_cannot_target_another_series_meeting(
     series: MeetingSeries, coordinator: User, centre_a: Centre
 ) -> None:
-    from filiere.meetings.testing import make_meeting, make_series
+    from filiere.testing.meetings import make_meeting, make_series
 
     other = make_meeting(make_series(centre_a, name="Autre RCP"))
     with pytest.raises(ValidationError) as refused:

@@ -15,11 +15,11 @@ from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.meetings import services, statistics
 from filiere.meetings.models import AgendaItem, CaseRequest, MeetingSeries, SeriesMember
-from filiere.meetings.testing import case_details as default_details
-from filiere.meetings.testing import check_in, decided_values, make_meeting, register
 from filiere.network.models import Centre
 from filiere.patients.services import diagnosis_record
 from filiere.testing.factories import glanzmann_values, make_patient
+from filiere.testing.meetings import case_details as default_details
+from filiere.testing.meetings import check_in, decided_values, make_meeting, register
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]

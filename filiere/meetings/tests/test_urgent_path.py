@@ -17,8 +17,8 @@ from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.meetings import services
 from filiere.meetings.models import AgendaItem, CaseRequest, MeetingSeries, SeriesMember
-from filiere.meetings.testing import decided_values, make_case
 from filiere.patients.models import Patient
+from filiere.testing.meetings import decided_values, make_case
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]

@@ -22,8 +22,8 @@ from filiere.meetings.models import (
     MeetingSeries,
     RecommendationTemplate,
 )
-from filiere.meetings.testing import check_in, decided_values, make_case, make_meeting
 from filiere.patients.models import Patient
+from filiere.testing.meetings import check_in, decided_values, make_case, make_meeting
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]

@@ -16,10 +16,10 @@ from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.meetings import services
 from filiere.meetings.models import CaseRequest, Meeting, MeetingSeries
-from filiere.meetings.testing import make_case, pdf_upload
 from filiere.network.models import Centre
 from filiere.patients.models import Patient
 from filiere.testing.factories import make_patient, with_form_token
+from filiere.testing.meetings import make_case, pdf_upload
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]

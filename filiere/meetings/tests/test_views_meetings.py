@@ -27,9 +27,9 @@ from filiere.meetings.models import (
     Participant,
     SeriesMember,
 )
-from filiere.meetings.testing import check_in, make_case, make_meeting, register
 from filiere.patients.models import Patient
 from filiere.testing.factories import TOTP_SECRET
+from filiere.testing.meetings import check_in, make_case, make_meeting, register
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]

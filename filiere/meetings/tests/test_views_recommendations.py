@@ -13,7 +13,8 @@ from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.meetings import services
 from filiere.meetings.models import CaseRequest, Meeting, MeetingSeries
-from filiere.meetings.testing import (
+from filiere.patients.models import Patient
+from filiere.testing.meetings import (
     check_in,
     decided_values,
     make_case,
@@ -21,7 +22,6 @@ from filiere.meetings.testing import (
     register,
     session_start_today,
 )
-from filiere.patients.models import Patient
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]

@@ -51,16 +51,16 @@ class World:
 
 def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
     """Objects of ``centre``; the case-meeting ones are coordinated and attended by ``owner``."""
-    from filiere.followup.testing import matrix_world as followup_world
     from filiere.identity.models import DuplicateSuspicion
     from filiere.meetings.models import SeriesMember
-    from filiere.meetings.testing import (
+    from filiere.patients.services import diagnosis_record
+    from filiere.testing.factories import glanzmann_values, make_patient
+    from filiere.testing.followup import matrix_world as followup_world
+    from filiere.testing.meetings import (
         matrix_avis_template_world,
         matrix_ratification_world,
         matrix_world,
     )
-    from filiere.patients.services import diagnosis_record
-    from filiere.testing.factories import glanzmann_values, make_patient
     from filiere.transfusion.tests.factories import make_instruction
 
     patient = make_patient(centre)
