@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def _import(patient: Any, content: bytes, **values: Any) -> AntibodyScreen:
     return antibody_screen_import(
-        actor=values.pop("actor", None),
+        actor=values.pop("actor", SYSTEM),
         patient=patient,
         serum_date=timezone.localdate() - dt.timedelta(days=3),
         file_name="serum.csv",
