@@ -182,3 +182,16 @@ def with_form_token(data: dict[str, Any]) -> dict[str, Any]:
     from filiere.core.submissions import FIELD, new_form_token
 
     return {**data, FIELD: new_form_token()}
+
+
+def fresh_totp_code() -> str:
+    """The current TOTP code, taken with at least 5 s left in its 30 s period: a browser test
+    types it a moment later, and a code that expires on the way is refused (a flake seen in CI)."""
+    import time
+
+    import pyotp
+
+    left = 30 - time.time() % 30
+    if left < 5:
+        time.sleep(left + 0.2)
+    return str(pyotp.TOTP(TOTP_SECRET).now())

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyotp
 import pytest
 
 from filiere.accounts.models import User
-from filiere.testing.factories import PASSWORD, TOTP_SECRET
+from filiere.testing.factories import PASSWORD, fresh_totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +23,7 @@ def test_clinician_logs_in_with_totp_sees_home_in_french_and_logs_out(
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
 
-    page.locator("input[name=code]").fill(pyotp.TOTP(TOTP_SECRET).now())
+    page.locator("input[name=code]").fill(fresh_totp_code())
     page.locator("form button[type=submit]").first.click()
 
     page.wait_for_url(f"{live_server.url}/")

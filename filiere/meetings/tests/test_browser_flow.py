@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pyotp
 import pypdfium2 as pdfium
 import pytest
 from django.core import mail
@@ -17,7 +16,7 @@ from django.utils import timezone
 from filiere.accounts.models import User
 from filiere.meetings.models import CaseRequest, Meeting, MeetingSeries, Participant
 from filiere.patients.models import Patient
-from filiere.testing.factories import PASSWORD, TOTP_SECRET
+from filiere.testing.factories import PASSWORD, fresh_totp_code
 from filiere.testing.meetings import register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,7 +27,7 @@ def _log_in(page: Any, base: str, user: User) -> None:
     page.get_by_label("Adresse e-mail").fill(user.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    page.locator("input[name=code]").fill(pyotp.TOTP(TOTP_SECRET).now())
+    page.locator("input[name=code]").fill(fresh_totp_code())
     page.locator("form button[type=submit]").first.click()
     page.wait_for_url(f"{base}/")
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyotp
 import pytest
 
 from filiere.accounts.models import User
-from filiere.testing.factories import PASSWORD, TOTP_SECRET
+from filiere.testing.factories import PASSWORD, fresh_totp_code
 from filiere.transfusion.models import TransfusionInstruction
 from filiere.transfusion.tests.factories import (
     make_pool,
@@ -26,7 +25,7 @@ def _log_in(page: Any, base: str, user: User) -> None:
     page.get_by_label("Adresse e-mail").fill(user.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    page.locator("input[name=code]").fill(pyotp.TOTP(TOTP_SECRET).now())
+    page.locator("input[name=code]").fill(fresh_totp_code())
     page.locator("form button[type=submit]").first.click()
     page.wait_for_url(f"{base}/")
 
