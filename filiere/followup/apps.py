@@ -35,3 +35,8 @@ class FollowupConfig(AppConfig):
         # A centre that starts or stops following a patient changes its worklist: the patient's
         # due dates per centre are rewritten in the same transaction.
         register_care_episode_listener(schedules_refresh)
+
+        from filiere.followup.services.merge import FOLLOW_UP_RECORDS
+        from filiere.patients.hooks import register_record_mover
+
+        register_record_mover(FOLLOW_UP_RECORDS)

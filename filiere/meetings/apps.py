@@ -22,3 +22,8 @@ class MeetingsConfig(AppConfig):
         from filiere.meetings.attention import register_home_counts
 
         register_home_counts()
+
+        from filiere.meetings.services.merge import CASE_RECORDS
+        from filiere.patients.hooks import register_record_mover
+
+        register_record_mover(CASE_RECORDS)

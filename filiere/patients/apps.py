@@ -16,3 +16,8 @@ class PatientsConfig(AppConfig):
         from filiere.patients.attention import register_home_counts
 
         register_home_counts()
+
+        from filiere.patients.hooks import register_record_mover
+        from filiere.patients.services.duplicates import REGISTRY_RECORDS
+
+        register_record_mover(REGISTRY_RECORDS)

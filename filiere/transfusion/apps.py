@@ -17,3 +17,8 @@ class TransfusionConfig(AppConfig):
         from filiere.transfusion.attention import register_home_counts
 
         register_home_counts()
+
+        from filiere.patients.hooks import register_record_mover
+        from filiere.transfusion.merge import TRANSFUSION_RECORDS
+
+        register_record_mover(TRANSFUSION_RECORDS)
