@@ -27,8 +27,10 @@ from filiere.access.patients import (
 from filiere.core.access_errors import NotVisible
 from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
+from filiere.core.pages import record_form_page
 from filiere.core.pagination import page_from_query, page_slice
 from filiere.core.submissions import submit_once
+from filiere.identity.services import IdentityInput
 from filiere.network.models import Centre
 from filiere.nomenclature.selectors import (
     hpo_search_terms,
@@ -155,7 +157,7 @@ def patient_register_view(request: AuthenticatedRequest) -> HttpResponse:
             registration = services.patient_register(
                 actor=request.user,
                 centre=data["centre"],
-                identity=services.IdentityInput(**identity_values),
+                identity=IdentityInput(**identity_values),
                 inclusion_date=data["inclusion_date"],
                 referred_by=data["referred_by"],
                 outside_labelled_scope=data["outside_labelled_scope"],
@@ -241,22 +243,17 @@ def _patient_form_page(
 ) -> HttpResponse:
     """A form that adds to or changes a patient's record (one per kind of record)."""
     patient = get_patient_for_user(request.user, public_id, Capability.EDIT_PATIENTS)
-    form = make_form(request, patient, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-
-        def save_once() -> str:
-            save(request, patient, data)
-            return reverse("patients:detail", kwargs={"public_id": patient.public_id})
-
-        try:
-            return submit_once(request, save=save_once, done=done)
-        except ValidationError as error:
-            apply_errors(form, error)
-    else:
-        services.patient_record_viewed(actor=request.user, patient=patient, what=title)
-    return render(
-        request, "patients/record_form.html", {"patient": patient, "form": form, "title": title}
+    return record_form_page(
+        request,
+        make_form(request, patient, request.POST or None),
+        template="patients/record_form.html",
+        context={"patient": patient, "title": title},
+        save=lambda form: save(request, patient, form.cleaned_data),
+        success_url=reverse("patients:detail", kwargs={"public_id": patient.public_id}),
+        done=done,
+        viewed=lambda: services.patient_record_viewed(
+            actor=request.user, patient=patient, what=title
+        ),
     )
 
 

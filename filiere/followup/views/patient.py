@@ -21,9 +21,8 @@ from django.views.decorators.http import require_POST
 
 from filiere.access import Capability
 from filiere.access.patients import patient_rights
-from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
-from filiere.core.submissions import submit_once
+from filiere.core.pages import record_form_page
 from filiere.followup import forms as followup_forms
 from filiere.followup import services
 from filiere.followup.selectors import get_treatment, patient_followup
@@ -62,26 +61,17 @@ def _form_page(
     title: str,
     save: Save,
     done: str,
-    aliases: dict[str, str] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-
-        def save_once() -> str:
-            save(data)
-            return reverse("followup:patient", kwargs={"public_id": patient.public_id})
-
-        try:
-            return submit_once(request, save=save_once, done=done)
-        except ValidationError as error:
-            apply_errors(form, error, aliases=aliases)
-    elif request.method != "POST":
-        services.followup_viewed(actor=request.user, patient=patient, what=title)
-    return render(
+    return record_form_page(
         request,
-        "followup/record_form.html",
-        {"patient": patient, "form": form, "title": title, **(extra or {})},
+        form,
+        template="followup/record_form.html",
+        context={"patient": patient, "title": title, **(extra or {})},
+        save=lambda valid: save(valid.cleaned_data),
+        success_url=reverse("followup:patient", kwargs={"public_id": patient.public_id}),
+        done=done,
+        viewed=lambda: services.followup_viewed(actor=request.user, patient=patient, what=title),
     )
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from filiere.accounts.models import User
+from filiere.testing.factories import with_form_token
 from filiere.transfusion.models import Transfusion, TransfusionProfile
 from filiere.transfusion.selectors import transfusion_history
 from filiere.transfusion.services import transfusion_profile_update
@@ -59,11 +60,11 @@ def test_an_unusual_dose_asks_for_a_confirmation_then_is_recorded(
     unticked box; ticked, the dose is recorded with who confirmed it and when."""
     client = client_for(alice)
     url = _url("transfusion:transfusion_add", patient)
-    first = client.post(url, _form()).content.decode()
+    first = client.post(url, with_form_token(_form())).content.decode()
     assert 'type="checkbox" name="values_confirmed"' in first
     assert "hors de la plage usuelle" in first
     assert not Transfusion.objects.exists()
-    assert client.post(url, _form(values_confirmed="on")).status_code == 302
+    assert client.post(url, with_form_token(_form(values_confirmed="on"))).status_code == 302
     assert Transfusion.objects.get().values_confirmed_by == alice
     page = client.get(_url("transfusion:patient", patient)).content.decode()
     assert 'data-testid="values-confirmed"' in page
@@ -155,7 +156,9 @@ def test_the_profile_page_records_abo_rhd_and_the_instruction_starts_from_it(
     client = client_for(julien)
     response = client.post(
         _url("transfusion:profile_edit", patient),
-        {"abo": "B", "rhd": "neg", "weight_kg": "", "height_cm": "", "measured_on": ""},
+        with_form_token(
+            {"abo": "B", "rhd": "neg", "weight_kg": "", "height_cm": "", "measured_on": ""}
+        ),
     )
     assert response.status_code == 302
     assert str(TransfusionProfile.objects.get(patient=patient)) == "B−"

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
+from filiere.testing.factories import with_form_token
 from filiere.transfusion.models import AntibodyBead, AntibodyScreen, HlaTyping, Transfusion
 from filiere.transfusion.tests.factories import SERUM_CSV
 
@@ -30,20 +31,24 @@ def _url(name: str, patient: Any) -> str:
 def test_alice_records_a_transfusion(alice: User, patient: Any, client_for: Login) -> None:
     response = client_for(alice).post(
         _url("transfusion:transfusion_add", patient),
-        {
-            "ended_at": (timezone.localtime() - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
-            "product_type": "CPA",
-            "label_dose_e11": "3,8",
-            "abo_relation": "identical",
-            "storage_hours": "40",
-            "weight_kg": "62",
-            "height_cm": "165",
-            "pre_count": "9",
-            "post_1_minutes": "45",
-            "post_1_count": "38",
-            "post_2_minutes": "1200",
-            "post_2_count": "27",
-        },
+        with_form_token(
+            {
+                "ended_at": (timezone.localtime() - dt.timedelta(days=1)).strftime(
+                    "%Y-%m-%dT%H:%M"
+                ),
+                "product_type": "CPA",
+                "label_dose_e11": "3,8",
+                "abo_relation": "identical",
+                "storage_hours": "40",
+                "weight_kg": "62",
+                "height_cm": "165",
+                "pre_count": "9",
+                "post_1_minutes": "45",
+                "post_1_count": "38",
+                "post_2_minutes": "1200",
+                "post_2_count": "27",
+            }
+        ),
     )
     assert response.status_code == 302
     transfusion = Transfusion.objects.get()
@@ -58,14 +63,18 @@ def test_the_form_records_bleeding_and_splenomegaly_at_the_time(
     """Issue 11: the non-immune causes that make the CCI uninterpretable are recorded."""
     response = client_for(alice).post(
         _url("transfusion:transfusion_add", patient),
-        {
-            "ended_at": (timezone.localtime() - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
-            "product_type": "CPA",
-            "weight_kg": "62",
-            "height_cm": "165",
-            "bleeding": "on",
-            "splenomegaly": "on",
-        },
+        with_form_token(
+            {
+                "ended_at": (timezone.localtime() - dt.timedelta(days=1)).strftime(
+                    "%Y-%m-%dT%H:%M"
+                ),
+                "product_type": "CPA",
+                "weight_kg": "62",
+                "height_cm": "165",
+                "bleeding": "on",
+                "splenomegaly": "on",
+            }
+        ),
     )
     assert response.status_code == 302
     transfusion = Transfusion.objects.get()
@@ -81,13 +90,15 @@ def test_a_transfusion_with_a_count_in_per_microlitre_shows_the_field_error(
 ) -> None:
     response = client_for(alice).post(
         _url("transfusion:transfusion_add", patient),
-        {
-            "ended_at": "2024-03-01T10:00",
-            "product_type": "CPA",
-            "weight_kg": "62",
-            "height_cm": "165",
-            "pre_count": "9000",
-        },
+        with_form_token(
+            {
+                "ended_at": "2024-03-01T10:00",
+                "product_type": "CPA",
+                "weight_kg": "62",
+                "height_cm": "165",
+                "pre_count": "9000",
+            }
+        ),
     )
     assert response.status_code == 200
     assert "unité attendue ×10⁹/L" in response.content.decode()
@@ -97,7 +108,9 @@ def test_a_transfusion_with_a_count_in_per_microlitre_shows_the_field_error(
 def test_julien_records_a_typing(julien: User, patient: Any, client_for: Login) -> None:
     response = client_for(julien).post(
         _url("transfusion:typing_add", patient),
-        {"typing": "A2 A24 B44 B51", "typed_on": "2024-01-10", "laboratory": "EFS"},
+        with_form_token(
+            {"typing": "A2 A24 B44 B51", "typed_on": "2024-01-10", "laboratory": "EFS"}
+        ),
     )
     assert response.status_code == 302
     assert HlaTyping.objects.get().typing == "A2 A24 B44 B51"
@@ -107,7 +120,7 @@ def test_alice_uploads_a_sab_file(alice: User, patient: Any, client_for: Login) 
     upload = SimpleUploadedFile("serum.csv", SERUM_CSV.encode(), content_type="text/csv")
     response = client_for(alice).post(
         _url("transfusion:screen_add", patient),
-        {"serum_date": "2024-02-01", "laboratory": "EFS", "file": upload},
+        with_form_token({"serum_date": "2024-02-01", "laboratory": "EFS", "file": upload}),
     )
     assert response.status_code == 302
     assert AntibodyScreen.objects.get().beads.count() == 11
@@ -121,7 +134,8 @@ def test_a_bad_sab_file_is_refused_with_a_message_nothing_saved_and_the_refusal_
         "serum.csv", SERUM_CSV.replace("NC,420", "NC,2600").encode(), content_type="text/csv"
     )
     response = client_for(alice).post(
-        _url("transfusion:screen_add", patient), {"serum_date": "2024-02-01", "file": upload}
+        _url("transfusion:screen_add", patient),
+        with_form_token({"serum_date": "2024-02-01", "file": upload}),
     )
     assert response.status_code == 200
     assert "bruit de fond trop élevé, série rejetée" in response.content.decode()
@@ -136,7 +150,8 @@ def test_an_image_renamed_csv_is_refused_by_content(
 ) -> None:
     upload = SimpleUploadedFile("serum.csv", b"\x89PNG\r\n\x1a\n\x00\x00", content_type="text/csv")
     response = client_for(alice).post(
-        _url("transfusion:screen_add", patient), {"serum_date": "2024-02-01", "file": upload}
+        _url("transfusion:screen_add", patient),
+        with_form_token({"serum_date": "2024-02-01", "file": upload}),
     )
     assert "contenu binaire" in response.content.decode()
     assert not AntibodyScreen.objects.exists()
@@ -172,10 +187,12 @@ def test_a_discordant_typing_shows_the_warning_and_the_confirmation_box(
     """Issue 11, seen 8: the form shows the warning and a checkbox; ticked, the typing is saved."""
     client = client_for(julien)
     url = _url("transfusion:typing_add", patient)
-    client.post(url, {"typing": "A2 A24 B44 B51", "typed_on": "2024-01-10"})
+    client.post(url, with_form_token({"typing": "A2 A24 B44 B51", "typed_on": "2024-01-10"}))
     page = client.get(url).content.decode()
     assert 'type="checkbox"' not in page
-    response = client.post(url, {"typing": "A1 A3 B7 B8", "typed_on": "2024-02-10"})
+    response = client.post(
+        url, with_form_token({"typing": "A1 A3 B7 B8", "typed_on": "2024-02-10"})
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Possible erreur d&#x27;échantillon" in page
@@ -183,7 +200,30 @@ def test_a_discordant_typing_shows_the_warning_and_the_confirmation_box(
     assert "Je confirme : typage discordant (erreur d&#x27;échantillon écartée)" in page
     assert HlaTyping.objects.count() == 1
     response = client.post(
-        url, {"typing": "A1 A3 B7 B8", "typed_on": "2024-02-10", "confirm_discordant": "on"}
+        url,
+        with_form_token(
+            {"typing": "A1 A3 B7 B8", "typed_on": "2024-02-10", "confirm_discordant": "on"}
+        ),
     )
     assert response.status_code == 302
     assert HlaTyping.objects.count() == 2
+
+
+def test_a_transfusion_form_sent_twice_records_one_transfusion(
+    alice: User, patient: Any, client_for: Login
+) -> None:
+    """Issue 13, seen 12 (double submits): the transfusion form now carries a one-time token."""
+    client = client_for(alice)
+    data = with_form_token(
+        {
+            "ended_at": (timezone.localtime() - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "product_type": "CPA",
+            "weight_kg": "62",
+            "height_cm": "165",
+        }
+    )
+    first = client.post(_url("transfusion:transfusion_add", patient), data)
+    second = client.post(_url("transfusion:transfusion_add", patient), data, follow=True)
+    assert first.status_code == 302
+    assert "Ce formulaire a déjà été envoyé." in second.content.decode()
+    assert Transfusion.objects.count() == 1

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from filiere.access import Capability
@@ -19,6 +19,7 @@ from filiere.access.transfusion import specialist_regions, transfusion_rights
 from filiere.core.access_errors import capability_required
 from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
+from filiere.core.pages import record_form_page
 from filiere.patients.models import Patient
 from filiere.patients.selectors import get_patient_for_transfusion, transfusion_patient_search
 from filiere.patients.services import patient_record_viewed
@@ -81,21 +82,15 @@ def _record_page(
 ) -> HttpResponse:
     """A form that adds to the patient's transfusion record (one per kind of record)."""
     patient = get_patient_for_transfusion(request.user, public_id)
-    form = make_form(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(request, patient, form)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("transfusion:patient", public_id=patient.public_id)
-    else:
-        patient_record_viewed(actor=request.user, patient=patient, what=title)
-    return render(
+    return record_form_page(
         request,
-        "transfusion/record_form.html",
-        {"patient": patient, "form": form, "title": title, "prefill": prefill},
+        make_form(request),
+        template="transfusion/record_form.html",
+        context={"patient": patient, "title": title, "prefill": prefill},
+        save=lambda form: save(request, patient, form),
+        success_url=reverse("transfusion:patient", kwargs={"public_id": patient.public_id}),
+        done=done,
+        viewed=lambda: patient_record_viewed(actor=request.user, patient=patient, what=title),
     )
 
 
