@@ -5,20 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pyotp
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from filiere.accounts.models import ApiToken, User
 from filiere.accounts.services import api_token_create, api_token_revoke
-from filiere.testing.factories import PASSWORD, TOTP_SECRET
+from filiere.testing.factories import PASSWORD, fresh_totp_code
 
 pytestmark = pytest.mark.django_db
 
 
 def reauthentication() -> dict[str, str]:
-    return {"password": PASSWORD, "code": pyotp.TOTP(TOTP_SECRET).now()}
+    return {"password": PASSWORD, "code": fresh_totp_code()}
 
 
 def bearer(raw: str) -> dict[str, Any]:
@@ -111,7 +110,7 @@ def test_a_token_is_minted_only_after_the_password_and_the_code(alice: User) -> 
     """Seen: an open session was enough to mint a 90-day token."""
     client = Client()
     client.force_login(alice)
-    code = pyotp.TOTP(TOTP_SECRET).now()
+    code = fresh_totp_code()
     for refused in (
         {"name": "script"},
         {"name": "script", "password": "devine", "code": code},
@@ -122,7 +121,7 @@ def test_a_token_is_minted_only_after_the_password_and_the_code(alice: User) -> 
         assert response.status_code == 200
         assert "fil_" not in response.content.decode()
     assert not ApiToken.objects.exists()
-    fresh = {"name": "script", "password": PASSWORD, "code": pyotp.TOTP(TOTP_SECRET).now()}
+    fresh = {"name": "script", "password": PASSWORD, "code": fresh_totp_code()}
     response = client.post("/profil/jetons/", fresh)
     assert "fil_" in response.content.decode(), response.content.decode()[-3000:]
     token = ApiToken.objects.get(user=alice)

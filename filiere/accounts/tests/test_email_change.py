@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pyotp
 import pytest
 from django.core import mail
 from django.test import Client
 
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
-from filiere.testing.factories import PASSWORD, TOTP_SECRET, make_user
+from filiere.testing.factories import PASSWORD, fresh_totp_code, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +31,7 @@ def logged_in(email: str) -> Client:
     client = Client()
     response = client.post(LOGIN, {"login": email, "password": PASSWORD})
     assert response["Location"] == SECOND_FACTOR
-    response = client.post(SECOND_FACTOR, {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    response = client.post(SECOND_FACTOR, {"code": fresh_totp_code()})
     assert response.status_code == 302
     return client
 

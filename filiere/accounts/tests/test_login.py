@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyotp
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
-from filiere.testing.factories import PASSWORD, TOTP_SECRET, make_user
+from filiere.testing.factories import PASSWORD, fresh_totp_code, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +38,7 @@ def test_login_asks_for_the_totp_code_then_lets_the_user_in(client: Client, alic
     # Not logged in yet: the home page still sends to the login page.
     assert client.get("/").status_code == 302
 
-    code = pyotp.TOTP(TOTP_SECRET).now()
+    code = fresh_totp_code()
     response = client.post(SECOND_FACTOR, {"code": code})
     assert response.status_code == 302
     home = client.get("/")
@@ -50,7 +49,7 @@ def test_login_asks_for_the_totp_code_then_lets_the_user_in(client: Client, alic
 
 def test_a_totp_code_cannot_be_used_twice(alice: User) -> None:
     """OWASP ASVS v5.0.0-6.5.1: a one-time code is usable once."""
-    code = pyotp.TOTP(TOTP_SECRET).now()
+    code = fresh_totp_code()
     first, second = Client(), Client()
     log_in_with_password(first, alice.email)
     assert first.post(SECOND_FACTOR, {"code": code}).status_code == 302

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pyotp
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -15,7 +14,7 @@ from filiere.accounts.models import User
 from filiere.accounts.services import user_deactivate
 from filiere.audit.models import AuditEvent
 from filiere.core.middleware import SESSION_STARTED_AT
-from filiere.testing.factories import PASSWORD, TOTP_SECRET
+from filiere.testing.factories import PASSWORD, fresh_totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def logged_in(user: User) -> Client:
     client = Client()
     client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
-    client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    client.post("/accounts/2fa/authenticate/", {"code": fresh_totp_code()})
     assert client.get("/").status_code == 200
     return client
 
@@ -85,7 +84,7 @@ def test_login_issues_a_new_session_id(alice: User) -> None:
     session.save()
     before = session.session_key
     client.post("/accounts/login/", {"login": alice.email, "password": PASSWORD})
-    client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    client.post("/accounts/2fa/authenticate/", {"code": fresh_totp_code()})
     assert client.cookies[settings.SESSION_COOKIE_NAME].value != before
 
 

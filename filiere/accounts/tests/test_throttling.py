@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyotp
 import pytest
 from django.core import mail
 from django.test import Client
@@ -12,7 +11,7 @@ from pytest_django.fixtures import Settings
 
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
-from filiere.testing.factories import PASSWORD, TOTP_SECRET
+from filiere.testing.factories import PASSWORD, fresh_totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +118,7 @@ def test_behind_the_proxy_the_audit_records_the_address_the_proxy_saw(
     attempt(Client(), alice.email, "devine", PROXY, "1.2.3.4, 203.0.113.9")
     client = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="1.2.3.4, 10.1.2.3")
     client.post(LOGIN, {"login": alice.email, "password": PASSWORD})
-    client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    client.post("/accounts/2fa/authenticate/", {"code": fresh_totp_code()})
     assert client.get("/").status_code == 200
     failed = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN_FAILED)
     assert failed.ip_address == "203.0.113.9"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pyotp
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -14,7 +13,7 @@ from django.utils import timezone
 
 from filiere.accounts.models import User
 from filiere.meetings.models import Meeting
-from filiere.testing.factories import PASSWORD, TOTP_SECRET
+from filiere.testing.factories import PASSWORD, fresh_totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ POLL: dict[str, Any] = {"HTTP_X_FILIERE_POLL": "1", "HTTP_HX_REQUEST": "true"}
 def logged_in(user: User) -> Client:
     client = Client()
     client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
-    client.post("/accounts/2fa/authenticate/", {"code": pyotp.TOTP(TOTP_SECRET).now()})
+    client.post("/accounts/2fa/authenticate/", {"code": fresh_totp_code()})
     assert client.get("/").status_code == 200
     return client
 
