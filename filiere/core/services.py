@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
-from django.db import models
+from django.db import models, transaction
 
-from filiere.audit.services import changed_fields, snapshot
+from filiere.accounts.models import User
+from filiere.audit.models import AuditEvent
+from filiere.audit.services import audit_record, changed_fields, snapshot
 
 M = TypeVar("M", bound=models.Model)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _lookup_names(node: Any) -> list[str]:
@@ -104,3 +109,78 @@ def update_validated(
         _full_clean(instance)
         instance.save(update_fields=[_column_of(instance, n) for n in changes])
     return changes
+
+
+# --- Refused input, recorded in one place -------------------------------------------------
+
+
+def _patient_id_of(obj: Any) -> Any:
+    for path in ("patient", "case.patient"):
+        value = obj
+        for name in path.split("."):
+            value = getattr(value, name, None)
+        if value is not None:
+            return getattr(value, "public_id", None)
+    return None
+
+
+def _target_of(kwargs: Mapping[str, Any]) -> tuple[str, str, Any]:
+    """The object a refused call was about, for the audit event: the first one that leads to a
+    patient (a case, a diagnosis…), else the first object given, else the patient alone."""
+    given = [
+        value
+        for name, value in kwargs.items()
+        if name != "actor" and isinstance(value, models.Model)
+    ]
+    patient_id = None
+    target: models.Model | None = None
+    for value in given:
+        if _patient_id_of(value) is not None:
+            target, patient_id = value, _patient_id_of(value)
+            break
+    others = [value for value in given if value._meta.label_lower != "patients.patient"]
+    if target is None and others:
+        target = others[0]
+    if patient_id is None:
+        patients = [value for value in given if value._meta.label_lower == "patients.patient"]
+        patient_id = getattr(patients[0], "public_id", None) if patients else None
+        target = target or (patients[0] if patients else None)
+    if target is None:
+        return "", "", patient_id
+    return target._meta.label_lower, str(getattr(target, "public_id", target.pk)), patient_id
+
+
+def refusal_record(
+    *, actor: Any, what: str, error: ValidationError, target: Mapping[str, Any]
+) -> None:
+    """Record that input was refused (called after the refused write rolled back)."""
+    object_type, object_id, patient_id = _target_of(target)
+    audit_record(
+        # People are named; a job acting as SYSTEM is not a person.
+        actor=actor if isinstance(actor, User) else None,
+        action=AuditEvent.Action.REFUSED,
+        object_type=object_type,
+        object_id=object_id,
+        patient_id=patient_id,
+        summary=f"{what} refusé : " + " ".join(error.messages),
+    )
+
+
+def records_refusals(what: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Run the service atomically; when it refuses the input, nothing is written but the refusal
+    itself, in the audit trail (the same for every app's services)."""
+
+    def decorator(service: Callable[P, R]) -> Callable[P, R]:
+        atomic_service = transaction.atomic(service)
+
+        @wraps(service)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return atomic_service(*args, **kwargs)
+            except ValidationError as error:
+                refusal_record(actor=kwargs.get("actor"), what=what, error=error, target=kwargs)
+                raise
+
+        return wrapper
+
+    return decorator

@@ -29,7 +29,7 @@ from filiere.audit.services import (
     snapshot,
 )
 from filiere.clinical import transfusion as efficacy
-from filiere.core.services import create_validated, update_validated
+from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.hla.donors import Donor as DonorRecord
 from filiere.hla.donors import DonorFileError, iter_donor_lines
 from filiere.hla.eplets import EpletFileError, read_eplets_text
@@ -196,7 +196,7 @@ class PostCountInput:
     count: Decimal
 
 
-@transaction.atomic
+@records_refusals("Enregistrement d'une transfusion")
 def transfusion_record(
     *,
     actor: Actor,
@@ -367,7 +367,7 @@ def _profile_follows_transfusion(actor: Actor, patient: Patient, transfusion: Tr
     )
 
 
-@transaction.atomic
+@records_refusals("Enregistrement du profil transfusionnel")
 def transfusion_profile_update(
     *,
     actor: Actor,
@@ -417,7 +417,7 @@ def transfusion_profile_update(
 # --- HLA typing and antibodies -----------------------------------------------------------
 
 
-@transaction.atomic
+@records_refusals("Enregistrement d'un typage HLA")
 def hla_typing_record(
     *,
     actor: Actor,
@@ -508,7 +508,7 @@ def _controls(run: SabRun, waived: bool) -> str:
     return AntibodyScreen.Controls.PASSED
 
 
-@transaction.atomic
+@records_refusals("Import d'une recherche d'anticorps anti-HLA")
 def antibody_screen_import(
     *,
     actor: Actor,
@@ -571,17 +571,6 @@ def search_results_viewed(*, actor: User, patients: Sequence[Patient]) -> None:
         )
 
 
-def antibody_screen_refused(*, actor: Actor, patient: Patient, error: ValidationError) -> None:
-    """Record that a SAB file was refused (called after the import rolled back)."""
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.REFUSED,
-        object_type="transfusion.antibodyscreen",
-        patient_id=patient.public_id,
-        summary="Fichier SAB refusé : " + "; ".join(error.messages),
-    )
-
-
 # --- Transfusion instructions ------------------------------------------------------------
 
 
@@ -594,7 +583,7 @@ def _check_params(params: InstructionParams) -> dict[str, str]:
     return errors
 
 
-@transaction.atomic
+@records_refusals("Enregistrement d'une consigne transfusionnelle")
 def instruction_save(
     *,
     actor: Actor,
@@ -683,7 +672,7 @@ def instruction_save(
     return instruction
 
 
-@transaction.atomic
+@records_refusals("Enregistrement d'un cross-match")
 def crossmatch_record(
     *,
     actor: Actor,
@@ -837,7 +826,7 @@ class DonorFileImport:
     refused: tuple[str, ...]  # one message per refused line, naming the line and the field
 
 
-@transaction.atomic
+@records_refusals("Import du fichier des donneurs")
 def donors_import_file(*, actor: Actor, data: bytes, source: str) -> DonorFileImport:
     """Import a donors CSV file from the page: the valid lines through ``donors_import``, each
     refused line reported with its number and field (nothing is imported when the file itself

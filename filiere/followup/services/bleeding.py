@@ -7,14 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from filiere.access.actors import Actor, acting_user
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.clinical import isth_bat
 from filiere.clinical.isth_bat import BatVersion, Domain, IsthBatError
-from filiere.core.services import create_validated, update_validated
+from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.followup.models import BleedingEvent, BleedingScore, Visit
 from filiere.followup.services.common import audit, check_centre, check_clinical_date, raise_if
 from filiere.network.models import Centre
@@ -60,7 +59,7 @@ def _check_answers(answers: Mapping[str, Any], scores: Mapping[Domain, int]) -> 
     return cleaned
 
 
-@transaction.atomic
+@records_refusals("Enregistrement d'un score hémorragique")
 def bleeding_score_record(
     *,
     actor: Actor,
@@ -184,7 +183,7 @@ BLEEDING_EVENT_FIELDS = (
 )
 
 
-@transaction.atomic
+@records_refusals("Enregistrement d'un saignement")
 def bleeding_event_record(
     *,
     actor: Actor,
@@ -233,7 +232,7 @@ def bleeding_event_record(
     return event
 
 
-@transaction.atomic
+@records_refusals("Correction d'un saignement")
 def bleeding_event_update(*, actor: Actor, event: BleedingEvent, **values: Any) -> dict[str, Any]:
     """Correct a bleeding episode with the rules of its recording; return the differences."""
     unknown = set(values) - set(BLEEDING_EVENT_FIELDS)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from filiere.access.actors import Actor, acting_user
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
+from filiere.core.services import records_refusals
 from filiere.followup.models import (
     CentreDue,
     DiseaseSeverity,
@@ -51,7 +52,7 @@ def _check_rule(severity: str, interval_months: int) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
+@records_refusals("Enregistrement d'une règle de suivi")
 def followup_rule_save(
     *,
     actor: Actor,
@@ -87,7 +88,7 @@ def followup_rule_save(
     return rule
 
 
-@transaction.atomic
+@records_refusals("Suppression d'une règle de suivi")
 def followup_rule_delete(*, actor: Actor, rule: FollowUpRule) -> None:
     """Remove a rule: its patients fall back on the group's general rule or the default."""
     audit_record(

@@ -27,7 +27,7 @@ from filiere.clinical.doses import (
     french_range,
     parse_dose_ranges,
 )
-from filiere.core.services import create_validated, update_validated
+from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.followup.models import (
     ATC_PATTERN,
     WITHOUT_ATC,
@@ -478,7 +478,7 @@ def _confirmation_note(treatment: Treatment) -> str:
     return ", dose hors plage usuelle confirmée" if treatment.dose_confirmed else ""
 
 
-@transaction.atomic
+@records_refusals("Enregistrement d'un traitement")
 def treatment_record(
     *,
     actor: Actor,
@@ -518,7 +518,7 @@ def treatment_record(
     return treatment
 
 
-@transaction.atomic
+@records_refusals("Correction d'un traitement")
 def treatment_update(*, actor: Actor, treatment: Treatment, **values: Any) -> dict[str, Any]:
     """Correct a treatment: its drug (``atc_code``), dose, unit and route under the same rules
     as when it was recorded, its end, its outcome…; the kind and the patient stay.
@@ -570,7 +570,7 @@ def treatment_update(*, actor: Actor, treatment: Treatment, **values: Any) -> di
     return changes
 
 
-@transaction.atomic
+@records_refusals("Choix d'un traitement d'urgence")
 def treatment_mark_emergency(*, actor: Actor, treatment: Treatment, usual: bool) -> Treatment:
     """Mark (or unmark) a treatment as the patient's usual emergency treatment, the only kind
     the emergency care card lists; who validated it and when are kept."""
@@ -664,7 +664,7 @@ def _check_adverse_event(
     return serious
 
 
-@transaction.atomic
+@records_refusals("Enregistrement d'un effet indésirable")
 def adverse_event_record(
     *,
     actor: Actor,
@@ -716,7 +716,7 @@ def adverse_event_record(
     return event
 
 
-@transaction.atomic
+@records_refusals("Correction d'un effet indésirable")
 def adverse_event_update(*, actor: Actor, event: AdverseEvent, **values: Any) -> dict[str, Any]:
     """Correct an adverse event with the rules of its recording; return the differences."""
     unknown = set(values) - set(ADVERSE_EVENT_FIELDS)

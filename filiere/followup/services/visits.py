@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from filiere.access.actors import Actor, acting_user
@@ -14,7 +13,7 @@ from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.clinical import lab_bounds
 from filiere.clinical.lab_bounds import LabBounds
-from filiere.core.services import create_validated, update_validated
+from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.exports.sdm_mr.value_sets import ActivityContext, ActivityObjective
 from filiere.followup.models import DiseaseSeverity, Visit
 from filiere.followup.services.common import (
@@ -93,7 +92,7 @@ def _clean_visit(patient: Patient, values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-@transaction.atomic
+@records_refusals("Enregistrement d'une visite")
 def visit_record(
     *,
     actor: Actor,
@@ -135,7 +134,7 @@ def visit_record(
     return visit
 
 
-@transaction.atomic
+@records_refusals("Correction d'une visite")
 def visit_update(*, actor: Actor, visit: Visit, **values: Any) -> dict[str, Any]:
     """Change or complete a visit; return the audited differences."""
     check_centre(actor, visit.patient, visit.centre)

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from filiere.access.actors import Actor
 from filiere.audit.models import AuditEvent
+from filiere.core.services import records_refusals
 from filiere.meetings import notifications
 from filiere.meetings.models import Meeting
-from filiere.meetings.services.common import audit, records_refusals
+from filiere.meetings.services.common import audit
 from filiere.meetings.services.series import require_staff
 
 

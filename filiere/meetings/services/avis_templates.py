@@ -10,10 +10,10 @@ from django.utils import timezone
 from filiere.access.actors import Actor, acting_user
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
-from filiere.core.services import create_validated, update_validated
+from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.meetings.models import CaseRequest, MeetingSeries, Recommendation
 from filiere.meetings.models.avis_templates import TEMPLATE_FIELDS, RecommendationTemplate
-from filiere.meetings.services.common import audit, records_refusals
+from filiere.meetings.services.common import audit
 from filiere.meetings.services.series import require_coordinator
 
 

@@ -21,7 +21,7 @@ from filiere.access.meetings import case_rights, series_rights, urgent_item_open
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_records
-from filiere.core.services import create_validated, update_validated
+from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.identity.services import IdentityInput
 from filiere.lib.partial_dates import PartialDate
 from filiere.meetings import notifications, rules
@@ -41,7 +41,7 @@ from filiere.meetings.models import (
 )
 from filiere.meetings.selectors import pending_agenda_item
 from filiere.meetings.services.agenda import agenda_changed
-from filiere.meetings.services.common import audit, records_refusals, touch
+from filiere.meetings.services.common import audit, touch
 from filiere.meetings.services.meetings import (
     check_slot,
     meeting_create,

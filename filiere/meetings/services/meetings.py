@@ -15,7 +15,7 @@ from filiere.access.actors import SYSTEM, Actor, acting_user
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
-from filiere.core.services import create_validated, update_validated
+from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.meetings import notifications, participant_list, rules
 from filiere.meetings.models import (
     AgendaItem,
@@ -28,7 +28,7 @@ from filiere.meetings.models import (
 )
 from filiere.meetings.selectors import discussion_window, next_meeting
 from filiere.meetings.services.agenda import agenda_changed, agenda_sent
-from filiere.meetings.services.common import audit, records_refusals
+from filiere.meetings.services.common import audit
 from filiere.meetings.services.series import require_coordinator, require_staff
 
 MEETING_FIELDS = ("starts_at", "duration_minutes", "video_link", "location", "notes")

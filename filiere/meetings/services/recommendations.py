@@ -14,7 +14,7 @@ from django.utils import timezone
 from filiere.access.actors import SYSTEM, Actor, acting_user
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
-from filiere.core.services import create_validated, update_validated
+from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.identity.models import Identity
 from filiere.identity.services import INS_OID_LABELS
 from filiere.meetings import notifications
@@ -42,7 +42,7 @@ from filiere.meetings.selectors import (
     quorum_for_case,
     specialty_label,
 )
-from filiere.meetings.services.common import audit, records_refusals, touch
+from filiere.meetings.services.common import audit, touch
 from filiere.meetings.services.meetings import carry_over, require_meeting_day
 from filiere.meetings.services.series import require_coordinator, require_staff
 

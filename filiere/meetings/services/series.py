@@ -20,7 +20,7 @@ from filiere.access.meetings import series_rights
 from filiere.accounts.models import User
 from filiere.accounts.services import user_create
 from filiere.audit.models import AuditEvent
-from filiere.core.services import create_validated, update_validated
+from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.meetings import notifications, yearly
 from filiere.meetings.models import (
     NON_PHYSICIAN_SPECIALTIES,
@@ -30,7 +30,7 @@ from filiere.meetings.models import (
     Participant,
     SeriesMember,
 )
-from filiere.meetings.services.common import audit, records_refusals
+from filiere.meetings.services.common import audit
 from filiere.meetings.yearly import CalendarDate
 from filiere.network.models import Centre
 

@@ -7,13 +7,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from filiere.access import Capability
 from filiere.access.actors import Actor, acting_user
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
-from filiere.core.services import create_validated, update_validated
+from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.lib.partial_dates import PartialDate
 from filiere.network.models import Centre
 from filiere.patients.hooks import care_episodes_changed
@@ -31,7 +30,7 @@ from filiere.patients.services.common import (
 )
 
 
-@transaction.atomic
+@records_refusals("Ouverture d'une prise en charge")
 def care_episode_open(
     *,
     actor: Actor,
@@ -65,7 +64,7 @@ def care_episode_open(
     return episode
 
 
-@transaction.atomic
+@records_refusals("Fin d'une prise en charge")
 def care_episode_close(*, actor: Actor, episode: CareEpisode, ended_on: dt.date) -> CareEpisode:
     if ended_on < episode.inclusion_date.earliest():
         raise ValidationError({"ended_on": "La fin de suivi précède l'inclusion."})
@@ -75,7 +74,7 @@ def care_episode_close(*, actor: Actor, episode: CareEpisode, ended_on: dt.date)
     return episode
 
 
-@transaction.atomic
+@records_refusals("Enregistrement d'un consentement")
 def consent_record(
     *,
     actor: Actor,
@@ -115,7 +114,7 @@ def consent_record(
 CONSENT_FIELDS = ("answer", "answered_on", "information_version")
 
 
-@transaction.atomic
+@records_refusals("Correction d'un consentement")
 def consent_update(*, actor: Actor, consent: Consent, **values: Any) -> dict[str, Any]:
     """Correct an answer as it was recorded (a new answer of the patient is a new record)."""
     unknown = set(values) - set(CONSENT_FIELDS)

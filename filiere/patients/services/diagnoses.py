@@ -7,13 +7,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from filiere.access.actors import Actor, acting_user
 from filiere.access.patients import patient_rights
 from filiere.audit.models import AuditEvent
-from filiere.core.services import create_validated, update_validated
+from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.identity.services import (
     identity_exact_age_on,
 )
@@ -253,7 +252,7 @@ def _genes(symbols: Iterable[str]) -> list[Gene]:
     return genes
 
 
-@transaction.atomic
+@records_refusals("Enregistrement d'un diagnostic")
 def diagnosis_record(
     *,
     actor: Actor,
@@ -288,7 +287,7 @@ def diagnosis_record(
     return diagnosis
 
 
-@transaction.atomic
+@records_refusals("Correction d'un diagnostic")
 def diagnosis_update(
     *,
     actor: Actor,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from filiere.access.patients import may_merge_duplicate
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
+from filiere.core.services import records_refusals
 from filiere.identity.models import DuplicateSuspicion
 from filiere.patients.hooks import RecordMover, care_episodes_changed, records_merged, repoint
 from filiere.patients.models import (
@@ -35,7 +35,7 @@ def _following_centres(suspicion: DuplicateSuspicion) -> set[int]:
     )
 
 
-@transaction.atomic
+@records_refusals("Rejet d'un doublon potentiel")
 def duplicate_dismiss(
     *, actor: User, suspicion: DuplicateSuspicion, note: str
 ) -> DuplicateSuspicion:
@@ -77,7 +77,7 @@ REGISTRY_RECORDS = RecordMover(
 )
 
 
-@transaction.atomic
+@records_refusals("Fusion de deux dossiers")
 def duplicate_merge(
     *, actor: User, suspicion: DuplicateSuspicion, keep: Patient, note: str = ""
 ) -> Patient:

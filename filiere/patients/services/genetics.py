@@ -6,12 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from filiere.access.actors import Actor
 from filiere.audit.models import AuditEvent
-from filiere.core.services import create_validated, update_validated
+from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.lib.hgvs import (
     HgvsError,
     ProteinChange,
@@ -162,7 +161,7 @@ def clean_genetic_finding(patient: Patient, values: dict[str, Any]) -> dict[str,
     }
 
 
-@transaction.atomic
+@records_refusals("Enregistrement d'un résultat génétique")
 def genetic_finding_record(
     *,
     actor: Actor,
@@ -204,7 +203,7 @@ def genetic_finding_record(
     return finding
 
 
-@transaction.atomic
+@records_refusals("Correction d'un résultat génétique")
 def genetic_finding_update(
     *, actor: Actor, finding: GeneticFinding, **values: Any
 ) -> dict[str, Any]:

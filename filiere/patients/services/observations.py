@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from filiere.access.actors import Actor
@@ -14,7 +13,7 @@ from filiere.audit.models import AuditEvent
 from filiere.clinical import lab_bounds
 from filiere.clinical.glanzmann import glanzmann_types_fitting
 from filiere.core.models import WITHDRAWAL_FIELDS
-from filiere.core.services import create_validated, update_validated
+from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.nomenclature.hpo import hpo_term, is_phenotypic_abnormality
 from filiere.patients.models import (
     Patient,
@@ -28,7 +27,7 @@ from filiere.patients.services.common import (
 )
 
 
-@transaction.atomic
+@records_refusals("Enregistrement d'un phénotype HPO")
 def phenotype_record(
     *,
     actor: Actor,
@@ -115,7 +114,7 @@ WORKUP_FIELDS = tuple(
 )
 
 
-@transaction.atomic
+@records_refusals("Enregistrement d'un bilan plaquettaire")
 def platelet_workup_record(*, actor: Actor, patient: Patient, **values: Any) -> PlateletWorkup:
     """Record the platelet tests of one sampling."""
     unknown = set(values) - set(WORKUP_FIELDS)
@@ -140,7 +139,7 @@ def platelet_workup_record(*, actor: Actor, patient: Patient, **values: Any) -> 
 PHENOTYPE_FIELDS = ("excluded", "onset", "observed_on")
 
 
-@transaction.atomic
+@records_refusals("Correction d'un phénotype HPO")
 def phenotype_update(
     *, actor: Actor, observation: PhenotypeObservation, **values: Any
 ) -> dict[str, Any]:
@@ -162,7 +161,7 @@ def phenotype_update(
     return changes
 
 
-@transaction.atomic
+@records_refusals("Correction d'un bilan plaquettaire")
 def platelet_workup_update(
     *, actor: Actor, workup: PlateletWorkup, **values: Any
 ) -> dict[str, Any]:

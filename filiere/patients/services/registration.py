@@ -16,7 +16,7 @@ from filiere.access.actors import Actor, acting_user
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
-from filiere.core.services import create_validated, update_validated
+from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.identity.models import DuplicateSuspicion, Identity
 from filiere.identity.services import (
     IDENTITY_FIELDS,
@@ -221,7 +221,7 @@ def _patient_update_identity(
     return changed
 
 
-@transaction.atomic
+@records_refusals("Changement du statut vital")
 def patient_update_status(
     *,
     actor: Actor,

@@ -170,19 +170,15 @@ def screen_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> Http
     def save(req: AuthenticatedRequest, patient: Patient, form: forms.Form) -> Any:
         assert isinstance(form, transfusion_forms.AntibodyScreenForm)  # noqa: S101 - made below
         name, data = form.read_file()
-        try:
-            return services.antibody_screen_import(
-                actor=req.user,
-                patient=patient,
-                serum_date=form.cleaned_data["serum_date"],
-                laboratory=form.cleaned_data["laboratory"],
-                controls_waived=form.cleaned_data["controls_waived"],
-                file_name=name,
-                data=data,
-            )
-        except ValidationError as error:
-            services.antibody_screen_refused(actor=req.user, patient=patient, error=error)
-            raise
+        return services.antibody_screen_import(
+            actor=req.user,
+            patient=patient,
+            serum_date=form.cleaned_data["serum_date"],
+            laboratory=form.cleaned_data["laboratory"],
+            controls_waived=form.cleaned_data["controls_waived"],
+            file_name=name,
+            data=data,
+        )
 
     return _record_page(
         request,
