@@ -1,5 +1,5 @@
 """Issue 17: a job sent to the queue is run by a real `filiere worker` through the real Redis,
-and what it did is in the database.
+and what it did is in the database: the schedule it restored, its job record done.
 
 The worker is another process: it must see the rows this test wrote, so the test commits them
 (a transactional test) and runs on PostgreSQL only. On SQLite pytest-django's test database
@@ -27,9 +27,12 @@ import pytest
 from django.db import connection
 from kombu import Exchange, Queue
 
+from filiere.accounts.models import User
 from filiere.followup.models import FollowUpSchedule
 from filiere.followup.tasks import refresh_schedules
+from filiere.jobs.models import Job
 from filiere.jobs.queue import app
+from filiere.jobs.services import job_create
 from filiere.patients.models import Patient
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -120,11 +123,16 @@ def _worker_output(tmp_path: Path) -> str:
 
 
 def test_a_real_worker_runs_the_follow_up_refresh_sent_through_redis(
-    patient_a: Patient, queue: str, worker: subprocess.Popen[bytes], tmp_path: Path
+    patient_a: Patient,
+    network_coordinator: User,
+    queue: str,
+    worker: subprocess.Popen[bytes],
+    tmp_path: Path,
 ) -> None:
     # Registering the patient computed the due date; a lost row is what the refresh restores.
     computed = FollowUpSchedule.objects.get(patient=patient_a)
     FollowUpSchedule.objects.all().delete()
+    job = job_create(actor=network_coordinator, kind=Job.Kind.FOLLOWUP_REFRESH)
 
     with app.connection_for_write(REDIS_URL) as conn:
         # Declared here, so the message waits in Redis even if the worker is not listening yet.
@@ -134,17 +142,21 @@ def test_a_real_worker_runs_the_follow_up_refresh_sent_through_redis(
         eager = app.conf.task_always_eager
         app.conf.CELERY_TASK_ALWAYS_EAGER = False
         try:
-            refresh_schedules.apply_async(queue=queue, connection=conn)
+            refresh_schedules.apply_async(args=[str(job.public_id)], queue=queue, connection=conn)
         finally:
             app.conf.CELERY_TASK_ALWAYS_EAGER = eager
 
     deadline = time.monotonic() + DEADLINE_SECONDS
-    restored = None
-    while restored is None:
+    while not job.finished:
         assert worker.poll() is None, f"the worker stopped:\n{_worker_output(tmp_path)}"
-        assert time.monotonic() < deadline, f"no schedule written:\n{_worker_output(tmp_path)}"
-        restored = FollowUpSchedule.objects.filter(patient=patient_a).first()
+        assert time.monotonic() < deadline, f"the job did not end:\n{_worker_output(tmp_path)}"
         time.sleep(0.2)
+        job.refresh_from_db()
+
+    assert job.status == Job.Status.DONE, _worker_output(tmp_path)
+    assert (job.done, job.total) == (1, 1)
+    assert job.result == {"created": 1, "updated": 0, "deleted": 0}
+    restored = FollowUpSchedule.objects.get(patient=patient_a)
 
     assert (restored.anchor_on, restored.interval_months, restored.next_due_on) == (
         computed.anchor_on,
