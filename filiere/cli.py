@@ -3,6 +3,8 @@
 filiere demo [--size N]                  build the demo network (management command)
 filiere transfusion assess …             transfusion efficacy, pure computation, JSON output
 filiere hla unacceptable|search …        HLA antibody analysis and donor search, JSON output
+filiere worker [celery worker options]   run the background jobs (Celery, Redis as broker)
+filiere scheduler [celery beat options]  send the daily jobs of CELERY_BEAT_SCHEDULE to the queue
 filiere <any manage.py command> …        e.g. filiere migrate, filiere createsuperuser
 """
 
@@ -23,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return hla_main(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "filiere.settings")
+    if args[:1] in (["worker"], ["scheduler"]):
+        from filiere.jobs.queue import run
+
+        return run(args)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["filiere", *args])

@@ -15,6 +15,18 @@ from filiere.network.models import Centre, Role
 from filiere.testing.factories import give_role, make_centre, make_user
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgres`` are skipped on SQLite, saying so."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)")
+    for item in items:
+        if item.get_closest_marker("postgres") is not None:
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def centre_a(db: None) -> Centre:
     return make_centre(name="CRPP Marseille (A)", short_name="Centre A")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from filiere.accounts.psc import origin_of, psc_providers
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "filiere.followup",
     "filiere.transfusion",
     "filiere.core",
+    "filiere.jobs",
     "filiere.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -183,6 +185,49 @@ else:
             "LOCATION": "filiere_cache",
         }
     }
+
+# --- Background jobs ----------------------------------------------------------------------------
+# Celery, with the Redis of the cache as its broker: `filiere worker` runs the jobs, `filiere
+# scheduler` (Celery beat) sends the daily ones below. Without REDIS_URL (a developer's machine),
+# or with JOBS_EAGER=1 (the tests), a job runs at once in the process that asks for it.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = env_bool("JOBS_EAGER", not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+# Two instances sharing one Redis give each its own queue.
+CELERY_TASK_DEFAULT_QUEUE = env_str("JOBS_QUEUE", "filiere")
+# A message is acknowledged once its job is done: a worker killed mid-job (a restart, the OOM
+# killer) leaves it to the next worker, so every job is written to be run twice safely. Redis
+# hands an unacknowledged message out again after the visibility timeout: it must exceed the
+# longest job (the nightly transfusion recompute), or a job still running would start twice.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# What a job did is logged (and, for a job started from a page, kept in its record), not stored
+# in the broker.
+CELERY_TASK_IGNORE_RESULT = True
+# The worker keeps the JSON logs configured below instead of its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = "Europe/Paris"
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    # After the night's donor imports and the 02:30 backup.
+    "transfusion-recompute": {
+        "task": "transfusion.recompute_instructions",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # After the registry's changes of the day (visits, diagnoses, episodes), before the morning.
+    "followup-refresh": {
+        "task": "followup.refresh_schedules",
+        "schedule": crontab(hour=4, minute=30),
+    },
+    # During office hours, when the requesting physician reads mail.
+    "rcp-follow-up-reminders": {
+        "task": "meetings.send_follow_up_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 # The load balancer's `/sante/` answers status only; this token unlocks the per-component detail.
 HEALTH_TOKEN = env_str("HEALTH_TOKEN")

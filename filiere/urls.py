@@ -40,6 +40,7 @@ urlpatterns = [
     path("suivi/", include("filiere.followup.urls")),
     path("transfusion/", include("filiere.transfusion.urls")),
     path("audit/", include("filiere.audit.urls")),
+    path("taches/", include("filiere.jobs.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path(settings.ADMIN_URL, admin.site.urls),

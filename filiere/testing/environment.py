@@ -17,3 +17,5 @@ os.environ.setdefault(
 )
 # Browser tests serve the app on http://127.0.0.1 through Django's live server.
 os.environ.setdefault("HTTPS", "0")
+# Background jobs run at once in the test process (one test starts a real worker instead).
+os.environ.setdefault("JOBS_EAGER", "1")

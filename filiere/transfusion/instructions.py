@@ -8,6 +8,7 @@ page, the saved snapshot and the PDF (donor site, ABO, HPA, matching grade and C
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -460,3 +461,31 @@ def recompute_instruction(instruction: TransfusionInstruction, pool: LoadedPool)
         donor_ids=tuple(entry.donor_id for entry in result.donors),
         unacceptable=tuple(profile.unacceptable_at(params.threshold).names(profile.serology)),
     )
+
+
+@dataclass(frozen=True)
+class RecomputeSummary:
+    recomputed: int
+    changed: tuple[Recomputed, ...]
+
+
+def instructions_recompute(
+    pool: LoadedPool, *, on_progress: Callable[[int, int], None] | None = None
+) -> RecomputeSummary:
+    """Run each patient's latest valid instruction again (``recompute_instruction``) and return
+    how many were run and those whose serum, typing or eligible donors changed.
+
+    The nightly job and ``filiere transfusion_recompute``. It writes nothing, so running it twice
+    is harmless. ``on_progress(done, total)`` is called every 500 instructions.
+    """
+    latest: dict[int, TransfusionInstruction] = {}
+    for instruction in current_instructions():
+        latest.setdefault(instruction.patient_id, instruction)
+    changed: list[Recomputed] = []
+    for index, instruction in enumerate(latest.values(), start=1):
+        result = recompute_instruction(instruction, pool)
+        if result.changed:
+            changed.append(result)
+        if on_progress is not None and index % 500 == 0:
+            on_progress(index, len(latest))
+    return RecomputeSummary(recomputed=len(latest), changed=tuple(changed))

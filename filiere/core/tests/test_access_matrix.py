@@ -94,6 +94,14 @@ def _rcp_avis_template(centre: Centre, user: User) -> dict[str, Any]:
     return matrix_avis_template_world(centre, user)
 
 
+def _job(centre: Centre, user: User) -> dict[str, Any]:
+    """A background job the user asked for."""
+    from filiere.jobs.models import Job
+    from filiere.jobs.services import job_create
+
+    return {"job_id": job_create(actor=user, kind=Job.Kind.FOLLOWUP_REFRESH).public_id}
+
+
 def _followup(*names: str) -> ObjectBuilder:
     """A patient of the centre with a visit, an ISTH-BAT and a treatment (follow-up module)."""
 
@@ -135,6 +143,7 @@ OBJECT_ROUTES: dict[str, ObjectBuilder] = {
     "followup:patient": _patient,
     "followup:visit_add": _patient,
     "followup:visit_edit": _followup("public_id", "visit_id"),
+    "jobs:detail": _job,
     "followup:isth_bat_add": _patient,
     "followup:isth_bat_detail": _followup("public_id", "score_id"),
     "followup:bleed_add": _patient,

@@ -95,3 +95,30 @@ def test_the_units_run_files_that_exist() -> None:
         for path in re.findall(r"/opt/filiere/(\S+)", unit.read_text(encoding="utf-8")):
             if not path.startswith(".venv/"):
                 assert (ROOT / path).exists(), f"{unit.name}: {path}"
+
+
+def _unit(name: str) -> str:
+    return (DEPLOY / "systemd" / name).read_text(encoding="utf-8")
+
+
+def test_the_worker_and_scheduler_units_run_the_job_commands_with_the_environment() -> None:
+    from filiere.jobs.queue import COMMANDS
+
+    for name, command in (
+        ("filiere-worker.service", "worker"),
+        ("filiere-scheduler.service", "scheduler"),
+    ):
+        unit = _unit(name)
+        (start,) = re.findall(r"^ExecStart=(.+)$", unit, flags=re.MULTILINE)
+        assert start.split()[:2] == ["/opt/filiere/.venv/bin/filiere", command], name
+        assert command in COMMANDS
+        assert "EnvironmentFile=/etc/filiere/filiere.env" in unit, name
+        assert "User=filiere" in unit, name
+
+
+def test_the_scheduler_may_write_its_timetable_in_the_data_directory() -> None:
+    """Beat keeps the time of each job's last sending in DATA_DIR; the code is read-only."""
+    text = (DEPLOY / "filiere.env.example").read_text(encoding="utf-8")
+    (data_dir,) = re.findall(r"^DATA_DIR=(\S+)$", text, flags=re.MULTILINE)
+    assert Path(settings.CELERY_BEAT_SCHEDULE_FILENAME).parent == Path(settings.DATA_DIR)
+    assert f"ReadWritePaths={data_dir}" in _unit("filiere-scheduler.service")

@@ -17,6 +17,8 @@ from filiere.followup.services.schedule import (
     followup_rules_install_defaults,
     schedule_refresh,
     schedules_refresh,
+    schedules_refresh_all,
+    schedules_refresh_start,
 )
 from filiere.followup.services.treatments import (
     ATC_FILE,
@@ -58,6 +60,8 @@ __all__ = [
     "needs_dose_confirmation",
     "schedule_refresh",
     "schedules_refresh",
+    "schedules_refresh_all",
+    "schedules_refresh_start",
     "treatment_mark_emergency",
     "treatment_record",
     "treatment_update",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -24,6 +24,8 @@ from filiere.followup.models import (
     Visit,
 )
 from filiere.followup.rhythm import DEFAULT_RULES, add_months, interval_for
+from filiere.jobs.models import Job
+from filiere.jobs.services import job_create
 from filiere.lib.partial_dates import PartialDate
 from filiere.nomenclature.groups import GroupIndex
 from filiere.nomenclature.models import DiseaseGroup
@@ -240,6 +242,39 @@ def schedules_refresh(
         stale = stale.filter(patient_id__in=scope)
     _, deleted = stale.delete()  # the per-centre due dates go with their schedules
     return RefreshResult(created, updated, deleted.get(FollowUpSchedule._meta.label, 0))
+
+
+def schedules_refresh_all(
+    *, on_progress: Callable[[int, int], None] | None = None, chunk_size: int = CHUNK
+) -> RefreshResult:
+    """Recompute every patient's next due visit, one transaction per chunk of patients.
+
+    The daily job and ``filiere followup refresh``: a night's refresh over the whole registry
+    holds no lock for long and, stopped midway, keeps the chunks already done.
+    ``on_progress(done, total)`` is called after each chunk.
+    """
+    patient_ids = list(Patient.objects.order_by("pk").values_list("pk", flat=True))
+    created = updated = deleted = 0
+    for start in range(0, len(patient_ids), chunk_size):
+        chunk = patient_ids[start : start + chunk_size]
+        result = schedules_refresh(chunk)
+        created += result.created
+        updated += result.updated
+        deleted += result.deleted
+        if on_progress is not None:
+            on_progress(start + len(chunk), len(patient_ids))
+    return RefreshResult(created, updated, deleted)
+
+
+def schedules_refresh_start(*, actor: Actor) -> Job:
+    """Ask the worker to refresh every due date (the rules page's button); return the job to
+    follow. The job is sent once the transaction that records it commits."""
+    from filiere.followup.tasks import refresh_schedules
+
+    with transaction.atomic():
+        job = job_create(actor=actor, kind=Job.Kind.FOLLOWUP_REFRESH)
+        transaction.on_commit(lambda: refresh_schedules.delay(str(job.public_id)))
+    return job
 
 
 def _write_centre_dues(patient_ids: list[int], centres: dict[int, list[int]]) -> None:

@@ -125,6 +125,9 @@ def rules_view(request: AuthenticatedRequest) -> HttpResponse:
                     services.followup_rule_delete(actor=request.user, rule=found)
                     messages.success(request, _("Rythme supprimé."))
                 return redirect("followup:rules")
+            if action == "refresh":
+                job = services.schedules_refresh_start(actor=request.user)
+                return redirect("jobs:detail", job_id=job.public_id)
             if action == "defaults":
                 created = services.followup_rules_install_defaults(actor=request.user)
                 messages.success(request, _("%d rythme(s) par défaut ajouté(s).") % created)

@@ -473,3 +473,29 @@ def test_two_parallel_signatures_sign_once_and_tell_the_second(
     assert sorted(outcomes)[-1] == "signé"
     assert "déjà signé" in sorted(outcomes)[0]
     assert Recommendation.objects.filter(case=case, status="signed").count() == 1
+
+
+def test_the_daily_reminder_job_asks_the_requester_once(
+    in_session: tuple[Meeting, CaseRequest],
+    coordinator: User,
+    alice: User,
+    mailoutbox: list[Any],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    """The scheduled job sends what the command sends; run twice (a redelivered message), it
+    asks once."""
+    from filiere.meetings.tasks import send_follow_up_reminders
+
+    meeting, case = in_session
+    check_in(meeting, coordinator)
+    services.recommendation_sign(
+        actor=coordinator, recommendation=_draft(case, coordinator), override_reason="Urgence."
+    )
+    # Three months have passed: the follow-up falls due today.
+    RecommendationFollowUp.objects.filter(case=case).update(due_on=timezone.localdate())
+    sent_before = len(mailoutbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_follow_up_reminders.delay().get() == {"first": 1, "second": 0}
+        assert send_follow_up_reminders.delay().get() == {"first": 0, "second": 0}
+    assert [message.to for message in mailoutbox[sent_before:]] == [[alice.email]]
+    assert RecommendationFollowUp.objects.get(case=case).reminded_at is not None

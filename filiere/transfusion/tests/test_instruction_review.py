@@ -159,3 +159,17 @@ def test_the_nightly_recompute_uses_the_latest_serum_and_reports_the_change(
     assert "nouveaux inacceptables : A1, A3, B7, B8" in out.getvalue()
     instruction.refresh_from_db()
     assert "b7" in [d["id"] for d in instruction.donors]  # the saved version is unchanged
+
+
+def test_the_nightly_job_counts_the_instructions_a_new_serum_changed(
+    julien: User, instructed: Any
+) -> None:
+    """The scheduled job runs the command's recompute: one instruction, changed by the newer
+    serum, and the saved version left as it was."""
+    from filiere.transfusion.tasks import recompute_instructions
+
+    assert recompute_instructions.delay().get() == {"recomputed": 1, "changed": 0}
+    _new_serum(instructed)
+    assert recompute_instructions.delay().get() == {"recomputed": 1, "changed": 1}
+    instruction = instructed.transfusion_instructions.get()
+    assert "b7" in [d["id"] for d in instruction.donors]

@@ -157,6 +157,9 @@ PAGES: dict[str, Expect] = {
     "followup:worklist_home": reads(PATIENTS),
     "followup:worklist": reads(PATIENTS),
     "followup:rules": form(frozenset({NETWORK})),
+    # A background job is followed by the person who asked for it (here centre A's clinician)
+    # and the administrators, whom no persona is.
+    "jobs:detail": reads(frozenset({CLINICIAN})),
     "followup:visits_to_complete": reads(PATIENTS),
     "followup:observatory": reads(frozenset({NETWORK})),
     "followup:observatory_export": reads(frozenset({NETWORK})),

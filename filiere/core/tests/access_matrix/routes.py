@@ -86,6 +86,7 @@ PAGE_OBJECTS: dict[str, str | None] = {
     "followup:worklist_home": None,
     "followup:worklist": "centre",
     "followup:rules": None,
+    "jobs:detail": "job",
     "followup:visits_to_complete": None,
     "followup:observatory": None,
     "followup:observatory_export": None,

@@ -52,6 +52,8 @@ class World:
 def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
     """Objects of ``centre``; the case-meeting ones are coordinated and attended by ``owner``."""
     from filiere.identity.models import DuplicateSuspicion
+    from filiere.jobs.models import Job
+    from filiere.jobs.services import job_create
     from filiere.meetings.models import SeriesMember
     from filiere.patients.services import diagnosis_record
     from filiere.testing.factories import glanzmann_values, make_patient
@@ -95,6 +97,7 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
         "avis_template": matrix_avis_template_world(centre, owner),
         "followup": followup_world(centre),
         "duplicate": {"suspicion_id": suspicion.public_id},
+        "job": {"job_id": job_create(actor=owner, kind=Job.Kind.FOLLOWUP_REFRESH).public_id},
     }
 
 

@@ -41,7 +41,9 @@ class Command(BaseCommand):
             created = services.followup_rules_install_defaults(actor=SYSTEM)
             self.stdout.write(self.style.SUCCESS(f"{created} rythme(s) de suivi ajouté(s)."))
         else:
-            refreshed = services.schedules_refresh()
+            refreshed = services.schedules_refresh_all(
+                on_progress=lambda done, total: self.stdout.write(f"  … {done}/{total}")
+            )
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Échéances : {refreshed.created} créée(s), {refreshed.updated} mise(s) à "

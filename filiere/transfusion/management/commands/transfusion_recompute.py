@@ -5,12 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from filiere.transfusion.donor_pool import current_pool
-from filiere.transfusion.instructions import (
-    Recomputed,
-    current_instructions,
-    recompute_instruction,
-)
-from filiere.transfusion.models import TransfusionInstruction
+from filiere.transfusion.instructions import Recomputed, instructions_recompute
 
 
 class Command(BaseCommand):
@@ -26,19 +21,16 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Fichier : {len(pool.index)} donneurs (chargé en {pool.load_seconds:.1f} s)"
         )
-        latest: dict[int, TransfusionInstruction] = {}
-        for instruction in current_instructions():
-            latest.setdefault(instruction.patient_id, instruction)
-        changed = 0
-        for index, instruction in enumerate(latest.values(), start=1):
-            result = recompute_instruction(instruction, pool)
-            if result.changed:
-                changed += 1
-                self.stdout.write(_report(result))
-            if index % 500 == 0:
-                self.stdout.write(f"  … {index}/{len(latest)}")
+        summary = instructions_recompute(
+            pool, on_progress=lambda done, total: self.stdout.write(f"  … {done}/{total}")
+        )
+        for result in summary.changed:
+            self.stdout.write(_report(result))
         self.stdout.write(
-            self.style.SUCCESS(f"{len(latest)} consigne(s) recalculée(s), {changed} modifiée(s).")
+            self.style.SUCCESS(
+                f"{summary.recomputed} consigne(s) recalculée(s), "
+                f"{len(summary.changed)} modifiée(s)."
+            )
         )
 
 

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Job(models.Model):
+    """A long piece of work started from a page and run by the worker: its progress and, once
+    finished, what it did, for the person who asked to follow."""
+
+    class Kind(models.TextChoices):
+        FOLLOWUP_REFRESH = "followup_refresh", _("Recalcul des échéances de suivi")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Terminée")
+        FAILED = "failed", _("Échouée")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("tâche"), max_length=30, choices=Kind.choices)
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    done = models.PositiveIntegerField(_("fait"), default=0)
+    total = models.PositiveIntegerField(_("à faire"), default=0)
+    # Counts only (created, updated…), never a patient: the page shows them as they are.
+    result = models.JSONField(_("résultat"), default=dict, blank=True)
+    error = models.CharField(_("erreur"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandée par"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("demandée le"), default=timezone.now)
+    started_at = models.DateTimeField(_("commencée le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finie le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tâche de fond")
+        verbose_name_plural = _("tâches de fond")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done__lte=F("total")),
+                name="jobs_job_done_at_most_total",
+                violation_error_message=_("Une tâche ne peut pas avoir fait plus que prévu."),
+            ),
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True) | Q(status__in=["done", "failed"]),
+                name="jobs_job_finished_only_when_done_or_failed",
+                violation_error_message=_("Seule une tâche terminée ou échouée a une fin."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.done // self.total if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

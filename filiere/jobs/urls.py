@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from filiere.jobs import views
+
+app_name = "jobs"
+
+urlpatterns = [
+    path("<uuid:job_id>/", views.job_view, name="detail"),
+]
