@@ -231,6 +231,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # The load balancer's `/sante/` answers status only; this token unlocks the per-component detail.
 HEALTH_TOKEN = env_str("HEALTH_TOKEN")
+# Prometheus reads `/metriques/` with this token; empty: the page answers 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 
 # --- Accounts, passwords, sessions --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -30,6 +30,7 @@ admin.site.site_title = "Filière"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("sante/", core_views.health, name="health"),
+    path("metriques/", core_views.metrics, name="metrics"),
     # allauth's address page, with its changes verified and audited (accounts/views.py).
     path("accounts/email/", account_views.EmailView.as_view(), name="account_email"),
     path("accounts/", include("allauth.urls")),

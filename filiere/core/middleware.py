@@ -25,6 +25,7 @@ from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
 from filiere.core.client_address import client_address
 from filiere.core.logs import RequestContext, request_context
+from filiere.core.metrics import observe_request
 
 SESSION_STARTED_AT = "filiere_session_started_at"
 # Sent by screens that refresh themselves in the background (hx-headers on the polling element).
@@ -102,6 +103,8 @@ class RequestLogMiddleware:
             response = self.get_response(request)
             response.headers[REQUEST_ID_HEADER] = context.request_id
             path = _logged_path(request)
+            seconds = time.perf_counter() - started
+            observe_request(request.method or "", path, response.status_code, seconds)
             request_logger.log(
                 logging.ERROR if response.status_code >= 500 else logging.INFO,
                 "%s %s %s",
@@ -112,7 +115,7 @@ class RequestLogMiddleware:
                     "method": request.method,
                     "path": path,
                     "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "duration_ms": round(seconds * 1000, 1),
                 },
             )
         return response

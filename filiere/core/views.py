@@ -4,7 +4,7 @@ import hmac
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from filiere.access import Capability, grants_for
 from filiere.core.attention import attention_for
 from filiere.core.health import overall, run_checks
+from filiere.core.metrics import exposition
 from filiere.core.navigation import cards_for
 from filiere.network.selectors import memberships_of
 
@@ -52,7 +53,21 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=503 if status == "indisponible" else 200)
 
 
+@never_cache
+@require_GET
+def metrics(request: HttpRequest) -> HttpResponse:
+    """`/metriques/` for Prometheus, with `Authorization: Bearer <METRICS_TOKEN>`; a 404 without
+    it, and for everyone while no token is configured (figures of use are not public)."""
+    if not _token_given(request, settings.METRICS_TOKEN):
+        raise Http404
+    body, content_type = exposition()
+    return HttpResponse(body, content_type=content_type)
+
+
 def _health_token_given(request: HttpRequest) -> bool:
-    expected = settings.HEALTH_TOKEN
+    return _token_given(request, settings.HEALTH_TOKEN)
+
+
+def _token_given(request: HttpRequest, expected: str) -> bool:
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())

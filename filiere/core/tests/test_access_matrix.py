@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 # Pages anyone may open without logging in (allauth's own pages are checked by allauth).
 # The invitation form is opened by a physician without an account yet; it answers 404 unless the
 # session holds a usable invitation link (filiere/meetings/tests/test_invitation_sessions.py).
-PUBLIC_PAGES: set[str] = {"set_language", "health", "meetings:invitation_accept"}
+PUBLIC_PAGES: set[str] = {"set_language", "health", "metrics", "meetings:invitation_accept"}
 
 # Route name -> (builder of the URL kwargs for an object of centre A, page or API).
 ObjectBuilder = Callable[[Centre, User], dict[str, Any]]
