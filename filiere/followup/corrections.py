@@ -12,8 +12,9 @@ from filiere.core.corrections import CorrectableKind, on_change, register
 from filiere.followup import forms as followup_forms
 from filiere.followup import services
 from filiere.followup.models import AdverseEvent, BleedingEvent, BleedingScore, Treatment, Visit
+from filiere.followup.services.adverse_events import ADVERSE_EVENT_FIELDS
 from filiere.followup.services.bleeding import BLEEDING_EVENT_FIELDS
-from filiere.followup.services.treatments import ADVERSE_EVENT_FIELDS, TREATMENT_FIELDS
+from filiere.followup.services.treatments import TREATMENT_FIELDS
 from filiere.followup.services.visits import VISIT_FIELDS
 from filiere.followup.views.common import writing_centres
 from filiere.patients.models import Diagnosis

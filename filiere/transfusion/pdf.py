@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from filiere.core.pdf import build_document, grid_table, paragraph_styles
-from filiere.hla.antibodies import BeadStatus
+from filiere.hla.antibodies import AntibodyProfile, BeadStatus
 from filiere.hla.sab import Bead
 from filiere.hla.search import RANKING_KEYS
 from filiere.transfusion.domain import antibody_profile
@@ -66,19 +66,9 @@ def _beads_named(beads: Iterable[Bead]) -> str:
     return ", ".join(f"{b.allele.name} ({_number(b.mfi)})" for b in beads) or "aucune"
 
 
-def antibody_beads_story(
-    instruction: TransfusionInstruction, styles: dict[str, ParagraphStyle]
-) -> list[Any]:
-    """The serum's beads with their MFI, the self beads set aside, the typing to refine, the
-    allele-specific antibodies and the Bw4/Bw6 rule (the page's bead partial, on paper)."""
-    profile = antibody_profile(
-        instruction.typing.typing, instruction.screen.beads.all(), instruction.rule
-    )
-    small = styles["small"]
-    story: list[Any] = [
-        Spacer(1, 3 * mm),
-        Paragraph("Billes du sérum, soi et épitopes", styles["h2"]),
-    ]
+def _refine_paragraphs(profile: AntibodyProfile, body: ParagraphStyle) -> list[Any]:
+    """The typings to refine, and the allele-specific antibodies reported."""
+    story: list[Any] = []
     for refine in profile.to_refine:
         if refine.possible:
             text = (
@@ -92,7 +82,7 @@ def antibody_beads_story(
                 "comme son seul équivalent sérologique ; billes écartées comme soi sans pouvoir "
                 "reconnaître un anticorps allèle-spécifique : "
             )
-        story.append(Paragraph(text + escape(_beads_named(refine.beads)) + ".", styles["body"]))
+        story.append(Paragraph(text + escape(_beads_named(refine.beads)) + ".", body))
     if profile.allele_specific_reported:
         story.append(
             Paragraph(
@@ -100,15 +90,14 @@ def antibody_beads_story(
                 "au niveau allélique ; excluent les donneurs typés avec cet allèle, ceux typés au "
                 "niveau de l'antigène sont à retyper) : "
                 f"{escape(_beads_named(profile.allele_specific_reported))}.",
-                styles["body"],
+                body,
             )
         )
-    story.append(
-        Paragraph(
-            f"Billes du soi écartées : {escape(_beads_named(profile.ignored_self))}.",
-            styles["body"],
-        )
-    )
+    return story
+
+
+def _epitope_rule(profile: AntibodyProfile, body: ParagraphStyle) -> Paragraph:
+    """The Bw4/Bw6 rule and each epitope's call."""
     epitopes = [
         f"{call.epitope.value} : {call.required} billes sur {call.beads} ≥ T exigées, "
         f"inacceptable jusqu'à {_number(call.value)} MFI"
@@ -117,14 +106,16 @@ def antibody_beads_story(
         for call in profile.epitope_calls()
     ]
     epitopes += [f"{e.value} : porté par le patient" for e in sorted(profile.self_epitopes)]
-    story.append(
-        Paragraph(
-            f"Règle Bw4/Bw6 : l'épitope est inacceptable au seuil T quand au moins "
-            f"{profile.epitope_share_percent} % des billes qui le portent (et au moins "
-            f"{profile.epitope_min_beads}) sont ≥ T. {escape(' ; '.join(epitopes))}.",
-            styles["body"],
-        )
+    return Paragraph(
+        f"Règle Bw4/Bw6 : l'épitope est inacceptable au seuil T quand au moins "
+        f"{profile.epitope_share_percent} % des billes qui le portent (et au moins "
+        f"{profile.epitope_min_beads}) sont ≥ T. {escape(' ; '.join(epitopes))}.",
+        body,
     )
+
+
+def _bead_grid(profile: AntibodyProfile) -> Any:
+    """Every bead with its MFI and mark, in four columns read top to bottom."""
     cells = [
         [b.allele.name, _number(b.mfi), _BEAD_MARKS[status]] for b, status in profile.bead_rows()
     ]
@@ -137,20 +128,34 @@ def antibody_beads_story(
             index = c * per_column + r
             row += cells[index] if index < len(cells) else ["", "", ""]
         rows.append(row)
-    story += [
+    return grid_table(rows, [18 * mm, 15 * mm, 12 * mm] * columns, wrap_headers=True)
+
+
+def antibody_beads_story(
+    instruction: TransfusionInstruction, styles: dict[str, ParagraphStyle]
+) -> list[Any]:
+    """The serum's beads with their MFI, the self beads set aside, the typing to refine, the
+    allele-specific antibodies and the Bw4/Bw6 rule (the page's bead partial, on paper)."""
+    profile = antibody_profile(
+        instruction.typing.typing, instruction.screen.beads.all(), instruction.rule
+    )
+    body = styles["body"]
+    return [
+        Spacer(1, 3 * mm),
+        Paragraph("Billes du sérum, soi et épitopes", styles["h2"]),
+        *_refine_paragraphs(profile, body),
+        Paragraph(f"Billes du soi écartées : {escape(_beads_named(profile.ignored_self))}.", body),
+        _epitope_rule(profile, body),
         Spacer(1, 2 * mm),
-        grid_table(rows, [18 * mm, 15 * mm, 12 * mm] * columns, wrap_headers=True),
-    ]
-    story.append(
+        _bead_grid(profile),
         Paragraph(
             "S : soi, écartée ; PS : possiblement du soi, comptée (typage à préciser) ; AS : "
             "autre allèle d'un antigène du patient, compté au niveau allélique (anticorps "
             "allèle-spécifique dès 500 MFI) ; L : locus non pris en compte ; "
             "sans marque : comptée.",
-            small,
-        )
-    )
-    return story
+            styles["small"],
+        ),
+    ]
 
 
 # The ranking keys in their order (filiere.hla.search.RANKING_KEYS), then the donor's details.
@@ -259,16 +264,12 @@ def _validation(instruction: TransfusionInstruction, styles: dict[str, Paragraph
     return table
 
 
-def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
-    """Return the PDF of one saved instruction version: everything the version's page shows,
-    the product requirements, the warnings of the day of printing and a validation block."""
-    styles = paragraph_styles()
+def _heading(instruction: TransfusionInstruction, styles: dict[str, ParagraphStyle]) -> list[Any]:
+    """The title, the patient and version, the validity and the warnings of the day."""
     body = styles["body"]
     patient = instruction.patient
     author = instruction.author.display_name if instruction.author else "—"
     created = timezone.localtime(instruction.created_at)
-    lab = instruction.screen.laboratory
-    laboratory = f" ({escape(lab)})" if lab else ""
     story: list[Any] = [
         Paragraph("Consigne transfusionnelle – plaquettes HLA compatibles", styles["title"]),
         Paragraph(
@@ -285,7 +286,15 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
     ]
     for note in _warnings(instruction):
         story.append(Paragraph(f"<b>Attention :</b> {escape(note)}", body))
-    story += [
+    return story
+
+
+def _basis(instruction: TransfusionInstruction, styles: dict[str, ParagraphStyle]) -> list[Any]:
+    """The product requirements and what the instruction rests on: typing, serum, threshold."""
+    body = styles["body"]
+    lab = instruction.screen.laboratory
+    laboratory = f" ({escape(lab)})" if lab else ""
+    story: list[Any] = [
         Spacer(1, 3 * mm),
         Paragraph("Exigences sur le produit", styles["h2"]),
         Paragraph(escape(_requirements(instruction)), body),
@@ -314,8 +323,7 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
     ]
     if instruction.note:
         story.append(Paragraph(f"Commentaire : {escape(instruction.note)}", body))
-    filtered = bool(instruction.negative_for)
-    if filtered:
+    if instruction.negative_for:
         story.append(
             Paragraph(
                 "Exigence plaquettaire : seuls les donneurs dont le typage confirme l'absence de "
@@ -324,7 +332,14 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
                 body,
             )
         )
-    story += [Spacer(1, 3 * mm), Paragraph("Donneurs éligibles par seuil", styles["h2"])]
+    return story
+
+
+def _eligible_by_threshold(
+    instruction: TransfusionInstruction, styles: dict[str, ParagraphStyle]
+) -> list[Any]:
+    """How many donors each threshold leaves, in the region and in France."""
+    filtered = bool(instruction.negative_for)
     header = ["Seuil (MFI)", "Région", "France", "À retyper (région / France)"]
     rows: list[list[Any]] = [
         [*header, "À typer HPA/CD36 (région / France)", "Inacceptables"]
@@ -349,13 +364,17 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
         rows.append(cells)
     widths = [28 * mm, 20 * mm, 20 * mm, 32 * mm]
     widths += [32 * mm, 135 * mm] if filtered else [167 * mm]
-    story.append(grid_table(rows, widths, wrap_headers=True))
-    story += [
+    return [
         Spacer(1, 3 * mm),
-        Paragraph(
-            f"Donneurs proposés au seuil de {_number(instruction.threshold)} MFI", styles["h2"]
-        ),
+        Paragraph("Donneurs éligibles par seuil", styles["h2"]),
+        grid_table(rows, widths, wrap_headers=True),
     ]
+
+
+def _proposed_donors(
+    instruction: TransfusionInstruction, styles: dict[str, ParagraphStyle]
+) -> list[Any]:
+    """The donors proposed at the chosen threshold, in ranking order, and the ranking's legend."""
     donors: list[list[Any]] = [
         [*_KEY_HEADER, "Crossmatch, transfusions antérieures", "Site", "HPA / CD36", "Typage"]
     ]
@@ -371,11 +390,28 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
         )
     if len(donors) == 1:
         donors.append(["", "Aucun donneur compatible à ce seuil.", *[""] * 9])
-    story.append(
-        grid_table(donors, [*_KEY_WIDTHS, 36 * mm, 25 * mm, 23 * mm, 52 * mm], wrap_headers=True)
-    )
-    story.append(Paragraph(escape(_legend()), styles["small"]))
-    if filtered:
+    return [
+        Spacer(1, 3 * mm),
+        Paragraph(
+            f"Donneurs proposés au seuil de {_number(instruction.threshold)} MFI", styles["h2"]
+        ),
+        grid_table(donors, [*_KEY_WIDTHS, 36 * mm, 25 * mm, 23 * mm, 52 * mm], wrap_headers=True),
+        Paragraph(escape(_legend()), styles["small"]),
+    ]
+
+
+def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
+    """Return the PDF of one saved instruction version: everything the version's page shows,
+    the product requirements, the warnings of the day of printing and a validation block."""
+    styles = paragraph_styles()
+    author = instruction.author.display_name if instruction.author else "—"
+    story: list[Any] = [
+        *_heading(instruction, styles),
+        *_basis(instruction, styles),
+        *_eligible_by_threshold(instruction, styles),
+        *_proposed_donors(instruction, styles),
+    ]
+    if instruction.negative_for:
         story += _to_type_story(instruction, styles)
     story += antibody_beads_story(instruction, styles)
     story += [
@@ -386,7 +422,7 @@ def instruction_pdf(instruction: TransfusionInstruction) -> bytes:
     ]
     return build_document(
         story,
-        title=f"Consigne transfusionnelle {patient.pseudonym} v{instruction.version}",
+        title=f"Consigne transfusionnelle {instruction.patient.pseudonym} v{instruction.version}",
         author=author,
         pagesize=landscape(A4),
         margins=(15 * mm, 15 * mm, 12 * mm, 12 * mm),

@@ -5,6 +5,14 @@ Grouped by theme; import from here.
 
 from __future__ import annotations
 
+from filiere.followup.services.adverse_events import adverse_event_record, adverse_event_update
+from filiere.followup.services.atc import (
+    ATC_FILE,
+    AtcImportResult,
+    atc_import_file,
+    atc_import_records,
+    get_atc,
+)
 from filiere.followup.services.bleeding import (
     bleeding_event_record,
     bleeding_event_update,
@@ -21,13 +29,6 @@ from filiere.followup.services.schedule import (
     schedules_refresh_start,
 )
 from filiere.followup.services.treatments import (
-    ATC_FILE,
-    AtcImportResult,
-    adverse_event_record,
-    adverse_event_update,
-    atc_import_file,
-    atc_import_records,
-    get_atc,
     needs_dose_confirmation,
     treatment_mark_emergency,
     treatment_record,

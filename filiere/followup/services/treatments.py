@@ -1,49 +1,39 @@
-"""Haemostatic treatments: the ATC table, prescriptions and administrations with their regulatory
-status, and adverse events."""
+"""Treatment records: validation (choices, dates, regulatory status, usual dose range),
+the dose's confirmation, recording, correction and the usual emergency treatment."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import re
 import uuid
-from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from filiere.access.actors import Actor, acting_user
 from filiere.audit.models import AuditEvent
-from filiere.audit.services import audit_record
 from filiere.clinical.doses import DoseRange as DoseRangeSpec
 from filiere.clinical.doses import (
     DoseVerdict,
     check_dose,
     french_number,
     french_range,
-    parse_dose_ranges,
 )
 from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.followup.models import (
-    ATC_PATTERN,
     WITHOUT_ATC,
-    AdverseEvent,
     AtcCode,
     BleedingEvent,
     DoseRange,
     Treatment,
     TreatmentClass,
 )
+from filiere.followup.services.atc import get_atc
 from filiere.followup.services.common import audit, check_centre, check_clinical_date, raise_if
 from filiere.network.models import Centre
 from filiere.patients.models import Diagnosis, Patient
 
-ATC_FILE = Path(__file__).resolve().parent.parent / "data" / "atc_haemostatics.tsv"
-_ATC = re.compile(ATC_PATTERN)
 # No marketing authorisation for labile blood products and grafts: their status is "not
 # applicable", and no other treatment's is.
 WITHOUT_MARKETING_AUTHORISATION = frozenset(
@@ -51,169 +41,6 @@ WITHOUT_MARKETING_AUTHORISATION = frozenset(
 )
 
 R = Treatment.RegulatoryStatus
-
-# --- The ATC table -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AtcRecord:
-    code: str
-    label: str
-    treatment_class: str
-    routes: tuple[str, ...] = ()
-    doses: str = ""  # "routes:unit[:usual:bounds] | …", see filiere.clinical.doses
-
-
-@dataclass(frozen=True)
-class AtcImportResult:
-    added: int
-    updated: int
-    obsoleted: int
-
-
-def read_atc_file(path: Path) -> list[AtcRecord]:
-    """Read the table: code, French label, therapeutic class, and optionally the allowed routes
-    and the doses (tab-separated, # for comments)."""
-    records: list[AtcRecord] = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = csv.reader((line for line in handle if not line.startswith("#")), delimiter="\t")
-        for number, row in enumerate(rows, start=1):
-            if not row or row[0] == "code":
-                continue
-            if len(row) not in (3, 5):
-                raise ValidationError(f"{path.name}, ligne {number} : 3 ou 5 colonnes attendues.")
-            code, label, treatment_class, *rest = (cell.strip() for cell in row)
-            routes = tuple(r.strip() for r in rest[0].split(",") if r.strip()) if rest else ()
-            records.append(AtcRecord(code, label, treatment_class, routes, rest[1] if rest else ""))
-    return records
-
-
-def _dose_ranges(record: AtcRecord) -> list[DoseRangeSpec]:
-    try:
-        ranges = parse_dose_ranges(record.doses)
-    except ValueError as error:
-        raise ValidationError(f"{record.code} : {error}") from error
-    for route in record.routes:
-        if route not in Treatment.Route.values:
-            raise ValidationError(f"{record.code} : voie inconnue « {route} ».")
-    for spec in ranges:
-        if spec.route not in Treatment.Route.values:
-            raise ValidationError(f"{record.code} : voie inconnue « {spec.route} ».")
-        if record.routes and spec.route not in record.routes:
-            raise ValidationError(f"{record.code} : doses par une voie non autorisée.")
-        if spec.unit not in Treatment.DoseUnit.values:
-            raise ValidationError(f"{record.code} : unité inconnue « {spec.unit} ».")
-    if len({(r.route, r.unit) for r in ranges}) != len(ranges):
-        raise ValidationError(f"{record.code} : une voie et une unité décrites deux fois.")
-    return ranges
-
-
-def _range_rows(atc: AtcCode) -> set[tuple[Any, ...]]:
-    return {
-        (r.route, r.unit, r.usual_low, r.usual_high, r.lowest, r.highest)
-        for r in atc.dose_ranges.all()
-    }
-
-
-def _spec_rows(ranges: list[DoseRangeSpec]) -> set[tuple[Any, ...]]:
-    return {
-        (
-            r.route,
-            r.unit,
-            *(r.usual if r.usual else (None, None)),
-            *(r.bounds if r.bounds else (None, None)),
-        )
-        for r in ranges
-    }
-
-
-def _replace_ranges(atc: AtcCode, ranges: list[DoseRangeSpec]) -> None:
-    atc.dose_ranges.all().delete()
-    for r in ranges:
-        create_validated(
-            DoseRange,
-            atc=atc,
-            route=r.route,
-            unit=r.unit,
-            usual_low=r.usual[0] if r.usual else None,
-            usual_high=r.usual[1] if r.usual else None,
-            lowest=r.bounds[0] if r.bounds else None,
-            highest=r.bounds[1] if r.bounds else None,
-        )
-
-
-@transaction.atomic
-def atc_import_records(*, actor: Actor, records: list[AtcRecord], source: str) -> AtcImportResult:
-    """Load the network's ATC table with each drug's routes and dose ranges; codes missing from
-    it become obsolete (kept for history)."""
-    specs: dict[str, list[DoseRangeSpec]] = {}
-    for record in records:
-        if not _ATC.match(record.code):
-            raise ValidationError(f"{record.code} : code ATC mal formé.")
-        if record.treatment_class not in TreatmentClass.values:
-            raise ValidationError(f"{record.code} : classe inconnue « {record.treatment_class} ».")
-        specs[record.code] = _dose_ranges(record)
-    existing = {atc.code: atc for atc in AtcCode.objects.prefetch_related("dose_ranges")}
-    added = updated = 0
-    now = timezone.now()
-    for record in records:
-        values = {
-            "label": record.label,
-            "treatment_class": record.treatment_class,
-            "routes": list(record.routes),
-            "is_obsolete": False,
-        }
-        ranges = specs[record.code]
-        atc = existing.get(record.code)
-        if atc is None:
-            atc = create_validated(
-                AtcCode, code=record.code, source=source, imported_at=now, **values
-            )
-            _replace_ranges(atc, ranges)
-            added += 1
-            continue
-        ranges_changed = _range_rows(atc) != _spec_rows(ranges)
-        if ranges_changed:
-            _replace_ranges(atc, ranges)
-        if update_validated(atc, values) or ranges_changed:
-            AtcCode.objects.filter(pk=atc.pk).update(source=source, imported_at=now)
-            updated += 1
-    gone = set(existing) - {record.code for record in records}
-    obsoleted = AtcCode.objects.filter(code__in=gone, is_obsolete=False).update(is_obsolete=True)
-    if added or updated or obsoleted:
-        audit_record(
-            actor=actor,
-            action=AuditEvent.Action.UPDATE,
-            object_type="followup.atccode",
-            summary=f"Table ATC {source} : {added} ajoutés, {updated} modifiés, "
-            f"{obsoleted} devenus obsolètes",
-        )
-    return AtcImportResult(added, updated, obsoleted)
-
-
-def atc_import_file(*, actor: Actor, path: Path = ATC_FILE) -> AtcImportResult:
-    return atc_import_records(actor=actor, records=read_atc_file(path), source=path.name)
-
-
-def get_atc(code: str) -> AtcCode:
-    """Return the drug of the table, or refuse a malformed, unknown or obsolete code."""
-    normalised = code.strip().upper().replace(" ", "")
-    if not _ATC.match(normalised):
-        raise ValidationError(
-            {
-                "atc_code": f"« {code} » n'est pas un code ATC : une lettre, 2 chiffres, "
-                "2 lettres, 2 chiffres (par exemple B02BD08)."
-            }
-        )
-    atc = AtcCode.objects.filter(code=normalised).first()
-    if atc is None:
-        raise ValidationError(
-            {"atc_code": f"Code ATC {normalised} absent de la table des traitements hémostatiques."}
-        )
-    if atc.is_obsolete:
-        raise ValidationError({"atc_code": f"Code ATC {normalised} obsolète."})
-    return atc
-
 
 # --- Treatments ----------------------------------------------------------------------------
 
@@ -353,23 +180,9 @@ def _check_dose(atc: AtcCode, cleaned: dict[str, Any], errors: dict[str, str]) -
         )
 
 
-def _clean_treatment(
-    patient: Patient,
-    values: dict[str, Any],
-    *,
-    actor: Actor,
-    confirmed: bool,
-    previous: Treatment | None = None,
-) -> dict[str, Any]:
-    """Return the cleaned values with the dose's confirmation (who and when), or refuse them
-    all at once, a dose outside the usual range and not confirmed included."""
-    errors: dict[str, str] = {}
-    cleaned = dict(values)
-    for name in ("product_name", "justification", "comment"):
-        cleaned[name] = (values.get(name) or "").strip()
-    for name in ("dose_unit", "route", "off_label_framework", "outcome", "category"):
-        cleaned[name] = values.get(name) or ""
-    _check_choices(cleaned, errors)
+def _check_category(cleaned: dict[str, Any], errors: dict[str, str]) -> AtcCode | None:
+    """Take the category from the drug's ATC class, or refuse a class the drug is not of;
+    return the drug."""
     atc: AtcCode | None = cleaned.get("atc")
     if atc is not None:
         if not cleaned["category"]:
@@ -381,6 +194,11 @@ def _clean_treatment(
             )
     elif cleaned["category"] not in WITHOUT_ATC:
         errors["atc_code"] = "Indiquez le code ATC du médicament."
+    return atc
+
+
+def _check_period(patient: Patient, cleaned: dict[str, Any], errors: dict[str, str]) -> None:
+    """A start date within the patient's life, and an end after it and before any death."""
     started_on: dt.date | None = cleaned.get("started_on")
     if started_on is None:
         errors["started_on"] = "Indiquez la date de début."
@@ -392,6 +210,10 @@ def _clean_treatment(
     death = patient.death_date
     if ended_on is not None and death is not None and ended_on > death.latest():
         errors["ended_on"] = "La date de fin est postérieure au décès du patient."
+
+
+def _check_dose_given(atc: AtcCode | None, cleaned: dict[str, Any], errors: dict[str, str]) -> None:
+    """A positive dose with its unit, checked against the drug's usual range."""
     dose, unit = cleaned.get("dose"), cleaned["dose_unit"]
     if (dose is None) != (not unit):
         errors["dose_unit" if dose is not None else "dose"] = "Une dose va avec son unité."
@@ -399,6 +221,12 @@ def _clean_treatment(
         errors["dose"] = "La dose doit être positive."
     elif atc is not None and not {"dose_unit", "route"} & set(errors):
         _check_dose(atc, cleaned, errors)
+
+
+def _check_links(
+    patient: Patient, cleaned: dict[str, Any], values: dict[str, Any], errors: dict[str, str]
+) -> None:
+    """The diagnosis and bleed treated are the patient's; the RCP and transfusion ids are ids."""
     diagnosis: Diagnosis | None = cleaned.get("diagnosis")
     if diagnosis is not None and diagnosis.patient_id != patient.pk:
         errors["diagnosis"] = "Ce diagnostic est celui d'un autre patient."
@@ -420,6 +248,29 @@ def _clean_treatment(
         TreatmentClass.BLOOD_PRODUCT,
     }:
         errors["transfusion_record_id"] = "Seule une transfusion renvoie au module transfusion."
+
+
+def _clean_treatment(
+    patient: Patient,
+    values: dict[str, Any],
+    *,
+    actor: Actor,
+    confirmed: bool,
+    previous: Treatment | None = None,
+) -> dict[str, Any]:
+    """Return the cleaned values with the dose's confirmation (who and when), or refuse them
+    all at once, a dose outside the usual range and not confirmed included."""
+    errors: dict[str, str] = {}
+    cleaned = dict(values)
+    for name in ("product_name", "justification", "comment"):
+        cleaned[name] = (values.get(name) or "").strip()
+    for name in ("dose_unit", "route", "off_label_framework", "outcome", "category"):
+        cleaned[name] = values.get(name) or ""
+    _check_choices(cleaned, errors)
+    atc = _check_category(cleaned, errors)
+    _check_period(patient, cleaned, errors)
+    _check_dose_given(atc, cleaned, errors)
+    _check_links(patient, cleaned, values, errors)
     try:
         cleaned |= _confirm_dose(actor, cleaned, confirmed, previous)
     except ValidationError as unconfirmed:
@@ -608,125 +459,3 @@ def treatment_mark_emergency(*, actor: Actor, treatment: Treatment, usual: bool)
         changes=changes,
     )
     return treatment
-
-
-# --- Adverse events ------------------------------------------------------------------------
-
-
-ADVERSE_EVENT_FIELDS = (
-    "occurred_on",
-    "category",
-    "description",
-    "outcome",
-    "serious",
-    "treatment",
-    "reported_to_pharmacovigilance",
-    "reported_on",
-)
-
-
-def _check_adverse_event(
-    patient: Patient,
-    *,
-    occurred_on: dt.date,
-    category: str,
-    description: str,
-    outcome: str,
-    serious: bool,
-    treatment: Treatment | None,
-    reported_to_pharmacovigilance: bool,
-    reported_on: dt.date | None,
-) -> bool:
-    """Raise the errors of an adverse event; return whether it is serious (a death always is)."""
-    errors: dict[str, str] = {}
-    check_clinical_date(patient, "occurred_on", occurred_on, "La date de l'événement", errors)
-    if category not in AdverseEvent.Category.values:
-        errors["category"] = "Catégorie hors de la classification EUHASS."
-    if outcome not in AdverseEvent.Outcome.values:
-        errors["outcome"] = "Évolution inconnue."
-    if category == AdverseEvent.Category.DEATH:
-        serious = True
-        if outcome != AdverseEvent.Outcome.FATAL:
-            errors["outcome"] = "Un décès a pour évolution « décès »."
-    if not description.strip():
-        errors["description"] = "Décrivez l'événement."
-    if treatment is not None:
-        if treatment.patient_id != patient.pk:
-            errors["treatment"] = "Ce traitement est celui d'un autre patient."
-        elif occurred_on < treatment.started_on:
-            errors["occurred_on"] = "L'événement précède le début du traitement suspecté."
-    if reported_on is not None:
-        if not reported_to_pharmacovigilance:
-            errors["reported_on"] = "Une date de déclaration suppose une déclaration."
-        elif reported_on < occurred_on or reported_on > timezone.localdate():
-            errors["reported_on"] = "La déclaration est datée avant l'événement ou dans le futur."
-    raise_if(errors)
-    return serious
-
-
-@records_refusals("Enregistrement d'un effet indésirable")
-def adverse_event_record(
-    *,
-    actor: Actor,
-    patient: Patient,
-    centre: Centre,
-    occurred_on: dt.date,
-    category: str,
-    description: str,
-    outcome: str,
-    serious: bool = False,
-    treatment: Treatment | None = None,
-    reported_to_pharmacovigilance: bool = False,
-    reported_on: dt.date | None = None,
-) -> AdverseEvent:
-    """Record an adverse event (EUHASS category), with the suspected treatment if known."""
-    check_centre(actor, patient, centre)
-    serious = _check_adverse_event(
-        patient,
-        occurred_on=occurred_on,
-        category=category,
-        description=description,
-        outcome=outcome,
-        serious=serious,
-        treatment=treatment,
-        reported_to_pharmacovigilance=reported_to_pharmacovigilance,
-        reported_on=reported_on,
-    )
-    event = create_validated(
-        AdverseEvent,
-        patient=patient,
-        centre=centre,
-        treatment=treatment,
-        occurred_on=occurred_on,
-        category=category,
-        serious=serious,
-        description=description.strip(),
-        outcome=outcome,
-        reported_to_pharmacovigilance=reported_to_pharmacovigilance,
-        reported_on=reported_on,
-        recorded_by=acting_user(actor),
-    )
-    audit(
-        actor,
-        AuditEvent.Action.CREATE,
-        event,
-        patient,
-        summary=f"Événement indésirable : {event}" + (" (grave)" if serious else ""),
-    )
-    return event
-
-
-@records_refusals("Correction d'un effet indésirable")
-def adverse_event_update(*, actor: Actor, event: AdverseEvent, **values: Any) -> dict[str, Any]:
-    """Correct an adverse event with the rules of its recording; return the differences."""
-    unknown = set(values) - set(ADVERSE_EVENT_FIELDS)
-    if unknown:
-        raise TypeError(f"These adverse-event fields cannot change: {sorted(unknown)}")
-    check_centre(actor, event.patient, event.centre)
-    merged = {name: getattr(event, name) for name in ADVERSE_EVENT_FIELDS} | values
-    merged["description"] = (merged["description"] or "").strip()
-    merged["serious"] = _check_adverse_event(event.patient, **merged)
-    changes = update_validated(event, merged)
-    if changes:
-        audit(actor, AuditEvent.Action.UPDATE, event, event.patient, changes=changes)
-    return changes
