@@ -227,6 +227,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meetings.send_follow_up_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Jobs asked for while the broker was down leave once it is back.
+    "jobs-resend-waiting": {
+        "task": "jobs.resend_waiting",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # The load balancer's `/sante/` answers status only; this token unlocks the per-component detail.

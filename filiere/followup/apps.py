@@ -40,3 +40,9 @@ class FollowupConfig(AppConfig):
         from filiere.patients.hooks import register_record_mover
 
         register_record_mover(FOLLOW_UP_RECORDS)
+
+        from filiere.followup.tasks import refresh_schedules
+        from filiere.jobs.models import Job
+        from filiere.jobs.services import register_job_task
+
+        register_job_task(Job.Kind.FOLLOWUP_REFRESH, refresh_schedules)

@@ -41,6 +41,8 @@ class Job(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("demandée le"), default=timezone.now)
+    # When the broker accepted the job's message: empty while the queue could not be reached.
+    sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
     started_at = models.DateTimeField(_("commencée le"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finie le"), null=True, blank=True)
 

@@ -1,13 +1,23 @@
-"""The job record's writes: asked for (audited), run by the worker with its progress, finished
-(audited with its result)."""
+"""The job record's writes: asked for (audited), handed to the queue, run by the worker with its
+progress, finished (audited with its result).
+
+A job is handed to the queue by ``job_send``. When the broker does not answer (Redis stopped),
+the page that asked still answers: the job waits « en attente », its page says why, and the
+scheduler's ``jobs_resend_waiting`` sends it again once the broker is back.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import uuid
 from collections.abc import Callable
+from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from filiere.access.actors import SYSTEM, Actor, acting_user
 from filiere.audit.models import AuditEvent
@@ -15,6 +25,53 @@ from filiere.audit.services import audit_record
 from filiere.jobs.models import Job
 
 Progress = Callable[[int, int], None]
+
+logger = logging.getLogger(__name__)
+
+# A broker that does not answer is given up quickly: the person who asked is waiting for a page.
+SEND_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+
+# The task that runs each kind of job, registered by the app that owns the work.
+_tasks: dict[str, Any] = {}
+
+
+def register_job_task(kind: str, task: Any) -> None:
+    _tasks[kind] = task
+
+
+def job_send(job: Job) -> bool:
+    """Hand the job to the queue; False when the broker does not answer (the job waits)."""
+    try:
+        _tasks[job.kind].apply_async(args=[str(job.public_id)], retry=True, retry_policy=SEND_RETRY)
+    except (OperationalError, OSError) as error:
+        logger.warning(
+            "File d'attente indisponible : tâche %s en attente (%s)",
+            job.public_id,
+            type(error).__name__,
+        )
+        return False
+    Job.objects.filter(pk=job.pk, sent_at__isnull=True).update(sent_at=timezone.now())
+    return True
+
+
+def jobs_resend_waiting(*, older_than_minutes: int = 10) -> int:
+    """Send again the jobs still waiting: never accepted by the broker, or accepted but not
+    started after ``older_than_minutes`` (a broker restarted without its messages). A job sent
+    twice runs once (``job_run``). Return how many were sent."""
+    cutoff = timezone.now() - dt.timedelta(minutes=older_than_minutes)
+    waiting = Job.objects.filter(status=Job.Status.QUEUED, created_at__lte=cutoff).order_by("pk")
+    return sum(job_send(job) for job in waiting if job.kind in _tasks)
+
+
+def _running_elsewhere(job: Job) -> bool:
+    # Redis hands an unacknowledged message out again only after its visibility timeout: a job
+    # started more recently is still in a live worker's hands.
+    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    return (
+        job.status == Job.Status.RUNNING
+        and job.started_at is not None
+        and job.started_at > timezone.now() - dt.timedelta(seconds=timeout)
+    )
 
 
 @transaction.atomic
@@ -36,12 +93,13 @@ def job_run(*, job_id: uuid.UUID | str, work: Callable[[Progress], dict[str, int
     """Run ``work`` for the job, recording its progress and then its result or its failure.
 
     ``work`` receives a ``progress(done, total)`` to call between its own transactions. A job
-    already finished (its message delivered twice) is not run again; one left running by a
-    worker that died is run again from the start, so ``work`` must be safe to repeat.
+    already finished, or running in another worker (its message delivered twice), is not run
+    again; one left running by a worker that died is run again from the start, so ``work`` must
+    be safe to repeat.
     """
     with transaction.atomic():
         job = Job.objects.select_for_update().get(public_id=job_id)
-        if job.finished:
+        if job.finished or _running_elsewhere(job):
             return job
         job.status = Job.Status.RUNNING
         job.started_at = timezone.now()

@@ -25,7 +25,7 @@ from filiere.followup.models import (
 )
 from filiere.followup.rhythm import DEFAULT_RULES, add_months, interval_for
 from filiere.jobs.models import Job
-from filiere.jobs.services import job_create
+from filiere.jobs.services import job_create, job_send
 from filiere.lib.partial_dates import PartialDate
 from filiere.nomenclature.groups import GroupIndex
 from filiere.nomenclature.models import DiseaseGroup
@@ -269,11 +269,9 @@ def schedules_refresh_all(
 def schedules_refresh_start(*, actor: Actor) -> Job:
     """Ask the worker to refresh every due date (the rules page's button); return the job to
     follow. The job is sent once the transaction that records it commits."""
-    from filiere.followup.tasks import refresh_schedules
-
     with transaction.atomic():
         job = job_create(actor=actor, kind=Job.Kind.FOLLOWUP_REFRESH)
-        transaction.on_commit(lambda: refresh_schedules.delay(str(job.public_id)))
+        transaction.on_commit(lambda: job_send(job))
     return job
 
 

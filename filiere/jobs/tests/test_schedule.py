@@ -15,6 +15,7 @@ def test_every_scheduled_job_is_a_registered_task() -> None:
         "transfusion.recompute_instructions",
         "followup.refresh_schedules",
         "meetings.send_follow_up_reminders",
+        "jobs.resend_waiting",
     }
     assert scheduled <= set(app.tasks)
 
