@@ -6,7 +6,9 @@
   ``patients.patient_rights`` (and the duplicates rules), ``transfusion.transfusion_rights``,
   ``meetings.series_rights`` / ``meeting_rights`` / ``case_rights``.
 
-Views, API routes and services ask these policies; no view decides on its own nor names a role.
+Views and API routes ask these policies at the boundary; no view decides on its own nor names a
+role. The services trust their caller (those of the RCP and transfusion modules check only the
+input and the state).
 An object outside the user's reach is answered with a 404 recorded in the audit
 (``filiere.core.access_errors.NotVisible``), never a 403, so that its existence does not leak.
 The policy modules read the objects handed to them and their apps' models, never a service,

@@ -108,6 +108,8 @@ class Grants:
 
 _EMPTY = Grants()
 _CACHE_ATTRIBUTE = "_filiere_grants"
+# Where ``access.transfusion`` caches the specialist's regions for the request.
+REGIONS_ATTRIBUTE = "_filiere_specialist_regions"
 
 
 def grants_for(user: User | Any) -> Grants:
@@ -137,9 +139,8 @@ def grants_for(user: User | Any) -> Grants:
     return grants
 
 
-# What the policies cache on the user object for one request (``access.transfusion`` caches
-# the specialist's regions).
-_CACHED_ATTRIBUTES = (_CACHE_ATTRIBUTE, "_filiere_specialist_regions")
+# What the policies cache on the user object for one request.
+_CACHED_ATTRIBUTES = (_CACHE_ATTRIBUTE, REGIONS_ATTRIBUTE)
 
 
 def forget_grants(user: User) -> None:

@@ -97,10 +97,13 @@ def series_rights(user: Any, series: MeetingSeries) -> SeriesRights:
     return SeriesRights(user, series)
 
 
-class MeetingRights:
-    def __init__(self, user: Any, meeting: Meeting) -> None:
-        self.user, self.meeting = user, meeting
-        self.series = SeriesRights(user, meeting.series)
+class WithinSeries:
+    """Rights on an object of a series (a meeting, a case): its staff run it, its coordinators
+    sign and configure."""
+
+    def __init__(self, user: Any, series: MeetingSeries) -> None:
+        self.user = user
+        self.series = SeriesRights(user, series)
 
     @property
     def staff(self) -> bool:
@@ -109,6 +112,12 @@ class MeetingRights:
     @property
     def coordinate(self) -> bool:
         return self.series.coordinate
+
+
+class MeetingRights(WithinSeries):
+    def __init__(self, user: Any, meeting: Meeting) -> None:
+        super().__init__(user, meeting.series)
+        self.meeting = meeting
 
     @cached_property
     def participates(self) -> bool:
@@ -171,22 +180,14 @@ def urgent_item_open_for_opinions(case: CaseRequest) -> AgendaItem | None:
     )
 
 
-class CaseRights:
+class CaseRights(WithinSeries):
     def __init__(self, user: Any, case: CaseRequest) -> None:
-        self.user, self.case = user, case
-        self.series = SeriesRights(user, case.series)
+        super().__init__(user, case.series)
+        self.case = case
 
     @property
     def is_requester(self) -> bool:
         return _signed_in(self.user) and self.case.requester_id == self.user.pk
-
-    @property
-    def staff(self) -> bool:
-        return self.series.staff
-
-    @property
-    def coordinate(self) -> bool:
-        return self.series.coordinate
 
     @cached_property
     def attends(self) -> bool:

@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from filiere.access.grants import Capability, grants_for
+from filiere.access.grants import REGIONS_ATTRIBUTE, Capability, grants_for
 from filiere.network.models import Centre
 from filiere.patients.models import Patient
-
-_REGIONS_ATTRIBUTE = "_filiere_specialist_regions"
 
 
 @dataclass(frozen=True)
@@ -26,7 +24,7 @@ class TransfusionRights:
 def specialist_regions(user: Any) -> frozenset[str]:
     """Regions of the blood-establishment sites where ``user`` is a transfusion specialist
     (read once per request, like the grants)."""
-    cached = getattr(user, _REGIONS_ATTRIBUTE, None)
+    cached = getattr(user, REGIONS_ATTRIBUTE, None)
     if cached is not None:
         return frozenset(cached)
     sites = grants_for(user).centre_ids(Capability.TRANSFUSION)
@@ -36,7 +34,7 @@ def specialist_regions(user: Any) -> frozenset[str]:
         else frozenset()
     )
     if user is not None and getattr(user, "is_authenticated", False):
-        setattr(user, _REGIONS_ATTRIBUTE, regions)
+        setattr(user, REGIONS_ATTRIBUTE, regions)
     return regions
 
 

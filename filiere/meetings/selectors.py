@@ -89,6 +89,13 @@ def get_series_for_staff(user: User, public_id: uuid.UUID | str) -> MeetingSerie
     return series
 
 
+def get_series_for_coordinator(user: User, public_id: uuid.UUID | str) -> MeetingSeries:
+    series: MeetingSeries = _get(MeetingSeries.objects.select_related("centre"), public_id)
+    if not series_rights(user, series).coordinate:
+        raise NotVisible("meetings.meetingseries", str(series.public_id), "coordonnateur requis")
+    return series
+
+
 def series_open_for_submission(user: User) -> QuerySet[MeetingSeries]:
     """Series to which ``user`` may send a case: all active ones for a network clinician; for an
     invited external physician, those of their invitations."""
@@ -209,27 +216,47 @@ def cases_visible_to(user: User) -> QuerySet[CaseRequest]:
 
 
 def get_case_for_user(user: User, public_id: uuid.UUID | str) -> CaseRequest:
-    """Return the case, or 404 (recorded) when the user may not read it."""
+    """Return the case, or 404 (recorded with the patient's id) when the user may not read it."""
+    case = _get_case(public_id)
+    if not cases_visible_to(user).filter(pk=case.pk).exists():
+        raise NotVisible(
+            "meetings.caserequest", str(case.public_id), patient_id=case.patient.public_id
+        )
+    return case
+
+
+def _get_case(public_id: uuid.UUID | str) -> CaseRequest:
     case: CaseRequest = _get(
         CaseRequest.objects.select_related(
             "series__centre", "patient", "requester", "requester_centre"
         ),
         public_id,
     )
-    if not cases_visible_to(user).filter(pk=case.pk).exists():
-        raise NotVisible("meetings.caserequest", str(case.public_id))
     return case
 
 
 def get_case_for_staff(user: User, public_id: uuid.UUID | str) -> CaseRequest:
-    case: CaseRequest = _get(
-        CaseRequest.objects.select_related(
-            "series__centre", "patient", "requester", "requester_centre"
-        ),
-        public_id,
-    )
+    case = _get_case(public_id)
     if not case_rights(user, case).staff:
-        raise NotVisible("meetings.caserequest", str(case.public_id), "secrétariat requis")
+        raise NotVisible(
+            "meetings.caserequest",
+            str(case.public_id),
+            "secrétariat requis",
+            patient_id=case.patient.public_id,
+        )
+    return case
+
+
+def get_case_for_coordinator(user: User, public_id: uuid.UUID | str) -> CaseRequest:
+    """Return the case to one of its series' coordinators (signing, correcting its avis)."""
+    case = _get_case(public_id)
+    if not case_rights(user, case).coordinate:
+        raise NotVisible(
+            "meetings.caserequest",
+            str(case.public_id),
+            "coordonnateur requis",
+            patient_id=case.patient.public_id,
+        )
     return case
 
 

@@ -1,6 +1,9 @@
 """Every write of the transfusion module: atomic, validated, audited with the patient's id.
 
-Error messages are in French and keyed by the form field they concern.
+Error messages are in French and keyed by the form field they concern. The services trust
+their caller on who may act: the pages fetch the patient through
+``get_patient_for_transfusion`` and ask ``transfusion_rights`` before signing (the audited
+404); imports and the demo act as ``SYSTEM``.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from django.utils import timezone
 
 from filiere.access import Capability, grants_for
 from filiere.access.actors import SYSTEM, Actor, acting_user
-from filiere.access.transfusion import transfusion_rights
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import (
@@ -38,7 +40,6 @@ from filiere.hla.nomenclature import HlaParseError, Locus, parse_typing
 from filiere.hla.sab import ControlRule, SabControlError, SabFormatError, SabRun, read_sab_text
 from filiere.hla.serology import default_serology
 from filiere.patients.models import Patient
-from filiere.patients.selectors import patients_visible_for_transfusion
 from filiere.transfusion.domain import (
     age_years_on,
     allele_catalogue,
@@ -92,15 +93,6 @@ def _audit(
         summary=summary,
         changes=changes,
     )
-
-
-def _require_access(actor: Actor, patient: Patient) -> None:
-    # Imports and the demo act as SYSTEM; people must follow the patient's transfusions.
-    user = acting_user(actor)
-    if actor is not SYSTEM and (
-        user is None or not patients_visible_for_transfusion(user).filter(pk=patient.pk).exists()
-    ):
-        raise ValidationError("Vous ne suivez pas les transfusions de ce patient.")
 
 
 def _check_date(field: str, when: dt.date, patient: Patient, what: str) -> dict[str, str]:
@@ -228,7 +220,6 @@ def transfusion_record(
     when are kept). The weight and height become the patient's transfusion profile when this is
     the latest transfusion.
     """
-    _require_access(actor, patient)
     errors: dict[str, str] = {}
     if ended_at > timezone.now():
         errors["ended_at"] = "La transfusion est datée dans le futur."
@@ -380,7 +371,6 @@ def transfusion_profile_update(
 ) -> dict[str, Any]:
     """Record or correct the patient's ABO/RhD group and weight and height (audited with the
     values before and after); return the changes (empty when nothing changed)."""
-    _require_access(actor, patient)
     errors: dict[str, str] = {}
     if (weight_kg is None) != (height_cm is None):
         errors["weight_kg" if weight_kg is None else "height_cm"] = (
@@ -433,7 +423,6 @@ def hla_typing_record(
     with the patient's previous one at some locus may be another person's sample: it is refused
     unless ``confirm_discordant``, and the confirmation is audited.
     """
-    _require_access(actor, patient)
     errors = _check_date("typed_on", typed_on, patient, "La date du typage")
     discordant: tuple[Locus, ...] = ()
     previous = latest_typing(patient)
@@ -520,7 +509,6 @@ def antibody_screen_import(
     controls_waived: bool = False,
 ) -> AntibodyScreen:
     """Record a single-antigen-bead result from its CSV file; a bad file saves nothing."""
-    _require_access(actor, patient)
     errors = _check_date("serum_date", serum_date, patient, "La date du sérum")
     if errors:
         raise ValidationError(errors)
@@ -597,10 +585,6 @@ def instruction_save(
 ) -> TransfusionInstruction:
     """Save the dynamic instruction as the patient's next instruction version, with the product
     requirements (irradiation, CMV, the patient's ABO/RhD) sent to the blood establishment."""
-    if actor is not SYSTEM and not transfusion_rights(actor, patient).sign_instruction:
-        raise ValidationError(
-            "Seul un spécialiste de la transfusion de la région du patient signe une consigne."
-        )
     errors = _check_params(params)
     today = timezone.localdate()
     typing, screen = latest_typing(patient), latest_screen(patient)
@@ -683,7 +667,6 @@ def crossmatch_record(
 ) -> Crossmatch:
     """Record a platelet crossmatch of the patient's serum against one donor: a positive one
     sets the donor aside from the patient's counts and lists, a negative one is shown."""
-    _require_access(actor, patient)
     errors = _check_date("tested_on", tested_on, patient, "La date du crossmatch")
     identifier = donor_identifier.strip()
     if not identifier:

@@ -1,6 +1,9 @@
 """Every write of the case-meeting module: atomic, validated, audited, e-mails after commit.
 
-Refused input rolls back and leaves one REFUSED event in the audit trail.
+Refused input rolls back and leaves one REFUSED event in the audit trail. The services trust
+their caller on who acts: the views and API routes ask ``filiere.access.meetings`` first and
+refuse with the audited 404; the demo and the system's own steps act as ``SYSTEM``. What they
+check is the input and the state (a case's status, a meeting of the same series, dates).
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ from filiere.core.services import create_validated, records_refusals, update_val
 from filiere.meetings.models import CaseRequest, MeetingSeries, Recommendation
 from filiere.meetings.models.avis_templates import TEMPLATE_FIELDS, RecommendationTemplate
 from filiere.meetings.services.common import audit
-from filiere.meetings.services.series import require_coordinator
 
 
 def _clean(question_type: str, title: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -39,7 +38,6 @@ def recommendation_template_create(
     *, actor: Actor, series: MeetingSeries, question_type: str, title: str, **values: Any
 ) -> RecommendationTemplate:
     """Keep a template of avis text for one question type of the series (coordinator)."""
-    require_coordinator(actor, series)
     template = create_validated(
         RecommendationTemplate,
         series=series,
@@ -59,7 +57,6 @@ def recommendation_template_update(
     title: str,
     **values: Any,
 ) -> dict[str, Any]:
-    require_coordinator(actor, template.series)
     if not template.is_active:
         raise ValidationError({"title": "Ce modèle est retiré."})
     changes = update_validated(
@@ -74,7 +71,6 @@ def recommendation_template_update(
 @records_refusals("Retrait d'un modèle d'avis")
 def recommendation_template_withdraw(*, actor: Actor, template: RecommendationTemplate) -> None:
     """Stop offering the template (avis already written from it keep their text)."""
-    require_coordinator(actor, template.series)
     if not template.is_active:
         raise ValidationError({"title": "Ce modèle est déjà retiré."})
     update_validated(template, {"is_active": False, "updated_at": timezone.now()})

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from filiere.access import Capability, grants_for
 from filiere.access.actors import SYSTEM, Actor, acting_user
-from filiere.access.meetings import case_rights, series_rights, urgent_item_open_for_opinions
+from filiere.access.meetings import series_rights, urgent_item_open_for_opinions
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_records
@@ -49,7 +49,6 @@ from filiere.meetings.services.meetings import (
     place_on_agenda,
     register,
 )
-from filiere.meetings.services.series import require_staff
 from filiere.network.models import Centre
 from filiere.patients.models import CareEpisode, Patient, ReferredBy
 from filiere.patients.selectors import age_on, patients_visible_to
@@ -249,16 +248,10 @@ def _register_new_patient(
     return registration.patient
 
 
-def _require_requester_or_staff(actor: Actor, case: CaseRequest) -> None:
-    if actor is not SYSTEM and not case_rights(actor, case).complete_file:
-        raise ValidationError("Réservé au médecin demandeur et au secrétariat de la RCP.")
-
-
 @records_refusals("Complément d'une demande")
 def case_request_update(*, actor: User, case: CaseRequest, details: CaseDetails) -> CaseRequest:
-    """Complete or correct the request; a request sent back is submitted again."""
-    if actor.pk != case.requester_id:
-        raise ValidationError("Seul le médecin demandeur complète sa demande.")
+    """Complete or correct the request; a request sent back is submitted again (the caller has
+    checked that ``actor`` is its requester)."""
     if case.status not in (CaseRequest.Status.SUBMITTED, CaseRequest.Status.RETURNED):
         raise ValidationError({"status": "La demande est déjà inscrite : elle ne se modifie plus."})
     values = _check_details(details, timezone.localdate(), case.patient.sex)
@@ -282,7 +275,6 @@ def case_request_update(*, actor: User, case: CaseRequest, details: CaseDetails)
 @records_refusals("Mise à jour du dossier clinique")
 def case_snapshot_refresh(*, actor: Actor, case: CaseRequest) -> CaseRequest:
     """Read the registry again (before the meeting; afterwards the file stays as discussed)."""
-    _require_requester_or_staff(actor, case)
     if case.status not in (
         CaseRequest.Status.SUBMITTED,
         CaseRequest.Status.RETURNED,
@@ -327,7 +319,6 @@ def attachment_add(
 ) -> CaseAttachment:
     """Store a PDF or image of the case file outside the web root; the type is read from the
     content (magic bytes) and must match the file name."""
-    _require_requester_or_staff(actor, case)
     if case.status not in ATTACHMENT_STATUSES:
         raise ValidationError({"file": "Le dossier est clos : plus de pièce jointe."})
     name = Path(upload.name or "document").name[:200]
@@ -430,7 +421,6 @@ def case_accept(
     at: dt.datetime | None = None,
 ) -> AgendaItem:
     """Accept a complete request onto a meeting's agenda (or move it to another meeting)."""
-    require_staff(actor, case.series)
     _move(case, CaseRequest.Status.ACCEPTED)
     blocking = [gap for gap in completeness_gaps(case) if gap.blocking]
     if blocking:
@@ -470,7 +460,6 @@ def case_accept_urgent(
 ) -> AgendaItem:
     """Convene an urgent meeting for this case within days: the series' experts are invited at
     once and may answer in writing before it."""
-    require_staff(actor, case.series)
     meeting = meeting_create(
         actor=actor,
         series=case.series,
@@ -494,7 +483,6 @@ def case_decline(*, actor: Actor, case: CaseRequest, note: str) -> CaseRequest:
 
 
 def _close_triage(actor: Actor, case: CaseRequest, status: str, note: str) -> CaseRequest:
-    require_staff(actor, case.series)
     _move(case, status)
     if not note.strip():
         raise ValidationError({"status_note": "Indiquez le motif au médecin demandeur."})
@@ -593,7 +581,6 @@ def case_move(
     as changed since they were sent."""
     source = Meeting.objects.select_related("series").get(pk=agenda_item.meeting_id)
     case = agenda_item.case
-    require_staff(actor, source.series)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Indiquez le motif du déplacement."})

@@ -10,7 +10,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from filiere.access import Capability, can
 from filiere.access.actors import SYSTEM, Actor, acting_user
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
@@ -29,7 +28,6 @@ from filiere.meetings.models import (
 from filiere.meetings.selectors import discussion_window, next_meeting
 from filiere.meetings.services.agenda import agenda_changed, agenda_sent
 from filiere.meetings.services.common import audit
-from filiere.meetings.services.series import require_coordinator, require_staff
 
 MEETING_FIELDS = ("starts_at", "duration_minutes", "video_link", "location", "notes")
 
@@ -234,7 +232,6 @@ def carry_over(*, actor: Actor, case: CaseRequest, after: Meeting, purpose: str)
 def agenda_item_reschedule(
     *, actor: Actor, agenda_item: AgendaItem, starts_at: dt.datetime, minutes: int
 ) -> AgendaItem:
-    require_staff(actor, agenda_item.meeting.series)
     if agenda_item.outcome != AgendaItem.Outcome.PENDING or not agenda_item.meeting.is_active:
         raise ValidationError({"slot_start": "Ce dossier a déjà été traité."})
     check_slot(agenda_item.meeting, starts_at, minutes, ignore=agenda_item)
@@ -262,7 +259,6 @@ def meeting_create(
 ) -> Meeting:
     """Plan a meeting: the series' members are registered and invited (iCalendar), and cases
     waiting for a meeting are put on its agenda (an ordinary one)."""
-    require_staff(actor, series)
     if actor is not SYSTEM and starts_at < timezone.now():
         raise ValidationError({"starts_at": "La date de la réunion est passée."})
     if not series.is_active:
@@ -311,7 +307,6 @@ def meeting_create(
 @records_refusals("Modification d'une réunion")
 def meeting_update(*, actor: Actor, meeting: Meeting, **values: Any) -> dict[str, Any]:
     """Change date, duration or link; participants receive the updated invitation."""
-    require_staff(actor, meeting.series)
     unknown = set(values) - set(MEETING_FIELDS)
     if unknown:
         raise TypeError(f"Unknown meeting fields: {sorted(unknown)}")
@@ -341,7 +336,6 @@ def meeting_update(*, actor: Actor, meeting: Meeting, **values: Any) -> dict[str
 
 @records_refusals("Ouverture d'une réunion")
 def meeting_open(*, actor: Actor, meeting: Meeting, at: dt.datetime | None = None) -> Meeting:
-    require_staff(actor, meeting.series)
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError({"status": "Seule une réunion planifiée peut être ouverte."})
     when = _now(at)
@@ -355,7 +349,6 @@ def meeting_open(*, actor: Actor, meeting: Meeting, at: dt.datetime | None = Non
 def meeting_close(*, actor: Actor, meeting: Meeting, at: dt.datetime | None = None) -> Meeting:
     """Close the session: those still present are checked out, cases not discussed go to the
     next meeting, and participants lose access to the cases."""
-    require_staff(actor, meeting.series)
     if meeting.status != Meeting.Status.OPEN:
         raise ValidationError({"status": "Seule une réunion en séance peut être clôturée."})
     when = _now(at)
@@ -388,7 +381,6 @@ def _postpone_pending(actor: Actor, meeting: Meeting) -> None:
 
 @records_refusals("Annulation d'une réunion")
 def meeting_cancel(*, actor: Actor, meeting: Meeting) -> Meeting:
-    require_staff(actor, meeting.series)
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError({"status": "Seule une réunion planifiée peut être annulée."})
     update_validated(meeting, {"status": Meeting.Status.CANCELLED})
@@ -411,7 +403,6 @@ def participant_add(
     specialty: str | None = None,
 ) -> Participant:
     """Register a network physician in advance (the secretariat)."""
-    require_staff(actor, meeting.series)
     if not meeting.is_active:
         raise ValidationError({"meeting": "Cette réunion est close ou annulée."})
     if Participant.objects.filter(meeting=meeting, user=user).exists():
@@ -527,7 +518,6 @@ def participant_list_check(meeting: Meeting, text: str) -> ParticipantList:
 @records_refusals("Inscription d'une liste de participants")
 def participants_add_list(*, actor: Actor, meeting: Meeting, text: str) -> ParticipantList:
     """Register at once the accepted lines of a pasted or uploaded list, and invite them."""
-    require_staff(actor, meeting.series)
     if not meeting.is_active:
         raise ValidationError({"meeting": "Cette réunion est close ou annulée."})
     checked = participant_list_check(meeting, text)
@@ -560,7 +550,6 @@ def participants_add_list(*, actor: Actor, meeting: Meeting, text: str) -> Parti
 def participants_add_series_members(*, actor: Actor, meeting: Meeting) -> list[Participant]:
     """Register the series' active members not yet registered (the secretariat excepted), as
     the planning of a meeting does, and invite them."""
-    require_staff(actor, meeting.series)
     if not meeting.is_active:
         raise ValidationError({"meeting": "Cette réunion est close ou annulée."})
     registered = meeting.participants.values_list("user_id", flat=True)
@@ -593,9 +582,8 @@ def participants_add_series_members(*, actor: Actor, meeting: Meeting) -> list[P
 
 @records_refusals("Inscription à une réunion")
 def meeting_register_self(*, actor: User, meeting: Meeting) -> Participant:
-    """A network physician registers for a national meeting from the calendar."""
-    if not can(actor, Capability.SUBMIT_CASES):
-        raise ValidationError("Réservé aux médecins de la filière.")
+    """A physician registers for a meeting from the calendar (the caller has checked
+    ``meeting_rights(actor, meeting).register``: a series she belongs to or is invited to)."""
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError({"meeting": "Les inscriptions sont closes pour cette réunion."})
     if Participant.objects.filter(meeting=meeting, user=actor).exists():
@@ -613,7 +601,6 @@ def participant_update(
     role: str | None = None,
 ) -> dict[str, Any]:
     """Say which specialty the physician holds (one only counts for the quorum)."""
-    require_staff(actor, participant.meeting.series)
     others = [s for s in dict.fromkeys(additional_specialties) if s != specialty]
     if any(s not in User.Specialty.values for s in [specialty, *others]):
         raise ValidationError({"specialty": "Spécialité inconnue."})
@@ -639,7 +626,6 @@ def attendance_check_in(
 ) -> Participant:
     """Record an arrival: a physician back after leaving starts a new interval of presence."""
     meeting = _meeting_in_session(participant)
-    require_staff(actor, meeting.series)
     if meeting.status != Meeting.Status.OPEN:
         raise ValidationError({"status": "L'émargement se fait pendant la séance ouverte."})
     when = _now(at)
@@ -669,7 +655,6 @@ def attendance_check_out(
 ) -> Participant:
     """Record a departure: the participant's current interval of presence ends."""
     meeting = _meeting_in_session(participant)
-    require_staff(actor, meeting.series)
     if meeting.status != Meeting.Status.OPEN:
         raise ValidationError({"status": "L'émargement se fait pendant la séance ouverte."})
     when = _now(at)
@@ -696,7 +681,6 @@ def attendance_check_in_all(
     """Record the arrival of every participant not present now (« tous présents »); return how
     many arrived. Those present keep their interval; those who left start a new one."""
     meeting = Meeting.objects.select_related("series").get(pk=meeting.pk)
-    require_staff(actor, meeting.series)
     if meeting.status != Meeting.Status.OPEN:
         raise ValidationError({"status": "L'émargement se fait pendant la séance ouverte."})
     when = _now(at)
@@ -746,7 +730,6 @@ def agenda_item_discussion_open(
 ) -> AgendaItem:
     """Open the discussion of a case; the one under discussion before it is closed then."""
     meeting = Meeting.objects.select_related("series").get(pk=agenda_item.meeting_id)
-    require_coordinator(actor, meeting.series)
     if meeting.status != Meeting.Status.OPEN:
         raise ValidationError({"meeting": "La discussion d'un dossier se fait en séance ouverte."})
     if agenda_item.outcome == AgendaItem.Outcome.POSTPONED:
@@ -786,8 +769,6 @@ def agenda_item_discussion_close(
     *, actor: Actor, agenda_item: AgendaItem, at: dt.datetime | None = None
 ) -> AgendaItem:
     """Close the discussion of a case (the avis may be signed afterwards, in session)."""
-    meeting = Meeting.objects.select_related("series").get(pk=agenda_item.meeting_id)
-    require_coordinator(actor, meeting.series)
     if agenda_item.discussion_started_at is None:
         raise ValidationError({"meeting": "La discussion de ce dossier n'est pas ouverte."})
     if agenda_item.discussion_ended_at is not None:

@@ -44,7 +44,6 @@ from filiere.meetings.selectors import (
 )
 from filiere.meetings.services.common import audit, touch
 from filiere.meetings.services.meetings import carry_over, require_meeting_day
-from filiere.meetings.services.series import require_coordinator, require_staff
 
 FOLLOW_UP_AFTER = dt.timedelta(days=91)
 CONTENT_FIELDS = (
@@ -168,7 +167,6 @@ def recommendation_save(
     at: dt.datetime | None = None,
 ) -> Recommendation:
     """Write the draft recommendation during the meeting (the case is then "discussed")."""
-    require_staff(actor, case.series)
     if recommendation is not None and recommendation.is_signed:
         raise ValidationError(SIGNED_IS_FINAL)
     _refuse_if_signed_meanwhile(case, recommendation)
@@ -264,7 +262,6 @@ def recommendation_sign(
     is required and the case goes on the next meeting to be presented again."""
     case = recommendation.case
     meeting = recommendation.meeting
-    require_coordinator(actor, case.series)
     if recommendation.is_signed:
         raise ValidationError(SIGNED_IS_FINAL)
     _refuse_if_signed_meanwhile(case, recommendation)
@@ -402,7 +399,6 @@ def recommendation_correct(
 ) -> Recommendation:
     """Start a new version of a signed recommendation (the signed one stays as it was)."""
     case = recommendation.case
-    require_coordinator(actor, case.series)
     if not recommendation.is_signed:
         raise ValidationError("Seul un avis signé se corrige par une nouvelle version.")
     latest = latest_signed(case)
@@ -452,7 +448,6 @@ def recommendation_ratify(
     session (issue 12, defect 4)."""
     meeting = agenda_item.meeting
     case = agenda_item.case
-    require_coordinator(actor, meeting.series)
     if agenda_item.purpose != AgendaItem.Purpose.RATIFICATION:
         raise ValidationError("Ce dossier n'attend pas de ratification.")
     if meeting.status != Meeting.Status.OPEN:
@@ -623,12 +618,11 @@ def recommendation_downloaded(*, actor: User, recommendation: Recommendation) ->
 def follow_up_answer(
     *, actor: User, case: CaseRequest, applied: str, reason: str = "", comment: str = ""
 ) -> RecommendationFollowUp:
-    """The requester says whether the proposal was applied, and if not, why."""
+    """The requester says whether the proposal was applied, and if not, why (the caller has
+    checked that ``actor`` is the requester)."""
     follow_up = RecommendationFollowUp.objects.filter(case=case).first()
     if follow_up is None:
         raise ValidationError("Aucun avis transmis à suivre pour cette demande.")
-    if actor.pk != case.requester_id:
-        raise ValidationError("Seul le médecin demandeur renseigne le suivi de l'avis.")
     if applied not in RecommendationFollowUp.Applied.values:
         raise ValidationError({"applied": "Indiquez si la proposition a été appliquée."})
     if applied != RecommendationFollowUp.Applied.YES and not reason:

@@ -84,9 +84,18 @@ def test_an_empty_file_is_refused(case: CaseRequest, alice: User) -> None:
         services.attachment_add(actor=alice, case=case, upload=pdf_upload(content=b""))
 
 
-def test_someone_else_cannot_attach_to_the_case(case: CaseRequest, charlie: User) -> None:
-    with pytest.raises(ValidationError):
-        services.attachment_add(actor=charlie, case=case, upload=pdf_upload())
+def test_someone_else_cannot_attach_to_the_case(
+    case: CaseRequest, charlie: User, client_for: ClientFor
+) -> None:
+    """The page refuses with the audited 404 (the service trusts its caller)."""
+    response = client_for(charlie).post(
+        f"/rcp/demandes/{case.public_id}/pieces/", {"file": pdf_upload()}
+    )
+    assert response.status_code == 404
+    assert not CaseAttachment.objects.exists()
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.ACCESS_DENIED, actor=charlie, patient_id=case.patient.public_id
+    ).exists()
 
 
 def test_the_download_checks_the_case_and_is_audited(

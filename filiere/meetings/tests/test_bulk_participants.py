@@ -132,12 +132,19 @@ def test_a_list_with_nothing_valid_changes_nothing(meeting: Meeting, coordinator
 
 @pytest.mark.django_db
 def test_only_the_series_staff_add_a_list(
-    meeting: Meeting, biologist: User, centre_a: Centre
+    meeting: Meeting, biologist: User, centre_a: Centre, client_for: ClientFor
 ) -> None:
+    """An expert of the series gets the page's audited 404 (the service trusts its caller)."""
     user = make_physician(centre_a, "haematology")
-    with pytest.raises(ValidationError):
-        services.participants_add_list(actor=biologist, meeting=meeting, text=user.email)
+    response = client_for(biologist).post(
+        f"/rcp/reunions/{meeting.public_id}/participants/liste/",
+        {"text": user.email, "confirmed": "1"},
+    )
+    assert response.status_code == 404
     assert not meeting.participants.filter(user=user).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.ACCESS_DENIED, actor=biologist, object_id=str(meeting.public_id)
+    ).exists()
 
 
 @pytest.mark.django_db

@@ -17,10 +17,10 @@ from filiere.audit.models import AuditEvent
 from filiere.identity.models import Identity
 from filiere.meetings import services
 from filiere.meetings.models import CaseRequest, Meeting, MeetingSeries, SeriesMember
-from filiere.network.models import Centre
+from filiere.network.models import Centre, Role
 from filiere.patients.models import Patient
 from filiere.patients.services import diagnosis_record, phenotype_record, platelet_workup_record
-from filiere.testing.factories import glanzmann_values, identity_input
+from filiere.testing.factories import give_role, glanzmann_values, identity_input, make_user
 from filiere.testing.meetings import case_details, make_case, register
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +106,40 @@ def test_a_clinician_registers_a_new_pseudonymised_patient_with_the_request(
     assert case.patient.care_episodes.get().centre == centre_b
     assert case.is_paediatric
     assert Identity.objects.filter(link=case.patient.identity_link).exists()
+
+
+def test_a_new_patient_is_registered_only_at_a_centre_the_requester_edits(
+    series: MeetingSeries, charlie: User, centre_a: Centre, nomenclature: None
+) -> None:
+    """Which centre follows the new patient is input: a centre where the requester may not
+    register patients is refused (the form offers only hers; the service checks the value)."""
+    patients = Patient.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        services.case_request_submit(
+            actor=charlie,
+            series=series,
+            details=case_details(),
+            new_patient=identity_input(),
+            centre=centre_a,
+        )
+    assert "centre" in refused.value.message_dict
+    assert Patient.objects.count() == patients
+    assert not CaseRequest.objects.exists()
+
+
+def test_an_rcp_coordinator_without_patient_rights_refers_the_new_patient_to_the_series_centre(
+    series: MeetingSeries, centre_a: Centre, centre_b: Centre, nomenclature: None
+) -> None:
+    """Without the right to register patients anywhere, the requester (an RCP coordinator
+    here) registers none at a centre of her own: the patient is referred to the centre that
+    organises the series, as for an invited physician."""
+    organiser = make_user(email="rcp-b@hopital.test")
+    give_role(organiser, centre_b, Role.RCP_COORDINATOR)
+    case = services.case_request_submit(
+        actor=organiser, series=series, details=case_details(), new_patient=identity_input()
+    )
+    assert case.patient.care_episodes.get().centre == centre_a
+    assert case.requester_centre == centre_b
 
 
 def test_an_urgent_request_alerts_the_coordinator_and_the_experts_at_once(
@@ -251,14 +285,6 @@ def test_a_declined_request_is_final(
     services.case_decline(actor=coordinator, case=case, note="Hors du champ de la RCP.")
     with pytest.raises(ValidationError):
         services.case_accept(actor=coordinator, case=case, meeting=meeting)
-
-
-def test_only_the_requester_completes_the_request(
-    series: MeetingSeries, alice: User, coordinator: User, patient_a: Patient
-) -> None:
-    case = make_case(series, alice, patient_a)
-    with pytest.raises(ValidationError):
-        services.case_request_update(actor=coordinator, case=case, details=case_details())
 
 
 def test_the_urgent_path_convenes_a_meeting_and_collects_written_opinions(

@@ -71,11 +71,6 @@ def test_a_meeting_in_the_past_is_refused_and_the_refusal_recorded(
     assert AuditEvent.objects.filter(action="refused", actor=coordinator).exists()
 
 
-def test_only_the_series_staff_plans_its_meetings(series: MeetingSeries, alice: User) -> None:
-    with pytest.raises(ValidationError):
-        services.meeting_create(actor=alice, series=series, starts_at=_future())
-
-
 def test_changing_the_time_moves_the_agenda_and_resends_the_invitation(
     meeting: Meeting,
     coordinator: User,
@@ -181,15 +176,10 @@ def test_a_cancelled_meeting_sends_its_cases_to_the_next_one(
     assert following.agenda_items.get().case == case
 
 
-def test_a_network_physician_registers_from_the_calendar_but_an_outsider_account_cannot(
-    meeting: Meeting, charlie: User
-) -> None:
-    from filiere.testing.factories import make_user
-
+def test_a_physician_registers_herself_as_an_attendee(meeting: Meeting, charlie: User) -> None:
+    """Who may register is the page's question (``test_self_registration``)."""
     participant = services.meeting_register_self(actor=charlie, meeting=meeting)
     assert participant.role == "attendee"
-    with pytest.raises(ValidationError):
-        services.meeting_register_self(actor=make_user(), meeting=meeting)
 
 
 def test_registering_twice_is_refused(meeting: Meeting, biologist: User) -> None:
@@ -368,8 +358,6 @@ def test_the_coordinator_opens_and_closes_each_discussion_one_at_a_time(
     with pytest.raises(ValidationError, match="séance ouverte"):
         services.agenda_item_discussion_open(actor=coordinator, agenda_item=first)
     services.meeting_open(actor=coordinator, meeting=meeting, at=_minutes(meeting, 0))
-    with pytest.raises(ValidationError, match="coordonnateur"):
-        services.agenda_item_discussion_open(actor=biologist, agenda_item=first)
     services.agenda_item_discussion_open(
         actor=coordinator, agenda_item=first, at=_minutes(meeting, 2)
     )

@@ -89,13 +89,14 @@ def test_everyone_absent_arrives_at_once_and_those_present_keep_their_interval(
 
 
 def test_everyone_present_is_refused_before_the_session_and_outside_the_staff(
-    meeting: Meeting, coordinator: User, biologist: User
+    meeting: Meeting, coordinator: User, biologist: User, client_for: ClientFor
 ) -> None:
+    """Before the session the service refuses; outside the staff, the page (audited 404)."""
     with pytest.raises(ValidationError):
         services.attendance_check_in_all(actor=coordinator, meeting=meeting)
     services.meeting_open(actor=coordinator, meeting=meeting)
-    with pytest.raises(ValidationError):
-        services.attendance_check_in_all(actor=biologist, meeting=meeting)
+    response = client_for(biologist).post(f"/rcp/reunions/{meeting.public_id}/presence/tous/")
+    assert response.status_code == 404
     assert not PresenceInterval.objects.filter(participant__meeting=meeting).exists()
 
 

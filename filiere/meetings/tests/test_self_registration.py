@@ -117,3 +117,35 @@ def test_the_calendar_offers_registration_only_where_it_is_allowed(
         role=SeriesMember.Role.EXPERT,
     )
     assert register in client.get("/rcp/calendrier/").content.decode()
+
+
+def test_a_physician_invited_to_the_series_registers_from_the_calendar(
+    next_week: Meeting, coordinator: User, client_for: ClientFor
+) -> None:
+    """One rule (``meeting_rights(...).register``): the service refused the invited physician
+    that the page let through, for want of a network role."""
+    guest = make_user(email="invitee@clinique.test", specialty="haematology")
+    services.external_physician_invite(
+        actor=coordinator,
+        series=next_week.series,
+        email=guest.email,
+        first_name=guest.first_name,
+        last_name=guest.last_name,
+        specialty="haematology",
+    )
+    client = client_for(guest)
+    register = f"/rcp/reunions/{next_week.public_id}/inscription/"
+    assert register in client.get("/rcp/calendrier/").content.decode()
+    response = client.post(register)
+    assert response.status_code == 302
+    assert response["Location"] == f"/rcp/reunions/{next_week.public_id}/"
+    assert Participant.objects.filter(meeting=next_week, user=guest).exists()
+
+
+def test_an_account_without_role_nor_invitation_cannot_register(
+    next_week: Meeting, client_for: ClientFor
+) -> None:
+    stranger = make_user(email="personne@ailleurs.test")
+    response = client_for(stranger).post(f"/rcp/reunions/{next_week.public_id}/inscription/")
+    assert response.status_code == 404
+    assert not Participant.objects.filter(meeting=next_week, user=stranger).exists()

@@ -76,6 +76,19 @@ def test_a_participant_sees_no_send_button_and_may_not_send(
     assert client.post(url).status_code == 404
 
 
+def test_an_outsider_may_not_send_the_agenda(
+    meeting: Meeting, alice: User, client_for: ClientFor
+) -> None:
+    """The page refuses with the audited 404 and sends nothing (the service trusts its
+    caller)."""
+    response = client_for(alice).post(f"/rcp/reunions/{meeting.public_id}/ordre-du-jour/envoyer/")
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.SEND).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.ACCESS_DENIED, actor=alice, object_id=str(meeting.public_id)
+    ).exists()
+
+
 def test_the_coordinator_moves_a_case_from_the_move_page(
     on_agenda: AgendaItem, series: MeetingSeries, coordinator: User, client_for: ClientFor
 ) -> None:
@@ -161,6 +174,21 @@ def test_an_expert_may_not_open_the_calendar_or_the_templates(
     assert client.get(f"/rcp/series/{series.public_id}/modeles-avis/nouveau/").status_code == 404
 
 
+def test_only_the_coordinator_creates_the_calendar(
+    series: MeetingSeries, alice: User, client_for: ClientFor
+) -> None:
+    year = timezone.localdate().year + 1
+    response = client_for(alice).post(
+        f"/rcp/series/{series.public_id}/calendrier-annuel/",
+        {"year": year, "mode": "list", "dates": f"07/04/{year}", "step": "create"},
+    )
+    assert response.status_code == 404
+    assert not series.meetings.exists()
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.ACCESS_DENIED, actor=alice, object_id=str(series.public_id)
+    ).exists()
+
+
 def _template(series: MeetingSeries) -> RecommendationTemplate:
     return services.recommendation_template_create(
         actor=SYSTEM,
@@ -188,6 +216,16 @@ def test_the_coordinator_manages_templates_on_the_series_page(
     client.post(f"/rcp/series/{series.public_id}/modeles-avis/{template.public_id}/retirer/")
     template.refresh_from_db()
     assert not template.is_active
+
+
+def test_only_the_coordinator_withdraws_a_template(
+    series: MeetingSeries, alice: User, client_for: ClientFor
+) -> None:
+    template = _template(series)
+    url = f"/rcp/series/{series.public_id}/modeles-avis/{template.public_id}/retirer/"
+    assert client_for(alice).post(url).status_code == 404
+    template.refresh_from_db()
+    assert template.is_active
 
 
 def _in_session(on_agenda: AgendaItem, coordinator: User) -> None:

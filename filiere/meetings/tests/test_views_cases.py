@@ -176,10 +176,28 @@ def test_only_the_requester_edits_or_answers_the_follow_up(
     patient_a: Patient,
     client_for: ClientFor,
 ) -> None:
+    """Anyone else, the series' coordinator included, gets the audited 404 and changes nothing
+    (the services trust their caller)."""
     case = make_case(series, alice, patient_a)
     client = client_for(coordinator)
     assert client.get(f"/rcp/demandes/{case.public_id}/modifier/").status_code == 404
     assert client.get(f"/rcp/demandes/{case.public_id}/suivi/").status_code == 404
+    edited = client.post(f"/rcp/demandes/{case.public_id}/modifier/", _form(series))
+    answered = client.post(f"/rcp/demandes/{case.public_id}/suivi/", {"applied": "yes"})
+    assert (edited.status_code, answered.status_code) == (404, 404)
+    case.refresh_from_db()
+    assert case.question_type != "off_label"
+    assert not AuditEvent.objects.filter(
+        action=AuditEvent.Action.UPDATE, actor=coordinator, object_id=str(case.public_id)
+    ).exists()
+    assert (
+        AuditEvent.objects.filter(
+            action=AuditEvent.Action.ACCESS_DENIED,
+            actor=coordinator,
+            patient_id=patient_a.public_id,
+        ).count()
+        == 4
+    )
     assert client_for(alice).get(f"/rcp/demandes/{case.public_id}/suivi/").status_code == 200
 
 

@@ -445,3 +445,27 @@ def test_each_certificate_is_named_by_date_meeting_and_participant(
     day = timezone.localtime(meeting.starts_at)
     name = f"attestation-rcp-{day:%Y-%m-%d}-pathologies-plaquettaires-girard-prenom.pdf"
     assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+
+
+def test_only_the_series_staff_plans_its_meetings(
+    series: MeetingSeries, alice: User, client_for: ClientFor
+) -> None:
+    """The page refuses with the audited 404 (the service trusts its caller)."""
+    day = timezone.localdate() + dt.timedelta(days=7)
+    response = client_for(alice).post(
+        f"/rcp/series/{series.public_id}/reunions/nouvelle/",
+        {
+            "kind": "ordinary",
+            "day": f"{day:%Y-%m-%d}",
+            "time": "14:00",
+            "duration_minutes": "90",
+            "video_link": "",
+            "location": "",
+            "notes": "",
+        },
+    )
+    assert response.status_code == 404
+    assert not Meeting.objects.exists()
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.ACCESS_DENIED, actor=alice, object_id=str(series.public_id)
+    ).exists()

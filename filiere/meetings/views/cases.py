@@ -195,7 +195,12 @@ def case_edit_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpRes
     """The requester completes or corrects the request (sent again if it was returned)."""
     case = selectors.get_case_for_user(request.user, case_id)
     if case.requester_id != request.user.pk:
-        raise NotVisible("meetings.caserequest", str(case.public_id), "modification réservée")
+        raise NotVisible(
+            "meetings.caserequest",
+            str(case.public_id),
+            "modification réservée",
+            patient_id=case.patient.public_id,
+        )
     initial = {name: getattr(case, name) for name in DETAIL_FIELDS}
     form = meeting_forms.CaseDetailsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -367,7 +372,12 @@ def follow_up_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpRes
     """Three months on: was the proposal applied, and if not, why."""
     case = selectors.get_case_for_user(request.user, case_id)
     if case.requester_id != request.user.pk:
-        raise NotVisible("meetings.caserequest", str(case.public_id), "suivi réservé au demandeur")
+        raise NotVisible(
+            "meetings.caserequest",
+            str(case.public_id),
+            "suivi réservé au demandeur",
+            patient_id=case.patient.public_id,
+        )
     follow_up = RecommendationFollowUp.objects.filter(case=case).first()
     initial = (
         {"applied": follow_up.applied, "reason": follow_up.reason, "comment": follow_up.comment}

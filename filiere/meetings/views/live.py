@@ -135,6 +135,11 @@ def attendance_view(
     return response
 
 
+# The discussion of a case and the ratification of an urgent avis are the coordinator's; the
+# secretariat moves slots.
+COORDINATOR_ACTIONS = ("discussion_open", "discussion_close", "ratify", "not_ratified")
+
+
 @require_POST
 @login_required
 def agenda_item_view(
@@ -151,6 +156,13 @@ def agenda_item_view(
     if item is None:
         raise NotVisible("meetings.agendaitem", str(item_id))
     action = request.POST.get("action")
+    if action in COORDINATOR_ACTIONS and not meeting_rights(request.user, meeting).coordinate:
+        raise NotVisible(
+            "meetings.agendaitem",
+            str(item.public_id),
+            "coordonnateur requis",
+            patient_id=item.case.patient.public_id,
+        )
     try:
         if action in ("ratify", "not_ratified"):
             return _ratify(request, item, action)

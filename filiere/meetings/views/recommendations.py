@@ -146,7 +146,7 @@ def recommendation_sign_view(request: AuthenticatedRequest, case_id: uuid.UUID) 
     """Sign what is on screen, in two steps: the text is saved and shown as it will appear
     (step "preview"); the confirmation saves it again and signs it in one transaction (step
     "confirm"). A refusal shows the form again with the text as typed and the reason."""
-    case = selectors.get_case_for_staff(request.user, case_id)
+    case = selectors.get_case_for_coordinator(request.user, case_id)
     step = request.POST.get("step", "")
     form = meeting_forms.RecommendationForm(request.POST)
     sign_form = meeting_forms.SignForm(request.POST)
@@ -181,7 +181,7 @@ def recommendation_sign_view(request: AuthenticatedRequest, case_id: uuid.UUID) 
 @require_POST
 @login_required
 def recommendation_correct_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = selectors.get_case_for_staff(request.user, case_id)
+    case = selectors.get_case_for_coordinator(request.user, case_id)
     signed = selectors.latest_signed(case)
     form = meeting_forms.CorrectionForm(request.POST)
     if signed is None:

@@ -98,7 +98,6 @@ def calendar_view(request: AuthenticatedRequest) -> HttpResponse:
         {
             "meetings": meetings,
             "registered": registered,
-            "may_register": grants_for(user).has(Capability.SUBMIT_CASES),
             "open_to_me": meetings_open_for_registration(user, meetings),
         },
     )
@@ -158,7 +157,7 @@ def series_detail_view(request: AuthenticatedRequest, series_id: uuid.UUID) -> H
 
 @login_required
 def series_edit_view(request: AuthenticatedRequest, series_id: uuid.UUID) -> HttpResponse:
-    series = selectors.get_series_for_staff(request.user, series_id)
+    series = selectors.get_series_for_coordinator(request.user, series_id)
     initial = {name: getattr(series, name) for name in meeting_forms.SeriesForm.base_fields}
     form = meeting_forms.SeriesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -175,7 +174,7 @@ def series_edit_view(request: AuthenticatedRequest, series_id: uuid.UUID) -> Htt
 @require_POST
 @login_required
 def member_add_view(request: AuthenticatedRequest, series_id: uuid.UUID) -> HttpResponse:
-    series = selectors.get_series_for_staff(request.user, series_id)
+    series = selectors.get_series_for_coordinator(request.user, series_id)
     form = meeting_forms.MemberAddForm(request.POST)
     if form.is_valid():
         user = User.objects.filter(email=form.cleaned_data["email"].lower(), is_active=True).first()
@@ -200,7 +199,7 @@ def member_add_view(request: AuthenticatedRequest, series_id: uuid.UUID) -> Http
 def member_remove_view(
     request: AuthenticatedRequest, series_id: uuid.UUID, member_id: uuid.UUID
 ) -> HttpResponse:
-    series = selectors.get_series_for_staff(request.user, series_id)
+    series = selectors.get_series_for_coordinator(request.user, series_id)
     member = SeriesMember.objects.filter(series=series, public_id=member_id).first()
     if member is None:
         raise NotVisible("meetings.seriesmember", str(member_id))
@@ -233,13 +232,6 @@ def invite_view(request: AuthenticatedRequest, series_id: uuid.UUID) -> HttpResp
 # --- Yearly calendar and avis templates (coordinator) -----------------------------------
 
 
-def _series_for_coordinator(request: AuthenticatedRequest, series_id: uuid.UUID) -> MeetingSeries:
-    series = selectors.get_series_for_staff(request.user, series_id)
-    if not series_rights(request.user, series).coordinate:
-        raise NotVisible("meetings.meetingseries", str(series.public_id), "coordonnateur requis")
-    return series
-
-
 def _calendar_days(form: meeting_forms.SeriesCalendarForm) -> list[dt.date] | None:
     """The dates the form asks for, or None with the error on the field."""
     data = form.cleaned_data
@@ -260,7 +252,7 @@ def _calendar_days(form: meeting_forms.SeriesCalendarForm) -> list[dt.date] | No
 def series_calendar_view(request: AuthenticatedRequest, series_id: uuid.UUID) -> HttpResponse:
     """« Créer le calendrier de l'année »: a rule or a list of dates, a preview with weekends,
     public holidays and dates already taken flagged, then every meeting created at once."""
-    series = _series_for_coordinator(request, series_id)
+    series = selectors.get_series_for_coordinator(request.user, series_id)
     step = request.POST.get("step", "")
     form = meeting_forms.SeriesCalendarForm(
         request.POST or None,
@@ -304,7 +296,7 @@ def _template_values(form: meeting_forms.RecommendationTemplateForm) -> dict[str
 
 @login_required
 def avis_template_create_view(request: AuthenticatedRequest, series_id: uuid.UUID) -> HttpResponse:
-    series = _series_for_coordinator(request, series_id)
+    series = selectors.get_series_for_coordinator(request.user, series_id)
     form = meeting_forms.RecommendationTemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -334,7 +326,7 @@ def _template(series: MeetingSeries, template_id: uuid.UUID) -> RecommendationTe
 def avis_template_edit_view(
     request: AuthenticatedRequest, series_id: uuid.UUID, template_id: uuid.UUID
 ) -> HttpResponse:
-    series = _series_for_coordinator(request, series_id)
+    series = selectors.get_series_for_coordinator(request.user, series_id)
     template = _template(series, template_id)
     initial = {
         name: getattr(template, name) for name in ("question_type", "title", *TEMPLATE_FIELDS)
@@ -362,7 +354,7 @@ def avis_template_edit_view(
 def avis_template_withdraw_view(
     request: AuthenticatedRequest, series_id: uuid.UUID, template_id: uuid.UUID
 ) -> HttpResponse:
-    series = _series_for_coordinator(request, series_id)
+    series = selectors.get_series_for_coordinator(request.user, series_id)
     template = _template(series, template_id)
     try:
         services.recommendation_template_withdraw(actor=request.user, template=template)

@@ -138,12 +138,6 @@ def test_a_serum_from_the_future_is_refused(patient: Any) -> None:
     assert "serum_date" in error.value.message_dict
 
 
-def test_charlie_cannot_import_for_a_patient_of_centre_a(charlie: User, patient: Any) -> None:
-    with pytest.raises(ValidationError):
-        _import(patient, SERUM_CSV.encode(), actor=charlie)
-    assert not AntibodyScreen.objects.exists()
-
-
 def test_record_screen_factory_matches_the_documented_format(patient: Any) -> None:
     assert record_screen(patient).mfi_column == "mfi"
 

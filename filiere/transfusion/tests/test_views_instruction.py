@@ -128,14 +128,18 @@ def test_julien_saves_an_instruction_and_lands_on_the_version(
 def test_only_a_regional_specialist_may_save(
     outsider: str, ready: Any, client_for: Login, request: pytest.FixtureRequest
 ) -> None:
-    """alice (the patient's clinician) may look but not sign; charlie and victor see nothing."""
-    client = client_for(request.getfixturevalue(outsider))
-    response = client.post(
+    """alice (the patient's clinician) may look but not sign; charlie and victor see nothing.
+    The page refuses with the audited 404 (the service trusts its caller)."""
+    user = request.getfixturevalue(outsider)
+    response = client_for(user).post(
         _url("transfusion:instruction_save", ready),
         {"threshold": "2000", "rule": "any", "valid_until": "2030-01-01"},
     )
     assert response.status_code == 404
     assert not TransfusionInstruction.objects.exists()
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.ACCESS_DENIED, actor=user, patient_id=ready.public_id
+    ).exists()
 
 
 def test_save_refuses_get(julien: User, ready: Any, client_for: Login) -> None:

@@ -15,7 +15,13 @@ from django.utils import timezone
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.testing.factories import with_form_token
-from filiere.transfusion.models import AntibodyBead, AntibodyScreen, HlaTyping, Transfusion
+from filiere.transfusion.models import (
+    AntibodyBead,
+    AntibodyScreen,
+    HlaTyping,
+    Transfusion,
+    TransfusionProfile,
+)
 from filiere.transfusion.tests.factories import SERUM_CSV
 
 pytestmark = pytest.mark.django_db
@@ -227,3 +233,59 @@ def test_a_transfusion_form_sent_twice_records_one_transfusion(
     assert first.status_code == 302
     assert "Ce formulaire a déjà été envoyé." in second.content.decode()
     assert Transfusion.objects.count() == 1
+
+
+def _refused_for(user: User, patient: Any) -> bool:
+    return AuditEvent.objects.filter(
+        action=AuditEvent.Action.ACCESS_DENIED, actor=user, patient_id=patient.public_id
+    ).exists()
+
+
+def test_charlie_of_another_centre_cannot_record_a_transfusion(
+    charlie: User, patient: Any, client_for: Login
+) -> None:
+    """The page refuses him with the audited 404; the service trusts its caller."""
+    response = client_for(charlie).post(
+        _url("transfusion:transfusion_add", patient),
+        {
+            "ended_at": (timezone.localtime() - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "product_type": "CPA",
+            "label_dose_e11": "3,8",
+            "abo_relation": "identical",
+            "storage_hours": "40",
+            "weight_kg": "62",
+            "height_cm": "165",
+            "pre_count": "9",
+            "post_1_minutes": "45",
+            "post_1_count": "38",
+        },
+    )
+    assert response.status_code == 404
+    assert not Transfusion.objects.exists()
+    assert _refused_for(charlie, patient)
+
+
+def test_charlie_cannot_import_a_serum_for_a_patient_of_centre_a(
+    charlie: User, patient: Any, client_for: Login
+) -> None:
+    upload = SimpleUploadedFile("serum.csv", SERUM_CSV.encode())
+    response = client_for(charlie).post(
+        _url("transfusion:screen_add", patient), {"serum_date": "2024-02-01", "file": upload}
+    )
+    assert response.status_code == 404
+    assert not AntibodyScreen.objects.exists()
+    assert _refused_for(charlie, patient)
+
+
+@pytest.mark.parametrize("outsider", ["charlie", "victor"])
+def test_an_outsider_cannot_set_the_abo_rhd_profile(
+    outsider: str, patient: Any, client_for: Login, request: pytest.FixtureRequest
+) -> None:
+    user = request.getfixturevalue(outsider)
+    response = client_for(user).post(
+        _url("transfusion:profile_edit", patient),
+        {"abo": "B", "rhd": "neg", "weight_kg": "", "height_cm": "", "measured_on": ""},
+    )
+    assert response.status_code == 404
+    assert not TransfusionProfile.objects.exists()
+    assert _refused_for(user, patient)
