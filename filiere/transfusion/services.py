@@ -20,8 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from filiere.access import Capability, grants_for
-from filiere.access.actors import SYSTEM, Actor, acting_user
+from filiere.access.actors import Actor, acting_user
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import (
@@ -764,8 +763,6 @@ def donors_import(
     generator, which validate every field. The new DonorImport row changes the pool's stamp,
     so every process reloads the pool at its next search.
     """
-    if actor is not SYSTEM and not grants_for(actor).has(Capability.TRANSFUSION):
-        raise ValidationError("Seul un spécialiste de la transfusion importe des donneurs.")
     load = create_validated(DonorImport, source=source[:200], imported_by=acting_user(actor))
     existing = dict(Donor.objects.values_list("external_id", "pk"))
     created = updated = 0
@@ -814,8 +811,6 @@ def donors_import_file(*, actor: Actor, data: bytes, source: str) -> DonorFileIm
     """Import a donors CSV file from the page: the valid lines through ``donors_import``, each
     refused line reported with its number and field (nothing is imported when the file itself
     is unreadable or every line is refused)."""
-    if actor is not SYSTEM and not grants_for(actor).has(Capability.TRANSFUSION):
-        raise ValidationError("Seul un spécialiste de la transfusion importe des donneurs.")
     if len(data) > MAX_DONOR_FILE_BYTES:
         limit = MAX_DONOR_FILE_BYTES >> 20
         raise ValidationError({"file": f"Fichier trop volumineux : {limit} Mo au plus."})
@@ -862,8 +857,6 @@ def eplets_import(*, actor: Actor, text: str, source: str) -> EpletImport:
     The same file twice changes nothing. A new release changes the pool's stamp, so every
     process rebuilds its pool with the eplets at its next search.
     """
-    if actor is not SYSTEM and not grants_for(actor).has(Capability.TRANSFUSION):
-        raise ValidationError("Seul un spécialiste de la transfusion importe une table d'eplets.")
     try:
         table = read_eplets_text(text, source=source)
     except EpletFileError as exc:
