@@ -20,6 +20,7 @@ from filiere.followup.services.bleeding import (
 )
 from filiere.followup.services.schedule import (
     RefreshResult,
+    RuleChange,
     followup_rule_delete,
     followup_rule_save,
     followup_rules_install_defaults,
@@ -45,6 +46,7 @@ __all__ = [
     "ATC_FILE",
     "AtcImportResult",
     "RefreshResult",
+    "RuleChange",
     "adverse_event_record",
     "adverse_event_update",
     "atc_import_file",

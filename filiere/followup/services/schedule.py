@@ -54,6 +54,13 @@ def _check_rule(severity: str, interval_months: int) -> None:
         raise ValidationError(errors)
 
 
+@dataclass(frozen=True)
+class RuleChange:
+    rule: FollowUpRule
+    # The job recomputing every patient's due date, when the interval changed.
+    refresh: Job | None
+
+
 @records_refusals("Enregistrement d'une règle de suivi")
 def followup_rule_save(
     *,
@@ -63,8 +70,10 @@ def followup_rule_save(
     interval_months: int,
     note: str = "",
     refresh: bool = True,
-) -> FollowUpRule:
-    """Set the interval for a disease group (and form); every patient's due date follows."""
+) -> RuleChange:
+    """Set the interval for a disease group (and form); every patient's due date follows, in a
+    background job sent once the rule is saved (over the whole registry, it is not a request's
+    work)."""
     _check_rule(severity, interval_months)
     rule = FollowUpRule.objects.filter(disease_group=disease_group, severity=severity).first()
     if rule is None:
@@ -85,14 +94,16 @@ def followup_rule_save(
         summary=f"Rythme de suivi : {rule}",
         changes={"interval_months": {"avant": before, "après": interval_months}},
     )
+    job = None
     if refresh and before != interval_months:
-        schedules_refresh()
-    return rule
+        job = schedules_refresh_start(actor=actor)
+    return RuleChange(rule, job)
 
 
 @records_refusals("Suppression d'une règle de suivi")
-def followup_rule_delete(*, actor: Actor, rule: FollowUpRule) -> None:
-    """Remove a rule: its patients fall back on the group's general rule or the default."""
+def followup_rule_delete(*, actor: Actor, rule: FollowUpRule) -> Job:
+    """Remove a rule: its patients fall back on the group's general rule or the default (in the
+    background job returned)."""
     audit_record(
         actor=actor,
         action=AuditEvent.Action.ARCHIVE,
@@ -100,7 +111,7 @@ def followup_rule_delete(*, actor: Actor, rule: FollowUpRule) -> None:
         summary=f"Rythme de suivi supprimé : {rule}",
     )
     rule.delete()
-    schedules_refresh()
+    return schedules_refresh_start(actor=actor)
 
 
 def followup_rules_install_defaults(*, actor: Actor) -> int:

@@ -4,6 +4,8 @@ from the last visit (or the inclusion), refreshed when visits or rules change.""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -19,6 +21,7 @@ from filiere.followup.services import (
     schedules_refresh,
 )
 from filiere.followup.tests.helpers import record_visit
+from filiere.jobs.models import Job
 from filiere.lib.partial_dates import PartialDate
 from filiere.network.models import Centre
 from filiere.nomenclature.models import DiseaseGroup
@@ -79,19 +82,49 @@ def test_changing_a_rule_moves_every_patients_due_date_and_is_audited(
     patient_a: Patient,
     centre_a: Centre,
     network_coordinator: User,
+    django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     record_visit(patient_a, centre_a, dt.date(2024, 3, 10))
-    rule = followup_rule_save(
+    with django_capture_on_commit_callbacks(execute=True):
+        change = followup_rule_save(
+            actor=network_coordinator,
+            disease_group=groups["thrombopathies"],
+            severity="",
+            interval_months=12,
+        )
+    # The recompute ran as a job sent once the rule was saved (eagerly in the tests).
+    assert change.refresh is not None
+    change.refresh.refresh_from_db()
+    assert change.refresh.status == Job.Status.DONE
+    assert FollowUpSchedule.objects.get().next_due_on == dt.date(2025, 3, 10)
+    rule = change.rule
+    assert AuditEvent.objects.filter(object_id=str(rule.public_id), action="update").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        followup_rule_delete(actor=network_coordinator, rule=rule)
+    # No rule left for the group: the network's default of 2 years.
+    assert FollowUpSchedule.objects.get().next_due_on == dt.date(2026, 3, 10)
+
+
+def test_saving_a_rule_leaves_the_recompute_to_a_job(
+    rules: int,
+    groups: dict[str, DiseaseGroup],
+    glanzmann: Diagnosis,
+    patient_a: Patient,
+    centre_a: Centre,
+    network_coordinator: User,
+) -> None:
+    """Issue 17: the recompute over every patient no longer runs inside the request."""
+    record_visit(patient_a, centre_a, dt.date(2024, 3, 10))
+    before = FollowUpSchedule.objects.get().next_due_on
+    change = followup_rule_save(
         actor=network_coordinator,
         disease_group=groups["thrombopathies"],
         severity="",
         interval_months=12,
     )
-    assert FollowUpSchedule.objects.get().next_due_on == dt.date(2025, 3, 10)
-    assert AuditEvent.objects.filter(object_id=str(rule.public_id), action="update").exists()
-    followup_rule_delete(actor=network_coordinator, rule=rule)
-    # No rule left for the group: the network's default of 2 years.
-    assert FollowUpSchedule.objects.get().next_due_on == dt.date(2026, 3, 10)
+    assert FollowUpSchedule.objects.get().next_due_on == before
+    assert change.refresh is not None
+    assert change.refresh.status == Job.Status.QUEUED
 
 
 def test_an_impossible_interval_is_refused(groups: dict[str, DiseaseGroup]) -> None:

@@ -116,14 +116,17 @@ def rules_view(request: AuthenticatedRequest) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "save" and form.is_valid():
-                rule = services.followup_rule_save(actor=request.user, **form.cleaned_data)
-                messages.success(request, _("Rythme enregistré : %s.") % rule)
+                change = services.followup_rule_save(actor=request.user, **form.cleaned_data)
+                messages.success(request, _("Rythme enregistré : %s.") % change.rule)
+                if change.refresh is not None:
+                    return redirect("jobs:detail", job_id=change.refresh.public_id)
                 return redirect("followup:rules")
             if action == "delete":
                 found = FollowUpRule.objects.filter(public_id=request.POST.get("rule", "")).first()
                 if found is not None:
-                    services.followup_rule_delete(actor=request.user, rule=found)
+                    job = services.followup_rule_delete(actor=request.user, rule=found)
                     messages.success(request, _("Rythme supprimé."))
+                    return redirect("jobs:detail", job_id=job.public_id)
                 return redirect("followup:rules")
             if action == "refresh":
                 job = services.schedules_refresh_start(actor=request.user)
