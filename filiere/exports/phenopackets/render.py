@@ -68,8 +68,8 @@ def _interpretation_status(variant: VariantEntry, disease: DiseaseEntry | None) 
 def _genomic_interpretation(
     subject: str, variant: VariantEntry, disease: DiseaseEntry | None
 ) -> dict[str, Any]:
-    gene: dict[str, Any] = {"valueId": variant.hgnc_id or variant.gene_symbol}
-    gene["symbol"] = variant.gene_symbol
+    # The schema requires an id: the HGNC symbol stands in when the gene table lacks its HGNC id.
+    gene = {"valueId": variant.hgnc_id or variant.gene_symbol, "symbol": variant.gene_symbol}
     syntax = next(
         (f"hgvs.{kind}" for kind in "cgnrm" if f":{kind}." in variant.hgvs),
         "hgvs",
