@@ -21,6 +21,11 @@ class FollowupConfig(AppConfig):
         register_activity_source(national_activities_of)
         register_list_filter("followup", patients_by_follow_up)
 
+        from filiere.followup.phenopackets import medical_actions_of
+        from filiere.patients.phenopackets import register_treatment_source
+
+        register_treatment_source(medical_actions_of)
+
         from filiere.followup.corrections import register_followup_records
 
         register_followup_records()

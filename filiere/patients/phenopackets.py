@@ -14,7 +14,7 @@ reuse of the data, so a patient who opposed reuse is left out here too: the same
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -84,6 +84,36 @@ _GENO = x.Resource(
 )
 
 
+# Modules that record treatments register a source in their ``AppConfig.ready()`` (as for the
+# national activities): patient ids in, their medical actions out, in one or a few queries.
+TreatmentSource = Callable[[list[int]], dict[int, list[x.TreatmentEntry]]]
+_treatment_sources: list[TreatmentSource] = []
+
+
+def register_treatment_source(source: TreatmentSource) -> None:
+    if source not in _treatment_sources:
+        _treatment_sources.append(source)
+
+
+def _treatments_by_patient(patient_ids: list[int]) -> dict[int, list[x.TreatmentEntry]]:
+    found: dict[int, list[x.TreatmentEntry]] = {}
+    for source in _treatment_sources:
+        for patient_id, entries in source(patient_ids).items():
+            found.setdefault(patient_id, []).extend(entries)
+    return found
+
+
+# Treatments name their drug in the WHO ATC classification (imported without a version).
+_ATC = x.Resource(
+    id="atc",
+    name="Anatomical Therapeutic Chemical Classification",
+    url="https://www.whocc.no/atc_ddd_index/",
+    version="",
+    namespace_prefix="ATC",
+    iri_prefix="https://www.whocc.no/atc_ddd_index/?code=",
+)
+
+
 def released_versions() -> dict[str, str]:
     """Return, per nomenclature, the version of its latest recorded import."""
     versions: dict[str, str] = {}
@@ -107,6 +137,8 @@ def _resources(prefixes: set[str], versions: dict[str, str]) -> tuple[x.Resource
             resources.append(x.Resource(rid, name, url, version, prefix, iri))
     if "GENO" in prefixes:
         resources.append(_GENO)
+    if "ATC" in prefixes:
+        resources.append(_ATC)
     return tuple(resources)
 
 
@@ -172,7 +204,12 @@ def _age(patient: Patient) -> x.AgeInMonths | None:
     return x.AgeInMonths(age.months)
 
 
-def _record(patient: Patient, versions: dict[str, str], created_at: dt.datetime) -> x.PatientRecord:
+def _record(
+    patient: Patient,
+    versions: dict[str, str],
+    created_at: dt.datetime,
+    treatments: list[x.TreatmentEntry],
+) -> x.PatientRecord:
     diseases = tuple(_disease(d) for d in patient.diagnoses.all())
     variants = tuple(_variant(f) for f in patient.genetic_findings.all())
     phenotypes = tuple(_phenotype(p) for p in patient.phenotypes.all())
@@ -181,6 +218,9 @@ def _record(patient: Patient, versions: dict[str, str], created_at: dt.datetime)
         prefixes.add("HP")
     if variants:
         prefixes.add("GENO")
+    if treatments:
+        prefixes.add("ATC")
+        prefixes |= {t.target[0].split(":", 1)[0] for t in treatments if t.target}
     if any(v.gene_symbol for v in variants):
         prefixes.add("HGNC")
     return x.PatientRecord(
@@ -195,6 +235,7 @@ def _record(patient: Patient, versions: dict[str, str], created_at: dt.datetime)
         variants=variants,
         resources=_resources(prefixes, versions),
         created_at=created_at,
+        treatments=tuple(treatments),
     )
 
 
@@ -225,8 +266,9 @@ def phenopacket_records(
     now = created_at or timezone.now()
     versions = released_versions()
     for batch in _batches(patients, batch_size):
+        treatments = _treatments_by_patient([p.pk for p in batch])
         for patient in batch:
             if opposes_national_reuse(latest_consents(patient.consents.all())):
                 yield patient, None
                 continue
-            yield patient, _record(patient, versions, now)
+            yield patient, _record(patient, versions, now, treatments.get(patient.pk, []))

@@ -15,6 +15,8 @@ The mapping follows the ERDRI Rare Disease Common Data Model v2.0.2 (RD-CDM,
 answers of the RD-CDM value set), 6.1.14 ACMG class →
 ``VariantInterpretation.acmg_pathogenicity_classification``; 6.2.1 phenotypic feature →
 ``PhenotypicFeature.type``, 6.2.2 status → ``excluded``, 6.2.5 onset category → ``onset``.
+Treatments (not an RD-CDM element) go to ``MedicalAction.treatment`` when they name an ATC
+drug: the agent, and the disease treated as ``treatment_target``.
 
 No identity trait ever enters the input: the subject is the pseudonym, the age is known to the
 month only, and there is no date of birth.
@@ -31,6 +33,7 @@ from filiere.exports.phenopackets.model import (
     PhenotypeEntry,
     Resource,
     Sex,
+    TreatmentEntry,
     VariantEntry,
     VitalStatus,
     Zygosity,
@@ -46,6 +49,7 @@ __all__ = [
     "PhenotypeEntry",
     "Resource",
     "Sex",
+    "TreatmentEntry",
     "VariantEntry",
     "VitalStatus",
     "Zygosity",

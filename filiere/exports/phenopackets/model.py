@@ -125,6 +125,16 @@ class VariantEntry:
 
 
 @dataclass(frozen=True)
+class TreatmentEntry:
+    """A treatment with a drug of the ATC classification; ``target`` is the disease treated
+    (``ORPHA:849``) when recorded."""
+
+    atc_code: str
+    label: str
+    target: tuple[str, str] | None = None  # (code, label)
+
+
+@dataclass(frozen=True)
 class Resource:
     """An ontology used by the phenopacket, with the version the registry imported."""
 
@@ -147,3 +157,4 @@ class PatientRecord:
     variants: tuple[VariantEntry, ...]
     resources: tuple[Resource, ...]
     created_at: dt.datetime
+    treatments: tuple[TreatmentEntry, ...] = ()

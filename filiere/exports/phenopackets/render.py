@@ -14,6 +14,7 @@ from filiere.exports.phenopackets.model import (
     PatientRecord,
     PhenotypeEntry,
     Resource,
+    TreatmentEntry,
     VariantEntry,
 )
 
@@ -135,6 +136,15 @@ def _interpretations(record: PatientRecord) -> list[dict[str, Any]]:
     return interpretations
 
 
+def _medical_action(entry: TreatmentEntry) -> dict[str, Any]:
+    action: dict[str, Any] = {
+        "treatment": {"agent": {"id": f"ATC:{entry.atc_code}", "label": entry.label}}
+    }
+    if entry.target is not None:
+        action["treatmentTarget"] = {"id": entry.target[0], "label": entry.target[1]}
+    return action
+
+
 def _resource(resource: Resource) -> dict[str, str]:
     return {
         "id": resource.id,
@@ -161,6 +171,8 @@ def phenopacket(record: PatientRecord) -> dict[str, Any]:
         packet["interpretations"] = interpretations
     if record.diseases:
         packet["diseases"] = [_disease(d) for d in record.diseases]
+    if record.treatments:
+        packet["medicalActions"] = [_medical_action(t) for t in record.treatments]
     packet["metaData"] = {
         "created": _timestamp(record.created_at),
         "createdBy": CREATED_BY,

@@ -19,6 +19,7 @@ from filiere.exports.phenopackets import (
     PhenotypeEntry,
     Resource,
     Sex,
+    TreatmentEntry,
     VariantEntry,
     VitalStatus,
     Zygosity,
@@ -168,3 +169,19 @@ def test_zygosity_is_written_in_geno(code: str, geno: str) -> None:
 )
 def test_the_acmg_class_number_is_the_pathogenicity_enum(number: int | None, name: str) -> None:
     assert AcmgClass.from_class(number).value == name
+
+
+def test_a_treatment_is_a_medical_action_with_its_agent_and_target() -> None:
+    packet = parsed(
+        glanzmann_record(
+            treatments=(
+                TreatmentEntry("B02BD08", "eptacog alfa (activé)", ("ORPHA:849", "Thrombasthénie")),
+            )
+        )
+    )
+    (action,) = packet.medical_actions
+    assert (action.treatment.agent.id, action.treatment.agent.label) == (
+        "ATC:B02BD08",
+        "eptacog alfa (activé)",
+    )
+    assert action.treatment_target.id == "ORPHA:849"

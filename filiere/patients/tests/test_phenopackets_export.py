@@ -14,6 +14,8 @@ from phenopackets import Phenopacket
 
 from filiere.access.actors import SYSTEM
 from filiere.audit.models import AuditEvent
+from filiere.followup.services import atc_import_file
+from filiere.followup.tests.helpers import rfviia_off_label
 from filiere.identity.models import Identity
 from filiere.identity.services import INS_NIR_OID
 from filiere.lib.identifiers import nir_key
@@ -37,7 +39,8 @@ NIR13 = "2900575056123"
 
 @pytest.fixture
 def cohort(centre_a: Centre, nomenclature: None) -> dict[str, Patient]:
-    """Three patients of centre A: a Glanzmann thrombasthenia with its variant and phenotype,
+    """Three patients of centre A: a Glanzmann thrombasthenia with its variant, phenotype and a
+    treatment,
     a carrier of a variant of uncertain significance, and one who opposed reuse."""
     glanzmann = make_patient(
         centre_a,
@@ -61,6 +64,8 @@ def cohort(centre_a: Centre, nomenclature: None) -> dict[str, Patient]:
         acmg_class=5,
         technique="panel",
     )
+    atc_import_file(actor=SYSTEM)
+    rfviia_off_label(glanzmann, centre_a, diagnosis)
     carrier = make_patient(centre_a, birth_name="Garnier", first_given_name="Bastien", sex="M")
     genetic_finding_record(
         actor=SYSTEM,
@@ -132,8 +137,17 @@ def test_every_phenopacket_parses_with_the_values_recorded(
     )
     assert descriptor.allelic_state.id == "GENO:0000136"  # homozygous
     assert genomic.variant_interpretation.acmg_pathogenicity_classification == 5  # PATHOGENIC
+    (action,) = packet.medical_actions
+    atc = glanzmann.treatments.get().atc
+    assert atc is not None
+    assert (action.treatment.agent.id, action.treatment.agent.label) == (
+        f"ATC:{atc.code}",
+        atc.label,
+    )
+    assert action.treatment_target.id == "ORPHA:849"
 
     carrier = packets[cohort["carrier"].pseudonym]
+    assert not carrier.medical_actions
     assert carrier.subject.sex == 2  # MALE
     (genomic,) = carrier.interpretations[0].diagnosis.genomic_interpretations
     descriptor = genomic.variant_interpretation.variation_descriptor
@@ -146,6 +160,7 @@ def test_every_phenopacket_parses_with_the_values_recorded(
     assert resources["ORPHA"] == orpha.version
     assert resources["HGNC"] == "2026-11-04"
     assert resources["HP"]
+    assert "ATC" in resources
     assert packet.meta_data.phenopacket_schema_version == "2.0"
 
 
