@@ -8,7 +8,7 @@ check is the input and the state (a case's status, a meeting of the same series,
 
 from __future__ import annotations
 
-from filiere.meetings.services.agenda import meeting_agenda_send
+from filiere.meetings.services.agenda import agenda_item_reschedule, meeting_agenda_send
 from filiere.meetings.services.avis_templates import (
     earlier_avis_reused,
     earlier_signed_avis,
@@ -38,7 +38,14 @@ from filiere.meetings.services.cases import (
 from filiere.meetings.services.meetings import (
     agenda_item_discussion_close,
     agenda_item_discussion_open,
-    agenda_item_reschedule,
+    meeting_cancel,
+    meeting_close,
+    meeting_create,
+    meeting_open,
+    meeting_update,
+    statistics_exported,
+)
+from filiere.meetings.services.participants import (
     attendance_certificate_issued,
     attendance_certificates_archived,
     attendance_check_in,
@@ -46,18 +53,12 @@ from filiere.meetings.services.meetings import (
     attendance_check_out,
     attendance_exported,
     cases_discussed_during,
-    meeting_cancel,
-    meeting_close,
-    meeting_create,
-    meeting_open,
     meeting_register_self,
-    meeting_update,
     participant_add,
     participant_list_check,
     participant_update,
     participants_add_list,
     participants_add_series_members,
-    statistics_exported,
 )
 from filiere.meetings.services.recommendations import (
     Reminders,

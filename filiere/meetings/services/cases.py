@@ -40,15 +40,15 @@ from filiere.meetings.models import (
     SeriesMember,
 )
 from filiere.meetings.selectors import pending_agenda_item
-from filiere.meetings.services.agenda import agenda_changed
-from filiere.meetings.services.common import audit, touch
-from filiere.meetings.services.meetings import (
+from filiere.meetings.services.agenda import (
+    agenda_changed,
     check_slot,
-    meeting_create,
     next_free_slot,
     place_on_agenda,
-    register,
 )
+from filiere.meetings.services.common import audit, touch
+from filiere.meetings.services.meetings import meeting_create
+from filiere.meetings.services.participants import register
 from filiere.network.models import Centre
 from filiere.patients.models import CareEpisode, Patient, ReferredBy
 from filiere.patients.selectors import age_on, patients_visible_to

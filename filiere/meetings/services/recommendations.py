@@ -42,8 +42,8 @@ from filiere.meetings.selectors import (
     quorum_for_case,
     specialty_label,
 )
-from filiere.meetings.services.common import audit, touch
-from filiere.meetings.services.meetings import carry_over, require_meeting_day
+from filiere.meetings.services.agenda import carry_over
+from filiere.meetings.services.common import audit, require_meeting_day, touch
 
 FOLLOW_UP_AFTER = dt.timedelta(days=91)
 CONTENT_FIELDS = (
