@@ -35,6 +35,11 @@ from filiere.meetings.services.cases import (
     completeness_gaps,
     expert_opinion_record,
 )
+from filiere.meetings.services.follow_ups import (
+    Reminders,
+    follow_up_answer,
+    follow_up_reminders_send,
+)
 from filiere.meetings.services.meetings import (
     agenda_item_discussion_close,
     agenda_item_discussion_open,
@@ -60,18 +65,16 @@ from filiere.meetings.services.participants import (
     participants_add_list,
     participants_add_series_members,
 )
+from filiere.meetings.services.ratification import ratification_downloaded, recommendation_ratify
 from filiere.meetings.services.recommendations import (
-    Reminders,
-    follow_up_answer,
-    follow_up_reminders_send,
-    ratification_downloaded,
     recommendation_correct,
-    recommendation_downloaded,
-    recommendation_ratify,
-    recommendation_record_copy,
     recommendation_save,
     recommendation_sign,
     recommendation_sign_as_shown,
+)
+from filiere.meetings.services.record_copy import (
+    recommendation_downloaded,
+    recommendation_record_copy,
 )
 from filiere.meetings.services.series import (
     external_physician_invite,
