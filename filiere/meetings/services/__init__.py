@@ -8,7 +8,12 @@ check is the input and the state (a case's status, a meeting of the same series,
 
 from __future__ import annotations
 
-from filiere.meetings.services.agenda import agenda_item_reschedule, meeting_agenda_send
+from filiere.meetings.services.agenda import agenda_item_reschedule, case_move, meeting_agenda_send
+from filiere.meetings.services.attachments import (
+    attachment_add,
+    attachment_downloaded,
+    attachment_path,
+)
 from filiere.meetings.services.avis_templates import (
     earlier_avis_reused,
     earlier_signed_avis,
@@ -19,13 +24,9 @@ from filiere.meetings.services.avis_templates import (
 )
 from filiere.meetings.services.cases import (
     CaseDetails,
-    attachment_add,
-    attachment_downloaded,
-    attachment_path,
     case_accept,
     case_accept_urgent,
     case_decline,
-    case_move,
     case_request_submit,
     case_request_update,
     case_return,

@@ -12,9 +12,9 @@ from filiere.access.actors import Actor
 from filiere.audit.models import AuditEvent
 from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.meetings import notifications, rules
-from filiere.meetings.models import AgendaItem, CaseRequest, Meeting, Participant
+from filiere.meetings.models import AgendaItem, CaseRequest, Meeting, Participant, Recommendation
 from filiere.meetings.selectors import next_meeting
-from filiere.meetings.services.common import audit
+from filiere.meetings.services.common import audit, touch
 from filiere.meetings.services.participants import register
 
 
@@ -210,3 +210,90 @@ def agenda_item_reschedule(
         agenda_changed(agenda_item.meeting)
         audit(actor, AuditEvent.Action.UPDATE, agenda_item, case=agenda_item.case, changes=changes)
     return agenda_item
+
+
+# --- Moving a scheduled case to another meeting --------------------------------------------
+
+
+def _check_move(agenda_item: AgendaItem, source: Meeting, meeting: Meeting, reason: str) -> None:
+    """Refuse to move a case already discussed, being written up or convened urgently, or to a
+    meeting that is not another coming one of its series."""
+    case = agenda_item.case
+    if not reason:
+        raise ValidationError({"reason": "Indiquez le motif du déplacement."})
+    if case.status != CaseRequest.Status.ACCEPTED or (
+        agenda_item.outcome != AgendaItem.Outcome.PENDING
+        or agenda_item.discussion_started_at is not None
+    ):
+        raise ValidationError(
+            {
+                "agenda_item": "Ce dossier a déjà été discuté ou son avis signé : il ne se déplace "
+                "plus."
+            }
+        )
+    if case.recommendations.filter(status=Recommendation.Status.DRAFT).exists():
+        raise ValidationError(
+            {"agenda_item": "Un avis est en rédaction pour ce dossier : il ne se déplace plus."}
+        )
+    if source.kind == Meeting.Kind.URGENT:
+        raise ValidationError(
+            {"agenda_item": "Un dossier de RCP urgente reste à la réunion convoquée pour lui."}
+        )
+    if meeting.pk == source.pk:
+        raise ValidationError({"meeting": "Choisissez une autre réunion que celle-ci."})
+    if meeting.series_id != source.series_id:
+        raise ValidationError({"meeting": "Choisissez une réunion de la même RCP."})
+    if not meeting.is_active or meeting.ends_at <= timezone.now():
+        raise ValidationError({"meeting": "Choisissez une réunion à venir, ni close ni annulée."})
+    if meeting.agenda_items.filter(case=case).exists():
+        raise ValidationError(
+            {"meeting": "Le dossier a déjà figuré à l'ordre du jour de cette réunion."}
+        )
+
+
+@records_refusals("Déplacement d'un dossier vers une autre réunion")
+def case_move(
+    *, actor: Actor, agenda_item: AgendaItem, meeting: Meeting, reason: str
+) -> AgendaItem:
+    """Move a case not yet discussed to another coming meeting of its series, in the first free
+    gap there; the requester is told the new date, slot and reason, and both agendas are marked
+    as changed since they were sent."""
+    source = Meeting.objects.select_related("series").get(pk=agenda_item.meeting_id)
+    case = agenda_item.case
+    reason = reason.strip()
+    _check_move(agenda_item, source, meeting, reason)
+    minutes = agenda_item.duration_minutes
+    start = next_free_slot(meeting, minutes)
+    check_slot(meeting, start, minutes)
+    agenda_item.outcome = AgendaItem.Outcome.POSTPONED
+    agenda_item.save(update_fields=["outcome"])
+    item = create_validated(
+        AgendaItem,
+        meeting=meeting,
+        case=case,
+        starts_at=start,
+        duration_minutes=minutes,
+        purpose=agenda_item.purpose,
+    )
+    agenda_changed(source)
+    agenda_changed(meeting)
+    local = timezone.localtime(start)
+    audit(
+        actor,
+        AuditEvent.Action.UPDATE,
+        item,
+        case=case,
+        summary=f"Dossier déplacé de la RCP du {timezone.localtime(source.starts_at):%d/%m/%Y} "
+        f"à celle du {local:%d/%m/%Y} à {local:%H:%M} : {rules.sentence(reason)}",
+        changes={"réunion": [str(source.public_id), str(meeting.public_id)], "motif": reason},
+    )
+    register(
+        actor=actor,
+        meeting=meeting,
+        user=case.requester,
+        role=Participant.Role.PRESENTER,
+        notify=False,
+    )
+    touch(case)
+    notifications.case_moved(case, source=source, target=meeting, item=item, reason=reason)
+    return item
