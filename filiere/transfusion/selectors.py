@@ -300,6 +300,21 @@ def worklist(user: User) -> list[WorklistRow]:
     """Patients the user may follow for transfusion who have transfusions or an instruction,
     refractory ones, then those whose refractoriness cannot be excluded for missing data, then
     those with a valid instruction. A fixed number of queries."""
+    today = timezone.localdate()
+    rows = [_worklist_row(patient, today) for patient in _worklist_patients(user)]
+    rows.sort(
+        key=lambda r: (
+            not r.refractoriness.alert,
+            not r.refractoriness.cannot_exclude,
+            not r.review.needed,
+            not r.instruction_valid,
+        )
+    )
+    return rows
+
+
+def _worklist_patients(user: User) -> list[Patient]:
+    """The visible patients with transfusions or an instruction, with what their rows show."""
     visible = patients_visible_for_transfusion(user)
     # Start from the few patients who were transfused or have an instruction, not from the
     # registry's million patients.
@@ -309,7 +324,7 @@ def worklist(user: User) -> list[WorklistRow]:
         .union(TransfusionInstruction.objects.order_by().values("patient_id"))
     )
     screens, typings = _latest(AntibodyScreen, "serum_date"), _latest(HlaTyping, "typed_on")
-    patients = list(
+    return list(
         visible.filter(pk__in=concerned)
         .annotate(
             latest_screen_id=Subquery(screens.values("pk")[:1]),
@@ -342,46 +357,35 @@ def worklist(user: User) -> list[WorklistRow]:
             ),
         )
     )
-    today = timezone.localdate()
-    rows = []
-    for patient in patients:
-        transfusions = list(patient.transfusions.all())
-        instructions = list(patient.transfusion_instructions.all())
-        instruction = instructions[0] if instructions else None
-        latest: Any = patient  # annotated above with its latest serum and typing
-        valid = instruction is not None and is_valid(instruction, today)
-        workup = efficacy.Workup(
-            hla_antibodies_identified=latest.latest_screen_id is not None,
-            instruction=valid,
-        )
-        history = history_of(patient, transfusions, workup)
-        rows.append(
-            WorklistRow(
-                patient=patient,
-                centres=tuple(str(e.centre) for e in patient.care_episodes.all()),
-                transfusions=len(transfusions),
-                last_transfusion=transfusions[-1].ended_at if transfusions else None,
-                refractoriness=history.refractoriness,
-                instruction=instruction,
-                instruction_valid=valid,
-                review=Review()
-                if instruction is None
-                else review_of(
-                    instruction,
-                    screen=_pair(latest.latest_screen_id, latest.latest_serum_date),
-                    typing=_pair(latest.latest_typing_id, latest.latest_typed_on),
-                ),
-            )
-        )
-    rows.sort(
-        key=lambda r: (
-            not r.refractoriness.alert,
-            not r.refractoriness.cannot_exclude,
-            not r.review.needed,
-            not r.instruction_valid,
-        )
+
+
+def _worklist_row(patient: Patient, today: dt.date) -> WorklistRow:
+    transfusions = list(patient.transfusions.all())
+    instructions = list(patient.transfusion_instructions.all())
+    instruction = instructions[0] if instructions else None
+    latest: Any = patient  # annotated by _worklist_patients with its latest serum and typing
+    valid = instruction is not None and is_valid(instruction, today)
+    workup = efficacy.Workup(
+        hla_antibodies_identified=latest.latest_screen_id is not None,
+        instruction=valid,
     )
-    return rows
+    history = history_of(patient, transfusions, workup)
+    return WorklistRow(
+        patient=patient,
+        centres=tuple(str(e.centre) for e in patient.care_episodes.all()),
+        transfusions=len(transfusions),
+        last_transfusion=transfusions[-1].ended_at if transfusions else None,
+        refractoriness=history.refractoriness,
+        instruction=instruction,
+        instruction_valid=valid,
+        review=Review()
+        if instruction is None
+        else review_of(
+            instruction,
+            screen=_pair(latest.latest_screen_id, latest.latest_serum_date),
+            typing=_pair(latest.latest_typing_id, latest.latest_typed_on),
+        ),
+    )
 
 
 def _pair(pk: int | None, when: dt.date | None) -> tuple[int, dt.date] | None:

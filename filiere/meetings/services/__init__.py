@@ -8,7 +8,12 @@ check is the input and the state (a case's status, a meeting of the same series,
 
 from __future__ import annotations
 
-from filiere.meetings.services.agenda import meeting_agenda_send
+from filiere.meetings.services.agenda import agenda_item_reschedule, case_move, meeting_agenda_send
+from filiere.meetings.services.attachments import (
+    attachment_add,
+    attachment_downloaded,
+    attachment_path,
+)
 from filiere.meetings.services.avis_templates import (
     earlier_avis_reused,
     earlier_signed_avis,
@@ -19,13 +24,9 @@ from filiere.meetings.services.avis_templates import (
 )
 from filiere.meetings.services.cases import (
     CaseDetails,
-    attachment_add,
-    attachment_downloaded,
-    attachment_path,
     case_accept,
     case_accept_urgent,
     case_decline,
-    case_move,
     case_request_submit,
     case_request_update,
     case_return,
@@ -35,10 +36,22 @@ from filiere.meetings.services.cases import (
     completeness_gaps,
     expert_opinion_record,
 )
+from filiere.meetings.services.follow_ups import (
+    Reminders,
+    follow_up_answer,
+    follow_up_reminders_send,
+)
 from filiere.meetings.services.meetings import (
     agenda_item_discussion_close,
     agenda_item_discussion_open,
-    agenda_item_reschedule,
+    meeting_cancel,
+    meeting_close,
+    meeting_create,
+    meeting_open,
+    meeting_update,
+    statistics_exported,
+)
+from filiere.meetings.services.participants import (
     attendance_certificate_issued,
     attendance_certificates_archived,
     attendance_check_in,
@@ -46,31 +59,23 @@ from filiere.meetings.services.meetings import (
     attendance_check_out,
     attendance_exported,
     cases_discussed_during,
-    meeting_cancel,
-    meeting_close,
-    meeting_create,
-    meeting_open,
     meeting_register_self,
-    meeting_update,
     participant_add,
     participant_list_check,
     participant_update,
     participants_add_list,
     participants_add_series_members,
-    statistics_exported,
 )
+from filiere.meetings.services.ratification import ratification_downloaded, recommendation_ratify
 from filiere.meetings.services.recommendations import (
-    Reminders,
-    follow_up_answer,
-    follow_up_reminders_send,
-    ratification_downloaded,
     recommendation_correct,
-    recommendation_downloaded,
-    recommendation_ratify,
-    recommendation_record_copy,
     recommendation_save,
     recommendation_sign,
     recommendation_sign_as_shown,
+)
+from filiere.meetings.services.record_copy import (
+    recommendation_downloaded,
+    recommendation_record_copy,
 )
 from filiere.meetings.services.series import (
     external_physician_invite,

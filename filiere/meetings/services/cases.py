@@ -1,22 +1,18 @@
-"""Case requests: submission, completion, attachments, triage onto an agenda, written opinions."""
+"""Case requests: submission, completion, triage onto an agenda, written opinions, reads."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
-import uuid
 from collections.abc import Iterable
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
 from filiere.access import Capability, grants_for
-from filiere.access.actors import SYSTEM, Actor, acting_user
+from filiere.access.actors import SYSTEM, Actor
 from filiere.access.meetings import series_rights, urgent_item_open_for_opinions
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
@@ -29,26 +25,19 @@ from filiere.meetings.clinical_file import registry_snapshot
 from filiere.meetings.models import (
     STAFF_ROLES,
     AgendaItem,
-    CaseAttachment,
     CaseRequest,
     ExpertOpinion,
     ExternalInvitation,
     Meeting,
     MeetingSeries,
     Participant,
-    Recommendation,
     SeriesMember,
 )
 from filiere.meetings.selectors import pending_agenda_item
-from filiere.meetings.services.agenda import agenda_changed
+from filiere.meetings.services.agenda import agenda_changed, place_on_agenda
+from filiere.meetings.services.attachments import Upload, attachment_add
 from filiere.meetings.services.common import audit, touch
-from filiere.meetings.services.meetings import (
-    check_slot,
-    meeting_create,
-    next_free_slot,
-    place_on_agenda,
-    register,
-)
+from filiere.meetings.services.meetings import meeting_create
 from filiere.network.models import Centre
 from filiere.patients.models import CareEpisode, Patient, ReferredBy
 from filiere.patients.selectors import age_on, patients_visible_to
@@ -138,13 +127,6 @@ def _requester_place(actor: User, patient: Patient, series: MeetingSeries) -> di
         ExternalInvitation.objects.filter(user=actor, series=series).order_by("-created_at").first()
     )
     return {"requester_institution": invitation.institution if invitation else ""}
-
-
-class Upload(Protocol):
-    name: str | None
-    size: int | None
-
-    def chunks(self, chunk_size: int | None = None) -> Iterable[bytes]: ...
 
 
 def _staff_emails(series: MeetingSeries, roles: Iterable[str]) -> list[str]:
@@ -288,91 +270,6 @@ def case_snapshot_refresh(*, actor: Actor, case: CaseRequest) -> CaseRequest:
     touch(case)
     audit(actor, AuditEvent.Action.UPDATE, case, case=case, summary="Dossier clinique actualisé")
     return case
-
-
-# --- Attachments -----------------------------------------------------------------------------
-
-
-def attachments_dir() -> Path:
-    return Path(settings.PRIVATE_FILES_DIR) / "rcp"
-
-
-def attachment_path(attachment: CaseAttachment) -> Path:
-    return attachments_dir() / attachment.storage_name
-
-
-def _size_label(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} Mo"
-
-
-ATTACHMENT_STATUSES = (
-    CaseRequest.Status.SUBMITTED,
-    CaseRequest.Status.RETURNED,
-    CaseRequest.Status.ACCEPTED,
-    CaseRequest.Status.DISCUSSED,
-)
-
-
-@records_refusals("Pièce jointe")
-def attachment_add(
-    *, actor: Actor, case: CaseRequest, upload: Upload, description: str = ""
-) -> CaseAttachment:
-    """Store a PDF or image of the case file outside the web root; the type is read from the
-    content (magic bytes) and must match the file name."""
-    if case.status not in ATTACHMENT_STATUSES:
-        raise ValidationError({"file": "Le dossier est clos : plus de pièce jointe."})
-    name = Path(upload.name or "document").name[:200]
-    limit = settings.ATTACHMENT_MAX_BYTES
-    if not upload.size:
-        raise ValidationError({"file": f"« {name} » est vide."})
-    if upload.size > limit:
-        raise ValidationError(
-            {"file": f"« {name} » dépasse la taille maximale ({_size_label(limit)})."}
-        )
-    storage_name = f"{uuid.uuid4().hex}.bin"
-    path = attachments_dir() / storage_name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    digest, size, head = hashlib.sha256(), 0, b""
-    try:
-        with path.open("xb") as target:
-            path.chmod(0o600)
-            for chunk in upload.chunks():
-                if len(head) < 16:
-                    head += chunk[: 16 - len(head)]
-                size += len(chunk)
-                if size > limit:
-                    raise ValidationError(
-                        {"file": f"« {name} » dépasse la taille maximale ({_size_label(limit)})."}
-                    )
-                digest.update(chunk)
-                target.write(chunk)
-        content_type = rules.sniff_content_type(head)
-        if content_type is None:
-            raise ValidationError(
-                {"file": f"« {name} » n'est ni un PDF ni une image PNG ou JPEG (contenu vérifié)."}
-            )
-        if not rules.extension_matches(name, content_type):
-            label = CaseAttachment.ContentType(content_type).label
-            raise ValidationError(
-                {"file": f"Le nom « {name} » ne correspond pas au contenu du fichier ({label})."}
-            )
-        attachment = create_validated(
-            CaseAttachment,
-            case=case,
-            original_name=name,
-            description=description.strip()[:200],
-            content_type=content_type,
-            size=size,
-            sha256=digest.hexdigest(),
-            storage_name=storage_name,
-            uploaded_by=acting_user(actor),
-        )
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    touch(case)
-    audit(actor, AuditEvent.Action.CREATE, attachment, case=case, summary=f"Pièce jointe {name}")
-    return attachment
 
 
 # --- Triage ----------------------------------------------------------------------------------
@@ -557,93 +454,3 @@ def cases_viewed(*, actor: User, cases: Iterable[CaseRequest], what: str) -> Non
         objects=[(case, case.patient.public_id) for case in cases],
         summary=f"Consultation : {what}",
     )
-
-
-def attachment_downloaded(*, actor: User, attachment: CaseAttachment) -> None:
-    audit(
-        actor,
-        AuditEvent.Action.VIEW,
-        attachment,
-        case=attachment.case,
-        summary=f"Pièce jointe consultée : {attachment.original_name}",
-    )
-
-
-# --- Moving a scheduled case to another meeting --------------------------------------------
-
-
-@records_refusals("Déplacement d'un dossier vers une autre réunion")
-def case_move(
-    *, actor: Actor, agenda_item: AgendaItem, meeting: Meeting, reason: str
-) -> AgendaItem:
-    """Move a case not yet discussed to another coming meeting of its series, in the first free
-    gap there; the requester is told the new date, slot and reason, and both agendas are marked
-    as changed since they were sent."""
-    source = Meeting.objects.select_related("series").get(pk=agenda_item.meeting_id)
-    case = agenda_item.case
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Indiquez le motif du déplacement."})
-    if case.status != CaseRequest.Status.ACCEPTED or (
-        agenda_item.outcome != AgendaItem.Outcome.PENDING
-        or agenda_item.discussion_started_at is not None
-    ):
-        raise ValidationError(
-            {
-                "agenda_item": "Ce dossier a déjà été discuté ou son avis signé : il ne se déplace "
-                "plus."
-            }
-        )
-    if case.recommendations.filter(status=Recommendation.Status.DRAFT).exists():
-        raise ValidationError(
-            {"agenda_item": "Un avis est en rédaction pour ce dossier : il ne se déplace plus."}
-        )
-    if source.kind == Meeting.Kind.URGENT:
-        raise ValidationError(
-            {"agenda_item": "Un dossier de RCP urgente reste à la réunion convoquée pour lui."}
-        )
-    if meeting.pk == source.pk:
-        raise ValidationError({"meeting": "Choisissez une autre réunion que celle-ci."})
-    if meeting.series_id != source.series_id:
-        raise ValidationError({"meeting": "Choisissez une réunion de la même RCP."})
-    if not meeting.is_active or meeting.ends_at <= timezone.now():
-        raise ValidationError({"meeting": "Choisissez une réunion à venir, ni close ni annulée."})
-    if meeting.agenda_items.filter(case=case).exists():
-        raise ValidationError(
-            {"meeting": "Le dossier a déjà figuré à l'ordre du jour de cette réunion."}
-        )
-    minutes = agenda_item.duration_minutes
-    start = next_free_slot(meeting, minutes)
-    check_slot(meeting, start, minutes)
-    agenda_item.outcome = AgendaItem.Outcome.POSTPONED
-    agenda_item.save(update_fields=["outcome"])
-    item = create_validated(
-        AgendaItem,
-        meeting=meeting,
-        case=case,
-        starts_at=start,
-        duration_minutes=minutes,
-        purpose=agenda_item.purpose,
-    )
-    agenda_changed(source)
-    agenda_changed(meeting)
-    local = timezone.localtime(start)
-    audit(
-        actor,
-        AuditEvent.Action.UPDATE,
-        item,
-        case=case,
-        summary=f"Dossier déplacé de la RCP du {timezone.localtime(source.starts_at):%d/%m/%Y} "
-        f"à celle du {local:%d/%m/%Y} à {local:%H:%M} : {rules.sentence(reason)}",
-        changes={"réunion": [str(source.public_id), str(meeting.public_id)], "motif": reason},
-    )
-    register(
-        actor=actor,
-        meeting=meeting,
-        user=case.requester,
-        role=Participant.Role.PRESENTER,
-        notify=False,
-    )
-    touch(case)
-    notifications.case_moved(case, source=source, target=meeting, item=item, reason=reason)
-    return item

@@ -198,25 +198,11 @@ def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-@records_refusals("Invitation d'un médecin extérieur")
-def external_physician_invite(
-    *,
-    actor: Actor,
-    series: MeetingSeries,
-    email: str,
-    first_name: str,
-    last_name: str,
-    specialty: str,
-    rpps: str = "",
-    institution: str = "",
-    meeting: Meeting | None = None,
-    may_submit_cases: bool = True,
-) -> tuple[ExternalInvitation, str]:
-    """Invite a physician from outside the network: a limited account (no centre, no patient
-    access) that may attend the meeting and send cases to this series. Returns the invitation
-    and the raw link token, which is sent by e-mail and never stored."""
-    if meeting is not None and (meeting.series_id != series.pk or not meeting.is_active):
-        raise ValidationError({"meeting": "Choisissez une réunion à venir de cette RCP."})
+def _invited_account(
+    actor: Actor, email: str, first_name: str, last_name: str, specialty: str, rpps: str
+) -> User:
+    """The invited physician's account: the existing one with this address, or a new limited one
+    (its refusals named by the invitation form's fields)."""
     address = email.strip().lower()
     user = User.objects.filter(email=address).first()
     if user is None:
@@ -237,6 +223,50 @@ def external_physician_invite(
                     for field, messages in error.message_dict.items()
                 }
             ) from error
+    return user
+
+
+def _register_external(actor: Actor, meeting: Meeting, user: User) -> None:
+    """Register the invited physician as an external expert of the meeting, and invite them."""
+    if Participant.objects.filter(meeting=meeting, user=user).exists():
+        return
+    participant = create_validated(
+        Participant,
+        meeting=meeting,
+        user=user,
+        role=Participant.Role.EXPERT,
+        specialty=user.specialty,
+        is_external=True,
+    )
+    audit(
+        actor,
+        AuditEvent.Action.CREATE,
+        participant,
+        summary=f"{user.display_name} inscrit(e) à la réunion",
+    )
+    notifications.meeting_invitations(meeting, [participant])
+
+
+@records_refusals("Invitation d'un médecin extérieur")
+def external_physician_invite(
+    *,
+    actor: Actor,
+    series: MeetingSeries,
+    email: str,
+    first_name: str,
+    last_name: str,
+    specialty: str,
+    rpps: str = "",
+    institution: str = "",
+    meeting: Meeting | None = None,
+    may_submit_cases: bool = True,
+) -> tuple[ExternalInvitation, str]:
+    """Invite a physician from outside the network: a limited account (no centre, no patient
+    access) that may attend the meeting and send cases to this series. Returns the invitation
+    and the raw link token, which is sent by e-mail and never stored."""
+    if meeting is not None and (meeting.series_id != series.pk or not meeting.is_active):
+        raise ValidationError({"meeting": "Choisissez une réunion à venir de cette RCP."})
+    user = _invited_account(actor, email, first_name, last_name, specialty, rpps)
     raw = "inv_" + secrets.token_urlsafe(32)
     now = timezone.now()
     invitation = create_validated(
@@ -257,22 +287,8 @@ def external_physician_invite(
         invitation,
         summary=f"Invitation de {user.display_name} à « {series.name} »",
     )
-    if meeting is not None and not Participant.objects.filter(meeting=meeting, user=user).exists():
-        participant = create_validated(
-            Participant,
-            meeting=meeting,
-            user=user,
-            role=Participant.Role.EXPERT,
-            specialty=user.specialty,
-            is_external=True,
-        )
-        audit(
-            actor,
-            AuditEvent.Action.CREATE,
-            participant,
-            summary=f"{user.display_name} inscrit(e) à la réunion",
-        )
-        notifications.meeting_invitations(meeting, [participant])
+    if meeting is not None:
+        _register_external(actor, meeting, user)
     inviter = acting_user(actor)
     notifications.external_invitation(
         email=user.email,

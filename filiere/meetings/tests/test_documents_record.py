@@ -26,7 +26,7 @@ from filiere.identity.services import INS_NIR_OID
 from filiere.meetings import notifications, services
 from filiere.meetings.models import CaseRequest, Meeting, MeetingSeries, Participant
 from filiere.meetings.pdf import avis_filename
-from filiere.meetings.services.recommendations import RECORD_COPY_READ
+from filiere.meetings.services.record_copy import RECORD_COPY_READ
 from filiere.network.models import Centre
 from filiere.patients.models import Patient
 from filiere.patients.selectors import identity_of

@@ -184,7 +184,7 @@ def case_detail_view(request: AuthenticatedRequest, case_id: uuid.UUID) -> HttpR
             "attachment_form": meeting_forms.AttachmentForm(),
             "opinion_form": meeting_forms.ExpertOpinionForm() if may_give_opinion else None,
             "follow_up": follow_up,
-            "may_attach": case.status in services.cases.ATTACHMENT_STATUSES
+            "may_attach": case.status in services.attachments.ATTACHMENT_STATUSES
             and (is_staff or case.requester_id == user.pk),
         },
     )
