@@ -77,6 +77,18 @@ def _recorded_user(actor: Actor | None) -> User | None:
     return acting_user(actor)
 
 
+SUMMARY_LENGTH = 300
+
+
+def clean_summary(text: str) -> str:
+    """A summary the database can store: what a user typed and a service echoes in a refusal
+    may hold control characters (PostgreSQL refuses NUL), lone surrogates or any length."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in text)
+    if len(printable) > SUMMARY_LENGTH:
+        return printable[: SUMMARY_LENGTH - 1] + "…"
+    return printable
+
+
 def audit_record(
     *,
     actor: Actor | None,
@@ -104,7 +116,7 @@ def audit_record(
                 object_id=object_id,
                 patient_id=patient_id,
                 centre_id=centre_id,
-                summary=summary[:300],
+                summary=clean_summary(summary),
                 changes=_jsonable(dict(changes or {})),
             )
         ]
@@ -132,7 +144,7 @@ def audit_records(
                 object_type=obj._meta.label_lower,
                 object_id=str(getattr(obj, "public_id", obj.pk)),
                 patient_id=patient_id,
-                summary=summary[:300],
+                summary=clean_summary(summary),
             )
             for obj, patient_id in objects
         ]
@@ -162,7 +174,7 @@ def audit_record_per_patient(
                 object_type="patients.patient",
                 object_id=str(patient_id),
                 patient_id=patient_id,
-                summary=summary[:300],
+                summary=clean_summary(summary),
             )
             for patient_id in patient_ids
         ]

@@ -11,7 +11,7 @@ from django.test import Client
 from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AppendOnlyError, AuditEvent
-from filiere.audit.services import audit_record, changed_fields
+from filiere.audit.services import SUMMARY_LENGTH, audit_record, changed_fields
 from filiere.network.models import Centre
 from filiere.testing.factories import make_centre
 
@@ -155,3 +155,15 @@ def test_every_write_service_leaves_exactly_one_event(centre_a: Centre, alice: U
     assert AuditEvent.objects.count() == before + 1  # an existing grant is not written again
     membership_revoke(actor=SYSTEM, membership=membership)
     assert AuditEvent.objects.count() == before + 2
+
+
+@pytest.mark.django_db
+def test_a_refused_input_with_control_characters_is_recorded_not_a_server_error() -> None:
+    """Found by the API fuzzing on PostgreSQL: a refusal echoing an HPO code with a NUL byte and
+    lone surrogates, or longer than the column, must still be stored."""
+    typed = "G\x00µ\udab0" + "x" * 400
+    event = audit_record(actor=SYSTEM, action=AuditEvent.Action.REFUSED, summary=typed)
+    event.refresh_from_db()
+    assert "\x00" not in event.summary
+    assert len(event.summary) == SUMMARY_LENGTH
+    assert event.summary.startswith("G µ ")
