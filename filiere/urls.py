@@ -37,6 +37,7 @@ urlpatterns = [
     path("profil/", include("filiere.accounts.urls")),
     path("centres/", include("filiere.network.urls")),
     path("patients/", include("filiere.patients.urls")),
+    path("observatoire/diagnostic/", include("filiere.patients.observatory.urls")),
     path("rcp/", include("filiere.meetings.urls")),
     path("suivi/", include("filiere.followup.urls")),
     path("transfusion/", include("filiere.transfusion.urls")),

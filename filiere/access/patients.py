@@ -76,3 +76,35 @@ def may_merge_duplicate(user: Any, following: set[int] | frozenset[int]) -> bool
         return True
     managed = centres_where(user, Capability.MANAGE_DUPLICATES)
     return bool(following) and set(following) <= managed
+
+
+# --- Reports on the registry ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """Which centres' records a report counts, and how it may show them.
+
+    ``centre_ids`` None is the whole network. A network-wide reader sees counts only, cells under
+    five patients masked; a centre's coordinator or data manager sees her centres' figures whole
+    and, where she may read the patients, the list of their incomplete records (pseudonyms).
+    """
+
+    centre_ids: frozenset[int] | None
+    masked: bool
+    records_centre_ids: frozenset[int]
+
+
+def registry_report_scope(user: Any) -> ReportScope | None:
+    """The scope of the registry's reports (diagnosis observatory) for ``user``, or None."""
+    grants = grants_for(user)
+    if grants.is_network_wide(Capability.OBSERVATORY):
+        return ReportScope(centre_ids=None, masked=True, records_centre_ids=frozenset())
+    centres = grants.centre_ids(Capability.VIEW_STATISTICS)
+    if not centres:
+        return None
+    return ReportScope(
+        centre_ids=centres,
+        masked=False,
+        records_centre_ids=centres & grants.centre_ids(Capability.VIEW_PATIENTS),
+    )

@@ -118,3 +118,26 @@ def test_bench_record_history_page(
     response = benchmark(clinician_client.get, url)
     assert response.status_code == 200
     assert "Relecture 4" in response.content.decode()
+
+
+def test_bench_diagnosis_observatory_network_view(
+    benchmark: Any, registry: dict[str, Any], db: None
+) -> None:
+    """The network coordinator's diagnosis observatory over the whole registry (issue 15: < 1 s
+    on the million-patient registry)."""
+    from filiere.accounts.models import User
+    from filiere.network.models import Role
+    from filiere.testing.factories import give_role, make_user
+
+    email = "observatoire-bench@filiere.test"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = make_user(email=email, first_name="Anne", last_name="Réseau")
+        give_role(user, registry["centre"], Role.NETWORK_COORDINATOR)
+    client = Client()
+    client.force_login(user)
+    response = benchmark(client.get, "/observatoire/diagnostic/")
+    assert response.status_code == 200
+    assert (
+        "Thrombopathies" in response.content.decode() or "Sans groupe" in response.content.decode()
+    )

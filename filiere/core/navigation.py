@@ -93,6 +93,14 @@ CARDS: list[Card] = [
         _with(Capability.OBSERVATORY),
     ),
     Card(
+        _("Observatoire du diagnostic"),
+        _("Délais diagnostiques, impasses, confirmation génétique et complétude du SDM-MR."),
+        "observatory:diagnosis",
+        lambda grants: (
+            grants.has(Capability.VIEW_STATISTICS) or grants.is_network_wide(Capability.OBSERVATORY)
+        ),
+    ),
+    Card(
         _("Rythme de suivi"),
         _("Intervalle entre deux visites par groupe de maladies et par forme."),
         "followup:rules",

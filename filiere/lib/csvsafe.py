@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 BOM = "\ufeff"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "|", "%")
@@ -13,14 +14,17 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "|", "%")
 def safe_cell(value: object) -> str:
     """Return the cell text, prefixed with an apostrophe when it could start a formula.
 
-    Numbers stay numbers: a negative value such as -12.5 is written as is.
+    Numbers stay numbers, written as a French spreadsheet reads them: -12.5 is « -12,5 » (with
+    a point, the semicolon-separated file's reader takes it for text or a date).
     """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "oui" if value else "non"
-    if isinstance(value, int | float):
+    if isinstance(value, int):
         return str(value)
+    if isinstance(value, float | Decimal):
+        return str(value).replace(".", ",")
     text = str(value)
     if text.startswith(_FORMULA_STARTS):
         return "'" + text

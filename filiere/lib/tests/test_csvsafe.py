@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 
@@ -28,8 +29,9 @@ def test_formula_payloads_are_neutralised(payload: str) -> None:
     assert safe_cell(payload) == "'" + payload
 
 
-def test_numbers_and_plain_text_are_unchanged() -> None:
-    assert safe_cell(-12.5) == "-12.5"
+def test_numbers_are_written_as_a_french_spreadsheet_reads_them() -> None:
+    assert safe_cell(-12.5) == "-12,5"
+    assert safe_cell(Decimal("7.45")) == "7,45"
     assert safe_cell(42) == "42"
     assert safe_cell("Glanzmann") == "Glanzmann"
     assert safe_cell(None) == ""
