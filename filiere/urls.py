@@ -38,6 +38,7 @@ urlpatterns = [
     path("centres/", include("filiere.network.urls")),
     path("patients/", include("filiere.patients.urls")),
     path("observatoire/diagnostic/", include("filiere.patients.observatory.urls")),
+    path("rapports/", include("filiere.core.reports.urls")),
     path("rcp/", include("filiere.meetings.urls")),
     path("suivi/", include("filiere.followup.urls")),
     path("transfusion/", include("filiere.transfusion.urls")),

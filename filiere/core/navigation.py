@@ -101,6 +101,15 @@ CARDS: list[Card] = [
         ),
     ),
     Card(
+        _("Rapports d'activité"),
+        _(
+            "Rapport d'activité annuel du centre ou du réseau (PDF et CSV), généré à partir des "
+            "dossiers."
+        ),
+        "reports:activity",
+        _with(Capability.VIEW_STATISTICS),
+    ),
+    Card(
         _("Rythme de suivi"),
         _("Intervalle entre deux visites par groupe de maladies et par forme."),
         "followup:rules",

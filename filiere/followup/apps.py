@@ -51,3 +51,8 @@ class FollowupConfig(AppConfig):
         from filiere.jobs.services import register_job_task
 
         register_job_task(Job.Kind.FOLLOWUP_REFRESH, refresh_schedules)
+
+        from filiere.core.reports import register_section
+        from filiere.followup.report import followup_section
+
+        register_section("followup", followup_section, position=30)

@@ -35,6 +35,7 @@ class ObservatoryFilters:
     atc_code: str = ""
     started_from: dt.date | None = None
     started_until: dt.date | None = None
+    centre_id: int | None = None  # the prescribing centre (the yearly activity report)
 
 
 def off_label_treatments(filters: ObservatoryFilters) -> QuerySet[Treatment]:
@@ -47,6 +48,8 @@ def off_label_treatments(filters: ObservatoryFilters) -> QuerySet[Treatment]:
         treatments = treatments.filter(started_on__gte=filters.started_from)
     if filters.started_until:
         treatments = treatments.filter(started_on__lte=filters.started_until)
+    if filters.centre_id is not None:
+        treatments = treatments.filter(centre_id=filters.centre_id)
     return treatments
 
 

@@ -27,3 +27,8 @@ class MeetingsConfig(AppConfig):
         from filiere.patients.hooks import register_record_mover
 
         register_record_mover(CASE_RECORDS)
+
+        from filiere.core.reports import register_section
+        from filiere.meetings.report import case_meetings_section
+
+        register_section("meetings", case_meetings_section, position=10)

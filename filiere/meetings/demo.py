@@ -400,6 +400,7 @@ def _build(ctx: DemoContext, centre: Centre, rng: random.Random) -> None:
         builder.hold(meeting, geneticists_leave=number == 1)
     _answer_follow_ups(rng)
     _upcoming(builder, attendees, patients)
+    _last_year(ctx, builder, experts, attendees, patients)
     meetings = series.meetings.count()
     ctx.report(
         f"RCP : « {SERIES_NAME} », {meetings} réunion(s), {builder.cases} dossier(s), "
@@ -441,6 +442,47 @@ def _urgent(builder: Builder, experts: list[User], start: dt.datetime) -> None:
                 at=start - dt.timedelta(hours=3) + dt.timedelta(minutes=7 * minutes),
             )
     builder.hold(item.meeting)
+
+
+# Last year's quarterly sessions (second Tuesday of March, June, September, December), so that
+# the yearly activity report of last year reads like a real one. Drawn from their own random
+# stream: the current year's history stays the same.
+LAST_YEAR_MONTHS = (3, 6, 9, 12)
+LAST_YEAR_CASES = 8
+
+
+def _second_tuesday(year: int, month: int) -> dt.datetime:
+    first = dt.date(year, month, 1)
+    day = first + dt.timedelta(days=(1 - first.weekday()) % 7 + 7)
+    return dt.datetime.combine(day, dt.time(16), tzinfo=timezone.get_current_timezone())
+
+
+def _last_year(
+    ctx: DemoContext,
+    current: Builder,
+    experts: list[User],
+    attendees: list[User],
+    patients: list[Patient],
+) -> None:
+    rng = ctx.child_rng("meetings-last-year")
+    builder = Builder(ctx, current.series, rng)
+    builder.setup_requesters()
+    builder.orpha = current.orpha
+    year = timezone.localdate().year - 1
+    for number, month in enumerate(LAST_YEAR_MONTHS):
+        start = _second_tuesday(year, month)
+        if number == 1:
+            _urgent(builder, experts, start - dt.timedelta(days=30, hours=2))
+        meeting = services.meeting_create(actor=SYSTEM, series=builder.series, starts_at=start)
+        for patient in _pick(patients, builder.orpha, rng, LAST_YEAR_CASES):
+            case = builder.submit(patient, start - dt.timedelta(days=rng.randint(8, 40), hours=5))
+            if case is not None:
+                services.case_accept(actor=SYSTEM, case=case, meeting=meeting)
+        builder.attend(meeting, attendees, rng.randint(28, 45))
+        builder.hold(meeting)
+    _answer_follow_ups(rng)
+    current.cases += builder.cases
+    current.signed += builder.signed
 
 
 def _answer_follow_ups(rng: random.Random) -> None:

@@ -66,6 +66,7 @@ class Statistics:
     by_question_type: list[tuple[str, int]] = field(default_factory=list)
     by_disease_group: list[tuple[str, int]] = field(default_factory=list)
     by_orpha: list[tuple[str, str, int]] = field(default_factory=list)
+    urgent_by_orpha: list[tuple[str, str, int]] = field(default_factory=list)
     off_label: int = 0
     signed: int = 0
     signed_with_quorum: int = 0
@@ -196,9 +197,12 @@ def _diseases(stats: Statistics, cases: Iterable[CaseRequest]) -> None:
     groups = GroupIndex.load()
     by_group: Counter[str] = Counter()
     by_code: Counter[int] = Counter()
+    urgent_by_code: Counter[int] = Counter()
     for case in cases:
         codes, icd10 = snapshot_codes(case.registry_snapshot)
         by_code.update(set(codes))
+        if case.is_urgent:
+            urgent_by_code.update(set(codes))
         by_group.update(groups.group_names(codes, icd10) or {UNGROUPED})
     stats.by_disease_group = by_group.most_common()
     names = {
@@ -207,6 +211,9 @@ def _diseases(stats: Statistics, cases: Iterable[CaseRequest]) -> None:
     }
     stats.by_orpha = [
         (f"ORPHA:{code}", names.get(code, ""), n) for code, n in by_code.most_common()
+    ]
+    stats.urgent_by_orpha = [
+        (f"ORPHA:{code}", names.get(code, ""), n) for code, n in urgent_by_code.most_common()
     ]
 
 

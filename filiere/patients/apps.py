@@ -21,3 +21,8 @@ class PatientsConfig(AppConfig):
         from filiere.patients.services.duplicates import REGISTRY_RECORDS
 
         register_record_mover(REGISTRY_RECORDS)
+
+        from filiere.core.reports import register_section
+        from filiere.patients.report import registry_section
+
+        register_section("patients", registry_section, position=20)

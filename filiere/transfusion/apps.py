@@ -22,3 +22,8 @@ class TransfusionConfig(AppConfig):
         from filiere.transfusion.merge import TRANSFUSION_RECORDS
 
         register_record_mover(TRANSFUSION_RECORDS)
+
+        from filiere.core.reports import register_section
+        from filiere.transfusion.report import transfusion_section
+
+        register_section("transfusion", transfusion_section, position=40)

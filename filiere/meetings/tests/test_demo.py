@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from filiere.audit.models import AuditEvent
 from filiere.demo.context import DemoContext
@@ -30,7 +33,24 @@ def test_the_demo_builds_a_year_of_meetings_once(nomenclature: None) -> None:
 
     series = MeetingSeries.objects.get(name=demo.SERIES_NAME)
     assert series.required_specialties == list(demo.QUORUM)
-    meetings = list(series.meetings.order_by("starts_at"))
+    this_year = timezone.localdate().year
+    every_meeting = list(series.meetings.order_by("starts_at"))
+    quarterly = {demo._second_tuesday(this_year - 1, month) for month in demo.LAST_YEAR_MONTHS}
+    urgent_day = (demo._second_tuesday(this_year - 1, 6) - dt.timedelta(days=30)).date()
+    last_year = [
+        m
+        for m in every_meeting
+        if m.starts_at in quarterly or (m.kind == "urgent" and m.starts_at.date() == urgent_day)
+    ]
+    # Last year's quarterly sessions and one urgent RCP, for last year's activity report.
+    assert sorted((m.kind, m.status) for m in last_year) == [
+        ("ordinary", "closed"),
+        ("ordinary", "closed"),
+        ("ordinary", "closed"),
+        ("ordinary", "closed"),
+        ("urgent", "closed"),
+    ]
+    meetings = [m for m in every_meeting if m not in last_year]
     kinds = [(m.kind, m.status) for m in meetings]
     assert kinds == [
         ("ordinary", "closed"),
@@ -46,7 +66,7 @@ def test_the_demo_builds_a_year_of_meetings_once(nomenclature: None) -> None:
     signed = Recommendation.objects.filter(status="signed")
     assert signed.filter(quorum_met=False).count() == 1  # the geneticists left early
     assert signed.filter(version=2, quorum_met=True).count() == 1  # presented again
-    assert signed.filter(urgent_path=True).count() == 1
+    assert signed.filter(urgent_path=True).count() == 2  # one each year
     assert signed.filter(is_off_label=True).exists()
     assert meetings[-1].agenda_items.exists()
     assert CaseRequest.objects.filter(status="submitted").exists()

@@ -165,6 +165,7 @@ PAGES: dict[str, Expect] = {
     "observatory:diagnosis": reads(frozenset({CENTRE_COORDINATOR, DATA_MANAGER, NETWORK})),
     "observatory:diagnosis_csv": reads(frozenset({CENTRE_COORDINATOR, DATA_MANAGER, NETWORK})),
     "observatory:incomplete_csv": reads(frozenset({CENTRE_COORDINATOR, DATA_MANAGER})),
+    "reports:activity": reads(frozenset({CENTRE_COORDINATOR, DATA_MANAGER, NETWORK})),
     "followup:observatory_export": reads(frozenset({NETWORK})),
     "followup:patient": reads(PATIENTS),
     "followup:visit_add": form(PATIENTS),

@@ -92,6 +92,7 @@ PAGE_OBJECTS: dict[str, str | None] = {
     "observatory:diagnosis": None,
     "observatory:diagnosis_csv": None,
     "observatory:incomplete_csv": None,
+    "reports:activity": None,
     "followup:observatory_export": None,
     "followup:patient": "patient",
     "followup:visit_add": "patient",
