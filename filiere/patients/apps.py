@@ -21,3 +21,10 @@ class PatientsConfig(AppConfig):
         from filiere.patients.services.duplicates import REGISTRY_RECORDS
 
         register_record_mover(REGISTRY_RECORDS)
+
+        from filiere.jobs.services import register_job_task
+        from filiere.patients.services.national_exports import JOB_KINDS
+        from filiere.patients.tasks import export_centre
+
+        for kind in JOB_KINDS.values():
+            register_job_task(kind, export_centre)
