@@ -295,3 +295,23 @@ def test_the_command_line_export_reports_its_progress(
     assert "  … 2/2" in out
     assert "1 document(s) SDM-MR écrits" in out
     assert [p.name for p in tmp_path.iterdir()] == [f"SDM-MR_{cohort['exported'].pseudonym}.xml"]
+
+
+def test_the_exports_page_lists_the_centre_exports_in_a_fixed_number_of_queries(
+    centre_a: Centre, dana: User, client_for: ClientFor
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from filiere.testing.factories import make_export
+
+    client = client_for(dana)
+    make_export(centre_a, actor=dana)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/patients/exports/")
+    make_export(centre_a, actor=dana, dataset="phenopackets")
+    make_export(centre_a)
+    with CaptureQueriesContext(connection) as three:
+        page = client.get("/patients/exports/").content.decode()
+    assert len(three) == len(one)
+    assert page.count("Terminée") == 3
