@@ -122,6 +122,12 @@ CARDS: list[Card] = [
         _with(Capability.MANAGE_DUPLICATES),
     ),
     Card(
+        _("Exports nationaux"),
+        _("SDM-MR et Phenopackets d'un centre, préparés en tâche de fond puis téléchargés."),
+        "patients:exports",
+        _with(Capability.EXPORT_NATIONAL),
+    ),
+    Card(
         _("Transfusion de plaquettes"),
         _("Vos patients transfusés : état réfractaire, anticorps anti-HLA, consignes en cours."),
         "transfusion:worklist",

@@ -11,7 +11,16 @@ from filiere.jobs.models import Job
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin[Job]):
-    list_display = ["kind", "status", "done", "total", "requested_by", "created_at", "finished_at"]
+    list_display = [
+        "kind",
+        "status",
+        "done",
+        "total",
+        "centre",
+        "requested_by",
+        "created_at",
+        "finished_at",
+    ]
     list_filter = ["kind", "status"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

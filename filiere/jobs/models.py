@@ -15,6 +15,8 @@ class Job(models.Model):
 
     class Kind(models.TextChoices):
         FOLLOWUP_REFRESH = "followup_refresh", _("Recalcul des échéances de suivi")
+        EXPORT_SDM_MR = "export_sdm_mr", _("Export SDM-MR du centre")
+        EXPORT_PHENOPACKETS = "export_phenopackets", _("Export Phenopackets")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("En attente")
@@ -40,6 +42,18 @@ class Job(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The centre the work is for (a centre's export): its exporters may follow and download it.
+    centre = models.ForeignKey(
+        "network.Centre",
+        verbose_name=_("centre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The name the file the job writes is downloaded under (empty: the job writes no file). The
+    # file itself is in the private storage, named after the job (``job_file_path``).
+    file_name = models.CharField(_("fichier"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("demandée le"), default=timezone.now)
     # When the broker accepted the job's message: empty while the queue could not be reached.
     sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
@@ -61,6 +75,12 @@ class Job(models.Model):
                 name="jobs_job_finished_only_when_done_or_failed",
                 violation_error_message=_("Seule une tâche terminée ou échouée a une fin."),
             ),
+            models.CheckConstraint(
+                condition=Q(centre__isnull=False)
+                | ~Q(kind__in=["export_sdm_mr", "export_phenopackets"]),
+                name="jobs_job_export_has_a_centre",
+                violation_error_message=_("Un export est celui d'un centre."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -71,5 +91,13 @@ class Job(models.Model):
         return 100 * self.done // self.total if self.total else 0
 
     @property
+    def is_export(self) -> bool:
+        return self.kind in EXPORT_KINDS
+
+    @property
     def finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+# The kinds of job that export a centre's patients: followed and downloaded by its exporters.
+EXPORT_KINDS = frozenset({Job.Kind.EXPORT_SDM_MR, Job.Kind.EXPORT_PHENOPACKETS})

@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from filiere.access.actors import SYSTEM, Actor, acting_user
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
 from filiere.jobs.models import Job
+from filiere.network.models import Centre
 
 Progress = Callable[[int, int], None]
 
@@ -75,9 +77,14 @@ def _running_elsewhere(job: Job) -> bool:
 
 
 @transaction.atomic
-def job_create(*, actor: Actor, kind: str) -> Job:
-    """Record a job asked for by ``actor``, waiting for the worker (the caller sends it)."""
-    job = Job(kind=kind, requested_by=acting_user(actor))
+def job_create(
+    *, actor: Actor, kind: str, centre: Centre | None = None, file_name: str = ""
+) -> Job:
+    """Record a job asked for by ``actor``, waiting for the worker (the caller sends it).
+
+    ``centre`` is the centre the work is for; ``file_name`` the name its file is downloaded
+    under, for a job that writes one (at ``job_file_path``)."""
+    job = Job(kind=kind, requested_by=acting_user(actor), centre=centre, file_name=file_name)
     job.full_clean()
     job.save()
     audit_record(
@@ -85,8 +92,28 @@ def job_create(*, actor: Actor, kind: str) -> Job:
         action=AuditEvent.Action.CREATE,
         obj=job,
         summary=f"Tâche demandée : {job.get_kind_display()}",
+        centre_id=centre.public_id if centre is not None else None,
     )
     return job
+
+
+def job_file_path(job: Job) -> Path:
+    """Where the file a job writes is kept: the private storage, outside the web root, under
+    the job's identifier (the worker writes it there, the download reads it)."""
+    return Path(settings.PRIVATE_FILES_DIR) / "jobs" / str(job.public_id)
+
+
+@transaction.atomic
+def job_file_downloaded(*, actor: Actor, job: Job) -> None:
+    """Record that ``actor`` downloaded the job's file: an export, audited as one."""
+    centre = job.centre
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.EXPORT,
+        obj=job,
+        centre_id=centre.public_id if centre is not None else None,
+        summary=f"Fichier téléchargé : {job.get_kind_display()} ({job.file_name})",
+    )
 
 
 def job_run(*, job_id: uuid.UUID | str, work: Callable[[Progress], dict[str, int]]) -> Job:
@@ -129,6 +156,8 @@ def _finish(job: Job, *, status: str, result: dict[str, int], error: str) -> Job
         job.done = job.total
     job.full_clean()
     job.save(update_fields=["status", "result", "error", "finished_at", "done"])
+    # Every job ends here, once: the place to tell the person who asked that it is done (an
+    # e-mail when an export is ready, once the outbox exists).
     audit_record(
         actor=SYSTEM,
         action=AuditEvent.Action.UPDATE,

@@ -8,4 +8,5 @@ app_name = "jobs"
 
 urlpatterns = [
     path("<uuid:job_id>/", views.job_view, name="detail"),
+    path("<uuid:job_id>/fichier/", views.job_file_view, name="file"),
 ]

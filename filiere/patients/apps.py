@@ -26,3 +26,10 @@ class PatientsConfig(AppConfig):
         from filiere.patients.report import registry_section
 
         register_section("patients", registry_section, position=20)
+
+        from filiere.jobs.services import register_job_task
+        from filiere.patients.services.national_exports import JOB_KINDS
+        from filiere.patients.tasks import export_centre
+
+        for kind in JOB_KINDS.values():
+            register_job_task(kind, export_centre)

@@ -369,3 +369,25 @@ class PatientFilterForm(forms.Form):
     def __init__(self, *args: Any, centres: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["centre"].queryset = centres  # type: ignore[attr-defined]
+
+
+class NationalExportForm(forms.Form):
+    """A centre's national export, asked for from the exports page (run in the background)."""
+
+    centre = forms.ModelChoiceField(
+        label=_("Centre"),
+        queryset=Centre.objects.none(),
+        empty_label=None,
+        to_field_name="public_id",
+    )
+    dataset = forms.ChoiceField(
+        label=_("Export"),
+        choices=[
+            ("sdm-mr", _("SDM-MR (set de données minimal national, BNDMR)")),
+            ("phenopackets", _("Phenopackets GA4GH v2 (pseudonymisé)")),
+        ],
+    )
+
+    def __init__(self, *args: Any, centres: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres  # type: ignore[attr-defined]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from filiere.patients import correction_views, views
+from filiere.patients import correction_views, export_views, views
 
 app_name = "patients"
 RECORD = "<uuid:public_id>/enregistrements/<slug:slug>/<uuid:record_id>/"
@@ -12,6 +12,7 @@ urlpatterns = [
     path("doublons/", views.duplicate_list_view, name="duplicates"),
     path("doublons/<uuid:suspicion_id>/", views.duplicate_resolve_view, name="duplicate_resolve"),
     path("hpo/", views.hpo_search_view, name="hpo_search"),
+    path("exports/", export_views.national_export_view, name="exports"),
     path("orpha/", views.orpha_search_view, name="orpha_search"),
     path("<uuid:public_id>/", views.patient_detail_view, name="detail"),
     path("<uuid:public_id>/sdm-mr.xml", views.sdm_mr_download_view, name="sdm_mr"),

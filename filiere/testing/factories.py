@@ -177,6 +177,18 @@ def glanzmann_values(**values: Any) -> dict[str, Any]:
     return defaults
 
 
+def make_export(centre: Centre, *, actor: Actor = SYSTEM, dataset: str = "sdm-mr") -> Any:
+    """The centre's export asked for by ``actor`` and run as the worker runs it (its zip
+    written to the private storage); return its job."""
+    from filiere.patients.services.national_exports import national_export_start
+    from filiere.patients.tasks import export_centre
+
+    job = national_export_start(actor=actor, dataset=dataset, centre=centre)
+    export_centre(str(job.public_id))
+    job.refresh_from_db()
+    return job
+
+
 def with_form_token(data: dict[str, Any]) -> dict[str, Any]:
     """Return a creating form's POST data with a fresh one-time token, as the page renders it."""
     from filiere.core.submissions import FIELD, new_form_token

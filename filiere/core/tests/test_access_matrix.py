@@ -102,6 +102,13 @@ def _job(centre: Centre, user: User) -> dict[str, Any]:
     return {"job_id": job_create(actor=user, kind=Job.Kind.FOLLOWUP_REFRESH).public_id}
 
 
+def _export(centre: Centre, user: User) -> dict[str, Any]:
+    """The centre's SDM-MR export, run (its zip written) as the worker would run it."""
+    from filiere.testing.factories import make_export
+
+    return {"job_id": make_export(centre).public_id}
+
+
 def _followup(*names: str) -> ObjectBuilder:
     """A patient of the centre with a visit, an ISTH-BAT and a treatment (follow-up module)."""
 
@@ -144,6 +151,7 @@ OBJECT_ROUTES: dict[str, ObjectBuilder] = {
     "followup:visit_add": _patient,
     "followup:visit_edit": _followup("public_id", "visit_id"),
     "jobs:detail": _job,
+    "jobs:file": _export,
     "followup:isth_bat_add": _patient,
     "followup:isth_bat_detail": _followup("public_id", "score_id"),
     "followup:bleed_add": _patient,

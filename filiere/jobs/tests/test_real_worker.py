@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import uuid
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,12 +28,14 @@ import pytest
 from django.db import connection
 from kombu import Exchange, Queue
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.followup.models import FollowUpSchedule
 from filiere.followup.tasks import refresh_schedules
 from filiere.jobs.models import Job
 from filiere.jobs.queue import app
 from filiere.jobs.services import job_create
+from filiere.network.models import Centre
 from filiere.patients.models import Patient
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -166,3 +169,43 @@ def test_a_real_worker_runs_the_follow_up_refresh_sent_through_redis(
     assert restored.computed_at > computed.computed_at
     # Done by the worker, not by this process.
     assert "Task followup.refresh_schedules[" in _worker_output(tmp_path)
+
+
+def test_a_real_worker_writes_the_centre_export_in_the_private_storage(
+    patient_a: Patient,
+    centre_a: Centre,
+    queue: str,
+    worker: subprocess.Popen[bytes],
+    tmp_path: Path,
+) -> None:
+    """The export's task is found by the worker (autodiscovered), and its zip lands in the
+    worker's private storage (DATA_DIR/private), whole."""
+    from filiere.patients.tasks import export_centre
+
+    # Recorded, not sent: the start service would send it at once to this process (eager mode).
+    job = job_create(
+        actor=SYSTEM, kind=Job.Kind.EXPORT_PHENOPACKETS, centre=centre_a, file_name="export.zip"
+    )
+    with app.connection_for_write(REDIS_URL) as conn:
+        Queue(queue, Exchange(queue, type="direct"), routing_key=queue).bind(conn).declare()
+        eager = app.conf.task_always_eager
+        app.conf.CELERY_TASK_ALWAYS_EAGER = False
+        try:
+            export_centre.apply_async(args=[str(job.public_id)], queue=queue, connection=conn)
+        finally:
+            app.conf.CELERY_TASK_ALWAYS_EAGER = eager
+
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while not job.finished:
+        assert worker.poll() is None, f"the worker stopped:\n{_worker_output(tmp_path)}"
+        assert time.monotonic() < deadline, f"the job did not end:\n{_worker_output(tmp_path)}"
+        time.sleep(0.2)
+        job.refresh_from_db()
+
+    assert job.status == Job.Status.DONE, _worker_output(tmp_path)
+    assert job.result == {"patients": 1, "exported": 1, "opposed": 0, "incomplete": 0}
+    written = tmp_path / "private" / "jobs" / str(job.public_id)
+    with zipfile.ZipFile(written) as archive:
+        assert archive.namelist() == [f"{patient_a.pseudonym}.json"]
+    assert list(written.parent.iterdir()) == [written]
+    assert "Task patients.export_centre[" in _worker_output(tmp_path)

@@ -38,6 +38,7 @@ SERIES_STAFF = frozenset({CLINICIAN})
 CASE_READERS = SERIES_STAFF | PATIENTS
 # Capability "submit cases", and the invited physician (invited with may_submit_cases).
 CASE_SENDERS = frozenset({CLINICIAN, CENTRE_COORDINATOR, RCP_COORDINATOR, INVITED})
+EXPORTERS = frozenset({CENTRE_COORDINATOR, DATA_MANAGER})
 STATISTICS = frozenset({CLINICIAN, CENTRE_COORDINATOR, RCP_COORDINATOR, DATA_MANAGER, NETWORK})
 
 
@@ -160,6 +161,10 @@ PAGES: dict[str, Expect] = {
     # A background job is followed by the person who asked for it (here centre A's clinician)
     # and the administrators, whom no persona is.
     "jobs:detail": reads(frozenset({CLINICIAN})),
+    # A centre's export is started and its zip downloaded by those who may export the centre's
+    # patients (capability « export national »).
+    "patients:exports": form(EXPORTERS),
+    "jobs:file": reads(EXPORTERS),
     "followup:visits_to_complete": reads(PATIENTS),
     "followup:observatory": reads(frozenset({NETWORK})),
     "observatory:diagnosis": reads(frozenset({CENTRE_COORDINATOR, DATA_MANAGER, NETWORK})),

@@ -87,6 +87,8 @@ PAGE_OBJECTS: dict[str, str | None] = {
     "followup:worklist": "centre",
     "followup:rules": None,
     "jobs:detail": "job",
+    "jobs:file": "export",
+    "patients:exports": None,
     "followup:visits_to_complete": None,
     "followup:observatory": None,
     "observatory:diagnosis": None,

@@ -56,7 +56,7 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
     from filiere.jobs.services import job_create
     from filiere.meetings.models import SeriesMember
     from filiere.patients.services import diagnosis_record
-    from filiere.testing.factories import glanzmann_values, make_patient
+    from filiere.testing.factories import glanzmann_values, make_export, make_patient
     from filiere.testing.followup import matrix_world as followup_world
     from filiere.testing.meetings import (
         matrix_avis_template_world,
@@ -98,6 +98,7 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
         "followup": followup_world(centre),
         "duplicate": {"suspicion_id": suspicion.public_id},
         "job": {"job_id": job_create(actor=owner, kind=Job.Kind.FOLLOWUP_REFRESH).public_id},
+        "export": {"job_id": make_export(centre).public_id},
     }
 
 
