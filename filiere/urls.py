@@ -27,6 +27,8 @@ admin.site.unregister(SocialApp)
 admin.site.site_header = "Filière — administration"
 admin.site.site_title = "Filière"
 
+handler500 = "filiere.core.errors.server_error"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("sante/", core_views.health, name="health"),
