@@ -202,7 +202,10 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("JOBS_QUEUE", "filiere")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+# Seconds; lowered only by the fault tests, which kill a worker and wait for the redelivery.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("JOBS_VISIBILITY_TIMEOUT", 6 * 3600),
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # What a job did is logged (and, for a job started from a page, kept in its record), not stored
 # in the broker.
