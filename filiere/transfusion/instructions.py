@@ -469,17 +469,29 @@ class RecomputeSummary:
     changed: tuple[Recomputed, ...]
 
 
+def instructed_patient_ids() -> list[int]:
+    """The patients with a valid instruction, in order (what the nightly job splits)."""
+    return list(current_instructions().order_by().values_list("patient_id", flat=True).distinct())
+
+
 def instructions_recompute(
-    pool: LoadedPool, *, on_progress: Callable[[int, int], None] | None = None
+    pool: LoadedPool,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+    patient_ids: list[int] | None = None,
 ) -> RecomputeSummary:
     """Run each patient's latest valid instruction again (``recompute_instruction``) and return
     how many were run and those whose serum, typing or eligible donors changed.
 
-    The nightly job and ``filiere transfusion_recompute``. It writes nothing, so running it twice
-    is harmless. ``on_progress(done, total)`` is called every 500 instructions.
+    The nightly job (one share of the patients, ``patient_ids``, per task) and ``filiere
+    transfusion_recompute`` (all of them). It writes nothing, so running it twice is harmless.
+    ``on_progress(done, total)`` is called every 500 instructions.
     """
     latest: dict[int, TransfusionInstruction] = {}
-    for instruction in current_instructions():
+    instructions = current_instructions()
+    if patient_ids is not None:
+        instructions = instructions.filter(patient_id__in=patient_ids)
+    for instruction in instructions:
         latest.setdefault(instruction.patient_id, instruction)
     changed: list[Recomputed] = []
     for index, instruction in enumerate(latest.values(), start=1):

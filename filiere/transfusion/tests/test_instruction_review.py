@@ -164,12 +164,16 @@ def test_the_nightly_recompute_uses_the_latest_serum_and_reports_the_change(
 def test_the_nightly_job_counts_the_instructions_a_new_serum_changed(
     julien: User, instructed: Any
 ) -> None:
-    """The scheduled job runs the command's recompute: one instruction, changed by the newer
-    serum, and the saved version left as it was."""
-    from filiere.transfusion.tasks import recompute_instructions
+    """The scheduled job runs the command's recompute, in shares handed to the workers: one
+    instruction, changed by the newer serum, and the saved version left as it was."""
+    from filiere.transfusion.tasks import recompute_instruction_share, recompute_instructions
 
-    assert recompute_instructions.delay().get() == {"recomputed": 1, "changed": 0}
+    assert recompute_instructions.delay().get() == {"patients": 1, "shares": 1}
+    share = [instructed.pk]
+    assert recompute_instruction_share.delay(share).get() == {"recomputed": 1, "changed": 0}
     _new_serum(instructed)
-    assert recompute_instructions.delay().get() == {"recomputed": 1, "changed": 1}
+    assert recompute_instruction_share.delay(share).get() == {"recomputed": 1, "changed": 1}
+    # A share holds only its patients.
+    assert recompute_instruction_share.delay([]).get() == {"recomputed": 0, "changed": 0}
     instruction = instructed.transfusion_instructions.get()
     assert "b7" in [d["id"] for d in instruction.donors]
