@@ -50,7 +50,7 @@ class FollowupConfig(AppConfig):
         from filiere.jobs.models import Job
         from filiere.jobs.services import register_job_task
 
-        register_job_task(Job.Kind.FOLLOWUP_REFRESH, refresh_schedules)
+        register_job_task(Job.Kind.FOLLOWUP_REFRESH, refresh_schedules, back="followup:rules")
 
         from filiere.core.reports import register_section
         from filiere.followup.report import followup_section

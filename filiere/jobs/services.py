@@ -33,12 +33,21 @@ logger = logging.getLogger(__name__)
 # A broker that does not answer is given up quickly: the person who asked is waiting for a page.
 SEND_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 
-# The task that runs each kind of job, registered by the app that owns the work.
+# The task that runs each kind of job, registered by the app that owns the work, and the page
+# (URL name) its job page leads back to.
 _tasks: dict[str, Any] = {}
+_back_pages: dict[str, str] = {}
 
 
-def register_job_task(kind: str, task: Any) -> None:
+def register_job_task(kind: str, task: Any, *, back: str = "") -> None:
     _tasks[kind] = task
+    if back:
+        _back_pages[kind] = back
+
+
+def job_back_page(job: Job) -> str:
+    """The URL name of the page the job was asked from ("" when none was registered)."""
+    return _back_pages.get(job.kind, "")
 
 
 def job_send(job: Job) -> bool:

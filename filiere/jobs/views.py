@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from filiere.access.jobs import job_rights
 from filiere.core.http import AuthenticatedRequest
 from filiere.jobs.selectors import get_job_file_for_user, get_job_for_user
-from filiere.jobs.services import job_file_downloaded
+from filiere.jobs.services import job_back_page, job_file_downloaded
 
 # The counts a job's result may hold, as the page names them.
 RESULT_LABELS = {
@@ -32,6 +32,7 @@ def job_view(request: AuthenticatedRequest, job_id: uuid.UUID) -> HttpResponse:
         "job": job,
         "result": [(RESULT_LABELS.get(key, key), value) for key, value in job.result.items()],
         "may_download": bool(job.file_name) and job_rights(request.user, job).download,
+        "back": job_back_page(job),
     }
     htmx = bool(request.htmx)  # type: ignore[attr-defined]
     template = "jobs/partials/progress.html" if htmx else "jobs/job.html"

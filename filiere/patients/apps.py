@@ -32,4 +32,4 @@ class PatientsConfig(AppConfig):
         from filiere.patients.tasks import export_centre
 
         for kind in JOB_KINDS.values():
-            register_job_task(kind, export_centre)
+            register_job_task(kind, export_centre, back="patients:exports")

@@ -50,6 +50,8 @@ def test_the_refresh_started_from_the_page_runs_and_reports_its_counts(
     assert "Terminée" in html
     assert "Créées</dt><dd>1</dd>" in html
     assert "hx-trigger" not in html  # finished: nothing left to poll
+    # The way back to the rules page the refresh was asked from.
+    assert 'href="/suivi/rythmes/" data-testid="job-back"' in html
 
 
 def test_asking_and_finishing_are_in_the_audit_trail(
