@@ -235,6 +235,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.resend_waiting",
         "schedule": crontab(minute="*/10"),
     },
+    # E-mails: the next attempt after a relay failure, those recorded while the broker was
+    # down, those a dead worker left « envoi en cours » (jobs/services.py, the outbox).
+    "jobs-send-due-mail": {
+        "task": "jobs.send_due_mail",
+        "schedule": crontab(minute="*"),
+    },
 }
 
 # The load balancer's `/sante/` answers status only; this token unlocks the per-component detail.

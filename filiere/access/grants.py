@@ -32,6 +32,8 @@ class Capability(enum.StrEnum):
     VIEW_AUDIT = "view_audit"
     OBSERVATORY = "observatory"
     RESOLVE_DUPLICATES_ACROSS_CENTRES = "resolve_duplicates_across_centres"
+    # Follow the delivery of the e-mails sent for the centre (those not delivered, resend them).
+    FOLLOW_MAIL = "follow_mail"
 
 
 C = Capability
@@ -51,7 +53,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.VIEW_STATISTICS,
         }
     ),
-    Role.RCP_COORDINATOR: frozenset({C.MANAGE_MEETINGS, C.VIEW_CENTRE_MEMBERS, C.SUBMIT_CASES}),
+    Role.RCP_COORDINATOR: frozenset(
+        {C.MANAGE_MEETINGS, C.VIEW_CENTRE_MEMBERS, C.SUBMIT_CASES, C.FOLLOW_MAIL}
+    ),
     Role.TRANSFUSION_SPECIALIST: frozenset({C.TRANSFUSION, C.VIEW_CENTRE_MEMBERS}),
     Role.DATA_MANAGER: frozenset(
         {
@@ -72,6 +76,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.OBSERVATORY,
             C.VIEW_CENTRE_MEMBERS,
             C.RESOLVE_DUPLICATES_ACROSS_CENTRES,
+            C.FOLLOW_MAIL,
         }
     ),
     Role.AUDITOR: frozenset({C.VIEW_AUDIT}),

@@ -12,7 +12,8 @@ class JobsConfig(AppConfig):
     def ready(self) -> None:
         # The Celery app must exist before any task is sent: `shared_task` binds to it.
         from filiere.core.metrics import register_collector
-        from filiere.jobs import queue  # noqa: F401
+        from filiere.jobs import attention, queue  # noqa: F401
         from filiere.jobs.metrics import JobFigures
 
         register_collector(JobFigures())
+        attention.register()

@@ -101,3 +101,111 @@ class Job(models.Model):
 
 # The kinds of job that export a centre's patients: followed and downloaded by its exporters.
 EXPORT_KINDS = frozenset({Job.Kind.EXPORT_SDM_MR, Job.Kind.EXPORT_PHENOPACKETS})
+
+
+class OutgoingMail(models.Model):
+    """An e-mail waiting to leave, or sent, or given up: the outbox the worker empties
+    (``jobs.services``, « Envoi des e-mails »). Written in the transaction of the write that
+    causes it, so that a rolled-back write sends nothing."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("À envoyer")
+        SENDING = "sending", _("Envoi en cours")
+        SENT = "sent", _("Envoyé")
+        FAILED = "failed", _("En échec définitif")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # What caused it, as its sender names it (« rcp.invitation »…), and the object it is about
+    # (an RCP meeting, a case request) by type and public id: never a patient's identity, which
+    # the message itself does not carry either (the pseudonym only).
+    kind = models.CharField(_("sorte"), max_length=40)
+    object_type = models.CharField(_("objet"), max_length=60, blank=True)
+    object_id = models.CharField(_("identifiant de l'objet"), max_length=64, blank=True)
+    # The centre whose RCP coordinators follow its delivery (the series' centre); empty: the
+    # network coordinators only.
+    centre = models.ForeignKey(
+        "network.Centre",
+        verbose_name=_("centre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recipients = models.JSONField(_("destinataires"), default=list)
+    subject = models.CharField(_("objet du message"), max_length=300)
+    body = models.TextField(_("texte"))
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    # The kind of error and the relay's short answer, never a password or a message's content.
+    last_error = models.CharField(_("dernière erreur"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    # A waiting message is not tried again before this moment (the back-off between attempts).
+    next_attempt_at = models.DateTimeField(_("prochaine tentative"), default=timezone.now)
+    # When a worker took it: a message « envoi en cours » for too long had its worker die.
+    claimed_at = models.DateTimeField(_("pris le"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail sortant")
+        verbose_name_plural = _("e-mails sortants")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="jobs_mail_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(status="sent"),
+                name="jobs_mail_sent_at_only_when_sent",
+                violation_error_message=_("Seul un message envoyé a une date d'envoi."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="jobs_mail_sent_has_sent_at",
+                violation_error_message=_("Un message envoyé a une date d'envoi."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sending") | Q(claimed_at__isnull=False),
+                name="jobs_mail_sending_is_claimed",
+                violation_error_message=_("Un message en cours d'envoi a été pris par un worker."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(subject=""),
+                name="jobs_mail_has_subject",
+                violation_error_message=_("Un message a un objet."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.get_status_display()})"
+
+
+class OutgoingAttachment(models.Model):
+    """A file joined to an outgoing e-mail (an invitation's .ics, an agenda or avis PDF), kept
+    with it until it leaves: a few dozen kilobytes each."""
+
+    mail = models.ForeignKey(
+        OutgoingMail,
+        verbose_name=_("e-mail"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    position = models.PositiveSmallIntegerField(_("rang"), default=0)
+    filename = models.CharField(_("nom du fichier"), max_length=200)
+    mimetype = models.CharField(_("type"), max_length=100)
+    content = models.BinaryField(_("contenu"))
+
+    class Meta:
+        verbose_name = _("pièce jointe d'un e-mail")
+        verbose_name_plural = _("pièces jointes des e-mails")
+        ordering = ["mail", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["mail", "position"], name="jobs_attachment_once"),
+            models.CheckConstraint(
+                condition=~Q(filename=""),
+                name="jobs_attachment_has_filename",
+                violation_error_message=_("Une pièce jointe a un nom."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename

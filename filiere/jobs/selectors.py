@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from pathlib import Path
 
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from filiere.access.jobs import job_rights
+from filiere.access.jobs import job_rights, mail_followed_by, mail_rights
 from filiere.accounts.models import User
 from filiere.core.access_errors import NotVisible
-from filiere.jobs.models import EXPORT_KINDS, Job
-from filiere.jobs.services import job_file_path
+from filiere.jobs.models import EXPORT_KINDS, Job, OutgoingMail
+from filiere.jobs.services import LONG_WAIT, job_file_path
 
 
 def get_job_for_user(user: User, public_id: uuid.UUID | str) -> Job:
@@ -41,3 +44,29 @@ def exports_of_centres(centre_ids: frozenset[int], *, limit: int = 10) -> list[J
         .select_related("centre", "requested_by")
         .order_by("-created_at")[:limit]
     )
+
+
+def undelivered_mail(user: User, *, now: dt.datetime | None = None) -> QuerySet[OutgoingMail]:
+    """The e-mails the user follows that have not left: given up, or still not sent an hour
+    (``LONG_WAIT``) after they were written; oldest first."""
+    cutoff = (now or timezone.now()) - LONG_WAIT
+    undelivered = Q(status=OutgoingMail.Status.FAILED) | Q(
+        status__in=[OutgoingMail.Status.PENDING, OutgoingMail.Status.SENDING],
+        created_at__lte=cutoff,
+    )
+    return (
+        OutgoingMail.objects.filter(mail_followed_by(user))
+        .filter(undelivered)
+        .select_related("centre")
+        .order_by("created_at", "pk")
+    )
+
+
+def get_mail_for_user(user: User, public_id: uuid.UUID | str) -> OutgoingMail:
+    """The e-mail, for those who follow its centre's mail; a 404 for anyone else."""
+    mail = OutgoingMail.objects.select_related("centre").filter(public_id=public_id).first()
+    if mail is None:
+        raise Http404
+    if not mail_rights(user, mail).see:
+        raise NotVisible("jobs.outgoingmail", str(mail.public_id), "e-mail d'un autre centre")
+    return mail

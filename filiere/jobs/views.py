@@ -2,15 +2,35 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from filiere.access.jobs import job_rights
+from filiere.access.jobs import job_rights, mail_rights, may_follow_mail
+from filiere.audit.services import audit_list_read
+from filiere.core.access_errors import NotVisible
 from filiere.core.http import AuthenticatedRequest
-from filiere.jobs.selectors import get_job_file_for_user, get_job_for_user
-from filiere.jobs.services import job_back_page, job_file_downloaded
+from filiere.core.pagination import page_from_query
+from filiere.core.submissions import submit_once
+from filiere.jobs.selectors import (
+    get_job_file_for_user,
+    get_job_for_user,
+    get_mail_for_user,
+    undelivered_mail,
+)
+from filiere.jobs.services import (
+    MAX_ATTEMPTS,
+    job_back_page,
+    job_file_downloaded,
+    outbox_resend,
+)
 
 # The counts a job's result may hold, as the page names them.
 RESULT_LABELS = {
@@ -22,6 +42,7 @@ RESULT_LABELS = {
     "opposed": _("patients opposés à la réutilisation, non exportés"),
     "incomplete": _("dossiers incomplets, non exportés"),
 }
+MAIL_PAGE_SIZE = 50
 
 
 @login_required
@@ -46,3 +67,50 @@ def job_file_view(request: AuthenticatedRequest, job_id: uuid.UUID) -> FileRespo
     job_file_downloaded(actor=request.user, job=job)
     # The content type is guessed from the file's name (a .zip).
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name)
+
+
+@login_required
+def undelivered_mail_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The e-mails of the user's centres that have not left (given up, or waiting long), with
+    a button to send each again."""
+    if not may_follow_mail(request.user):
+        raise NotVisible(reason=f"suivi des e-mails requis : {request.path}")
+    mails = undelivered_mail(request.user)
+    page = Paginator(mails, MAIL_PAGE_SIZE).get_page(page_from_query(request.GET.get("page")))
+    audit_list_read(
+        actor=request.user,
+        object_type="jobs.outgoingmail",
+        what="Messages non remis",
+        count=len(page.object_list),
+        query={"page": page.number},
+    )
+    return render(
+        request,
+        "jobs/undelivered_mail.html",
+        {"page": page, "max_attempts": MAX_ATTEMPTS, "query": ""},
+    )
+
+
+@login_required
+@require_POST
+def mail_resend_view(request: AuthenticatedRequest, mail_id: uuid.UUID) -> HttpResponse:
+    """« Renvoyer »: the message waits « à envoyer » again, with a fresh set of attempts."""
+    mail = get_mail_for_user(request.user, mail_id)
+    if not mail_rights(request.user, mail).resend:
+        raise NotVisible("jobs.outgoingmail", str(mail.public_id), "renvoi non permis")
+    back = reverse("jobs:undelivered_mail")
+
+    def save() -> str:
+        if outbox_resend(actor=request.user, mail=mail):
+            messages.success(
+                request, _t("Le message « %(subject)s » est renvoyé.") % {"subject": mail.subject}
+            )
+        else:
+            messages.info(request, _t("Ce message est déjà envoyé ou en cours d'envoi."))
+        return back
+
+    try:
+        return submit_once(request, save=save)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)

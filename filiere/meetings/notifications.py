@@ -1,4 +1,6 @@
-"""E-mails of the module, sent after the transaction commits (never for a rolled-back write).
+"""E-mails of the module, recorded in the outbox in the caller's transaction (never sent for a
+rolled-back write) and sent by the job queue once it commits, tried again while the relay is
+down (``filiere.jobs.services``, the outbox; failures are listed at « Messages non remis »).
 
 In production the SMTP relay is the secure health-messaging gateway (MSSanté). Messages carry
 the patient's pseudonym only, never an identity trait.
@@ -8,23 +10,23 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import logging
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from filiere.jobs.services import outbox_add, outbox_dispatch
 from filiere.meetings import rules
 from filiere.meetings.ics import meeting_ics
 from filiere.meetings.models import (
     AgendaItem,
     CaseRequest,
     Meeting,
+    MeetingSeries,
     Participant,
     Ratification,
     Recommendation,
@@ -35,8 +37,6 @@ from filiere.meetings.pdf import (
     ratification_filename,
     recommendation_filename,
 )
-
-logger = logging.getLogger(__name__)
 
 _suppressed: ContextVar[bool] = ContextVar("meetings_mail_suppressed", default=False)
 
@@ -59,30 +59,29 @@ class Mail:
     attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
 
 
-def _send(mails: list[Mail]) -> None:
-    connection = get_connection()
-    messages = []
-    for mail in mails:
-        message = EmailMessage(
-            subject=settings.EMAIL_SUBJECT_PREFIX + mail.subject,
-            body=mail.body,
-            to=mail.to,
-            connection=connection,
-        )
-        for name, content, mimetype in mail.attachments:
-            message.attach(name, content, mimetype)
-        messages.append(message)
-    try:
-        connection.send_messages(messages)
-    except OSError:
-        # The write is committed; a relay outage must not turn it into an error page.
-        logger.exception("RCP e-mails not sent (%d message(s))", len(messages))
-
-
-def _defer(mails: Iterable[Mail]) -> None:
+def _defer(
+    mails: Iterable[Mail], *, kind: str, about: Meeting | CaseRequest | MeetingSeries
+) -> None:
+    """Record the messages in the outbox, in the caller's transaction; hand them to the queue
+    once it commits. ``about`` names the object and, through its series, the centre whose
+    coordinators follow the delivery."""
     pending = [m for m in mails if m.to]
-    if pending and not _suppressed.get():
-        transaction.on_commit(lambda: _send(pending))
+    if not pending or _suppressed.get():
+        return
+    series = about if isinstance(about, MeetingSeries) else about.series
+    ids = [
+        outbox_add(
+            kind=kind,
+            to=mail.to,
+            subject=mail.subject,
+            body=mail.body,
+            attachments=mail.attachments,
+            about=about,
+            centre=series.centre,
+        ).public_id
+        for mail in pending
+    ]
+    transaction.on_commit(lambda: outbox_dispatch(ids))
 
 
 def _url(name: str, *args: object) -> str:
@@ -143,7 +142,7 @@ def meeting_invitations(
                 attachments=[("invitation.ics", ics, "text/calendar; method=REQUEST"), agenda],
             )
         )
-    _defer(mails)
+    _defer(mails, kind="rcp.invitation", about=meeting)
 
 
 def agenda_updated(meeting: Meeting, participants: Iterable[Participant]) -> None:
@@ -178,7 +177,7 @@ def agenda_updated(meeting: Meeting, participants: Iterable[Participant]) -> Non
         )
         for p in participants
     ]
-    _defer(mails)
+    _defer(mails, kind="rcp.agenda", about=meeting)
 
 
 def case_moved(
@@ -188,7 +187,9 @@ def case_moved(
     start = timezone.localtime(item.starts_at)
     end = start + dt.timedelta(minutes=item.duration_minutes)
     _defer(
-        [
+        kind="rcp.case_moved",
+        about=case,
+        mails=[
             Mail(
                 to=[case.requester.email],
                 subject=f"Dossier {case.patient.pseudonym} déplacé à la RCP du "
@@ -214,7 +215,7 @@ def case_moved(
                     )
                 ],
             )
-        ]
+        ],
     )
 
 
@@ -235,7 +236,7 @@ def meeting_cancelled(meeting: Meeting, participants: Iterable[Participant]) -> 
         )
         for p in participants
     ]
-    _defer(mails)
+    _defer(mails, kind="rcp.cancellation", about=meeting)
 
 
 def external_invitation(
@@ -245,13 +246,16 @@ def external_invitation(
     series_name: str,
     inviter: str,
     link: str,
+    series: MeetingSeries,
     meeting: Meeting | None,
     expires_at: dt.datetime,
 ) -> None:
     extra = f"\nRéunion : {_local(meeting.starts_at)}." if meeting is not None else ""
     expiry = f"{timezone.localtime(expires_at):%d/%m/%Y à %H:%M}"
     _defer(
-        [
+        kind="rcp.external_invitation",
+        about=series,
+        mails=[
             Mail(
                 to=[email],
                 subject=f"Invitation à la {rules.rcp_title(series_name)}",
@@ -261,7 +265,7 @@ def external_invitation(
                     f"puis second facteur) ; il est valable jusqu'au {expiry} :\n{link}\n"
                 ),
             )
-        ]
+        ],
     )
 
 
@@ -271,7 +275,9 @@ def case_submitted(case: CaseRequest, staff_emails: list[str], expert_emails: li
     urgent = "URGENTE " if case.is_urgent else ""
     recipients = staff_emails + (expert_emails if case.is_urgent else [])
     _defer(
-        [
+        kind="rcp.case_submitted",
+        about=case,
+        mails=[
             Mail(
                 to=sorted(set(recipients)),
                 subject=f"Demande {urgent}d'avis RCP : {case.patient.pseudonym}",
@@ -282,14 +288,16 @@ def case_submitted(case: CaseRequest, staff_emails: list[str], expert_emails: li
                     + f"Dossier : {link}\n"
                 ),
             )
-        ]
+        ],
     )
 
 
 def case_completed(case: CaseRequest, staff_emails: list[str]) -> None:
     """A request sent back has been completed by its requester: those who triage are told."""
     _defer(
-        [
+        kind="rcp.case_completed",
+        about=case,
+        mails=[
             Mail(
                 to=sorted(set(staff_emails)),
                 subject=f"Demande d'avis RCP complétée : {case.patient.pseudonym}",
@@ -300,7 +308,7 @@ def case_completed(case: CaseRequest, staff_emails: list[str]) -> None:
                     f"Dossier : {_url('meetings:case_detail', case.public_id)}\n"
                 ),
             )
-        ]
+        ],
     )
 
 
@@ -317,14 +325,16 @@ def case_triaged(
     else:
         text = f"Votre demande est « {case.get_status_display()} » : {case.status_note}"
     _defer(
-        [
+        kind="rcp.case_triaged",
+        about=case,
+        mails=[
             Mail(
                 to=[case.requester.email],
                 subject=f"Demande d'avis RCP {case.patient.pseudonym} : "
                 f"{case.get_status_display()}",
                 body=f"{text}\nDossier : {link}\n",
             )
-        ]
+        ],
     )
 
 
@@ -347,7 +357,9 @@ def recommendation_delivered(recommendation: Recommendation, emails: list[str]) 
             f"{previous.version}) : patient {case.patient.pseudonym}"
         )
     _defer(
-        [
+        kind="rcp.avis",
+        about=case,
+        mails=[
             Mail(
                 to=[email],
                 subject=subject,
@@ -362,7 +374,7 @@ def recommendation_delivered(recommendation: Recommendation, emails: list[str]) 
                 attachments=[(name, pdf, "application/pdf")],
             )
             for email in emails
-        ]
+        ],
     )
 
 
@@ -388,7 +400,9 @@ def ratification_decided(ratification: Ratification) -> None:
             "rédaction ; elle vous sera transmise dès sa signature."
         )
     _defer(
-        [
+        kind="rcp.ratification",
+        about=case,
+        mails=[
             Mail(
                 to=[case.requester.email],
                 subject=subject,
@@ -404,7 +418,7 @@ def ratification_decided(ratification: Ratification) -> None:
                     )
                 ],
             )
-        ]
+        ],
     )
 
 
@@ -412,7 +426,9 @@ def follow_up_due(case: CaseRequest, *, second: bool = False) -> None:
     reminder = "Rappel : " if second else ""
     again = "Second rappel, sans réponse à la relance d'il y a un mois. " if second else ""
     _defer(
-        [
+        kind="rcp.follow_up",
+        about=case,
+        mails=[
             Mail(
                 to=[case.requester.email],
                 subject=f"{reminder}Suivi de l'avis RCP : patient {case.patient.pseudonym}",
@@ -423,5 +439,5 @@ def follow_up_due(case: CaseRequest, *, second: bool = False) -> None:
                     f"{_url('meetings:follow_up', case.public_id)}\n"
                 ),
             )
-        ]
+        ],
     )

@@ -16,6 +16,7 @@ def test_every_scheduled_job_is_a_registered_task() -> None:
         "followup.refresh_schedules",
         "meetings.send_follow_up_reminders",
         "jobs.resend_waiting",
+        "jobs.send_due_mail",
     }
     assert scheduled <= set(app.tasks)
 

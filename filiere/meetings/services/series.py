@@ -296,6 +296,7 @@ def external_physician_invite(
         series_name=series.name,
         inviter=inviter.display_name if inviter else str(series.centre),
         link=settings.SITE_URL + reverse("meetings:invitation_link", args=[raw]),
+        series=series,
         meeting=meeting,
         expires_at=invitation.expires_at,
     )
