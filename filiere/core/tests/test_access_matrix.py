@@ -254,8 +254,10 @@ MEETINGS_POST_ONLY = {
     "meetings:agenda_send",
     "meetings:avis_template_withdraw",
 }
-# POST-only routes whose refusal is tested beside their view.
+# POST-only routes whose refusal is tested beside their view (« Renvoyer » an undelivered e-mail:
+# filiere/jobs/tests/test_outbox_views.py).
 POST_ONLY_ROUTES = {
+    "jobs:mail_resend",
     "patients:duplicate_resolve",
     "transfusion:instruction_save",
     "transfusion:crossmatch_add",

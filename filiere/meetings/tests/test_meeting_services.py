@@ -9,11 +9,14 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from icalendar import Calendar
 
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
+from filiere.jobs.models import OutgoingMail
+from filiere.jobs.services import outbox_send_due
 from filiere.meetings import services
 from filiere.meetings.models import AgendaItem, Meeting, MeetingSeries, Participant
 from filiere.network.models import Centre
@@ -57,6 +60,47 @@ def test_no_email_leaves_before_the_transaction_commits(
 ) -> None:
     services.meeting_create(actor=coordinator, series=series, starts_at=_future())
     assert mailoutbox == []  # the test transaction never commits
+
+
+def test_a_rolled_back_meeting_records_and_sends_no_email(
+    series: MeetingSeries,
+    coordinator: User,
+    mailoutbox: list[Any],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        with transaction.atomic():
+            services.meeting_create(actor=coordinator, series=series, starts_at=_future())
+            raise RuntimeError("a later step of the same request fails")
+    assert not OutgoingMail.objects.exists()
+    assert mailoutbox == []
+
+
+def test_with_the_relay_down_the_invitations_wait_and_leave_once_it_is_back(
+    series: MeetingSeries,
+    coordinator: User,
+    biologist: User,
+    settings: Any,
+    mailoutbox: list[Any],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    """Issue 17: a relay outage used to lose the invitations (logged, never sent)."""
+    settings.EMAIL_BACKEND = "filiere.jobs.tests.mail_backends.RelayDown"
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = services.meeting_create(actor=coordinator, series=series, starts_at=_future())
+    waiting = OutgoingMail.objects.filter(object_id=str(meeting.public_id))
+    assert sorted(waiting.values_list("recipients", flat=True)) == sorted(
+        [[coordinator.email], [biologist.email]]
+    )
+    assert {(m.status, m.kind, m.centre_id) for m in waiting} == {
+        (OutgoingMail.Status.PENDING, "rcp.invitation", series.centre_id)
+    }
+    assert mailoutbox == []
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    outbox_send_due(now=timezone.now() + dt.timedelta(minutes=2))
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([coordinator.email, biologist.email])
+    assert [name for name, _, _ in mailoutbox[0].attachments][0] == "invitation.ics"
+    assert mailoutbox[0].attachments[1][2] == "application/pdf"  # the agenda
 
 
 def test_a_meeting_in_the_past_is_refused_and_the_refusal_recorded(

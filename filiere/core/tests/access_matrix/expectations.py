@@ -165,6 +165,12 @@ PAGES: dict[str, Expect] = {
     # patients (capability « export national »).
     "patients:exports": form(EXPORTERS),
     "jobs:file": reads(EXPORTERS),
+    # Undelivered e-mails: a centre's RCP coordinators for its messages, the network
+    # coordinators for every centre's (filiere/access/jobs.py).
+    "jobs:undelivered_mail": reads(frozenset({RCP_COORDINATOR, NETWORK})),
+    "jobs:mail_resend": Expect(
+        post=frozenset({RCP_COORDINATOR}), everywhere=frozenset({NETWORK}), post_only=True
+    ),
     "followup:visits_to_complete": reads(PATIENTS),
     "followup:observatory": reads(frozenset({NETWORK})),
     "observatory:diagnosis": reads(frozenset({CENTRE_COORDINATOR, DATA_MANAGER, NETWORK})),

@@ -89,6 +89,8 @@ PAGE_OBJECTS: dict[str, str | None] = {
     "jobs:detail": "job",
     "jobs:file": "export",
     "patients:exports": None,
+    "jobs:undelivered_mail": None,
+    "jobs:mail_resend": "mail",
     "followup:visits_to_complete": None,
     "followup:observatory": None,
     "observatory:diagnosis": None,

@@ -52,8 +52,8 @@ class World:
 def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
     """Objects of ``centre``; the case-meeting ones are coordinated and attended by ``owner``."""
     from filiere.identity.models import DuplicateSuspicion
-    from filiere.jobs.models import Job
-    from filiere.jobs.services import job_create
+    from filiere.jobs.models import Job, OutgoingMail
+    from filiere.jobs.services import job_create, outbox_add
     from filiere.meetings.models import SeriesMember
     from filiere.patients.services import diagnosis_record
     from filiere.testing.factories import glanzmann_values, make_export, make_patient
@@ -77,6 +77,11 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
     diagnosis = diagnosis_record(actor=SYSTEM, patient=patient, centre=centre, **glanzmann_values())
     rcp = matrix_world(centre, owner)
     member = SeriesMember.objects.get(series__public_id=rcp["series_id"], user=owner)
+    # An e-mail of the centre given up after its last attempt.
+    mail = outbox_add(
+        kind="rcp.avis", to=[owner.email], subject="Avis de RCP", body="Texte", centre=centre
+    )
+    OutgoingMail.objects.filter(pk=mail.pk).update(status=OutgoingMail.Status.FAILED, attempts=5)
     return {
         "centre": {"public_id": centre.public_id, "centre_id": centre.public_id},
         "patient": {"public_id": patient.public_id, "patient_id": patient.public_id},
@@ -99,6 +104,7 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
         "duplicate": {"suspicion_id": suspicion.public_id},
         "job": {"job_id": job_create(actor=owner, kind=Job.Kind.FOLLOWUP_REFRESH).public_id},
         "export": {"job_id": make_export(centre).public_id},
+        "mail": {"mail_id": mail.public_id},
     }
 
 
