@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -103,10 +103,11 @@ def mail_resend_view(request: AuthenticatedRequest, mail_id: uuid.UUID) -> HttpR
     def save() -> str:
         if outbox_resend(actor=request.user, mail=mail):
             messages.success(
-                request, _t("Le message « %(subject)s » est renvoyé.") % {"subject": mail.subject}
+                request,
+                gettext("Le message « %(subject)s » est renvoyé.") % {"subject": mail.subject},
             )
         else:
-            messages.info(request, _t("Ce message est déjà envoyé ou en cours d'envoi."))
+            messages.info(request, gettext("Ce message est déjà envoyé ou en cours d'envoi."))
         return back
 
     try:

@@ -66,10 +66,13 @@ def _status(mail: OutgoingMail) -> str:
 def test_a_rolled_back_write_records_and_sends_nothing(
     centre_a: Centre, mailoutbox: list[Any], django_capture_on_commit_callbacks: Capture
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+    def write_then_fail() -> None:
         with transaction.atomic():
             _record(centre_a)
             raise RuntimeError("the service refuses after writing")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        write_then_fail()
     outbox_send_due(now=timezone.now() + dt.timedelta(days=1))
     assert not OutgoingMail.objects.exists()
     assert mailoutbox == []

@@ -4,13 +4,13 @@ the queue; anyone else gets a 404, recorded."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
-from pytest_django.fixtures import Settings
 
 from filiere.access.jobs import mail_followed_by, mail_rights
 from filiere.accounts.models import User
@@ -72,15 +72,18 @@ def test_the_centre_coordinator_sees_the_failures_of_the_centre_in_french(
         kind="rcp.invitation", to=["eve@hopital.test"], subject="Récent", body="T", centre=centre_a
     )
     OutgoingMail.objects.filter(pk=waiting.pk).update(
-        created_at=timezone.now() - timezone.timedelta(hours=2)
+        created_at=timezone.now() - dt.timedelta(hours=2)
     )
 
     html = client_for(olivier).get(PAGE).content.decode()
 
     assert "Messages non remis" in html
-    assert ours.subject in html and "alice@hopital.test" in html
-    assert "SMTPServerDisconnected" in html and "En échec définitif" in html
-    assert "Invitation" in html and "À envoyer" in html  # waiting for two hours
+    assert ours.subject in html
+    assert "alice@hopital.test" in html
+    assert "SMTPServerDisconnected" in html
+    assert "En échec définitif" in html
+    assert "Invitation" in html
+    assert "À envoyer" in html
     assert fresh.subject not in html  # written a moment ago: not late yet
     assert "MHE-0B0B" not in html  # centre B's
     assert "Renvoyer" in html
@@ -95,7 +98,8 @@ def test_the_network_coordinator_sees_every_centre_and_messages_of_no_centre(
     _given_up(centre_b, subject="Demande d'avis RCP : MHE-0B0B")
     _given_up(None, subject="Sans centre")
     html = client_for(network_coordinator).get(PAGE).content.decode()
-    assert "MHE-0B0B" in html and "Sans centre" in html
+    assert "MHE-0B0B" in html
+    assert "Sans centre" in html
 
 
 def test_an_outsider_gets_a_404_recorded_and_cannot_resend(

@@ -68,10 +68,13 @@ def test_a_rolled_back_meeting_records_and_sends_no_email(
     mailoutbox: list[Any],
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+    def create_then_fail() -> None:
         with transaction.atomic():
             services.meeting_create(actor=coordinator, series=series, starts_at=_future())
             raise RuntimeError("a later step of the same request fails")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        create_then_fail()
     assert not OutgoingMail.objects.exists()
     assert mailoutbox == []
 
@@ -99,7 +102,7 @@ def test_with_the_relay_down_the_invitations_wait_and_leave_once_it_is_back(
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     outbox_send_due(now=timezone.now() + dt.timedelta(minutes=2))
     assert sorted(m.to[0] for m in mailoutbox) == sorted([coordinator.email, biologist.email])
-    assert [name for name, _, _ in mailoutbox[0].attachments][0] == "invitation.ics"
+    assert next(name for name, _, _ in mailoutbox[0].attachments) == "invitation.ics"
     assert mailoutbox[0].attachments[1][2] == "application/pdf"  # the agenda
 
 
