@@ -106,7 +106,8 @@ EXPORT_KINDS = frozenset({Job.Kind.EXPORT_SDM_MR, Job.Kind.EXPORT_PHENOPACKETS})
 class OutgoingMail(models.Model):
     """An e-mail waiting to leave, or sent, or given up: the outbox the worker empties
     (``jobs.services``, « Envoi des e-mails »). Written in the transaction of the write that
-    causes it, so that a rolled-back write sends nothing."""
+    causes it, so that a rolled-back write sends nothing. Once sent, its text and files are
+    erased: the outbox is a queue, not an archive of avis and invitation links."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("À envoyer")

@@ -32,9 +32,10 @@ from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.followup.models import FollowUpSchedule
 from filiere.followup.tasks import refresh_schedules
-from filiere.jobs.models import Job
+from filiere.jobs.models import Job, OutgoingMail
 from filiere.jobs.queue import app
-from filiere.jobs.services import job_create
+from filiere.jobs.services import job_create, outbox_add
+from filiere.jobs.tasks import send_mail
 from filiere.network.models import Centre
 from filiere.patients.models import Patient
 
@@ -90,6 +91,8 @@ def worker(queue: str, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
         "JOBS_QUEUE": queue,
         "JOBS_EAGER": "0",
         "DATA_DIR": str(tmp_path),
+        # E-mails are written to the worker's output, where the test reads them.
+        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
     }
     env.pop("AUDIT_PURGE_DATABASE_URL", None)
     log = (tmp_path / "worker.log").open("wb")
@@ -209,3 +212,35 @@ def test_a_real_worker_writes_the_centre_export_in_the_private_storage(
         assert archive.namelist() == [f"{patient_a.pseudonym}.json"]
     assert list(written.parent.iterdir()) == [written]
     assert "Task patients.export_centre[" in _worker_output(tmp_path)
+
+
+def test_a_real_worker_sends_an_email_of_the_outbox_handed_over_through_redis(
+    centre_a: Centre, queue: str, worker: subprocess.Popen[bytes], tmp_path: Path
+) -> None:
+    mail = outbox_add(
+        kind="rcp.avis",
+        to=["alice@hopital.test"],
+        subject="Avis de RCP",
+        body="Veuillez trouver ci-joint l'avis de la RCP.",
+        centre=centre_a,
+    )
+    with app.connection_for_write(REDIS_URL) as conn:
+        Queue(queue, Exchange(queue, type="direct"), routing_key=queue).bind(conn).declare()
+        eager = app.conf.task_always_eager
+        app.conf.CELERY_TASK_ALWAYS_EAGER = False
+        try:
+            send_mail.apply_async(args=[[str(mail.public_id)]], queue=queue, connection=conn)
+        finally:
+            app.conf.CELERY_TASK_ALWAYS_EAGER = eager
+
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while mail.status != OutgoingMail.Status.SENT:
+        assert worker.poll() is None, f"the worker stopped:\n{_worker_output(tmp_path)}"
+        assert time.monotonic() < deadline, f"the mail did not leave:\n{_worker_output(tmp_path)}"
+        time.sleep(0.2)
+        mail.refresh_from_db()
+
+    output = _worker_output(tmp_path)
+    assert "To: alice@hopital.test" in output
+    assert "Task jobs.send_mail[" in output
+    assert mail.attempts == 1
