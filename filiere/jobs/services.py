@@ -44,6 +44,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -192,8 +193,8 @@ def _finish(job: Job, *, status: str, result: dict[str, int], error: str) -> Job
         job.done = job.total
     job.full_clean()
     job.save(update_fields=["status", "result", "error", "finished_at", "done"])
-    # Every job ends here, once: the place to tell the person who asked that it is done (an
-    # e-mail when an export is ready, once the outbox exists).
+    # Every job ends here, once: the person who asked for a file is told it is ready (or not).
+    _tell_requester(job)
     audit_record(
         actor=SYSTEM,
         action=AuditEvent.Action.UPDATE,
@@ -202,6 +203,33 @@ def _finish(job: Job, *, status: str, result: dict[str, int], error: str) -> Job
         changes={"status": {"après": status}, "result": result} if result else {"status": status},
     )
     return job
+
+
+def _tell_requester(job: Job) -> None:
+    """E-mail the requester of a job that writes a file (an export) when it ends: a link to the
+    job's page, never the file nor a patient. Sent through the outbox once the job's end
+    commits."""
+    user = job.requested_by
+    if not job.file_name or user is None or not user.email:
+        return
+    link = settings.SITE_URL + reverse("jobs:detail", args=[job.public_id])
+    ready = job.status == Job.Status.DONE
+    subject = f"{job.get_kind_display()} : {'prêt' if ready else 'échec'}"
+    body = (
+        f"Bonjour,\n\n{job.get_kind_display()} que vous avez demandé"
+        + (" est prêt. Téléchargez-le depuis sa page :" if ready else " a échoué. Sa page :")
+        + f"\n{link}\n\nLe fichier n'est pas joint à ce message : il se télécharge après "
+        "connexion, par les exportateurs du centre.\n\nFilière"
+    )
+    mail = outbox_add(
+        kind="jobs.file_ready",
+        to=[user.email],
+        subject=subject,
+        body=body,
+        about=job,
+        centre=job.centre,
+    )
+    transaction.on_commit(lambda: outbox_dispatch([mail.public_id]))
 
 
 # --- The outbox ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.test import Client
 from google.protobuf.json_format import Parse
 from phenopackets import Phenopacket
@@ -119,6 +120,12 @@ def test_the_data_manager_exports_the_centre_sdm_mr_and_downloads_the_zip(
     assert "Patients exportés</dt><dd>1</dd>" in html
     assert f'href="/taches/{job.public_id}/fichier/"' in html
     assert job.file_name.startswith(f"SDM-MR_{centre_a.finess}_")
+    # The requester is told by e-mail: a link to the job's page, not the file, no patient.
+    (ready,) = [m for m in mail.outbox if m.to == [dana.email]]
+    assert "prêt" in ready.subject
+    assert f"/taches/{job.public_id}/" in ready.body
+    assert not ready.attachments
+    assert cohort["exported"].pseudonym not in ready.body
 
     download = client.get(f"/taches/{job.public_id}/fichier/")
     assert download.status_code == 200
