@@ -65,7 +65,7 @@ def test_the_rcp_statistics_group_an_icd10_coded_case(
     groups: dict[str, DiseaseGroup], icd10_patient: Patient
 ) -> None:
     stats = Statistics(Period.year(2026))
-    case = SimpleNamespace(registry_snapshot=registry_snapshot(icd10_patient))
+    case = SimpleNamespace(registry_snapshot=registry_snapshot(icd10_patient), is_urgent=False)
     _diseases(stats, [case])  # type: ignore[list-item]
     assert stats.by_disease_group == [("Thrombopathies", 1)]
 
