@@ -24,7 +24,7 @@ from filiere.patients.models import (
 from filiere.patients.services.common import (
     audit,
     check_patient_date,
-    check_referred_by,
+    episode_create,
     require_centre_right,
     touch,
 )
@@ -47,18 +47,14 @@ def care_episode_open(
         raise ValidationError({"centre": "Ce centre suit déjà ce patient."})
     if inclusion_date.latest() < patient.birth.earliest():
         raise ValidationError({"inclusion_date": "La date d'inclusion précède la naissance."})
-    episode = create_validated(
-        CareEpisode,
+    episode = episode_create(
         patient=patient,
         centre=centre,
-        inclusion_year=inclusion_date.year,
-        inclusion_month=inclusion_date.month,
-        inclusion_day=inclusion_date.day,
+        inclusion_date=inclusion_date,
+        referred_by=referred_by,
         referring_physician=referring_physician,
-        referred_by=check_referred_by(referred_by),
         outside_labelled_scope=outside_labelled_scope,
     )
-    care_episodes_changed([patient.pk])
     touch(patient)
     audit(actor, AuditEvent.Action.CREATE, episode, patient, summary=f"Prise en charge {centre}")
     return episode
