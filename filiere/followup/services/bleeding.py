@@ -13,6 +13,7 @@ from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.clinical import isth_bat
 from filiere.clinical.isth_bat import BatVersion, Domain, IsthBatError
+from filiere.core.corrections import correction_values
 from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.followup.models import BleedingEvent, BleedingScore, Visit
 from filiere.followup.services.common import audit, check_centre, check_clinical_date, raise_if
@@ -235,11 +236,8 @@ def bleeding_event_record(
 @records_refusals("Correction d'un saignement")
 def bleeding_event_update(*, actor: Actor, event: BleedingEvent, **values: Any) -> dict[str, Any]:
     """Correct a bleeding episode with the rules of its recording; return the differences."""
-    unknown = set(values) - set(BLEEDING_EVENT_FIELDS)
-    if unknown:
-        raise TypeError(f"These bleeding fields cannot change: {sorted(unknown)}")
     check_centre(actor, event.patient, event.centre)
-    merged = {name: getattr(event, name) for name in BLEEDING_EVENT_FIELDS} | values
+    merged = correction_values(event, BLEEDING_EVENT_FIELDS, values)
     for name in ("site_detail", "treatment_given", "comment"):
         merged[name] = (merged[name] or "").strip()
     _check_bleeding_event(

@@ -12,6 +12,7 @@ from filiere.access import Capability
 from filiere.access.actors import Actor, acting_user
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
+from filiere.core.corrections import correction_values
 from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.lib.partial_dates import PartialDate
 from filiere.network.models import Centre
@@ -113,10 +114,7 @@ CONSENT_FIELDS = ("answer", "answered_on", "information_version")
 @records_refusals("Correction d'un consentement")
 def consent_update(*, actor: Actor, consent: Consent, **values: Any) -> dict[str, Any]:
     """Correct an answer as it was recorded (a new answer of the patient is a new record)."""
-    unknown = set(values) - set(CONSENT_FIELDS)
-    if unknown:
-        raise TypeError(f"These consent fields cannot change: {sorted(unknown)}")
-    merged = {name: getattr(consent, name) for name in CONSENT_FIELDS} | values
+    merged = correction_values(consent, CONSENT_FIELDS, values)
     errors: dict[str, Any] = {}
     check_patient_date(
         consent.patient, "answered_on", merged["answered_on"], "La date de la réponse", errors
