@@ -81,6 +81,10 @@ def _refresh_schedule(record: Any) -> None:
     services.schedule_refresh(record.patient)
 
 
+# Where the shared correction pages send the user back to.
+_ON_PATIENT_PAGE = {"page": "followup:patient"}
+
+
 def register_followup_records() -> None:
     register(
         CorrectableKind(
@@ -90,7 +94,7 @@ def register_followup_records() -> None:
             fields=VISIT_FIELDS,
             correct=corrector(services.visit_update, "visit", VISIT_FIELDS),
             build_form=_visit_form,
-            extra={"page": "followup:patient"},
+            extra=_ON_PATIENT_PAGE,
         )
     )
     register(
@@ -101,7 +105,7 @@ def register_followup_records() -> None:
             fields=BLEEDING_EVENT_FIELDS,
             correct=corrector(services.bleeding_event_update, "event", BLEEDING_EVENT_FIELDS),
             build_form=_bleed_form,
-            extra={"page": "followup:patient"},
+            extra=_ON_PATIENT_PAGE,
         )
     )
     register(
@@ -110,7 +114,7 @@ def register_followup_records() -> None:
             model=BleedingScore,
             label=_("Score ISTH-BAT"),
             fields=("assessed_on", "version", "total", "population", "abnormal"),
-            extra={"page": "followup:patient"},
+            extra=_ON_PATIENT_PAGE,
         )
     )
     register(
@@ -122,7 +126,7 @@ def register_followup_records() -> None:
             correct=_treatment_correct,
             build_form=_treatment_form,
             extra={
-                "page": "followup:patient",
+                **_ON_PATIENT_PAGE,
                 "on_refusal": _treatment_refused,
                 "context": _treatment_context,
             },
@@ -136,7 +140,7 @@ def register_followup_records() -> None:
             fields=ADVERSE_EVENT_FIELDS,
             correct=corrector(services.adverse_event_update, "event", ADVERSE_EVENT_FIELDS),
             build_form=_adverse_form,
-            extra={"page": "followup:patient"},
+            extra=_ON_PATIENT_PAGE,
         )
     )
     # Visits and diagnoses set the next due visit (rhythm per disease group).

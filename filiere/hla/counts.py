@@ -26,6 +26,8 @@ def threshold_table(
     meets: npt.NDArray[np.bool_] | None,
     to_type: npt.NDArray[np.bool_] | None,
 ) -> tuple[ThresholdCount, ...]:
+    """Return the threshold table of a search from each donor's lowest compatible threshold
+    and certain incompatibility (as buckets of the query's thresholds)."""
     stride = n_thresholds + 1
     n_regions = len(index.regions) + 1  # the last bin collects donors never counted
     counted = index.active if meets is None or to_type is None else meets | to_type
@@ -54,7 +56,15 @@ def threshold_table(
     counts = np.bincount(code, minlength=bins).reshape(states, stride, stride, n_regions)[
         :, :, :, : len(index.regions)
     ]
-    region_index = index.regions.index(query.region) if query.region in index.regions else None
+    return _rows(query, counts, index.regions)
+
+
+def _rows(
+    query: DonorQuery, counts: npt.NDArray[np.intp], regions: tuple[str, ...]
+) -> tuple[ThresholdCount, ...]:
+    """One row per threshold of the table from the counts per (state, lowest threshold,
+    certain incompatibility, region)."""
+    region_index = regions.index(query.region) if query.region in regions else None
 
     def in_region(values: npt.NDArray[np.intp]) -> int | None:
         if query.region is None:
@@ -65,7 +75,7 @@ def threshold_table(
     for t, threshold in enumerate(query.table_thresholds):
         eligible = counts[0, : t + 1].sum(axis=(0, 1))
         retype = counts[0, t + 1 :, : t + 1].sum(axis=(0, 1))
-        typing = counts[1, : t + 1].sum(axis=(0, 1)) if states == 2 else None
+        typing = counts[1, : t + 1].sum(axis=(0, 1)) if len(counts) == 2 else None
         rows.append(
             ThresholdCount(
                 threshold=threshold,

@@ -39,13 +39,9 @@ def ranked(
     """The best `query.top` donors compatible at the threshold among `platelets` (None: all)."""
     if query.top == 0:
         return ()
-    eligible = (lowest <= query.threshold_index) & index.active
-    if platelets is not None:
-        eligible &= platelets
-    if query.rank_region_only:
-        if query.region not in index.regions:
-            return ()
-        eligible &= index.region_codes == index.regions.index(query.region)
+    eligible = _eligible(index, query, lowest, platelets)
+    if eligible is None:
+        return ()
     # Primary key: lowest compatible threshold, then summed MFI (capped), in one int32.
     primary = (lowest.astype(np.int32) << 20) | np.minimum(summed, MFI_SUM_CAP)
     primary = np.where(eligible, primary, np.iinfo(np.int32).max)
@@ -87,6 +83,24 @@ def ranked(
             )
         )
     return tuple(result)
+
+
+def _eligible(
+    index: DonorIndex,
+    query: DonorQuery,
+    lowest: UInt8Array,
+    platelets: npt.NDArray[np.bool_] | None,
+) -> npt.NDArray[np.bool_] | None:
+    """Active donors compatible at the threshold among ``platelets`` and, when the ranking is
+    limited to the patient's region, in it (None: the region has no donor)."""
+    eligible = (lowest <= query.threshold_index) & index.active
+    if platelets is not None:
+        eligible &= platelets
+    if query.rank_region_only:
+        if query.region not in index.regions:
+            return None
+        eligible &= index.region_codes == index.regions.index(query.region)
+    return eligible
 
 
 def _grader(index: DonorIndex, query: DonorQuery) -> Grader:
