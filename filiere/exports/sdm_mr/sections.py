@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from filiere.exports.sdm_mr.model import (
+    Activity,
     Consanguinity,
     FamilyIndexCase,
     PatientRecord,
@@ -343,32 +344,7 @@ def activities_section(doc: SdmMrDocument) -> str:
                 f"FINESS : {activity.place_finess}" if activity.place_finess else "",
             )
         )
-        observations = "".join(
-            '<entryRelationship typeCode="REFR">'
-            + simple_observation(
-                child_id(activity.id, f"ORG-034-{objective.code}"),
-                C_OBJECTIVE,
-                f"{ref}-obj",
-                coded("value", objective.concept, CD_TYPE),
-            )
-            + "</entryRelationship>"
-            for objective in activity.objectives
-        )
-        context = coded(
-            "code",
-            activity.context.concept,
-            inner=f'<originalText><reference value="#{ref}"/></originalText>',
-        )
-        entries.append(
-            f'<entry>{ENCOUNTER_OPEN}<id root="{upper_uuid(activity.id)}"/>{context}'
-            f'<text><reference value="#{ref}"/></text>'
-            f'<effectiveTime value="{ts_day(activity.date)}"/>'
-            '<performer typeCode="PRF"><time nullFlavor="NA"/>'
-            f"{assigned_entity('assignedEntity', activity.performer, None, contact=False)}"
-            "</performer>"
-            f"{site_participant(activity.site, C_SITE_RD, activity.place_finess)}{observations}"
-            "</encounter></entry>"
-        )
+        entries.append(_activity_entry(activity, ref))
     table = (
         '<text><table border="0">'
         + thead(
@@ -392,6 +368,36 @@ def activities_section(doc: SdmMrDocument) -> str:
         coded("code", Concept("46240-8", "Historique des rencontres", LOINC)),
         "Activités MR",
         table + "".join(entries),
+    )
+
+
+def _activity_entry(activity: Activity, ref: str) -> str:
+    """The encounter entry of one activity, with an observation per objective."""
+    observations = "".join(
+        '<entryRelationship typeCode="REFR">'
+        + simple_observation(
+            child_id(activity.id, f"ORG-034-{objective.code}"),
+            C_OBJECTIVE,
+            f"{ref}-obj",
+            coded("value", objective.concept, CD_TYPE),
+        )
+        + "</entryRelationship>"
+        for objective in activity.objectives
+    )
+    context = coded(
+        "code",
+        activity.context.concept,
+        inner=f'<originalText><reference value="#{ref}"/></originalText>',
+    )
+    return (
+        f'<entry>{ENCOUNTER_OPEN}<id root="{upper_uuid(activity.id)}"/>{context}'
+        f'<text><reference value="#{ref}"/></text>'
+        f'<effectiveTime value="{ts_day(activity.date)}"/>'
+        '<performer typeCode="PRF"><time nullFlavor="NA"/>'
+        f"{assigned_entity('assignedEntity', activity.performer, None, contact=False)}"
+        "</performer>"
+        f"{site_participant(activity.site, C_SITE_RD, activity.place_finess)}{observations}"
+        "</encounter></entry>"
     )
 
 
