@@ -116,6 +116,16 @@ def _window_verdict(window: Window, counts: tuple[CountAssessment, ...]) -> Wind
     return WindowVerdict(window, latest.verdict, latest)
 
 
+def _overall(one_hour: WindowVerdict, twenty_four_hours: WindowVerdict) -> Verdict:
+    """Ineffective when either window is; effective when one is and none is ineffective."""
+    verdicts = {one_hour.verdict, twenty_four_hours.verdict}
+    if Verdict.INEFFECTIVE in verdicts:
+        return Verdict.INEFFECTIVE
+    if Verdict.EFFECTIVE in verdicts:
+        return Verdict.EFFECTIVE
+    return Verdict.NOT_ASSESSABLE
+
+
 def assess_transfusion(
     transfusion: Transfusion,
     patient: Patient,
@@ -152,13 +162,6 @@ def assess_transfusion(
     )
     one_hour = _window_verdict(Window.ONE_HOUR, counts)
     twenty_four_hours = _window_verdict(Window.TWENTY_FOUR_HOURS, counts)
-    verdicts = {one_hour.verdict, twenty_four_hours.verdict}
-    if Verdict.INEFFECTIVE in verdicts:
-        verdict = Verdict.INEFFECTIVE
-    elif Verdict.EFFECTIVE in verdicts:
-        verdict = Verdict.EFFECTIVE
-    else:
-        verdict = Verdict.NOT_ASSESSABLE
     per_kg = (
         blood_volume_ml_per_kg(sex=patient.sex, age_years=patient.age_years)
         if method is BloodVolumeMethod.PER_KG
@@ -170,7 +173,7 @@ def assess_transfusion(
         counts=counts,
         one_hour=one_hour,
         twenty_four_hours=twenty_four_hours,
-        verdict=verdict,
+        verdict=_overall(one_hour, twenty_four_hours),
         provenance=Provenance(
             bsa_formula=settings.bsa_formula,
             bsa_m2=bsa,
