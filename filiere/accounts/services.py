@@ -219,7 +219,7 @@ def psc_login_refuse(*, user: User | None, reason: str) -> None:
         action=AuditEvent.Action.LOGIN_FAILED,
         object_type="accounts.user",
         object_id=str(user.public_id) if user else "",
-        summary=f"Pro Santé Connect refusé : {reason}"[:300],
+        summary=f"Pro Santé Connect refusé : {reason}",
     )
 
 

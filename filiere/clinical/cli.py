@@ -152,10 +152,18 @@ def _build_parser() -> _Parser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    _add_count_arguments(assess)
+    _add_product_arguments(assess)
+    _add_patient_arguments(assess)
+    _add_method_arguments(assess)
+    _add_threshold_arguments(assess)
+    return parser
+
+
+def _add_count_arguments(assess: argparse.ArgumentParser) -> None:
+    """The platelet counts and the delays of their samples."""
     count = _number(check_count, "count")
     minutes = _number(check_non_negative, "minutes")
-    threshold = _number(check_non_negative, "threshold")
-
     counts = assess.add_argument_group("numérations (×10⁹/L)")
     counts.add_argument(
         "--pre", type=count, required=True, metavar="N", help="numération avant la transfusion"
@@ -183,6 +191,9 @@ def _build_parser() -> _Parser:
         "(défaut : %(default)g, soit 20 h)",
     )
 
+
+def _add_product_arguments(assess: argparse.ArgumentParser) -> None:
+    """The product transfused and its dose."""
     product = assess.add_argument_group("produit")
     product.add_argument(
         "--dose",
@@ -205,6 +216,9 @@ def _build_parser() -> _Parser:
         help="nombre de dons mélangés dans un MCP (information ; la dose vient de l'étiquette)",
     )
 
+
+def _add_patient_arguments(assess: argparse.ArgumentParser) -> None:
+    """The patient's weight, height, sex and age."""
     patient = assess.add_argument_group("patient")
     patient.add_argument(
         "--weight",
@@ -236,6 +250,9 @@ def _build_parser() -> _Parser:
         "75 mL/kg jusqu'à 3 mois, 70 mL/kg avant 18 ans",
     )
 
+
+def _add_method_arguments(assess: argparse.ArgumentParser) -> None:
+    """The body surface area formula and the blood volume method."""
     methods = assess.add_argument_group("méthodes")
     methods.add_argument(
         "--bsa-formula",
@@ -252,6 +269,10 @@ def _build_parser() -> _Parser:
         "(défaut : %(default)s)",
     )
 
+
+def _add_threshold_arguments(assess: argparse.ArgumentParser) -> None:
+    """The verdict rule and each index's threshold."""
+    threshold = _number(check_non_negative, "threshold")
     thresholds = assess.add_argument_group(
         "seuils (efficace si la valeur affichée est supérieure ou égale au seuil)"
     )
@@ -277,7 +298,6 @@ def _build_parser() -> _Parser:
             metavar="X",
             help=f"seuil du {text} (défaut : %(default)g)",
         )
-    return parser
 
 
 def _rounded(value: float | None, digits: int = 2) -> float | None:

@@ -11,7 +11,7 @@ withdrawn record stays in the database and in its history; pages, scores, cards 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,6 +82,34 @@ def on_change(
     callbacks = _LISTENERS.setdefault(model, [])
     if callback not in callbacks:
         callbacks.append(callback)
+
+
+def correction_values(
+    record: WithdrawableRecord, fields: Iterable[str], values: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Return the record's ``fields`` with the corrected ``values`` over them.
+
+    A value outside ``fields`` is a programming error: the correction form offers only these.
+    """
+    names = tuple(fields)
+    unknown = set(values) - set(names)
+    if unknown:
+        raise TypeError(f"These {type(record).__name__} fields cannot change: {sorted(unknown)}")
+    return {name: getattr(record, name) for name in names} | dict(values)
+
+
+def corrector(
+    service: Callable[..., dict[str, Any]], argument: str, fields: Iterable[str] | None = None
+) -> Corrector:
+    """Return the ``correct`` of a kind whose update ``service`` takes the record as
+    ``argument``; with ``fields``, the form's other values are not passed on."""
+    names = None if fields is None else frozenset(fields)
+
+    def correct(*, actor: Actor, record: WithdrawableRecord, values: dict[str, Any]) -> Any:
+        kept = values if names is None else {k: v for k, v in values.items() if k in names}
+        return service(actor=actor, **{argument: record}, **kept)
+
+    return correct
 
 
 def _changed(record: WithdrawableRecord) -> None:

@@ -135,8 +135,9 @@ def _target_of(kwargs: Mapping[str, Any]) -> tuple[str, str, Any]:
     patient_id = None
     target: models.Model | None = None
     for value in given:
-        if _patient_id_of(value) is not None:
-            target, patient_id = value, _patient_id_of(value)
+        patient_id = _patient_id_of(value)
+        if patient_id is not None:
+            target = value
             break
     others = [value for value in given if value._meta.label_lower != "patients.patient"]
     if target is None and others:

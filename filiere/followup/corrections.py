@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from filiere.core.corrections import CorrectableKind, on_change, register
+from filiere.core.corrections import CorrectableKind, corrector, on_change, register
 from filiere.followup import forms as followup_forms
 from filiere.followup import services
 from filiere.followup.models import AdverseEvent, BleedingEvent, BleedingScore, Treatment, Visit
@@ -38,11 +38,6 @@ def _visit_form(request: Any, visit: Any, data: Any) -> forms.BaseForm:
     return _centre_form(form)
 
 
-def _visit_correct(*, actor: Any, record: Any, values: dict[str, Any]) -> dict[str, Any]:
-    fields = {k: v for k, v in values.items() if k in VISIT_FIELDS}
-    return services.visit_update(actor=actor, visit=record, **fields)
-
-
 def _bleed_form(request: Any, event: Any, data: Any) -> forms.BaseForm:
     form = followup_forms.BleedingEventForm(
         data,
@@ -50,11 +45,6 @@ def _bleed_form(request: Any, event: Any, data: Any) -> forms.BaseForm:
         initial=_initial(event, BLEEDING_EVENT_FIELDS) | {"centre": event.centre},
     )
     return _centre_form(form)
-
-
-def _bleed_correct(*, actor: Any, record: Any, values: dict[str, Any]) -> dict[str, Any]:
-    fields = {k: v for k, v in values.items() if k in BLEEDING_EVENT_FIELDS}
-    return services.bleeding_event_update(actor=actor, event=record, **fields)
 
 
 def _treatment_form(request: Any, treatment: Any, data: Any) -> forms.BaseForm:
@@ -87,13 +77,12 @@ def _adverse_form(request: Any, event: Any, data: Any) -> forms.BaseForm:
     return _centre_form(form)
 
 
-def _adverse_correct(*, actor: Any, record: Any, values: dict[str, Any]) -> dict[str, Any]:
-    fields = {k: v for k, v in values.items() if k in ADVERSE_EVENT_FIELDS}
-    return services.adverse_event_update(actor=actor, event=record, **fields)
-
-
 def _refresh_schedule(record: Any) -> None:
     services.schedule_refresh(record.patient)
+
+
+# Where the shared correction pages send the user back to.
+_ON_PATIENT_PAGE = {"page": "followup:patient"}
 
 
 def register_followup_records() -> None:
@@ -103,9 +92,9 @@ def register_followup_records() -> None:
             model=Visit,
             label=_("Visite de suivi"),
             fields=VISIT_FIELDS,
-            correct=_visit_correct,
+            correct=corrector(services.visit_update, "visit", VISIT_FIELDS),
             build_form=_visit_form,
-            extra={"page": "followup:patient"},
+            extra=_ON_PATIENT_PAGE,
         )
     )
     register(
@@ -114,9 +103,9 @@ def register_followup_records() -> None:
             model=BleedingEvent,
             label=_("Épisode hémorragique"),
             fields=BLEEDING_EVENT_FIELDS,
-            correct=_bleed_correct,
+            correct=corrector(services.bleeding_event_update, "event", BLEEDING_EVENT_FIELDS),
             build_form=_bleed_form,
-            extra={"page": "followup:patient"},
+            extra=_ON_PATIENT_PAGE,
         )
     )
     register(
@@ -125,7 +114,7 @@ def register_followup_records() -> None:
             model=BleedingScore,
             label=_("Score ISTH-BAT"),
             fields=("assessed_on", "version", "total", "population", "abnormal"),
-            extra={"page": "followup:patient"},
+            extra=_ON_PATIENT_PAGE,
         )
     )
     register(
@@ -137,7 +126,7 @@ def register_followup_records() -> None:
             correct=_treatment_correct,
             build_form=_treatment_form,
             extra={
-                "page": "followup:patient",
+                **_ON_PATIENT_PAGE,
                 "on_refusal": _treatment_refused,
                 "context": _treatment_context,
             },
@@ -149,9 +138,9 @@ def register_followup_records() -> None:
             model=AdverseEvent,
             label=_("Événement indésirable"),
             fields=ADVERSE_EVENT_FIELDS,
-            correct=_adverse_correct,
+            correct=corrector(services.adverse_event_update, "event", ADVERSE_EVENT_FIELDS),
             build_form=_adverse_form,
-            extra={"page": "followup:patient"},
+            extra=_ON_PATIENT_PAGE,
         )
     )
     # Visits and diagnoses set the next due visit (rhythm per disease group).

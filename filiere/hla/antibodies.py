@@ -37,6 +37,13 @@ from fractions import Fraction
 
 from filiere.hla.nomenclature import Allele, Antigen, HlaCall, Locus, PublicEpitope, Typing
 from filiere.hla.sab import Bead
+from filiere.hla.self_antigens import (
+    certain_epitopes,
+    mfi_tables,
+    own_alleles_of,
+    self_of,
+    sort_beads,
+)
 from filiere.hla.serology import SerologyMap, default_serology
 
 DEFAULT_EPITOPE_SHARE = 0.8
@@ -130,35 +137,6 @@ class BeadStatus(StrEnum):
 
 
 @dataclass(frozen=True)
-class SelfCall:
-    """What one call of the patient's typing says about self, at its own resolution."""
-
-    call: HlaCall
-    antigens: frozenset[Antigen]  # surely carried (normalised: A2403 → A24)
-    possible: frozenset[Antigen]  # splits the patient may carry but is not known to carry
-    allele: Allele | None  # the two-field allele, for an allele-level typing
-    to_refine: bool  # broad antigen or one-field typing: "typage à préciser"
-
-
-def self_of(call: HlaCall, serology: SerologyMap) -> SelfCall:
-    """Return the self antigens a patient call proves (see the module doc)."""
-    allele: Allele | None = None
-    if isinstance(call, Allele) and call.is_group:
-        raw: frozenset[Antigen] = frozenset({Antigen(call.locus, int(call.fields[0]))})
-        to_refine = True
-    elif isinstance(call, Allele):
-        raw = frozenset(serology.allele_antigens(call))
-        allele = None if call.is_null else Allele(call.locus, call.fields[:2])
-        to_refine = False
-    else:
-        raw = frozenset({call})
-        to_refine = False
-    antigens = frozenset(serology.normalize(a) for a in raw)
-    possible = frozenset(s for a in antigens for s in serology.splits_of(a)) - antigens
-    return SelfCall(call, antigens, possible, allele, to_refine or bool(possible))
-
-
-@dataclass(frozen=True)
 class RefineCall:
     """A call of the patient's typing to refine, and the beads it leaves uncertain."""
 
@@ -226,58 +204,20 @@ class AntibodyProfile:
         self_antigens = frozenset(a for c in calls for a in c.antigens)
         possible_antigens = frozenset(a for c in calls for a in c.possible) - self_antigens
         # Self antigens whose every carrying call is an allele: their other alleles are foreign.
-        own_alleles: dict[Antigen, set[str] | None] = {}
-        for c in calls:
-            for antigen in c.antigens:
-                known = own_alleles.get(antigen, set())
-                own_alleles[antigen] = (
-                    None if known is None or c.allele is None else known | {c.allele.key}
-                )
+        own_alleles = own_alleles_of(calls)
         self_epitopes = frozenset(
-            e for c in calls for e in _certain_epitopes(c, serology) if c.antigens
+            e for c in calls for e in certain_epitopes(c, serology) if c.antigens
         )
         possible_epitopes = (
             frozenset(e for c in calls for a in c.possible for e in serology.epitopes(a))
             - self_epitopes
         )
-        counted: list[Bead] = []
-        ignored: list[Bead] = []
-        possible: list[Bead] = []
-        specific: list[Bead] = []
-        other: list[Bead] = []
-        for bead in beads:
-            if bead.allele.locus not in wanted:
-                other.append(bead)
-                continue
-            own = serology.exact_antigens(bead.allele)
-            mine = own & self_antigens
-            if mine:
-                foreign = all(
-                    (keys := own_alleles.get(a)) is not None and bead.allele.key not in keys
-                    for a in mine
-                )
-                (specific if foreign else ignored).append(bead)
-            else:
-                counted.append(bead)
-                if own & possible_antigens:
-                    possible.append(bead)
-        antigen_mfi: dict[Antigen, list[int]] = {}
-        allele_mfi: dict[str, int] = {}
-        epitope_mfi: dict[PublicEpitope, list[int]] = {}
-        for bead in counted:
-            for antigen in serology.exact_antigens(bead.allele):
-                antigen_mfi.setdefault(antigen, []).append(bead.mfi)
-            key = bead.allele.key
-            allele_mfi[key] = max(bead.mfi, allele_mfi.get(key, bead.mfi))
-            for epitope in serology.certain_epitopes(bead.allele):
-                if epitope not in self_epitopes:
-                    epitope_mfi.setdefault(epitope, []).append(bead.mfi)
-        specific_mfi: dict[Antigen, int] = {}
-        for bead in specific:
-            key = bead.allele.key
-            allele_mfi[key] = max(bead.mfi, allele_mfi.get(key, bead.mfi))
-            for antigen in serology.exact_antigens(bead.allele) & self_antigens:
-                specific_mfi[antigen] = max(bead.mfi, specific_mfi.get(antigen, bead.mfi))
+        counted, ignored, possible, specific, other = sort_beads(
+            beads, wanted, serology, self_antigens, possible_antigens, own_alleles
+        )
+        antigen_mfi, allele_mfi, epitope_mfi, specific_mfi = mfi_tables(
+            counted, specific, serology, self_antigens, self_epitopes
+        )
         refine = []
         for c in calls:
             if not c.to_refine:
@@ -477,16 +417,6 @@ class AntibodyProfile:
             if mfi >= floor:
                 total += max(mfi, 0)
         return total
-
-
-def _certain_epitopes(call: SelfCall, serology: SerologyMap) -> frozenset[PublicEpitope]:
-    """The public epitopes a patient call surely carries, at its resolution (B*44 → B44's)."""
-    if isinstance(call.call, Allele) and call.call.is_group:
-        result: frozenset[PublicEpitope] = frozenset()
-        for antigen in call.antigens:
-            result |= serology.certain_epitopes(antigen)
-        return result
-    return serology.certain_epitopes(call.call)
 
 
 def _check_threshold(threshold: int) -> None:

@@ -176,6 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
         "relation ABO, eplets, puis identifiant (clé « ranking » du JSON).",
     )
     _common(search)
+    _add_search_arguments(search)
+    return parser
+
+
+def _add_search_arguments(search: argparse.ArgumentParser) -> None:
+    """The donor file, the thresholds and the ranking options of ``search``."""
     search.add_argument(
         "--donors",
         required=True,
@@ -235,7 +241,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MFI",
         help="MFI minimale comptée dans la somme des MFI contre le donneur (défaut : 500)",
     )
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

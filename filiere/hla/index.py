@@ -23,24 +23,19 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from filiere.hla.donors import Abo, Donor, abo_relation, needs_bits
-from filiere.hla.eplets import EpletTable, eplet_loci
-from filiere.hla.grades import GRADE_ORDER, UNGRADED_RANK, Grader, Position, grade_of, grade_rank
+from filiere.hla.counts import threshold_table
+from filiere.hla.donors import Donor, needs_bits
+from filiere.hla.eplets import EpletTable
 from filiere.hla.nomenclature import HlaCall, Locus
+from filiere.hla.ranking import ABO_CODES as ABO_CODES  # the codes of the abo column
+from filiere.hla.ranking import eplet_mask, ranked
 from filiere.hla.search import (
-    MFI_SUM_CAP,
-    UNKNOWN_EPLETS,
     DonorQuery,
-    RankedDonor,
     SearchResult,
-    ThresholdCount,
 )
 from filiere.hla.serology import SerologyMap, default_serology
 
-ABO_CODES: tuple[Abo | None, ...] = (Abo.O, Abo.A, Abo.B, Abo.AB, None)
-
 Int32Array = npt.NDArray[np.int32]
-_GRADERS: dict[tuple[object, int], Grader] = {}
 UInt8Array = npt.NDArray[np.uint8]
 
 
@@ -228,16 +223,16 @@ class DonorIndex:
         n_thresholds = len(thresholds)
         lowest, certain, summed = self._donor_values(query, thresholds)
         meets, to_type = self._platelet_masks(query)
-        table = self._table(query, lowest, certain, n_thresholds, meets, to_type)
+        table = threshold_table(self, query, lowest, certain, n_thresholds, meets, to_type)
         return SearchResult(
             table=table,
             threshold=query.threshold,
-            donors=self._ranked(query, lowest, summed, thresholds, meets, platelet_ok=True),
+            donors=ranked(self, query, lowest, summed, thresholds, meets, platelet_ok=True),
             pool_size=int(np.count_nonzero(self.active)),
             to_type=(
                 ()
                 if to_type is None
-                else self._ranked(query, lowest, summed, thresholds, to_type, platelet_ok=False)
+                else ranked(self, query, lowest, summed, thresholds, to_type, platelet_ok=False)
             ),
         )
 
@@ -289,222 +284,6 @@ class DonorIndex:
             summed += wide
         return lowest, certain, summed
 
-    def _table(
-        self,
-        query: DonorQuery,
-        lowest: UInt8Array,
-        certain: UInt8Array,
-        n_thresholds: int,
-        meets: npt.NDArray[np.bool_] | None,
-        to_type: npt.NDArray[np.bool_] | None,
-    ) -> tuple[ThresholdCount, ...]:
-        stride = n_thresholds + 1
-        n_regions = len(self.regions) + 1  # the last bin collects donors never counted
-        counted = self.active if meets is None or to_type is None else meets | to_type
-        states = 1 if to_type is None else 2  # a platelet requirement: meets, or to type
-        bins = states * stride * stride * n_regions
-        # Usually a few thousand bins (6 thresholds, 18 regions): uint16 codes, built in place.
-        dtype: type[np.unsignedinteger] = (
-            np.uint16 if bins <= np.iinfo(np.uint16).max + 1 else np.uint32
-        )
-        code: npt.NDArray[np.unsignedinteger] = lowest.astype(dtype)
-        code *= stride
-        code += certain
-        code *= n_regions
-        # The region, or the last bin for donors not counted, without `np.where`: a branch per
-        # donor on a random mask (the platelet filter) costs ten times the arithmetic.
-        region: npt.NDArray[np.unsignedinteger] = self.region_codes.astype(dtype)
-        region *= counted
-        uncounted: npt.NDArray[np.unsignedinteger] = (~counted).astype(dtype)
-        uncounted *= len(self.regions)
-        code += region
-        code += uncounted
-        if to_type is not None:
-            state: npt.NDArray[np.unsignedinteger] = to_type.astype(dtype)
-            state *= stride * stride * n_regions
-            code += state
-        counts = np.bincount(code, minlength=bins).reshape(states, stride, stride, n_regions)[
-            :, :, :, : len(self.regions)
-        ]
-        region_index = self.regions.index(query.region) if query.region in self.regions else None
-
-        def in_region(values: npt.NDArray[np.intp]) -> int | None:
-            if query.region is None:
-                return None
-            return 0 if region_index is None else int(values[region_index])
-
-        rows = []
-        for t, threshold in enumerate(query.table_thresholds):
-            eligible = counts[0, : t + 1].sum(axis=(0, 1))
-            retype = counts[0, t + 1 :, : t + 1].sum(axis=(0, 1))
-            typing = counts[1, : t + 1].sum(axis=(0, 1)) if states == 2 else None
-            rows.append(
-                ThresholdCount(
-                    threshold=threshold,
-                    eligible_nation=int(eligible.sum()),
-                    to_retype_nation=int(retype.sum()),
-                    eligible_region=in_region(eligible),
-                    to_retype_region=in_region(retype),
-                    to_type_nation=0 if typing is None else int(typing.sum()),
-                    to_type_region=(
-                        in_region(typing)
-                        if typing is not None
-                        else (None if query.region is None else 0)
-                    ),
-                )
-            )
-        return tuple(rows)
-
-    def _ranked(
-        self,
-        query: DonorQuery,
-        lowest: UInt8Array,
-        summed: Int32Array,
-        thresholds: npt.NDArray[np.int64],
-        platelets: npt.NDArray[np.bool_] | None,
-        *,
-        platelet_ok: bool,
-    ) -> tuple[RankedDonor, ...]:
-        """The best `query.top` donors compatible at the threshold among `platelets` (None: all)."""
-        if query.top == 0:
-            return ()
-        eligible = (lowest <= query.threshold_index) & self.active
-        if platelets is not None:
-            eligible &= platelets
-        if query.rank_region_only:
-            if query.region not in self.regions:
-                return ()
-            eligible &= self.region_codes == self.regions.index(query.region)
-        # Primary key: lowest compatible threshold, then summed MFI (capped), in one int32.
-        primary = (lowest.astype(np.int32) << 20) | np.minimum(summed, MFI_SUM_CAP)
-        primary = np.where(eligible, primary, np.iinfo(np.int32).max)
-        count = int(np.count_nonzero(eligible))
-        if count == 0:
-            return ()
-        if count > query.top:
-            # Only donors whose primary key ties or beats the top-th can make the list.
-            cutoff = np.partition(primary, query.top - 1)[query.top - 1]
-            candidates = np.flatnonzero(primary <= cutoff)
-        else:
-            candidates = np.flatnonzero(eligible)
-        eplets = self._eplet_mismatches(query, candidates)
-        grades = self._grade_ranks(query, candidates)
-        relations = [abo_relation(abo, query.patient_abo) for abo in ABO_CODES]
-        abo_rank = np.asarray([r.rank for r in relations], dtype=np.int8)[
-            self.abo_codes[candidates]
-        ]
-        assert self._id_order is not None  # noqa: S101 - set by build()
-        # Keys of `rank_key`, the last one first (np.lexsort sorts by the last key given).
-        order = np.lexsort(
-            (self._id_order[candidates], eplets, abo_rank, grades, primary[candidates])
-        )
-        chosen = candidates[order[: query.top]]
-        result = []
-        best = order[: query.top]
-        for rank, (position, eplet, grade) in enumerate(
-            zip(chosen.tolist(), eplets[best].tolist(), grades[best].tolist(), strict=True),
-            start=1,
-        ):
-            result.append(
-                RankedDonor(
-                    rank=rank,
-                    position=position,
-                    donor_id=self.ids[position],
-                    region=self.regions[self.region_codes[position]],
-                    lowest_threshold=int(thresholds[lowest[position]]),
-                    summed_mfi=int(summed[position]),
-                    eplet_mismatches=None if eplet == UNKNOWN_EPLETS else int(eplet),
-                    abo_relation=relations[self.abo_codes[position]],
-                    platelet_antigens_ok=platelet_ok,
-                    match_grade=None if grade == UNGRADED_RANK else GRADE_ORDER[grade],
-                )
-            )
-        return tuple(result)
-
-    def _grader(self, query: DonorQuery) -> Grader:
-        # One grader per patient and serology: the donor list and the "to type" list of a search
-        # (and the next searches of the same patient) classify each call once.
-        key = (query.profile.patient, id(query.profile.serology))
-        cached = _GRADERS.get(key)
-        if cached is None or cached.serology is not query.profile.serology:
-            if len(_GRADERS) > 64:
-                _GRADERS.clear()
-            cached = _GRADERS[key] = Grader(query.profile.patient, query.profile.serology)
-        return cached
-
-    def _grade_ranks(
-        self, query: DonorQuery, candidates: npt.NDArray[np.intp]
-    ) -> npt.NDArray[np.int8]:
-        """Per candidate: the rank of its Duquesnoy grade (`grade_rank`), from per-call classes.
-
-        Each call of HLA-A and -B is classified once against the patient (identical,
-        cross-reactive, mismatched, or no antigen), each genotype sums its two calls, and the
-        grade follows from the counts summed over both loci through a small table.
-        """
-        grader = self._grader(query)
-        n = len(candidates)
-        positions = np.zeros(n, dtype=np.int8)  # per locus, added; 0 at a locus: no grade
-        cross = np.zeros(n, dtype=np.int8)
-        mismatched = np.zeros(n, dtype=np.int8)
-        gradable = np.full(n, grader.patient_gradable, dtype=np.bool_)
-        for locus in (Locus.A, Locus.B):
-            column = self.loci[locus]
-            size = len(column.calls) + 1  # the last slot answers index -1 (no call)
-            has = np.zeros(size, dtype=np.int8)
-            is_cross = np.zeros(size, dtype=np.int8)
-            is_mismatched = np.zeros(size, dtype=np.int8)
-            for i, call in enumerate(column.calls):
-                position = grader.position(call)
-                has[i] = position is not None
-                is_cross[i] = position is Position.CROSS_REACTIVE
-                is_mismatched[i] = position is Position.MISMATCHED
-            codes = column.donors[candidates]
-            first, second = column.first[codes], column.second[codes]
-            at_locus = has[first] + has[second]
-            gradable &= at_locus > 0
-            positions += at_locus
-            cross += is_cross[first] + is_cross[second]
-            mismatched += is_mismatched[first] + is_mismatched[second]
-        blanks = 4 - positions
-        table = np.full((5, 5, 5), UNGRADED_RANK, dtype=np.int8)
-        for c, m, b in np.ndindex(table.shape):
-            table[c, m, b] = grade_rank(grade_of(cross=c, mismatched=m, blanks=b, gradable=True))
-        ranks = table[cross, mismatched, np.clip(blanks, 0, 4)]
-        return np.where(gradable, ranks, UNGRADED_RANK).astype(np.int8)
-
-    def _eplet_mismatches(
-        self, query: DonorQuery, candidates: npt.NDArray[np.intp]
-    ) -> npt.NDArray[np.int32]:
-        unknown = np.full(len(candidates), UNKNOWN_EPLETS, dtype=np.int32)
-        if self.eplets is None or self._eplet_masks is None:
-            return unknown
-        loci = eplet_loci(query.profile.patient)
-        patient = self.eplets.typing_eplets(query.profile.patient, loci)
-        if patient is None or not loci:
-            return unknown
-        patient_mask = _mask(patient, self._eplet_names)
-        words = len(patient_mask)
-        donor_mask = np.zeros((len(candidates), words), dtype=np.uint64)
-        known = np.ones(len(candidates), dtype=np.bool_)
-        for locus in loci:
-            masks, locus_known = self._eplet_masks[locus]
-            codes = self.loci[locus].donors[candidates]
-            donor_mask |= masks[codes]
-            known &= locus_known[codes]
-        counts = np.bitwise_count(donor_mask & ~patient_mask).sum(axis=1, dtype=np.int32)
-        return np.where(known, np.minimum(counts, UNKNOWN_EPLETS - 1), UNKNOWN_EPLETS).astype(
-            np.int32
-        )
-
-
-def _mask(eplets: frozenset[str], names: tuple[str, ...]) -> npt.NDArray[np.uint64]:
-    words = max(1, (len(names) + 63) // 64)
-    mask = np.zeros(words, dtype=np.uint64)
-    for bit, name in enumerate(names):
-        if name in eplets:
-            mask[bit // 64] |= np.uint64(1) << np.uint64(bit % 64)
-    return mask
-
 
 def _genotype_eplets(
     column: LocusColumn, table: EpletTable, names: tuple[str, ...]
@@ -517,7 +296,7 @@ def _genotype_eplets(
     for i, call in enumerate(column.calls):
         eplets = table.call_eplets(call)
         if eplets is not None:
-            call_masks[i] = _mask(eplets, names)
+            call_masks[i] = eplet_mask(eplets, names)
             call_known[i] = True
     masks = call_masks[column.first] | call_masks[column.second]
     known = call_known[column.first] & call_known[column.second]

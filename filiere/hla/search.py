@@ -44,6 +44,7 @@ from filiere.hla.donors import (
 from filiere.hla.eplets import EpletTable, eplet_loci
 from filiere.hla.grades import grade_rank, match_grade
 from filiere.hla.matching import Compatibility, donor_compatibility
+from filiere.hla.nomenclature import Locus
 
 DEFAULT_THRESHOLDS = (500, 1000, 2000, 3000, 5000, 10000)
 # The ranking keys in order, as printed under every list (PDF, command line); the page shows the
@@ -162,13 +163,7 @@ def search_reference(
     profile = query.profile
     thresholds = query.table_thresholds
     unacceptable = [profile.unacceptable_at(t) for t in thresholds]
-    n = len(thresholds)
-    eligible_nation = [0] * n
-    eligible_region = [0] * n
-    retype_nation = [0] * n
-    retype_region = [0] * n
-    to_type_nation = [0] * n
-    to_type_region = [0] * n
+    counts = _ReferenceCounts(len(thresholds))
     needs = needs_bits(query.needs)
     loci = eplet_loci(profile.patient)
     patient_eplets = eplets.typing_eplets(profile.patient, loci) if eplets and loci else None
@@ -184,62 +179,99 @@ def search_reference(
         if platelets is PlateletStatus.EXCLUDED:
             continue
         statuses = [donor_compatibility(donor.typing, u, profile.serology) for u in unacceptable]
-        for index, status in enumerate(statuses):
-            if status is Compatibility.COMPATIBLE and platelets is PlateletStatus.TO_TYPE:
-                to_type_nation[index] += 1
-                to_type_region[index] += in_region
-            elif status is Compatibility.COMPATIBLE:
-                eligible_nation[index] += 1
-                eligible_region[index] += in_region
-            elif status is not Compatibility.INCOMPATIBLE and platelets is PlateletStatus.ELIGIBLE:
-                retype_nation[index] += 1
-                retype_region[index] += in_region
+        counts.add(statuses, platelets, in_region)
         if statuses[query.threshold_index] is not Compatibility.COMPATIBLE:
             continue
         if query.rank_region_only and not in_region:
             continue
-        lowest = statuses.index(Compatibility.COMPATIBLE)
-        summed = profile.summed_mfi(donor.typing, query.mfi_floor)
-        mismatches: int | None = None
-        if eplets is not None and patient_eplets is not None:
-            theirs = eplets.typing_eplets(donor.typing, loci)
-            mismatches = None if theirs is None else len(theirs - patient_eplets)
-        relation = abo_relation(donor.abo, query.patient_abo)
         platelet_ok = platelets is PlateletStatus.ELIGIBLE
-        grade = match_grade(donor.typing, profile.patient, profile.serology).grade
-        ranked = RankedDonor(
-            rank=0,
-            position=position,
-            donor_id=donor.id,
-            region=donor.region,
-            lowest_threshold=thresholds[lowest],
-            summed_mfi=summed,
-            eplet_mismatches=mismatches,
-            abo_relation=relation,
-            platelet_antigens_ok=platelet_ok,
-            match_grade=grade,
+        ranked = _reference_ranked(
+            query, position, donor, statuses, platelet_ok, eplets, loci, patient_eplets
         )
-        key = rank_key(lowest, summed, grade, relation, mismatches, donor.id)
-        (candidates if platelet_ok else to_type).append((key, ranked))
-    table = tuple(
-        ThresholdCount(
-            threshold=t,
-            eligible_nation=eligible_nation[i],
-            to_retype_nation=retype_nation[i],
-            eligible_region=eligible_region[i] if query.region else None,
-            to_retype_region=retype_region[i] if query.region else None,
-            to_type_nation=to_type_nation[i],
-            to_type_region=to_type_region[i] if query.region else None,
-        )
-        for i, t in enumerate(thresholds)
-    )
+        (candidates if platelet_ok else to_type).append(ranked)
     return SearchResult(
-        table=table,
+        table=counts.table(thresholds, query.region),
         threshold=query.threshold,
         donors=_top(candidates, query.top),
         pool_size=pool_size,
         to_type=_top(to_type, query.top),
     )
+
+
+class _ReferenceCounts:
+    """Per threshold of the table: donors eligible, to retype and to type, nation and region."""
+
+    def __init__(self, n: int) -> None:
+        self.eligible_nation = [0] * n
+        self.eligible_region = [0] * n
+        self.retype_nation = [0] * n
+        self.retype_region = [0] * n
+        self.to_type_nation = [0] * n
+        self.to_type_region = [0] * n
+
+    def add(
+        self, statuses: list[Compatibility], platelets: PlateletStatus, in_region: bool
+    ) -> None:
+        for index, status in enumerate(statuses):
+            if status is Compatibility.COMPATIBLE and platelets is PlateletStatus.TO_TYPE:
+                self.to_type_nation[index] += 1
+                self.to_type_region[index] += in_region
+            elif status is Compatibility.COMPATIBLE:
+                self.eligible_nation[index] += 1
+                self.eligible_region[index] += in_region
+            elif status is not Compatibility.INCOMPATIBLE and platelets is PlateletStatus.ELIGIBLE:
+                self.retype_nation[index] += 1
+                self.retype_region[index] += in_region
+
+    def table(self, thresholds: Sequence[int], region: str | None) -> tuple[ThresholdCount, ...]:
+        return tuple(
+            ThresholdCount(
+                threshold=t,
+                eligible_nation=self.eligible_nation[i],
+                to_retype_nation=self.retype_nation[i],
+                eligible_region=self.eligible_region[i] if region else None,
+                to_retype_region=self.retype_region[i] if region else None,
+                to_type_nation=self.to_type_nation[i],
+                to_type_region=self.to_type_region[i] if region else None,
+            )
+            for i, t in enumerate(thresholds)
+        )
+
+
+def _reference_ranked(
+    query: DonorQuery,
+    position: int,
+    donor: Donor,
+    statuses: list[Compatibility],
+    platelet_ok: bool,
+    eplets: EpletTable | None,
+    loci: frozenset[Locus],
+    patient_eplets: frozenset[str] | None,
+) -> tuple[RankKey, RankedDonor]:
+    """The rank key and the row of a donor compatible at the query's threshold."""
+    profile = query.profile
+    thresholds = query.table_thresholds
+    lowest = statuses.index(Compatibility.COMPATIBLE)
+    summed = profile.summed_mfi(donor.typing, query.mfi_floor)
+    mismatches: int | None = None
+    if eplets is not None and patient_eplets is not None:
+        theirs = eplets.typing_eplets(donor.typing, loci)
+        mismatches = None if theirs is None else len(theirs - patient_eplets)
+    relation = abo_relation(donor.abo, query.patient_abo)
+    grade = match_grade(donor.typing, profile.patient, profile.serology).grade
+    ranked = RankedDonor(
+        rank=0,
+        position=position,
+        donor_id=donor.id,
+        region=donor.region,
+        lowest_threshold=thresholds[lowest],
+        summed_mfi=summed,
+        eplet_mismatches=mismatches,
+        abo_relation=relation,
+        platelet_antigens_ok=platelet_ok,
+        match_grade=grade,
+    )
+    return rank_key(lowest, summed, grade, relation, mismatches, donor.id), ranked
 
 
 def _top(candidates: list[tuple[RankKey, RankedDonor]], top: int) -> tuple[RankedDonor, ...]:

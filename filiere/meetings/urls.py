@@ -4,10 +4,12 @@ from django.urls import path
 
 from filiere.meetings.views import (
     agenda,
+    attendance,
     cases,
     invitations,
     live,
     meetings,
+    participants,
     recommendations,
     series,
     statistics,
@@ -43,30 +45,32 @@ urlpatterns = [
     path("reunions/<uuid:meeting_id>/statut/", meetings.meeting_status_view, name="meeting_status"),
     path(
         "reunions/<uuid:meeting_id>/inscription/",
-        meetings.meeting_register_view,
+        participants.meeting_register_view,
         name="meeting_register",
     ),
     path(
-        "reunions/<uuid:meeting_id>/invitation.ics", meetings.meeting_ics_view, name="meeting_ics"
+        "reunions/<uuid:meeting_id>/invitation.ics",
+        participants.meeting_ics_view,
+        name="meeting_ics",
     ),
     path(
         "reunions/<uuid:meeting_id>/emargement.csv",
-        meetings.attendance_csv_view,
+        attendance.attendance_csv_view,
         name="attendance_csv",
     ),
     path(
         "reunions/<uuid:meeting_id>/participants/",
-        meetings.participant_add_view,
+        participants.participant_add_view,
         name="participant_add",
     ),
     path(
         "reunions/<uuid:meeting_id>/participants/<uuid:participant_id>/",
-        meetings.participant_update_view,
+        participants.participant_update_view,
         name="participant_update",
     ),
     path(
         "reunions/<uuid:meeting_id>/participants/<uuid:participant_id>/attestation.pdf",
-        meetings.certificate_view,
+        attendance.certificate_view,
         name="certificate",
     ),
     path("reunions/<uuid:meeting_id>/seance/", live.meeting_live_view, name="meeting_live"),
@@ -159,7 +163,7 @@ urlpatterns += [
     path("mes-reunions/", meetings.my_meetings_view, name="my_meetings"),
     path(
         "reunions/<uuid:meeting_id>/attestations.zip",
-        meetings.certificates_zip_view,
+        attendance.certificates_zip_view,
         name="certificates_zip",
     ),
     path(
@@ -174,12 +178,12 @@ urlpatterns += [
 urlpatterns += [
     path(
         "reunions/<uuid:meeting_id>/participants/liste/",
-        meetings.participant_list_view,
+        participants.participant_list_view,
         name="participant_list",
     ),
     path(
         "reunions/<uuid:meeting_id>/participants/membres-serie/",
-        meetings.series_members_add_view,
+        participants.series_members_add_view,
         name="series_members_add",
     ),
     path(

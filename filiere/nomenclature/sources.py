@@ -125,15 +125,7 @@ def read_orphadata_xml(path: Path) -> tuple[str, dict[int, OrphaRecord]]:
         for flag in disorder.iterfind("DisorderFlagList/DisorderFlag/Label"):
             if "obsolete" in _text(flag).lower() or "inactive" in _text(flag).lower():
                 record.is_obsolete = True
-        for association in disorder.iterfind("DisorderGeneAssociationList/DisorderGeneAssociation"):
-            symbol = _text(association.find("Gene/Symbol"))
-            if not symbol:
-                continue
-            hgnc = ""
-            for reference in association.iterfind("Gene/ExternalReferenceList/ExternalReference"):
-                if _text(reference.find("Source")).upper() == "HGNC":
-                    hgnc = _text(reference.find("Reference"))
-            record.genes[symbol] = hgnc
+        record.genes.update(_disorder_genes(disorder))
         for reference in disorder.iterfind("ExternalReferenceList/ExternalReference"):
             if _text(reference.find("Source")).upper().startswith("ICD-10"):
                 record.icd10.add(_text(reference.find("Reference")))
@@ -156,6 +148,21 @@ def read_orphadata_xml(path: Path) -> tuple[str, dict[int, OrphaRecord]]:
     if not records:
         raise NomenclatureFileError(f"{path.name} : aucun trouble Orphanet (OrphaCode) trouvé.")
     return version, records
+
+
+def _disorder_genes(disorder: etree._Element) -> dict[str, str]:
+    """The genes associated with a disorder (product 6): symbol → HGNC id ("" when absent)."""
+    genes: dict[str, str] = {}
+    for association in disorder.iterfind("DisorderGeneAssociationList/DisorderGeneAssociation"):
+        symbol = _text(association.find("Gene/Symbol"))
+        if not symbol:
+            continue
+        hgnc = ""
+        for reference in association.iterfind("Gene/ExternalReferenceList/ExternalReference"):
+            if _text(reference.find("Source")).upper() == "HGNC":
+                hgnc = _text(reference.find("Reference"))
+        genes[symbol] = hgnc
+    return genes
 
 
 def _open_text(path: Path) -> IO[str]:

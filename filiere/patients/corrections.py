@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from filiere.access import Capability, grants_for
-from filiere.core.corrections import CorrectableKind, register
+from filiere.core.corrections import CorrectableKind, corrector, register
 from filiere.network.models import Centre
 from filiere.patients import forms as patient_forms
 from filiere.patients import services
@@ -65,19 +65,10 @@ def _finding_form(request: Any, finding: Any, data: Any) -> forms.BaseForm:
     return patient_forms.GeneticFindingForm(data, initial=initial)
 
 
-def _finding_correct(*, actor: Any, record: Any, values: dict[str, Any]) -> dict[str, Any]:
-    return services.genetic_finding_update(actor=actor, finding=record, **values)
-
-
 def _phenotype_form(request: Any, observation: Any, data: Any) -> forms.BaseForm:
     initial = {name: getattr(observation, name) for name in patient_forms.PhenotypeForm.base_fields}
     form = patient_forms.PhenotypeForm(data, initial=initial)
     return _disable(form, "hpo_id")
-
-
-def _phenotype_correct(*, actor: Any, record: Any, values: dict[str, Any]) -> dict[str, Any]:
-    fields = {k: v for k, v in values.items() if k in services.PHENOTYPE_FIELDS}
-    return services.phenotype_update(actor=actor, observation=record, **fields)
 
 
 def _workup_form(request: Any, workup: Any, data: Any) -> forms.BaseForm:
@@ -88,20 +79,11 @@ def _values(record: Any) -> dict[str, Any]:
     return {name: getattr(record, name) for name in services.WORKUP_FIELDS}
 
 
-def _workup_correct(*, actor: Any, record: Any, values: dict[str, Any]) -> dict[str, Any]:
-    return services.platelet_workup_update(actor=actor, workup=record, **values)
-
-
 def _consent_form(request: Any, consent: Any, data: Any) -> forms.BaseForm:
     initial = {name: getattr(consent, name) for name in patient_forms.ConsentForm.base_fields}
     initial["answer"] = "1" if consent.answer else "0"
     form = patient_forms.ConsentForm(data, initial=initial)
     return _disable(form, "kind")
-
-
-def _consent_correct(*, actor: Any, record: Any, values: dict[str, Any]) -> dict[str, Any]:
-    fields = {k: v for k, v in values.items() if k in services.CONSENT_FIELDS}
-    return services.consent_update(actor=actor, consent=record, **fields)
 
 
 def register_registry_records() -> None:
@@ -128,7 +110,7 @@ def register_registry_records() -> None:
             model=GeneticFinding,
             label=_("Résultat génétique"),
             fields=services.FINDING_FIELDS,
-            correct=_finding_correct,
+            correct=corrector(services.genetic_finding_update, "finding"),
             build_form=_finding_form,
         )
     )
@@ -138,7 +120,7 @@ def register_registry_records() -> None:
             model=PhenotypeObservation,
             label=_("Phénotype (HPO)"),
             fields=("hpo_id", "hpo_label", *services.PHENOTYPE_FIELDS),
-            correct=_phenotype_correct,
+            correct=corrector(services.phenotype_update, "observation", services.PHENOTYPE_FIELDS),
             build_form=_phenotype_form,
         )
     )
@@ -148,7 +130,7 @@ def register_registry_records() -> None:
             model=PlateletWorkup,
             label=_("Bilan plaquettaire"),
             fields=services.WORKUP_FIELDS,
-            correct=_workup_correct,
+            correct=corrector(services.platelet_workup_update, "workup"),
             build_form=_workup_form,
         )
     )
@@ -158,7 +140,7 @@ def register_registry_records() -> None:
             model=Consent,
             label=_("Réponse du patient (consentement)"),
             fields=("kind", *services.CONSENT_FIELDS),
-            correct=_consent_correct,
+            correct=corrector(services.consent_update, "consent", services.CONSENT_FIELDS),
             build_form=_consent_form,
             created_field="recorded_at",
         )

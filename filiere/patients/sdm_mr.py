@@ -298,49 +298,9 @@ def _document(
         consent = consents.get(kind)
         return None if consent is None else consent.answer
 
-    record = x.PatientRecord(
-        rd_file_id=patient.public_id,
-        created_on=timezone.localtime(patient.created_at).date(),
-        updated_at=patient.updated_at,
-        vital_status=x.VitalStatus(
-            deceased=patient.vital_status == Patient.VitalStatus.DECEASED,
-            death_date=_partial(patient.death_year, patient.death_month, patient.death_day),
-            death_due_to_rare_disease=patient.death_due_to_rare_disease,
-            lost_to_follow_up=patient.vital_status == Patient.VitalStatus.LOST,
-        ),
-        consanguinity=_CONSANGUINITY[patient.consanguinity],
-        idmr=x.ExternalId(idmr_root, patient.idmr) if patient.idmr and idmr_root else None,
-    )
-    care = tuple(
-        x.CareEpisode(
-            id=e.public_id,
-            site=_centre(e.centre),
-            inclusion_date=_partial(e.inclusion_year, e.inclusion_month, e.inclusion_day),
-            referring_physician=_clinician(
-                e.referring_physician or coordinators.get(e.centre_id), e.centre
-            ),
-            referred_by=tuple(x.ReferredBy.from_code(code) for code in e.referred_by),
-            outside_labelled_scope=e.outside_labelled_scope,
-        )
-        for e in episodes
-    )
-    relatives = [
-        f for f in patient.genetic_findings.all() if f.index_case is not None and f.kinship
-    ]
-    index_case = None
-    if relatives:
-        finding = relatives[0]
-        assert finding.index_case is not None  # noqa: S101 - filtered above
-        index_case = x.FamilyIndexCase(
-            id=finding.index_case.public_id,
-            kinship=x.Kinship.from_code(finding.kinship),
-            sex=x.Sex.from_code(finding.index_case.sex),
-            diseases=tuple(
-                x.Term.orpha(str(d.orpha.code), d.orpha.name)
-                for d in finding.index_case.diagnoses.current().select_related("orpha")
-                if d.orpha is not None
-            ),
-        )
+    record = _record(patient, idmr_root)
+    care = _care_episodes(episodes, coordinators)
+    index_case = _index_case(patient)
     return x.SdmMrDocument(
         document_id=uuid.uuid4(),
         set_id=uuid.uuid5(_SET_NAMESPACE, str(patient.public_id)),
@@ -369,5 +329,62 @@ def _document(
             sample_for_research=answer(Consent.Kind.RESEARCH_SAMPLE),
             sample_for_molecular_diagnosis=answer(Consent.Kind.DIAGNOSTIC_SAMPLE),
             biobanks=patient.biobanks or None,
+        ),
+    )
+
+
+def _record(patient: Patient, idmr_root: str) -> x.PatientRecord:
+    """The patient's record: file id, dates, vital status, consanguinity, IdMR."""
+    return x.PatientRecord(
+        rd_file_id=patient.public_id,
+        created_on=timezone.localtime(patient.created_at).date(),
+        updated_at=patient.updated_at,
+        vital_status=x.VitalStatus(
+            deceased=patient.vital_status == Patient.VitalStatus.DECEASED,
+            death_date=_partial(patient.death_year, patient.death_month, patient.death_day),
+            death_due_to_rare_disease=patient.death_due_to_rare_disease,
+            lost_to_follow_up=patient.vital_status == Patient.VitalStatus.LOST,
+        ),
+        consanguinity=_CONSANGUINITY[patient.consanguinity],
+        idmr=x.ExternalId(idmr_root, patient.idmr) if patient.idmr and idmr_root else None,
+    )
+
+
+def _care_episodes(
+    episodes: list[CareEpisode], coordinators: dict[int, Any]
+) -> tuple[x.CareEpisode, ...]:
+    """One care episode per centre that follows or followed the patient."""
+    return tuple(
+        x.CareEpisode(
+            id=e.public_id,
+            site=_centre(e.centre),
+            inclusion_date=_partial(e.inclusion_year, e.inclusion_month, e.inclusion_day),
+            referring_physician=_clinician(
+                e.referring_physician or coordinators.get(e.centre_id), e.centre
+            ),
+            referred_by=tuple(x.ReferredBy.from_code(code) for code in e.referred_by),
+            outside_labelled_scope=e.outside_labelled_scope,
+        )
+        for e in episodes
+    )
+
+
+def _index_case(patient: Patient) -> x.FamilyIndexCase | None:
+    """The family's index case when a genetic finding names one, with its ORPHA diagnoses."""
+    relatives = [
+        f for f in patient.genetic_findings.all() if f.index_case is not None and f.kinship
+    ]
+    if not relatives:
+        return None
+    finding = relatives[0]
+    assert finding.index_case is not None  # noqa: S101 - filtered above
+    return x.FamilyIndexCase(
+        id=finding.index_case.public_id,
+        kinship=x.Kinship.from_code(finding.kinship),
+        sex=x.Sex.from_code(finding.index_case.sex),
+        diseases=tuple(
+            x.Term.orpha(str(d.orpha.code), d.orpha.name)
+            for d in finding.index_case.diagnoses.current().select_related("orpha")
+            if d.orpha is not None
         ),
     )

@@ -89,6 +89,7 @@ def _violations(rule: str, root: Path = PACKAGE) -> list[str]:
                     target == "demo"
                     and owner != "demo"
                     and parts[-1] != "demo.py"
+                    and parts[1] != "demo"  # an app's demo split into a package
                     and "management" not in parts
                 )
             elif rule == "testing":

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from filiere.exports.sdm_mr.model import (
+    Activity,
     Consanguinity,
     FamilyIndexCase,
+    PatientRecord,
     Research,
     SdmMrDocument,
 )
@@ -162,72 +164,13 @@ def problems_section(doc: SdmMrDocument) -> str:
     rows = []
     problems = []
     if vital.death_due_to_rare_disease is not None:
-        disease = vital.death_rare_disease
-        label = yes_no(vital.death_due_to_rare_disease)
-        rows.append(
-            narrative_row(
-                "Décès dû à la maladie rare",
-                f"{label} ({disease.display()})" if disease else label,
-                "cause-deces",
-            )
-        )
-        if disease is not None:
-            value = coded(
-                "value",
-                term_concept(disease),
-                CD_TYPE,
-                '<originalText><reference value="#cause-deces"/></originalText>',
-            )
-        else:
-            flavor = "UNK" if vital.death_due_to_rare_disease else "NA"
-            value = f'<value xsi:type="CD" nullFlavor="{flavor}"/>'
-        low = (
-            f'<low value="{vital.death_date.to_ts()}"/>'
-            if vital.death_date
-            else '<low nullFlavor="UNK"/>'
-        )
-        problems.append(
-            '<entryRelationship typeCode="SUBJ" inversionInd="false">'
-            '<observation classCode="OBS" moodCode="EVN" '
-            f'negationInd="{bl(not vital.death_due_to_rare_disease)}">{PROBLEM_OBS_TEMPLATES}'
-            f'<id root="{child_id(record.rd_file_id, "cause-deces")}"/>{C_PROBLEM}'
-            f'<text><reference value="#cause-deces"/></text>{COMPLETED}'
-            f'<effectiveTime xsi:type="IVL_TS">{low}</effectiveTime>{value}'
-            '<entryRelationship typeCode="REFR" inversionInd="false">'
-            '<observation classCode="OBS" moodCode="EVN">'
-            '<templateId root="2.16.840.1.113883.10.20.1.51"/>'
-            '<templateId root="1.3.6.1.4.1.19376.1.5.3.1.4.1.2"/>'
-            '<templateId root="1.2.250.1.213.1.1.3.31"/>'
-            f"{coded('code', Concept('11323-3', 'Statut clinique du patient', LOINC))}"
-            f'<text><reference value="#cause-deces"/></text>{COMPLETED}'
-            f"{coded('value', Concept('419620001', 'mort', SNOMED_CT), CE_TYPE)}"
-            "</observation></entryRelationship></observation></entryRelationship>"
-        )
-    consanguinity = record.consanguinity
-    rows.append(
-        narrative_row(
-            "Patient issu d’une union consanguine",
-            {Consanguinity.YES: "Oui", Consanguinity.NO: "Non", Consanguinity.UNKNOWN: "Inconnu"}[
-                consanguinity
-            ],
-            "consanguinite",
-        )
-    )
-    reference = '<originalText><reference value="#consanguinite"/></originalText>'
-    if consanguinity is Consanguinity.UNKNOWN:
-        value = f'<value xsi:type="CD" nullFlavor="UNK">{reference}</value>'
-    else:
-        value = coded("value", C_CONSANGUINITY_VALUE, CD_TYPE, reference)
+        row, problem = _death_problem(record, vital.death_due_to_rare_disease)
+        rows.append(row)
+        problems.append(problem)
+    row, problem = _consanguinity_problem(record)
+    rows.append(row)
+    problems.append(problem)
     created = ts_day(record.created_on)
-    problems.append(
-        '<entryRelationship typeCode="SUBJ" inversionInd="false">'
-        '<observation classCode="OBS" moodCode="EVN" '
-        f'negationInd="{bl(consanguinity is Consanguinity.NO)}">{PROBLEM_OBS_TEMPLATES}'
-        f'<id root="{child_id(record.rd_file_id, "consanguinite")}"/>{C_PROBLEM}'
-        f'<text><reference value="#consanguinite"/></text>{COMPLETED}'
-        f'<effectiveTime xsi:type="IVL_TS"><low value="{created}"/></effectiveTime>{value}'
-        "</observation></entryRelationship>"
-    )
     concern = (
         f'<entry>{CONCERN_OPEN}<id root="{child_id(record.rd_file_id, "problemes")}"/>'
         f'<code nullFlavor="NA"/>{COMPLETED}<effectiveTime><low value="{created}"/>'
@@ -243,6 +186,79 @@ def problems_section(doc: SdmMrDocument) -> str:
         "Problèmes",
         narrative_table(rows) + concern,
     )
+
+
+def _death_problem(record: PatientRecord, due: bool) -> tuple[str, str]:
+    """The narrative row and the problem entry of a death due (or not) to the rare disease."""
+    vital = record.vital_status
+    disease = vital.death_rare_disease
+    label = yes_no(due)
+    row = narrative_row(
+        "Décès dû à la maladie rare",
+        f"{label} ({disease.display()})" if disease else label,
+        "cause-deces",
+    )
+    if disease is not None:
+        value = coded(
+            "value",
+            term_concept(disease),
+            CD_TYPE,
+            '<originalText><reference value="#cause-deces"/></originalText>',
+        )
+    else:
+        flavor = "UNK" if due else "NA"
+        value = f'<value xsi:type="CD" nullFlavor="{flavor}"/>'
+    low = (
+        f'<low value="{vital.death_date.to_ts()}"/>'
+        if vital.death_date
+        else '<low nullFlavor="UNK"/>'
+    )
+    problem = (
+        '<entryRelationship typeCode="SUBJ" inversionInd="false">'
+        '<observation classCode="OBS" moodCode="EVN" '
+        f'negationInd="{bl(not due)}">{PROBLEM_OBS_TEMPLATES}'
+        f'<id root="{child_id(record.rd_file_id, "cause-deces")}"/>{C_PROBLEM}'
+        f'<text><reference value="#cause-deces"/></text>{COMPLETED}'
+        f'<effectiveTime xsi:type="IVL_TS">{low}</effectiveTime>{value}'
+        '<entryRelationship typeCode="REFR" inversionInd="false">'
+        '<observation classCode="OBS" moodCode="EVN">'
+        '<templateId root="2.16.840.1.113883.10.20.1.51"/>'
+        '<templateId root="1.3.6.1.4.1.19376.1.5.3.1.4.1.2"/>'
+        '<templateId root="1.2.250.1.213.1.1.3.31"/>'
+        f"{coded('code', Concept('11323-3', 'Statut clinique du patient', LOINC))}"
+        f'<text><reference value="#cause-deces"/></text>{COMPLETED}'
+        f"{coded('value', Concept('419620001', 'mort', SNOMED_CT), CE_TYPE)}"
+        "</observation></entryRelationship></observation></entryRelationship>"
+    )
+    return row, problem
+
+
+def _consanguinity_problem(record: PatientRecord) -> tuple[str, str]:
+    """The narrative row and the problem entry of the parents' consanguinity."""
+    consanguinity = record.consanguinity
+    row = narrative_row(
+        "Patient issu d’une union consanguine",
+        {Consanguinity.YES: "Oui", Consanguinity.NO: "Non", Consanguinity.UNKNOWN: "Inconnu"}[
+            consanguinity
+        ],
+        "consanguinite",
+    )
+    reference = '<originalText><reference value="#consanguinite"/></originalText>'
+    if consanguinity is Consanguinity.UNKNOWN:
+        value = f'<value xsi:type="CD" nullFlavor="UNK">{reference}</value>'
+    else:
+        value = coded("value", C_CONSANGUINITY_VALUE, CD_TYPE, reference)
+    created = ts_day(record.created_on)
+    problem = (
+        '<entryRelationship typeCode="SUBJ" inversionInd="false">'
+        '<observation classCode="OBS" moodCode="EVN" '
+        f'negationInd="{bl(consanguinity is Consanguinity.NO)}">{PROBLEM_OBS_TEMPLATES}'
+        f'<id root="{child_id(record.rd_file_id, "consanguinite")}"/>{C_PROBLEM}'
+        f'<text><reference value="#consanguinite"/></text>{COMPLETED}'
+        f'<effectiveTime xsi:type="IVL_TS"><low value="{created}"/></effectiveTime>{value}'
+        "</observation></entryRelationship>"
+    )
+    return row, problem
 
 
 def care_plan_section(doc: SdmMrDocument) -> str:
@@ -328,32 +344,7 @@ def activities_section(doc: SdmMrDocument) -> str:
                 f"FINESS : {activity.place_finess}" if activity.place_finess else "",
             )
         )
-        observations = "".join(
-            '<entryRelationship typeCode="REFR">'
-            + simple_observation(
-                child_id(activity.id, f"ORG-034-{objective.code}"),
-                C_OBJECTIVE,
-                f"{ref}-obj",
-                coded("value", objective.concept, CD_TYPE),
-            )
-            + "</entryRelationship>"
-            for objective in activity.objectives
-        )
-        context = coded(
-            "code",
-            activity.context.concept,
-            inner=f'<originalText><reference value="#{ref}"/></originalText>',
-        )
-        entries.append(
-            f'<entry>{ENCOUNTER_OPEN}<id root="{upper_uuid(activity.id)}"/>{context}'
-            f'<text><reference value="#{ref}"/></text>'
-            f'<effectiveTime value="{ts_day(activity.date)}"/>'
-            '<performer typeCode="PRF"><time nullFlavor="NA"/>'
-            f"{assigned_entity('assignedEntity', activity.performer, None, contact=False)}"
-            "</performer>"
-            f"{site_participant(activity.site, C_SITE_RD, activity.place_finess)}{observations}"
-            "</encounter></entry>"
-        )
+        entries.append(_activity_entry(activity, ref))
     table = (
         '<text><table border="0">'
         + thead(
@@ -377,6 +368,36 @@ def activities_section(doc: SdmMrDocument) -> str:
         coded("code", Concept("46240-8", "Historique des rencontres", LOINC)),
         "Activités MR",
         table + "".join(entries),
+    )
+
+
+def _activity_entry(activity: Activity, ref: str) -> str:
+    """The encounter entry of one activity, with an observation per objective."""
+    observations = "".join(
+        '<entryRelationship typeCode="REFR">'
+        + simple_observation(
+            child_id(activity.id, f"ORG-034-{objective.code}"),
+            C_OBJECTIVE,
+            f"{ref}-obj",
+            coded("value", objective.concept, CD_TYPE),
+        )
+        + "</entryRelationship>"
+        for objective in activity.objectives
+    )
+    context = coded(
+        "code",
+        activity.context.concept,
+        inner=f'<originalText><reference value="#{ref}"/></originalText>',
+    )
+    return (
+        f'<entry>{ENCOUNTER_OPEN}<id root="{upper_uuid(activity.id)}"/>{context}'
+        f'<text><reference value="#{ref}"/></text>'
+        f'<effectiveTime value="{ts_day(activity.date)}"/>'
+        '<performer typeCode="PRF"><time nullFlavor="NA"/>'
+        f"{assigned_entity('assignedEntity', activity.performer, None, contact=False)}"
+        "</performer>"
+        f"{site_participant(activity.site, C_SITE_RD, activity.place_finess)}{observations}"
+        "</encounter></entry>"
     )
 
 

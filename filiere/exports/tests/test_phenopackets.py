@@ -10,24 +10,9 @@ import pytest
 from google.protobuf.json_format import Parse, ParseError
 from phenopackets import Phenopacket
 
-from filiere.exports.phenopackets import (
-    AcmgClass,
-    AgeInMonths,
-    DiseaseEntry,
-    Onset,
-    PatientRecord,
-    PhenotypeEntry,
-    Resource,
-    Sex,
-    TreatmentEntry,
-    VariantEntry,
-    VitalStatus,
-    Zygosity,
-    iso8601_age,
-    render_phenopacket,
-)
+from filiere.exports import phenopackets as pp
 
-HP = Resource(
+HP = pp.Resource(
     "hp",
     "human phenotype ontology",
     "http://purl.obolibrary.org/obo/hp.owl",
@@ -37,53 +22,53 @@ HP = Resource(
 )
 
 
-def glanzmann_record(**values: object) -> PatientRecord:
+def glanzmann_record(**values: object) -> pp.PatientRecord:
     defaults: dict[str, object] = {
         "pseudonym": "P-7K3QX9",
-        "sex": Sex.FEMALE,
-        "age_at_last_encounter": AgeInMonths(34 * 12 + 2),
-        "vital_status": VitalStatus.ALIVE,
+        "sex": pp.Sex.FEMALE,
+        "age_at_last_encounter": pp.AgeInMonths(34 * 12 + 2),
+        "vital_status": pp.VitalStatus.ALIVE,
         "phenotypes": (
-            PhenotypeEntry("HP:0000421", "Épistaxis", onset=Onset.CHILDHOOD),
-            PhenotypeEntry("HP:0001873", "Thrombocytopenia", excluded=True),
+            pp.PhenotypeEntry("HP:0000421", "Épistaxis", onset=pp.Onset.CHILDHOOD),
+            pp.PhenotypeEntry("HP:0001873", "Thrombocytopenia", excluded=True),
         ),
         "diseases": (
-            DiseaseEntry(
+            pp.DiseaseEntry(
                 "d1",
                 "ORPHA:849",
                 "Thrombasthénie de Glanzmann",
                 confirmed=True,
-                onset=AgeInMonths(8),
+                onset=pp.AgeInMonths(8),
             ),
         ),
         "variants": (
-            VariantEntry(
+            pp.VariantEntry(
                 "v1",
                 "ITGB3",
                 "HGNC:6156",
                 "NM_000212.3:c.1697G>A",
                 "p.(Arg566His)",
-                Zygosity.HOMOZYGOUS,
-                AcmgClass.PATHOGENIC,
+                pp.Zygosity.HOMOZYGOUS,
+                pp.AcmgClass.PATHOGENIC,
                 diagnosis_id="d1",
             ),
         ),
         "resources": (HP,),
         "created_at": datetime(2026, 12, 4, 9, 30, tzinfo=UTC),
     }
-    return PatientRecord(**(defaults | values))  # type: ignore[arg-type]
+    return pp.PatientRecord(**(defaults | values))  # type: ignore[arg-type]
 
 
-def parsed(record: PatientRecord) -> Phenopacket:
+def parsed(record: pp.PatientRecord) -> Phenopacket:
     # Strict: a field the schema does not know is an error, not silently dropped.
-    return Parse(render_phenopacket(record), Phenopacket(), ignore_unknown_fields=False)
+    return Parse(pp.render_phenopacket(record), Phenopacket(), ignore_unknown_fields=False)
 
 
 @pytest.mark.parametrize(
     ("months", "duration"), [(0, "P0M"), (8, "P8M"), (24, "P2Y"), (410, "P34Y2M")]
 )
 def test_an_age_in_months_is_an_iso_8601_duration(months: int, duration: str) -> None:
-    assert iso8601_age(AgeInMonths(months)) == duration
+    assert pp.iso8601_age(pp.AgeInMonths(months)) == duration
 
 
 def test_the_reference_library_reads_every_value_given() -> None:
@@ -122,7 +107,7 @@ def test_the_reference_library_reads_every_value_given() -> None:
 
 def test_the_strict_parse_refuses_a_field_the_schema_does_not_know() -> None:
     """The check the export's tests rely on can fail."""
-    document = json.loads(render_phenopacket(glanzmann_record()))
+    document = json.loads(pp.render_phenopacket(glanzmann_record()))
     document["subject"]["dateOfBirth"] = "1990-05-17T00:00:00Z"
     Parse(json.dumps(document), Phenopacket())  # a real field: accepted
     document["subject"]["birthName"] = "Lefèvre"
@@ -134,7 +119,7 @@ def test_a_refuted_diagnosis_is_an_excluded_disease_and_explains_no_variant() ->
     packet = parsed(
         glanzmann_record(
             diseases=(
-                DiseaseEntry("d1", "ORPHA:849", "Thrombasthénie de Glanzmann", excluded=True),
+                pp.DiseaseEntry("d1", "ORPHA:849", "Thrombasthénie de Glanzmann", excluded=True),
             )
         )
     )
@@ -155,7 +140,7 @@ def test_a_refuted_diagnosis_is_an_excluded_disease_and_explains_no_variant() ->
     ],
 )
 def test_zygosity_is_written_in_geno(code: str, geno: str) -> None:
-    assert Zygosity.from_code(code).value[0] == geno
+    assert pp.Zygosity.from_code(code).value[0] == geno
 
 
 @pytest.mark.parametrize(
@@ -168,14 +153,16 @@ def test_zygosity_is_written_in_geno(code: str, geno: str) -> None:
     ],
 )
 def test_the_acmg_class_number_is_the_pathogenicity_enum(number: int | None, name: str) -> None:
-    assert AcmgClass.from_class(number).value == name
+    assert pp.AcmgClass.from_class(number).value == name
 
 
 def test_a_treatment_is_a_medical_action_with_its_agent_and_target() -> None:
     packet = parsed(
         glanzmann_record(
             treatments=(
-                TreatmentEntry("B02BD08", "eptacog alfa (activé)", ("ORPHA:849", "Thrombasthénie")),
+                pp.TreatmentEntry(
+                    "B02BD08", "eptacog alfa (activé)", ("ORPHA:849", "Thrombasthénie")
+                ),
             )
         )
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from filiere.access.actors import Actor, acting_user
 from filiere.audit.models import AuditEvent
+from filiere.core.corrections import correction_values
 from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.followup.models import (
     AdverseEvent,
@@ -127,11 +128,8 @@ def adverse_event_record(
 @records_refusals("Correction d'un effet indésirable")
 def adverse_event_update(*, actor: Actor, event: AdverseEvent, **values: Any) -> dict[str, Any]:
     """Correct an adverse event with the rules of its recording; return the differences."""
-    unknown = set(values) - set(ADVERSE_EVENT_FIELDS)
-    if unknown:
-        raise TypeError(f"These adverse-event fields cannot change: {sorted(unknown)}")
     check_centre(actor, event.patient, event.centre)
-    merged = {name: getattr(event, name) for name in ADVERSE_EVENT_FIELDS} | values
+    merged = correction_values(event, ADVERSE_EVENT_FIELDS, values)
     merged["description"] = (merged["description"] or "").strip()
     merged["serious"] = _check_adverse_event(event.patient, **merged)
     changes = update_validated(event, merged)

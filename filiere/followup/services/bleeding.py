@@ -13,9 +13,11 @@ from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.clinical import isth_bat
 from filiere.clinical.isth_bat import BatVersion, Domain, IsthBatError
+from filiere.core.corrections import correction_values
 from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.followup.models import BleedingEvent, BleedingScore, Visit
 from filiere.followup.services.common import audit, check_centre, check_clinical_date, raise_if
+from filiere.lib.ages import Age
 from filiere.network.models import Centre
 from filiere.patients.models import BleedingSite, Patient
 from filiere.patients.services import clinical_age_on
@@ -59,6 +61,28 @@ def _check_answers(answers: Mapping[str, Any], scores: Mapping[Domain, int]) -> 
     return cleaned
 
 
+def _age_and_sex(actor: Actor, patient: Patient, assessed_on: dt.date) -> tuple[Age, isth_bat.Sex]:
+    """The age and sex that choose the ISTH-BAT's reference population."""
+    # The exact age when the birth date may be read: on the eve of the 18th birthday the child
+    # cut-off still holds. Known to the month only, the age is the lowest possible, so the more
+    # sensitive child cut-off (3, against 4 and 6) applies throughout the 18th birthday's month.
+    try:
+        age = clinical_age_on(actor=actor, patient=patient, on=assessed_on)
+    except ValueError as exc:
+        raise ValidationError(
+            {"assessed_on": "La date de l'évaluation précède la naissance du patient."}
+        ) from exc
+    sex = _SEXES.get(patient.sex)
+    if sex is None:
+        if age.years >= isth_bat.ADULT_AGE:
+            raise ValidationError(
+                "Sexe indéterminé : le seuil d'anormalité de l'adulte dépend du sexe."
+            )
+        # Children share one cut-off; the female-only domains are then simply scored.
+        sex = isth_bat.Sex.FEMALE
+    return age, sex
+
+
 @records_refusals("Enregistrement d'un score hémorragique")
 def bleeding_score_record(
     *,
@@ -84,23 +108,7 @@ def bleeding_score_record(
     except ValueError:
         errors["version"] = "Version inconnue : ISTH-BAT ou Self-BAT."
     raise_if(errors)
-    # The exact age when the birth date may be read: on the eve of the 18th birthday the child
-    # cut-off still holds. Known to the month only, the age is the lowest possible, so the more
-    # sensitive child cut-off (3, against 4 and 6) applies throughout the 18th birthday's month.
-    try:
-        age = clinical_age_on(actor=actor, patient=patient, on=assessed_on)
-    except ValueError as exc:
-        raise ValidationError(
-            {"assessed_on": "La date de l'évaluation précède la naissance du patient."}
-        ) from exc
-    sex = _SEXES.get(patient.sex)
-    if sex is None:
-        if age.years >= isth_bat.ADULT_AGE:
-            raise ValidationError(
-                "Sexe indéterminé : le seuil d'anormalité de l'adulte dépend du sexe."
-            )
-        # Children share one cut-off; the female-only domains are then simply scored.
-        sex = isth_bat.Sex.FEMALE
+    age, sex = _age_and_sex(actor, patient, assessed_on)
     scores = _domain_scores(domain_scores)
     try:
         result = isth_bat.score_assessment(
@@ -235,11 +243,8 @@ def bleeding_event_record(
 @records_refusals("Correction d'un saignement")
 def bleeding_event_update(*, actor: Actor, event: BleedingEvent, **values: Any) -> dict[str, Any]:
     """Correct a bleeding episode with the rules of its recording; return the differences."""
-    unknown = set(values) - set(BLEEDING_EVENT_FIELDS)
-    if unknown:
-        raise TypeError(f"These bleeding fields cannot change: {sorted(unknown)}")
     check_centre(actor, event.patient, event.centre)
-    merged = {name: getattr(event, name) for name in BLEEDING_EVENT_FIELDS} | values
+    merged = correction_values(event, BLEEDING_EVENT_FIELDS, values)
     for name in ("site_detail", "treatment_given", "comment"):
         merged[name] = (merged[name] or "").strip()
     _check_bleeding_event(

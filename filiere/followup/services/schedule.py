@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -161,25 +162,20 @@ def _eligible(patient_ids: list[int] | None) -> list[int]:
     )
 
 
-@transaction.atomic
-def schedules_refresh(
-    patient_ids: Iterable[int] | None = None, *, today: dt.date | None = None
-) -> RefreshResult:
-    """Recompute the next due visit of these patients (all when None); write only what changed.
+@dataclass(frozen=True)
+class _ChunkFacts:
+    """What the schedules of a chunk of patients follow from: their current diagnoses' codes,
+    last visit and its severity, earliest inclusion and the centres following them."""
 
-    Derived data, not audited: it follows from the audited visits, diagnoses and rules.
-    """
-    scope = None if patient_ids is None else sorted(set(patient_ids))
-    eligible = _eligible(scope)
-    rules = {
-        (rule.disease_group_id, rule.severity): (rule.pk, rule.interval_months)
-        for rule in FollowUpRule.objects.all()
-    }
-    groups = GroupIndex.load()
-    created = updated = 0
-    now = timezone.now()
-    for start in range(0, len(eligible), CHUNK):
-        chunk = eligible[start : start + CHUNK]
+    codes: dict[int, set[int]]
+    icd10: dict[int, set[str]]
+    last_visit: dict[int, dt.date]
+    severity: dict[int, str]
+    inclusion: dict[int, dt.date]
+    centres: dict[int, list[int]]
+
+    @classmethod
+    def load(cls, chunk: list[int]) -> _ChunkFacts:
         codes: dict[int, set[int]] = defaultdict(set)
         icd10: dict[int, set[str]] = defaultdict(set)
         for patient_id, orpha, icd in (
@@ -213,23 +209,58 @@ def schedules_refresh(
             included = PartialDate(year, month, day).earliest()
             inclusion[patient_id] = min(included, inclusion.get(patient_id, included))
             centres[patient_id].append(centre_id)
+        return cls(codes, icd10, last_visit, severity, inclusion, centres)
+
+
+def _schedule_values(
+    patient_id: int,
+    facts: _ChunkFacts,
+    groups: GroupIndex,
+    rules: dict[tuple[int, str], tuple[int, int]],
+) -> dict[str, Any]:
+    """The schedule of one patient: the interval of its group and severity from the anchor."""
+    group_ids = groups.groups_of(
+        facts.codes.get(patient_id, set()), facts.icd10.get(patient_id, set())
+    )
+    form = facts.severity.get(patient_id, "")
+    interval = interval_for(group_ids, form, rules)
+    anchor = facts.last_visit.get(patient_id) or facts.inclusion[patient_id]
+    return {
+        "last_visit_on": facts.last_visit.get(patient_id),
+        "anchor_on": anchor,
+        "interval_months": interval.months,
+        "next_due_on": add_months(anchor, interval.months),
+        "disease_group_id": interval.group_id,
+        "severity": form,
+        "rule_id": interval.rule_id,
+    }
+
+
+@transaction.atomic
+def schedules_refresh(
+    patient_ids: Iterable[int] | None = None, *, today: dt.date | None = None
+) -> RefreshResult:
+    """Recompute the next due visit of these patients (all when None); write only what changed.
+
+    Derived data, not audited: it follows from the audited visits, diagnoses and rules.
+    """
+    scope = None if patient_ids is None else sorted(set(patient_ids))
+    eligible = _eligible(scope)
+    rules = {
+        (rule.disease_group_id, rule.severity): (rule.pk, rule.interval_months)
+        for rule in FollowUpRule.objects.all()
+    }
+    groups = GroupIndex.load()
+    created = updated = 0
+    now = timezone.now()
+    for start in range(0, len(eligible), CHUNK):
+        chunk = eligible[start : start + CHUNK]
+        facts = _ChunkFacts.load(chunk)
         existing = {s.patient_id: s for s in FollowUpSchedule.objects.filter(patient_id__in=chunk)}
         to_create: list[FollowUpSchedule] = []
         to_update: list[FollowUpSchedule] = []
         for patient_id in chunk:
-            group_ids = groups.groups_of(codes.get(patient_id, set()), icd10.get(patient_id, set()))
-            form = severity.get(patient_id, "")
-            interval = interval_for(group_ids, form, rules)
-            anchor = last_visit.get(patient_id) or inclusion[patient_id]
-            values = {
-                "last_visit_on": last_visit.get(patient_id),
-                "anchor_on": anchor,
-                "interval_months": interval.months,
-                "next_due_on": add_months(anchor, interval.months),
-                "disease_group_id": interval.group_id,
-                "severity": form,
-                "rule_id": interval.rule_id,
-            }
+            values = _schedule_values(patient_id, facts, groups, rules)
             schedule = existing.get(patient_id)
             if schedule is None:
                 to_create.append(FollowUpSchedule(patient_id=patient_id, computed_at=now, **values))
@@ -242,7 +273,7 @@ def schedules_refresh(
         FollowUpSchedule.objects.bulk_update(to_update, SCHEDULE_FIELDS)
         created += len(to_create)
         updated += len(to_update)
-        _write_centre_dues(chunk, centres)
+        _write_centre_dues(chunk, facts.centres)
     open_episode = CareEpisode.objects.filter(patient=OuterRef("patient"), ended_on__isnull=True)
     stale = FollowUpSchedule.objects.filter(
         Q(patient__merged_into__isnull=False)

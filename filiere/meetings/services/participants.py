@@ -278,7 +278,28 @@ def _meeting_in_session(participant: Participant) -> Meeting:
     # Read the meeting again: another screen may have closed it meanwhile.
     meeting = Meeting.objects.select_related("series").get(pk=participant.meeting_id)
     participant.meeting = meeting
+    if meeting.status != Meeting.Status.OPEN:
+        raise ValidationError({"status": "L'émargement se fait pendant la séance ouverte."})
     return meeting
+
+
+def _attendance_audit(
+    actor: Actor,
+    participant: Participant,
+    interval: PresenceInterval,
+    when: dt.datetime,
+    *,
+    arrival: bool,
+) -> Participant:
+    what, key = ("Arrivée", "arrivée") if arrival else ("Départ", "départ")
+    audit(
+        actor,
+        AuditEvent.Action.UPDATE,
+        participant,
+        summary=f"{what} de {participant.user.display_name} à {timezone.localtime(when):%H:%M}",
+        changes={key: when.isoformat(), "période": interval.pk},
+    )
+    return participant
 
 
 @records_refusals("Émargement")
@@ -287,8 +308,6 @@ def attendance_check_in(
 ) -> Participant:
     """Record an arrival: a physician back after leaving starts a new interval of presence."""
     meeting = _meeting_in_session(participant)
-    if meeting.status != Meeting.Status.OPEN:
-        raise ValidationError({"status": "L'émargement se fait pendant la séance ouverte."})
     when = now_or(at)
     require_meeting_day(meeting, when, "L'émargement")
     intervals = list(participant.intervals.order_by("arrived_at"))
@@ -300,14 +319,7 @@ def attendance_check_in(
             {"arrived_at": f"L'arrivée précède le dernier départ ({left:%H:%M})."}
         )
     interval = create_validated(PresenceInterval, participant=participant, arrived_at=when)
-    audit(
-        actor,
-        AuditEvent.Action.UPDATE,
-        participant,
-        summary=f"Arrivée de {participant.user.display_name} à {timezone.localtime(when):%H:%M}",
-        changes={"arrivée": when.isoformat(), "période": interval.pk},
-    )
-    return participant
+    return _attendance_audit(actor, participant, interval, when, arrival=True)
 
 
 @records_refusals("Émargement")
@@ -315,9 +327,7 @@ def attendance_check_out(
     *, actor: Actor, participant: Participant, at: dt.datetime | None = None
 ) -> Participant:
     """Record a departure: the participant's current interval of presence ends."""
-    meeting = _meeting_in_session(participant)
-    if meeting.status != Meeting.Status.OPEN:
-        raise ValidationError({"status": "L'émargement se fait pendant la séance ouverte."})
+    _meeting_in_session(participant)
     when = now_or(at)
     interval = participant.intervals.filter(left_at__isnull=True).first()
     if interval is None:
@@ -325,14 +335,7 @@ def attendance_check_out(
     if when < interval.arrived_at:
         raise ValidationError({"left_at": "Le départ précède l'arrivée."})
     update_validated(interval, {"left_at": when})
-    audit(
-        actor,
-        AuditEvent.Action.UPDATE,
-        participant,
-        summary=f"Départ de {participant.user.display_name} à {timezone.localtime(when):%H:%M}",
-        changes={"départ": when.isoformat(), "période": interval.pk},
-    )
-    return participant
+    return _attendance_audit(actor, participant, interval, when, arrival=False)
 
 
 @records_refusals("Émargement de tous les participants")

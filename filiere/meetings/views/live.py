@@ -23,7 +23,7 @@ from filiere.meetings import forms as meeting_forms
 from filiere.meetings import selectors, services
 from filiere.meetings.models import AgendaItem, Meeting, Participant, Ratification
 from filiere.meetings.views.common import agenda_rows, case_summary, flash_refusal
-from filiere.meetings.views.meetings import _participant
+from filiere.meetings.views.participants import _participant
 
 
 def _quorum_context(

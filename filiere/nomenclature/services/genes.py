@@ -16,7 +16,12 @@ from filiere.nomenclature.models import (
     NomenclatureRelease,
     Transcript,
 )
-from filiere.nomenclature.services.releases import ImportResult, file_checksum, release_start
+from filiere.nomenclature.services.releases import (
+    ImportResult,
+    file_checksum,
+    release_start,
+    rows_upsert,
+)
 
 # MANE Select transcripts of the network's main platelet and coagulation genes, with protein
 # lengths (UniProt canonical = RefSeq MANE protein), for a fresh install without NCBI's file.
@@ -36,32 +41,23 @@ def gene_import_records(
     )
     if isinstance(release, ImportResult):
         return release
-    existing = {g.symbol: g for g in Gene.objects.all()}
-    to_create, to_update = [], []
-    for record in genes:
-        gene = existing.get(record.symbol)
-        if gene is None:
-            to_create.append(
-                Gene(
-                    symbol=record.symbol,
-                    hgnc_id=record.hgnc_id,
-                    name=record.name,
-                    ncbi_gene_id=record.ncbi_gene_id,
-                    last_release=release,
-                )
-            )
-            existing[record.symbol] = to_create[-1]
-        elif gene.pk is not None:
-            gene.hgnc_id = record.hgnc_id or gene.hgnc_id
-            gene.name = record.name or gene.name
-            gene.ncbi_gene_id = record.ncbi_gene_id or gene.ncbi_gene_id
-            gene.last_release = release
-            to_update.append(gene)
-    Gene.objects.bulk_create(to_create, batch_size=2000)
-    Gene.objects.bulk_update(
-        to_update, ["hgnc_id", "name", "ncbi_gene_id", "last_release"], batch_size=2000
+
+    def refresh(gene: Gene, record: sources.GeneRecord) -> bool:
+        gene.hgnc_id = record.hgnc_id or gene.hgnc_id
+        gene.name = record.name or gene.name
+        gene.ncbi_gene_id = record.ncbi_gene_id or gene.ncbi_gene_id
+        gene.last_release = release
+        return True
+
+    upserted = rows_upsert(
+        Gene.objects.all(),
+        genes,
+        key="symbol",
+        build=lambda r: _gene(r, release),
+        refresh=refresh,
+        fields=["hgnc_id", "name", "ncbi_gene_id", "last_release"],
     )
-    release.added, release.updated = len(to_create), len(to_update)
+    release.added, release.updated = upserted.added, upserted.refreshed
     release.save(update_fields=["added", "updated"])
     audit_record(
         actor=actor,
@@ -72,35 +68,44 @@ def gene_import_records(
     return ImportResult(release, False, "Import terminé.")
 
 
+def _gene(
+    record: sources.GeneRecord | sources.TranscriptRecord, release: NomenclatureRelease
+) -> Gene:
+    return Gene(
+        symbol=record.symbol,
+        hgnc_id=record.hgnc_id,
+        name=record.name,
+        ncbi_gene_id=record.ncbi_gene_id,
+        last_release=release,
+    )
+
+
 def _genes_for_transcripts(
     records: list[sources.TranscriptRecord], release: NomenclatureRelease
 ) -> dict[str, Gene]:
     """Return the genes of the records by symbol, creating the missing ones from the file."""
     symbols = {r.symbol for r in records}
-    existing = {g.symbol: g for g in Gene.objects.filter(symbol__in=symbols)}
-    to_create, to_update = [], []
-    for record in records:
-        gene = existing.get(record.symbol)
-        if gene is None:
-            existing[record.symbol] = gene = Gene(
-                symbol=record.symbol,
-                hgnc_id=record.hgnc_id,
-                ncbi_gene_id=record.ncbi_gene_id,
-                name=record.name,
-                last_release=release,
-            )
-            to_create.append(gene)
-        elif gene.pk is not None and (
+
+    def fill(gene: Gene, record: sources.TranscriptRecord) -> bool | None:
+        if not (
             (record.hgnc_id and not gene.hgnc_id)
             or (record.ncbi_gene_id and not gene.ncbi_gene_id)
             or (record.name and not gene.name)
         ):
-            gene.hgnc_id = gene.hgnc_id or record.hgnc_id
-            gene.ncbi_gene_id = gene.ncbi_gene_id or record.ncbi_gene_id
-            gene.name = gene.name or record.name
-            to_update.append(gene)
-    Gene.objects.bulk_create(to_create, batch_size=2000)
-    Gene.objects.bulk_update(to_update, ["hgnc_id", "ncbi_gene_id", "name"], batch_size=2000)
+            return None
+        gene.hgnc_id = gene.hgnc_id or record.hgnc_id
+        gene.ncbi_gene_id = gene.ncbi_gene_id or record.ncbi_gene_id
+        gene.name = gene.name or record.name
+        return True
+
+    rows_upsert(
+        Gene.objects.filter(symbol__in=symbols),
+        records,
+        key="symbol",
+        build=lambda r: _gene(r, release),
+        refresh=fill,
+        fields=["hgnc_id", "ncbi_gene_id", "name"],
+    )
     return {g.symbol: g for g in Gene.objects.filter(symbol__in=symbols)}
 
 
@@ -166,34 +171,31 @@ def transcript_import_records(
     if isinstance(release, ImportResult):
         return release
     genes = _genes_for_transcripts(records, release)
-    existing = {t.accession: t for t in Transcript.objects.all()}
-    to_create, to_update = [], []
-    for record in records:
-        transcript = existing.get(record.accession)
-        if transcript is None:
-            existing[record.accession] = transcript = Transcript(
-                gene=genes[record.symbol],
-                accession=record.accession,
-                version=record.version,
-                protein_accession=record.protein_accession,
-                ensembl_transcript=record.ensembl_transcript,
-                mane_status=record.mane_status,
-                cds_length=record.cds_length,
-                protein_length=record.protein_length,
-                last_release=release,
-            )
-            to_create.append(transcript)
-            continue
-        if transcript.pk is None or record.version < transcript.version:
-            continue
-        if _refresh_transcript(transcript, record, genes[record.symbol], release):
-            release.updated += 1
-        to_update.append(transcript)
-    Transcript.objects.bulk_create(to_create, batch_size=2000)
-    Transcript.objects.bulk_update(
-        to_update, [*_TRANSCRIPT_FIELDS, "last_release"], batch_size=2000
+
+    def refresh(transcript: Transcript, record: sources.TranscriptRecord) -> bool | None:
+        if record.version < transcript.version:
+            return None  # an older version never replaces a newer one
+        return _refresh_transcript(transcript, record, genes[record.symbol], release)
+
+    upserted = rows_upsert(
+        Transcript.objects.all(),
+        records,
+        key="accession",
+        build=lambda r: Transcript(
+            gene=genes[r.symbol],
+            accession=r.accession,
+            version=r.version,
+            protein_accession=r.protein_accession,
+            ensembl_transcript=r.ensembl_transcript,
+            mane_status=r.mane_status,
+            cds_length=r.cds_length,
+            protein_length=r.protein_length,
+            last_release=release,
+        ),
+        refresh=refresh,
+        fields=[*_TRANSCRIPT_FIELDS, "last_release"],
     )
-    release.added = len(to_create)
+    release.added, release.updated = upserted.added, upserted.changed
     release.save(update_fields=["added", "updated"])
     audit_record(
         actor=actor,

@@ -18,7 +18,12 @@ from filiere.nomenclature.models import (
     HpoFrenchName,
     NomenclatureRelease,
 )
-from filiere.nomenclature.services.releases import ImportResult, file_checksum, release_start
+from filiere.nomenclature.services.releases import (
+    ImportResult,
+    file_checksum,
+    release_start,
+    rows_upsert,
+)
 
 
 def hpo_french_checksum(folder: Path) -> str:
@@ -53,29 +58,27 @@ def hpo_french_import_records(
     if isinstance(release, ImportResult):
         return release
     labelled = {hpo_id: r for hpo_id, r in records.items() if r.label}
-    existing = {t.hpo_id: t for t in HpoFrenchLabel.objects.all()}
-    to_create, to_update = [], []
-    for record in labelled.values():
+
+    def refresh(term: HpoFrenchLabel, record: sources.HpoFrenchRecord) -> bool:
         label, definition = record.label[:300], record.definition
-        term = existing.get(record.hpo_id)
-        if term is None:
-            to_create.append(
-                HpoFrenchLabel(
-                    hpo_id=record.hpo_id, label=label, definition=definition, last_release=release
-                )
-            )
-            continue
-        if (term.label, term.definition, term.is_obsolete) != (label, definition, False):
-            release.updated += 1
+        changed = (term.label, term.definition, term.is_obsolete) != (label, definition, False)
         term.label, term.definition, term.is_obsolete = label, definition, False
         term.last_release = release
-        to_update.append(term)
-    HpoFrenchLabel.objects.bulk_create(to_create, batch_size=2000)
-    HpoFrenchLabel.objects.bulk_update(
-        to_update, ["label", "definition", "is_obsolete", "last_release"], batch_size=2000
+        return changed
+
+    upserted = rows_upsert(
+        HpoFrenchLabel.objects.all(),
+        labelled.values(),
+        key="hpo_id",
+        build=lambda r: HpoFrenchLabel(
+            hpo_id=r.hpo_id, label=r.label[:300], definition=r.definition, last_release=release
+        ),
+        refresh=refresh,
+        fields=["label", "definition", "is_obsolete", "last_release"],
     )
+    release.updated = upserted.changed
     missing = HpoFrenchLabel.objects.exclude(hpo_id__in=list(labelled)).filter(is_obsolete=False)
-    release.added, release.obsoleted = len(to_create), missing.update(is_obsolete=True)
+    release.added, release.obsoleted = upserted.added, missing.update(is_obsolete=True)
     HpoFrenchName.objects.all().delete()
     HpoFrenchName.objects.bulk_create(_hpo_french_names(records.values()), batch_size=2000)
     release.save(update_fields=["added", "updated", "obsoleted"])

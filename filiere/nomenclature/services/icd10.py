@@ -14,7 +14,7 @@ from filiere.nomenclature.models import (
     Icd10Code,
     NomenclatureRelease,
 )
-from filiere.nomenclature.services.releases import ImportResult, release_start
+from filiere.nomenclature.services.releases import ImportResult, release_start, rows_upsert
 
 
 @transaction.atomic
@@ -30,27 +30,24 @@ def icd10_import_records(
     )
     if isinstance(release, ImportResult):
         return release
-    existing = {c.code: c for c in Icd10Code.objects.all()}
-    to_create, to_update = [], []
-    for record in codes:
-        code = existing.get(record.code)
-        if code is None:
-            to_create.append(
-                Icd10Code(
-                    code=record.code,
-                    label_fr=record.label_fr,
-                    label_en=record.label_en,
-                    last_release=release,
-                )
-            )
-        else:
-            code.label_fr = record.label_fr or code.label_fr
-            code.label_en = record.label_en or code.label_en
-            code.last_release = release
-            to_update.append(code)
-    Icd10Code.objects.bulk_create(to_create)
-    Icd10Code.objects.bulk_update(to_update, ["label_fr", "label_en", "last_release"])
-    release.added, release.updated = len(to_create), len(to_update)
+
+    def refresh(code: Icd10Code, record: sources.Icd10Record) -> bool:
+        code.label_fr = record.label_fr or code.label_fr
+        code.label_en = record.label_en or code.label_en
+        code.last_release = release
+        return True
+
+    upserted = rows_upsert(
+        Icd10Code.objects.all(),
+        codes,
+        key="code",
+        build=lambda r: Icd10Code(
+            code=r.code, label_fr=r.label_fr, label_en=r.label_en, last_release=release
+        ),
+        refresh=refresh,
+        fields=["label_fr", "label_en", "last_release"],
+    )
+    release.added, release.updated = upserted.added, upserted.refreshed
     release.save(update_fields=["added", "updated"])
     audit_record(
         actor=actor,

@@ -16,7 +16,12 @@ from filiere.nomenclature.models import (
     NomenclatureRelease,
     OrphaConcept,
 )
-from filiere.nomenclature.services.releases import ImportResult, file_checksum, release_start
+from filiere.nomenclature.services.releases import (
+    ImportResult,
+    file_checksum,
+    release_start,
+    rows_upsert,
+)
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "data" / "orpha_network_seed.tsv"
 
@@ -46,24 +51,20 @@ def _orpha_search_key(name_fr: str, name_en: str) -> str:
 def _upsert_concepts(records: dict[int, sources.OrphaRecord], release: NomenclatureRelease) -> int:
     """Create the new codes and refresh the known ones (counting those that changed in the
     release); return how many were added."""
-    existing = {c.code: c for c in OrphaConcept.objects.all()}
-    to_create, to_update = [], []
-    for record in records.values():
-        concept = existing.get(record.code)
-        if concept is None:
-            to_create.append(
-                OrphaConcept(
-                    code=record.code,
-                    name_en=record.name_en[:300],
-                    name_fr=record.name_fr[:300],
-                    search_key=_orpha_search_key(record.name_fr[:300], record.name_en[:300]),
-                    kind=record.kind,
-                    is_obsolete=record.is_obsolete,
-                    first_release=release,
-                    last_release=release,
-                )
-            )
-            continue
+
+    def build(record: sources.OrphaRecord) -> OrphaConcept:
+        return OrphaConcept(
+            code=record.code,
+            name_en=record.name_en[:300],
+            name_fr=record.name_fr[:300],
+            search_key=_orpha_search_key(record.name_fr[:300], record.name_en[:300]),
+            kind=record.kind,
+            is_obsolete=record.is_obsolete,
+            first_release=release,
+            last_release=release,
+        )
+
+    def refresh(concept: OrphaConcept, record: sources.OrphaRecord) -> bool:
         before = (concept.name_en, concept.name_fr, concept.kind, concept.is_obsolete)
         concept.name_en = record.name_en[:300] or concept.name_en
         concept.name_fr = record.name_fr[:300] or concept.name_fr
@@ -71,16 +72,18 @@ def _upsert_concepts(records: dict[int, sources.OrphaRecord], release: Nomenclat
         concept.kind = record.kind or concept.kind
         concept.is_obsolete = record.is_obsolete
         concept.last_release = release
-        if before != (concept.name_en, concept.name_fr, concept.kind, concept.is_obsolete):
-            release.updated += 1
-        to_update.append(concept)
-    OrphaConcept.objects.bulk_create(to_create, batch_size=2000)
-    OrphaConcept.objects.bulk_update(
-        to_update,
-        ["name_en", "name_fr", "search_key", "kind", "is_obsolete", "last_release"],
-        batch_size=2000,
+        return before != (concept.name_en, concept.name_fr, concept.kind, concept.is_obsolete)
+
+    upserted = rows_upsert(
+        OrphaConcept.objects.all(),
+        records.values(),
+        key="code",
+        build=build,
+        refresh=refresh,
+        fields=["name_en", "name_fr", "search_key", "kind", "is_obsolete", "last_release"],
     )
-    return len(to_create)
+    release.updated += upserted.changed
+    return upserted.added
 
 
 @transaction.atomic

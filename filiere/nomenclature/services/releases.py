@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
+
+from django.db.models import Model, QuerySet
 
 from filiere.access.actors import Actor, acting_user
 from filiere.nomenclature.models import (
     NomenclatureRelease,
 )
+
+M = TypeVar("M", bound=Model)
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -45,3 +52,47 @@ def release_start(
         checksum=checksum,
         imported_by=acting_user(actor),
     )
+
+
+@dataclass(frozen=True)
+class Upserted:
+    added: int
+    refreshed: int
+    changed: int
+
+
+def rows_upsert(
+    known: QuerySet[M],
+    records: Iterable[R],
+    *,
+    key: str,
+    build: Callable[[R], M],
+    refresh: Callable[[M, R], bool | None],
+    fields: Sequence[str],
+) -> Upserted:
+    """Create a row for each record with a new ``key`` and refresh the ``known`` rows, in bulk.
+
+    ``refresh`` brings a known row to its record and returns whether anything changed, or None
+    to leave the row as it is. A key the records repeat is created once, from its first record.
+    Return how many rows were added, refreshed (saved again) and changed.
+    """
+    existing: dict[Any, M] = {getattr(row, key): row for row in known}
+    to_create: list[M] = []
+    to_update: list[M] = []
+    changed = 0
+    for record in records:
+        row = existing.get(getattr(record, key))
+        if row is None:
+            existing[getattr(record, key)] = row = build(record)
+            to_create.append(row)
+            continue
+        if row.pk is None:
+            continue
+        outcome = refresh(row, record)
+        if outcome is None:
+            continue
+        changed += outcome
+        to_update.append(row)
+    known.model._default_manager.bulk_create(to_create, batch_size=2000)
+    known.model._default_manager.bulk_update(to_update, list(fields), batch_size=2000)
+    return Upserted(len(to_create), len(to_update), changed)

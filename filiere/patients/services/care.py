@@ -12,6 +12,7 @@ from filiere.access import Capability
 from filiere.access.actors import Actor, acting_user
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
+from filiere.core.corrections import correction_values
 from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.lib.partial_dates import PartialDate
 from filiere.network.models import Centre
@@ -24,7 +25,7 @@ from filiere.patients.models import (
 from filiere.patients.services.common import (
     audit,
     check_patient_date,
-    check_referred_by,
+    episode_create,
     require_centre_right,
     touch,
 )
@@ -47,18 +48,14 @@ def care_episode_open(
         raise ValidationError({"centre": "Ce centre suit déjà ce patient."})
     if inclusion_date.latest() < patient.birth.earliest():
         raise ValidationError({"inclusion_date": "La date d'inclusion précède la naissance."})
-    episode = create_validated(
-        CareEpisode,
+    episode = episode_create(
         patient=patient,
         centre=centre,
-        inclusion_year=inclusion_date.year,
-        inclusion_month=inclusion_date.month,
-        inclusion_day=inclusion_date.day,
+        inclusion_date=inclusion_date,
+        referred_by=referred_by,
         referring_physician=referring_physician,
-        referred_by=check_referred_by(referred_by),
         outside_labelled_scope=outside_labelled_scope,
     )
-    care_episodes_changed([patient.pk])
     touch(patient)
     audit(actor, AuditEvent.Action.CREATE, episode, patient, summary=f"Prise en charge {centre}")
     return episode
@@ -117,10 +114,7 @@ CONSENT_FIELDS = ("answer", "answered_on", "information_version")
 @records_refusals("Correction d'un consentement")
 def consent_update(*, actor: Actor, consent: Consent, **values: Any) -> dict[str, Any]:
     """Correct an answer as it was recorded (a new answer of the patient is a new record)."""
-    unknown = set(values) - set(CONSENT_FIELDS)
-    if unknown:
-        raise TypeError(f"These consent fields cannot change: {sorted(unknown)}")
-    merged = {name: getattr(consent, name) for name in CONSENT_FIELDS} | values
+    merged = correction_values(consent, CONSENT_FIELDS, values)
     errors: dict[str, Any] = {}
     check_patient_date(
         consent.patient, "answered_on", merged["answered_on"], "La date de la réponse", errors

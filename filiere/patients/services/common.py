@@ -11,9 +11,14 @@ from django.utils import timezone
 
 from filiere.access import Capability, grants_for
 from filiere.access.actors import SYSTEM, Actor
+from filiere.accounts.models import User
 from filiere.audit.services import audit_record
+from filiere.core.services import create_validated
+from filiere.lib.partial_dates import PartialDate
 from filiere.network.models import Centre
+from filiere.patients.hooks import care_episodes_changed
 from filiere.patients.models import (
+    CareEpisode,
     Patient,
     ReferredBy,
 )
@@ -69,3 +74,28 @@ def check_patient_date(
         errors[field] = f"{label} est dans le futur."
     elif value < patient.birth.earliest():
         errors[field] = f"{label} précède la naissance du patient ({patient.birth.french()})."
+
+
+def episode_create(
+    *,
+    patient: Patient,
+    centre: Centre,
+    inclusion_date: PartialDate,
+    referred_by: Iterable[str],
+    referring_physician: User | None,
+    outside_labelled_scope: bool,
+) -> CareEpisode:
+    """Create the care episode of ``patient`` at ``centre`` and tell the registered listeners."""
+    episode = create_validated(
+        CareEpisode,
+        patient=patient,
+        centre=centre,
+        inclusion_year=inclusion_date.year,
+        inclusion_month=inclusion_date.month,
+        inclusion_day=inclusion_date.day,
+        referring_physician=referring_physician,
+        referred_by=check_referred_by(referred_by),
+        outside_labelled_scope=outside_labelled_scope,
+    )
+    care_episodes_changed([patient.pk])
+    return episode

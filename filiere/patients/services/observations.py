@@ -12,6 +12,7 @@ from filiere.access.actors import Actor
 from filiere.audit.models import AuditEvent
 from filiere.clinical import lab_bounds
 from filiere.clinical.glanzmann import glanzmann_types_fitting
+from filiere.core.corrections import correction_values
 from filiere.core.models import WITHDRAWAL_FIELDS
 from filiere.core.services import create_validated, records_refusals, update_validated
 from filiere.nomenclature.hpo import hpo_term, is_phenotypic_abnormality
@@ -144,10 +145,7 @@ def phenotype_update(
     *, actor: Actor, observation: PhenotypeObservation, **values: Any
 ) -> dict[str, Any]:
     """Correct a phenotype (present or excluded, onset, date); another term is a new record."""
-    unknown = set(values) - set(PHENOTYPE_FIELDS)
-    if unknown:
-        raise TypeError(f"These phenotype fields cannot change: {sorted(unknown)}")
-    merged = {name: getattr(observation, name) for name in PHENOTYPE_FIELDS} | values
+    merged = correction_values(observation, PHENOTYPE_FIELDS, values)
     errors: dict[str, Any] = {}
     check_patient_date(
         observation.patient, "observed_on", merged["observed_on"], "La date d'observation", errors
@@ -166,10 +164,7 @@ def platelet_workup_update(
     *, actor: Actor, workup: PlateletWorkup, **values: Any
 ) -> dict[str, Any]:
     """Correct the results of one sampling; return the differences."""
-    unknown = set(values) - set(WORKUP_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown work-up fields: {sorted(unknown)}")
-    merged = {name: getattr(workup, name) for name in WORKUP_FIELDS} | values
+    merged = correction_values(workup, WORKUP_FIELDS, values)
     errors: dict[str, Any] = {}
     check_patient_date(
         workup.patient, "sampled_on", merged["sampled_on"], "La date du prélèvement", errors

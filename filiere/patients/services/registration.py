@@ -35,15 +35,13 @@ from filiere.lib.pseudonyms import (
     new_pseudonym,
 )
 from filiere.network.models import Centre
-from filiere.patients.hooks import care_episodes_changed
 from filiere.patients.models import (
-    CareEpisode,
     Patient,
     ReferredBy,
 )
 from filiere.patients.services.common import (
     audit,
-    check_referred_by,
+    episode_create,
     require_centre_right,
     touch,
 )
@@ -145,18 +143,14 @@ def _patient_register(
         created_by=acting_user(actor),
     )
     record = identity_create(actor=actor, link=patient.identity_link, values=identity)
-    episode = create_validated(
-        CareEpisode,
+    episode = episode_create(
         patient=patient,
         centre=centre,
-        inclusion_year=inclusion_date.year,
-        inclusion_month=inclusion_date.month,
-        inclusion_day=inclusion_date.day,
+        inclusion_date=inclusion_date,
+        referred_by=referred_by,
         referring_physician=referring_physician,
-        referred_by=check_referred_by(referred_by),
         outside_labelled_scope=outside_labelled_scope,
     )
-    care_episodes_changed([patient.pk])
     duplicates = duplicates_flag(record)
     audit(
         actor,
