@@ -115,7 +115,7 @@ def test_the_bundle_validates_with_the_r4b_models() -> None:
     bundle = fhir_bundle(glanzmann_record())
     parsed = Bundle.model_validate(bundle)
     assert parsed.type == "collection"
-    assert [e.resource.get_resource_type() for e in parsed.entry] == [
+    assert [e.resource.get_resource_type() for e in parsed.entry or [] if e.resource] == [
         "Patient",
         "Condition",
         "Condition",
@@ -157,7 +157,8 @@ def test_the_patient_is_the_pseudonym_with_the_birth_year_only() -> None:
     }
     bare = fhir_bundle(glanzmann_record(birth_year=None, deceased=None, gender=Gender.UNKNOWN))
     (patient,) = resources(bare, "Patient")
-    assert "birthDate" not in patient and "deceasedBoolean" not in patient
+    assert "birthDate" not in patient
+    assert "deceasedBoolean" not in patient
     assert patient["gender"] == "unknown"
 
 
@@ -283,7 +284,8 @@ def test_treatments_and_consents() -> None:
         "display": "eptacog alfa (activé)",
     }
     assert rfviia["reasonReference"] == [{"reference": f"urn:uuid:{glanzmann['id']}"}]
-    assert "reasonReference" not in iron and "reasonCode" not in iron
+    assert "reasonReference" not in iron
+    assert "reasonCode" not in iron
     opposition, contact = resources(bundle, "Consent")
     # The BNDMR opposition answered « no »: reuse permitted.
     assert opposition["provision"] == {"type": "permit"}
