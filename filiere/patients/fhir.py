@@ -25,6 +25,7 @@ from filiere.patients.models import (
     GeneticFinding,
     Patient,
     PhenotypeObservation,
+    PlateletWorkup,
 )
 from filiere.patients.phenopackets import _age, _batches, _treatments_by_patient
 from filiere.patients.selectors import latest_consents, opposes_national_reuse
@@ -117,13 +118,36 @@ def _consents(consents: list[Consent]) -> tuple[f.ConsentEntry, ...]:
     return tuple(entries)
 
 
+def _labs(workups: list[PlateletWorkup]) -> tuple[f.LabEntry, ...]:
+    labs = []
+    for workup in sorted(workups, key=lambda w: (w.sampled_on, w.pk)):
+        for lab, value in (
+            (f.Lab.PLATELET_COUNT, workup.platelet_count),
+            (f.Lab.MEAN_PLATELET_VOLUME, workup.mean_platelet_volume),
+        ):
+            if value is not None:
+                labs.append(f.LabEntry(str(workup.public_id), lab, float(value)))
+    return tuple(labs)
+
+
 def _medication(entry: x.TreatmentEntry) -> f.MedicationEntry:
     return f.MedicationEntry(
         id=entry.id, atc_code=entry.atc_code, label=entry.label, target=entry.target
     )
 
 
-def fhir_record(patient: Patient, treatments: list[x.TreatmentEntry]) -> f.FhirRecord:
+def _workups_by_patient(patient_ids: list[int]) -> dict[int, list[PlateletWorkup]]:
+    found: dict[int, list[PlateletWorkup]] = {}
+    for workup in PlateletWorkup.objects.current().filter(patient_id__in=patient_ids):
+        found.setdefault(workup.patient_id, []).append(workup)
+    return found
+
+
+def fhir_record(
+    patient: Patient,
+    treatments: list[x.TreatmentEntry],
+    workups: dict[int, list[PlateletWorkup]],
+) -> f.FhirRecord:
     """Return the patient's record (``patient`` prefetched as ``_batches`` does, or not)."""
     vital = {Patient.VitalStatus.ALIVE: False, Patient.VitalStatus.DECEASED: True}
     return f.FhirRecord(
@@ -139,6 +163,7 @@ def fhir_record(patient: Patient, treatments: list[x.TreatmentEntry]) -> f.FhirR
         variants=tuple(_variant(v) for v in patient.genetic_findings.all()),
         medications=tuple(_medication(t) for t in treatments),
         consents=_consents(list(patient.consents.all())),
+        labs=_labs(workups.get(patient.pk, [])),
     )
 
 
@@ -148,11 +173,12 @@ def fhir_records(
     """Yield (patient, record): None for a patient who opposed the reuse of their data."""
     for batch in _batches(patients, batch_size):
         treatments = _treatments_by_patient([p.pk for p in batch])
+        workups = _workups_by_patient([p.pk for p in batch])
         for patient in batch:
             if opposes_national_reuse(latest_consents(patient.consents.all())):
                 yield patient, None
                 continue
-            yield patient, fhir_record(patient, treatments.get(patient.pk, []))
+            yield patient, fhir_record(patient, treatments.get(patient.pk, []), workups)
 
 
 def fhir_record_of(patient: Patient) -> f.FhirRecord | None:

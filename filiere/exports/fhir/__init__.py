@@ -18,7 +18,9 @@ status, onset as an ``Age``), an ``Observation`` per HPO phenotype (``valueBoole
 interpretation NEG for an excluded one), an ``Observation`` per variant after the
 genomics-reporting variant profile (components: gene 48018-6, c.HGVS 48004-6, p.HGVS 48005-3,
 allelic state 53034-5, ACMG clinical significance 53037-8, with the LOINC answers of the RD-CDM
-value sets), a ``MedicationStatement`` per treatment naming an ATC drug, and a ``Consent`` per
+value sets), the key results of
+the platelet work-ups (platelet count LOINC 777-3 in 10*9/L, mean platelet volume 32623-1 in
+fL), a ``MedicationStatement`` per treatment naming an ATC drug, and a ``Consent`` per
 recorded answer. Resource ids are uuid5 of the record's public id: two exports are identical.
 
 ``RD_CDM`` (``filiere.exports.fhir.rd_cdm``) lists, for each RD-CDM element, the FHIR path
@@ -34,6 +36,8 @@ from filiere.exports.fhir.model import (
     ConsentScope,
     FhirRecord,
     Gender,
+    Lab,
+    LabEntry,
     MedicationEntry,
     OnsetTerm,
     PhenotypeEntry,
@@ -51,6 +55,8 @@ __all__ = [
     "ConsentScope",
     "FhirRecord",
     "Gender",
+    "Lab",
+    "LabEntry",
     "MedicationEntry",
     "OnsetTerm",
     "PhenotypeEntry",

@@ -121,6 +121,24 @@ class VariantEntry:
     condition_id: str | None = None  # the ConditionEntry it explains, when recorded
 
 
+class Lab(enum.Enum):
+    """The key results of a platelet work-up: LOINC code, display, UCUM unit."""
+
+    PLATELET_COUNT = ("777-3", "Platelets [#/volume] in Blood by Automated count", "10*9/L")
+    MEAN_PLATELET_VOLUME = (
+        "32623-1",
+        "Platelet [Entitic mean volume] in Blood by Automated count",
+        "fL",
+    )
+
+
+@dataclass(frozen=True)
+class LabEntry:
+    id: str  # the work-up's public id
+    lab: Lab
+    value: float
+
+
 @dataclass(frozen=True)
 class MedicationEntry:
     """A treatment naming an ATC drug; ``target`` is the disease treated (``ORPHA:849``)."""
@@ -155,4 +173,5 @@ class FhirRecord:
     phenotypes: tuple[PhenotypeEntry, ...] = ()
     variants: tuple[VariantEntry, ...] = ()
     medications: tuple[MedicationEntry, ...] = ()
+    labs: tuple[LabEntry, ...] = ()
     consents: tuple[ConsentEntry, ...] = ()

@@ -12,6 +12,7 @@ from filiere.exports.fhir.model import (
     ConsentEntry,
     ConsentScope,
     FhirRecord,
+    LabEntry,
     MedicationEntry,
     OnsetTerm,
     PhenotypeEntry,
@@ -179,6 +180,20 @@ def _variant(
     return observation
 
 
+def _lab(entry: LabEntry, subject: dict[str, str]) -> dict[str, Any]:
+    code, display, unit = entry.lab.value
+    # No effective date: sampling dates are quasi-identifying (RD-CDM 6.3.5 left out).
+    return {
+        "resourceType": "Observation",
+        "id": resource_id("Observation", f"{entry.id}/{code}"),
+        "status": "final",
+        "category": [_concept(OBSERVATION_CATEGORY, "laboratory", "Laboratory")],
+        "code": _concept(LOINC, code, display),
+        "subject": subject,
+        "valueQuantity": {"value": entry.value, "unit": unit, "system": UCUM, "code": unit},
+    }
+
+
 def _medication(
     entry: MedicationEntry,
     index: int,
@@ -250,6 +265,7 @@ def fhir_bundle(record: FhirRecord) -> dict[str, Any]:
             by_code.setdefault(f"{entry.system}:{entry.code}", f"urn:uuid:{resource['id']}")
     resources += [_phenotype(p, subject) for p in record.phenotypes]
     resources += [_variant(v, subject, by_entry) for v in record.variants]
+    resources += [_lab(lab, subject) for lab in record.labs]
     resources += [
         _medication(m, i, record, subject, by_code) for i, m in enumerate(record.medications)
     ]

@@ -17,6 +17,8 @@ from filiere.exports.fhir import (
     ConsentScope,
     FhirRecord,
     Gender,
+    Lab,
+    LabEntry,
     MedicationEntry,
     OnsetTerm,
     PhenotypeEntry,
@@ -72,6 +74,10 @@ def glanzmann_record(**values: Any) -> FhirRecord:
             MedicationEntry("t1", "B02BD08", "eptacog alfa (activé)", ("ORPHA:849", "Glanzmann")),
             MedicationEntry("", "B03AA07", "sulfate ferreux"),
         ),
+        "labs": (
+            LabEntry("w1", Lab.PLATELET_COUNT, 245.0),
+            LabEntry("w1", Lab.MEAN_PLATELET_VOLUME, 9.5),
+        ),
         "consents": (
             ConsentEntry(
                 "c1",
@@ -119,6 +125,8 @@ def test_the_bundle_validates_with_the_r4b_models() -> None:
         "Patient",
         "Condition",
         "Condition",
+        "Observation",
+        "Observation",
         "Observation",
         "Observation",
         "Observation",
@@ -216,7 +224,7 @@ def test_an_onset_in_years_or_as_a_term() -> None:
 
 def test_phenotypes_present_and_excluded() -> None:
     observations = resources(fhir_bundle(glanzmann_record()), "Observation")
-    present, excluded = (o for o in observations if "meta" not in o)
+    present, excluded = (o for o in observations if "valueBoolean" in o)
     assert present["code"]["coding"][0] == {
         "system": "http://human-phenotype-ontology.org",
         "code": "HP:0000421",
@@ -272,6 +280,22 @@ def test_zygosities_map_to_the_loinc_answers() -> None:
     assert Zygosity.from_code("heterozygous") is Zygosity.HETEROZYGOUS
     assert Zygosity.from_code("compound_heterozygous") is Zygosity.COMPOUND_HETEROZYGOUS
     assert Zygosity.from_code("mosaic") is None
+
+
+def test_platelet_results_in_ucum() -> None:
+    observations = resources(fhir_bundle(glanzmann_record()), "Observation")
+    count, volume = (o for o in observations if "valueQuantity" in o)
+    assert count["code"]["coding"][0]["code"] == "777-3"
+    assert count["valueQuantity"] == {
+        "value": 245.0,
+        "unit": "10*9/L",
+        "system": "http://unitsofmeasure.org",
+        "code": "10*9/L",
+    }
+    assert volume["code"]["coding"][0]["code"] == "32623-1"
+    assert (volume["valueQuantity"]["value"], volume["valueQuantity"]["code"]) == (9.5, "fL")
+    assert count["id"] != volume["id"]
+    assert "effectiveDateTime" not in count
 
 
 def test_treatments_and_consents() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from filiere.patients.services import (
     diagnosis_record,
     genetic_finding_record,
     phenotype_record,
+    platelet_workup_record,
 )
 from filiere.testing.factories import glanzmann_values, make_patient
 
@@ -63,6 +65,13 @@ def cohort(centre_a: Centre, nomenclature: None) -> dict[str, Patient]:
         zygosity=GeneticFinding.Zygosity.HOMOZYGOUS,
         acmg_class=5,
         technique="panel",
+    )
+    platelet_workup_record(
+        actor=SYSTEM,
+        patient=glanzmann,
+        sampled_on=dt.date(2024, 2, 1),
+        platelet_count=Decimal("245.0"),
+        mean_platelet_volume=Decimal("9.5"),
     )
     atc_import_file(actor=SYSTEM)
     rfviia_off_label(glanzmann, centre_a, diagnosis)
@@ -147,7 +156,9 @@ def test_every_bundle_validates_with_the_values_recorded(
     assert condition["onsetAge"]["value"] == 8  # onset_months=8 in glanzmann_values
     observations = of_type(bundle, "Observation")
     phenotypes = {
-        (o["code"]["coding"][0]["code"], o["valueBoolean"]) for o in observations if "meta" not in o
+        (o["code"]["coding"][0]["code"], o["valueBoolean"])
+        for o in observations
+        if "valueBoolean" in o
     }
     recorded = {(p.hpo_id, not p.excluded) for p in glanzmann.phenotypes.all()}
     assert phenotypes == recorded
@@ -158,6 +169,12 @@ def test_every_bundle_validates_with_the_values_recorded(
         "53034-5": "LA6705-3",
         "53037-8": "LA6668-3",
     }
+    labs = {
+        o["code"]["coding"][0]["code"]: o["valueQuantity"]["value"]
+        for o in observations
+        if "valueQuantity" in o
+    }
+    assert labs == {"777-3": 245.0, "32623-1": 9.5}
     (statement,) = of_type(bundle, "MedicationStatement")
     treatment = glanzmann.treatments.get()
     assert treatment.atc is not None
