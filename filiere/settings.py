@@ -474,6 +474,8 @@ SHARED_DATA_DIR = Path(env_str("SHARED_DATA_DIR", str(BASE_DIR.parent / "shared"
 # Root OID of the national rare-disease identifier (IdMR), given by the BNDMR; without it the
 # IdMR is not written into SDM-MR documents.
 IDMR_OID = env_str("IDMR_OID")
+# The URI of the registry's pseudonyms in FHIR exports (``Patient.identifier.system``).
+FHIR_PSEUDONYM_SYSTEM = env_str("FHIR_PSEUDONYM_SYSTEM", "urn:filiere:pseudonyme")
 # The admin is not at /admin/, where scanners look first.
 ADMIN_URL = env_str("ADMIN_URL", "gestion/")
 LOGIN_URL_PATH = "/accounts/login/"

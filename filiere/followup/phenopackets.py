@@ -29,6 +29,6 @@ def medical_actions_of(patient_ids: list[int]) -> dict[int, list[x.TreatmentEntr
         if diagnosis is not None and diagnosis.orpha is not None:
             target = (f"ORPHA:{diagnosis.orpha.code}", diagnosis.orpha.name)
         found.setdefault(treatment.patient_id, []).append(
-            x.TreatmentEntry(atc.code, atc.label, target)
+            x.TreatmentEntry(atc.code, atc.label, target, id=str(treatment.public_id))
         )
     return found

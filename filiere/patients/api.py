@@ -6,9 +6,10 @@ import dataclasses
 import uuid
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
+from ninja.errors import HttpError
 
 from filiere.access import Capability, grants_for
 from filiere.access.patients import patient_rights
@@ -402,3 +403,42 @@ def withdraw_record(
     record = _record(user, patient_id, kind, record_id, Capability.EDIT_PATIENTS)
     record = record_withdraw(actor=user, record=record, reason=payload.reason)
     return {"withdrawn_at": record.withdrawn_at, "reason": record.withdrawal_reason}
+
+
+# The FHIR R4B bundle of a record: its own media type, documented here for the OpenAPI schema.
+_FHIR_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "Bundle FHIR R4B (collection), pseudonymisé",
+            "content": {"application/fhir+json": {"schema": {"type": "object"}}},
+        },
+        409: {
+            "description": "Le patient s'oppose à la réutilisation de ses données",
+            "content": {
+                "application/json": {
+                    "schema": {"type": "object", "properties": {"detail": {"type": "string"}}}
+                }
+            },
+        },
+    }
+}
+
+
+@router.get(
+    "/{patient_id}/fhir",
+    summary="Le dossier en FHIR R4B (pseudonymisé)",
+    openapi_extra=_FHIR_RESPONSE,
+)
+def patient_fhir(request: HttpRequest, patient_id: uuid.UUID) -> Any:
+    """One Bundle (type collection), as the FHIR export writes it; audited as an export.
+    Refused (409) when the patient opposed the reuse of their data."""
+    from filiere.exports.fhir import render_fhir_bundle
+    from filiere.patients.fhir import fhir_record_of
+
+    user = api_user(request)
+    patient = get_patient_for_user(user, patient_id)
+    record = fhir_record_of(patient)
+    if record is None:
+        raise HttpError(409, _("Ce patient s'oppose à la réutilisation de ses données (BNDMR)."))
+    services.patient_record_exported(actor=user, patient=patient, what="FHIR R4B (pseudonymisé)")
+    return HttpResponse(render_fhir_bundle(record), content_type="application/fhir+json")

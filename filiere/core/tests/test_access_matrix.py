@@ -212,6 +212,9 @@ OBJECT_API_PATHS: dict[str, ObjectBuilder] = {
     "/api/v1/patients/{patient_id}/identite": lambda centre, user: {
         "patient_id": _patient(centre, user)["public_id"]
     },
+    "/api/v1/patients/{patient_id}/fhir": lambda centre, user: {
+        "patient_id": _patient(centre, user)["public_id"]
+    },
     "/api/v1/rcp/demandes/{case_id}": _rcp("case_id"),
     "/api/v1/patients/{patient_id}/enregistrements/{kind}/{record_id}/historique": (
         lambda centre, user: {

@@ -132,6 +132,7 @@ class TreatmentEntry:
     atc_code: str
     label: str
     target: tuple[str, str] | None = None  # (code, label)
+    id: str = ""  # the treatment's public id (the FHIR export derives its resource id from it)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""A centre's national exports (SDM-MR, GA4GH Phenopackets): one service for the command line,
-which writes a folder, and for the background job, which writes a zip in the private storage.
+"""A centre's national exports (SDM-MR, GA4GH Phenopackets, FHIR R4B): one service for the
+command line, which writes a folder, and for the background job, which writes a zip in the
+private storage (SDM-MR and Phenopackets).
 
 Patients who oppose reuse are left out and counted; a record missing an item the national
 dataset requires is counted and named by its pseudonym. Every export is audited: one event for
@@ -22,20 +23,28 @@ from django.utils import timezone
 from filiere.access.actors import Actor
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record, audit_record_per_patient
+from filiere.exports.fhir import render_fhir_bundle
 from filiere.exports.phenopackets import render_phenopacket
 from filiere.exports.sdm_mr import render_sdm_mr
 from filiere.jobs.models import Job
 from filiere.jobs.services import job_create, job_send
 from filiere.network.models import Centre
+from filiere.patients.fhir import fhir_records
 from filiere.patients.phenopackets import phenopacket_records
 from filiere.patients.sdm_mr import Incomplete, documents, exportable_patients
 
 SDM_MR = "sdm-mr"
 PHENOPACKETS = "phenopackets"
-DATASETS = (SDM_MR, PHENOPACKETS)
-# The job that runs each export in the background.
+FHIR = "fhir"
+DATASETS = (SDM_MR, PHENOPACKETS, FHIR)
+# The job that runs each export in the background (the FHIR export: the command line only).
 JOB_KINDS = {SDM_MR: Job.Kind.EXPORT_SDM_MR, PHENOPACKETS: Job.Kind.EXPORT_PHENOPACKETS}
-_LABELS = {SDM_MR: "SDM-MR", PHENOPACKETS: "Phenopackets"}
+_LABELS = {SDM_MR: "SDM-MR", PHENOPACKETS: "Phenopackets", FHIR: "FHIR R4B"}
+_PATIENT_SUMMARIES = {
+    SDM_MR: "Export : SDM-MR",
+    PHENOPACKETS: "Export : phenopacket GA4GH (pseudonymisé)",
+    FHIR: "Export : FHIR R4B (pseudonymisé)",
+}
 # The progress of a large centre is reported every so many patients (one UPDATE each).
 PROGRESS_EVERY = 100
 # In the zip, beside the documents: why each incomplete record was left out (pseudonyms only).
@@ -91,6 +100,16 @@ def national_export_write(
                 result.written += 1
                 result.exported.append(patient.public_id)
             _report(on_progress, done, result.patients)
+    elif dataset == FHIR:
+        for patient, bundle in fhir_records(patients):
+            done += 1
+            if bundle is None:
+                result.opposed += 1
+            else:
+                write(f"{patient.pseudonym}.json", render_fhir_bundle(bundle).encode())
+                result.written += 1
+                result.exported.append(patient.public_id)
+            _report(on_progress, done, result.patients)
     else:
         for patient, record in phenopacket_records(patients):
             done += 1
@@ -131,9 +150,7 @@ def national_export_audit(
         actor=actor,
         action=AuditEvent.Action.EXPORT,
         patient_ids=result.exported,
-        summary="Export : SDM-MR"
-        if dataset == SDM_MR
-        else "Export : phenopacket GA4GH (pseudonymisé)",
+        summary=_PATIENT_SUMMARIES[dataset],
     )
 
 

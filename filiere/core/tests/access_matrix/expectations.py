@@ -221,6 +221,7 @@ API: dict[str, Expect] = {
     "/api/v1/patients/{patient_id}": reads(PATIENTS),
     # A read token without the identity scope is refused with 403 (accounts: token scopes).
     "/api/v1/patients/{patient_id}/identite": Expect(refused=403),
+    "/api/v1/patients/{patient_id}/fhir": reads(PATIENTS),
     "/api/v1/patients/{patient_id}/enregistrements/{kind}/{record_id}/historique": reads(PATIENTS),
     "/api/v1/suivi/patients/{patient_id}/visites": reads(PATIENTS),
     "/api/v1/suivi/patients/{patient_id}/isth-bat": reads(PATIENTS),
@@ -238,6 +239,7 @@ API_OBJECTS: dict[str, str] = {
     "/api/v1/centres/{centre_id}": "centre",
     "/api/v1/patients/{patient_id}": "patient",
     "/api/v1/patients/{patient_id}/identite": "patient",
+    "/api/v1/patients/{patient_id}/fhir": "patient",
     "/api/v1/patients/{patient_id}/enregistrements/{kind}/{record_id}/historique": "record",
     "/api/v1/suivi/patients/{patient_id}/visites": "patient",
     "/api/v1/suivi/patients/{patient_id}/isth-bat": "patient",

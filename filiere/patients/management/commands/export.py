@@ -12,6 +12,7 @@ from filiere.access.actors import SYSTEM
 from filiere.network.models import Centre
 from filiere.patients.services.national_exports import (
     DATASETS,
+    FHIR,
     PHENOPACKETS,
     national_export_audit,
     national_export_write,
@@ -24,6 +25,8 @@ class Command(BaseCommand):
         "[--since AAAA-MM-JJ]` writes one SDM-MR 2024.01 CDA document per patient; patients who "
         "oppose reuse in the BNDMR are left out and counted. `export phenopackets --out DIR "
         "[--centre FINESS|UUID]` writes one GA4GH Phenopacket v2 (JSON) per patient, "
+        "pseudonymised, with the same opposition rule. `export fhir --out DIR [--centre "
+        "FINESS|UUID] [--since AAAA-MM-JJ]` writes one FHIR R4B Bundle (JSON) per patient, "
         "pseudonymised, with the same opposition rule. Data managers can also run a centre's "
         "export in the background from the « Exports nationaux » page."
     )
@@ -67,6 +70,17 @@ class Command(BaseCommand):
         )
         elapsed = time.perf_counter() - started
         national_export_audit(actor=SYSTEM, dataset=dataset, centre=custodian, result=result)
+        if dataset == FHIR:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    gettext(
+                        "%(written)s bundle(s) FHIR écrit(s) dans %(out)s ; %(opposed)s "
+                        "patient(s) opposé(s) à la réutilisation, non exporté(s)."
+                    )
+                    % {"written": result.written, "out": out, "opposed": result.opposed}
+                )
+            )
+            return
         if dataset == PHENOPACKETS:
             self.stdout.write(
                 self.style.SUCCESS(
