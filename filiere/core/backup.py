@@ -27,7 +27,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -323,6 +323,19 @@ def backup_restore(
     if manifest.encrypted and key is None:
         raise BackupError("--key : cette sauvegarde est chiffrée, indiquez son fichier de clé.")
     cipher = read_key(key) if key and manifest.encrypted else None
+    private = private_dir if private_dir is not None else Path(settings.PRIVATE_FILES_DIR)
+    _require_restorable(manifest, db, private)
+    suffix = ENCRYPTED_SUFFIX if manifest.encrypted else ""
+    _pg_restore(db, _plain_chunks(source / (DUMP + suffix), cipher))
+    private.mkdir(mode=0o700, parents=True, exist_ok=True)
+    reader = io.BufferedReader(_Source(_plain_chunks(source / (PRIVATE + suffix), cipher)))
+    with tarfile.open(fileobj=reader, mode="r|") as archive:
+        archive.extractall(private, filter="data")
+    return manifest
+
+
+def _require_restorable(manifest: Manifest, db: dict[str, Any], private: Path) -> None:
+    """Refuse a backup of a newer version, a database or a private directory not empty."""
     known = {f"{app}.{name}" for app, name in MigrationLoader(None).disk_migrations}
     unknown = sorted(set(manifest.migrations) - known)
     if unknown:
@@ -336,14 +349,15 @@ def backup_restore(
             f"La base de destination « {db['NAME']} » n'est pas vide : la restauration se fait "
             "dans une base neuve (createdb), jamais par-dessus des données."
         )
-    private = private_dir if private_dir is not None else Path(settings.PRIVATE_FILES_DIR)
     if private.exists() and any(private.iterdir()):
         raise BackupError(
             f"Le dossier des fichiers privés {private} n'est pas vide : "
             "restaurez dans un dossier neuf."
         )
-    suffix = ENCRYPTED_SUFFIX if manifest.encrypted else ""
 
+
+def _pg_restore(db: dict[str, Any], chunks: Iterable[bytes]) -> None:
+    """Feed the dump to ``pg_restore`` in one transaction: all of it, or an empty database."""
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
             [
@@ -367,7 +381,7 @@ def backup_restore(
         try:
             # pg_restore stopping early breaks the pipe: its exit status and messages say why.
             with contextlib.suppress(BrokenPipeError):
-                for chunk in _plain_chunks(source / (DUMP + suffix), cipher):
+                for chunk in chunks:
                     restore_input.write(chunk)
         finally:
             with contextlib.suppress(BrokenPipeError):
@@ -379,9 +393,3 @@ def backup_restore(
                 "pg_restore a échoué (la base reste vide) : "
                 + errors.read().decode(errors="replace").strip()[-2000:]
             )
-
-    private.mkdir(mode=0o700, parents=True, exist_ok=True)
-    reader = io.BufferedReader(_Source(_plain_chunks(source / (PRIVATE + suffix), cipher)))
-    with tarfile.open(fileobj=reader, mode="r|") as archive:
-        archive.extractall(private, filter="data")
-    return manifest

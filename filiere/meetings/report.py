@@ -21,50 +21,48 @@ def _diseases_by_group(by_orpha: list[tuple[str, str, int]]) -> dict[str, str]:
     return {group: ", ".join(diseases) for group, diseases in named.items()}
 
 
+def _figures(figures: statistics.Statistics) -> list[Figure]:
+    present = [n for _, n in figures.participants]
+    span = f"{min(present)}–{max(present)}" if present else "—"
+    return [
+        Figure("RCP ordinaires tenues", figures.meetings_ordinary, "Réunions ouvertes ou closes."),
+        Figure(
+            "RCP urgentes tenues",
+            figures.meetings_urgent,
+            "Réunions urgentes ouvertes ou closes.",
+        ),
+        Figure(
+            "Participants par réunion (min–max)",
+            span,
+            "Présents enregistrés (au moins une présence) à chaque réunion tenue.",
+        ),
+        Figure(
+            "Dossiers discutés",
+            figures.cases_discussed,
+            "Demandes discutées au moins une fois en RCP dans l'année (ratifications exclues).",
+        ),
+        Figure("dont pédiatriques", figures.paediatric, "Patient de moins de 18 ans à la demande."),
+        Figure("dont adultes", figures.adult, "Patient de 18 ans ou plus à la demande."),
+        Figure("Demandes urgentes reçues", figures.requests_urgent, "Demandes marquées urgentes."),
+        Figure(
+            "Avis appliqués à 3 mois",
+            figures.applied_share,
+            "Part des suivis d'avis renseignés (relance à 3 mois) où la proposition a été "
+            "appliquée, pour les avis signés dans l'année.",
+            unit="%",
+        ),
+    ]
+
+
 def case_meetings_section(period: ReportPeriod) -> Section:
     series = MeetingSeries.objects.all()
     if period.centre is not None:
         series = series.filter(centre=period.centre)
     figures = statistics.compute(series, statistics.Period(period.start, period.end))
-    present = [n for _, n in figures.participants]
-    span = f"{min(present)}–{max(present)}" if present else "—"
     diseases = _diseases_by_group(figures.by_orpha)
     return Section(
         "Réunions de concertation pluridisciplinaire (RCP)",
-        figures=[
-            Figure(
-                "RCP ordinaires tenues", figures.meetings_ordinary, "Réunions ouvertes ou closes."
-            ),
-            Figure(
-                "RCP urgentes tenues",
-                figures.meetings_urgent,
-                "Réunions urgentes ouvertes ou closes.",
-            ),
-            Figure(
-                "Participants par réunion (min–max)",
-                span,
-                "Présents enregistrés (au moins une présence) à chaque réunion tenue.",
-            ),
-            Figure(
-                "Dossiers discutés",
-                figures.cases_discussed,
-                "Demandes discutées au moins une fois en RCP dans l'année (ratifications exclues).",
-            ),
-            Figure(
-                "dont pédiatriques", figures.paediatric, "Patient de moins de 18 ans à la demande."
-            ),
-            Figure("dont adultes", figures.adult, "Patient de 18 ans ou plus à la demande."),
-            Figure(
-                "Demandes urgentes reçues", figures.requests_urgent, "Demandes marquées urgentes."
-            ),
-            Figure(
-                "Avis appliqués à 3 mois",
-                figures.applied_share,
-                "Part des suivis d'avis renseignés (relance à 3 mois) où la proposition a été "
-                "appliquée, pour les avis signés dans l'année.",
-                unit="%",
-            ),
-        ],
+        figures=_figures(figures),
         tables=[
             Table(
                 "Dossiers par groupe de maladies",
