@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "filiere.meetings",
     "filiere.followup",
     "filiere.transfusion",
+    "filiere.research",
     "filiere.core",
     "filiere.jobs",
     "filiere.demo",

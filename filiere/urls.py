@@ -44,6 +44,7 @@ urlpatterns = [
     path("rcp/", include("filiere.meetings.urls")),
     path("suivi/", include("filiere.followup.urls")),
     path("transfusion/", include("filiere.transfusion.urls")),
+    path("recherche/", include("filiere.research.urls")),
     path("audit/", include("filiere.audit.urls")),
     path("taches/", include("filiere.jobs.urls")),
     path("api/v1/", api.urls),

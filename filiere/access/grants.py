@@ -34,13 +34,22 @@ class Capability(enum.StrEnum):
     RESOLVE_DUPLICATES_ACROSS_CENTRES = "resolve_duplicates_across_centres"
     # Follow the delivery of the e-mails sent for the centre (those not delivered, resend them).
     FOLLOW_MAIL = "follow_mail"
+    REQUEST_RESEARCH_EXTRACT = "request_research_extract"
+    APPROVE_RESEARCH_EXTRACT = "approve_research_extract"
 
 
 C = Capability
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.CLINICIAN: frozenset(
-        {C.VIEW_PATIENTS, C.EDIT_PATIENTS, C.VIEW_IDENTITY, C.VIEW_CENTRE_MEMBERS, C.SUBMIT_CASES}
+        {
+            C.VIEW_PATIENTS,
+            C.EDIT_PATIENTS,
+            C.VIEW_IDENTITY,
+            C.VIEW_CENTRE_MEMBERS,
+            C.SUBMIT_CASES,
+            C.REQUEST_RESEARCH_EXTRACT,
+        }
     ),
     Role.CENTRE_COORDINATOR: frozenset(
         {
@@ -51,6 +60,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.SUBMIT_CASES,
             C.EXPORT_NATIONAL,
             C.VIEW_STATISTICS,
+            C.REQUEST_RESEARCH_EXTRACT,
         }
     ),
     Role.RCP_COORDINATOR: frozenset(
@@ -66,6 +76,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.MANAGE_DUPLICATES,
             C.EXPORT_NATIONAL,
             C.VIEW_STATISTICS,
+            C.REQUEST_RESEARCH_EXTRACT,
         }
     ),
     Role.NETWORK_COORDINATOR: frozenset(
@@ -77,6 +88,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.VIEW_CENTRE_MEMBERS,
             C.RESOLVE_DUPLICATES_ACROSS_CENTRES,
             C.FOLLOW_MAIL,
+            C.APPROVE_RESEARCH_EXTRACT,
         }
     ),
     Role.AUDITOR: frozenset({C.VIEW_AUDIT}),

@@ -110,6 +110,18 @@ CARDS: list[Card] = [
         _with(Capability.VIEW_STATISTICS),
     ),
     Card(
+        _("Extractions pour la recherche"),
+        _(
+            "Demandes d'extraction des chercheurs : approbation par la coordination, fichier "
+            "repseudonymisé et 5-anonyme, téléchargé une seule fois."
+        ),
+        "research:list",
+        lambda grants: (
+            grants.has(Capability.REQUEST_RESEARCH_EXTRACT)
+            or grants.is_network_wide(Capability.APPROVE_RESEARCH_EXTRACT)
+        ),
+    ),
+    Card(
         _("Rythme de suivi"),
         _("Intervalle entre deux visites par groupe de maladies et par forme."),
         "followup:rules",

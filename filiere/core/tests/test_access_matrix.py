@@ -109,6 +109,13 @@ def _export(centre: Centre, user: User) -> dict[str, Any]:
     return {"job_id": make_export(centre).public_id}
 
 
+def _research_request(centre: Centre, user: User) -> dict[str, Any]:
+    """A research extract request of the user's, awaiting its decision."""
+    from filiere.testing.research import make_research_request
+
+    return {"request_id": make_research_request(user).public_id}
+
+
 def _followup(*names: str) -> ObjectBuilder:
     """A patient of the centre with a visit, an ISTH-BAT and a treatment (follow-up module)."""
 
@@ -152,6 +159,7 @@ OBJECT_ROUTES: dict[str, ObjectBuilder] = {
     "followup:visit_edit": _followup("public_id", "visit_id"),
     "jobs:detail": _job,
     "jobs:file": _export,
+    "research:detail": _research_request,
     "followup:isth_bat_add": _patient,
     "followup:isth_bat_detail": _followup("public_id", "score_id"),
     "followup:bleed_add": _patient,
@@ -268,6 +276,8 @@ POST_ONLY_ROUTES = {
 # The follow-up interview's htmx partial and the usual-emergency-treatment button (refusals
 # tested in filiere/followup/tests).
 POST_ONLY_ROUTES |= {"followup:isth_bat_domain", "followup:treatment_emergency"}
+# The research extract's decision and download buttons (filiere/research/tests).
+POST_ONLY_ROUTES |= {"research:decide", "research:download"}
 
 
 def our_patterns(

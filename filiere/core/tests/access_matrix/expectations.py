@@ -208,6 +208,14 @@ PAGES: dict[str, Expect] = {
     "transfusion:instruction_pdf": reads(TRANSFUSION_TEAM),
     "audit:event_list": reads(NETWORK_WIDE),
     "audit:event_export": reads(NETWORK_WIDE),
+    # Research extracts: asked for by the registry's staff, decided by the network coordinator
+    # (every request, of every centre's staff); centre A's request is its clinician's, who alone
+    # downloads it (here not produced yet: refused with a message, nothing written).
+    "research:list": reads(PATIENTS | {NETWORK}),
+    "research:request_create": form(PATIENTS),
+    "research:detail": reads(frozenset({CLINICIAN}), everywhere=frozenset({NETWORK})),
+    "research:decide": Expect(post=NOBODY, everywhere=frozenset({NETWORK}), post_only=True),
+    "research:download": action(frozenset({CLINICIAN})),
 }
 
 # API paths read with each persona's read-only bearer token (writes need a write token and are

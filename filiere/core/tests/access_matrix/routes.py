@@ -125,6 +125,11 @@ PAGE_OBJECTS: dict[str, str | None] = {
     "transfusion:crossmatch_add": "patient",
     "transfusion:instruction_detail": "instruction",
     "transfusion:instruction_pdf": "instruction",
+    "research:list": None,
+    "research:request_create": None,
+    "research:detail": "research",
+    "research:decide": "research",
+    "research:download": "research",
     "audit:event_list": None,
     "audit:event_export": None,
 }

@@ -63,6 +63,7 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
         matrix_ratification_world,
         matrix_world,
     )
+    from filiere.testing.research import make_research_request
     from filiere.transfusion.tests.factories import make_instruction
 
     patient = make_patient(centre)
@@ -105,6 +106,7 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
         "job": {"job_id": job_create(actor=owner, kind=Job.Kind.FOLLOWUP_REFRESH).public_id},
         "export": {"job_id": make_export(centre).public_id},
         "mail": {"mail_id": mail.public_id},
+        "research": {"request_id": make_research_request(owner).public_id},
     }
 
 
