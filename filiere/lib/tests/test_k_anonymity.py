@@ -46,7 +46,8 @@ def test_bands() -> None:
 def test_classes_of_five_are_released_as_they_are() -> None:
     rows = _people(5, 32, "F", "Marseille") + _people(6, 47, "M", "Lille")
     result = k_anonymise(rows)
-    assert result.suppressed == 0 and result.generalised == 0
+    assert result.suppressed == 0
+    assert result.generalised == 0
     assert _classes(result.rows) == {("30-34", "F", "Marseille"): 5, ("45-49", "M", "Lille"): 6}
 
 

@@ -72,7 +72,9 @@ def test_small_classes_are_generalised_then_suppressed_and_counted(
 def test_each_extract_has_its_own_pseudonyms(
     cohort: Cohort, researcher: User, network_coordinator: User
 ) -> None:
-    first = {row["pseudonyme_extraction"] for row in _rows(_produce(researcher, network_coordinator))}
+    first = {
+        row["pseudonyme_extraction"] for row in _rows(_produce(researcher, network_coordinator))
+    }
     second = {
         row["pseudonyme_extraction"] for row in _rows(_produce(researcher, network_coordinator))
     }
@@ -103,7 +105,8 @@ def test_no_free_text_and_no_date_finer_than_the_month(
     ]
     assert {row["dates_diagnostic"] for row in rows} == {"04/1993"}
     assert not re.search(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}", text)
-    assert "Lenoir" not in text and "Lilas" not in text
+    assert "Lenoir" not in text
+    assert "Lilas" not in text
     assert {row["codes_orpha"] for row in rows} == {"ORPHA:849"}
 
 
@@ -172,7 +175,8 @@ def test_a_refusal_needs_its_reason_and_then_is_final(
     assert set(refused.value.message_dict) == {"note"}
     research_request_refuse(actor=network_coordinator, request=request, note="Hors filière.")
     request.refresh_from_db()
-    assert request.status == Status.REFUSED and request.decided_by == network_coordinator
+    assert request.status == Status.REFUSED
+    assert request.decided_by == network_coordinator
     with pytest.raises(ValidationError):
         research_request_approve(actor=network_coordinator, request=request)
     assert not research_file_path(request).exists()
@@ -186,15 +190,14 @@ def test_downloaded_once_then_deleted(
     assert content.decode("utf-8").count("\r\n") == 11
     assert not research_file_path(request).exists()
     request.refresh_from_db()
-    assert request.status == Status.DOWNLOADED and request.downloaded_at is not None
+    assert request.status == Status.DOWNLOADED
+    assert request.downloaded_at is not None
     # A second download (another tab, at the same moment) finds the row already claimed.
     with pytest.raises(ValidationError, match="déjà été téléchargée"):
         research_extract_download(actor=researcher, request=request)
 
 
-def test_every_step_is_audited(
-    cohort: Cohort, researcher: User, network_coordinator: User
-) -> None:
+def test_every_step_is_audited(cohort: Cohort, researcher: User, network_coordinator: User) -> None:
     request = _produce(researcher, network_coordinator)
     research_extract_download(actor=researcher, request=request)
     events = AuditEvent.objects.filter(object_id=str(request.public_id)).order_by("pk")
