@@ -16,9 +16,11 @@ import hashlib
 import hmac
 import os
 import secrets
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -95,7 +97,7 @@ def research_request_submit(
     field: so small a cohort cannot be extracted without pointing at people."""
     chosen = set(variables)
     codes = sorted(set(orpha_codes))
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
     if not chosen:
         errors["variables"] = _("Variables : choisissez au moins une variable.")
     elif chosen - set(Variable.values):
@@ -124,7 +126,7 @@ def research_request_submit(
     try:
         request.full_clean(exclude=["requester", *errors])
     except ValidationError as error:
-        errors = {**error.message_dict, **errors}  # type: ignore[dict-item]
+        errors = {**error.message_dict, **errors}
     if errors:
         raise ValidationError(errors)
     request.save()
@@ -236,7 +238,7 @@ def _centre_label(patient: Patient) -> str:
 class Extract:
     header: list[str]
     rows: list[list[str]]
-    patient_ids: list[object]
+    patient_ids: list[uuid.UUID]
     opposed: int
     suppressed: int
     generalised: int
@@ -263,7 +265,7 @@ def build_extract(request: ResearchRequest, *, key: bytes) -> Extract:
     for variable in request.variables:
         header.extend(COLUMNS[variable])
     rows: list[list[str]] = []
-    patient_ids: list[object] = []
+    patient_ids: list[uuid.UUID] = []
     for patient, released in zip(patients, anonymised.rows, strict=True):
         if released is None:
             continue
@@ -341,7 +343,7 @@ def research_extract_produce(*, actor: Actor, request: ResearchRequest) -> Resea
         audit_record_per_patient(
             actor=actor,
             action=AuditEvent.Action.EXPORT,
-            patient_ids=extract.patient_ids,  # type: ignore[arg-type]
+            patient_ids=extract.patient_ids,
             summary=f"Extraction pour la recherche (repseudonymisée) {request.public_id}",
         )
     except BaseException:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -36,7 +37,7 @@ class Cohort:
     opposed: Patient
 
 
-def _born(age: int, sex: str) -> dict[str, object]:
+def _born(age: int, sex: str) -> dict[str, Any]:
     # Born in January: the age in completed years is the same in any month but the first.
     return {"birth_date": dt.date(timezone.localdate().year - age, 1, 10), "sex": sex}
 
