@@ -79,7 +79,10 @@ def _detail(
         "research/detail.html",
         {
             "research": research,
-            "decision_form": (form or DecisionForm()) if rights.decide and submitted else None,
+            # A refused decision shows its form again with the reason, whatever the state.
+            "decision_form": form
+            if form is not None
+            else (DecisionForm() if rights.decide and submitted else None),
             "may_download": rights.download and research.status == ResearchRequest.Status.PRODUCED,
         },
     )

@@ -7,7 +7,9 @@ import uuid
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -120,3 +122,32 @@ def test_request_approval_and_one_download(
     assert response.content.decode("utf-8").startswith("\ufeffpseudonyme_extraction;sexe;")
     again = requester.post(_url("research:download", request), follow=True)
     assert "déjà été téléchargée" in again.content.decode()
+
+
+def test_a_second_decision_is_refused_with_a_message(
+    researcher: User, network_coordinator: User, client_for: ClientFor
+) -> None:
+    request = make_research_request(researcher)
+    client = client_for(network_coordinator)
+    decide = _url("research:decide", request)
+    assert client.post(decide, {"decision": "refuse", "note": "Hors filière."}).status_code == 302
+    response = client.post(decide, {"decision": "approve"})
+    assert response.status_code == 200
+    assert "Cette demande a déjà été décidée (Refusée)." in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == Status.REFUSED
+
+
+def test_the_list_reads_as_many_queries_for_one_request_as_for_five(
+    researcher: User, network_coordinator: User, client_for: ClientFor
+) -> None:
+    client = client_for(network_coordinator)
+    make_research_request(researcher)
+    client.get(reverse("research:list"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("research:list"))
+    for _ in range(4):
+        make_research_request(researcher)
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(reverse("research:list")).content.decode().count("<tr>") == 6
+    assert len(five.captured_queries) == len(one.captured_queries)
