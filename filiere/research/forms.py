@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.forms import chosen_choice
 from filiere.nomenclature.models import DiseaseGroup
 from filiere.research.models import Variable
 
@@ -61,11 +62,8 @@ class DecisionForm(forms.Form):
     APPROVE = "approve"
     REFUSE = "refuse"
 
-    decision = forms.ChoiceField(
-        label=_("Décision"),
-        choices=[(APPROVE, _("Approuver")), (REFUSE, _("Refuser"))],
-        error_messages={"required": _("Décision : choisissez d'approuver ou de refuser.")},
-    )
+    # Starts on « — choisir — »: an approval is never given because it came first.
+    decision = chosen_choice(_("Décision"), [(APPROVE, _("Approuver")), (REFUSE, _("Refuser"))])
     note = forms.CharField(
         label=_("Motif"),
         required=False,
