@@ -151,3 +151,12 @@ def test_the_list_reads_as_many_queries_for_one_request_as_for_five(
     with CaptureQueriesContext(connection) as five:
         assert client.get(reverse("research:list")).content.decode().count("<tr>") == 6
     assert len(five.captured_queries) == len(one.captured_queries)
+
+
+def test_the_home_card_shows_to_requesters_and_approvers_only(
+    researcher: User, network_coordinator: User, auditor: User, client_for: ClientFor
+) -> None:
+    url = reverse("research:list")
+    assert url in client_for(researcher).get(reverse("home")).content.decode()
+    assert url in client_for(network_coordinator).get(reverse("home")).content.decode()
+    assert url not in client_for(auditor).get(reverse("home")).content.decode()
