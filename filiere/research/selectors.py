@@ -101,3 +101,16 @@ def consenting(patients: QuerySet[Patient]) -> tuple[list[Patient], int]:
         else:
             kept.append(patient)
     return kept, opposed
+
+
+def consenting_reach(patients: QuerySet[Patient], k: int) -> bool:
+    """Whether at least ``k`` of the patients did not oppose reuse: read until the k-th only,
+    without what an extract reads of them."""
+    found = 0
+    current = Prefetch("consents", queryset=Consent.objects.current())
+    for patient in patients.prefetch_related(current).iterator(chunk_size=500):
+        if not opposes_national_reuse(latest_consents(patient.consents.all())):
+            found += 1
+            if found >= k:
+                return True
+    return False

@@ -37,7 +37,7 @@ from filiere.nomenclature.models import DiseaseGroup, OrphaConcept
 from filiere.patients.models import Patient
 from filiere.patients.selectors import age_on
 from filiere.research.models import ResearchRequest, Variable
-from filiere.research.selectors import cohort_patients, consenting
+from filiere.research.selectors import cohort_patients, consenting, consenting_reach
 
 Status = ResearchRequest.Status
 LIST_SEPARATOR = " | "
@@ -104,10 +104,8 @@ def research_request_submit(
         errors["variables"] = _("Variables : une variable demandée n'est pas au catalogue.")
     errors.update(_cohort_errors(disease_group, codes))
     if not errors:
-        patients, _opposed = consenting(
-            cohort_patients(disease_group=disease_group, orpha_codes=codes)
-        )
-        if len(patients) < K:
+        cohort = cohort_patients(disease_group=disease_group, orpha_codes=codes)
+        if not consenting_reach(cohort, K):
             field = "disease_group" if disease_group is not None else "orpha_codes"
             label = _("Groupe de maladies") if disease_group is not None else _("Codes ORPHA")
             errors[field] = _(
