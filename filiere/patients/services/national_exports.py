@@ -23,11 +23,13 @@ from django.utils import timezone
 from filiere.access.actors import Actor
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record, audit_record_per_patient
+from filiere.exports import rd_cdm
 from filiere.exports.fhir import render_fhir_bundle
 from filiere.exports.phenopackets import render_phenopacket
 from filiere.exports.sdm_mr import render_sdm_mr
 from filiere.jobs.models import Job
 from filiere.jobs.services import job_create, job_send
+from filiere.lib.csvsafe import write_csv
 from filiere.network.models import Centre
 from filiere.patients.fhir import fhir_records
 from filiere.patients.phenopackets import phenopacket_records
@@ -36,14 +38,21 @@ from filiere.patients.sdm_mr import Incomplete, documents, exportable_patients
 SDM_MR = "sdm-mr"
 PHENOPACKETS = "phenopackets"
 FHIR = "fhir"
-DATASETS = (SDM_MR, PHENOPACKETS, FHIR)
+RD_CDM = "rd-cdm"
+DATASETS = (SDM_MR, PHENOPACKETS, FHIR, RD_CDM)
 # The job that runs each export in the background (the FHIR export: the command line only).
 JOB_KINDS = {SDM_MR: Job.Kind.EXPORT_SDM_MR, PHENOPACKETS: Job.Kind.EXPORT_PHENOPACKETS}
-_LABELS = {SDM_MR: "SDM-MR", PHENOPACKETS: "Phenopackets", FHIR: "FHIR R4B"}
+_LABELS = {
+    SDM_MR: "SDM-MR",
+    PHENOPACKETS: "Phenopackets",
+    FHIR: "FHIR R4B",
+    RD_CDM: "RD-CDM (CSV)",
+}
 _PATIENT_SUMMARIES = {
     SDM_MR: "Export : SDM-MR",
     PHENOPACKETS: "Export : phenopacket GA4GH (pseudonymisé)",
     FHIR: "Export : FHIR R4B (pseudonymisé)",
+    RD_CDM: "Export : éléments communs RD-CDM (pseudonymisé)",
 }
 # The progress of a large centre is reported every so many patients (one UPDATE each).
 PROGRESS_EVERY = 100
@@ -100,6 +109,19 @@ def national_export_write(
                 result.written += 1
                 result.exported.append(patient.public_id)
             _report(on_progress, done, result.patients)
+    elif dataset == RD_CDM:
+        table = []
+        for patient, bundle in fhir_records(patients):
+            done += 1
+            if bundle is None:
+                result.opposed += 1
+            else:
+                table.append(rd_cdm.row(bundle))
+                result.written += 1
+                result.exported.append(patient.public_id)
+            _report(on_progress, done, result.patients)
+        where = centre.finess if centre is not None else "reseau"
+        write(f"RD-CDM_{where}.csv", write_csv(rd_cdm.HEADER, table).encode())
     elif dataset == FHIR:
         for patient, bundle in fhir_records(patients):
             done += 1

@@ -278,3 +278,27 @@ def test_the_api_refuses_the_bundle_of_a_patient_who_opposed_reuse(
         "detail": "Ce patient s'oppose à la réutilisation de ses données (BNDMR)."
     }
     assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_the_rd_cdm_csv_of_each_centre(
+    cohort: dict[str, Patient], centre_a: Centre, tmp_path: Path
+) -> None:
+    """Issue 15: one CSV per centre of the RD-CDM elements, for the ERN registries: the same
+    patients as the FHIR export (the opposed one absent), no identity trait."""
+    import csv
+    import io
+
+    call_command("export", "rd-cdm", "--out", str(tmp_path))
+    (path,) = tmp_path.glob("*.csv")
+    assert path.name == f"RD-CDM_{centre_a.finess}.csv"
+    text = path.read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    by_pseudonym = {row["1.1 Pseudonym"]: row for row in rows}
+    assert set(by_pseudonym) == {cohort["glanzmann"].pseudonym, cohort["carrier"].pseudonym}
+    glanzmann = by_pseudonym[cohort["glanzmann"].pseudonym]
+    assert glanzmann["5.1 Diagnosis of the Rare Disease"] == "ORPHA:849"
+    assert glanzmann["6.1.10 Gene (HGNC)"] == "HGNC:6156"
+    assert glanzmann["6.1.14 Clinical Significance (ACMG)"] == "Pathogenic"
+    for trait in identity_traits():
+        assert trait.casefold() not in text.casefold(), trait
+    assert AuditEvent.objects.filter(action="export", object_type="rd-cdm").count() == 1

@@ -14,6 +14,7 @@ from filiere.patients.services.national_exports import (
     DATASETS,
     FHIR,
     PHENOPACKETS,
+    RD_CDM,
     national_export_audit,
     national_export_write,
 )
@@ -27,7 +28,9 @@ class Command(BaseCommand):
         "[--centre FINESS|UUID]` writes one GA4GH Phenopacket v2 (JSON) per patient, "
         "pseudonymised, with the same opposition rule. `export fhir --out DIR [--centre "
         "FINESS|UUID] [--since AAAA-MM-JJ]` writes one FHIR R4B Bundle (JSON) per patient, "
-        "pseudonymised, with the same opposition rule. Data managers can also run a centre's "
+        "pseudonymised, with the same opposition rule. `export rd-cdm --out DIR [--centre "
+        "FINESS|UUID]` writes the RD-CDM common data elements as one CSV per centre (ERN "
+        "registries). Data managers can also run a centre's "
         "export in the background from the « Exports nationaux » page."
     )
 
@@ -60,6 +63,9 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(f"--since : date invalide « {since} » (AAAA-MM-JJ).") from exc
         out.mkdir(parents=True, exist_ok=True)
+        if dataset == RD_CDM and custodian is None:
+            self._rd_cdm_per_centre(out)
+            return
         started = time.perf_counter()
         result = national_export_write(
             dataset=dataset,
@@ -81,7 +87,7 @@ class Command(BaseCommand):
                 )
             )
             return
-        if dataset == PHENOPACKETS:
+        if dataset in (PHENOPACKETS, RD_CDM):
             self.stdout.write(
                 self.style.SUCCESS(
                     gettext(
@@ -101,3 +107,21 @@ class Command(BaseCommand):
                 f"({result.written / elapsed if elapsed else 0:.0f} documents/s)."
             )
         )
+
+    def _rd_cdm_per_centre(self, out: Path) -> None:
+        """The ERN registries' file: one CSV per centre following patients."""
+        centres = Centre.objects.filter(is_active=True).order_by("name")
+        for centre in centres:
+            result = national_export_write(
+                dataset=RD_CDM,
+                write=lambda name, content: (out / name).write_bytes(content),
+                centre=centre,
+            )
+            if not result.patients:
+                (out / f"RD-CDM_{centre.finess}.csv").unlink(missing_ok=True)
+                continue
+            national_export_audit(actor=SYSTEM, dataset=RD_CDM, centre=centre, result=result)
+            self.stdout.write(
+                f"  {centre} : {result.written} patient(s), {result.opposed} opposé(s)"
+            )
+        self.stdout.write(self.style.SUCCESS(f"Fichiers RD-CDM écrits dans {out}."))
