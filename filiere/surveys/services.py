@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -153,8 +154,18 @@ def network_members(centres: Sequence[Centre] | None = None) -> list[User]:
     return list(members.distinct().order_by("pk"))
 
 
-def survey_invite(*, actor: Actor, survey: Survey, centres: Sequence[Centre] | None = None) -> int:
-    """Send each member not yet invited her personal link; return how many were invited.
+@dataclass(frozen=True)
+class SentLink:
+    """A personal link as e-mailed: its token exists nowhere else once the request ends."""
+
+    email: str
+    token: str
+
+
+def survey_invite(
+    *, actor: Actor, survey: Survey, centres: Sequence[Centre] | None = None
+) -> list[SentLink]:
+    """Send each member not yet invited her personal link; return the links sent.
 
     ``centres`` None invites the whole network.
     """
@@ -189,7 +200,7 @@ def survey_invite(*, actor: Actor, survey: Survey, centres: Sequence[Centre] | N
         notifications.send_invitations(
             title=survey.title, introduction=survey.introduction, links=links
         )
-    return len(invitations)
+    return [SentLink(email=email, token=token) for email, token in links]
 
 
 class AnswerRefused(ValidationError):

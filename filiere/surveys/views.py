@@ -118,8 +118,10 @@ def survey_invite_view(request: AuthenticatedRequest, survey_id: uuid.UUID) -> H
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.survey_invite(
-                actor=request.user, survey=survey, centres=form.chosen_centres()
+            count = len(
+                services.survey_invite(
+                    actor=request.user, survey=survey, centres=form.chosen_centres()
+                )
             )
         except ValidationError as error:
             apply_errors(form, error)

@@ -66,8 +66,8 @@ def test_the_members_are_invited_once_each_with_a_link_whose_hash_only_is_kept(
     make_user(email="sans-role@filiere.test")  # no membership: not a member
     survey = make_survey()
     with django_capture_on_commit_callbacks(execute=True):
-        count = services.survey_invite(actor=SYSTEM, survey=survey, centres=[centre_a])
-    assert count == 1
+        sent = services.survey_invite(actor=SYSTEM, survey=survey, centres=[centre_a])
+    assert [link.email for link in sent] == ["alice@hopital.test"]
     (message,) = mail.outbox
     assert message.to == ["alice@hopital.test"]
     token = re.search(r"/enquetes/r/([\w-]+)/", message.body).group(1)  # type: ignore[union-attr]
@@ -75,7 +75,7 @@ def test_the_members_are_invited_once_each_with_a_link_whose_hash_only_is_kept(
     assert invitation.token_hash == services.token_hash(token) != token
     assert token not in str(list(Invitation.objects.values()))
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.survey_invite(actor=SYSTEM, survey=survey) == 1  # charlie only
+        assert len(services.survey_invite(actor=SYSTEM, survey=survey)) == 1  # charlie only
     assert [m.to for m in mail.outbox[1:]] == [["charlie@hopital.test"]]
 
 
@@ -179,4 +179,4 @@ def test_an_inactive_member_is_not_invited(centre_a: Centre) -> None:
     give_role(gone, centre_a, Role.CLINICIAN)
     User.objects.filter(pk=gone.pk).update(is_active=False)
     survey = make_survey()
-    assert services.survey_invite(actor=SYSTEM, survey=survey) == 0
+    assert services.survey_invite(actor=SYSTEM, survey=survey) == []
