@@ -70,7 +70,10 @@ def test_the_members_are_invited_once_each_with_a_link_whose_hash_only_is_kept(
     assert [link.email for link in sent] == ["alice@hopital.test"]
     (message,) = mail.outbox
     assert message.to == ["alice@hopital.test"]
-    token = re.search(r"/enquetes/r/([\w-]+)/", message.body).group(1)  # type: ignore[union-attr]
+    found = re.search(r"/enquetes/r/([\w-]+)/", str(message.body))
+    assert found is not None
+    token = found.group(1)
+    assert token == sent[0].token
     invitation = Invitation.objects.get(user=alice)
     assert invitation.token_hash == services.token_hash(token) != token
     assert token not in str(list(Invitation.objects.values()))
