@@ -211,7 +211,8 @@ def invitation_for_token(token: str) -> Invitation | None:
     return Invitation.objects.select_related("survey").filter(token_hash=token_hash(token)).first()
 
 
-def _refusal(invitation: Invitation | None) -> str | None:
+def answer_refusal(invitation: Invitation | None) -> str | None:
+    """Why the link's invitation cannot take an answer, or None when it can."""
     if invitation is None:
         return _("Ce lien d'enquête est inconnu : vérifiez qu'il est complet.")
     if invitation.survey.status != Survey.Status.OPEN:
@@ -219,11 +220,6 @@ def _refusal(invitation: Invitation | None) -> str | None:
     if invitation.answered_at is not None:
         return _("Ce lien a déjà servi : une seule réponse par personne.")
     return None
-
-
-def answer_refusal(token: str) -> str | None:
-    """Why the link cannot take an answer, or None when it can."""
-    return _refusal(invitation_for_token(token))
 
 
 def survey_answer(*, token: str, ranks: Mapping[str, Sequence[int]]) -> Answer:
@@ -239,9 +235,9 @@ def survey_answer(*, token: str, ranks: Mapping[str, Sequence[int]]) -> Answer:
 def answer_record(*, invitation: Invitation | None, ranks: Mapping[str, Sequence[int]]) -> Answer:
     """Record the answer through ``invitation`` as read at the start of the request: when a
     concurrent request used it meanwhile, the conditional UPDATE finds it used and refuses."""
-    if (reason := _refusal(invitation)) is not None:
+    if (reason := answer_refusal(invitation)) is not None:
         raise AnswerRefused(reason)
-    assert invitation is not None  # noqa: S101 - _refusal returned a reason otherwise
+    assert invitation is not None  # noqa: S101 - answer_refusal returned a reason otherwise
     survey = invitation.survey
     errors: dict[str, list[str]] = {}
     recorded: dict[str, list[int]] = {}

@@ -182,7 +182,7 @@ def survey_results_csv_view(request: AuthenticatedRequest, survey_id: uuid.UUID)
 def respond_view(request: HttpRequest, token: str) -> HttpResponse:
     """Open to whoever holds the personal link: the token is the credential."""
     invitation = services.invitation_for_token(token)
-    refusal = services.answer_refusal(token)
+    refusal = services.answer_refusal(invitation)
     if refusal is not None or invitation is None:
         status = 404 if invitation is None else 200
         return render(request, "surveys/respond_closed.html", {"reason": refusal}, status=status)

@@ -161,3 +161,10 @@ def test_the_list_page_shows_each_survey_with_its_counts(
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         response = client.get("/enquetes/")
     assert response.content.decode().count("/resultats/") == 3
+
+
+def test_the_home_page_card_shows_to_the_network_coordinator_only(
+    network_coordinator: User, alice: User, client_for: ClientFor
+) -> None:
+    assert 'href="/enquetes/"' in client_for(network_coordinator).get("/").content.decode()
+    assert 'href="/enquetes/"' not in client_for(alice).get("/").content.decode()
