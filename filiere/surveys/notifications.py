@@ -1,23 +1,25 @@
-"""The survey's e-mails, sent after the transaction commits (never for a rolled-back write).
+"""The survey's e-mails, recorded in the outbox (``jobs.services.outbox_add``) in the
+transaction of the invitations and handed to the queue once it commits: a rolled-back write
+sends nothing, a relay outage is retried by the worker.
 
-One function sends them all, so that the messages can move to an outbox without touching the
-service. The token travels only in the message: the database keeps its hash.
+The token travels only in the message: the invitation keeps its hash, and the outbox erases the
+message's text once it is sent.
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-logger = logging.getLogger(__name__)
+from filiere.jobs.services import outbox_add, outbox_dispatch
+
+KIND = "enquete.invitation"
 
 _suppressed: ContextVar[bool] = ContextVar("surveys_mail_suppressed", default=False)
 
@@ -36,34 +38,29 @@ def respond_url(token: str) -> str:
     return settings.SITE_URL + reverse("surveys:respond", args=[token])
 
 
-def send_invitations(*, title: str, introduction: str, links: Sequence[tuple[str, str]]) -> None:
-    """E-mail each (address, token) its personal link once the invitations are committed."""
+def send_invitations(
+    *, about: models.Model, title: str, introduction: str, links: Sequence[tuple[str, str]]
+) -> None:
+    """Queue one message per (address, token) with its personal link; sent after commit.
+
+    No centre: the network coordinators follow their delivery.
+    """
     if not links or _suppressed.get():
         return
-    subject = settings.EMAIL_SUBJECT_PREFIX + _("Enquête de la filière : %(title)s") % {
-        "title": title
-    }
-
-    def send() -> None:
-        connection = get_connection()
-        messages = [
-            EmailMessage(
-                subject=subject,
-                body=_(
-                    "Bonjour,\n\n%(introduction)s\n\nVotre lien personnel (une seule réponse, "
-                    "anonyme dans les résultats) :\n%(url)s\n\nNe transférez pas ce message : "
-                    "le lien vaut réponse en votre nom.\n"
-                )
-                % {"introduction": introduction or title, "url": respond_url(token)},
-                to=[address],
-                connection=connection,
+    subject = _("Enquête de la filière : %(title)s") % {"title": title}
+    ids = [
+        outbox_add(
+            kind=KIND,
+            to=[address],
+            subject=settings.EMAIL_SUBJECT_PREFIX + subject,
+            body=_(
+                "Bonjour,\n\n%(introduction)s\n\nVotre lien personnel (une seule réponse, "
+                "anonyme dans les résultats) :\n%(url)s\n\nNe transférez pas ce message : "
+                "le lien vaut réponse en votre nom.\n"
             )
-            for address, token in links
-        ]
-        try:
-            connection.send_messages(messages)
-        except OSError:
-            # The invitations are committed; a relay outage must not turn them into an error.
-            logger.exception("Survey e-mails not sent (%d message(s))", len(messages))
-
-    transaction.on_commit(send)
+            % {"introduction": introduction or title, "url": respond_url(token)},
+            about=about,
+        ).public_id
+        for address, token in links
+    ]
+    transaction.on_commit(lambda: outbox_dispatch(ids))

@@ -198,7 +198,7 @@ def survey_invite(
             },
         )
         notifications.send_invitations(
-            title=survey.title, introduction=survey.introduction, links=links
+            about=survey, title=survey.title, introduction=survey.introduction, links=links
         )
     return [SentLink(email=email, token=token) for email, token in links]
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
+from filiere.jobs.models import OutgoingMail
 from filiere.network.models import Centre, Role
 from filiere.surveys import services
 from filiere.surveys.models import Answer, Invitation, Survey
@@ -77,6 +78,10 @@ def test_the_members_are_invited_once_each_with_a_link_whose_hash_only_is_kept(
     invitation = Invitation.objects.get(user=alice)
     assert invitation.token_hash == services.token_hash(token) != token
     assert token not in str(list(Invitation.objects.values()))
+    # Sent through the outbox, which erases the message (and its link) once delivered.
+    sent_mail = OutgoingMail.objects.get(kind="enquete.invitation")
+    assert sent_mail.status == OutgoingMail.Status.SENT
+    assert token not in sent_mail.body
     with django_capture_on_commit_callbacks(execute=True):
         assert len(services.survey_invite(actor=SYSTEM, survey=survey)) == 1  # charlie only
     assert [m.to for m in mail.outbox[1:]] == [["charlie@hopital.test"]]
