@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "filiere.followup",
     "filiere.transfusion",
     "filiere.research",
+    "filiere.surveys",
     "filiere.core",
     "filiere.jobs",
     "filiere.demo",

@@ -45,6 +45,7 @@ urlpatterns = [
     path("suivi/", include("filiere.followup.urls")),
     path("transfusion/", include("filiere.transfusion.urls")),
     path("recherche/", include("filiere.research.urls")),
+    path("enquetes/", include("filiere.surveys.urls")),
     path("audit/", include("filiere.audit.urls")),
     path("taches/", include("filiere.jobs.urls")),
     path("api/v1/", api.urls),

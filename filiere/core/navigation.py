@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from filiere.access import Capability, Grants, grants_for
+from filiere.access.surveys import runs_surveys
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,12 @@ CARDS: list[Card] = [
         _("Intervalle entre deux visites par groupe de maladies et par forme."),
         "followup:rules",
         _with(Capability.CONFIGURE_NETWORK),
+    ),
+    Card(
+        _("Enquêtes auprès des membres"),
+        _("Listes à classer envoyées par lien personnel ; rang moyen, score de Borda, réponses."),
+        "surveys:list",
+        runs_surveys,
     ),
     Card(
         _("Doublons potentiels"),

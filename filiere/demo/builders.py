@@ -13,6 +13,7 @@ def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
     from filiere.network import demo as network_demo
     from filiere.nomenclature import demo as nomenclature_demo
     from filiere.patients import demo as patients_demo
+    from filiere.surveys import demo as surveys_demo
     from filiere.transfusion import demo as transfusion_demo
 
     return [
@@ -22,4 +23,5 @@ def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("meetings", meetings_demo.build),
         ("followup", followup_demo.build),
         ("transfusion", transfusion_demo.build),
+        ("surveys", surveys_demo.build),
     ]

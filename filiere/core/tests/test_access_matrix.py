@@ -26,7 +26,15 @@ pytestmark = pytest.mark.django_db
 # Pages anyone may open without logging in (allauth's own pages are checked by allauth).
 # The invitation form is opened by a physician without an account yet; it answers 404 unless the
 # session holds a usable invitation link (filiere/meetings/tests/test_invitation_sessions.py).
-PUBLIC_PAGES: set[str] = {"set_language", "health", "metrics", "meetings:invitation_accept"}
+# A member answers a survey through her personal link, without an account: the token is the
+# credential (filiere/surveys/tests/test_views.py).
+PUBLIC_PAGES: set[str] = {
+    "set_language",
+    "health",
+    "metrics",
+    "meetings:invitation_accept",
+    "surveys:respond",
+}
 
 # Route name -> (builder of the URL kwargs for an object of centre A, page or API).
 ObjectBuilder = Callable[[Centre, User], dict[str, Any]]
@@ -128,7 +136,18 @@ def _followup(*names: str) -> ObjectBuilder:
     return build
 
 
+def _survey(centre: Centre, user: User) -> dict[str, Any]:
+    """A survey of the network, open (a survey belongs to no centre)."""
+    from filiere.surveys.tests.factories import make_survey
+
+    return {"survey_id": make_survey().public_id}
+
+
 OBJECT_ROUTES: dict[str, ObjectBuilder] = {
+    "surveys:detail": _survey,
+    "surveys:invite": _survey,
+    "surveys:results": _survey,
+    "surveys:results_csv": _survey,
     "network:centre_detail": lambda centre, user: {"public_id": centre.public_id},
     "patients:detail": _patient,
     "patients:identity_edit": _patient,
@@ -244,7 +263,7 @@ WRITE_ONLY_API_PATHS = {
     "/api/v1/patients/{patient_id}/enregistrements/{kind}/{record_id}/retrait",
 }
 # Routes checked elsewhere because the object is personal, not a centre's.
-PERSONAL_ROUTES = {"accounts:token_revoke", "meetings:invitation_link"}
+PERSONAL_ROUTES = {"accounts:token_revoke", "meetings:invitation_link", "surveys:respond"}
 # The case-meeting module's POST-only routes (refusals tested in filiere/meetings/tests).
 MEETINGS_POST_ONLY = {
     "meetings:member_add",
@@ -278,6 +297,8 @@ POST_ONLY_ROUTES = {
 POST_ONLY_ROUTES |= {"followup:isth_bat_domain", "followup:treatment_emergency"}
 # The research extract's decision and download buttons (filiere/research/tests).
 POST_ONLY_ROUTES |= {"research:decide", "research:download"}
+# Opening and closing a survey (refusals tested in filiere/surveys/tests).
+POST_ONLY_ROUTES |= {"surveys:status"}
 
 
 def our_patterns(

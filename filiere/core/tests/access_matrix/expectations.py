@@ -40,6 +40,9 @@ CASE_READERS = SERIES_STAFF | PATIENTS
 CASE_SENDERS = frozenset({CLINICIAN, CENTRE_COORDINATOR, RCP_COORDINATOR, INVITED})
 EXPORTERS = frozenset({CENTRE_COORDINATOR, DATA_MANAGER})
 STATISTICS = frozenset({CLINICIAN, CENTRE_COORDINATOR, RCP_COORDINATOR, DATA_MANAGER, NETWORK})
+# The members' surveys: the network coordinator's, for the whole network (a survey belongs to
+# no centre: each centre's world holds one, all of them hers).
+SURVEYS = frozenset({NETWORK})
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,13 @@ def action(who: frozenset[str]) -> Expect:
 
 
 PAGES: dict[str, Expect] = {
+    "surveys:list": reads(SURVEYS),
+    "surveys:create": form(SURVEYS),
+    "surveys:detail": reads(SURVEYS, everywhere=SURVEYS),
+    "surveys:status": Expect(post=SURVEYS, everywhere=SURVEYS, post_only=True),
+    "surveys:invite": Expect(get=SURVEYS, post=SURVEYS, everywhere=SURVEYS),
+    "surveys:results": reads(SURVEYS, everywhere=SURVEYS),
+    "surveys:results_csv": reads(SURVEYS, everywhere=SURVEYS),
     "home": reads(SIGNED_IN),
     "accounts:profile": reads(SIGNED_IN),
     # allauth's address page, its changes verified and audited (accounts/views.EmailView).

@@ -5,6 +5,13 @@ from __future__ import annotations
 # Route name -> object whose URL arguments fill the path (None: a page without identifier).
 PAGE_OBJECTS: dict[str, str | None] = {
     "home": None,
+    "surveys:list": None,
+    "surveys:create": None,
+    "surveys:detail": "survey",
+    "surveys:status": "survey",
+    "surveys:invite": "survey",
+    "surveys:results": "survey",
+    "surveys:results_csv": "survey",
     "accounts:profile": None,
     "account_email": None,
     "accounts:token_create": None,

@@ -56,6 +56,7 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
     from filiere.jobs.services import job_create, outbox_add
     from filiere.meetings.models import SeriesMember
     from filiere.patients.services import diagnosis_record
+    from filiere.surveys.tests.factories import make_survey
     from filiere.testing.factories import glanzmann_values, make_export, make_patient
     from filiere.testing.followup import matrix_world as followup_world
     from filiere.testing.meetings import (
@@ -107,6 +108,7 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
         "export": {"job_id": make_export(centre).public_id},
         "mail": {"mail_id": mail.public_id},
         "research": {"request_id": make_research_request(owner).public_id},
+        "survey": {"survey_id": make_survey(title=f"Enquête {centre.city}").public_id},
     }
 
 
