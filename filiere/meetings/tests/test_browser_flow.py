@@ -44,7 +44,10 @@ def test_from_request_to_signed_recommendation_and_certificates(
     patient_a: Patient,
 ) -> None:
     base = live_server.url
-    start = (timezone.now() + dt.timedelta(minutes=30)).replace(second=0, microsecond=0)
+    # Later today (a session opens on its day only): half an hour ahead, or 23:59 late at night.
+    now = timezone.localtime()
+    last_minute = now.replace(hour=23, minute=59, second=0, microsecond=0)
+    start = min(now + dt.timedelta(minutes=30), last_minute).replace(second=0, microsecond=0)
     from filiere.testing.meetings import make_meeting
 
     meeting = make_meeting(series, starts_at=start)
