@@ -53,10 +53,12 @@ def make_physician(centre: Centre, specialty: str, **values: Any) -> User:
 
 
 def session_start_today() -> dt.datetime:
-    """A start a few minutes ago, today (local time): a meeting runs on its own day."""
+    """A start a few minutes ago, today (local time): a meeting runs on its own day. Late in
+    the evening, 22:00, so that the session's slots and the tests' steps after its start stay
+    on the same day (a test run just before midnight once failed on the meeting's date)."""
     now = timezone.localtime().replace(second=0, microsecond=0)
     midnight = now.replace(hour=0, minute=0)
-    return max(midnight, now - dt.timedelta(minutes=5))
+    return min(max(midnight, now - dt.timedelta(minutes=5)), now.replace(hour=22, minute=0))
 
 
 def make_meeting(
