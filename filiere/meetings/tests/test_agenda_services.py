@@ -91,7 +91,8 @@ def test_the_first_invitation_carries_the_agenda_as_it_stands(
         meeting = make_meeting(series)
     assert mailoutbox
     names = [name for name, _content, _type in mailoutbox[0].attachments]
-    assert names == ["invitation.ics", f"ordre-du-jour-rcp-{meeting.starts_at:%Y-%m-%d}.pdf"]
+    day = timezone.localtime(meeting.starts_at)  # the file is named by the local date
+    assert names == ["invitation.ics", f"ordre-du-jour-rcp-{day:%Y-%m-%d}.pdf"]
     meeting.refresh_from_db()
     assert meeting.agenda_sent_at is not None
     assert not meeting.agenda_changed_since_sent
