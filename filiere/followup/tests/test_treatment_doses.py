@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
@@ -256,7 +257,7 @@ def test_the_card_lists_only_the_treatment_marked_usual_not_the_latest(
     (line,) = build_care_card(patient_a, identity=None, today=TODAY).emergency_treatment
     assert line.startswith("eptacog alfa activé (facteur VII activé recombinant) 90 µg/kg")
     assert "intraveineuse" in line
-    assert f"validé par Alice Durand le {on:%d/%m/%Y}" in line
+    assert f"validé par Alice Durand le {timezone.localtime(on):%d/%m/%Y}" in line
     assert "acide tranexamique" not in line
     event = AuditEvent.objects.filter(object_id=str(rfviia.public_id)).latest("pk")
     assert "traitement d'urgence habituel" in event.summary
