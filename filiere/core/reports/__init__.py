@@ -88,15 +88,19 @@ SectionBuilder = Callable[[ReportPeriod], Section]
 
 _builders: dict[str, tuple[int, SectionBuilder]] = {}
 
-# What a network reports every year that the modules do not record yet.
-UNRECORDED: tuple[tuple[str, str], ...] = (
-    ("Éducation thérapeutique", "Journées et séances d'éducation thérapeutique (ETP)"),
-    (
+# What a network reports every year, by the key of the section that will record it: printed
+# « non renseigné » until a module registers a section under that key.
+UNRECORDED: dict[str, tuple[str, str]] = {
+    "education": (
+        "Éducation thérapeutique",
+        "Journées et séances d'éducation thérapeutique (ETP)",
+    ),
+    "guidelines": (
         "Protocoles nationaux (PNDS)",
         "Avancement des protocoles nationaux de diagnostic et de soins",
     ),
-    ("Événements", "Journées, congrès et réunions de la filière"),
-)
+    "events": ("Événements", "Journées, congrès et réunions de la filière"),
+}
 
 
 def register_section(key: str, builder: SectionBuilder, *, position: int) -> None:
@@ -107,7 +111,9 @@ def register_section(key: str, builder: SectionBuilder, *, position: int) -> Non
 def activity_report(period: ReportPeriod) -> list[Section]:
     """Every registered section for ``period``, then the parts no module records yet."""
     sections = [builder(period) for _, builder in sorted(_builders.values(), key=lambda b: b[0])]
-    for title, what in UNRECORDED:
+    for key, (title, what) in UNRECORDED.items():
+        if key in _builders:
+            continue
         sections.append(
             Section(title, [Figure(what, NOT_RECORDED, "Aucun module ne l'enregistre encore.")])
         )
