@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1s
 MANAGE := $(BIN)/python manage.py
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-coverage install install-production demo lint format typecheck bench messages check-deploy clean
+.PHONY: run test test-coverage install install-production demo lint format typecheck bench load messages check-deploy clean
 
 ## Install everything, build the demo network on SQLite and serve http://127.0.0.1:8000
 run: install
@@ -71,6 +71,10 @@ bench: install
 	BENCH_KEEP=1 BENCH_SIZE=$${BENCH_SIZE:-2000} BENCH_POOL_SIZE=$${BENCH_POOL_SIZE:-1000000} $(BIN)/pytest filiere/benchmarks -q -s -p no:randomly --reuse-db \
 		--benchmark-enable --benchmark-only --benchmark-sort=name \
 		--benchmark-columns=min,median,mean,max,rounds $(BENCH_ARGS)
+
+## Load test: gunicorn on the 100,000-patient demo (PostgreSQL), 50 then 100 requests/s (README)
+load: install
+	bash scripts/load.sh
 
 ## Extract the interface strings (needs gettext's xgettext) into the English catalogue
 messages: install

@@ -16,7 +16,7 @@ import pytest
 
 from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
-from filiere.benchmarks.registry_data import ensure_registry
+from filiere.demo.volume import ensure_registry
 from filiere.network.models import Centre, Role
 from filiere.testing.factories import finess_for, load_test_nomenclature, make_user
 

@@ -1,6 +1,6 @@
 """Follow-up data for the benchmark registry: visits, due dates and off-label treatments.
 
-Benchmark scaffolding, like ``registry_data``: a million patients with ten visits each is ten
+Benchmark scaffolding, like ``filiere.demo.volume``: a million patients with ten visits each is ten
 million rows, so they are written by ``INSERT … SELECT`` in the database, not through the services
 (which are tested elsewhere). Every column the SQL does not set gets the model field's default, so
 a field added later with a default needs no change here, and one without a default fails loudly.

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from filiere.access.actors import SYSTEM
 from filiere.demo.context import DemoContext
+from filiere.demo.volume import ensure_registry
 from filiere.identity.models import Identity
 from filiere.identity.services import INS_TEST_OID, IdentityInput
 from filiere.lib.identifiers import nir_key
@@ -238,7 +239,7 @@ def build(ctx: DemoContext) -> None:
     existing = set(Identity.objects.filter(ipp__startswith="DEMO").values_list("ipp", flat=True))
     created = 0
     patients: list[Patient] = []
-    for index in range(1, ctx.size + 1):
+    for index in range(1, min(ctx.size, ctx.detailed) + 1):
         # Draw every value for every index, so that a patient's data never depends on which
         # others already exist.
         patient_rng = random.Random(f"{ctx.seed}:patient:{index}")
@@ -253,6 +254,15 @@ def build(ctx: DemoContext) -> None:
     )
     ctx.objects["patients"] = patients
     ctx.report(f"Registre : {created} patient(s) créé(s), {len(patients)} au total.")
+    volume = ctx.size - len(patients)
+    if volume > 0:
+        ensure_registry(
+            volume,
+            [centre for centre, _ in centres],
+            prefix="VOL",
+            weights=[weight for _, weight in centres],
+            report=lambda done: ctx.report(f"Registre (volume) : {done} / {volume}"),
+        )
 
 
 def demo_ins(index: int, sex: str, birth: dt.date) -> str:

@@ -21,6 +21,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--size", type=int, default=200, help="Number of demo patients (default 200)."
         )
+        parser.add_argument(
+            "--detailed",
+            type=int,
+            default=2000,
+            help=(
+                "How many of the patients get a full history through the services (default "
+                "2000); the rest is registry volume written in bulk, for load tests."
+            ),
+        )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
         parser.add_argument(
             "--only", action="append", default=[], help="Run only the named module(s)."
@@ -32,16 +41,27 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args: Any, size: int, seed: int, only: list[str], force: bool, **_: Any
+        self,
+        *args: Any,
+        size: int,
+        detailed: int,
+        seed: int,
+        only: list[str],
+        force: bool,
+        **_: Any,
     ) -> None:
         if size < 0:
             raise CommandError("--size doit être positif ou nul.")
+        if detailed < 0:
+            raise CommandError("--detailed doit être positif ou nul.")
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Instance sans DEBUG : les comptes de démonstration ont un mot de passe connu. "
                 "Relancez avec --force si c'est bien une instance de démonstration."
             )
-        ctx = DemoContext(seed=seed, size=size, report=lambda line: self.stdout.write(line))
+        ctx = DemoContext(
+            seed=seed, size=size, detailed=detailed, report=lambda line: self.stdout.write(line)
+        )
         for name, build in builders():
             if only and name not in only:
                 continue

@@ -1,9 +1,10 @@
-"""A synthetic registry of any size for the benchmarks, written with bulk inserts.
+"""Registry volume for the benchmarks and the load test, written with bulk inserts.
 
-This is benchmark scaffolding, not a way in for clinical data: the demo and every import go
-through the registry services. Here a million patients must be written in minutes, so rows are
-built directly, with the same shapes the services produce (identity apart, care episode, two
-diagnoses, three variants, a phenotype and a consent per patient).
+This is scaffolding, not a way in for clinical data: the demo's own patients and every import go
+through the registry services. Here a hundred thousand to a million patients must be written in
+minutes, so rows are built directly, with the same shapes the services produce (identity apart,
+care episode, two diagnoses, three variants, a phenotype and a consent per patient), and without
+audit events: nobody registered them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
+from collections.abc import Callable
 
 from django.db import connection, transaction
 
@@ -60,19 +62,30 @@ TRANSCRIPTS = {
 }
 
 
-def _pseudonym(number: int) -> str:
+def _pseudonym(prefix: str, number: int) -> str:
     # Deterministic and unique: the benchmark needs stable codes, not secrecy.
     digits = []
     for _ in range(8):
         number, rest = divmod(number, 32)
         digits.append(ALPHABET[rest])
     body = "".join(reversed(digits))
-    return f"BEN-{body[:4]}-{body[4:]}"
+    return f"{prefix}-{body[:4]}-{body[4:]}"
 
 
-def ensure_registry(size: int, centres: list[Centre]) -> int:
-    """Make sure ``size`` benchmark patients exist (those already there are kept)."""
-    existing = Patient.objects.filter(pseudonym__startswith="BEN-").count()
+def ensure_registry(
+    size: int,
+    centres: list[Centre],
+    *,
+    prefix: str = "BEN",
+    weights: list[int] | None = None,
+    report: Callable[[int], None] | None = None,
+) -> int:
+    """Make sure ``size`` volume patients exist (those already there are kept).
+
+    ``prefix`` starts their pseudonyms and IPPs (three capitals); ``weights`` spreads them over
+    ``centres`` as the demo's own patients are spread; ``report`` hears the count after each batch.
+    """
+    existing = Patient.objects.filter(pseudonym__startswith=f"{prefix}-").count()
     if existing >= size:
         return existing
     orpha = list(OrphaConcept.objects.filter(code__in=[849, 274, 182050, 721, 616874]))
@@ -82,7 +95,9 @@ def ensure_registry(size: int, centres: list[Centre]) -> int:
     for start in range(existing, size, BATCH):
         stop = min(size, start + BATCH)
         with transaction.atomic():
-            _write_batch(range(start, stop), centres, orpha, genes, rng, today)
+            _write_batch(prefix, range(start, stop), centres, weights, orpha, genes, rng, today)
+        if report is not None:
+            report(stop)
     if connection.vendor == "postgresql":
         # After a bulk load the planner needs fresh statistics, as after any large import.
         with connection.cursor() as cursor:
@@ -91,8 +106,10 @@ def ensure_registry(size: int, centres: list[Centre]) -> int:
 
 
 def _write_batch(
+    prefix: str,
     numbers: range,
     centres: list[Centre],
+    weights: list[int] | None,
     orpha: list[OrphaConcept],
     genes: list[Gene],
     rng: random.Random,
@@ -105,7 +122,7 @@ def _write_batch(
         patient = Patient(
             public_id=uuid.uuid4(),
             identity_link=uuid.uuid4(),
-            pseudonym=_pseudonym(number),
+            pseudonym=_pseudonym(prefix, number),
             sex=sex,
             birth_year=born.year,
             birth_month=born.month,
@@ -121,7 +138,7 @@ def _write_batch(
                 first_given_name=given,
                 birth_date=born,
                 sex=sex,
-                ipp=f"BEN{number:09d}",
+                ipp=f"{prefix}{number:09d}",
                 search_key=search_key(family, given),
             )
         )
@@ -129,7 +146,7 @@ def _write_batch(
     Identity.objects.bulk_create(identities, batch_size=BATCH)
     episodes, diagnoses, findings, phenotypes, consents = [], [], [], [], []
     for patient in patients:
-        centre = rng.choice(centres)
+        centre = rng.choices(centres, weights=weights)[0]
         episodes.append(
             CareEpisode(
                 patient=patient, centre=centre, inclusion_year=2020, referred_by=["ORG-182"]
