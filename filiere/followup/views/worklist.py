@@ -132,8 +132,12 @@ def rules_view(request: AuthenticatedRequest) -> HttpResponse:
                 job = services.schedules_refresh_start(actor=request.user)
                 return redirect("jobs:detail", job_id=job.public_id)
             if action == "defaults":
-                created = services.followup_rules_install_defaults(actor=request.user)
-                messages.success(request, _("%d rythme(s) par défaut ajouté(s).") % created)
+                defaults = services.followup_rules_install_defaults(actor=request.user)
+                messages.success(
+                    request, _("%d rythme(s) par défaut ajouté(s).") % defaults.created
+                )
+                if defaults.refresh is not None:
+                    return redirect("jobs:detail", job_id=defaults.refresh.public_id)
                 return redirect("followup:rules")
         except ValidationError as error:
             apply_errors(form, error)
