@@ -17,6 +17,7 @@ class Job(models.Model):
         FOLLOWUP_REFRESH = "followup_refresh", _("Recalcul des échéances de suivi")
         EXPORT_SDM_MR = "export_sdm_mr", _("Export SDM-MR du centre")
         EXPORT_PHENOPACKETS = "export_phenopackets", _("Export Phenopackets")
+        EXPORT_FHIR = "export_fhir", _("Export FHIR R4B")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("En attente")
@@ -77,7 +78,7 @@ class Job(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(centre__isnull=False)
-                | ~Q(kind__in=["export_sdm_mr", "export_phenopackets"]),
+                | ~Q(kind__in=["export_sdm_mr", "export_phenopackets", "export_fhir"]),
                 name="jobs_job_export_has_a_centre",
                 violation_error_message=_("Un export est celui d'un centre."),
             ),
@@ -100,7 +101,9 @@ class Job(models.Model):
 
 
 # The kinds of job that export a centre's patients: followed and downloaded by its exporters.
-EXPORT_KINDS = frozenset({Job.Kind.EXPORT_SDM_MR, Job.Kind.EXPORT_PHENOPACKETS})
+EXPORT_KINDS = frozenset(
+    {Job.Kind.EXPORT_SDM_MR, Job.Kind.EXPORT_PHENOPACKETS, Job.Kind.EXPORT_FHIR}
+)
 
 
 class OutgoingMail(models.Model):
