@@ -18,6 +18,7 @@ class Job(models.Model):
         EXPORT_SDM_MR = "export_sdm_mr", _("Export SDM-MR du centre")
         EXPORT_PHENOPACKETS = "export_phenopackets", _("Export Phenopackets")
         EXPORT_FHIR = "export_fhir", _("Export FHIR R4B")
+        ACTIVITY_REPORT = "activity_report", _("Rapport d'activité")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("En attente")
@@ -32,6 +33,8 @@ class Job(models.Model):
     )
     done = models.PositiveIntegerField(_("fait"), default=0)
     total = models.PositiveIntegerField(_("à faire"), default=0)
+    # What was asked for (a year…), for the worker: never a patient.
+    params = models.JSONField(_("paramètres"), default=dict, blank=True)
     # Counts only (created, updated…), never a patient: the page shows them as they are.
     result = models.JSONField(_("résultat"), default=dict, blank=True)
     error = models.CharField(_("erreur"), max_length=200, blank=True)

@@ -95,6 +95,7 @@ PAGE_OBJECTS: dict[str, str | None] = {
     "followup:rules": None,
     "jobs:detail": "job",
     "jobs:file": "export",
+    "jobs:other_file": "report",
     "patients:exports": None,
     "jobs:undelivered_mail": None,
     "jobs:mail_resend": "mail",
