@@ -19,6 +19,7 @@ class Job(models.Model):
         EXPORT_PHENOPACKETS = "export_phenopackets", _("Export Phenopackets")
         EXPORT_FHIR = "export_fhir", _("Export FHIR R4B")
         ACTIVITY_REPORT = "activity_report", _("Rapport d'activité")
+        CARE_CARDS = "care_cards", _("Cartes de soins des patients attendus en visite")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("En attente")

@@ -45,6 +45,7 @@ RESULT_LABELS = {
     "incomplete": _("dossiers incomplets, non exportés"),
     "sections": _("rubriques du rapport"),
     "sections_with_activity": _("rubriques où une activité est enregistrée"),
+    "cards": _("cartes de soins"),
 }
 MAIL_PAGE_SIZE = 50
 

@@ -167,6 +167,7 @@ PAGES: dict[str, Expect] = {
     "meetings:presentation": reads(SERIES_STAFF),
     "followup:worklist_home": reads(PATIENTS),
     "followup:worklist": reads(PATIENTS),
+    "followup:worklist_care_cards": action(PATIENTS),
     "followup:rules": form(frozenset({NETWORK})),
     # A background job is followed by the person who asked for it (here centre A's clinician)
     # and the administrators, whom no persona is.

@@ -92,6 +92,7 @@ PAGE_OBJECTS: dict[str, str | None] = {
     "meetings:presentation": "rcp",
     "followup:worklist_home": None,
     "followup:worklist": "centre",
+    "followup:worklist_care_cards": "centre",
     "followup:rules": None,
     "jobs:detail": "job",
     "jobs:file": "export",
