@@ -64,6 +64,8 @@ class Job(models.Model):
     sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
     started_at = models.DateTimeField(_("commencée le"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finie le"), null=True, blank=True)
+    # When the job's files were deleted, past their retention (``JOB_FILES_RETENTION_DAYS``).
+    expired_at = models.DateTimeField(_("fichier supprimé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tâche de fond")
@@ -98,6 +100,10 @@ class Job(models.Model):
     @property
     def is_export(self) -> bool:
         return self.kind in EXPORT_KINDS
+
+    @property
+    def expired(self) -> bool:
+        return self.expired_at is not None
 
     @property
     def finished(self) -> bool:

@@ -37,7 +37,7 @@ def get_job_file_for_user(
     if extension and extension not in job_other_files(job):
         raise Http404
     path = job_file_path(job, extension)
-    if job.status != Job.Status.DONE or not job.file_name or not path.is_file():
+    if job.status != Job.Status.DONE or not job.file_name or job.expired or not path.is_file():
         raise Http404
     return job, path
 

@@ -194,6 +194,39 @@ def job_file_write(job: Job, content: bytes, extension: str = "") -> Path:
     return path
 
 
+def jobs_expire_files(*, now: dt.datetime | None = None) -> int:
+    """Delete the files of the jobs finished more than ``JOB_FILES_RETENTION_DAYS`` ago (the
+    scheduler, daily) and mark those jobs: their page says the file is gone. Patients' data do
+    not stay in the private storage once fetched. Return how many jobs' files were deleted."""
+    moment = now or timezone.now()
+    cutoff = moment - dt.timedelta(days=settings.JOB_FILES_RETENTION_DAYS)
+    due = (
+        Job.objects.filter(finished_at__lte=cutoff, expired_at__isnull=True)
+        .exclude(file_name="")
+        .select_related("centre")
+        .order_by("pk")
+    )
+    expired = 0
+    for job in due:
+        # The main file, those beside it and a temporary file a dead worker left.
+        for path in job_file_path(job).parent.glob(f"{job.public_id}*"):
+            path.unlink(missing_ok=True)
+        with transaction.atomic():
+            if not Job.objects.filter(pk=job.pk, expired_at__isnull=True).update(expired_at=moment):
+                continue
+            audit_record(
+                actor=SYSTEM,
+                action=AuditEvent.Action.UPDATE,
+                obj=job,
+                centre_id=job.centre.public_id if job.centre is not None else None,
+                summary=f"Fichier supprimé après {settings.JOB_FILES_RETENTION_DAYS} jours : "
+                f"{job.get_kind_display()} ({job.file_name})",
+                changes={"expired_at": {"après": moment.isoformat()}},
+            )
+            expired += 1
+    return expired
+
+
 @transaction.atomic
 def job_file_downloaded(*, actor: Actor, job: Job, extension: str = "") -> None:
     """Record that ``actor`` downloaded one of the job's files: an export, audited as one."""
@@ -278,6 +311,11 @@ def _tell_requester(job: Job) -> None:
             "connexion, par les exportateurs du centre."
             if job.is_export
             else "connexion, depuis votre compte seulement."
+        )
+        + (
+            f" Il est supprimé {settings.JOB_FILES_RETENTION_DAYS} jours après la fin de la tâche."
+            if ready
+            else ""
         )
         + "\n\nFilière"
     )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -54,7 +55,9 @@ MAIL_PAGE_SIZE = 50
 def job_view(request: AuthenticatedRequest, job_id: uuid.UUID) -> HttpResponse:
     """A job's progress and result; htmx polls the progress block until the job ends."""
     job = get_job_for_user(request.user, job_id)
-    may_download = bool(job.file_name) and job_rights(request.user, job).download
+    may_download = (
+        bool(job.file_name) and not job.expired and job_rights(request.user, job).download
+    )
     context = {
         "job": job,
         "result": [(RESULT_LABELS.get(key, key), value) for key, value in job.result.items()],
@@ -71,6 +74,7 @@ def job_view(request: AuthenticatedRequest, job_id: uuid.UUID) -> HttpResponse:
         if may_download
         else [],
         "back": job_back_page(job),
+        "retention_days": settings.JOB_FILES_RETENTION_DAYS,
     }
     htmx = bool(request.htmx)  # type: ignore[attr-defined]
     template = "jobs/partials/progress.html" if htmx else "jobs/job.html"
