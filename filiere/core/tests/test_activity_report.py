@@ -125,13 +125,13 @@ def test_last_years_report_matches_counts_made_on_the_data(
     assert f'href="/taches/{job.public_id}/fichier/"' in page
     assert f'href="/taches/{job.public_id}/fichier/csv/"' in page
     assert str(job.public_id) in client.get(URL).content.decode()  # « Vos derniers rapports »
-    pdf = client.get(f"/taches/{job.public_id}/fichier/")
+    pdf: Any = client.get(f"/taches/{job.public_id}/fichier/")
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf["Content-Disposition"] == (
         f'attachment; filename="rapport_activite_{year}_reseau.pdf"'
     )
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
-    csv = client.get(f"/taches/{job.public_id}/fichier/csv/")
+    csv: Any = client.get(f"/taches/{job.public_id}/fichier/csv/")
     assert csv["Content-Disposition"] == (
         f'attachment; filename="rapport_activite_{year}_reseau.csv"'
     )

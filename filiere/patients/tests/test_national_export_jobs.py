@@ -205,7 +205,7 @@ def test_the_fhir_export_runs_in_the_background_and_validates_with_the_reference
     files = members(client.get(f"/taches/{job.public_id}/fichier/"))
     exported = cohort["exported"]
     assert list(files) == [f"{exported.pseudonym}.json"]
-    bundle = Bundle.model_validate_json(files[f"{exported.pseudonym}.json"])
+    bundle: Any = Bundle.model_validate_json(files[f"{exported.pseudonym}.json"])
     patient = bundle.entry[0].resource
     assert patient.identifier[0].value == exported.pseudonym
     assert AuditEvent.objects.filter(
@@ -219,6 +219,7 @@ def test_the_fhir_export_runs_in_the_background_and_validates_with_the_reference
 def test_the_database_constraint_lists_every_export_kind() -> None:
     """An export without a centre would be downloadable by no one: the constraint names the
     same kinds as ``EXPORT_KINDS``."""
+    constraint: Any
     (constraint,) = [c for c in Job._meta.constraints if c.name == "jobs_job_export_has_a_centre"]
     condition: Any = constraint.condition
     (negated,) = [child for child in condition.children if getattr(child, "negated", False)]
