@@ -243,7 +243,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.send_due_mail",
         "schedule": crontab(minute="*"),
     },
+    # The files the jobs wrote (exports, reports, printed cards) are deleted once past their
+    # retention (JOB_FILES_RETENTION_DAYS), before the 02:30 backup: it does not copy them again.
+    "jobs-expire-files": {
+        "task": "jobs.expire_files",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
+# Days a job's files (a centre's export, an activity report, printed care cards) are kept
+# after the job ends; then deleted, and the job's page says so (ask again for a new one).
+JOB_FILES_RETENTION_DAYS = env_int("JOB_FILES_RETENTION_DAYS", 7)
 
 # The load balancer's `/sante/` answers status only; this token unlocks the per-component detail.
 HEALTH_TOKEN = env_str("HEALTH_TOKEN")

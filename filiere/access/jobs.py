@@ -1,7 +1,8 @@
 """Who may follow a background job, and who follows the delivery of the e-mails.
 
 - A job: the person who asked for it, and the administrators; a centre's export also its
-  exporters (data managers, centre coordinators), who alone download its file.
+  exporters (data managers, centre coordinators), who alone download its file. The file of any
+  other job (an activity report, a bulk print of care cards) is its requester's alone.
 - An outgoing e-mail: the network coordinators, all of them; a centre's RCP coordinators, those
   sent for that centre's case-meeting series (the ``follow_mail`` capability, granted at a
   centre or network-wide). A message of no centre is the network coordinators' alone.
@@ -33,9 +34,10 @@ def job_rights(user: Any, job: Job) -> JobRights:
         and job.centre_id is not None
         and can(user, Capability.EXPORT_NATIONAL, job.centre_id)
     )
+    requester = job.requested_by_id == user.pk
     return JobRights(
-        see=job.requested_by_id == user.pk or may_administer_accounts(user) or exporter,
-        download=exporter,
+        see=requester or may_administer_accounts(user) or exporter,
+        download=exporter if job.is_export else requester and bool(job.file_name),
     )
 
 

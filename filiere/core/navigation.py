@@ -142,7 +142,7 @@ CARDS: list[Card] = [
     ),
     Card(
         _("Exports nationaux"),
-        _("SDM-MR et Phenopackets d'un centre, préparés en tâche de fond puis téléchargés."),
+        _("SDM-MR, Phenopackets et FHIR d'un centre, préparés en tâche de fond puis téléchargés."),
         "patients:exports",
         _with(Capability.EXPORT_NATIONAL),
     ),

@@ -16,7 +16,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 # DejaVu Sans (shipped in core/fonts, Bitstream Vera licence): Bitstream Vera, which reportlab
 # ships, has no Greek letters, and clinical text has them (« anti-αIIbβ3 » printed as boxes);
@@ -123,3 +123,25 @@ def build_document(
     else:
         document.build(story, onFirstPage=on_page)
     return buffer.getvalue()
+
+
+def build_one_page_each(
+    pages: Sequence[tuple[Flowable, PageCallback]],
+    *,
+    title: str,
+    author: str,
+    margins: tuple[float, float, float, float] = (18 * mm, 18 * mm, 15 * mm, 15 * mm),
+) -> bytes:
+    """Many one-page documents as one PDF (a bulk print): each page's flowable must fit its
+    frame (a ``KeepInFrame``), and its own callback draws around it (the n-th callback on the
+    n-th page)."""
+    story: list[Any] = []
+    for index, (flowable, _) in enumerate(pages):
+        if index:
+            story.append(PageBreak())
+        story.append(flowable)
+
+    def on_page(canvas: Any, document: Any) -> None:
+        pages[document.page - 1][1](canvas, document)
+
+    return build_document(story, title=title, author=author, margins=margins, on_page=on_page)

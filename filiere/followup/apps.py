@@ -46,11 +46,12 @@ class FollowupConfig(AppConfig):
 
         register_record_mover(FOLLOW_UP_RECORDS)
 
-        from filiere.followup.tasks import refresh_schedules
+        from filiere.followup.tasks import print_care_cards, refresh_schedules
         from filiere.jobs.models import Job
         from filiere.jobs.services import register_job_task
 
         register_job_task(Job.Kind.FOLLOWUP_REFRESH, refresh_schedules, back="followup:rules")
+        register_job_task(Job.Kind.CARE_CARDS, print_care_cards, back="followup:worklist_home")
 
         from filiere.core.reports import register_section
         from filiere.followup.report import followup_section

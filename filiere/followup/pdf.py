@@ -9,7 +9,8 @@ size with the card to cut out at the bottom.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -28,7 +29,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from filiere.core.pdf import build_document, font_name
+from filiere.core.pdf import build_document, build_one_page_each, font_name
 from filiere.followup.booklet import Booklet
 from filiere.followup.care_card import NO_EMERGENCY_TREATMENT, CareCard
 
@@ -173,9 +174,12 @@ def render_card(card: CareCard) -> bytes:
     return buffer.getvalue()
 
 
-def render_card_a4(card: CareCard) -> bytes:
-    """Return the A4 page: the card's content at a readable size, and the card to cut out."""
-    bottom = 22 * mm + CARD_HEIGHT + 10 * mm
+# The A4 page: the card's content at a readable size above, the card to cut out below.
+A4_MARGINS = (18 * mm, 18 * mm, 15 * mm, 22 * mm + CARD_HEIGHT + 10 * mm)
+
+
+def _card_a4_page(card: CareCard) -> tuple[Flowable, Callable[[Canvas, Any], None]]:
+    """One card's A4 page: its content (shrunk to fit one page) and what is drawn around it."""
     title = _style("a4-title", 18, bold=True, textColor=ACCENT)
     head = _style("a4-head", 12, bold=True, textColor=ACCENT, spaceBefore=6)
     body = _style("a4-body", 10.5)
@@ -208,8 +212,7 @@ def render_card_a4(card: CareCard) -> bytes:
     if card.phone:
         story.append(_p(f"Secrétariat : {card.phone}", body))
 
-    def on_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        _metadata(canvas, f"Carte de soins {card.pseudonym}")
+    def on_page(canvas: Canvas, doc: Any) -> None:
         card_x = (A4[0] - 2 * CARD_WIDTH) / 2
         draw_card(canvas, card, card_x, 22 * mm)
         canvas.setFont(font_name(), 8)
@@ -220,15 +223,24 @@ def render_card_a4(card: CareCard) -> bytes:
         )
         canvas.drawCentredString(A4[0] / 2, 10 * mm, _footer_text(card, "Carte de soins"))
 
-    frame_width, frame_height = A4[0] - 36 * mm, A4[1] - 15 * mm - bottom
-    return build_document(
-        [KeepInFrame(frame_width, frame_height, story, mode="shrink")],
-        title=f"Carte de soins {card.pseudonym}",
+    left, right, top, bottom = A4_MARGINS
+    frame_width, frame_height = A4[0] - left - right, A4[1] - top - bottom
+    return KeepInFrame(frame_width, frame_height, story, mode="shrink"), on_page
+
+
+def render_cards_a4(cards: Sequence[CareCard], *, title: str) -> bytes:
+    """Return the A4 pages of several cards in one PDF, one page each (a centre's bulk print)."""
+    return build_one_page_each(
+        [_card_a4_page(card) for card in cards],
+        title=title,
         author="Filière (MHEMO)",
-        margins=(18 * mm, 18 * mm, 15 * mm, bottom),
-        on_page=on_page,
-        later_pages=False,
+        margins=A4_MARGINS,
     )
+
+
+def render_card_a4(card: CareCard) -> bytes:
+    """Return the A4 page: the card's content at a readable size, and the card to cut out."""
+    return render_cards_a4([card], title=f"Carte de soins {card.pseudonym}")
 
 
 # --- The booklet ---------------------------------------------------------------------------

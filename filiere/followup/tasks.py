@@ -7,6 +7,7 @@ import logging
 from celery import shared_task
 
 from filiere.followup.services import schedules_refresh_all
+from filiere.followup.services.care_cards import care_cards_write
 from filiere.followup.services.schedule import RefreshResult
 from filiere.jobs.services import job_run
 
@@ -30,6 +31,13 @@ def refresh_schedules(job_id: str | None = None) -> dict[str, int]:
         counts = dict(job.result)
     logger.info("Échéances de suivi recalculées : %s", counts)
     return counts
+
+
+@shared_task(name="followup.print_care_cards")
+def print_care_cards(job_id: str) -> dict[str, int]:
+    """Write the care cards of a centre's patients expected at a visit, asked for from its
+    worklist, as one PDF in the private storage."""
+    return care_cards_write(job_id)
 
 
 def _counts(result: RefreshResult) -> dict[str, int]:

@@ -9,6 +9,11 @@ P = "patients/<uuid:public_id>/"
 urlpatterns = [
     path("", views.worklist_home_view, name="worklist_home"),
     path("centres/<uuid:centre_id>/", views.worklist_view, name="worklist"),
+    path(
+        "centres/<uuid:centre_id>/cartes-de-soins/",
+        views.worklist_care_cards_view,
+        name="worklist_care_cards",
+    ),
     path("rythmes/", views.rules_view, name="rules"),
     path("a-completer/", views.visits_to_complete_view, name="visits_to_complete"),
     path("observatoire/", views.observatory_view, name="observatory"),

@@ -17,6 +17,9 @@ class Job(models.Model):
         FOLLOWUP_REFRESH = "followup_refresh", _("Recalcul des échéances de suivi")
         EXPORT_SDM_MR = "export_sdm_mr", _("Export SDM-MR du centre")
         EXPORT_PHENOPACKETS = "export_phenopackets", _("Export Phenopackets")
+        EXPORT_FHIR = "export_fhir", _("Export FHIR R4B")
+        ACTIVITY_REPORT = "activity_report", _("Rapport d'activité")
+        CARE_CARDS = "care_cards", _("Cartes de soins des patients attendus en visite")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("En attente")
@@ -31,6 +34,8 @@ class Job(models.Model):
     )
     done = models.PositiveIntegerField(_("fait"), default=0)
     total = models.PositiveIntegerField(_("à faire"), default=0)
+    # What was asked for (a year…), for the worker: never a patient.
+    params = models.JSONField(_("paramètres"), default=dict, blank=True)
     # Counts only (created, updated…), never a patient: the page shows them as they are.
     result = models.JSONField(_("résultat"), default=dict, blank=True)
     error = models.CharField(_("erreur"), max_length=200, blank=True)
@@ -59,6 +64,8 @@ class Job(models.Model):
     sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
     started_at = models.DateTimeField(_("commencée le"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finie le"), null=True, blank=True)
+    # When the job's files were deleted, past their retention (``JOB_FILES_RETENTION_DAYS``).
+    expired_at = models.DateTimeField(_("fichier supprimé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tâche de fond")
@@ -77,7 +84,7 @@ class Job(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(centre__isnull=False)
-                | ~Q(kind__in=["export_sdm_mr", "export_phenopackets"]),
+                | ~Q(kind__in=["export_sdm_mr", "export_phenopackets", "export_fhir"]),
                 name="jobs_job_export_has_a_centre",
                 violation_error_message=_("Un export est celui d'un centre."),
             ),
@@ -95,12 +102,18 @@ class Job(models.Model):
         return self.kind in EXPORT_KINDS
 
     @property
+    def expired(self) -> bool:
+        return self.expired_at is not None
+
+    @property
     def finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
 
 
 # The kinds of job that export a centre's patients: followed and downloaded by its exporters.
-EXPORT_KINDS = frozenset({Job.Kind.EXPORT_SDM_MR, Job.Kind.EXPORT_PHENOPACKETS})
+EXPORT_KINDS = frozenset(
+    {Job.Kind.EXPORT_SDM_MR, Job.Kind.EXPORT_PHENOPACKETS, Job.Kind.EXPORT_FHIR}
+)
 
 
 class OutgoingMail(models.Model):

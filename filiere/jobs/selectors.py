@@ -12,7 +12,7 @@ from filiere.access.jobs import job_rights, mail_followed_by, mail_rights
 from filiere.accounts.models import User
 from filiere.core.access_errors import NotVisible
 from filiere.jobs.models import EXPORT_KINDS, Job, OutgoingMail
-from filiere.jobs.services import LONG_WAIT, job_file_path
+from filiere.jobs.services import LONG_WAIT, job_file_path, job_other_files
 
 
 def get_job_for_user(user: User, public_id: uuid.UUID | str) -> Job:
@@ -25,16 +25,30 @@ def get_job_for_user(user: User, public_id: uuid.UUID | str) -> Job:
     return job
 
 
-def get_job_file_for_user(user: User, public_id: uuid.UUID | str) -> tuple[Job, Path]:
-    """The job and the file it wrote, for those who may download it (a centre's exporters); a
-    404 for anyone else, and while the file is not complete (the job not done)."""
+def get_job_file_for_user(
+    user: User, public_id: uuid.UUID | str, extension: str = ""
+) -> tuple[Job, Path]:
+    """The job and one file it wrote (the main one, or the one of that extension beside it),
+    for those who may download it (a centre's exporters; the requester of any other job); a 404
+    for anyone else, and while the file is not complete (the job not done)."""
     job = get_job_for_user(user, public_id)
     if not job_rights(user, job).download:
-        raise NotVisible("jobs.job", str(job.public_id), "fichier d'un export d'un autre centre")
-    path = job_file_path(job)
-    if job.status != Job.Status.DONE or not job.file_name or not path.is_file():
+        raise NotVisible("jobs.job", str(job.public_id), "fichier de la tâche d'un autre")
+    if extension and extension not in job_other_files(job):
+        raise Http404
+    path = job_file_path(job, extension)
+    if job.status != Job.Status.DONE or not job.file_name or job.expired or not path.is_file():
         raise Http404
     return job, path
+
+
+def jobs_asked_by(user: User, kind: str, *, limit: int = 10) -> list[Job]:
+    """The user's latest jobs of a kind, for the page that asks for them."""
+    return list(
+        Job.objects.filter(kind=kind, requested_by=user)
+        .select_related("centre")
+        .order_by("-created_at")[:limit]
+    )
 
 
 def exports_of_centres(centre_ids: frozenset[int], *, limit: int = 10) -> list[Job]:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -65,12 +66,19 @@ SEND_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "inte
 # (URL name) its job page leads back to.
 _tasks: dict[str, Any] = {}
 _back_pages: dict[str, str] = {}
+# The files a kind of job writes beside its main one, by extension (the activity report's CSV
+# beside its PDF).
+_other_files: dict[str, tuple[str, ...]] = {}
 
 
-def register_job_task(kind: str, task: Any, *, back: str = "") -> None:
+def register_job_task(
+    kind: str, task: Any, *, back: str = "", other_files: tuple[str, ...] = ()
+) -> None:
     _tasks[kind] = task
     if back:
         _back_pages[kind] = back
+    if other_files:
+        _other_files[kind] = other_files
 
 
 def job_back_page(job: Job) -> str:
@@ -115,13 +123,25 @@ def _running_elsewhere(job: Job) -> bool:
 
 @transaction.atomic
 def job_create(
-    *, actor: Actor, kind: str, centre: Centre | None = None, file_name: str = ""
+    *,
+    actor: Actor,
+    kind: str,
+    centre: Centre | None = None,
+    file_name: str = "",
+    params: dict[str, Any] | None = None,
 ) -> Job:
     """Record a job asked for by ``actor``, waiting for the worker (the caller sends it).
 
     ``centre`` is the centre the work is for; ``file_name`` the name its file is downloaded
-    under, for a job that writes one (at ``job_file_path``)."""
-    job = Job(kind=kind, requested_by=acting_user(actor), centre=centre, file_name=file_name)
+    under, for a job that writes one (at ``job_file_path``); ``params`` what the worker needs
+    to know of the request (a year, a status; never a patient)."""
+    job = Job(
+        kind=kind,
+        requested_by=acting_user(actor),
+        centre=centre,
+        file_name=file_name,
+        params=params or {},
+    )
     job.full_clean()
     job.save()
     audit_record(
@@ -134,22 +154,90 @@ def job_create(
     return job
 
 
-def job_file_path(job: Job) -> Path:
-    """Where the file a job writes is kept: the private storage, outside the web root, under
-    the job's identifier (the worker writes it there, the download reads it)."""
-    return Path(settings.PRIVATE_FILES_DIR) / "jobs" / str(job.public_id)
+def job_file_path(job: Job, extension: str = "") -> Path:
+    """Where a file a job writes is kept: the private storage, outside the web root, under
+    the job's identifier (the worker writes it there, the download reads it); a file beside
+    the main one is named after its extension (``<id>.csv``)."""
+    name = f"{job.public_id}.{extension}" if extension else str(job.public_id)
+    return Path(settings.PRIVATE_FILES_DIR) / "jobs" / name
+
+
+def job_other_files(job: Job) -> tuple[str, ...]:
+    """The extensions of the files the job writes beside its main one."""
+    return _other_files.get(job.kind, ())
+
+
+def job_download_name(job: Job, extension: str = "") -> str:
+    """The name a job's file is downloaded under: the main file's, or its extension changed."""
+    if not extension:
+        return job.file_name
+    return str(Path(job.file_name).with_suffix(f".{extension}"))
+
+
+def job_file_write(job: Job, content: bytes, extension: str = "") -> Path:
+    """Write one of the job's files whole: under a temporary name renamed once complete (an
+    atomic rename on one file system), readable by the server's account only. A worker stopped
+    midway leaves no half file; run again, the job replaces the temporary file it left."""
+    path = job_file_path(job, extension)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.partiel")
+    try:
+        with partial.open("wb") as raw:
+            partial.chmod(0o600)
+            raw.write(content)
+            raw.flush()
+            os.fsync(raw.fileno())
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def jobs_expire_files(*, now: dt.datetime | None = None) -> int:
+    """Delete the files of the jobs finished more than ``JOB_FILES_RETENTION_DAYS`` ago (the
+    scheduler, daily) and mark those jobs: their page says the file is gone. Patients' data do
+    not stay in the private storage once fetched. Return how many jobs' files were deleted."""
+    moment = now or timezone.now()
+    cutoff = moment - dt.timedelta(days=settings.JOB_FILES_RETENTION_DAYS)
+    due = (
+        Job.objects.filter(finished_at__lte=cutoff, expired_at__isnull=True)
+        .exclude(file_name="")
+        .select_related("centre")
+        .order_by("pk")
+    )
+    expired = 0
+    for job in due:
+        # The main file, those beside it and a temporary file a dead worker left.
+        for path in job_file_path(job).parent.glob(f"{job.public_id}*"):
+            path.unlink(missing_ok=True)
+        with transaction.atomic():
+            if not Job.objects.filter(pk=job.pk, expired_at__isnull=True).update(expired_at=moment):
+                continue
+            audit_record(
+                actor=SYSTEM,
+                action=AuditEvent.Action.UPDATE,
+                obj=job,
+                centre_id=job.centre.public_id if job.centre is not None else None,
+                summary=f"Fichier supprimé après {settings.JOB_FILES_RETENTION_DAYS} jours : "
+                f"{job.get_kind_display()} ({job.file_name})",
+                changes={"expired_at": {"après": moment.isoformat()}},
+            )
+            expired += 1
+    return expired
 
 
 @transaction.atomic
-def job_file_downloaded(*, actor: Actor, job: Job) -> None:
-    """Record that ``actor`` downloaded the job's file: an export, audited as one."""
+def job_file_downloaded(*, actor: Actor, job: Job, extension: str = "") -> None:
+    """Record that ``actor`` downloaded one of the job's files: an export, audited as one."""
     centre = job.centre
     audit_record(
         actor=actor,
         action=AuditEvent.Action.EXPORT,
         obj=job,
         centre_id=centre.public_id if centre is not None else None,
-        summary=f"Fichier téléchargé : {job.get_kind_display()} ({job.file_name})",
+        summary=f"Fichier téléchargé : {job.get_kind_display()} "
+        f"({job_download_name(job, extension)})",
     )
 
 
@@ -219,7 +307,17 @@ def _tell_requester(job: Job) -> None:
         f"Bonjour,\n\n{job.get_kind_display()} que vous avez demandé"
         + (" est prêt. Téléchargez-le depuis sa page :" if ready else " a échoué. Sa page :")
         + f"\n{link}\n\nLe fichier n'est pas joint à ce message : il se télécharge après "
-        "connexion, par les exportateurs du centre.\n\nFilière"
+        + (
+            "connexion, par les exportateurs du centre."
+            if job.is_export
+            else "connexion, depuis votre compte seulement."
+        )
+        + (
+            f" Il est supprimé {settings.JOB_FILES_RETENTION_DAYS} jours après la fin de la tâche."
+            if ready
+            else ""
+        )
+        + "\n\nFilière"
     )
     mail = outbox_add(
         kind="jobs.file_ready",

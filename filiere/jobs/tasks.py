@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from filiere.jobs.services import jobs_resend_waiting, outbox_send, outbox_send_due
+from filiere.jobs.services import (
+    jobs_expire_files,
+    jobs_resend_waiting,
+    outbox_send,
+    outbox_send_due,
+)
 
 
 @shared_task(name="jobs.resend_waiting")
@@ -26,3 +31,9 @@ def send_due_mail() -> dict[str, int]:
     """Send the messages whose next attempt has come, those the broker never took and those a
     dead worker left claimed (every minute)."""
     return outbox_send_due()
+
+
+@shared_task(name="jobs.expire_files")
+def expire_files() -> int:
+    """Delete the jobs' files past their retention (daily)."""
+    return jobs_expire_files()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -28,7 +29,9 @@ from filiere.jobs.selectors import (
 from filiere.jobs.services import (
     MAX_ATTEMPTS,
     job_back_page,
+    job_download_name,
     job_file_downloaded,
+    job_other_files,
     outbox_resend,
 )
 
@@ -41,6 +44,9 @@ RESULT_LABELS = {
     "exported": _("patients exportés"),
     "opposed": _("patients opposés à la réutilisation, non exportés"),
     "incomplete": _("dossiers incomplets, non exportés"),
+    "sections": _("rubriques du rapport"),
+    "sections_with_activity": _("rubriques où une activité est enregistrée"),
+    "cards": _("cartes de soins"),
 }
 MAIL_PAGE_SIZE = 50
 
@@ -49,11 +55,26 @@ MAIL_PAGE_SIZE = 50
 def job_view(request: AuthenticatedRequest, job_id: uuid.UUID) -> HttpResponse:
     """A job's progress and result; htmx polls the progress block until the job ends."""
     job = get_job_for_user(request.user, job_id)
+    may_download = (
+        bool(job.file_name) and not job.expired and job_rights(request.user, job).download
+    )
     context = {
         "job": job,
         "result": [(RESULT_LABELS.get(key, key), value) for key, value in job.result.items()],
-        "may_download": bool(job.file_name) and job_rights(request.user, job).download,
+        # (URL, name) of each file the job wrote: the main one first.
+        "downloads": [
+            (
+                reverse("jobs:file", args=[job.public_id])
+                if not extension
+                else reverse("jobs:other_file", args=[job.public_id, extension]),
+                job_download_name(job, extension),
+            )
+            for extension in ("", *job_other_files(job))
+        ]
+        if may_download
+        else [],
         "back": job_back_page(job),
+        "retention_days": settings.JOB_FILES_RETENTION_DAYS,
     }
     htmx = bool(request.htmx)  # type: ignore[attr-defined]
     template = "jobs/partials/progress.html" if htmx else "jobs/job.html"
@@ -61,12 +82,16 @@ def job_view(request: AuthenticatedRequest, job_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def job_file_view(request: AuthenticatedRequest, job_id: uuid.UUID) -> FileResponse:
-    """The file a finished export wrote, as an attachment; each download audited as an export."""
-    job, path = get_job_file_for_user(request.user, job_id)
-    job_file_downloaded(actor=request.user, job=job)
-    # The content type is guessed from the file's name (a .zip).
-    return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name)
+def job_file_view(
+    request: AuthenticatedRequest, job_id: uuid.UUID, extension: str = ""
+) -> FileResponse:
+    """A file a finished job wrote, as an attachment; each download audited as an export."""
+    job, path = get_job_file_for_user(request.user, job_id, extension)
+    job_file_downloaded(actor=request.user, job=job, extension=extension)
+    # The content type is guessed from the file's name (a .zip, a .pdf, a .csv).
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=job_download_name(job, extension)
+    )
 
 
 @login_required

@@ -385,6 +385,7 @@ class NationalExportForm(forms.Form):
         choices=[
             ("sdm-mr", _("SDM-MR (set de données minimal national, BNDMR)")),
             ("phenopackets", _("Phenopackets GA4GH v2 (pseudonymisé)")),
+            ("fhir", _("FHIR R4B, un Bundle par patient (pseudonymisé)")),
         ],
     )
 

@@ -21,7 +21,7 @@ _DATASETS: dict[str, str] = {kind: dataset for dataset, kind in JOB_KINDS.items(
 
 @shared_task(name="patients.export_centre")
 def export_centre(job_id: str) -> dict[str, int]:
-    """Write a centre's export (SDM-MR or Phenopackets, after the job's kind) as a zip in the
+    """Write a centre's export (SDM-MR, Phenopackets or FHIR, after the job's kind) as a zip in the
     private storage, as `filiere export` does in a folder.
 
     Run twice (a worker killed midway, its message delivered again), the export starts over

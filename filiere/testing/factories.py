@@ -189,6 +189,18 @@ def make_export(centre: Centre, *, actor: Actor = SYSTEM, dataset: str = "sdm-mr
     return job
 
 
+def make_activity_report(actor: Actor, centre: Centre, *, year: int = 2025) -> Any:
+    """The centre's activity report asked for by ``actor`` and written as the worker writes it
+    (its PDF and CSV in the private storage); return its job."""
+    from filiere.core.reports import ReportPeriod
+    from filiere.core.reports.services import activity_report_start, activity_report_write
+
+    job = activity_report_start(actor=actor, period=ReportPeriod(year, centre))
+    activity_report_write(str(job.public_id))
+    job.refresh_from_db()
+    return job
+
+
 def with_form_token(data: dict[str, Any]) -> dict[str, Any]:
     """Return a creating form's POST data with a fresh one-time token, as the page renders it."""
     from filiere.core.submissions import FIELD, new_form_token

@@ -108,9 +108,17 @@ def register_section(key: str, builder: SectionBuilder, *, position: int) -> Non
     _builders[key] = (position, builder)
 
 
-def activity_report(period: ReportPeriod) -> list[Section]:
-    """Every registered section for ``period``, then the parts no module records yet."""
-    sections = [builder(period) for _, builder in sorted(_builders.values(), key=lambda b: b[0])]
+def activity_report(
+    period: ReportPeriod, *, on_progress: Callable[[int, int], None] | None = None
+) -> list[Section]:
+    """Every registered section for ``period``, then the parts no module records yet.
+    ``on_progress(done, total)`` is called after each section (the background job's page)."""
+    builders = [builder for _, builder in sorted(_builders.values(), key=lambda b: b[0])]
+    sections = []
+    for builder in builders:
+        sections.append(builder(period))
+        if on_progress is not None:
+            on_progress(len(sections), len(builders))
     for key, (title, what) in UNRECORDED.items():
         if key in _builders:
             continue

@@ -1,34 +1,26 @@
-"""The yearly activity report's page, PDF and CSV (network and centre coordinators)."""
+"""The yearly activity report's page (network and centre coordinators): choose a year and a
+perimeter, and the worker writes the report; its job's page shows the progress, then the PDF
+and the CSV to download, for the requester alone."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from filiere.access.reports import activity_report_rights
-from filiere.audit.models import AuditEvent
-from filiere.audit.services import audit_record
 from filiere.core.access_errors import NotVisible
+from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
-from filiere.core.reports import (
-    CSV_HEADER,
-    ReportPeriod,
-    activity_report,
-    csv_rows,
-    report_is_empty,
-)
+from filiere.core.reports import ReportPeriod
 from filiere.core.reports.forms import ActivityReportForm
-from filiere.core.reports.pdf import activity_report_pdf, shown
-from filiere.lib.csvsafe import write_csv
-
-OBJECT_TYPE = "core.activity_report"
-
-
-def _filename(period: ReportPeriod, extension: str) -> str:
-    where = period.centre.finess if period.centre is not None else "reseau"
-    return f"rapport_activite_{period.year}_{where}.{extension}"
+from filiere.core.reports.services import activity_report_start
+from filiere.core.submissions import submit_once
+from filiere.jobs.models import Job
+from filiere.jobs.selectors import jobs_asked_by
 
 
 @login_required
@@ -37,49 +29,20 @@ def activity_report_view(request: AuthenticatedRequest) -> HttpResponse:
     if rights is None:
         raise NotVisible(reason="rapport d'activité")
     last_year = timezone.localdate().year - 1
-    asked = request.GET if "year" in request.GET else None
-    form = ActivityReportForm(asked, rights=rights, initial={"year": last_year})
-    if asked is None or not form.is_valid():
-        return render(request, "core/activity_report.html", {"form": form})
-    period = ReportPeriod(form.cleaned_data["year"], form.cleaned_data["centre"])
-    sections = activity_report(period)
-    wanted = request.GET.get("format", "")
-    audit_record(
-        actor=request.user,
-        action=AuditEvent.Action.EXPORT if wanted in ("pdf", "csv") else AuditEvent.Action.VIEW,
-        object_type=OBJECT_TYPE,
-        summary=f"Rapport d'activité {period.year} — {period.scope_label}"
-        + (f" ({wanted.upper()})" if wanted else ""),
-    )
-    if wanted == "pdf":
-        response = HttpResponse(
-            activity_report_pdf(period, sections), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{_filename(period, "pdf")}"'
-        return response
-    if wanted == "csv":
-        content = write_csv(CSV_HEADER, csv_rows(period, sections))
-        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{_filename(period, "csv")}"'
-        return response
+    form = ActivityReportForm(request.POST or None, rights=rights, initial={"year": last_year})
+    if request.method == "POST" and form.is_valid():
+
+        def save() -> str:
+            period = ReportPeriod(form.cleaned_data["year"], form.cleaned_data["centre"])
+            job = activity_report_start(actor=request.user, period=period)
+            return reverse("jobs:detail", kwargs={"job_id": job.public_id})
+
+        try:
+            return submit_once(request, save=save)
+        except ValidationError as error:
+            apply_errors(form, error)
     return render(
         request,
         "core/activity_report.html",
-        {
-            "form": form,
-            "period": period,
-            "sections": [
-                {
-                    "section": section,
-                    "figures": [(f, shown(f.value, f.unit)) for f in section.figures],
-                    "tables": [
-                        (t, [[shown(cell) for cell in row] for row in t.rows])
-                        for t in section.tables
-                    ],
-                }
-                for section in sections
-            ],
-            "empty": report_is_empty(sections),
-            "query": request.GET.urlencode(),
-        },
+        {"form": form, "reports": jobs_asked_by(request.user, Job.Kind.ACTIVITY_REPORT)},
     )

@@ -117,6 +117,13 @@ def _export(centre: Centre, user: User) -> dict[str, Any]:
     return {"job_id": make_export(centre).public_id}
 
 
+def _report(centre: Centre, user: User) -> dict[str, Any]:
+    """The user's activity report of the centre, its PDF and CSV written as the worker would."""
+    from filiere.testing.factories import make_activity_report
+
+    return {"job_id": make_activity_report(user, centre).public_id, "extension": "csv"}
+
+
 def _research_request(centre: Centre, user: User) -> dict[str, Any]:
     """A research extract request of the user's, awaiting its decision."""
     from filiere.testing.research import make_research_request
@@ -178,6 +185,7 @@ OBJECT_ROUTES: dict[str, ObjectBuilder] = {
     "followup:visit_edit": _followup("public_id", "visit_id"),
     "jobs:detail": _job,
     "jobs:file": _export,
+    "jobs:other_file": _report,
     "research:detail": _research_request,
     "followup:isth_bat_add": _patient,
     "followup:isth_bat_detail": _followup("public_id", "score_id"),
@@ -295,6 +303,9 @@ POST_ONLY_ROUTES = {
 # The follow-up interview's htmx partial and the usual-emergency-treatment button (refusals
 # tested in filiere/followup/tests).
 POST_ONLY_ROUTES |= {"followup:isth_bat_domain", "followup:treatment_emergency"}
+# Printing the care cards of a worklist (refusals tested in
+# filiere/followup/tests/test_care_cards_bulk.py).
+POST_ONLY_ROUTES |= {"followup:worklist_care_cards"}
 # The research extract's decision and download buttons (filiere/research/tests).
 POST_ONLY_ROUTES |= {"research:decide", "research:download"}
 # Opening and closing a survey (refusals tested in filiere/surveys/tests).

@@ -65,7 +65,7 @@ def _interviewer(ctx: DemoContext, centre_key: str | None) -> User | None:
 
 def build(ctx: DemoContext) -> None:
     services.atc_import_file(actor=SYSTEM)
-    rules = services.followup_rules_install_defaults(actor=SYSTEM)
+    rules = services.followup_rules_install_defaults(actor=SYSTEM, background=False).created
     patients = _demo_patients(ctx)
     ipps = _ipp_by_patient(patients)
     started = set()

@@ -19,6 +19,7 @@ from filiere.followup.services.bleeding import (
     bleeding_score_record,
 )
 from filiere.followup.services.schedule import (
+    DefaultRules,
     RefreshResult,
     RuleChange,
     followup_rule_delete,
@@ -45,6 +46,7 @@ from filiere.followup.services.visits import (
 __all__ = [
     "ATC_FILE",
     "AtcImportResult",
+    "DefaultRules",
     "RefreshResult",
     "RuleChange",
     "adverse_event_record",

@@ -115,27 +115,41 @@ def followup_rule_delete(*, actor: Actor, rule: FollowUpRule) -> Job:
     return schedules_refresh_start(actor=actor)
 
 
-def followup_rules_install_defaults(*, actor: Actor) -> int:
-    """Create the national cohort's default rules for the groups that have none; return how many."""
+@dataclass(frozen=True)
+class DefaultRules:
+    created: int
+    # The job recomputing every patient's due date, when rules were added and the refresh was
+    # left to the worker.
+    refresh: Job | None
+
+
+def followup_rules_install_defaults(*, actor: Actor, background: bool = True) -> DefaultRules:
+    """Create the national cohort's default rules for the groups that have none; every
+    patient's due date follows, in a background job sent once the rules are saved (the rules
+    page), or here when ``background`` is False (the command line and the demo, outside any
+    request)."""
     groups = {group.slug: group for group in DiseaseGroup.objects.all()}
     existing = set(FollowUpRule.objects.values_list("disease_group__slug", "severity"))
     created = 0
-    for default in DEFAULT_RULES:
-        group = groups.get(default.group_slug)
-        if group is None or (default.group_slug, default.severity) in existing:
-            continue
-        followup_rule_save(
-            actor=actor,
-            disease_group=group,
-            severity=default.severity,
-            interval_months=default.interval_months,
-            note=default.note,
-            refresh=False,
-        )
-        created += 1
+    with transaction.atomic():
+        for default in DEFAULT_RULES:
+            group = groups.get(default.group_slug)
+            if group is None or (default.group_slug, default.severity) in existing:
+                continue
+            followup_rule_save(
+                actor=actor,
+                disease_group=group,
+                severity=default.severity,
+                interval_months=default.interval_months,
+                note=default.note,
+                refresh=False,
+            )
+            created += 1
+        if created and background:
+            return DefaultRules(created, schedules_refresh_start(actor=actor))
     if created:
-        schedules_refresh()
-    return created
+        schedules_refresh_all()
+    return DefaultRules(created, None)
 
 
 # --- Due dates -----------------------------------------------------------------------------

@@ -34,7 +34,7 @@ def groups(nomenclature: None) -> dict[str, DiseaseGroup]:
 
 @pytest.fixture
 def rules(groups: dict[str, DiseaseGroup]) -> int:
-    return services.followup_rules_install_defaults(actor=SYSTEM)
+    return services.followup_rules_install_defaults(actor=SYSTEM, background=False).created
 
 
 @pytest.fixture

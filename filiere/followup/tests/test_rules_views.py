@@ -42,9 +42,27 @@ def test_a_coordinator_installs_the_defaults_then_changes_a_rule(
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     record_visit(patient_a, centre_a, dt.date(2024, 3, 10))
+    # Without rules, the default interval applies: no rule behind the due date.
+    assert FollowUpSchedule.objects.get().rule is None
     client = client_for(network_coordinator)
-    assert client.post("/suivi/rythmes/", {"action": "defaults"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        installed = client.post("/suivi/rythmes/", {"action": "defaults"})
     assert FollowUpRule.objects.count() > 10
+    # The recompute over the registry is not the request's work: the page follows its job.
+    refresh = Job.objects.get(kind=Job.Kind.FOLLOWUP_REFRESH)
+    assert installed["Location"] == f"/taches/{refresh.public_id}/"
+    refresh.refresh_from_db()
+    assert refresh.status == Job.Status.DONE
+    assert refresh.requested_by == network_coordinator
+    # A Glanzmann thrombasthenia is seen every two years (rhythm.DEFAULT_RULES).
+    schedule = FollowUpSchedule.objects.select_related("rule__disease_group").get()
+    assert schedule.rule is not None
+    assert schedule.rule.disease_group.slug == "thrombopathies"
+    assert schedule.next_due_on == dt.date(2026, 3, 10)
+    # Installed again: nothing to add, no job, back to the rules.
+    again = client.post("/suivi/rythmes/", {"action": "defaults"})
+    assert again["Location"] == "/suivi/rythmes/"
+    assert Job.objects.filter(kind=Job.Kind.FOLLOWUP_REFRESH).count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/suivi/rythmes/",

@@ -31,9 +31,10 @@ from filiere.testing.factories import glanzmann_values, make_patient
 
 
 def test_default_rules_are_installed_once(groups: dict[str, DiseaseGroup]) -> None:
-    created = followup_rules_install_defaults(actor=SYSTEM)
-    assert created == FollowUpRule.objects.count() > 10
-    assert followup_rules_install_defaults(actor=SYSTEM) == 0
+    installed = followup_rules_install_defaults(actor=SYSTEM, background=False)
+    assert installed.created == FollowUpRule.objects.count() > 10
+    assert installed.refresh is None
+    assert followup_rules_install_defaults(actor=SYSTEM).created == 0
 
 
 def test_a_glanzmann_patient_is_expected_every_two_years(

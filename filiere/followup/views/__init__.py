@@ -22,6 +22,7 @@ from filiere.followup.views.patient import (
 from filiere.followup.views.worklist import (
     rules_view,
     visits_to_complete_view,
+    worklist_care_cards_view,
     worklist_home_view,
     worklist_view,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "visit_add_view",
     "visit_edit_view",
     "visits_to_complete_view",
+    "worklist_care_cards_view",
     "worklist_home_view",
     "worklist_view",
 ]

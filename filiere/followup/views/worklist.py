@@ -9,8 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from filiere.access import Capability
 from filiere.audit.models import AuditEvent
@@ -19,6 +21,7 @@ from filiere.core.access_errors import NotVisible, capability_required
 from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
 from filiere.core.pagination import page_from_query, page_slice
+from filiere.core.submissions import submit_once
 from filiere.followup import services
 from filiere.followup.forms import RuleForm
 from filiere.followup.models import FollowUpRule
@@ -30,6 +33,7 @@ from filiere.followup.selectors import (
     worklist,
     worklist_counts,
 )
+from filiere.followup.services.care_cards import PRINTABLE, care_cards_start
 from filiere.nomenclature.models import DiseaseGroup
 
 PAGE_SIZE = 50
@@ -82,8 +86,32 @@ def worklist_view(request: AuthenticatedRequest, centre_id: uuid.UUID) -> HttpRe
             "page_number": page_number,
             "has_next": len(rows) > PAGE_SIZE,
             "today": today,
+            "may_print_cards": status in PRINTABLE and bool(rows),
         },
     )
+
+
+@login_required
+@require_POST
+def worklist_care_cards_view(request: AuthenticatedRequest, centre_id: uuid.UUID) -> HttpResponse:
+    """« Imprimer leurs cartes de soins »: the cards of the list's patients, written by the
+    worker as one PDF; its job's page follows it."""
+    centre = get_centre_for_worklist(request.user, centre_id)
+    known = {item.value: item for item in FollowUpStatus}
+    status = known.get(request.POST.get("statut", ""))
+    back = reverse("followup:worklist", kwargs={"centre_id": centre.public_id})
+
+    def save() -> str:
+        if status is None:
+            raise ValidationError({"statut": "Liste : liste inconnue."})
+        job = care_cards_start(actor=request.user, centre=centre, status=status)
+        return reverse("jobs:detail", kwargs={"job_id": job.public_id})
+
+    try:
+        return submit_once(request, save=save)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{back}?statut={status.value}" if status is not None else back)
 
 
 @capability_required(Capability.EDIT_PATIENTS)
@@ -132,8 +160,12 @@ def rules_view(request: AuthenticatedRequest) -> HttpResponse:
                 job = services.schedules_refresh_start(actor=request.user)
                 return redirect("jobs:detail", job_id=job.public_id)
             if action == "defaults":
-                created = services.followup_rules_install_defaults(actor=request.user)
-                messages.success(request, _("%d rythme(s) par défaut ajouté(s).") % created)
+                defaults = services.followup_rules_install_defaults(actor=request.user)
+                messages.success(
+                    request, _("%d rythme(s) par défaut ajouté(s).") % defaults.created
+                )
+                if defaults.refresh is not None:
+                    return redirect("jobs:detail", job_id=defaults.refresh.public_id)
                 return redirect("followup:rules")
         except ValidationError as error:
             apply_errors(form, error)

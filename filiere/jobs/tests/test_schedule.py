@@ -17,6 +17,7 @@ def test_every_scheduled_job_is_a_registered_task() -> None:
         "meetings.send_follow_up_reminders",
         "jobs.resend_waiting",
         "jobs.send_due_mail",
+        "jobs.expire_files",
     }
     assert scheduled <= set(app.tasks)
 

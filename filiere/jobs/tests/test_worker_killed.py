@@ -11,28 +11,21 @@ as the other real-worker tests (``test_real_worker.py``).
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
-import uuid
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 from django.db import connection
-from kombu import Exchange, Queue
 
 from filiere.access.actors import SYSTEM
 from filiere.audit.models import AuditEvent
 from filiere.jobs.models import Job
-from filiere.jobs.queue import app
 from filiere.jobs.services import job_create, job_file_path
-from filiere.jobs.tests.test_real_worker import REDIS_URL, _redis_listening, _test_database_url
+from filiere.jobs.tests.conftest import Send, StartWorker
 from filiere.network.models import Centre
 from filiere.patients.models import Patient
 
@@ -40,58 +33,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 DEADLINE_SECONDS = 120
 VISIBILITY_SECONDS = 4
-
-
-@pytest.fixture
-def queue() -> Iterator[str]:
-    if not _redis_listening():
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(f"Redis is not listening at {REDIS_URL} and REQUIRE_REDIS=1")
-        pytest.skip(f"Redis is not listening at {REDIS_URL}")
-    name = f"filiere-test-{uuid.uuid4().hex[:12]}"
-    yield name
-    with app.connection_for_write(REDIS_URL) as conn:
-        client: Any = conn.default_channel.client
-        client.delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
-
-
-def _start_worker(queue: str, data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": _test_database_url(),
-        "REDIS_URL": REDIS_URL,
-        "JOBS_QUEUE": queue,
-        "JOBS_EAGER": "0",
-        "JOBS_VISIBILITY_TIMEOUT": str(VISIBILITY_SECONDS),
-        "DATA_DIR": str(data_dir),
-    }
-    env.pop("AUDIT_PURGE_DATABASE_URL", None)
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "filiere.cli",
-            "worker",
-            "--pool",
-            "solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _wait(condition: Any, what: str, log: Path) -> None:
@@ -113,46 +54,37 @@ def _admin() -> psycopg.Connection[Any]:
 
 
 def test_an_export_whose_worker_was_killed_is_finished_once(
-    patient_a: Patient, centre_a: Centre, queue: str, tmp_path: Path
+    patient_a: Patient,
+    centre_a: Centre,
+    send: Send,
+    start_worker: StartWorker,
+    tmp_path: Path,
 ) -> None:
     from filiere.patients.tasks import export_centre
 
     job = job_create(
         actor=SYSTEM, kind=Job.Kind.EXPORT_PHENOPACKETS, centre=centre_a, file_name="export.zip"
     )
-    with app.connection_for_write(REDIS_URL) as conn:
-        Queue(queue, Exchange(queue, type="direct"), routing_key=queue).bind(conn).declare()
-        eager = app.conf.task_always_eager
-        app.conf.CELERY_TASK_ALWAYS_EAGER = False
-        try:
-            export_centre.apply_async(args=[str(job.public_id)], queue=queue, connection=conn)
-        finally:
-            app.conf.CELERY_TASK_ALWAYS_EAGER = eager
+    send(export_centre, [str(job.public_id)])
 
+    visibility = str(VISIBILITY_SECONDS)
     audit_table = AuditEvent._meta.db_table
     first_log, second_log = tmp_path / "worker-1.log", tmp_path / "worker-2.log"
     with _admin() as lock:
         # Reads go on, inserts wait: the export writes its file, then waits to record it.
         lock.execute(f'LOCK TABLE "{audit_table}" IN SHARE MODE')
-        first = _start_worker(queue, tmp_path, first_log)
-        try:
-            _wait(
-                lambda: _job(job).status == Job.Status.RUNNING, "the job never started", first_log
-            )
-            time.sleep(1)  # inside the export, waiting on the lock
-            first.send_signal(signal.SIGKILL)
-            first.wait(timeout=30)
-        finally:
-            _stop(first)
+        first = start_worker(tmp_path, first_log, JOBS_VISIBILITY_TIMEOUT=visibility)
+        _wait(lambda: _job(job).status == Job.Status.RUNNING, "the job never started", first_log)
+        time.sleep(1)  # inside the export, waiting on the lock
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=30)
         lock.rollback()
     assert _job(job).status == Job.Status.RUNNING  # left running by a worker that died
     events_before = AuditEvent.objects.count()
 
-    second = _start_worker(queue, tmp_path, second_log)
-    try:
-        _wait(lambda: _job(job).finished, "the job was not taken over", second_log)
-    finally:
-        _stop(second)
+    # The message comes back after the visibility timeout, shortened for this worker.
+    start_worker(tmp_path, second_log, JOBS_VISIBILITY_TIMEOUT=visibility)
+    _wait(lambda: _job(job).finished, "the job was not taken over", second_log)
 
     done = _job(job)
     assert done.status == Job.Status.DONE, second_log.read_text(errors="replace")[-4000:]

@@ -1,6 +1,6 @@
 """A centre's national exports (SDM-MR, GA4GH Phenopackets, FHIR R4B): one service for the
 command line, which writes a folder, and for the background job, which writes a zip in the
-private storage (SDM-MR and Phenopackets).
+private storage (SDM-MR, Phenopackets and FHIR).
 
 Patients who oppose reuse are left out and counted; a record missing an item the national
 dataset requires is counted and named by its pseudonym. Every export is audited: one event for
@@ -40,8 +40,13 @@ PHENOPACKETS = "phenopackets"
 FHIR = "fhir"
 RD_CDM = "rd-cdm"
 DATASETS = (SDM_MR, PHENOPACKETS, FHIR, RD_CDM)
-# The job that runs each export in the background (the FHIR export: the command line only).
-JOB_KINDS = {SDM_MR: Job.Kind.EXPORT_SDM_MR, PHENOPACKETS: Job.Kind.EXPORT_PHENOPACKETS}
+# The job that runs each export in the background (RD-CDM, one table for the network: the command
+# line only).
+JOB_KINDS = {
+    SDM_MR: Job.Kind.EXPORT_SDM_MR,
+    PHENOPACKETS: Job.Kind.EXPORT_PHENOPACKETS,
+    FHIR: Job.Kind.EXPORT_FHIR,
+}
 _LABELS = {
     SDM_MR: "SDM-MR",
     PHENOPACKETS: "Phenopackets",

@@ -16,18 +16,23 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import Client
+from fhir.resources.R4B.bundle import Bundle
 from google.protobuf.json_format import Parse
 from phenopackets import Phenopacket
 
 from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
-from filiere.jobs.models import Job
+from filiere.jobs.models import EXPORT_KINDS, Job
 from filiere.jobs.services import Progress, job_file_path, job_run
 from filiere.network.models import Centre, Role
 from filiere.patients.models import Consent, Patient
 from filiere.patients.services import consent_record, diagnosis_record, phenotype_record
-from filiere.patients.services.national_exports import national_export_start, national_export_zip
+from filiere.patients.services.national_exports import (
+    JOB_KINDS,
+    national_export_start,
+    national_export_zip,
+)
 from filiere.patients.tasks import export_centre
 from filiere.testing.factories import (
     give_role,
@@ -174,6 +179,54 @@ def test_the_phenopackets_export_parses_with_the_reference_library(
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.EXPORT, object_type="phenopackets", actor=dana
     ).exists()
+
+
+def test_the_fhir_export_runs_in_the_background_and_validates_with_the_reference_models(
+    cohort: dict[str, Patient],
+    centre_a: Centre,
+    dana: User,
+    bruno: User,
+    client_for: ClientFor,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    client = client_for(dana)
+    assert "FHIR R4B" in client.get("/patients/exports/").content.decode()
+    response = start(client, centre_a, "fhir", django_capture_on_commit_callbacks)
+    job = Job.objects.get()
+    assert response["Location"] == f"/taches/{job.public_id}/"
+    assert (job.kind, job.status, job.centre) == (Job.Kind.EXPORT_FHIR, Job.Status.DONE, centre_a)
+    assert job.is_export
+    assert job.result == {"patients": 2, "exported": 1, "opposed": 1, "incomplete": 0}
+    assert job.file_name.startswith(f"FHIR R4B_{centre_a.finess}_")
+    (ready,) = [m for m in mail.outbox if m.to == [dana.email]]
+    assert ready.subject.endswith("Export FHIR R4B : prêt")
+    # The same rule as the other exports: another centre's exporter neither sees nor downloads.
+    assert client_for(bruno).get(f"/taches/{job.public_id}/fichier/").status_code == 404
+    files = members(client.get(f"/taches/{job.public_id}/fichier/"))
+    exported = cohort["exported"]
+    assert list(files) == [f"{exported.pseudonym}.json"]
+    bundle: Any = Bundle.model_validate_json(files[f"{exported.pseudonym}.json"])
+    patient = bundle.entry[0].resource
+    assert patient.identifier[0].value == exported.pseudonym
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.EXPORT, object_type="fhir", actor=dana
+    ).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.EXPORT, patient_id=exported.public_id, actor=dana
+    ).exists()
+
+
+def test_the_database_constraint_lists_every_export_kind() -> None:
+    """An export without a centre would be downloadable by no one: the constraint names the
+    same kinds as ``EXPORT_KINDS``."""
+    constraint: Any
+    (constraint,) = [c for c in Job._meta.constraints if c.name == "jobs_job_export_has_a_centre"]
+    condition: Any = constraint.condition
+    (negated,) = [child for child in condition.children if getattr(child, "negated", False)]
+    ((lookup, listed),) = negated.children
+    assert lookup == "kind__in"
+    assert set(listed) == set(EXPORT_KINDS)
+    assert set(JOB_KINDS.values()) == set(EXPORT_KINDS)
 
 
 def test_another_centre_cannot_download_nor_export_the_centre(

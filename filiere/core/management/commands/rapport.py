@@ -4,14 +4,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from filiere.access.actors import SYSTEM
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
-from filiere.core.reports import CSV_HEADER, ReportPeriod, activity_report, csv_rows
-from filiere.core.reports.pdf import activity_report_pdf
-from filiere.lib.csvsafe import write_csv
+from filiere.core.reports import ReportPeriod
+from filiere.core.reports.services import OBJECT_TYPE, activity_report_files
 from filiere.network.models import Centre
 
 
@@ -36,18 +35,15 @@ class Command(BaseCommand):
             if chosen is None:
                 raise CommandError(f"--centre : aucun centre de FINESS {centre!r}.")
         period = ReportPeriod(annee, chosen)
-        with translation.override("fr"):
-            sections = activity_report(period)
-            pdf = activity_report_pdf(period, sections)
-            csv = write_csv(CSV_HEADER, csv_rows(period, sections))
+        files = activity_report_files(period)
         out = Path(out)
-        out.write_bytes(pdf)
+        out.write_bytes(files.pdf)
         csv_path = out.with_suffix(".csv")
-        csv_path.write_text(csv, encoding="utf-8")
+        csv_path.write_text(files.csv, encoding="utf-8")
         audit_record(
             actor=SYSTEM,
             action=AuditEvent.Action.EXPORT,
-            object_type="core.activity_report",
+            object_type=OBJECT_TYPE,
             summary=f"Rapport d'activité {annee} — {period.scope_label} (ligne de commande)",
         )
         self.stdout.write(self.style.SUCCESS(f"Rapport écrit : {out} et {csv_path}"))

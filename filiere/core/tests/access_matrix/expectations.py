@@ -167,6 +167,7 @@ PAGES: dict[str, Expect] = {
     "meetings:presentation": reads(SERIES_STAFF),
     "followup:worklist_home": reads(PATIENTS),
     "followup:worklist": reads(PATIENTS),
+    "followup:worklist_care_cards": action(PATIENTS),
     "followup:rules": form(frozenset({NETWORK})),
     # A background job is followed by the person who asked for it (here centre A's clinician)
     # and the administrators, whom no persona is.
@@ -175,6 +176,8 @@ PAGES: dict[str, Expect] = {
     # patients (capability « export national »).
     "patients:exports": form(EXPORTERS),
     "jobs:file": reads(EXPORTERS),
+    # A report's other file (its CSV): the requester's alone (centre A's clinician, in the world).
+    "jobs:other_file": reads(frozenset({CLINICIAN})),
     # Undelivered e-mails: a centre's RCP coordinators for its messages, the network
     # coordinators for every centre's (filiere/access/jobs.py).
     "jobs:undelivered_mail": reads(frozenset({RCP_COORDINATOR, NETWORK})),
@@ -186,7 +189,7 @@ PAGES: dict[str, Expect] = {
     "observatory:diagnosis": reads(frozenset({CENTRE_COORDINATOR, DATA_MANAGER, NETWORK})),
     "observatory:diagnosis_csv": reads(frozenset({CENTRE_COORDINATOR, DATA_MANAGER, NETWORK})),
     "observatory:incomplete_csv": reads(frozenset({CENTRE_COORDINATOR, DATA_MANAGER})),
-    "reports:activity": reads(frozenset({CENTRE_COORDINATOR, DATA_MANAGER, NETWORK})),
+    "reports:activity": form(frozenset({CENTRE_COORDINATOR, DATA_MANAGER, NETWORK})),
     "followup:observatory_export": reads(frozenset({NETWORK})),
     "followup:patient": reads(PATIENTS),
     "followup:visit_add": form(PATIENTS),

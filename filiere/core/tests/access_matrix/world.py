@@ -57,7 +57,12 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
     from filiere.meetings.models import SeriesMember
     from filiere.patients.services import diagnosis_record
     from filiere.surveys.tests.factories import make_survey
-    from filiere.testing.factories import glanzmann_values, make_export, make_patient
+    from filiere.testing.factories import (
+        glanzmann_values,
+        make_activity_report,
+        make_export,
+        make_patient,
+    )
     from filiere.testing.followup import matrix_world as followup_world
     from filiere.testing.meetings import (
         matrix_avis_template_world,
@@ -106,6 +111,7 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
         "duplicate": {"suspicion_id": suspicion.public_id},
         "job": {"job_id": job_create(actor=owner, kind=Job.Kind.FOLLOWUP_REFRESH).public_id},
         "export": {"job_id": make_export(centre).public_id},
+        "report": {"job_id": make_activity_report(owner, centre).public_id, "extension": "csv"},
         "mail": {"mail_id": mail.public_id},
         "research": {"request_id": make_research_request(owner).public_id},
         "survey": {"survey_id": make_survey(title=f"Enquête {centre.city}").public_id},

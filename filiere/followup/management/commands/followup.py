@@ -38,8 +38,10 @@ class Command(BaseCommand):
                 )
             )
         elif action == "default-rules":
-            created = services.followup_rules_install_defaults(actor=SYSTEM)
-            self.stdout.write(self.style.SUCCESS(f"{created} rythme(s) de suivi ajouté(s)."))
+            defaults = services.followup_rules_install_defaults(actor=SYSTEM, background=False)
+            self.stdout.write(
+                self.style.SUCCESS(f"{defaults.created} rythme(s) de suivi ajouté(s).")
+            )
         else:
             refreshed = services.schedules_refresh_all(
                 on_progress=lambda done, total: self.stdout.write(f"  … {done}/{total}")
