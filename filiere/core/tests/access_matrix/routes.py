@@ -6,6 +6,12 @@ from __future__ import annotations
 PAGE_OBJECTS: dict[str, str | None] = {
     "home": None,
     "surveys:list": None,
+    "directory:manage": None,
+    "directory:profile_edit": "centre",
+    "directory:profile_publish": "centre",
+    "directory:test_create": None,
+    "directory:test_edit": "directory_test",
+    "directory:test_publish": "directory_test",
     "surveys:create": None,
     "surveys:detail": "survey",
     "surveys:status": "survey",
