@@ -30,7 +30,7 @@ def directory_cached(name: str, compute: Callable[[], T]) -> T:
     if found is None:
         found = compute()
         cache.set(key, found, timeout=TIMEOUT)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _bump() -> None:

@@ -180,7 +180,7 @@ def _test_form(request: AuthenticatedRequest, **kwargs: object) -> DiagnosticTes
         request.POST if request.method == "POST" else None,
         laboratories=selectors.editable_centres(request.user),
         outside_allowed=may_name_outside_laboratory(request.user),
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 

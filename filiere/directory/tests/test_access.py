@@ -65,7 +65,8 @@ def test_the_network_coordinator_edits_every_centre_and_publishes(
     network_coordinator: User, centre_b: Centre
 ) -> None:
     rights = profile_rights(network_coordinator, centre_b)
-    assert rights.edit and rights.publish
+    assert rights.edit
+    assert rights.publish
     assert directory_centre_ids(network_coordinator) is None
     assert may_name_outside_laboratory(network_coordinator)
 

@@ -34,7 +34,10 @@ IMAGES_WITHOUT_ALT = """() => [...document.querySelectorAll('img, [role=img]')]
 # The contrast ratio of WCAG 2.1 (definitions « relative luminance » and « contrast ratio »),
 # for each element holding text, against the first opaque background behind it.
 LOW_CONTRAST = """() => {
-  const channel = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const channel = c => {
+    c /= 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
   const rgb = text => (text.match(/[\\d.]+/g) || []).map(Number);
   const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
   const background = el => {
@@ -51,7 +54,8 @@ LOW_CONTRAST = """() => {
     const fore = luminance(rgb(getComputedStyle(el).color));
     const back = luminance(background(el));
     const ratio = (Math.max(fore, back) + 0.05) / (Math.min(fore, back) + 0.05);
-    if (ratio < 4.5) low.push(`${el.tagName} « ${el.textContent.trim().slice(0, 40)} » ${ratio.toFixed(2)}`);
+    const text = el.textContent.trim().slice(0, 40);
+    if (ratio < 4.5) low.push(`${el.tagName} « ${text} » ${ratio.toFixed(2)}`);
   }
   return low;
 }"""

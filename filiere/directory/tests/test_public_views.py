@@ -175,7 +175,11 @@ def test_the_json_export_has_team_and_diseases(
     assert set(by_id) == {str(centre_a.public_id), str(published["lab"].centre.public_id)}
     centre = by_id[str(centre_a.public_id)]
     assert centre["equipe"] == [
-        {"nom": "Dr Claire Martin", "fonction": "médecin coordonnateur", "specialite": "hématologie"}
+        {
+            "nom": "Dr Claire Martin",
+            "fonction": "médecin coordonnateur",
+            "specialite": "hématologie",
+        }
     ]
     assert [d["orpha"] for d in centre["maladies_suivies"]] == ["ORPHA:274", "ORPHA:849"]
     assert [t["examen"] for t in data["examens"]] == ["Cytométrie en flux GPIb"]

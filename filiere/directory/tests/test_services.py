@@ -131,9 +131,7 @@ def test_a_test_missing_its_sample_and_laboratory_is_refused_field_by_field(
             contact="04 91 00 00 10",
         )
     errors = refused.value.message_dict
-    assert errors["sample"] == [
-        "Prélèvement : indiquez le prélèvement (tube, volume, conditions)."
-    ]
+    assert errors["sample"] == ["Prélèvement : indiquez le prélèvement (tube, volume, conditions)."]
     assert errors["laboratory"] == [
         "Laboratoire : choisissez un centre du réseau ou indiquez son nom."
     ]
