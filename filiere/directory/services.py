@@ -289,7 +289,11 @@ def _test_snapshot(test: DiagnosticTest) -> dict[str, Any]:
 @records_refusals("Publication de l'examen de l'annuaire")
 def diagnostic_test_publish(*, actor: Actor, test: DiagnosticTest) -> DiagnosticTest:
     """Publish the draft of a diagnostic test: the public pages show it from now on."""
-    test = DiagnosticTest.objects.select_for_update().select_related("laboratory").get(pk=test.pk)
+    test = (
+        DiagnosticTest.objects.select_for_update(of=("self",))
+        .select_related("laboratory")
+        .get(pk=test.pk)
+    )
     if test.laboratory is not None and not test.laboratory.is_active:
         raise ValidationError(
             {"laboratory": _("Laboratoire : un centre inactif ne figure pas dans l'annuaire.")}
