@@ -4,6 +4,7 @@ gets 404 and nothing changes); the network coordinator publishes."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -12,7 +13,7 @@ from filiere.accounts.models import User
 from filiere.directory.models import CentreProfile, DiagnosticTest
 from filiere.directory.tests.factories import make_profile, make_test
 from filiere.network.models import Centre, Role
-from filiere.testing.factories import give_role, make_user
+from filiere.testing.factories import give_role, make_centre, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +174,24 @@ def test_an_outsider_cannot_open_or_publish_another_laboratory_s_test(
     assert client.post(f"/annuaire/gestion/examens/{test.public_id}/publier/").status_code == 404
     test.refresh_from_db()
     assert test.published_at is None
+
+
+def test_the_management_list_reads_a_fixed_number_of_queries(
+    network_coordinator: User,
+    centre_a: Centre,
+    client_for: ClientFor,
+    nomenclature: None,
+    django_assert_max_num_queries: Any,
+) -> None:
+    client = client_for(network_coordinator)
+    make_profile(centre_a)
+    make_test(centre_a)
+    with django_assert_max_num_queries(100) as one:
+        client.get("/annuaire/gestion/")
+    for index in range(4):
+        centre = make_centre(name=f"Centre {index}")
+        make_profile(centre)
+        make_test(centre, name=f"Examen {index}")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get("/annuaire/gestion/")
+    assert len(response.context["rows"]) == 5
