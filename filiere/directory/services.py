@@ -319,3 +319,42 @@ def diagnostic_test_publish(*, actor: Actor, test: DiagnosticTest) -> Diagnostic
     )
     directory_cache_clear()
     return test
+
+
+def _withdraw(*, actor: Actor, entry: CentreProfile | DiagnosticTest, summary: str) -> None:
+    entry.published = {}
+    entry.published_at = None
+    entry.published_by = None
+    entry.search_text = ""
+    entry.save(update_fields=["published", "published_at", "published_by", "search_text"])
+    audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=entry, summary=summary)
+    directory_cache_clear()
+
+
+@records_refusals("Retrait de la fiche de l'annuaire")
+def profile_withdraw(*, actor: Actor, profile: CentreProfile) -> CentreProfile:
+    """Take a centre's profile out of the public directory (its draft is kept)."""
+    profile = CentreProfile.objects.select_for_update().select_related("centre").get(pk=profile.pk)
+    if not profile.is_published:
+        raise ValidationError({"published_at": _("Fiche : elle n'est pas publiée.")})
+    _withdraw(
+        actor=actor,
+        entry=profile,
+        summary=_("Annuaire : fiche « %(centre)s » retirée") % {"centre": profile.centre},
+    )
+    return profile
+
+
+@records_refusals("Retrait de l'examen de l'annuaire")
+def diagnostic_test_withdraw(*, actor: Actor, test: DiagnosticTest) -> DiagnosticTest:
+    """Take a diagnostic test out of the public directory (a laboratory no longer offers it; its
+    draft is kept)."""
+    test = DiagnosticTest.objects.select_for_update().get(pk=test.pk)
+    if not test.is_published:
+        raise ValidationError({"published_at": _("Examen : il n'est pas publié.")})
+    _withdraw(
+        actor=actor,
+        entry=test,
+        summary=_("Annuaire : examen « %(name)s » retiré") % {"name": test.name},
+    )
+    return test

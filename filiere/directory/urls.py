@@ -28,4 +28,14 @@ urlpatterns = [
         views.diagnostic_test_publish,
         name="test_publish",
     ),
+    path(
+        "gestion/centres/<uuid:centre_id>/retirer/",
+        views.profile_withdraw,
+        name="profile_withdraw",
+    ),
+    path(
+        "gestion/examens/<uuid:test_id>/retirer/",
+        views.diagnostic_test_withdraw,
+        name="test_withdraw",
+    ),
 ]

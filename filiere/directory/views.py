@@ -231,3 +231,46 @@ def diagnostic_test_publish(request: AuthenticatedRequest, test_id: uuid.UUID) -
     else:
         messages.success(request, _("Examen « %(name)s » publié.") % {"name": test.name})
     return redirect("directory:manage")
+
+
+@require_POST
+@login_required
+def profile_withdraw(request: AuthenticatedRequest, centre_id: uuid.UUID) -> HttpResponse:
+    centre = Centre.objects.filter(public_id=centre_id).first()
+    if centre is None:
+        raise Http404
+    if not profile_rights(request.user, centre).publish:
+        raise NotVisible("network.centre", str(centre_id), "annuaire : retrait")
+    profile = selectors.draft_of(centre)
+    try:
+        if profile is None:
+            raise ValidationError(_("Fiche : elle n'est pas publiée."))
+        services.profile_withdraw(actor=request.user, profile=profile)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Fiche « %(centre)s » retirée de l'annuaire.") % {"centre": centre}
+        )
+    return redirect("directory:manage")
+
+
+@require_POST
+@login_required
+def diagnostic_test_withdraw(request: AuthenticatedRequest, test_id: uuid.UUID) -> HttpResponse:
+    test = DiagnosticTest.objects.filter(public_id=test_id).first()
+    if test is None:
+        raise Http404
+    if not diagnostic_test_rights(request.user, test).publish:
+        raise NotVisible("directory.diagnostictest", str(test_id), "annuaire : retrait")
+    try:
+        services.diagnostic_test_withdraw(actor=request.user, test=test)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Examen « %(name)s » retiré de l'annuaire.") % {"name": test.name}
+        )
+    return redirect("directory:manage")

@@ -325,8 +325,13 @@ POST_ONLY_ROUTES |= {"followup:isth_bat_domain", "followup:treatment_emergency"}
 POST_ONLY_ROUTES |= {"research:decide", "research:download"}
 # Opening and closing a survey (refusals tested in filiere/surveys/tests).
 POST_ONLY_ROUTES |= {"surveys:status"}
-# Publishing a directory entry (refusals tested in filiere/directory/tests).
-POST_ONLY_ROUTES |= {"directory:profile_publish", "directory:test_publish"}
+# Publishing a directory entry or taking it out (refusals tested in filiere/directory/tests).
+POST_ONLY_ROUTES |= {
+    "directory:profile_publish",
+    "directory:test_publish",
+    "directory:profile_withdraw",
+    "directory:test_withdraw",
+}
 
 
 def our_patterns(

@@ -195,3 +195,19 @@ def test_the_management_list_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get("/annuaire/gestion/")
     assert len(response.context["rows"]) == 5
+
+
+def test_only_the_network_coordinator_withdraws_a_test(
+    anne: User,
+    network_coordinator: User,
+    centre_a: Centre,
+    client_for: ClientFor,
+    client: Client,
+    nomenclature: None,
+) -> None:
+    test = make_test(centre_a)
+    url = f"/annuaire/gestion/examens/{test.public_id}/retirer/"
+    assert client_for(anne).post(url).status_code == 404
+    assert client.get(f"/annuaire/examens/{test.public_id}/").status_code == 200
+    assert client_for(network_coordinator).post(url).status_code == 302
+    assert client.get(f"/annuaire/examens/{test.public_id}/").status_code == 404

@@ -154,3 +154,27 @@ def test_a_test_of_a_network_laboratory_forgets_a_free_text_name(
     test = make_test(centre_a, laboratory_name="Ignoré")
     assert test.laboratory_name == ""
     assert public_tests()[0].laboratory_name == centre_a.name
+
+
+def test_a_withdrawn_test_leaves_the_public_directory_and_keeps_its_draft(
+    centre_a: Centre, nomenclature: None
+) -> None:
+    test = make_test(centre_a)
+    assert [t.name for t in public_tests()] == ["Agrégation plaquettaire"]
+    services.diagnostic_test_withdraw(actor=SYSTEM, test=test)
+    assert public_tests() == []
+    test.refresh_from_db()
+    assert test.name == "Agrégation plaquettaire"
+    assert test.search_text == ""
+    with pytest.raises(ValidationError) as refused:
+        services.diagnostic_test_withdraw(actor=SYSTEM, test=test)
+    assert refused.value.message_dict["published_at"] == ["Examen : il n'est pas publié."]
+
+
+def test_a_withdrawn_profile_leaves_the_public_directory(
+    centre_a: Centre, nomenclature: None
+) -> None:
+    profile = make_profile(centre_a)
+    services.profile_withdraw(actor=SYSTEM, profile=profile)
+    assert public_centres() == []
+    assert CentreProfile.objects.get().presentation == "Consultations de pathologies plaquettaires."

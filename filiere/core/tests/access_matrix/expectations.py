@@ -89,6 +89,12 @@ PAGES: dict[str, Expect] = {
     "directory:test_publish": Expect(
         post=DIRECTORY_PUBLISHER, everywhere=DIRECTORY_PUBLISHER, post_only=True
     ),
+    "directory:profile_withdraw": Expect(
+        post=DIRECTORY_PUBLISHER, everywhere=DIRECTORY_PUBLISHER, post_only=True
+    ),
+    "directory:test_withdraw": Expect(
+        post=DIRECTORY_PUBLISHER, everywhere=DIRECTORY_PUBLISHER, post_only=True
+    ),
     "surveys:list": reads(SURVEYS),
     "surveys:create": form(SURVEYS),
     "surveys:detail": reads(SURVEYS, everywhere=SURVEYS),

@@ -12,6 +12,8 @@ PAGE_OBJECTS: dict[str, str | None] = {
     "directory:test_create": None,
     "directory:test_edit": "directory_test",
     "directory:test_publish": "directory_test",
+    "directory:profile_withdraw": "centre",
+    "directory:test_withdraw": "directory_test",
     "surveys:create": None,
     "surveys:detail": "survey",
     "surveys:status": "survey",
