@@ -36,6 +36,8 @@ class Capability(enum.StrEnum):
     FOLLOW_MAIL = "follow_mail"
     REQUEST_RESEARCH_EXTRACT = "request_research_extract"
     APPROVE_RESEARCH_EXTRACT = "approve_research_extract"
+    # Edit the draft of the centre's entry in the public directory (publishing is the network's).
+    EDIT_DIRECTORY = "edit_directory"
 
 
 C = Capability
@@ -61,6 +63,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.EXPORT_NATIONAL,
             C.VIEW_STATISTICS,
             C.REQUEST_RESEARCH_EXTRACT,
+            C.EDIT_DIRECTORY,
         }
     ),
     Role.RCP_COORDINATOR: frozenset(
@@ -89,6 +92,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.RESOLVE_DUPLICATES_ACROSS_CENTRES,
             C.FOLLOW_MAIL,
             C.APPROVE_RESEARCH_EXTRACT,
+            C.EDIT_DIRECTORY,
         }
     ),
     Role.AUDITOR: frozenset({C.VIEW_AUDIT}),

@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from filiere.access import Capability, Grants, grants_for
+from filiere.access.directory import edits_directory
 from filiere.access.surveys import runs_surveys
 
 
@@ -49,6 +50,7 @@ ENTRIES: list[Entry] = [
     Entry(_("RCP"), "meetings:index", _case_meetings),
     Entry(_("Transfusion"), "transfusion:worklist", _with(Capability.TRANSFUSION)),
     Entry(_("Centres"), "network:centre_list", lambda grants: bool(grants.member_centre_ids)),
+    Entry(_("Annuaire"), "directory:index", lambda grants: True),
     Entry(_("Observatoire"), "followup:observatory", _with(Capability.OBSERVATORY)),
     Entry(_("Journal d'audit"), "audit:event_list", _with(Capability.VIEW_AUDIT)),
 ]
@@ -171,6 +173,12 @@ CARDS: list[Card] = [
         _("Les équipes de vos centres, leurs rôles et leurs coordonnées."),
         "network:centre_list",
         lambda grants: bool(grants.member_centre_ids),
+    ),
+    Card(
+        _("Annuaire public : gestion"),
+        _("La fiche publique de vos centres et les examens de vos laboratoires ; publication."),
+        "directory:manage",
+        edits_directory,
     ),
     Card(
         _("Journal d'audit"),

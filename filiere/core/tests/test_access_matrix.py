@@ -28,7 +28,15 @@ pytestmark = pytest.mark.django_db
 # session holds a usable invitation link (filiere/meetings/tests/test_invitation_sessions.py).
 # A member answers a survey through her personal link, without an account: the token is the
 # credential (filiere/surveys/tests/test_views.py).
+# The public directory is open to all: only what the network coordinator published
+# (filiere/directory/tests/test_public_views.py).
 PUBLIC_PAGES: set[str] = {
+    "directory:index",
+    "directory:centre",
+    "directory:tests",
+    "directory:test",
+    "directory:export_csv",
+    "directory:export_json",
     "set_language",
     "health",
     "metrics",
@@ -150,7 +158,25 @@ def _survey(centre: Centre, user: User) -> dict[str, Any]:
     return {"survey_id": make_survey().public_id}
 
 
+def _directory_profile(centre: Centre, user: User) -> dict[str, Any]:
+    """The centre's published profile in the public directory."""
+    from filiere.directory.tests.factories import make_profile
+
+    return {"centre_id": make_profile(centre, disease_codes=[]).centre.public_id}
+
+
+def _directory_test(centre: Centre, user: User) -> dict[str, Any]:
+    """A published diagnostic test of the centre's laboratory."""
+    from filiere.directory.tests.factories import make_test
+
+    return {"test_id": make_test(centre, indication_codes=[]).public_id}
+
+
 OBJECT_ROUTES: dict[str, ObjectBuilder] = {
+    "directory:centre": _directory_profile,
+    "directory:test": _directory_test,
+    "directory:profile_edit": lambda centre, user: {"centre_id": centre.public_id},
+    "directory:test_edit": _directory_test,
     "surveys:detail": _survey,
     "surveys:invite": _survey,
     "surveys:results": _survey,
@@ -310,6 +336,13 @@ POST_ONLY_ROUTES |= {"followup:worklist_care_cards"}
 POST_ONLY_ROUTES |= {"research:decide", "research:download"}
 # Opening and closing a survey (refusals tested in filiere/surveys/tests).
 POST_ONLY_ROUTES |= {"surveys:status"}
+# Publishing a directory entry or taking it out (refusals tested in filiere/directory/tests).
+POST_ONLY_ROUTES |= {
+    "directory:profile_publish",
+    "directory:test_publish",
+    "directory:profile_withdraw",
+    "directory:test_withdraw",
+}
 
 
 def our_patterns(

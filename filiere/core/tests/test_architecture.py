@@ -20,13 +20,17 @@ CORE_MAY_IMPORT = {"core", "access", "accounts", "audit", "lib", "network"}
 # The registry and the identity store are below the clinical modules: those register with them
 # (panels, activity sources, list filters, care-episode listeners), never the other way round.
 LOWER = {"patients", "identity"}
-UPPER = {"followup", "meetings", "transfusion", "research", "surveys"}
+UPPER = {"followup", "meetings", "transfusion", "research", "surveys", "directory"}
 # The access policies read the objects of every app, through their models only: a policy that
 # called a service or a selector would make the rule depend on the code it guards.
 ACCESS_MAY_IMPORT = {"access", "accounts", "network", "lib"}
 # The members' surveys stand on the foundation alone (the outbox of `jobs` carries their
 # e-mails): no patient, no registry, no other module.
 SURVEYS_MAY_IMPORT = PURE | {"core", "access", "accounts", "audit", "network", "jobs", "surveys"}
+# The public directory shows centres, professionals and ORPHA codes, never a patient: the
+# foundation and the nomenclature only.
+DIRECTORY_MAY_IMPORT = PURE | {"core", "access", "accounts", "audit", "network", "nomenclature"}
+DIRECTORY_MAY_IMPORT |= {"directory"}
 
 
 def _modules(root: Path) -> Iterator[tuple[str, tuple[str, ...]]]:
@@ -88,6 +92,13 @@ def _violations(rule: str, root: Path = PACKAGE) -> list[str]:
                     and target not in SURVEYS_MAY_IMPORT
                     and not (target == "demo" and parts[-1] == "demo.py")
                 )
+            elif rule == "directory":
+                bad = (
+                    owner == "directory"
+                    and target is not None
+                    and target not in DIRECTORY_MAY_IMPORT
+                    and not (target == "demo" and parts[-1] == "demo.py")
+                )
             elif rule == "layers":
                 bad = owner in LOWER and target in UPPER
             elif rule == "jobs":
@@ -110,7 +121,8 @@ def _violations(rule: str, root: Path = PACKAGE) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "rule", ["pure", "core", "access", "layers", "jobs", "demo", "testing", "surveys"]
+    "rule",
+    ["pure", "core", "access", "layers", "jobs", "demo", "testing", "surveys", "directory"],
 )
 def test_imports_follow_the_architecture(rule: str) -> None:
     assert _violations(rule) == []

@@ -43,6 +43,10 @@ STATISTICS = frozenset({CLINICIAN, CENTRE_COORDINATOR, RCP_COORDINATOR, DATA_MAN
 # The members' surveys: the network coordinator's, for the whole network (a survey belongs to
 # no centre: each centre's world holds one, all of them hers).
 SURVEYS = frozenset({NETWORK})
+# The public directory's drafts: a centre's coordinators for their centre, the network
+# coordinator everywhere; she alone publishes (filiere/access/directory.py).
+DIRECTORY_EDITORS = frozenset({CENTRE_COORDINATOR, NETWORK})
+DIRECTORY_PUBLISHER = frozenset({NETWORK})
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,26 @@ def action(who: frozenset[str]) -> Expect:
 
 
 PAGES: dict[str, Expect] = {
+    "directory:manage": reads(DIRECTORY_EDITORS),
+    "directory:profile_edit": Expect(
+        get=DIRECTORY_EDITORS, post=DIRECTORY_EDITORS, everywhere=DIRECTORY_PUBLISHER
+    ),
+    "directory:profile_publish": Expect(
+        post=DIRECTORY_PUBLISHER, everywhere=DIRECTORY_PUBLISHER, post_only=True
+    ),
+    "directory:test_create": form(DIRECTORY_EDITORS),
+    "directory:test_edit": Expect(
+        get=DIRECTORY_EDITORS, post=DIRECTORY_EDITORS, everywhere=DIRECTORY_PUBLISHER
+    ),
+    "directory:test_publish": Expect(
+        post=DIRECTORY_PUBLISHER, everywhere=DIRECTORY_PUBLISHER, post_only=True
+    ),
+    "directory:profile_withdraw": Expect(
+        post=DIRECTORY_PUBLISHER, everywhere=DIRECTORY_PUBLISHER, post_only=True
+    ),
+    "directory:test_withdraw": Expect(
+        post=DIRECTORY_PUBLISHER, everywhere=DIRECTORY_PUBLISHER, post_only=True
+    ),
     "surveys:list": reads(SURVEYS),
     "surveys:create": form(SURVEYS),
     "surveys:detail": reads(SURVEYS, everywhere=SURVEYS),

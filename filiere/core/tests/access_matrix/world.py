@@ -51,6 +51,7 @@ class World:
 
 def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
     """Objects of ``centre``; the case-meeting ones are coordinated and attended by ``owner``."""
+    from filiere.directory.tests.factories import make_test
     from filiere.identity.models import DuplicateSuspicion
     from filiere.jobs.models import Job, OutgoingMail
     from filiere.jobs.services import job_create, outbox_add
@@ -115,6 +116,10 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
         "mail": {"mail_id": mail.public_id},
         "research": {"request_id": make_research_request(owner).public_id},
         "survey": {"survey_id": make_survey(title=f"Enquête {centre.city}").public_id},
+        # A diagnostic test of the centre's laboratory, in draft.
+        "directory_test": {
+            "test_id": make_test(centre, publish=False, indication_codes=[]).public_id
+        },
     }
 
 
