@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "filiere.transfusion",
     "filiere.research",
     "filiere.surveys",
+    "filiere.education",
     "filiere.core",
     "filiere.jobs",
     "filiere.demo",

@@ -46,6 +46,7 @@ urlpatterns = [
     path("transfusion/", include("filiere.transfusion.urls")),
     path("recherche/", include("filiere.research.urls")),
     path("enquetes/", include("filiere.surveys.urls")),
+    path("etp/", include("filiere.education.urls")),
     path("audit/", include("filiere.audit.urls")),
     path("taches/", include("filiere.jobs.urls")),
     path("api/v1/", api.urls),

@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from filiere.access import Capability, Grants, grants_for
+from filiere.access.education import sees_education
 from filiere.access.surveys import runs_surveys
 
 
@@ -48,6 +49,7 @@ ENTRIES: list[Entry] = [
     ),
     Entry(_("RCP"), "meetings:index", _case_meetings),
     Entry(_("Transfusion"), "transfusion:worklist", _with(Capability.TRANSFUSION)),
+    Entry(_("ETP"), "education:list", sees_education),
     Entry(_("Centres"), "network:centre_list", lambda grants: bool(grants.member_centre_ids)),
     Entry(_("Observatoire"), "followup:observatory", _with(Capability.OBSERVATORY)),
     Entry(_("Journal d'audit"), "audit:event_list", _with(Capability.VIEW_AUDIT)),
@@ -133,6 +135,12 @@ CARDS: list[Card] = [
         _("Listes à classer envoyées par lien personnel ; rang moyen, score de Borda, réponses."),
         "surveys:list",
         runs_surveys,
+    ),
+    Card(
+        _("Éducation thérapeutique (ETP)"),
+        _("Programmes, équipe éducative, séances et ateliers, participants, évaluations."),
+        "education:list",
+        sees_education,
     ),
     Card(
         _("Doublons potentiels"),

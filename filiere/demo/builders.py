@@ -8,6 +8,7 @@ from filiere.demo.context import DemoContext
 
 
 def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
+    from filiere.education import demo as education_demo
     from filiere.followup import demo as followup_demo
     from filiere.meetings import demo as meetings_demo
     from filiere.network import demo as network_demo
@@ -24,4 +25,5 @@ def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("followup", followup_demo.build),
         ("transfusion", transfusion_demo.build),
         ("surveys", surveys_demo.build),
+        ("education", education_demo.build),
     ]

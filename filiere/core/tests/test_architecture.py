@@ -20,7 +20,7 @@ CORE_MAY_IMPORT = {"core", "access", "accounts", "audit", "lib", "network"}
 # The registry and the identity store are below the clinical modules: those register with them
 # (panels, activity sources, list filters, care-episode listeners), never the other way round.
 LOWER = {"patients", "identity"}
-UPPER = {"followup", "meetings", "transfusion", "research", "surveys"}
+UPPER = {"followup", "meetings", "transfusion", "research", "surveys", "education"}
 # The access policies read the objects of every app, through their models only: a policy that
 # called a service or a selector would make the rule depend on the code it guards.
 ACCESS_MAY_IMPORT = {"access", "accounts", "network", "lib"}
