@@ -63,6 +63,13 @@ def programme_rights(user: Any, programme: Programme) -> ProgrammeRights:
     return ProgrammeRights(see=see, edit=edit)
 
 
+def may_open_education(user: Any) -> bool:
+    """The ETP pages open to whoever the menu shows them to, and to any team member."""
+    if not _signed_in(user):
+        return False
+    return sees_education(grants_for(user)) or TeamMember.objects.filter(user=user).exists()
+
+
 def visible_programmes(user: Any) -> Q | None:
     """The condition on ``Programme`` of the programmes ``user`` sees: None for all of them."""
     if not _signed_in(user):

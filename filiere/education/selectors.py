@@ -52,7 +52,10 @@ def participant_rows(user: Any, session: Session) -> list[ParticipantRow]:
     participants = list(
         session.participants.select_related("patient")
         .prefetch_related(
-            Prefetch("patient__care_episodes", queryset=CareEpisode.objects.only("centre_id"))
+            Prefetch(
+                "patient__care_episodes",
+                queryset=CareEpisode.objects.only("centre_id", "patient_id"),
+            )
         )
         .order_by("kind", "pk")
     )

@@ -13,7 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from filiere.access.education import coordinated_centres, programme_rights
+from filiere.access.education import (
+    coordinated_centres,
+    may_open_education,
+    programme_rights,
+)
 from filiere.access.grants import grants_for
 from filiere.core.access_errors import NotVisible
 from filiere.core.forms import apply_errors
@@ -57,6 +61,8 @@ def _session(request: AuthenticatedRequest, session_id: uuid.UUID, *, edit: bool
 
 @login_required
 def programme_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    if not may_open_education(request.user):
+        raise NotVisible(reason=f"ETP : {request.path}")
     return render(
         request,
         "education/list.html",

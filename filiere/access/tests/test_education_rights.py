@@ -40,9 +40,7 @@ def test_a_clinician_of_the_centre_sees_without_editing(alice: User, programme: 
     assert programme_rights(alice, programme) == ProgrammeRights(see=True, edit=False)
 
 
-def test_a_team_member_edits_even_from_another_centre(
-    charlie: User, programme: Programme
-) -> None:
+def test_a_team_member_edits_even_from_another_centre(charlie: User, programme: Programme) -> None:
     services.team_member_add(
         actor=SYSTEM,
         programme=programme,
