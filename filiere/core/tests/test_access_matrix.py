@@ -143,7 +143,20 @@ def _survey(centre: Centre, user: User) -> dict[str, Any]:
     return {"survey_id": make_survey().public_id}
 
 
+def _etp(centre: Centre, user: User) -> dict[str, Any]:
+    """A programme of the centre whose team counts the user, with a session and a participant."""
+    from filiere.testing.education import matrix_world
+
+    return matrix_world(centre, user)
+
+
 OBJECT_ROUTES: dict[str, ObjectBuilder] = {
+    "education:detail": _etp,
+    "education:team_add": _etp,
+    "education:session_create": _etp,
+    "education:session": _etp,
+    "education:participant_add": _etp,
+    "education:evaluation_add": _etp,
     "surveys:detail": _survey,
     "surveys:invite": _survey,
     "surveys:results": _survey,
@@ -299,6 +312,8 @@ POST_ONLY_ROUTES |= {"followup:isth_bat_domain", "followup:treatment_emergency"}
 POST_ONLY_ROUTES |= {"research:decide", "research:download"}
 # Opening and closing a survey (refusals tested in filiere/surveys/tests).
 POST_ONLY_ROUTES |= {"surveys:status"}
+# Marking an ETP participant present or absent (refusals tested in filiere/education/tests).
+POST_ONLY_ROUTES |= {"education:attendance"}
 
 
 def our_patterns(

@@ -57,6 +57,7 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
     from filiere.meetings.models import SeriesMember
     from filiere.patients.services import diagnosis_record
     from filiere.surveys.tests.factories import make_survey
+    from filiere.testing.education import matrix_world as education_world
     from filiere.testing.factories import glanzmann_values, make_export, make_patient
     from filiere.testing.followup import matrix_world as followup_world
     from filiere.testing.meetings import (
@@ -109,6 +110,7 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
         "mail": {"mail_id": mail.public_id},
         "research": {"request_id": make_research_request(owner).public_id},
         "survey": {"survey_id": make_survey(title=f"Enquête {centre.city}").public_id},
+        "etp": education_world(centre, owner),
     }
 
 
