@@ -13,10 +13,11 @@ import random
 
 from django.utils import timezone
 
-from filiere.access.actors import SYSTEM
+from filiere.access.actors import SYSTEM, Actor
 from filiere.demo.context import DemoContext
 from filiere.education import services
 from filiere.education.models import QUESTIONS, Programme, Session, TeamMember
+from filiere.network.models import Centre
 from filiere.patients.models import Patient
 
 TITLE = "Vivre avec une pathologie plaquettaire constitutionnelle"
@@ -45,12 +46,12 @@ def _scores(rng: random.Random) -> dict[str, int]:
     return {key: rng.choices((2, 3, 4), weights=(1, 4, 6))[0] for key, _label in QUESTIONS}
 
 
-def _team(ctx: DemoContext, programme: Programme, actor: object) -> None:
+def _team(ctx: DemoContext, programme: Programme, actor: Actor) -> None:
     for key, specialty in (("claire.martin", "Hématologie"), ("anne.girard", "Biologie")):
         user = ctx.objects.get(f"user:{key}")
         if user is not None:
             services.team_member_add(
-                actor=actor,  # type: ignore[arg-type]
+                actor=actor,
                 programme=programme,
                 user=user,
                 profile=TeamMember.Profile.PROFESSIONAL,
@@ -68,7 +69,7 @@ def _team(ctx: DemoContext, programme: Programme, actor: object) -> None:
         ),
     ):
         services.team_member_add(
-            actor=actor,  # type: ignore[arg-type]
+            actor=actor,
             programme=programme,
             full_name=full_name,
             profile=profile,
@@ -77,7 +78,7 @@ def _team(ctx: DemoContext, programme: Programme, actor: object) -> None:
         )
 
 
-def _patients(ctx: DemoContext, centre: object) -> list[Patient]:
+def _patients(ctx: DemoContext, centre: Centre) -> list[Patient]:
     """The demo registry's patients, those followed by the programme's centre first."""
     patients: list[Patient] = list(ctx.objects.get("patients") or Patient.objects.order_by("pk"))
     followed = set(
@@ -86,7 +87,7 @@ def _patients(ctx: DemoContext, centre: object) -> list[Patient]:
     return sorted(patients, key=lambda p: (p.pk not in followed, p.pk))
 
 
-def _evaluate(session: Session, actor: object, rng: random.Random) -> int:
+def _evaluate(session: Session, actor: Actor, rng: random.Random) -> int:
     count = 0
     for participant in session.participants.filter(attended=True).order_by("pk"):
         for workshop in session.workshops.order_by("position"):
@@ -94,7 +95,7 @@ def _evaluate(session: Session, actor: object, rng: random.Random) -> int:
             if rng.random() < 0.15:
                 continue
             services.evaluation_record(
-                actor=actor,  # type: ignore[arg-type]
+                actor=actor,
                 participant=participant,
                 workshop=workshop,
                 scores=_scores(rng),

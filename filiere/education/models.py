@@ -9,6 +9,7 @@ relation are kept.
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -16,13 +17,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 from filiere.network.models import Centre
 from filiere.nomenclature.models import OrphaConcept
 from filiere.patients.models import Patient
 
 # The workshop questionnaire: each item scored from 1 (pas du tout) to 4 (tout à fait).
 SCORE_MIN, SCORE_MAX = 1, 4
-QUESTIONS: tuple[tuple[str, str], ...] = (
+QUESTIONS: tuple[tuple[str, StrOrPromise], ...] = (
     ("expectations", _("L'atelier a répondu à mes attentes")),
     ("clarity", _("Les informations données étaient claires")),
     ("usefulness", _("Je me sens plus à l'aise pour vivre avec ma maladie au quotidien")),

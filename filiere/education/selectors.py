@@ -69,7 +69,9 @@ def participant_rows(user: Any, session: Session) -> list[ParticipantRow]:
             following=frozenset(e.centre_id for e in p.patient.care_episodes.all()),
         ).see_identity
     }
-    links = [p.patient.identity_link for p in participants if p.patient_id in identified]
+    links = [
+        p.patient.identity_link for p in participants if p.patient and p.patient_id in identified
+    ]
     identities = {i.link: i for i in Identity.objects.filter(link__in=links)} if links else {}
     rows = []
     for p in participants:
