@@ -123,6 +123,28 @@ def programme_create(
     return programme
 
 
+def programme_status_set(*, actor: Actor, programme: Programme, status: str) -> Programme:
+    """Move a programme to ``status`` (in preparation, active, discontinued)."""
+    if status not in Programme.Status.values:
+        raise ValidationError({"status": _("État : choisissez un état de la liste.")})
+    before = programme.status
+    if status == before:
+        return programme
+    with transaction.atomic():
+        Programme.objects.filter(pk=programme.pk).update(status=status)
+        programme.status = status
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=programme,
+            centre_id=programme.centre.public_id,
+            summary=_("Programme d'ETP « %(title)s » : %(status)s")
+            % {"title": programme.title, "status": programme.get_status_display()},
+            changes={"status": {"avant": before, "après": status}},
+        )
+    return programme
+
+
 def team_member_add(
     *,
     actor: Actor,

@@ -109,12 +109,29 @@ def programme_detail_view(request: AuthenticatedRequest, programme_id: uuid.UUID
         {
             "programme": programme,
             "rights": programme_rights(request.user, programme),
+            "statuses": Programme.Status.choices,
             "diseases": programme.diseases.order_by("code"),
             "workshops": programme.workshops.order_by("position"),
             "team": programme.team.select_related("user").order_by("profile", "pk"),
             "sessions": programme.sessions.prefetch_related("workshops").order_by("-held_on"),
         },
     )
+
+
+@require_POST
+@login_required
+def programme_status_view(request: AuthenticatedRequest, programme_id: uuid.UUID) -> HttpResponse:
+    programme = _programme(request, programme_id, edit=True)
+    try:
+        services.programme_status_set(
+            actor=request.user, programme=programme, status=request.POST.get("status", "")
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("État du programme enregistré."))
+    return redirect("education:detail", programme_id=programme.public_id)
 
 
 @login_required

@@ -313,7 +313,7 @@ POST_ONLY_ROUTES |= {"research:decide", "research:download"}
 # Opening and closing a survey (refusals tested in filiere/surveys/tests).
 POST_ONLY_ROUTES |= {"surveys:status"}
 # Marking an ETP participant present or absent (refusals tested in filiere/education/tests).
-POST_ONLY_ROUTES |= {"education:attendance"}
+POST_ONLY_ROUTES |= {"education:attendance", "education:status"}
 
 
 def our_patterns(

@@ -241,3 +241,24 @@ def test_attendance_is_a_post_of_the_team(
     assert client_for(anne).post(url, {"attended": "0"}).status_code == 302
     participant.refresh_from_db()
     assert not participant.attended
+
+
+def test_the_team_discontinues_the_programme_then_no_session_is_added(
+    anne: User, alice: User, client_for: ClientFor, programme: Programme
+) -> None:
+    url = f"/etp/{programme.public_id}/etat/"
+    assert client_for(alice).post(url, {"status": "closed"}).status_code == 404
+    assert client_for(anne).post(url, {"status": "closed"}).status_code == 302
+    programme.refresh_from_db()
+    assert programme.status == Programme.Status.CLOSED
+    response = client_for(anne).post(
+        f"/etp/{programme.public_id}/seances/nouvelle/",
+        {
+            "held_on": "2024-11-23",
+            "place": "Rennes",
+            "format": "in_person",
+            "workshops": [w.pk for w in programme.workshops.all()],
+        },
+    )
+    assert "le programme est arrêté" in response.content.decode()
+    assert not Session.objects.exists()

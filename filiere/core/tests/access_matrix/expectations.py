@@ -91,6 +91,7 @@ PAGES: dict[str, Expect] = {
     "education:participant_add": form(ETP_EDITORS),
     "education:evaluation_add": form(ETP_EDITORS),
     "education:attendance": action(ETP_EDITORS),
+    "education:status": action(ETP_EDITORS),
     "home": reads(SIGNED_IN),
     "accounts:profile": reads(SIGNED_IN),
     # allauth's address page, its changes verified and audited (accounts/views.EmailView).

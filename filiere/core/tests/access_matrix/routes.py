@@ -15,6 +15,7 @@ PAGE_OBJECTS: dict[str, str | None] = {
     "education:list": None,
     "education:create": None,
     "education:detail": "etp",
+    "education:status": "etp",
     "education:team_add": "etp",
     "education:session_create": "etp",
     "education:session": "etp",
