@@ -262,3 +262,20 @@ def test_the_team_discontinues_the_programme_then_no_session_is_added(
     )
     assert "le programme est arrêté" in response.content.decode()
     assert not Session.objects.exists()
+
+
+def test_the_list_page_does_not_query_per_programme(
+    network_coordinator: User, client_for: ClientFor, centre_a: Centre, centre_b: Centre
+) -> None:
+    client = client_for(network_coordinator)
+    make_session(make_programme(centre_a))
+    client.get("/etp/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/etp/")
+    for index in range(3):
+        make_session(make_programme(centre_b, title=f"Programme {index}"))
+    with CaptureQueriesContext(connection) as four:
+        response = client.get("/etp/")
+    shown = response.content.decode()
+    assert all(f"Programme {index}" in shown for index in range(3))
+    assert len(four.captured_queries) == len(one.captured_queries)
