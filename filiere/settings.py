@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "filiere.research",
     "filiere.surveys",
     "filiere.directory",
+    "filiere.education",
     "filiere.core",
     "filiere.jobs",
     "filiere.demo",

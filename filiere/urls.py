@@ -47,6 +47,7 @@ urlpatterns = [
     path("recherche/", include("filiere.research.urls")),
     path("enquetes/", include("filiere.surveys.urls")),
     path("annuaire/", include("filiere.directory.urls")),
+    path("etp/", include("filiere.education.urls")),
     path("audit/", include("filiere.audit.urls")),
     path("taches/", include("filiere.jobs.urls")),
     path("api/v1/", api.urls),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from filiere.access import Capability, Grants, grants_for
 from filiere.access.directory import edits_directory
+from filiere.access.education import sees_education
 from filiere.access.surveys import runs_surveys
 
 
@@ -49,6 +50,7 @@ ENTRIES: list[Entry] = [
     ),
     Entry(_("RCP"), "meetings:index", _case_meetings),
     Entry(_("Transfusion"), "transfusion:worklist", _with(Capability.TRANSFUSION)),
+    Entry(_("ETP"), "education:list", sees_education),
     Entry(_("Centres"), "network:centre_list", lambda grants: bool(grants.member_centre_ids)),
     Entry(_("Annuaire"), "directory:index", lambda grants: True),
     Entry(_("Observatoire"), "followup:observatory", _with(Capability.OBSERVATORY)),
@@ -135,6 +137,12 @@ CARDS: list[Card] = [
         _("Listes à classer envoyées par lien personnel ; rang moyen, score de Borda, réponses."),
         "surveys:list",
         runs_surveys,
+    ),
+    Card(
+        _("Éducation thérapeutique (ETP)"),
+        _("Programmes, équipe éducative, séances et ateliers, participants, évaluations."),
+        "education:list",
+        sees_education,
     ),
     Card(
         _("Doublons potentiels"),

@@ -9,6 +9,7 @@ from filiere.demo.context import DemoContext
 
 def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
     from filiere.directory import demo as directory_demo
+    from filiere.education import demo as education_demo
     from filiere.followup import demo as followup_demo
     from filiere.meetings import demo as meetings_demo
     from filiere.network import demo as network_demo
@@ -26,4 +27,5 @@ def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("transfusion", transfusion_demo.build),
         ("surveys", surveys_demo.build),
         ("directory", directory_demo.build),
+        ("education", education_demo.build),
     ]

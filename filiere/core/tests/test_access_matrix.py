@@ -158,6 +158,13 @@ def _survey(centre: Centre, user: User) -> dict[str, Any]:
     return {"survey_id": make_survey().public_id}
 
 
+def _etp(centre: Centre, user: User) -> dict[str, Any]:
+    """A programme of the centre whose team counts the user, with a session and a participant."""
+    from filiere.testing.education import matrix_world
+
+    return matrix_world(centre, user)
+
+
 def _directory_profile(centre: Centre, user: User) -> dict[str, Any]:
     """The centre's published profile in the public directory."""
     from filiere.directory.tests.factories import make_profile
@@ -177,6 +184,12 @@ OBJECT_ROUTES: dict[str, ObjectBuilder] = {
     "directory:test": _directory_test,
     "directory:profile_edit": lambda centre, user: {"centre_id": centre.public_id},
     "directory:test_edit": _directory_test,
+    "education:detail": _etp,
+    "education:team_add": _etp,
+    "education:session_create": _etp,
+    "education:session": _etp,
+    "education:participant_add": _etp,
+    "education:evaluation_add": _etp,
     "surveys:detail": _survey,
     "surveys:invite": _survey,
     "surveys:results": _survey,
@@ -343,6 +356,9 @@ POST_ONLY_ROUTES |= {
     "directory:profile_withdraw",
     "directory:test_withdraw",
 }
+
+# Marking an ETP participant present or absent (refusals tested in filiere/education/tests).
+POST_ONLY_ROUTES |= {"education:attendance", "education:status"}
 
 
 def our_patterns(

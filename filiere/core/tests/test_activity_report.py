@@ -101,8 +101,10 @@ def test_last_years_report_matches_counts_made_on_the_data(
     by_group = tables["Dossiers par groupe de maladies"]
     assert {row[0]: row[-1] for row in by_group.rows} == dict(groups)
     assert tables["Dossiers urgents par maladie"].rows
-    # What no module records yet says so, rather than a zero.
-    assert figures["Journées et séances d'éducation thérapeutique (ETP)"] == NOT_RECORDED
+    # What no module records yet says so, rather than a zero; education is recorded now.
+    assert figures["Journées, congrès et réunions de la filière"] == NOT_RECORDED
+    assert "Journées et séances d'éducation thérapeutique (ETP)" not in figures
+    assert figures["Séances tenues"] == 0
 
     # The network coordinator asks from the page; the worker writes the PDF and the CSV.
     marc = User.objects.get(email__startswith="marc.dubois@")

@@ -21,7 +21,15 @@ CORE_MAY_IMPORT = {"core", "access", "accounts", "audit", "lib", "network", "job
 # The registry and the identity store are below the clinical modules: those register with them
 # (panels, activity sources, list filters, care-episode listeners), never the other way round.
 LOWER = {"patients", "identity"}
-UPPER = {"followup", "meetings", "transfusion", "research", "surveys", "directory"}
+UPPER = {
+    "followup",
+    "meetings",
+    "transfusion",
+    "research",
+    "surveys",
+    "directory",
+    "education",
+}
 # The access policies read the objects of every app, through their models only: a policy that
 # called a service or a selector would make the rule depend on the code it guards.
 ACCESS_MAY_IMPORT = {"access", "accounts", "network", "lib"}

@@ -48,6 +48,11 @@ SURVEYS = frozenset({NETWORK})
 DIRECTORY_EDITORS = frozenset({CENTRE_COORDINATOR, NETWORK})
 DIRECTORY_PUBLISHER = frozenset({NETWORK})
 
+# Therapeutic education: the centre's readers of patients and the network coordinator see a
+# programme; its centre's coordinator and its team (A's programme counts A's clinician) edit it.
+ETP_READERS = PATIENTS | {NETWORK}
+ETP_EDITORS = frozenset({CENTRE_COORDINATOR, CLINICIAN})
+
 
 @dataclass(frozen=True)
 class Expect:
@@ -102,6 +107,16 @@ PAGES: dict[str, Expect] = {
     "surveys:invite": Expect(get=SURVEYS, post=SURVEYS, everywhere=SURVEYS),
     "surveys:results": reads(SURVEYS, everywhere=SURVEYS),
     "surveys:results_csv": reads(SURVEYS, everywhere=SURVEYS),
+    "education:list": reads(ETP_READERS),
+    "education:create": form(frozenset({CENTRE_COORDINATOR})),
+    "education:detail": reads(ETP_READERS, everywhere=frozenset({NETWORK})),
+    "education:session": reads(ETP_READERS, everywhere=frozenset({NETWORK})),
+    "education:team_add": form(ETP_EDITORS),
+    "education:session_create": form(ETP_EDITORS),
+    "education:participant_add": form(ETP_EDITORS),
+    "education:evaluation_add": form(ETP_EDITORS),
+    "education:attendance": action(ETP_EDITORS),
+    "education:status": action(ETP_EDITORS),
     "home": reads(SIGNED_IN),
     "accounts:profile": reads(SIGNED_IN),
     # allauth's address page, its changes verified and audited (accounts/views.EmailView).

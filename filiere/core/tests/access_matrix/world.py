@@ -58,6 +58,7 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
     from filiere.meetings.models import SeriesMember
     from filiere.patients.services import diagnosis_record
     from filiere.surveys.tests.factories import make_survey
+    from filiere.testing.education import matrix_world as education_world
     from filiere.testing.factories import (
         glanzmann_values,
         make_activity_report,
@@ -120,6 +121,7 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
         "directory_test": {
             "test_id": make_test(centre, publish=False, indication_codes=[]).public_id
         },
+        "etp": education_world(centre, owner),
     }
 
 
