@@ -124,6 +124,16 @@ def decided_values(**values: Any) -> dict[str, Any]:
     return defaults
 
 
+def _same_day_hour_before(start: dt.datetime) -> dt.datetime:
+    """``start``, or the next local midnight when the hour after it would cross one: an avis is
+    signed on the day of its meeting (seen failing between midnight and 2 a.m., Paris time)."""
+    first = timezone.localtime(start)
+    if timezone.localtime(start + dt.timedelta(hours=1)).date() == first.date():
+        return start
+    following = first.date() + dt.timedelta(days=1)
+    return dt.datetime.combine(following, dt.time.min, tzinfo=first.tzinfo)
+
+
 def matrix_world(centre: Centre, user: User) -> dict[str, Any]:
     """A closed meeting of a series coordinated by ``user`` (a clinician of ``centre``), where
     ``user`` attended and presented a case of a patient of ``centre``, with an attachment and a
@@ -133,7 +143,7 @@ def matrix_world(centre: Centre, user: User) -> dict[str, Any]:
     load_test_nomenclature()
     patient = make_patient(centre)
     series = make_series(centre, coordinator=user, name=f"RCP de test {centre.pk}")
-    start = timezone.now() - dt.timedelta(hours=2)
+    start = _same_day_hour_before(timezone.now() - dt.timedelta(hours=2))
     meeting = make_meeting(series, starts_at=start)
     case = make_case(series, user, patient)
     attachment = services.attachment_add(actor=user, case=case, upload=pdf_upload())
