@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "filiere.surveys",
     "filiere.directory",
     "filiere.education",
+    "filiere.guidelines",
     "filiere.core",
     "filiere.jobs",
     "filiere.demo",

@@ -48,6 +48,7 @@ urlpatterns = [
     path("enquetes/", include("filiere.surveys.urls")),
     path("annuaire/", include("filiere.directory.urls")),
     path("etp/", include("filiere.education.urls")),
+    path("pnds/", include("filiere.guidelines.urls")),
     path("audit/", include("filiere.audit.urls")),
     path("taches/", include("filiere.jobs.urls")),
     path("api/v1/", api.urls),

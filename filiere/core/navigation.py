@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from filiere.access import Capability, Grants, grants_for
 from filiere.access.directory import edits_directory
 from filiere.access.education import sees_education
+from filiere.access.guidelines import is_network_member
 from filiere.access.surveys import runs_surveys
 
 
@@ -53,6 +54,7 @@ ENTRIES: list[Entry] = [
     Entry(_("ETP"), "education:list", sees_education),
     Entry(_("Centres"), "network:centre_list", lambda grants: bool(grants.member_centre_ids)),
     Entry(_("Annuaire"), "directory:index", lambda grants: True),
+    Entry(_("PNDS"), "guidelines:index", is_network_member),
     Entry(_("Observatoire"), "followup:observatory", _with(Capability.OBSERVATORY)),
     Entry(_("Journal d'audit"), "audit:event_list", _with(Capability.VIEW_AUDIT)),
 ]
@@ -131,6 +133,12 @@ CARDS: list[Card] = [
         _("Intervalle entre deux visites par groupe de maladies et par forme."),
         "followup:rules",
         _with(Capability.CONFIGURE_NETWORK),
+    ),
+    Card(
+        _("Plan d'action de la filière"),
+        _("Les actions du plan national par statut : à lancer, en cours, faites, abandonnées."),
+        "guidelines:plan",
+        is_network_member,
     ),
     Card(
         _("Enquêtes auprès des membres"),

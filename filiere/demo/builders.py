@@ -11,6 +11,7 @@ def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
     from filiere.directory import demo as directory_demo
     from filiere.education import demo as education_demo
     from filiere.followup import demo as followup_demo
+    from filiere.guidelines import demo as guidelines_demo
     from filiere.meetings import demo as meetings_demo
     from filiere.network import demo as network_demo
     from filiere.nomenclature import demo as nomenclature_demo
@@ -28,4 +29,5 @@ def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("surveys", surveys_demo.build),
         ("directory", directory_demo.build),
         ("education", education_demo.build),
+        ("guidelines", guidelines_demo.build),
     ]
