@@ -47,6 +47,12 @@ SURVEYS = frozenset({NETWORK})
 # coordinator everywhere; she alone publishes (filiere/access/directory.py).
 DIRECTORY_EDITORS = frozenset({CENTRE_COORDINATOR, NETWORK})
 DIRECTORY_PUBLISHER = frozenset({NETWORK})
+# PNDS projects and the action plan: every member of the network reads them all (a project
+# belongs to no centre); a project's coordinators (centre A's clinician for A's) edit it; the
+# network coordinator manages everything (filiere/access/guidelines.py).
+NETWORK_MEMBERS = STAFF
+GUIDELINE_EDITORS = frozenset({CLINICIAN, NETWORK})
+GUIDELINE_MANAGER = frozenset({NETWORK})
 
 # Therapeutic education: the centre's readers of patients and the network coordinator see a
 # programme; its centre's coordinator and its team (A's programme counts A's clinician) edit it.
@@ -99,6 +105,32 @@ PAGES: dict[str, Expect] = {
     ),
     "directory:test_withdraw": Expect(
         post=DIRECTORY_PUBLISHER, everywhere=DIRECTORY_PUBLISHER, post_only=True
+    ),
+    "guidelines:index": reads(NETWORK_MEMBERS),
+    "guidelines:project_create": form(GUIDELINE_MANAGER),
+    "guidelines:project": reads(NETWORK_MEMBERS, everywhere=NETWORK_MEMBERS),
+    "guidelines:project_edit": Expect(
+        get=GUIDELINE_EDITORS, post=GUIDELINE_EDITORS, everywhere=GUIDELINE_MANAGER
+    ),
+    "guidelines:project_status": Expect(
+        post=GUIDELINE_EDITORS, everywhere=GUIDELINE_MANAGER, post_only=True
+    ),
+    "guidelines:group_create": Expect(
+        get=GUIDELINE_EDITORS, post=GUIDELINE_EDITORS, everywhere=GUIDELINE_MANAGER
+    ),
+    "guidelines:group_edit": Expect(
+        get=GUIDELINE_EDITORS, post=GUIDELINE_EDITORS, everywhere=GUIDELINE_MANAGER
+    ),
+    "guidelines:meeting_add": Expect(
+        get=GUIDELINE_EDITORS, post=GUIDELINE_EDITORS, everywhere=GUIDELINE_MANAGER
+    ),
+    "guidelines:version_add": Expect(
+        get=GUIDELINE_EDITORS, post=GUIDELINE_EDITORS, everywhere=GUIDELINE_MANAGER
+    ),
+    "guidelines:plan": reads(NETWORK_MEMBERS),
+    "guidelines:action_create": form(GUIDELINE_MANAGER),
+    "guidelines:action_edit": Expect(
+        get=GUIDELINE_MANAGER, post=GUIDELINE_MANAGER, everywhere=GUIDELINE_MANAGER
     ),
     "surveys:list": reads(SURVEYS),
     "surveys:create": form(SURVEYS),

@@ -52,6 +52,7 @@ class World:
 def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
     """Objects of ``centre``; the case-meeting ones are coordinated and attended by ``owner``."""
     from filiere.directory.tests.factories import make_test
+    from filiere.guidelines.tests.factories import make_action, make_group, make_project
     from filiere.identity.models import DuplicateSuspicion
     from filiere.jobs.models import Job, OutgoingMail
     from filiere.jobs.services import job_create, outbox_add
@@ -91,6 +92,9 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
         kind="rcp.avis", to=[owner.email], subject="Avis de RCP", body="Texte", centre=centre
     )
     OutgoingMail.objects.filter(pk=mail.pk).update(status=OutgoingMail.Status.FAILED, attempts=5)
+    # A PNDS coordinated by ``owner``, with one working group; an action of the plan owned by her.
+    guideline = make_project(coordinators=[owner], title=f"PNDS {centre.city}", disease_codes=[])
+    guideline_group = make_group(guideline)
     return {
         "centre": {"public_id": centre.public_id, "centre_id": centre.public_id},
         "patient": {"public_id": patient.public_id, "patient_id": patient.public_id},
@@ -122,6 +126,12 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
             "test_id": make_test(centre, publish=False, indication_codes=[]).public_id
         },
         "etp": education_world(centre, owner),
+        "guideline": {"project_id": guideline.public_id},
+        "guideline_group": {
+            "project_id": guideline.public_id,
+            "group_id": guideline_group.public_id,
+        },
+        "plan_action": {"action_id": make_action(owner, number=centre.short_name).public_id},
     }
 
 
