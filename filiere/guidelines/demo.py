@@ -217,12 +217,12 @@ def build(ctx: DemoContext) -> None:
         status=Status.DRAFTING,
         entered_at=_at(today - dt.timedelta(days=250)),
     )
-    for number, title, group, owner, status, indicators, months in ACTIONS:
+    for code, heading, team, owner, status, indicators, months in ACTIONS:
         services.action_save(
             actor=SYSTEM,
-            number=number,
-            title=title,
-            working_group=group,
+            number=code,
+            title=heading,
+            working_group=team,
             owner=users[owner],
             status=status,
             indicators=indicators,

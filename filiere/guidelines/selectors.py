@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -29,7 +30,7 @@ def projects() -> QuerySet[GuidelineProject]:
     ).order_by("-led_by_network", "target_date", "title")
 
 
-def project_page(public_id: object) -> GuidelineProject | None:
+def project_page(public_id: uuid.UUID) -> GuidelineProject | None:
     return (
         GuidelineProject.objects.prefetch_related(
             "diseases",

@@ -310,7 +310,7 @@ def group_save(
         errors["number"] = [_("Numéro : indiquez un numéro de groupe (1, 2, 3…).")]
     elif (
         WorkingGroup.objects.filter(project=project, number=number)
-        .exclude(pk=getattr(group, "pk", None))
+        .exclude(pk=group.pk if group is not None else 0)
         .exists()
     ):
         errors["number"] = [_("Numéro : ce projet a déjà un groupe n° %(n)d.") % {"n": number}]
@@ -431,7 +431,7 @@ def action_save(
     errors: dict[str, list[str]] = {}
     if not number:
         errors["number"] = [_("Numéro : indiquez le numéro de l'action (par exemple « 2.3 »).")]
-    elif PlanAction.objects.filter(number=number).exclude(pk=getattr(action, "pk", None)).exists():
+    elif PlanAction.objects.filter(number=number).exclude(pk=action.pk if action else 0).exists():
         errors["number"] = [_("Numéro : l'action n° %(n)s existe déjà.") % {"n": number}]
     if not title:
         errors["title"] = [_("Intitulé : indiquez l'intitulé de l'action.")]

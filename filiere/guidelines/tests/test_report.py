@@ -68,9 +68,9 @@ def test_the_figures_match_the_records_of_the_year(nomenclature: None) -> None:
     assert figures["PNDS portés par la filière"] == 1
     assert figures["Participations aux PNDS d'autres filières"] == 1
     table = guidelines_section(last_year).tables[0]
-    by_step = {row[0]: row[1] for row in table.rows}
-    assert by_step[Status.DRAFTING.label] == 1
-    assert by_step[Status.PREPARATION.label] == 1
+    by_step = {str(row[0]): row[1] for row in table.rows}
+    assert by_step[str(Status.DRAFTING.label)] == 1
+    assert by_step[str(Status.PREPARATION.label)] == 1
     assert sum(int(v or 0) for v in by_step.values()) == 2
     # This year: three projects, the first now in review.
     this_year = status_at_year_end(ReportPeriod(today.year))
