@@ -72,7 +72,8 @@ def guidelines_section(period: ReportPeriod) -> Section:
             Table(
                 "Projets par étape au 31 décembre",
                 ["Étape", "Projets"],
-                rows,
+                # No project yet: no table, so that an empty year reads as one.
+                rows if statuses else [],
             )
         ],
     )

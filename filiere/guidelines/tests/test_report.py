@@ -84,3 +84,10 @@ def test_the_section_replaces_the_placeholder(db: None) -> None:
     assert titles.count("Protocoles nationaux (PNDS)") == 1
     section = next(s for s in sections if s.title == "Protocoles nationaux (PNDS)")
     assert all(f.value != NOT_RECORDED for f in section.figures)
+
+
+def test_a_year_without_any_project_is_an_empty_section(nomenclature: None) -> None:
+    today = timezone.localdate()
+    make_project()
+    assert guidelines_section(ReportPeriod(today.year - 1)).empty
+    assert not guidelines_section(ReportPeriod(today.year)).empty
