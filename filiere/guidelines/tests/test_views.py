@@ -11,8 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
+from filiere.guidelines import services
 from filiere.guidelines.models import GuidelineProject, PlanAction
+from filiere.guidelines.services import MemberEntry
 from filiere.guidelines.tests.factories import make_action, make_group, make_project
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +125,34 @@ def test_an_outsider_is_sent_to_the_login_page(nomenclature: None) -> None:
         response = Client().get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_project_s_page_shows_its_groups_meetings_versions_and_history(
+    alice: User, nomenclature: None
+) -> None:
+    met, written = timezone.localdate() - dt.timedelta(days=40), timezone.localdate()
+    project = make_project(coordinators=[alice], external_coordinators="Pr Jean Externe")
+    group = make_group(
+        project, 3, lead="Dr Inès Garnier", members=[MemberEntry("Mme Roux", "représentante")]
+    )
+    services.group_meeting_add(
+        actor=SYSTEM,
+        group=group,
+        held_on=met,
+        attendees="Dr Garnier, Mme Roux",
+        minutes="Chapitre grossesse relu.",
+    )
+    services.version_add(actor=SYSTEM, project=project, label="v2 relecture", dated=written)
+    services.project_status_change(actor=alice, project=project, status=Status.DRAFTING)
+    page = _client(alice).get(reverse("guidelines:project", args=[project.public_id]))
+    text = page.content.decode()
+    assert "Pr Jean Externe" in text
+    assert alice.get_full_name() in text
+    assert "GT3 — " in text
+    assert "responsable : Dr Inès Garnier" in text
+    assert "Mme Roux — représentante" in text
+    assert f"Réunion du {met:%d/%m/%Y}" in text
+    assert "Chapitre grossesse relu." in text
+    assert f"<td>v2 relecture</td><td>{written:%d/%m/%Y}</td>" in text
+    assert text.count("<tr><td>") >= 3  # two steps in the history, one version
+    assert 'data-testid="status-form"' in text
