@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -12,6 +13,17 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 CHOOSE = _("— choisir —")
+_CODE_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def codes_of(text: str) -> list[str]:
+    """« ORPHA:849, 274 » → ["ORPHA:849", "274"] (codes written one per line or in a row)."""
+    return [code for code in _CODE_SEPARATORS.split(text.replace("ORPHA: ", "ORPHA:")) if code]
+
+
+def codes_text(concepts: Iterable[Any]) -> str:
+    """The ORPHA codes of ``concepts``, one per line, as the forms' text fields show them."""
+    return "\n".join(f"ORPHA:{concept.code}" for concept in concepts)
 
 
 class FormRenderer(DjangoTemplates):

@@ -3,27 +3,16 @@ validate."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.forms import codes_of, codes_text
 from filiere.directory.models import CentreProfile, DiagnosticTest
 from filiere.directory.services import TeamEntry
 from filiere.network.models import Centre
-
-_CODE_SEPARATORS = re.compile(r"[\s,;]+")
-
-
-def codes_of(text: str) -> list[str]:
-    """« ORPHA:849, 274 » → ["ORPHA:849", "274"] (codes written one per line or in a row)."""
-    return [code for code in _CODE_SEPARATORS.split(text.replace("ORPHA: ", "ORPHA:")) if code]
-
-
-def codes_text(concepts: Any) -> str:
-    return "\n".join(f"ORPHA:{concept.code}" for concept in concepts)
 
 
 class ProfileForm(forms.Form):

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from filiere.accounts.models import User
-from filiere.directory.forms import codes_of, codes_text
+from filiere.core.forms import codes_of, codes_text
 from filiere.guidelines.models import GuidelineProject, PlanAction, WorkingGroup
 from filiere.guidelines.services import MemberEntry
 

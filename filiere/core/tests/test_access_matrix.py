@@ -179,7 +179,26 @@ def _directory_test(centre: Centre, user: User) -> dict[str, Any]:
     return {"test_id": make_test(centre, indication_codes=[]).public_id}
 
 
+def _guideline(centre: Centre, user: User) -> dict[str, Any]:
+    """A PNDS coordinated by the user, with a working group, and an action of the plan."""
+    from filiere.guidelines.tests.factories import make_action, make_group, make_project
+
+    project = make_project(coordinators=[user], disease_codes=[])
+    return {
+        "project_id": project.public_id,
+        "group_id": make_group(project).public_id,
+        "action_id": make_action(user).public_id,
+    }
+
+
 OBJECT_ROUTES: dict[str, ObjectBuilder] = {
+    "guidelines:project": _guideline,
+    "guidelines:project_edit": _guideline,
+    "guidelines:group_create": _guideline,
+    "guidelines:group_edit": _guideline,
+    "guidelines:meeting_add": _guideline,
+    "guidelines:version_add": _guideline,
+    "guidelines:action_edit": _guideline,
     "directory:centre": _directory_profile,
     "directory:test": _directory_test,
     "directory:profile_edit": lambda centre, user: {"centre_id": centre.public_id},
@@ -359,6 +378,8 @@ POST_ONLY_ROUTES |= {
 
 # Marking an ETP participant present or absent (refusals tested in filiere/education/tests).
 POST_ONLY_ROUTES |= {"education:attendance", "education:status"}
+# Moving a PNDS to another step (refusals tested in filiere/guidelines/tests).
+POST_ONLY_ROUTES |= {"guidelines:project_status"}
 
 
 def our_patterns(

@@ -29,6 +29,7 @@ UPPER = {
     "surveys",
     "directory",
     "education",
+    "guidelines",
 }
 # The access policies read the objects of every app, through their models only: a policy that
 # called a service or a selector would make the rule depend on the code it guards.
@@ -40,6 +41,8 @@ SURVEYS_MAY_IMPORT = PURE | {"core", "access", "accounts", "audit", "network", "
 # foundation and the nomenclature only.
 DIRECTORY_MAY_IMPORT = PURE | {"core", "access", "accounts", "audit", "network", "nomenclature"}
 DIRECTORY_MAY_IMPORT |= {"directory"}
+# The PNDS and the action plan: people, ORPHA codes and the activity report, never a patient.
+GUIDELINES_MAY_IMPORT = DIRECTORY_MAY_IMPORT - {"directory"} | {"guidelines"}
 
 
 def _modules(root: Path) -> Iterator[tuple[str, tuple[str, ...]]]:
@@ -108,6 +111,13 @@ def _violations(rule: str, root: Path = PACKAGE) -> list[str]:
                     and target not in DIRECTORY_MAY_IMPORT
                     and not (target == "demo" and parts[-1] == "demo.py")
                 )
+            elif rule == "guidelines":
+                bad = (
+                    owner == "guidelines"
+                    and target is not None
+                    and target not in GUIDELINES_MAY_IMPORT
+                    and not (target == "demo" and parts[-1] == "demo.py")
+                )
             elif rule == "layers":
                 bad = owner in LOWER and target in UPPER
             elif rule == "jobs":
@@ -131,7 +141,18 @@ def _violations(rule: str, root: Path = PACKAGE) -> list[str]:
 
 @pytest.mark.parametrize(
     "rule",
-    ["pure", "core", "access", "layers", "jobs", "demo", "testing", "surveys", "directory"],
+    [
+        "pure",
+        "core",
+        "access",
+        "layers",
+        "jobs",
+        "demo",
+        "testing",
+        "surveys",
+        "directory",
+        "guidelines",
+    ],
 )
 def test_imports_follow_the_architecture(rule: str) -> None:
     assert _violations(rule) == []
