@@ -9,6 +9,7 @@ open each route, persona by persona and centre by centre, is the access matrix's
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -187,7 +188,8 @@ def _guideline(centre: Centre, user: User) -> dict[str, Any]:
     return {
         "project_id": project.public_id,
         "group_id": make_group(project).public_id,
-        "action_id": make_action(user).public_id,
+        # Built once per route: each action needs a number of its own.
+        "action_id": make_action(user, number=uuid.uuid4().hex[:8]).public_id,
     }
 
 
