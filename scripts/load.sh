@@ -11,7 +11,8 @@ OUT=var/load
 PORT="${LOAD_PORT:-8790}"
 DB="${LOAD_DB:-filiere_load}"
 PATIENTS="${LOAD_PATIENTS:-100000}"
-STEPS="${LOAD_STEPS:-50:5m 100:2m}"
+# LOAD_STEPS="" builds the demo and checks the server without loading it.
+STEPS="${LOAD_STEPS-50:5m 100:2m}"
 mkdir -p "$OUT"
 
 "$BIN/python" -m pip install --quiet --disable-pip-version-check --require-hashes \
@@ -41,7 +42,7 @@ DEBUG=0 HTTPS=0 ALLOWED_HOSTS=127.0.0.1 LOG_FORMAT=json \
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$PORT/sante/" && break
+  curl -fs -o /dev/null "http://127.0.0.1:$PORT/sante/" && break
   sleep 1
 done
 
@@ -51,7 +52,7 @@ for step in $STEPS; do
   echo "== $rate requests/s for $duration"
   "$BIN/locust" -f scripts/load/locustfile.py --headless --only-summary \
     --host "http://127.0.0.1:$PORT" --users "$rate" --spawn-rate "$rate" \
-    --run-time "$duration" --stop-timeout 10 --csv "$OUT/rate-$rate" \
+    --run-time "$duration" --stop-timeout 10 --csv "$OUT/rate-$rate" --reset-stats \
     --loglevel WARNING --exit-code-on-error 0 > "$OUT/rate-$rate.log" 2>&1
   "$BIN/python" scripts/load/summary.py "$OUT/rate-${rate}_stats.csv" "$rate"
 done
