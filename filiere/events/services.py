@@ -190,7 +190,7 @@ def registration_create(
     """
     # The lock serialises the registrations of one event: the count below stays true until
     # this transaction commits.
-    event = Event.objects.select_for_update().select_related("centre").get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).select_related("centre").get(pk=event.pk)
     now = at or timezone.now()
     if event.published_at is None:
         raise ValidationError(_("Inscription : cet événement n'est pas publié."))
@@ -289,7 +289,11 @@ def _promote_waiting(event: Event) -> list[Registration]:
 @records_refusals("Annulation d'une inscription")
 def registration_cancel(*, actor: Actor = SYSTEM, registration: Registration) -> Registration:
     """Cancel a registration; a freed seat goes to the first of the waiting list, e-mailed."""
-    event = Event.objects.select_for_update().select_related("centre").get(pk=registration.event_id)
+    event = (
+        Event.objects.select_for_update(of=("self",))
+        .select_related("centre")
+        .get(pk=registration.event_id)
+    )
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == Registration.Status.CANCELLED:
         raise ValidationError(_("Inscription : elle est déjà annulée."))

@@ -24,7 +24,7 @@ def test_two_registrations_for_the_last_seat_do_not_both_get_it() -> None:
         try:
             start.wait()
             statuses.append(register(event, number).registration.status)
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()
