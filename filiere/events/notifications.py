@@ -4,6 +4,10 @@ registration sends nothing. The personal link's token travels only in the messag
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -17,6 +21,18 @@ from filiere.jobs.services import outbox_add, outbox_dispatch
 CONFIRMATION = "evenement.inscription"
 PROMOTION = "evenement.place_liberee"
 
+_suppressed: ContextVar[bool] = ContextVar("events_mail_suppressed", default=False)
+
+
+@contextlib.contextmanager
+def mail_suppressed() -> Iterator[None]:
+    """Register without e-mailing anyone (the demo generator)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
 
 def personal_url(token: str) -> str:
     return settings.SITE_URL + reverse("events:registration", args=[token])
@@ -29,6 +45,8 @@ def when(event: Event) -> str:
 
 def send_confirmation(registration: Registration, token: str, *, position: int | None) -> None:
     """Tell the registrant she has a seat, or her rank on the waiting list, with her link."""
+    if _suppressed.get():
+        return
     event = registration.event
     if position is None:
         state = _("Votre place est confirmée.")
@@ -56,6 +74,8 @@ def send_confirmation(registration: Registration, token: str, *, position: int |
 
 def send_promotion(registration: Registration) -> None:
     """Tell the first of the waiting list that a seat was freed for her."""
+    if _suppressed.get():
+        return
     event = registration.event
     mail = outbox_add(
         kind=PROMOTION,

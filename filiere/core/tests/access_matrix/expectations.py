@@ -141,9 +141,7 @@ PAGES: dict[str, Expect] = {
     "events:edit": Expect(
         get=EVENT_ORGANISERS, post=EVENT_ORGANISERS, everywhere=EVENTS_EVERYWHERE
     ),
-    "events:publish": Expect(
-        post=EVENT_ORGANISERS, everywhere=EVENTS_EVERYWHERE, post_only=True
-    ),
+    "events:publish": Expect(post=EVENT_ORGANISERS, everywhere=EVENTS_EVERYWHERE, post_only=True),
     "events:registrations": Expect(
         get=EVENT_ORGANISERS, post=EVENT_ORGANISERS, everywhere=EVENTS_EVERYWHERE
     ),
