@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -92,7 +93,7 @@ def test_the_same_address_registers_once_per_event_whatever_its_case() -> None:
     ],
 )
 def test_registering_outside_the_window_is_refused(
-    values: dict[str, object], publish: bool, message: str
+    values: dict[str, Any], publish: bool, message: str
 ) -> None:
     event = make_event(publish=publish, **values)
     with pytest.raises(ValidationError, match=message):
