@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from filiere.core.reports import Figure, ReportPeriod, Section, Table
 from filiere.events.models import Event, Registration
@@ -10,7 +11,10 @@ from filiere.events.models import Event, Registration
 
 def events_section(period: ReportPeriod) -> Section:
     start, end = period.bounds()
-    held = Event.objects.filter(published_at__isnull=False, starts_at__gte=start, starts_at__lt=end)
+    # Held: begun by the end of the year, or by now for the year in progress.
+    held = Event.objects.filter(
+        published_at__isnull=False, starts_at__gte=start, starts_at__lt=min(end, timezone.now())
+    )
     if period.centre is not None:
         held = held.filter(centre=period.centre)
     registrations = Registration.objects.filter(event__in=held).exclude(

@@ -4,6 +4,7 @@ registrant's personal page (cancel, certificate)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -87,3 +88,14 @@ def test_the_certificate_is_for_an_attendee_only(client: Client) -> None:
     response = client.get(url)
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
+
+
+def test_the_list_reads_a_fixed_number_of_queries(
+    client: Client, django_assert_max_num_queries: Any
+) -> None:
+    for number in range(6):
+        event = make_event(title=f"Webinaire {number}", kind="webinaire", series_name="Série")
+        register(event, number)
+    with django_assert_max_num_queries(4):
+        response = client.get("/evenements/")
+    assert response.content.decode().count("Webinaire ") >= 6

@@ -64,3 +64,9 @@ def test_the_events_key_replaces_the_placeholder() -> None:
     events = [section for section in sections if section.title == "Événements"]
     assert len(events) == 1
     assert all(figure.value != NOT_RECORDED for figure in events[0].figures)
+
+
+def test_an_event_still_to_come_is_not_counted_as_held() -> None:
+    make_event(starts_in=dt.timedelta(hours=2))
+    section = events_section(ReportPeriod(timezone.localdate().year))
+    assert section.figures[0].value == 0
