@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "filiere.directory",
     "filiere.education",
     "filiere.guidelines",
+    "filiere.events",
     "filiere.core",
     "filiere.jobs",
     "filiere.demo",

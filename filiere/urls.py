@@ -49,6 +49,7 @@ urlpatterns = [
     path("annuaire/", include("filiere.directory.urls")),
     path("etp/", include("filiere.education.urls")),
     path("pnds/", include("filiere.guidelines.urls")),
+    path("evenements/", include("filiere.events.urls")),
     path("audit/", include("filiere.audit.urls")),
     path("taches/", include("filiere.jobs.urls")),
     path("api/v1/", api.urls),

@@ -38,6 +38,8 @@ class Capability(enum.StrEnum):
     APPROVE_RESEARCH_EXTRACT = "approve_research_extract"
     # Edit the draft of the centre's entry in the public directory (publishing is the network's).
     EDIT_DIRECTORY = "edit_directory"
+    # Organise the centre's events (national days, webinars…): registrations, attendance.
+    ORGANISE_EVENTS = "organise_events"
 
 
 C = Capability
@@ -64,6 +66,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.VIEW_STATISTICS,
             C.REQUEST_RESEARCH_EXTRACT,
             C.EDIT_DIRECTORY,
+            C.ORGANISE_EVENTS,
         }
     ),
     Role.RCP_COORDINATOR: frozenset(
@@ -93,6 +96,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.FOLLOW_MAIL,
             C.APPROVE_RESEARCH_EXTRACT,
             C.EDIT_DIRECTORY,
+            C.ORGANISE_EVENTS,
         }
     ),
     Role.AUDITOR: frozenset({C.VIEW_AUDIT}),

@@ -55,6 +55,7 @@ ENTRIES: list[Entry] = [
     Entry(_("Centres"), "network:centre_list", lambda grants: bool(grants.member_centre_ids)),
     Entry(_("Annuaire"), "directory:index", lambda grants: True),
     Entry(_("PNDS"), "guidelines:index", is_network_member),
+    Entry(_("Événements"), "events:list", lambda grants: True),
     Entry(_("Observatoire"), "followup:observatory", _with(Capability.OBSERVATORY)),
     Entry(_("Journal d'audit"), "audit:event_list", _with(Capability.VIEW_AUDIT)),
 ]
@@ -195,6 +196,12 @@ CARDS: list[Card] = [
         _("La fiche publique de vos centres et les examens de vos laboratoires ; publication."),
         "directory:manage",
         edits_directory,
+    ),
+    Card(
+        _("Événements : organisation"),
+        _("Journées, webinaires, congrès : inscriptions, liste d'attente, présences."),
+        "events:manage",
+        lambda grants: grants.has(Capability.ORGANISE_EVENTS),
     ),
     Card(
         _("Journal d'audit"),

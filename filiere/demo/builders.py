@@ -10,6 +10,7 @@ from filiere.demo.context import DemoContext
 def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
     from filiere.directory import demo as directory_demo
     from filiere.education import demo as education_demo
+    from filiere.events import demo as events_demo
     from filiere.followup import demo as followup_demo
     from filiere.guidelines import demo as guidelines_demo
     from filiere.meetings import demo as meetings_demo
@@ -30,4 +31,5 @@ def builders() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("directory", directory_demo.build),
         ("education", education_demo.build),
         ("guidelines", guidelines_demo.build),
+        ("events", events_demo.build),
     ]

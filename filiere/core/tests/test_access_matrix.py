@@ -38,6 +38,9 @@ PUBLIC_PAGES: set[str] = {
     "directory:test",
     "directory:export_csv",
     "directory:export_json",
+    "events:list",
+    "events:detail",
+    "events:calendar",
     "set_language",
     "health",
     "metrics",
@@ -193,6 +196,13 @@ def _guideline(centre: Centre, user: User) -> dict[str, Any]:
     }
 
 
+def _event(centre: Centre, user: User) -> dict[str, Any]:
+    """A published event organised by the centre."""
+    from filiere.events.tests.factories import make_event
+
+    return {"event_id": make_event(centre).public_id}
+
+
 OBJECT_ROUTES: dict[str, ObjectBuilder] = {
     "guidelines:project": _guideline,
     "guidelines:project_edit": _guideline,
@@ -201,6 +211,10 @@ OBJECT_ROUTES: dict[str, ObjectBuilder] = {
     "guidelines:meeting_add": _guideline,
     "guidelines:version_add": _guideline,
     "guidelines:action_edit": _guideline,
+    "events:detail": _event,
+    "events:edit": _event,
+    "events:registrations": _event,
+    "events:registrations_csv": _event,
     "directory:centre": _directory_profile,
     "directory:test": _directory_test,
     "directory:profile_edit": lambda centre, user: {"centre_id": centre.public_id},
@@ -332,6 +346,9 @@ WRITE_ONLY_API_PATHS = {
 }
 # Routes checked elsewhere because the object is personal, not a centre's.
 PERSONAL_ROUTES = {"accounts:token_revoke", "meetings:invitation_link", "surveys:respond"}
+# A registrant's own page, cancel button and certificate: her personal link is the credential
+# (filiere/events/tests/test_public_views.py).
+PERSONAL_ROUTES |= {"events:registration", "events:cancel", "events:certificate"}
 # The case-meeting module's POST-only routes (refusals tested in filiere/meetings/tests).
 MEETINGS_POST_ONLY = {
     "meetings:member_add",
@@ -377,6 +394,8 @@ POST_ONLY_ROUTES |= {
     "directory:profile_withdraw",
     "directory:test_withdraw",
 }
+# Publishing an event or taking it out (refusals tested in filiere/events/tests).
+POST_ONLY_ROUTES |= {"events:publish"}
 
 # Marking an ETP participant present or absent (refusals tested in filiere/education/tests).
 POST_ONLY_ROUTES |= {"education:attendance", "education:status"}

@@ -17,7 +17,7 @@ from django.test import Client
 from django.utils import timezone
 
 from filiere.accounts.models import User
-from filiere.core.reports import NOT_RECORDED, ReportPeriod, activity_report
+from filiere.core.reports import ReportPeriod, activity_report
 from filiere.demo.context import DemoContext
 from filiere.jobs.models import Job
 from filiere.meetings.models import AgendaItem, CaseRequest, Meeting, Participant
@@ -101,8 +101,9 @@ def test_last_years_report_matches_counts_made_on_the_data(
     by_group = tables["Dossiers par groupe de maladies"]
     assert {row[0]: row[-1] for row in by_group.rows} == dict(groups)
     assert tables["Dossiers urgents par maladie"].rows
-    # What no module records yet says so, rather than a zero; education is recorded now.
-    assert figures["Journées, congrès et réunions de la filière"] == NOT_RECORDED
+    # Education and the events are recorded now: their placeholders are gone.
+    assert "Journées, congrès et réunions de la filière" not in figures
+    assert figures["Événements tenus"] == 0
     assert "Journées et séances d'éducation thérapeutique (ETP)" not in figures
     assert figures["Séances tenues"] == 0
 

@@ -30,6 +30,7 @@ UPPER = {
     "directory",
     "education",
     "guidelines",
+    "events",
 }
 # The access policies read the objects of every app, through their models only: a policy that
 # called a service or a selector would make the rule depend on the code it guards.
@@ -43,6 +44,9 @@ DIRECTORY_MAY_IMPORT = PURE | {"core", "access", "accounts", "audit", "network",
 DIRECTORY_MAY_IMPORT |= {"directory"}
 # The PNDS and the action plan: people, ORPHA codes and the activity report, never a patient.
 GUIDELINES_MAY_IMPORT = DIRECTORY_MAY_IMPORT - {"directory"} | {"guidelines"}
+# The network's events concern professionals, never a patient: the foundation, and the outbox of
+# `jobs` for the registrants' e-mails.
+EVENTS_MAY_IMPORT = PURE | {"core", "access", "accounts", "audit", "network", "jobs", "events"}
 
 
 def _modules(root: Path) -> Iterator[tuple[str, tuple[str, ...]]]:
@@ -118,6 +122,13 @@ def _violations(rule: str, root: Path = PACKAGE) -> list[str]:
                     and target not in GUIDELINES_MAY_IMPORT
                     and not (target == "demo" and parts[-1] == "demo.py")
                 )
+            elif rule == "events":
+                bad = (
+                    owner == "events"
+                    and target is not None
+                    and target not in EVENTS_MAY_IMPORT
+                    and not (target == "demo" and parts[-1] == "demo.py")
+                )
             elif rule == "layers":
                 bad = owner in LOWER and target in UPPER
             elif rule == "jobs":
@@ -152,6 +163,7 @@ def _violations(rule: str, root: Path = PACKAGE) -> list[str]:
         "surveys",
         "directory",
         "guidelines",
+        "events",
     ],
 )
 def test_imports_follow_the_architecture(rule: str) -> None:

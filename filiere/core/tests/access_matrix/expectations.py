@@ -58,6 +58,10 @@ GUIDELINE_MANAGER = frozenset({NETWORK})
 # programme; its centre's coordinator and its team (A's programme counts A's clinician) edit it.
 ETP_READERS = PATIENTS | {NETWORK}
 ETP_EDITORS = frozenset({CENTRE_COORDINATOR, CLINICIAN})
+# The network's events: a centre's coordinators organise their centre's, the network
+# coordinator every event (filiere/access/events.py).
+EVENT_ORGANISERS = frozenset({CENTRE_COORDINATOR, NETWORK})
+EVENTS_EVERYWHERE = frozenset({NETWORK})
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,16 @@ PAGES: dict[str, Expect] = {
     "guidelines:action_edit": Expect(
         get=GUIDELINE_MANAGER, post=GUIDELINE_MANAGER, everywhere=GUIDELINE_MANAGER
     ),
+    "events:manage": reads(EVENT_ORGANISERS),
+    "events:create": form(EVENT_ORGANISERS),
+    "events:edit": Expect(
+        get=EVENT_ORGANISERS, post=EVENT_ORGANISERS, everywhere=EVENTS_EVERYWHERE
+    ),
+    "events:publish": Expect(post=EVENT_ORGANISERS, everywhere=EVENTS_EVERYWHERE, post_only=True),
+    "events:registrations": Expect(
+        get=EVENT_ORGANISERS, post=EVENT_ORGANISERS, everywhere=EVENTS_EVERYWHERE
+    ),
+    "events:registrations_csv": reads(EVENT_ORGANISERS, everywhere=EVENTS_EVERYWHERE),
     "surveys:list": reads(SURVEYS),
     "surveys:create": form(SURVEYS),
     "surveys:detail": reads(SURVEYS, everywhere=SURVEYS),

@@ -52,6 +52,7 @@ class World:
 def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
     """Objects of ``centre``; the case-meeting ones are coordinated and attended by ``owner``."""
     from filiere.directory.tests.factories import make_test
+    from filiere.events.tests.factories import make_event
     from filiere.guidelines.tests.factories import make_action, make_group, make_project
     from filiere.identity.models import DuplicateSuspicion
     from filiere.jobs.models import Job, OutgoingMail
@@ -132,6 +133,8 @@ def _objects(centre: Centre, owner: User) -> dict[str, dict[str, Any]]:
             "group_id": guideline_group.public_id,
         },
         "plan_action": {"action_id": make_action(owner, number=centre.short_name).public_id},
+        # An event organised by the centre, not yet published.
+        "event": {"event_id": make_event(centre, publish=False).public_id},
     }
 
 
