@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,7 +30,8 @@ from filiere.directory import selectors, services
 from filiere.directory.exports import directory_csv, directory_json
 from filiere.directory.forms import DiagnosticTestForm, ProfileForm
 from filiere.directory.models import DiagnosticTest
-from filiere.network.models import Centre
+from filiere.directory.regional_map import regional_map
+from filiere.network.models import Centre, Region
 
 # The public pages are served without login: nothing on them is personal, and every entry was
 # published by the network coordinator.
@@ -46,6 +48,10 @@ def directory_index(request: HttpRequest) -> HttpResponse:
             "centres": centres,
             "tests": tests,
             "regions": selectors.centres_by_region(centres),
+            "map": regional_map(
+                Counter(centre.region for centre in centres),
+                {code: str(label) for code, label in Region.choices},
+            ),
         },
     )
 
