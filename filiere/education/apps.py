@@ -10,6 +10,11 @@ class EducationConfig(AppConfig):
     verbose_name = _("Éducation thérapeutique du patient (ETP)")
 
     def ready(self) -> None:
+        from filiere.education.merge import EDUCATION_RECORDS
+        from filiere.patients.hooks import register_record_mover
+
+        register_record_mover(EDUCATION_RECORDS)
+
         from filiere.core.reports import register_section
         from filiere.education.report import education_section
 

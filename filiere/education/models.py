@@ -150,6 +150,7 @@ class TeamMember(models.Model):
                 fields=["programme", "user"],
                 condition=Q(user__isnull=False),
                 name="etp_team_member_once",
+                violation_error_message=_("Membre : déjà dans l'équipe de ce programme."),
             ),
         ]
 
@@ -232,11 +233,13 @@ class Participant(models.Model):
                 fields=["session", "patient"],
                 condition=Q(patient__isnull=False),
                 name="etp_participant_patient_once",
+                violation_error_message=_("Patient : déjà inscrit à cette séance."),
             ),
             models.UniqueConstraint(
                 fields=["session", "first_name", "relation"],
                 condition=Q(kind="relative"),
                 name="etp_participant_relative_once",
+                violation_error_message=_("Prénom du proche : déjà inscrit à cette séance."),
             ),
         ]
 
