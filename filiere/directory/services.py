@@ -23,8 +23,7 @@ from filiere.directory.cache import directory_cache_clear
 from filiere.directory.models import CentreProfile, DiagnosticTest, TeamMember
 from filiere.lib.names import search_key
 from filiere.network.models import Centre, Region
-from filiere.nomenclature.models import OrphaConcept
-from filiere.nomenclature.selectors import get_orpha_concept
+from filiere.nomenclature.selectors import orpha_concepts
 
 MAX_TEAM = 60
 MAX_DISEASES = 80
@@ -36,25 +35,6 @@ class TeamEntry:
     name: str
     role: str
     specialty: str = ""
-
-
-def _concepts(codes: Sequence[str], field: str, label: str) -> list[OrphaConcept]:
-    """The ORPHA concepts of ``codes``, each checked against the loaded nomenclature."""
-    concepts: list[OrphaConcept] = []
-    problems: list[str] = []
-    for code in codes:
-        if not code.strip():
-            continue
-        try:
-            concept = get_orpha_concept(code)
-        except ValidationError as error:
-            problems.extend(f"{label} : {message}" for message in error.messages)
-            continue
-        if concept not in concepts:
-            concepts.append(concept)
-    if problems:
-        raise ValidationError({field: problems})
-    return concepts
 
 
 def _team(entries: Sequence[TeamEntry]) -> list[TeamEntry]:
@@ -98,7 +78,7 @@ def profile_save(
         errors.update(error.message_dict)
         members = []
     try:
-        diseases = _concepts(disease_codes, "diseases", _("Maladies suivies"))
+        diseases = orpha_concepts(disease_codes, field="diseases", label=_("Maladies suivies"))
     except ValidationError as error:
         errors.update(error.message_dict)
         diseases = []
@@ -233,7 +213,7 @@ def diagnostic_test_save(
             _("Laboratoire : choisissez un centre du réseau ou indiquez son nom.")
         ]
     try:
-        indications = _concepts(indication_codes, "indications", _("Indications"))
+        indications = orpha_concepts(indication_codes, field="indications", label=_("Indications"))
     except ValidationError as error:
         errors.update(error.message_dict)
         indications = []

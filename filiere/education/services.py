@@ -30,8 +30,7 @@ from filiere.education.models import (
     Workshop,
 )
 from filiere.network.models import Centre
-from filiere.nomenclature.models import OrphaConcept
-from filiere.nomenclature.selectors import get_orpha_concept
+from filiere.nomenclature.selectors import orpha_concepts
 from filiere.patients.models import Patient
 
 MAX_WORKSHOPS = 20
@@ -39,21 +38,6 @@ MAX_WORKSHOPS = 20
 
 def _day(value: dt.date) -> str:
     return f"{value:%d/%m/%Y}"
-
-
-def _diseases(codes: Sequence[str], errors: dict[str, list[str]]) -> list[OrphaConcept]:
-    concepts: list[OrphaConcept] = []
-    for code in codes:
-        if not code.strip():
-            continue
-        try:
-            concept = get_orpha_concept(code)
-        except ValidationError as error:
-            errors.setdefault("diseases", []).append(_("Maladies : ") + error.messages[0])
-            continue
-        if concept not in concepts:
-            concepts.append(concept)
-    return concepts
 
 
 def programme_create(
@@ -74,7 +58,11 @@ def programme_create(
         errors["title"] = [_("Titre : indiquez le titre du programme.")]
     elif Programme.objects.filter(centre=centre, title=title).exists():
         errors["title"] = [_("Titre : le centre a déjà un programme de ce titre.")]
-    concepts = _diseases(diseases, errors)
+    try:
+        concepts = orpha_concepts(diseases, field="diseases", label=_("Maladies"))
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        concepts = []
     if ars_authorised_on is not None and ars_authorised_on > timezone.localdate():
         errors["ars_authorised_on"] = [
             _("Date d'autorisation ARS : le %(date)s n'est pas encore passé.")

@@ -28,8 +28,7 @@ from filiere.guidelines.models import (
     StatusChange,
     WorkingGroup,
 )
-from filiere.nomenclature.models import OrphaConcept
-from filiere.nomenclature.selectors import get_orpha_concept
+from filiere.nomenclature.selectors import orpha_concepts
 
 Status = GuidelineProject.Status
 # The HAS steps in the order a PNDS goes through them (HAS, « Méthode d'élaboration d'un PNDS »,
@@ -47,24 +46,6 @@ class MemberEntry:
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def _concepts(codes: Sequence[str]) -> list[OrphaConcept]:
-    concepts: list[OrphaConcept] = []
-    problems: list[str] = []
-    for code in codes:
-        if not code.strip():
-            continue
-        try:
-            concept = get_orpha_concept(code)
-        except ValidationError as error:
-            problems.extend(_("Maladies : %(m)s") % {"m": m} for m in error.messages)
-            continue
-        if concept not in concepts:
-            concepts.append(concept)
-    if problems:
-        raise ValidationError({"diseases": problems})
-    return concepts
 
 
 def _project_errors(
@@ -125,7 +106,7 @@ def project_create(
     if entered_at is not None and entered_at > timezone.now():
         errors["entered_at"] = [_("Début des travaux : la date ne peut pas être dans le futur.")]
     try:
-        diseases = _concepts(disease_codes)
+        diseases = orpha_concepts(disease_codes, field="diseases", label=_("Maladies"))
     except ValidationError as error:
         errors.update(error.message_dict)
         diseases = []
@@ -182,7 +163,7 @@ def project_update(
         other_network=other_network,
     )
     try:
-        diseases = _concepts(disease_codes)
+        diseases = orpha_concepts(disease_codes, field="diseases", label=_("Maladies"))
     except ValidationError as error:
         errors.update(error.message_dict)
         diseases = []

@@ -10,6 +10,7 @@ from typing import Protocol, TypeVar
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from filiere.lib.names import search_key
 from filiere.nomenclature import hpo
@@ -45,6 +46,30 @@ def get_orpha_concept(code: str | int, *, allow_obsolete: bool = False) -> Orpha
     if concept.is_obsolete and not allow_obsolete:
         raise ValidationError(f"Code ORPHA:{number} obsolète : choisissez le code actuel.")
     return concept
+
+
+def orpha_concepts(codes: Iterable[str], *, field: str, label: str) -> list[OrphaConcept]:
+    """The ORPHA concepts of ``codes`` (blanks skipped, each concept once), each checked against
+    the loaded nomenclature; every refused code is named in one error on ``field``, after
+    ``label``."""
+    concepts: list[OrphaConcept] = []
+    problems: list[str] = []
+    for code in codes:
+        if not code.strip():
+            continue
+        try:
+            concept = get_orpha_concept(code)
+        except ValidationError as error:
+            problems.extend(
+                _("%(label)s : %(message)s") % {"label": label, "message": message}
+                for message in error.messages
+            )
+            continue
+        if concept not in concepts:
+            concepts.append(concept)
+    if problems:
+        raise ValidationError({field: problems})
+    return concepts
 
 
 def get_icd10_code(code: str) -> Icd10Code:
