@@ -166,3 +166,29 @@ def test_bench_fhir_export_bundles_per_second(
         rate = written / benchmark.stats.stats.median
         benchmark.extra_info["bundles_par_seconde"] = round(rate)
         print(f"\nFHIR : {rate:.0f} bundles/s (médiane, {wanted} patients, lectures comprises)")
+
+
+def test_bench_phenopacket_export_per_second(
+    benchmark: Any, registry: dict[str, Any], db: None
+) -> None:
+    """Issue 15: GA4GH Phenopackets v2 rendered per second, reads included (target ≥ 300/s)."""
+    from filiere.exports.phenopackets import render_phenopacket
+    from filiere.patients.phenopackets import phenopacket_records
+
+    wanted = min(300, registry["size"])
+    patients = Patient.objects.filter(pseudonym__startswith="BEN-").order_by("pk")[:wanted]
+    chosen = Patient.objects.filter(pk__in=[p.pk for p in patients])
+
+    def export() -> int:
+        return sum(
+            len(render_phenopacket(record)) > 0
+            for _patient, record in phenopacket_records(chosen)
+            if record is not None
+        )
+
+    written = benchmark(export)
+    assert written == wanted
+    if benchmark.stats is not None:  # None when make test runs the benchmark once, untimed
+        rate = written / benchmark.stats.stats.median
+        benchmark.extra_info["phenopackets_par_seconde"] = round(rate)
+        print(f"\nPhenopackets : {rate:.0f} /s (médiane, {wanted} patients, lectures comprises)")
