@@ -287,11 +287,13 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "account_login"
 
 # Sessions live in the database so that logout and account deactivation end them server-side.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "filiere.core.sessions"
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env_int("SESSION_ABSOLUTE_HOURS", 12))
 SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
 SESSION_SAVE_EVERY_REQUEST = True
+# An unchanged session is written back (its idle expiry pushed back) at most this often.
+SESSION_TOUCH_INTERVAL = timedelta(minutes=1)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True

@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from filiere.accounts.models import User
@@ -35,6 +37,30 @@ def test_idle_timeout_is_thirty_minutes_and_pushed_back_by_activity(alice: User)
     client = logged_in(alice)
     expires = session_of(client).expire_date
     assert dt.timedelta(minutes=29) < expires - timezone.now() <= dt.timedelta(minutes=30)
+
+
+def test_a_page_within_a_minute_of_the_last_push_does_not_write_the_session(
+    alice: User,
+) -> None:
+    """Seen under load: every page wrote its session back (an UPDATE and a commit each)."""
+    client = logged_in(alice)
+    pushed = timezone.now() + settings.SESSION_IDLE_TIMEOUT - dt.timedelta(seconds=20)
+    Session.objects.filter(pk=session_of(client).pk).update(expire_date=pushed)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert session_of(client).expire_date == pushed
+    writes = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SELECT")]
+    assert not [sql for sql in writes if "django_session" in sql]
+    assert "Cookie" in client.get("/")["Vary"]
+
+
+def test_a_page_a_minute_after_the_last_push_pushes_the_expiry_back(alice: User) -> None:
+    client = logged_in(alice)
+    pushed = timezone.now() + settings.SESSION_IDLE_TIMEOUT - dt.timedelta(seconds=70)
+    Session.objects.filter(pk=session_of(client).pk).update(expire_date=pushed)
+    assert client.get("/").status_code == 200
+    expires = session_of(client).expire_date - timezone.now()
+    assert settings.SESSION_IDLE_TIMEOUT - dt.timedelta(seconds=5) < expires
 
 
 def test_an_idle_session_past_its_expiry_is_refused(alice: User) -> None:
