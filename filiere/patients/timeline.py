@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from filiere.lib.numbers import french_number
-from filiere.patients.models import Patient
+from filiere.patients.models import (
+    CareEpisode,
+    Consent,
+    Diagnosis,
+    GeneticFinding,
+    Patient,
+    PlateletWorkup,
+)
 
 
 @dataclass(frozen=True)
@@ -19,20 +27,29 @@ class TimelineEntry:
     text: str
 
 
-def timeline_of(patient: Patient) -> list[TimelineEntry]:
+def timeline_of(
+    patient: Patient,
+    *,
+    episodes: Iterable[CareEpisode],
+    diagnoses: Iterable[Diagnosis],
+    findings: Iterable[GeneticFinding],
+    workups: Iterable[PlateletWorkup],
+    consents: Iterable[Consent],
+) -> list[TimelineEntry]:
+    """The dated events of the record parts the patient page has already read (current ones)."""
     entries: list[TimelineEntry] = []
-    for episode in patient.care_episodes.select_related("centre"):
+    for episode in episodes:
         date = episode.inclusion_date
         entries.append(
             TimelineEntry(date.earliest(), date.french(), _("Prise en charge"), str(episode.centre))
         )
-    for diagnosis in patient.diagnoses.current().select_related("orpha", "icd10"):
+    for diagnosis in diagnoses:
         known = diagnosis.diagnosis_date
         if known is not None:
             entries.append(
                 TimelineEntry(known.earliest(), known.french(), _("Diagnostic"), str(diagnosis))
             )
-    for finding in patient.genetic_findings.current().select_related("gene"):
+    for finding in findings:
         if finding.reported_on:
             entries.append(
                 TimelineEntry(
@@ -42,7 +59,7 @@ def timeline_of(patient: Patient) -> list[TimelineEntry]:
                     str(finding),
                 )
             )
-    for workup in patient.platelet_workups.current():
+    for workup in workups:
         count = (
             f"{french_number(workup.platelet_count)} G/L"
             if workup.platelet_count is not None
@@ -56,7 +73,7 @@ def timeline_of(patient: Patient) -> list[TimelineEntry]:
                 count,
             )
         )
-    for consent in patient.consents.current():
+    for consent in consents:
         entries.append(
             TimelineEntry(
                 consent.answered_on,

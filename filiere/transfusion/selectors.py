@@ -147,13 +147,16 @@ def workup_of(patient: Patient) -> efficacy.Workup:
     )
 
 
-def transfusion_history(patient: Patient) -> TransfusionHistory:
+def transfusion_history(
+    patient: Patient, workup: efficacy.Workup | None = None
+) -> TransfusionHistory:
+    """``workup``: the patient's work-up, when the caller has already read what it needs."""
     transfusions = list(
         _with_counts(
             patient.transfusions.select_related("values_confirmed_by").order_by("ended_at", "pk")
         )
     )
-    return history_of(patient, transfusions, workup_of(patient))
+    return history_of(patient, transfusions, workup or workup_of(patient))
 
 
 def latest_typing(patient: Patient) -> HlaTyping | None:
@@ -396,14 +399,19 @@ def panel_summary(user: User, patient: Patient) -> dict[str, Any] | None:
     """The transfusion panel of the patient page (None when the reader may not see it)."""
     if not patients_visible_for_transfusion(user).filter(pk=patient.pk).exists():
         return None
-    history = transfusion_history(patient)
     instruction = current_instruction(patient)
+    instruction_valid = instruction is not None and is_valid(instruction)
+    screen = latest_screen(patient)
+    workup = efficacy.Workup(
+        hla_antibodies_identified=screen is not None, instruction=instruction_valid
+    )
+    history = transfusion_history(patient, workup)
     return {
         "transfusion_count": len(history.rows),
         "refractoriness": history.refractoriness,
         "instruction": instruction,
-        "instruction_valid": instruction is not None and is_valid(instruction),
+        "instruction_valid": instruction_valid,
         "review": instruction_review(instruction) if instruction is not None else Review(),
         "typing": latest_typing(patient),
-        "screen": latest_screen(patient),
+        "screen": screen,
     }

@@ -136,7 +136,7 @@ def test_patient_page_query_count_is_bounded_whatever_the_record_holds(
     assert "c.1700G&gt;A" in html
     # Each panel reads its records in one query, however many there are.
     assert len(many) == len(few)
-    assert len(many) <= 40 + chain_extra_queries()  # one audit write: the record viewed
+    assert len(many) <= 32 + chain_extra_queries()  # one audit write: the record viewed
 
 
 def test_name_search_is_accent_insensitive_and_keeps_the_name_out_of_the_url(

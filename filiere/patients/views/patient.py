@@ -34,12 +34,12 @@ from filiere.patients.panels import panels_for
 from filiere.patients.selectors import (
     PatientFilters,
     age_shown,
-    current_consents,
     duplicates_in_own_centres,
     get_patient_for_user,
     identities_in_list,
     identity_of,
     kept_record_for_user,
+    latest_consents,
     patient_list,
     with_list_details,
 )
@@ -188,11 +188,16 @@ def patient_detail_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> 
     from django.utils import timezone
 
     phenotypes = with_hpo_labels(patient.phenotypes.current())
+    # Read once, shown in their sections and on the timeline.
+    episodes = list(patient.care_episodes.select_related("centre", "referring_physician"))
     diagnoses = list(
         patient.diagnoses.current()
         .select_related("orpha", "icd10", "centre")
         .prefetch_related("genes")
     )
+    findings = list(patient.genetic_findings.current().select_related("gene"))
+    workups = list(patient.platelet_workups.current())
+    consents = list(patient.consents.current())
     return render(
         request,
         "patients/patient_detail.html",
@@ -200,14 +205,21 @@ def patient_detail_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> 
             "patient": patient,
             "identity": identity,
             "age": age_shown(patient, identity, timezone.localdate()),
-            "episodes": patient.care_episodes.select_related("centre", "referring_physician"),
+            "episodes": episodes,
             "diagnoses": diagnoses,
-            "findings": patient.genetic_findings.current().select_related("gene"),
+            "findings": findings,
             "phenotypes": phenotypes,
             "hpo_french_shown": any(o.hpo_label != label for o, label in phenotypes),
-            "workups": patient.platelet_workups.current()[:10],
-            "consents": current_consents(patient).values(),
-            "timeline": timeline_of(patient),
+            "workups": workups[:10],
+            "consents": latest_consents(consents).values(),
+            "timeline": timeline_of(
+                patient,
+                episodes=episodes,
+                diagnoses=diagnoses,
+                findings=findings,
+                workups=workups,
+                consents=consents,
+            ),
             "can_edit": rights.edit,
             "panels": panels_for(request.user, patient),
         },
