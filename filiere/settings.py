@@ -247,6 +247,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.send_due_mail",
         "schedule": crontab(minute="*"),
     },
+    # The diagnosis observatory's snapshots (network, each centre), after the registry's day.
+    "observatory-warm": {
+        "task": "patients.observatory_warm",
+        "schedule": crontab(hour=5, minute=0),
+    },
     # The files the jobs wrote (exports, reports, printed cards) are deleted once past their
     # retention (JOB_FILES_RETENTION_DAYS), before the 02:30 backup: it does not copy them again.
     "jobs-expire-files": {
@@ -254,6 +259,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=30),
     },
 }
+# The diagnosis observatory's figures are kept this long before being counted again (they take
+# seconds on a national registry); the scheduler recomputes them every night.
+OBSERVATORY_CACHE_MINUTES = env_int("OBSERVATORY_CACHE_MINUTES", 60)
 # Days a job's files (a centre's export, an activity report, printed care cards) are kept
 # after the job ends; then deleted, and the job's page says so (ask again for a new one).
 JOB_FILES_RETENTION_DAYS = env_int("JOB_FILES_RETENTION_DAYS", 7)

@@ -1,4 +1,5 @@
-"""The registry's background jobs (run by `filiere worker`): a centre's national exports."""
+"""The registry's background jobs (run by `filiere worker`): a centre's national exports, the
+diagnosis observatory's nightly snapshots."""
 
 from __future__ import annotations
 
@@ -46,3 +47,11 @@ def export_centre(job_id: str) -> dict[str, int]:
     counts = dict(job_run(job_id=job_id, work=work).result)
     logger.info("Export du centre terminé : %s", counts)
     return counts
+
+
+@shared_task(name="patients.observatory_warm")
+def observatory_warm() -> int:
+    """Count the diagnosis observatory's network and centre views again (nightly)."""
+    from filiere.patients.observatory.figures import observatory_warm as warm
+
+    return warm()

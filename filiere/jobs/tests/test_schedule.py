@@ -18,6 +18,7 @@ def test_every_scheduled_job_is_a_registered_task() -> None:
         "jobs.resend_waiting",
         "jobs.send_due_mail",
         "jobs.expire_files",
+        "patients.observatory_warm",
     }
     assert scheduled <= set(app.tasks)
 

@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -102,7 +103,15 @@ def _charts(figures: f.Observatory) -> dict[str, Any]:
 @login_required
 def observatory_view(request: AuthenticatedRequest) -> HttpResponse:
     scope, form, data = _page(request)
-    figures = f.observatory(scope, centre=data.get("centre"), year=data.get("year"))
+    if request.method == "POST":
+        # « Recalculer »: the same figures counted again now, then the page as it was asked for.
+        f.observatory_snapshot(
+            scope, centre=data.get("centre"), year=data.get("year"), recompute=True
+        )
+        query = request.GET.urlencode()
+        return redirect(reverse("observatory:diagnosis") + (f"?{query}" if query else ""))
+    snapshot = f.observatory_snapshot(scope, centre=data.get("centre"), year=data.get("year"))
+    figures = snapshot.figures
     records = f.incomplete_records(scope, data.get("centre"))
     audit_record(
         actor=request.user,
@@ -125,6 +134,7 @@ def observatory_view(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "figures": figures,
+            "computed_at": snapshot.computed_at,
             "overall_rows": [figures.overall] if figures.overall else [],
             "items": f.ITEMS,
             "records": records[:RECORDS_SHOWN],
@@ -197,7 +207,9 @@ CSV_HEADER = ["Dimension", "Valeur", "Indicateur", "Effectif", "Q1 / part (%)", 
 @login_required
 def observatory_csv_view(request: AuthenticatedRequest) -> HttpResponse:
     scope, _form, data = _page(request)
-    figures = f.observatory(scope, centre=data.get("centre"), year=data.get("year"))
+    figures = f.observatory_snapshot(
+        scope, centre=data.get("centre"), year=data.get("year")
+    ).figures
     rows = csv_rows(figures)
     audit_record(
         actor=request.user,

@@ -5,9 +5,13 @@ network-wide view; each centre's data manager sees her incomplete records, nobod
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from filiere.access.actors import SYSTEM
 from filiere.access.patients import ReportScope, registry_report_scope
@@ -234,3 +238,59 @@ def test_a_future_year_is_refused_with_a_french_message(
     response = client_for(data_manager).get(URL, {"year": 2999})
     assert response.status_code == 200
     assert "Année du diagnostic : l&#x27;année est dans le futur." in response.content.decode()
+
+
+def _patients_counted(page: str, centre: str) -> str:
+    row = page.split(f"<tr><td>{centre}</td><td>", 1)[1]
+    return row.split("</td>", 1)[0]
+
+
+def test_the_page_reads_a_snapshot_and_recomputes_it_on_demand(
+    registry: dict[str, Patient],
+    centre_a: Centre,
+    data_manager: User,
+    client_for: Callable[[User], Client],
+) -> None:
+    """Seen at a million patients: the page counted every diagnosis on each view (9 s)."""
+    client = client_for(data_manager)
+    assert _patients_counted(client.get(URL).content.decode(), "Centre A") == "9"
+    newcomer = make_patient(centre_a)
+    _glanzmann(newcomer, centre_a, 2)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(URL).content.decode()
+    assert not [q for q in queries.captured_queries if "COUNT(DISTINCT" in q["sql"]]
+    assert _patients_counted(page, "Centre A") == "9"
+    assert "Chiffres calculés le" in page
+    response = client.post(URL + "?year=", {})
+    assert response.status_code == 302
+    assert _patients_counted(client.get(URL).content.decode(), "Centre A") == "10"
+
+
+def test_readers_of_different_scopes_never_share_a_snapshot(
+    registry: dict[str, Patient],
+    data_manager: User,
+    network_coordinator: User,
+    client_for: Callable[[User], Client],
+) -> None:
+    network = client_for(network_coordinator).get(URL).content.decode()
+    assert "Centre B" in network
+    assert "Centre B" not in client_for(data_manager).get(URL).content.decode()
+
+
+def test_an_outsider_cannot_recompute(
+    registry: dict[str, Patient], alice: User, client_for: Callable[[User], Client]
+) -> None:
+    assert client_for(alice).post(URL).status_code == 404
+
+
+def test_the_nightly_warm_up_counts_the_network_and_each_centre(
+    registry: dict[str, Patient], centre_a: Centre, settings: Any
+) -> None:
+    assert figures.observatory_warm() == 1 + Centre.objects.filter(is_active=True).count()
+    only_a = ReportScope(frozenset({centre_a.pk}), masked=False, records_centre_ids=frozenset())
+    kept = cache.get(figures._snapshot_key(only_a, None, None))
+    assert isinstance(kept, figures.Snapshot)
+    assert {row.centre for row in kept.figures.centres} == {"Centre A"}
+    assert settings.CELERY_BEAT_SCHEDULE["observatory-warm"]["task"] == (
+        "patients.observatory_warm"
+    )
