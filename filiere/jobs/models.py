@@ -20,6 +20,7 @@ class Job(models.Model):
         EXPORT_FHIR = "export_fhir", _("Export FHIR R4B")
         ACTIVITY_REPORT = "activity_report", _("Rapport d'activité")
         CARE_CARDS = "care_cards", _("Cartes de soins des patients attendus en visite")
+        RESEARCH_EXTRACT = "research_extract", _("Extraction pour la recherche")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("En attente")

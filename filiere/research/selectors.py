@@ -10,6 +10,7 @@ from django.http import Http404
 
 from filiere.access.research import may_approve_research, research_rights
 from filiere.core.access_errors import NotVisible
+from filiere.jobs.models import Job
 from filiere.nomenclature.groups import diagnoses_in_group
 from filiere.nomenclature.models import DiseaseGroup
 from filiere.patients.models import (
@@ -114,3 +115,12 @@ def consenting_reach(patients: QuerySet[Patient], k: int) -> bool:
             if found >= k:
                 return True
     return False
+
+
+def production_job(request: ResearchRequest) -> Job | None:
+    """The job producing the approved request's extract (the latest, if asked for again)."""
+    return (
+        Job.objects.filter(kind=Job.Kind.RESEARCH_EXTRACT, params__demande=str(request.public_id))
+        .order_by("-created_at")
+        .first()
+    )

@@ -25,12 +25,15 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from filiere.access.actors import Actor, acting_user
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record, audit_record_per_patient
+from filiere.jobs.models import Job
+from filiere.jobs.services import Progress, job_create, job_send, outbox_add, outbox_dispatch
 from filiere.lib.csvsafe import write_csv
 from filiere.lib.k_anonymity import K, QuasiIdentifiers, k_anonymise
 from filiere.nomenclature.models import DiseaseGroup, OrphaConcept
@@ -168,9 +171,9 @@ def research_request_refuse(*, actor: Actor, request: ResearchRequest, note: str
 
 
 @transaction.atomic
-def research_request_approve(*, actor: Actor, request: ResearchRequest, note: str = "") -> None:
-    """Record the approver's approval and produce the extract at once. The caller checked the
-    approver's right."""
+def research_request_approve(*, actor: Actor, request: ResearchRequest, note: str = "") -> Job:
+    """Record the approver's approval and ask the worker for the extract (the job returned).
+    The caller checked the approver's right."""
     request = ResearchRequest.objects.select_for_update().get(pk=request.pk)
     _require_submitted(request)
     request.status = Status.APPROVED
@@ -185,7 +188,11 @@ def research_request_approve(*, actor: Actor, request: ResearchRequest, note: st
         obj=request,
         summary=f"Demande d'extraction approuvée : {request.protocol_title}",
     )
-    research_extract_produce(actor=actor, request=request)
+    job = job_create(
+        actor=actor, kind=Job.Kind.RESEARCH_EXTRACT, params={"demande": str(request.public_id)}
+    )
+    transaction.on_commit(lambda: job_send(job))
+    return job
 
 
 def extract_pseudonym(key: bytes, patient: Patient) -> str:
@@ -242,7 +249,12 @@ class Extract:
     generalised: int
 
 
-def build_extract(request: ResearchRequest, *, key: bytes) -> Extract:
+PROGRESS_EVERY = 500
+
+
+def build_extract(
+    request: ResearchRequest, *, key: bytes, on_progress: Progress | None = None
+) -> Extract:
     """The extract's rows under ``key``, sorted by pseudonym (the registry's order would tell
     when each patient was registered)."""
     patients, opposed = consenting(
@@ -264,7 +276,9 @@ def build_extract(request: ResearchRequest, *, key: bytes) -> Extract:
         header.extend(COLUMNS[variable])
     rows: list[list[str]] = []
     patient_ids: list[uuid.UUID] = []
-    for patient, released in zip(patients, anonymised.rows, strict=True):
+    for index, (patient, released) in enumerate(zip(patients, anonymised.rows, strict=True)):
+        if on_progress is not None and index % PROGRESS_EVERY == 0:
+            on_progress(index, len(patients))
         if released is None:
             continue
         row = [extract_pseudonym(key, patient)]
@@ -305,15 +319,26 @@ def _write_atomically(path: Path, content: str) -> None:
         raise
 
 
-@transaction.atomic
-def research_extract_produce(*, actor: Actor, request: ResearchRequest) -> ResearchRequest:
-    """Write the approved request's extract to the private storage and record its counts.
+def research_extract_produce(
+    *, actor: Actor, request: ResearchRequest, on_progress: Progress | None = None
+) -> ResearchRequest:
+    """Write the approved request's extract to the private storage, record its counts and tell
+    the requester it is ready (by e-mail, a link to the request: never the file).
 
-    The key is drawn here and dropped at the end of this function: it is stored nowhere."""
+    The rows are read first (the job's progress is visible meanwhile), then the file and the
+    counts are written in one transaction. The key is drawn here and dropped at the end of this
+    function: it is stored nowhere."""
+    if request.status != Status.APPROVED:
+        raise ValidationError(_("Seule une demande approuvée est produite."))
+    extract = build_extract(request, key=secrets.token_bytes(32), on_progress=on_progress)
+    return _record_production(actor, request, extract)
+
+
+@transaction.atomic
+def _record_production(actor: Actor, request: ResearchRequest, extract: Extract) -> ResearchRequest:
     request = ResearchRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != Status.APPROVED:
         raise ValidationError(_("Seule une demande approuvée est produite."))
-    extract = build_extract(request, key=secrets.token_bytes(32))
     path = research_file_path(request)
     _write_atomically(path, write_csv(extract.header, extract.rows))
     try:
@@ -344,11 +369,32 @@ def research_extract_produce(*, actor: Actor, request: ResearchRequest) -> Resea
             patient_ids=extract.patient_ids,
             summary=f"Extraction pour la recherche (repseudonymisée) {request.public_id}",
         )
+        _tell_requester(request)
     except BaseException:
         # The transaction is undone: no file may outlive it.
         path.unlink(missing_ok=True)
         raise
     return request
+
+
+def _tell_requester(request: ResearchRequest) -> None:
+    requester = request.requester
+    if requester is None or not requester.email:
+        return
+    link = settings.SITE_URL + reverse("research:detail", args=[request.public_id])
+    mail = outbox_add(
+        kind="research.extract_ready",
+        to=[requester.email],
+        subject=f"Extraction pour la recherche prête : {request.protocol_title}",
+        body=(
+            f"Bonjour,\n\nL'extraction de votre demande « {request.protocol_title} » est prête "
+            f"({request.patients_count} patient(s)). Téléchargez-la depuis sa page, une seule "
+            f"fois, après connexion :\n{link}\n\nLe fichier n'est pas joint à ce message.\n\n"
+            "Filière"
+        ),
+        about=request,
+    )
+    transaction.on_commit(lambda: outbox_dispatch([mail.public_id]))
 
 
 def research_extract_download(*, actor: Actor, request: ResearchRequest) -> bytes:

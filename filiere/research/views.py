@@ -22,7 +22,7 @@ from filiere.core.http import AuthenticatedRequest
 from filiere.core.submissions import submit_once
 from filiere.research.forms import DecisionForm, ResearchRequestForm
 from filiere.research.models import ResearchRequest
-from filiere.research.selectors import get_request_for_user, requests_visible_to
+from filiere.research.selectors import get_request_for_user, production_job, requests_visible_to
 from filiere.research.services import (
     research_extract_download,
     research_request_approve,
@@ -84,6 +84,9 @@ def _detail(
             if form is not None
             else (DecisionForm() if rights.decide and submitted else None),
             "may_download": rights.download and research.status == ResearchRequest.Status.PRODUCED,
+            "production": production_job(research)
+            if research.status == ResearchRequest.Status.APPROVED
+            else None,
         },
     )
 
@@ -96,7 +99,7 @@ def request_detail_view(request: AuthenticatedRequest, request_id: uuid.UUID) ->
 @login_required
 @require_POST
 def request_decide_view(request: AuthenticatedRequest, request_id: uuid.UUID) -> HttpResponse:
-    """The approver approves (the extract is produced at once) or refuses with a reason."""
+    """The approver approves (the worker produces the extract) or refuses with a reason."""
     research = get_request_for_user(request.user, request_id)
     if not research_rights(request.user, research).decide:
         raise NotVisible("research.researchrequest", str(research.public_id), "non approbateur")
@@ -107,7 +110,13 @@ def request_decide_view(request: AuthenticatedRequest, request_id: uuid.UUID) ->
                 research_request_approve(
                     actor=request.user, request=research, note=form.cleaned_data["note"]
                 )
-                messages.success(request, _("Demande approuvée : l'extraction est produite."))
+                messages.success(
+                    request,
+                    _(
+                        "Demande approuvée : l'extraction est en préparation ; son demandeur "
+                        "reçoit un e-mail dès qu'elle est prête."
+                    ),
+                )
             else:
                 research_request_refuse(
                     actor=request.user, request=research, note=form.cleaned_data["note"]

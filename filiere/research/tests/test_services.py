@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from django.test import TestCase
 from django.core.exceptions import ValidationError
 
 from filiere.accounts.models import User
@@ -43,8 +44,10 @@ def _submit(actor: User, **values: Any) -> ResearchRequest:
 
 
 def _produce(actor: User, approver: User, **values: Any) -> ResearchRequest:
+    """Approve, then let the worker (eager in the tests) produce the extract once it commits."""
     request = _submit(actor, **values)
-    research_request_approve(actor=approver, request=request)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        research_request_approve(actor=approver, request=request)
     request.refresh_from_db()
     return request
 

@@ -8,13 +8,14 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
+from filiere.jobs.models import OutgoingMail
 from filiere.research.models import ResearchRequest, Variable
 from filiere.research.tests.conftest import Cohort
 from filiere.testing.research import make_research_request
@@ -110,8 +111,19 @@ def test_request_approval_and_one_download(
     approver = client_for(network_coordinator)
     page = approver.get(_url("research:detail", request)).content.decode()
     assert 'data-testid="research-decision"' in page
-    response = approver.post(_url("research:decide", request), {"decision": "approve"})
+    with TestCase.captureOnCommitCallbacks() as asked:
+        response = approver.post(_url("research:decide", request), {"decision": "approve"})
     assert response.status_code == 302
+    # The worker produces the extract; meanwhile the page says so, and polls.
+    page = requester.get(_url("research:detail", request)).content.decode()
+    assert 'data-testid="research-production"' in page
+    assert 'hx-trigger="every 2s"' in page
+    assert 'data-testid="research-download"' not in page
+    for callback in asked:
+        callback()
+    told = OutgoingMail.objects.get(kind="research.extract_ready")
+    assert told.recipients == [researcher.email]
+    assert _url("research:detail", request) in told.body
     # Only the requester downloads: not the approver.
     assert approver.post(_url("research:download", request)).status_code == 404
     page = requester.get(_url("research:detail", request)).content.decode()
