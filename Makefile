@@ -25,7 +25,7 @@ test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## The suite with its coverage measured: fails under the floor, which is raised, never lowered
-COVERAGE_FLOOR := 94
+COVERAGE_FLOOR := 95
 test-coverage: install
 	$(MAKE) test PYTEST_ARGS="--cov --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS)"
 
