@@ -96,6 +96,17 @@ def patient_a(centre_a: Centre, nomenclature: None) -> object:
 
 
 @pytest.fixture(autouse=True)
+def _french_again_after_each_test() -> Iterator[None]:
+    """A request in English leaves English active in the thread (LocaleMiddleware activates the
+    language and nothing deactivates it): the next test would read English messages."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _private_files_in_tmp(settings: Settings, tmp_path: Path) -> None:
     """Uploaded files (case attachments…) go to a temporary directory, never to var/."""
     settings.PRIVATE_FILES_DIR = tmp_path / "private"
