@@ -189,3 +189,14 @@ def test_the_login_page_links_to_the_directory(client: Client) -> None:
     body = client.get("/accounts/login/").content.decode()
     assert 'href="/annuaire/"' in body
     assert 'class="skip-link"' in body
+
+
+def test_a_visitor_of_a_public_page_finds_the_way_to_log_in(
+    client_for: ClientFor, alice: User
+) -> None:
+    """Seen: the public directory and events pages had no way to the login page."""
+    for path in ("/annuaire/", "/evenements/"):
+        page = Client().get(path).content.decode()
+        assert f'href="/accounts/login/?next={path}"' in page
+    assert 'data-testid="login-link"' not in Client().get("/accounts/login/").content.decode()
+    assert 'data-testid="login-link"' not in client_for(alice).get("/annuaire/").content.decode()
