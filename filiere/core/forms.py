@@ -7,8 +7,10 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
+from django.http import HttpRequest
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +104,13 @@ class SuggestInput(forms.TextInput):
         )
         context["widget"]["listbox_id"] = listbox
         return context
+
+
+def flash_errors(request: HttpRequest, error: ValidationError) -> None:
+    """Show a service's refusal of a form-less action (publish, withdraw, a status button) as the
+    next page's error messages, one per message, each naming its field."""
+    for message in error.messages:
+        messages.error(request, message)
 
 
 def apply_errors(

@@ -24,7 +24,7 @@ from filiere.access.directory import (
 )
 from filiere.access.grants import grants_for
 from filiere.core.access_errors import NotVisible
-from filiere.core.forms import apply_errors
+from filiere.core.forms import apply_errors, flash_errors
 from filiere.core.http import AuthenticatedRequest
 from filiere.directory import selectors, services
 from filiere.directory.exports import directory_csv, directory_json
@@ -174,8 +174,7 @@ def profile_publish(request: AuthenticatedRequest, centre_id: uuid.UUID) -> Http
     try:
         services.profile_publish(actor=request.user, profile=profile)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Fiche « %(centre)s » publiée.") % {"centre": centre})
     return redirect("directory:manage")
@@ -232,8 +231,7 @@ def diagnostic_test_publish(request: AuthenticatedRequest, test_id: uuid.UUID) -
     try:
         services.diagnostic_test_publish(actor=request.user, test=test)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Examen « %(name)s » publié.") % {"name": test.name})
     return redirect("directory:manage")
@@ -253,8 +251,7 @@ def profile_withdraw(request: AuthenticatedRequest, centre_id: uuid.UUID) -> Htt
             raise ValidationError(_("Fiche : elle n'est pas publiée."))
         services.profile_withdraw(actor=request.user, profile=profile)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(
             request, _("Fiche « %(centre)s » retirée de l'annuaire.") % {"centre": centre}
@@ -273,8 +270,7 @@ def diagnostic_test_withdraw(request: AuthenticatedRequest, test_id: uuid.UUID) 
     try:
         services.diagnostic_test_withdraw(actor=request.user, test=test)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(
             request, _("Examen « %(name)s » retiré de l'annuaire.") % {"name": test.name}

@@ -20,7 +20,7 @@ from filiere.access.education import (
 )
 from filiere.access.grants import grants_for
 from filiere.core.access_errors import NotVisible
-from filiere.core.forms import apply_errors
+from filiere.core.forms import apply_errors, flash_errors
 from filiere.core.http import AuthenticatedRequest
 from filiere.education import services
 from filiere.education.forms import (
@@ -127,8 +127,7 @@ def programme_status_view(request: AuthenticatedRequest, programme_id: uuid.UUID
             actor=request.user, programme=programme, status=request.POST.get("status", "")
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(request, _("État du programme enregistré."))
     return redirect("education:detail", programme_id=programme.public_id)
@@ -252,8 +251,7 @@ def attendance_view(
             attended=request.POST.get("attended") == "1",
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Présence enregistrée."))
     return redirect("education:session", session_id=session.public_id)

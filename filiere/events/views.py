@@ -17,7 +17,7 @@ from filiere.access.events import event_rights, organiser_centre_ids, organises_
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
 from filiere.core.access_errors import NotVisible
-from filiere.core.forms import apply_errors
+from filiere.core.forms import apply_errors, flash_errors
 from filiere.core.http import AuthenticatedRequest
 from filiere.events import selectors, services
 from filiere.events.certificate import certificate_pdf
@@ -84,8 +84,7 @@ def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
     try:
         services.registration_cancel(registration=registration)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Votre inscription est annulée."))
     return redirect("events:registration", token=token)
@@ -187,8 +186,7 @@ def registrations(request: AuthenticatedRequest, event_id: uuid.UUID) -> HttpRes
         except ValueError:
             messages.error(request, _("Présence : inscription inconnue."))
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Présences enregistrées : %(count)d.") % {"count": count})
         return redirect("events:registrations", event_id=event.public_id)

@@ -20,7 +20,7 @@ from filiere.access.guidelines import (
     project_rights,
 )
 from filiere.core.access_errors import NotVisible
-from filiere.core.forms import apply_errors
+from filiere.core.forms import apply_errors, flash_errors
 from filiere.core.http import AuthenticatedRequest
 from filiere.guidelines import selectors, services
 from filiere.guidelines.forms import (
@@ -149,8 +149,7 @@ def project_status(request: AuthenticatedRequest, project_id: uuid.UUID) -> Http
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Étape enregistrée."))
     return redirect("guidelines:project", project_id=project.public_id)

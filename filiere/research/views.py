@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from filiere.access import Capability
 from filiere.access.research import may_approve_research, may_request_research, research_rights
 from filiere.core.access_errors import NotVisible, capability_required
-from filiere.core.forms import apply_errors
+from filiere.core.forms import apply_errors, flash_errors
 from filiere.core.http import AuthenticatedRequest
 from filiere.core.submissions import submit_once
 from filiere.research.forms import DecisionForm, ResearchRequestForm
@@ -138,8 +138,7 @@ def extract_download_view(request: AuthenticatedRequest, request_id: uuid.UUID) 
     try:
         content = research_extract_download(actor=request.user, request=research)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
         return redirect("research:detail", request_id=research.public_id)
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{research.file_name}"'

@@ -20,7 +20,7 @@ from filiere.access.surveys import may_run_surveys
 from filiere.audit.models import AuditEvent
 from filiere.audit.services import audit_record
 from filiere.core.access_errors import NotVisible
-from filiere.core.forms import apply_errors
+from filiere.core.forms import apply_errors, flash_errors
 from filiere.core.http import AuthenticatedRequest
 from filiere.lib.csvsafe import write_csv
 from filiere.surveys import services
@@ -107,8 +107,7 @@ def survey_status_view(request: AuthenticatedRequest, survey_id: uuid.UUID) -> H
         else:
             messages.error(request, _("Action : choisissez « ouvrir » ou « clore »."))
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     return redirect("surveys:detail", survey_id=survey.public_id)
 
 

@@ -9,8 +9,8 @@ import re
 from typing import Any
 
 import pytest
-from django.test import TestCase
 from django.core.exceptions import ValidationError
+from django.test import TestCase
 
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
