@@ -223,9 +223,18 @@ def review_of(
     )
 
 
-def instruction_review(instruction: TransfusionInstruction) -> Review:
-    """The review state of one instruction against its patient's latest serum and typing."""
-    screen, typing = latest_screen(instruction.patient), latest_typing(instruction.patient)
+def instruction_review(
+    instruction: TransfusionInstruction,
+    *,
+    latest: tuple[AntibodyScreen | None, HlaTyping | None] | None = None,
+) -> Review:
+    """The review state of one instruction against its patient's latest serum and typing
+    (``latest``: the two, when the caller has read them)."""
+    screen, typing = (
+        latest
+        if latest is not None
+        else (latest_screen(instruction.patient), latest_typing(instruction.patient))
+    )
     return review_of(
         instruction,
         screen=(screen.pk, screen.serum_date) if screen else None,

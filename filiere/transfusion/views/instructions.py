@@ -25,6 +25,7 @@ from filiere.transfusion.donor_pool import current_pool
 from filiere.transfusion.forms import CrossmatchForm, InstructionParamsForm, InstructionSaveForm
 from filiere.transfusion.instructions import InstructionParams, InstructionResult
 from filiere.transfusion.instructions import compute_instruction as compute
+from filiere.transfusion.models import AntibodyScreen, HlaTyping, TransfusionInstruction
 from filiere.transfusion.pdf import instruction_pdf
 from filiere.transfusion.selectors import (
     current_instruction,
@@ -39,10 +40,16 @@ from filiere.transfusion.selectors import (
 )
 
 
-def _initial(patient: Patient) -> dict[str, Any]:
+class Unread:
+    """An argument its caller has not read (None is a value: no current instruction)."""
+
+
+UNREAD = Unread()
+
+
+def _initial(patient: Patient, instruction: TransfusionInstruction | None) -> dict[str, Any]:
     """The settings of the current instruction, if there is one (the page starts from them);
     the patient's ABO group from their transfusion profile when it is recorded."""
-    instruction = current_instruction(patient)
     profile = profile_of(patient)
     abo = profile.abo if profile is not None else ""
     if instruction is None:
@@ -55,9 +62,13 @@ def _initial(patient: Patient) -> dict[str, Any]:
     }
 
 
-def _params(data: QueryDict, patient: Patient) -> InstructionParams:
+def _params(
+    data: QueryDict, patient: Patient, current: TransfusionInstruction | Unread | None = UNREAD
+) -> InstructionParams:
     if not data:
-        initial = _initial(patient)
+        if isinstance(current, Unread):
+            current = current_instruction(patient)
+        initial = _initial(patient, current)
         return InstructionParams(
             threshold=initial.get("threshold", InstructionParams.threshold),
             rule=initial.get("rule", InstructionParams.rule),
@@ -68,9 +79,12 @@ def _params(data: QueryDict, patient: Patient) -> InstructionParams:
 
 
 def _result(
-    request: AuthenticatedRequest, patient: Patient, params: InstructionParams
+    request: AuthenticatedRequest,
+    patient: Patient,
+    params: InstructionParams,
+    typing: HlaTyping | None,
+    screen: AntibodyScreen | None,
 ) -> InstructionResult | None:
-    typing, screen = latest_typing(patient), latest_screen(patient)
     if typing is None or screen is None:
         return None
     return compute(
@@ -87,20 +101,27 @@ def _page(
     patient: Patient,
     form: InstructionSaveForm,
     crossmatch_form: CrossmatchForm | None = None,
+    *,
+    params: InstructionParams | None = None,
+    current: TransfusionInstruction | Unread | None = UNREAD,
 ) -> HttpResponse:
-    params = form.params() if form.is_bound else _params(request.GET, patient)
-    current = current_instruction(patient)
+    """``params`` and ``current`` (the current instruction) when the caller has read them."""
+    if isinstance(current, Unread):
+        current = current_instruction(patient)
+    if params is None:
+        params = form.params() if form.is_bound else _params(request.GET, patient, current)
+    typing, screen = latest_typing(patient), latest_screen(patient)
     return render(
         request,
         "transfusion/instruction.html",
         {
             "patient": patient,
             "form": form,
-            "result": _result(request, patient, params),
+            "result": _result(request, patient, params, typing, screen),
             "can_sign": transfusion_rights(request.user, patient).sign_instruction,
             "versions": instructions_of(patient)[:10],
             "current_instruction": current,
-            "review": instruction_review(current) if current else None,
+            "review": instruction_review(current, latest=(screen, typing)) if current else None,
             "crossmatch_form": crossmatch_form or CrossmatchForm(),
             "crossmatches": patient.crossmatches.order_by("-tested_on", "-recorded_at")[:20],
         },
@@ -113,7 +134,8 @@ def instruction_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> Htt
     """The dynamic instruction: thresholds × eligible donors, and the ranked list at T."""
     patient = get_patient_for_transfusion(request.user, public_id)
     patient_record_viewed(actor=request.user, patient=patient, what="consigne dynamique")
-    params = _params(request.GET, patient)  # a link may carry ?threshold=…&rule=…
+    current = current_instruction(patient)
+    params = _params(request.GET, patient, current)  # a link may carry ?threshold=…&rule=…
     form = InstructionSaveForm(
         initial={
             "threshold": params.threshold,
@@ -122,7 +144,7 @@ def instruction_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> Htt
             "negative_for": list(params.negative_for),
         }
     )
-    return _page(request, patient, form)
+    return _page(request, patient, form, params=params, current=current)
 
 
 @require_GET
@@ -139,7 +161,12 @@ def instruction_results_view(request: AuthenticatedRequest, public_id: uuid.UUID
     return render(
         request,
         "transfusion/partials/instruction_results.html",
-        {"patient": patient, "result": _result(request, patient, params)},
+        {
+            "patient": patient,
+            "result": _result(
+                request, patient, params, latest_typing(patient), latest_screen(patient)
+            ),
+        },
     )
 
 
@@ -192,7 +219,9 @@ def crossmatch_add_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> 
             messages.success(request, _("Crossmatch enregistré."))
             return redirect("transfusion:instruction", public_id=patient.public_id)
     patient_record_viewed(actor=request.user, patient=patient, what="consigne dynamique")
-    return _page(request, patient, InstructionSaveForm(initial=_initial(patient)), form)
+    current = current_instruction(patient)
+    form_initial = _initial(patient, current)
+    return _page(request, patient, InstructionSaveForm(initial=form_initial), form, current=current)
 
 
 @require_GET
