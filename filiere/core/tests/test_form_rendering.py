@@ -124,3 +124,40 @@ def test_a_checkbox_group_is_a_fieldset_named_by_its_legend(
     assert "<legend>Adressé par" in html
     found = _checkbox_labels(html)
     assert found["outside_labelled_scope"] == "Prise en charge hors labellisation du site"
+
+
+def test_widgets_drawn_in_place_write_what_django_writes() -> None:
+    """The form renderer draws inputs and selects with their options in one template each (a
+    list page's filters cost fifty template renders); the HTML is Django's own, to the byte."""
+    from django import forms
+    from django.forms.renderers import DjangoTemplates
+
+    from filiere.core.forms import FormRenderer
+
+    class Everything(forms.Form):
+        text = forms.CharField(max_length=20, initial='a "quoted" <value>')
+        number = forms.IntegerField(min_value=0, required=False)
+        day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+        secret = forms.CharField(widget=forms.PasswordInput(render_value=True), initial="x")
+        hidden = forms.CharField(widget=forms.HiddenInput, initial="h")
+        choice = forms.ChoiceField(
+            choices=[("", "— choisir —"), ("a", "Aé & <b>"), ("b", "B")], initial="b"
+        )
+        grouped = forms.ChoiceField(
+            choices=[("Groupe 1", [("1", "Un"), ("2", "Deux")]), ("3", "Trois")],
+            widget=forms.Select(attrs={"disabled": True, "data-x": 0, "hidden": False}),
+        )
+        several = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y")], initial=["x", "y"])
+        flag = forms.BooleanField(required=False, initial=True)
+        radio = forms.ChoiceField(choices=[("r", "R")], widget=forms.RadioSelect)
+
+    ours, django = FormRenderer(), DjangoTemplates()
+    for bound in (Everything(), Everything({"text": "<x>", "choice": "a", "several": ["y"]})):
+        for field in bound:
+            assert field.as_widget() == field.as_widget()  # stable
+            widget = field.field.widget
+            attrs = field.build_widget_attrs({})
+            value = field.value()
+            assert widget.render(field.html_name, value, attrs, ours) == widget.render(
+                field.html_name, value, attrs, django
+            ), field.name
