@@ -6,9 +6,11 @@ The synthetic registry is the ``registry`` fixture of ``conftest.py`` (``BENCH_P
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db.models import QuerySet
 from django.test import Client
 
 from filiere.exports.sdm_mr import SdmMrDocument, render_sdm_mr
@@ -50,28 +52,38 @@ def test_bench_patient_page(
     assert response.status_code == 200
 
 
-def test_bench_sdm_mr_export_documents_per_second(
-    benchmark: Any, registry: dict[str, Any], db: None
+def _rendered_per_second(
+    benchmark: Any,
+    registry: dict[str, Any],
+    render_all: Callable[[QuerySet[Patient]], int],
+    *,
+    what: str,
+    unit: str,
 ) -> None:
+    """Time ``render_all`` over 300 patients of the registry (reads included) and report the
+    rate; every chosen patient must be rendered."""
     wanted = min(300, registry["size"])
     patients = Patient.objects.filter(pseudonym__startswith="BEN-").order_by("pk")[:wanted]
     chosen = Patient.objects.filter(pk__in=[p.pk for p in patients])
+    written = benchmark(render_all, chosen)
+    assert written == wanted
+    if benchmark.stats is not None:  # None when make test runs the benchmark once, untimed
+        rate = written / benchmark.stats.stats.median
+        benchmark.extra_info[f"{unit}_par_seconde"] = round(rate)
+        print(f"\n{what} : {rate:.0f} {unit}/s (médiane, {wanted} patients, lectures comprises)")
 
-    def export() -> int:
+
+def test_bench_sdm_mr_export_documents_per_second(
+    benchmark: Any, registry: dict[str, Any], db: None
+) -> None:
+    def export(chosen: QuerySet[Patient]) -> int:
         return sum(
             len(render_sdm_mr(doc)) > 0
             for _patient, doc in documents(chosen)
             if isinstance(doc, SdmMrDocument)
         )
 
-    written = benchmark(export)
-    assert written == wanted
-    if benchmark.stats is not None:  # None when make test runs the benchmark once, untimed
-        rate = written / benchmark.stats.stats.median
-        benchmark.extra_info["documents_par_seconde"] = round(rate)
-        print(
-            f"\nSDM-MR : {rate:.0f} documents/s (médiane, {wanted} documents, lectures comprises)"
-        )
+    _rendered_per_second(benchmark, registry, export, what="SDM-MR", unit="documents")
 
 
 def _corrected_patient(registry: dict[str, Any]) -> tuple[Patient, Any]:
@@ -156,23 +168,14 @@ def test_bench_fhir_export_bundles_per_second(
     from filiere.exports.fhir import render_fhir_bundle
     from filiere.patients.fhir import fhir_records
 
-    wanted = min(300, registry["size"])
-    patients = Patient.objects.filter(pseudonym__startswith="BEN-").order_by("pk")[:wanted]
-    chosen = Patient.objects.filter(pk__in=[p.pk for p in patients])
-
-    def export() -> int:
+    def export(chosen: QuerySet[Patient]) -> int:
         return sum(
             len(render_fhir_bundle(record)) > 0
             for _patient, record in fhir_records(chosen)
             if record is not None
         )
 
-    written = benchmark(export)
-    assert written == wanted
-    if benchmark.stats is not None:  # None when make test runs the benchmark once, untimed
-        rate = written / benchmark.stats.stats.median
-        benchmark.extra_info["bundles_par_seconde"] = round(rate)
-        print(f"\nFHIR : {rate:.0f} bundles/s (médiane, {wanted} patients, lectures comprises)")
+    _rendered_per_second(benchmark, registry, export, what="FHIR", unit="bundles")
 
 
 def test_bench_phenopacket_export_per_second(
@@ -182,20 +185,11 @@ def test_bench_phenopacket_export_per_second(
     from filiere.exports.phenopackets import render_phenopacket
     from filiere.patients.phenopackets import phenopacket_records
 
-    wanted = min(300, registry["size"])
-    patients = Patient.objects.filter(pseudonym__startswith="BEN-").order_by("pk")[:wanted]
-    chosen = Patient.objects.filter(pk__in=[p.pk for p in patients])
-
-    def export() -> int:
+    def export(chosen: QuerySet[Patient]) -> int:
         return sum(
             len(render_phenopacket(record)) > 0
             for _patient, record in phenopacket_records(chosen)
             if record is not None
         )
 
-    written = benchmark(export)
-    assert written == wanted
-    if benchmark.stats is not None:  # None when make test runs the benchmark once, untimed
-        rate = written / benchmark.stats.stats.median
-        benchmark.extra_info["phenopackets_par_seconde"] = round(rate)
-        print(f"\nPhenopackets : {rate:.0f} /s (médiane, {wanted} patients, lectures comprises)")
+    _rendered_per_second(benchmark, registry, export, what="Phenopackets", unit="phenopackets")
