@@ -139,11 +139,23 @@ def history_of(
     return TransfusionHistory(rows, refractoriness)
 
 
-def workup_of(patient: Patient) -> efficacy.Workup:
-    instruction = current_instruction(patient)
+def workup_from(
+    instruction: TransfusionInstruction | None,
+    *,
+    serum_recorded: bool,
+    today: dt.date | None = None,
+) -> efficacy.Workup:
+    """The work-up the refractoriness verdict asks for: HLA antibodies screened, a valid
+    instruction (``instruction``: the patient's current one)."""
     return efficacy.Workup(
-        hla_antibodies_identified=patient.antibody_screens.exists(),
-        instruction=instruction is not None and is_valid(instruction),
+        hla_antibodies_identified=serum_recorded,
+        instruction=instruction is not None and is_valid(instruction, today),
+    )
+
+
+def workup_of(patient: Patient) -> efficacy.Workup:
+    return workup_from(
+        current_instruction(patient), serum_recorded=patient.antibody_screens.exists()
     )
 
 
@@ -376,11 +388,9 @@ def _worklist_row(patient: Patient, today: dt.date) -> WorklistRow:
     instructions = list(patient.transfusion_instructions.all())
     instruction = instructions[0] if instructions else None
     latest: Any = patient  # annotated by _worklist_patients with its latest serum and typing
-    valid = instruction is not None and is_valid(instruction, today)
-    workup = efficacy.Workup(
-        hla_antibodies_identified=latest.latest_screen_id is not None,
-        instruction=valid,
-    )
+    serum_recorded = latest.latest_screen_id is not None
+    workup = workup_from(instruction, serum_recorded=serum_recorded, today=today)
+    valid = workup.instruction
     history = history_of(patient, transfusions, workup)
     return WorklistRow(
         patient=patient,
@@ -409,18 +419,17 @@ def panel_summary(user: User, patient: Patient) -> dict[str, Any] | None:
     if not patients_visible_for_transfusion(user).filter(pk=patient.pk).exists():
         return None
     instruction = current_instruction(patient)
-    instruction_valid = instruction is not None and is_valid(instruction)
-    screen = latest_screen(patient)
-    workup = efficacy.Workup(
-        hla_antibodies_identified=screen is not None, instruction=instruction_valid
-    )
+    screen, typing = latest_screen(patient), latest_typing(patient)
+    workup = workup_from(instruction, serum_recorded=screen is not None)
     history = transfusion_history(patient, workup)
     return {
         "transfusion_count": len(history.rows),
         "refractoriness": history.refractoriness,
         "instruction": instruction,
-        "instruction_valid": instruction_valid,
-        "review": instruction_review(instruction) if instruction is not None else Review(),
-        "typing": latest_typing(patient),
+        "instruction_valid": workup.instruction,
+        "review": instruction_review(instruction, latest=(screen, typing))
+        if instruction is not None
+        else Review(),
+        "typing": typing,
         "screen": screen,
     }
