@@ -40,13 +40,6 @@ from filiere.transfusion.selectors import (
 )
 
 
-class Unread:
-    """An argument its caller has not read (None is a value: no current instruction)."""
-
-
-UNREAD = Unread()
-
-
 def _initial(patient: Patient, instruction: TransfusionInstruction | None) -> dict[str, Any]:
     """The settings of the current instruction, if there is one (the page starts from them);
     the patient's ABO group from their transfusion profile when it is recorded."""
@@ -63,11 +56,10 @@ def _initial(patient: Patient, instruction: TransfusionInstruction | None) -> di
 
 
 def _params(
-    data: QueryDict, patient: Patient, current: TransfusionInstruction | Unread | None = UNREAD
+    data: QueryDict, patient: Patient, current: TransfusionInstruction | None
 ) -> InstructionParams:
+    """The parameters asked for in ``data``, else those of ``current`` (the current one)."""
     if not data:
-        if isinstance(current, Unread):
-            current = current_instruction(patient)
         initial = _initial(patient, current)
         return InstructionParams(
             threshold=initial.get("threshold", InstructionParams.threshold),
@@ -102,12 +94,10 @@ def _page(
     form: InstructionSaveForm,
     crossmatch_form: CrossmatchForm | None = None,
     *,
+    current: TransfusionInstruction | None,
     params: InstructionParams | None = None,
-    current: TransfusionInstruction | Unread | None = UNREAD,
 ) -> HttpResponse:
-    """``params`` and ``current`` (the current instruction) when the caller has read them."""
-    if isinstance(current, Unread):
-        current = current_instruction(patient)
+    """``current``: the patient's current instruction; ``params`` when the caller has read them."""
     if params is None:
         params = form.params() if form.is_bound else _params(request.GET, patient, current)
     typing, screen = latest_typing(patient), latest_screen(patient)
@@ -152,7 +142,7 @@ def instruction_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> Htt
 def instruction_results_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """The table and the ranked list alone, re-read by htmx when T or the rule changes."""
     patient = get_patient_for_transfusion(request.user, public_id)
-    params = _params(request.GET, patient)
+    params = _params(request.GET, patient, current_instruction(patient))
     patient_record_viewed(
         actor=request.user,
         patient=patient,
@@ -201,7 +191,7 @@ def instruction_save_view(request: AuthenticatedRequest, public_id: uuid.UUID) -
                 instruction_id=instruction.public_id,
             )
     patient_record_viewed(actor=request.user, patient=patient, what="consigne dynamique")
-    return _page(request, patient, form)
+    return _page(request, patient, form, current=current_instruction(patient))
 
 
 @require_POST
