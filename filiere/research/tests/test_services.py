@@ -6,11 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import TestCase
 
 from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
@@ -43,13 +43,21 @@ def _submit(actor: User, **values: Any) -> ResearchRequest:
     return research_request_submit(actor=actor, **(defaults | values))
 
 
-def _produce(actor: User, approver: User, **values: Any) -> ResearchRequest:
+Produce = Callable[..., ResearchRequest]
+
+
+@pytest.fixture
+def produce(django_capture_on_commit_callbacks: Callable[..., Any]) -> Produce:
     """Approve, then let the worker (eager in the tests) produce the extract once it commits."""
-    request = _submit(actor, **values)
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        research_request_approve(actor=approver, request=request)
-    request.refresh_from_db()
-    return request
+
+    def approved(actor: User, approver: User, **values: Any) -> ResearchRequest:
+        request = _submit(actor, **values)
+        with django_capture_on_commit_callbacks(execute=True):
+            research_request_approve(actor=approver, request=request)
+        request.refresh_from_db()
+        return request
+
+    return approved
 
 
 def _rows(request: ResearchRequest) -> list[dict[str, str]]:
@@ -58,11 +66,11 @@ def _rows(request: ResearchRequest) -> list[dict[str, str]]:
 
 
 def test_small_classes_are_generalised_then_suppressed_and_counted(
-    cohort: Cohort, researcher: User, network_coordinator: User
+    cohort: Cohort, researcher: User, network_coordinator: User, produce: Produce
 ) -> None:
     """Five women of centre A stay as they are; the three of B and two of C lose their centre
     and make a class of five; the man of 75-79, alone whatever is removed, is left out."""
-    request = _produce(researcher, network_coordinator)
+    request = produce(researcher, network_coordinator)
     assert request.status == Status.PRODUCED
     assert (request.patients_count, request.suppressed_count) == (10, 1)
     classes: dict[tuple[str, str, str], int] = {}
@@ -73,13 +81,13 @@ def test_small_classes_are_generalised_then_suppressed_and_counted(
 
 
 def test_each_extract_has_its_own_pseudonyms(
-    cohort: Cohort, researcher: User, network_coordinator: User
+    cohort: Cohort, researcher: User, network_coordinator: User, produce: Produce
 ) -> None:
     first = {
-        row["pseudonyme_extraction"] for row in _rows(_produce(researcher, network_coordinator))
+        row["pseudonyme_extraction"] for row in _rows(produce(researcher, network_coordinator))
     }
     second = {
-        row["pseudonyme_extraction"] for row in _rows(_produce(researcher, network_coordinator))
+        row["pseudonyme_extraction"] for row in _rows(produce(researcher, network_coordinator))
     }
     assert len(first) == len(second) == 10
     assert not first & second
@@ -88,9 +96,9 @@ def test_each_extract_has_its_own_pseudonyms(
 
 
 def test_no_free_text_and_no_date_finer_than_the_month(
-    cohort: Cohort, researcher: User, network_coordinator: User
+    cohort: Cohort, researcher: User, network_coordinator: User, produce: Produce
 ) -> None:
-    request = _produce(researcher, network_coordinator, variables=list(Variable.values))
+    request = produce(researcher, network_coordinator, variables=list(Variable.values))
     text = research_file_path(request).read_text(encoding="utf-8")
     rows = _rows(request)
     assert list(rows[0]) == [
@@ -186,9 +194,9 @@ def test_a_refusal_needs_its_reason_and_then_is_final(
 
 
 def test_downloaded_once_then_deleted(
-    cohort: Cohort, researcher: User, network_coordinator: User
+    cohort: Cohort, researcher: User, network_coordinator: User, produce: Produce
 ) -> None:
-    request = _produce(researcher, network_coordinator)
+    request = produce(researcher, network_coordinator)
     content = research_extract_download(actor=researcher, request=request)
     assert content.decode("utf-8").count("\r\n") == 11
     assert not research_file_path(request).exists()
@@ -200,8 +208,10 @@ def test_downloaded_once_then_deleted(
         research_extract_download(actor=researcher, request=request)
 
 
-def test_every_step_is_audited(cohort: Cohort, researcher: User, network_coordinator: User) -> None:
-    request = _produce(researcher, network_coordinator)
+def test_every_step_is_audited(
+    cohort: Cohort, researcher: User, network_coordinator: User, produce: Produce
+) -> None:
+    request = produce(researcher, network_coordinator)
     research_extract_download(actor=researcher, request=request)
     events = AuditEvent.objects.filter(object_id=str(request.public_id)).order_by("pk")
     assert [(e.action, e.actor) for e in events] == [

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client, TestCase
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -91,7 +92,11 @@ def test_a_small_cohort_is_refused_on_the_form(
 
 
 def test_request_approval_and_one_download(
-    cohort: Cohort, researcher: User, network_coordinator: User, client_for: ClientFor
+    cohort: Cohort,
+    researcher: User,
+    network_coordinator: User,
+    client_for: ClientFor,
+    django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     requester = client_for(researcher)
     response = requester.post(
@@ -111,7 +116,7 @@ def test_request_approval_and_one_download(
     approver = client_for(network_coordinator)
     page = approver.get(_url("research:detail", request)).content.decode()
     assert 'data-testid="research-decision"' in page
-    with TestCase.captureOnCommitCallbacks() as asked:
+    with django_capture_on_commit_callbacks() as asked:
         response = approver.post(_url("research:decide", request), {"decision": "approve"})
     assert response.status_code == 302
     # The worker produces the extract; meanwhile the page says so, and polls.
