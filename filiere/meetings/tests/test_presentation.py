@@ -35,7 +35,6 @@ from filiere.testing.meetings import (
     make_case,
     make_meeting,
     make_physician,
-    session_start_today,
 )
 
 pytestmark = pytest.mark.django_db
@@ -205,7 +204,8 @@ def test_the_series_link_reaches_the_invitation_the_ics_and_the_session_screen(
         meeting = services.meeting_create(
             actor=coordinator,
             series=series,
-            starts_at=session_start_today() + dt.timedelta(minutes=10),
+            # In the future at any hour of the run (22:00 + 10 min was past late in the evening).
+            starts_at=timezone.now().replace(second=0, microsecond=0) + dt.timedelta(minutes=10),
             video_link="",
         )
     link = "https://visio.example.test/plaquettes"
