@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import ChoiceLabels
+
 
 class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or remove an audit event."""
@@ -21,7 +23,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         raise AppendOnlyError("Audit events cannot be deleted.")
 
 
-class AuditEvent(models.Model):
+class AuditEvent(ChoiceLabels, models.Model):
     """One entry of the append-only audit trail.
 
     The database refuses UPDATE and DELETE on this table as well (see the migration

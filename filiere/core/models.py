@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
 R = TypeVar("R", bound=models.Model)
@@ -31,7 +32,32 @@ class RecordQuerySet(models.QuerySet[R]):
         return self.filter(withdrawn_at__isnull=False)
 
 
-class WithdrawableRecord(models.Model):
+class ChoiceLabels(models.Model):
+    """``get_<field>_display()`` that translates only the label it returns.
+
+    Django's version flattens the field's choices and hashes every label at each call, which
+    translates each of them: a session screen of 80 participants spent most of its time there.
+    Here each field's labels are indexed once (still untranslated) and the one asked for is
+    translated in the language of the request.
+    """
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field: models.Field[Any, Any]) -> Any:
+        value = getattr(self, field.attname)
+        labels = _CHOICE_LABELS.get(field)
+        if labels is None:
+            labels = {make_hashable(key): label for key, label in field.flatchoices}
+            _CHOICE_LABELS[field] = labels
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+# Each field's choices by value (lazy labels), filled on first use.
+_CHOICE_LABELS: dict[models.Field[Any, Any], dict[Any, Any]] = {}
+
+
+class WithdrawableRecord(ChoiceLabels):
     """A clinical record that can be withdrawn ("saisie erronée") without being deleted."""
 
     withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True, editable=False)
@@ -58,7 +84,7 @@ class WithdrawableRecord(models.Model):
         return self.withdrawn_at is not None
 
 
-class RecordRevision(models.Model):
+class RecordRevision(ChoiceLabels, models.Model):
     """One change to a clinical record: its values before, what changed, who, when and why.
 
     Append-only: a correction adds a revision, nothing here is ever updated or deleted.
@@ -109,24 +135,6 @@ class RecordRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type} {self.record_id} v{self.number}"
-
-
-class ChoiceLabels(models.Model):
-    """``get_<field>_display()`` that translates only the label it returns.
-
-    Django's version hashes every label of the field's choices at each call, which translates
-    each of them: a session screen of 80 participants spent most of its time there.
-    """
-
-    class Meta:
-        abstract = True
-
-    def _get_FIELD_display(self, field: models.Field[Any, Any]) -> Any:
-        value = getattr(self, field.attname)
-        for key, label in field.flatchoices:
-            if key == value:
-                return force_str(label, strings_only=True)
-        return force_str(value, strings_only=True)
 
 
 class FormSubmission(models.Model):

@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import ChoiceLabels
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -34,7 +36,7 @@ QUESTIONS: tuple[tuple[str, StrOrPromise], ...] = (
 )
 
 
-class Programme(models.Model):
+class Programme(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("En préparation")
         ACTIVE = "active", _("Actif")
@@ -102,7 +104,7 @@ class Workshop(models.Model):
         return self.title
 
 
-class TeamMember(models.Model):
+class TeamMember(ChoiceLabels, models.Model):
     """A member of the educational team: a user of the network or a person from outside."""
 
     class Profile(models.TextChoices):
@@ -158,7 +160,7 @@ class TeamMember(models.Model):
         return str(self.user) if self.user_id else self.full_name
 
 
-class Session(models.Model):
+class Session(ChoiceLabels, models.Model):
     class Format(models.TextChoices):
         IN_PERSON = "in_person", _("Présentiel")
         REMOTE = "remote", _("Distanciel")
@@ -192,7 +194,7 @@ class Session(models.Model):
         return f"{self.programme} – {self.held_on:%d/%m/%Y}"
 
 
-class Participant(models.Model):
+class Participant(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         PATIENT = "patient", _("Patient du registre")
         RELATIVE = "relative", _("Proche")

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import ChoiceLabels
 from filiere.network.models import Centre
 
 
@@ -39,7 +40,7 @@ class EventSeries(models.Model):
         return self.name
 
 
-class Event(models.Model):
+class Event(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         NATIONAL_DAY = "journee_nationale", _("Journée nationale")
         WEBINAR = "webinaire", _("Webinaire")
@@ -137,7 +138,7 @@ class Event(models.Model):
         return self.registration_opens_at <= now < self.registration_closes_at
 
 
-class Registration(models.Model):
+class Registration(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "inscrit", _("Inscrit")
         WAITING = "liste_attente", _("Liste d'attente")

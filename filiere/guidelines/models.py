@@ -15,10 +15,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import ChoiceLabels
 from filiere.nomenclature.models import OrphaConcept
 
 
-class GuidelineProject(models.Model):
+class GuidelineProject(ChoiceLabels, models.Model):
     """A PNDS, led by the network or written by another network with its participation."""
 
     class Status(models.TextChoices):
@@ -78,7 +79,7 @@ class GuidelineProject(models.Model):
         return [name.strip() for name in self.external_coordinators.splitlines() if name.strip()]
 
 
-class StatusChange(models.Model):
+class StatusChange(ChoiceLabels, models.Model):
     """One step of a project's history: the status it entered, when and by whom."""
 
     project = models.ForeignKey(
@@ -188,7 +189,7 @@ class DocumentVersion(models.Model):
         return self.label
 
 
-class PlanAction(models.Model):
+class PlanAction(ChoiceLabels, models.Model):
     """An action of the network's action plan (the national plan's actions, followed here)."""
 
     class Status(models.TextChoices):

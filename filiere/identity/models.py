@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import ChoiceLabels
+
 
 class Sex(models.TextChoices):
     FEMALE = "F", _("Féminin")
@@ -21,7 +23,7 @@ class Sex(models.TextChoices):
     UNKNOWN = "U", _("Indéterminé")
 
 
-class Identity(models.Model):
+class Identity(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         # The four identity statuses of the national identity-vigilance rules (RNIV).
         PROVISIONAL = "provisional", _("Identité provisoire")
@@ -90,7 +92,7 @@ class Identity(models.Model):
         )
 
 
-class DuplicateSuspicion(models.Model):
+class DuplicateSuspicion(ChoiceLabels, models.Model):
     """Two identities that may be the same person; a data manager merges or dismisses them."""
 
     class Reason(models.TextChoices):

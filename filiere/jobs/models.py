@@ -8,8 +8,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import ChoiceLabels
 
-class Job(models.Model):
+
+class Job(ChoiceLabels, models.Model):
     """A long piece of work started from a page and run by the worker: its progress and, once
     finished, what it did, for the person who asked to follow."""
 
@@ -117,7 +119,7 @@ EXPORT_KINDS = frozenset(
 )
 
 
-class OutgoingMail(models.Model):
+class OutgoingMail(ChoiceLabels, models.Model):
     """An e-mail waiting to leave, or sent, or given up: the outbox the worker empties
     (``jobs.services``, « Envoi des e-mails »). Written in the transaction of the write that
     causes it, so that a rolled-back write sends nothing. Once sent, its text and files are

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import ChoiceLabels
 from filiere.lib.identifiers import is_valid_finess
 
 
@@ -42,7 +43,7 @@ class Region(models.TextChoices):
     CORSE = "94", "Corse"
 
 
-class Centre(models.Model):
+class Centre(ChoiceLabels, models.Model):
     """A site of the network: reference or competence centre, laboratory, blood establishment."""
 
     class Kind(models.TextChoices):
@@ -131,7 +132,7 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditeur (lecture seule)")
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabels, models.Model):
     """A user's role at one centre; a user may hold several roles at several centres."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

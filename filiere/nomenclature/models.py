@@ -15,8 +15,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import ChoiceLabels
 
-class NomenclatureRelease(models.Model):
+
+class NomenclatureRelease(ChoiceLabels, models.Model):
     """One import of one nomenclature file."""
 
     class System(models.TextChoices):
@@ -95,7 +97,7 @@ class Gene(models.Model):
         return self.symbol
 
 
-class Transcript(models.Model):
+class Transcript(ChoiceLabels, models.Model):
     """A RefSeq transcript of a gene (MANE), with its lengths when known.
 
     The accession is kept without its version, so that a newer release moves the row forward
@@ -164,7 +166,7 @@ class Transcript(models.Model):
         return f"{self.accession}.{self.version}"
 
 
-class OrphaConcept(models.Model):
+class OrphaConcept(ChoiceLabels, models.Model):
     """An Orphanet entity: a group of disorders, a disorder or a subtype."""
 
     class Kind(models.TextChoices):
@@ -266,7 +268,7 @@ class HpoFrenchLabel(models.Model):
         return f"{self.hpo_id} {self.label}"
 
 
-class HpoFrenchName(models.Model):
+class HpoFrenchName(ChoiceLabels, models.Model):
     """A French name to search an HPO term by: its official label, or a synonym (an exact
     synonym, or a wording the translators have not made official yet; never shown as a label).
 

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import ChoiceLabels
+
 
 class Variable(models.TextChoices):
     """The fixed catalogue of what an extract may carry: no free text, no full date."""
@@ -26,7 +28,7 @@ class Variable(models.TextChoices):
     HPO_TERMS = "hpo_terms", _("Termes HPO observés")
 
 
-class ResearchRequest(models.Model):
+class ResearchRequest(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Soumise")
         APPROVED = "approved", _("Approuvée")

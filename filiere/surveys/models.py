@@ -16,8 +16,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import ChoiceLabels
 
-class Survey(models.Model):
+
+class Survey(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Brouillon")
         OPEN = "open", _("Ouverte")

@@ -13,7 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from filiere.core.models import WithdrawableRecord
+from filiere.core.models import ChoiceLabels, WithdrawableRecord
 
 ATC_PATTERN = r"^[A-Z][0-9]{2}[A-Z]{2}[0-9]{2}$"
 
@@ -38,7 +38,7 @@ class TreatmentClass(models.TextChoices):
 WITHOUT_ATC = ("hsct",)
 
 
-class AtcCode(models.Model):
+class AtcCode(ChoiceLabels, models.Model):
     """A drug of the network's table of haemostatic treatments (extract of the WHO ATC index).
 
     Loaded by ``filiere followup import-atc``; a treatment's code must be in this table.
@@ -304,7 +304,7 @@ class Treatment(WithdrawableRecord):
         return f"{amount} {self.dose_unit}".strip()
 
 
-class DoseRange(models.Model):
+class DoseRange(ChoiceLabels, models.Model):
     """The doses of a drug of the ATC table by one route in one unit: usual range and absolute
     bounds (both inclusive), from the label; none means the unit is allowed without a range."""
 

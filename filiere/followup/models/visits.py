@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from filiere.core.models import WithdrawableRecord
+from filiere.core.models import ChoiceLabels, WithdrawableRecord
 from filiere.exports.sdm_mr.value_sets import ActivityContext, ActivityObjective
 
 
@@ -208,7 +208,7 @@ class Visit(WithdrawableRecord):
         return f"{self.visited_on:%d/%m/%Y} {self.get_context_display()}"
 
 
-class FollowUpRule(models.Model):
+class FollowUpRule(ChoiceLabels, models.Model):
     """The expected interval between visits for a disease group (and a form of the disease).
 
     A rule without a form applies to every form of the group; a network coordinator sets them.
@@ -257,7 +257,7 @@ class FollowUpRule(models.Model):
         return f"{self.disease_group} ({form}) : {self.interval_months} mois"
 
 
-class FollowUpSchedule(models.Model):
+class FollowUpSchedule(ChoiceLabels, models.Model):
     """A patient's next expected visit, derived from the visits and the rules.
 
     Derived data, kept so that a centre's overdue worklist is one indexed query: the visit and

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import ChoiceLabels
 from filiere.meetings.models.cases import CaseRequest
 from filiere.meetings.models.series import MeetingSeries
 
@@ -23,7 +24,7 @@ TEMPLATE_FIELDS = (
 )
 
 
-class RecommendationTemplate(models.Model):
+class RecommendationTemplate(ChoiceLabels, models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     series = models.ForeignKey(
         MeetingSeries, on_delete=models.CASCADE, related_name="recommendation_templates"

@@ -230,7 +230,7 @@ class AgendaItem(ChoiceLabels, models.Model):
         return f"{self.meeting} – {self.case}"
 
 
-class CaseAttachment(models.Model):
+class CaseAttachment(ChoiceLabels, models.Model):
     """A document of the case file, stored outside the web root (PRIVATE_FILES_DIR)."""
 
     class ContentType(models.TextChoices):
@@ -272,7 +272,7 @@ class CaseAttachment(models.Model):
         return self.original_name
 
 
-class ExpertOpinion(models.Model):
+class ExpertOpinion(ChoiceLabels, models.Model):
     """A written opinion given before or without a live session (urgent path)."""
 
     class Position(models.TextChoices):

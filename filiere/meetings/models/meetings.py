@@ -20,7 +20,7 @@ def _clock(value: dt.datetime | None) -> str:
     return f"{timezone.localtime(value):%H:%M}" if value else ""
 
 
-class Meeting(models.Model):
+class Meeting(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         ORDINARY = "ordinary", _("Ordinaire")
         URGENT = "urgent", _("Urgente")

@@ -14,11 +14,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import ChoiceLabels
 from filiere.meetings.models.cases import AgendaItem, CaseRequest
 from filiere.meetings.models.meetings import Meeting
 
 
-class Recommendation(models.Model):
+class Recommendation(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Brouillon")
         SIGNED = "signed", _("Signé")
@@ -170,7 +171,7 @@ class Recommendation(models.Model):
         return self.status == self.Status.SIGNED
 
 
-class Ratification(models.Model):
+class Ratification(ChoiceLabels, models.Model):
     """The ordinary meeting's decision on an urgent recommendation, taken under its quorum:
     ratified, or not ratified with the reason (a new version of the avis follows). Its PDF is
     signed like an avis and never changes: the database refuses an UPDATE (migration
@@ -225,7 +226,7 @@ class Ratification(models.Model):
         return self.decision == self.Decision.RATIFIED
 
 
-class RecommendationDelivery(models.Model):
+class RecommendationDelivery(ChoiceLabels, models.Model):
     """One sending of a signed recommendation (e-mail through the secure messaging relay)."""
 
     class Kind(models.TextChoices):
@@ -252,7 +253,7 @@ class RecommendationDelivery(models.Model):
         return f"{self.email} {self.sent_at:%d/%m/%Y}"
 
 
-class RecommendationFollowUp(models.Model):
+class RecommendationFollowUp(ChoiceLabels, models.Model):
     """Was the proposal applied? Asked of the requester three months after the recommendation."""
 
     class Applied(models.TextChoices):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from filiere.accounts.models import User
+from filiere.core.models import ChoiceLabels
 
 Specialty = User.Specialty
 
@@ -117,7 +118,7 @@ class MeetingSeries(models.Model):
         return [str(labels.get(code, code)) for code in self.required_specialties]
 
 
-class SeriesMember(models.Model):
+class SeriesMember(ChoiceLabels, models.Model):
     """A person attached to a series: coordinator, secretariat or permanent expert."""
 
     class Role(models.TextChoices):

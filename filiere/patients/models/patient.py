@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from filiere.core.models import WithdrawableRecord
+from filiere.core.models import ChoiceLabels, WithdrawableRecord
 from filiere.identity.models import Sex
 from filiere.lib.partial_dates import PartialDate
 from filiere.patients.models.dates import PartialDateFields, partial_date_constraint
 
 
-class Patient(models.Model):
+class Patient(ChoiceLabels, models.Model):
     class VitalStatus(models.TextChoices):
         ALIVE = "alive", _("Vivant")
         DECEASED = "deceased", _("Décédé")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import ChoiceLabels
 from filiere.network.models import Region
 from filiere.transfusion.models.transfusions import AboGroup, HpaGenotype
 
@@ -62,7 +63,7 @@ class EpletRelease(models.Model):
         return f"{self.source} ({self.imported_at:%d/%m/%Y})"
 
 
-class Donor(models.Model):
+class Donor(ChoiceLabels, models.Model):
     """An HLA-typed apheresis platelet donor of the national pool (synthetic in the demo)."""
 
     external_id = models.CharField(_("identifiant du donneur"), max_length=40, unique=True)

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import ChoiceLabels
+
 
 class HlaTyping(models.Model):
     """The patient's HLA class I typing, normalised ("A*02:01 A*24:02 B*44:02 B51 Cw7")."""
@@ -41,7 +43,7 @@ class HlaTyping(models.Model):
         return self.typing
 
 
-class AntibodyScreen(models.Model):
+class AntibodyScreen(ChoiceLabels, models.Model):
     """A single-antigen-bead (SAB) result of one serum: the file as received and its beads."""
 
     class Controls(models.TextChoices):

@@ -9,13 +9,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import ChoiceLabels
 from filiere.network.models import Region
 from filiere.transfusion.models.donors import DonorImport
 from filiere.transfusion.models.immunology import AntibodyScreen, HlaTyping
 from filiere.transfusion.models.transfusions import AboGroup, RollUpRule
 
 
-class TransfusionInstruction(models.Model):
+class TransfusionInstruction(ChoiceLabels, models.Model):
     """A transfusion instruction (consigne transfusionnelle), one version of it.
 
     Never changed once written: a new decision is a new row with the next version number.
@@ -108,7 +109,7 @@ class TransfusionInstruction(models.Model):
         return f"Consigne v{self.version} ({self.threshold} MFI)"
 
 
-class Crossmatch(models.Model):
+class Crossmatch(ChoiceLabels, models.Model):
     """A crossmatch of the patient's serum against one donor's platelets.
 
     A positive crossmatch excludes the donor from the patient's counts and lists (a filter, like

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filiere.core.models import ChoiceLabels
+
 # Bounds shared with the pure package's input checks (filiere/clinical/transfusion/checks.py):
 # they catch unit mistakes (/µL for ×10⁹/L, metres for centimetres), not clinical outliers.
 MAX_COUNT_E9_PER_L = 2000
@@ -50,7 +52,7 @@ class RollUpRule(models.TextChoices):
     ALL = "all", _("toutes les billes ≥ seuil")
 
 
-class Transfusion(models.Model):
+class Transfusion(ChoiceLabels, models.Model):
     """One platelet transfusion, with what the formulas need: product, dose, patient's size."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -209,7 +211,7 @@ class RhD(models.TextChoices):
     NEGATIVE = "neg", _("RhD négatif")
 
 
-class TransfusionProfile(models.Model):
+class TransfusionProfile(ChoiceLabels, models.Model):
     """What the transfusion pages prefill for a patient: ABO/RhD group, and the weight and
     height of the last transfusion (or of a correction). One row per patient, written by
     ``services.transfusion_profile_update`` and by each new latest transfusion, audited."""
