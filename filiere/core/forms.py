@@ -48,6 +48,8 @@ _INLINED = {
     f"django/forms/widgets/{name}.html": "core/forms/widgets/input.html" for name in _INPUTS
 }
 _INLINED["django/forms/widgets/select.html"] = "core/forms/widgets/select.html"
+_INLINED["django/forms/widgets/radio.html"] = "core/forms/widgets/multiple_input.html"
+_INLINED["django/forms/widgets/checkbox_select.html"] = "core/forms/widgets/multiple_input.html"
 
 
 def chosen_choice(

@@ -150,9 +150,21 @@ def test_widgets_drawn_in_place_write_what_django_writes() -> None:
         several = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y")], initial=["x", "y"])
         flag = forms.BooleanField(required=False, initial=True)
         radio = forms.ChoiceField(choices=[("r", "R")], widget=forms.RadioSelect)
+        radios = forms.ChoiceField(
+            choices=[("Groupe", [("1", "Un & <i>")]), ("2", "Deux")],
+            widget=forms.RadioSelect(attrs={"class": "inline", "data-x": True}),
+            initial="2",
+        )
+        boxes = forms.MultipleChoiceField(
+            choices=[("x", "X"), ("y", "Y")],
+            widget=forms.CheckboxSelectMultiple,
+            initial=["y"],
+            required=False,
+        )
 
     ours, django = FormRenderer(), DjangoTemplates()
-    for bound in (Everything(), Everything({"text": "<x>", "choice": "a", "several": ["y"]})):
+    filled = {"text": "<x>", "choice": "a", "several": ["y"], "radios": "1", "boxes": ["x", "y"]}
+    for bound in (Everything(), Everything(filled)):
         for field in bound:
             assert field.as_widget() == field.as_widget()  # stable
             widget = field.field.widget
