@@ -6,14 +6,14 @@ from typing import Any
 
 from django.utils import timezone
 
-from filiere.access.patients import patient_rights
+from filiere.access.patients import PatientRights
 from filiere.accounts.models import User
 from filiere.followup.rhythm import status_on
 from filiere.followup.selectors import schedule_of
 from filiere.patients.models import Patient
 
 
-def followup_panel(user: User, patient: Patient) -> dict[str, Any] | None:
+def followup_panel(user: User, patient: Patient, rights: PatientRights) -> dict[str, Any] | None:
     """Return the panel's context (the patient page has already checked that the user sees it)."""
     schedule = schedule_of(patient)
     today = timezone.localdate()
@@ -25,5 +25,5 @@ def followup_panel(user: User, patient: Patient) -> dict[str, Any] | None:
         "treatments": patient.treatments.current()
         .select_related("atc")
         .filter(ended_on__isnull=True, kind="prescription")[:5],
-        "can_edit": patient_rights(user, patient).edit,
+        "can_edit": rights.edit,
     }

@@ -10,13 +10,15 @@ from typing import Any
 from django.db.models import Prefetch
 
 from filiere.access import Capability, grants_for
-from filiere.access.patients import patient_rights
+from filiere.access.patients import PatientRights
 from filiere.accounts.models import User
 from filiere.meetings.models import AgendaItem, CaseRequest, Recommendation
 from filiere.patients.models import Patient
 
 
-def case_meetings_panel(user: User, patient: Patient) -> dict[str, Any] | None:
+def case_meetings_panel(
+    user: User, patient: Patient, rights: PatientRights
+) -> dict[str, Any] | None:
     cases = list(
         CaseRequest.objects.filter(patient=patient)
         .select_related("series", "requester")
@@ -42,5 +44,5 @@ def case_meetings_panel(user: User, patient: Patient) -> dict[str, Any] | None:
         "rcp_may_submit": grants_for(user).has(Capability.SUBMIT_CASES),
         "rcp_patient": patient,
         # The treating team files the copy with the identity in the hospital record.
-        "rcp_may_copy": bool(cases) and patient_rights(user, patient).see_identity,
+        "rcp_may_copy": bool(cases) and rights.see_identity,
     }

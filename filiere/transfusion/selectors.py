@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
+from filiere.access.patients import PatientRights
 from filiere.access.transfusion import specialist_regions
 from filiere.accounts.models import User
 from filiere.clinical import transfusion as efficacy
@@ -414,7 +415,7 @@ def _pair(pk: int | None, when: dt.date | None) -> tuple[int, dt.date] | None:
     return None if pk is None or when is None else (pk, when)
 
 
-def panel_summary(user: User, patient: Patient) -> dict[str, Any] | None:
+def panel_summary(user: User, patient: Patient, rights: PatientRights) -> dict[str, Any] | None:
     """The transfusion panel of the patient page (None when the reader may not see it)."""
     if not patients_visible_for_transfusion(user).filter(pk=patient.pk).exists():
         return None

@@ -221,6 +221,6 @@ def patient_detail_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> 
                 consents=consents,
             ),
             "can_edit": rights.edit,
-            "panels": panels_for(request.user, patient),
+            "panels": panels_for(request.user, patient, rights),
         },
     )
