@@ -17,13 +17,11 @@ from filiere.network.models import Role
 def overdue_patients(user: User, today: Today) -> Attention | None:
     """Patients overdue for a visit at the clinician's centres, each counted once even when two
     of those centres follow them (the worklist's per-centre due dates)."""
-    centres = selectors.centres_for_worklist(user).filter(pk__in=today.centre_ids)
-    count = (
-        CentreDue.objects.filter(centre__in=centres, next_due_on__lt=today.date)
-        .values("schedule")
-        .distinct()
-        .count()
-    )
+    centre_ids = grants_for(user).centre_ids(Capability.VIEW_PATIENTS) & today.centre_ids
+    due = CentreDue.objects.filter(centre_id__in=centre_ids, next_due_on__lt=today.date)
+    # A centre holds one due date per patient: counting distinct patients (a hash of every
+    # overdue row, 20 ms for a centre of 30,000 patients) is needed across centres only.
+    count = due.count() if len(centre_ids) <= 1 else due.values("schedule").distinct().count()
     return Attention(_("Patients en retard de suivi"), count, reverse("followup:worklist_home"))
 
 

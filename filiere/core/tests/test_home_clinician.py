@@ -84,6 +84,20 @@ def test_overdue_patients_of_my_centres_are_counted_once(
     assert counts["clinician"][OVERDUE] == 2
 
 
+def test_overdue_patients_of_my_one_centre(
+    alice: User, centre_a: Centre, patient_a: Patient, client_for: Login
+) -> None:
+    """With one centre the count needs no de-duplication; a patient of another centre, overdue
+    too, is not Alice's."""
+    make_patient(centre_a)
+    record_visit(make_patient(centre_a), centre_a, timezone.localdate())
+    make_patient(make_centre(name="CHU Nice", short_name="Nice", city="Nice"))
+
+    counts = home_counts(client_for(alice))
+
+    assert counts["clinician"][OVERDUE] == 2
+
+
 def test_requests_returned_to_me_and_avis_received(
     alice: User, centre_a: Centre, patient_a: Patient, client_for: Login
 ) -> None:
