@@ -189,8 +189,10 @@ def matrix_ratification_world(centre: Centre, user: User) -> dict[str, Any]:
         )
     ordinary = make_meeting(series, starts_at=session_start_today())
     case = make_case(series, user, patient, is_urgent=True, urgency_justification="Geste J+1.")
+    # Convened before the ordinary meeting, whatever the hour of the run: the avis goes to
+    # the series' next ordinary meeting (today's, capped at 22:00 by session_start_today).
     services.case_accept_urgent(
-        actor=SYSTEM, case=case, starts_at=timezone.now() - dt.timedelta(hours=1)
+        actor=SYSTEM, case=case, starts_at=ordinary.starts_at - dt.timedelta(hours=1)
     )
     for expert in experts:
         services.expert_opinion_record(

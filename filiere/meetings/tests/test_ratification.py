@@ -12,7 +12,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.test import Client
-from django.utils import timezone
 
 from filiere.access.actors import SYSTEM
 from filiere.accounts.models import User
@@ -62,8 +61,10 @@ def to_ratify(
     )
     ordinary = make_meeting(series, starts_at=session_start_today())
     case = make_case(series, alice, patient_a, is_urgent=True, urgency_justification="J+2")
+    # Convened before the ordinary meeting, whatever the hour of the run: the avis goes to
+    # the series' next ordinary meeting (today's, capped at 22:00 by session_start_today).
     services.case_accept_urgent(
-        actor=SYSTEM, case=case, starts_at=timezone.now() - dt.timedelta(hours=1)
+        actor=SYSTEM, case=case, starts_at=ordinary.starts_at - dt.timedelta(hours=1)
     )
     for expert in (biologist, geneticist, coordinator):
         services.expert_opinion_record(
