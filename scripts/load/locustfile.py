@@ -1,9 +1,11 @@
 """The load test's users (``make load``): who does what, and how often.
 
-Clinicians browse their centre's patient list, open patient pages and follow-up pages; the RCP
-coordinator keeps the session screen of a meeting open; the transfusion specialist reads an
-instruction. Every user asks for one page per second (constant throughput), so the rate is set
-by the number of users: ``--users 50`` is 50 requests/s as long as the server keeps up.
+Clinicians browse their centre's patient list, open patient pages and follow-up pages; one RCP
+coordinator keeps the session screen of a meeting open; one transfusion specialist reads an
+instruction (issue 17's scenario: each of those two is one user, whatever the rate; every other
+user is a clinician). Every user asks for one page per second (constant throughput), so the
+rate is set by the number of users: ``--users 50`` is 50 requests/s as long as the server keeps
+up.
 
 Each demo account logs in once, with its password and its TOTP code (the demo accounts share a
 documented secret); every simulated user of that account then reuses the session, as the tabs
@@ -125,7 +127,7 @@ class Clinician(DemoUser):
 
 
 class MeetingCoordinator(DemoUser):
-    weight = 1
+    fixed_count = 1
     account = "sophie.bernard"
     meetings: list[str]
 
@@ -139,7 +141,7 @@ class MeetingCoordinator(DemoUser):
 
 
 class TransfusionSpecialist(DemoUser):
-    weight = 1
+    fixed_count = 1
     account = "julien.moreau"
     patients: list[str]
 
