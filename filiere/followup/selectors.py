@@ -35,8 +35,13 @@ from filiere.patients.selectors import patients_visible_to
 # --- Worklists -----------------------------------------------------------------------------
 
 
+def worklist_centre_ids(user: User) -> frozenset[int]:
+    """The centres whose follow-up worklist the user sees."""
+    return grants_for(user).centre_ids(Capability.VIEW_PATIENTS)
+
+
 def centres_for_worklist(user: User) -> QuerySet[Centre]:
-    return Centre.objects.filter(pk__in=grants_for(user).centre_ids(Capability.VIEW_PATIENTS))
+    return Centre.objects.filter(pk__in=worklist_centre_ids(user))
 
 
 def get_centre_for_worklist(user: User, public_id: uuid.UUID | str) -> Centre:
