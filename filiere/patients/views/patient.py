@@ -30,6 +30,7 @@ from filiere.nomenclature.selectors import (
 )
 from filiere.patients import forms as patient_forms
 from filiere.patients import services
+from filiere.patients.list_rows import list_rows
 from filiere.patients.panels import panels_for
 from filiere.patients.selectors import (
     PatientFilters,
@@ -117,7 +118,7 @@ def patient_list_view(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "patients/patient_list.html",
         {
-            "rows": [(p, identities.get(p.pk)) for p in patients],
+            "rows": list_rows(patients, identities),
             "filter_form": filter_form,
             "search_text": text,
             "page_number": page_number,
