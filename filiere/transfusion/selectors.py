@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from filiere.access.patients import PatientRights
@@ -417,12 +417,30 @@ def _pair(pk: int | None, when: dt.date | None) -> tuple[int, dt.date] | None:
 
 def panel_summary(user: User, patient: Patient, rights: PatientRights) -> dict[str, Any] | None:
     """The transfusion panel of the patient page (None when the reader may not see it)."""
-    if not patients_visible_for_transfusion(user).filter(pk=patient.pk).exists():
+    # Those who see the patient in the registry manage its transfusion support too.
+    if not rights.see and not patients_visible_for_transfusion(user).filter(pk=patient.pk).exists():
         return None
-    instruction = current_instruction(patient)
-    screen, typing = latest_screen(patient), latest_typing(patient)
+    # Most of the registry's patients have no transfusion record: one query says which kinds
+    # exist, and only those are read.
+    held = (
+        Patient.objects.filter(pk=patient.pk)
+        .values(
+            instruction=Exists(TransfusionInstruction.objects.filter(patient=OuterRef("pk"))),
+            screen=Exists(AntibodyScreen.objects.filter(patient=OuterRef("pk"))),
+            typing=Exists(HlaTyping.objects.filter(patient=OuterRef("pk"))),
+            transfusion=Exists(Transfusion.objects.filter(patient=OuterRef("pk"))),
+        )
+        .get()
+    )
+    instruction = current_instruction(patient) if held["instruction"] else None
+    screen = latest_screen(patient) if held["screen"] else None
+    typing = latest_typing(patient) if held["typing"] else None
     workup = workup_from(instruction, serum_recorded=screen is not None)
-    history = transfusion_history(patient, workup)
+    history = (
+        transfusion_history(patient, workup)
+        if held["transfusion"]
+        else history_of(patient, [], workup)
+    )
     return {
         "transfusion_count": len(history.rows),
         "refractoriness": history.refractoriness,

@@ -8,7 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from filiere.accounts.models import User
 from filiere.audit.models import AuditEvent
 from filiere.transfusion.services import PostCountInput
 from filiere.transfusion.tests.factories import (
+    make_instruction,
     make_refractory,
     make_transfusion,
     record_screen,
@@ -190,6 +193,40 @@ def test_outsiders_get_404_recorded(
     assert client_for(user).get(_url(patient)).status_code == 404
     assert AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_DENIED, actor=user).exists()
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.VIEW, actor=user).exists()
+
+
+def _panel(html: str) -> str:
+    start = html.index('data-testid="transfusion-panel"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_panel_of_a_patient_without_transfusion_record_costs_one_query(
+    alice: User, patient: Any, client_for: Login
+) -> None:
+    client = client_for(alice)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(f"/patients/{patient.public_id}/").content.decode()
+    panel = _panel(html)
+    assert "<li>0 transfusion" in panel
+    assert "Typage HLA : —" in panel
+    assert "Consigne : aucune" in panel
+    transfusion_tables = [
+        q["sql"] for q in queries.captured_queries if 'FROM "transfusion_' in q["sql"]
+    ]
+    assert len(transfusion_tables) == 1
+
+
+def test_the_panel_shows_the_typing_the_serum_and_the_instruction(
+    alice: User, patient: Any, client_for: Login
+) -> None:
+    instruction = make_instruction(patient)
+    make_refractory(patient)
+    panel = _panel(client_for(alice).get(f"/patients/{patient.public_id}/").content.decode())
+    assert "2 transfusions enregistrées" in panel
+    assert "A*02:01 A*24:02 B*44:02" in panel
+    assert f"Dernier sérum (SAB) : {patient.antibody_screens.get().serum_date:%d/%m/%Y}" in panel
+    assert f"Consigne : v{instruction.version}," in panel
+    assert "valable jusqu" in panel
 
 
 def test_the_patient_page_carries_the_transfusion_panel(
