@@ -19,7 +19,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from filiere.access import Capability, centres_where, grants_for
-from filiere.access.patients import may_resolve_duplicates_across_centres
+from filiere.access.patients import (
+    PatientRights,
+    may_resolve_duplicates_across_centres,
+    patient_rights,
+)
 from filiere.access.transfusion import specialist_regions
 from filiere.accounts.models import User
 from filiere.core.access_errors import NotVisible
@@ -59,6 +63,20 @@ def get_patient_for_user(
     if not patients_visible_to(user, capability).filter(pk=patient.pk).exists():
         raise NotVisible("patients.patient", str(patient.public_id))
     return patient
+
+
+def get_patient_and_rights(user: User, public_id: uuid.UUID | str) -> tuple[Patient, PatientRights]:
+    """``get_patient_for_user`` and the user's ``patient_rights`` on the patient, for the pages
+    that need both: the patient's centres decide the two (the rule is the same: a centre of
+    the user's with VIEW_PATIENTS follows the patient, which is not merged)."""
+    try:
+        patient = Patient.objects.get(public_id=public_id)
+    except (Patient.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404 from exc
+    rights = patient_rights(user, patient)
+    if not rights.see:
+        raise NotVisible("patients.patient", str(patient.public_id))
+    return patient, rights
 
 
 def kept_record_for_user(user: User, public_id: uuid.UUID | str) -> Patient | None:

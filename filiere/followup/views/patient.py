@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from filiere.access import Capability
-from filiere.access.patients import patient_rights
 from filiere.core.http import AuthenticatedRequest
 from filiere.core.pages import record_form_page
 from filiere.followup import forms as followup_forms
@@ -29,13 +28,17 @@ from filiere.followup.selectors import get_treatment, patient_followup
 from filiere.followup.views.common import cleaned_without, writing_centres
 from filiere.patients.correction_views import record_correct_view
 from filiere.patients.models import Patient
-from filiere.patients.selectors import age_by_month_on, get_patient_for_user
+from filiere.patients.selectors import (
+    age_by_month_on,
+    get_patient_and_rights,
+    get_patient_for_user,
+)
 
 
 @login_required
 def patient_followup_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """Visits, ISTH-BAT history, bleeds, treatments and adverse events of one patient."""
-    patient = get_patient_for_user(request.user, public_id)
+    patient, rights = get_patient_and_rights(request.user, public_id)
     services.followup_viewed(actor=request.user, patient=patient, what="suivi longitudinal")
     today = timezone.localdate()
     return render(
@@ -45,7 +48,7 @@ def patient_followup_view(request: AuthenticatedRequest, public_id: uuid.UUID) -
             "patient": patient,
             "age": age_by_month_on(patient, today),
             "followup": patient_followup(patient, today),
-            "can_edit": patient_rights(request.user, patient).edit,
+            "can_edit": rights.edit,
         },
     )
 

@@ -15,9 +15,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from filiere.access import Capability, grants_for
-from filiere.access.patients import (
-    patient_rights,
-)
 from filiere.core.access_errors import NotVisible
 from filiere.core.forms import apply_errors
 from filiere.core.http import AuthenticatedRequest
@@ -36,7 +33,7 @@ from filiere.patients.selectors import (
     PatientFilters,
     age_shown,
     duplicates_in_own_centres,
-    get_patient_for_user,
+    get_patient_and_rights,
     identities_in_list,
     identity_of,
     kept_record_for_user,
@@ -172,7 +169,7 @@ def patient_register_view(request: AuthenticatedRequest) -> HttpResponse:
 def patient_detail_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """The patient's record: summary, timeline, and identity for those allowed to see it."""
     try:
-        patient = get_patient_for_user(request.user, public_id)
+        patient, rights = get_patient_and_rights(request.user, public_id)
     except NotVisible:
         # Links and bookmarks to a record merged since still lead to the patient.
         kept = kept_record_for_user(request.user, public_id)
@@ -180,7 +177,6 @@ def patient_detail_view(request: AuthenticatedRequest, public_id: uuid.UUID) -> 
             raise
         messages.info(request, _("Ce dossier a été fusionné dans le dossier %s.") % kept.pseudonym)
         return redirect("patients:detail", public_id=kept.public_id)
-    rights = patient_rights(request.user, patient)
     show_identity = rights.see_identity
     identity = identity_of(patient) if show_identity else None
     services.patient_record_viewed(
