@@ -10,27 +10,53 @@ up.
 Each demo account logs in once, with its password and its TOTP code (the demo accounts share a
 documented secret); every simulated user of that account then reuses the session, as the tabs
 of one browser would. A TOTP code is accepted once, so logins are serialised per account.
+
+The figures cover the steady load only: they restart a few seconds after the last user has
+logged in and collected its links (locust's own ``--reset-stats`` fires when the users are
+started, before their logins and first pages, whose burst then weighed on the percentiles).
+A failure during that warm-up keeps the figures whole, so that it is reported.
 """
 # ruff: noqa: S311 - random picks of pages to visit, not secrets
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import re
 from http.cookiejar import Cookie
 
+import gevent
 import pyotp
 from gevent.lock import Semaphore
 from locust import FastHttpUser, constant_throughput, task
+from locust.env import Environment
 
 DOMAIN = "demo.filiere.test"
 PASSWORD = os.environ.get("LOAD_PASSWORD", "Filiere-demo-2026")
 TOTP_SECRET = "MHEMOFILIEREDEMOTOTPSECRET234567"  # noqa: S105 - the documented demo secret
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
+SETTLE_SECONDS = 5
+
 _sessions: dict[str, list[Cookie]] = {}
 _locks: dict[str, Semaphore] = {}
+_ready_users: list[object] = []
+
+
+def _user_ready(environment: Environment, user: object) -> None:
+    _ready_users.append(user)
+    runner = environment.runner
+    if runner is not None and len(_ready_users) == runner.target_user_count:
+        gevent.spawn_later(SETTLE_SECONDS, _start_counting, environment)
+
+
+def _start_counting(environment: Environment) -> None:
+    failures = environment.stats.total.num_failures
+    if failures:
+        logging.warning("%s failure(s) during the warm-up: figures kept from the start", failures)
+        return
+    environment.stats.reset_all()
 
 
 def _csrf(html: str) -> str:
@@ -55,6 +81,7 @@ class DemoUser(FastHttpUser):
         for cookie in _sessions[self.account]:
             self.client.cookiejar.set_cookie(cookie)
         self.discover()
+        _user_ready(self.environment, self)
 
     def _log_in(self) -> list[Cookie]:
         # geventhttpclient's response knows only the URL asked for: redirects are read by hand.

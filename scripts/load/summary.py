@@ -11,6 +11,8 @@ def main(path: str, target: str) -> None:
         rows = list(csv.DictReader(handle))
     print(f"{'page':<28} {'req':>7} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6} {'err':>5}")
     for row in rows:
+        if row["Request Count"] == "0":  # only asked during the warm-up (logins, first pages)
+            continue
         print(
             f"{row['Name'][:28]:<28} {row['Request Count']:>7} "
             f"{float(row['Requests/s']):>7.1f} {row['50%']:>6} {row['95%']:>6} "
