@@ -207,7 +207,7 @@ def test_the_panel_of_a_patient_without_transfusion_record_costs_one_query(
     with CaptureQueriesContext(connection) as queries:
         html = client.get(f"/patients/{patient.public_id}/").content.decode()
     panel = _panel(html)
-    assert "<li>0 transfusion" in panel
+    assert "<li>0 transfusion enregistrée</li>" in panel
     assert "Typage HLA : —" in panel
     assert "Consigne : aucune" in panel
     transfusion_tables = [
