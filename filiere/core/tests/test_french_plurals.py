@@ -18,10 +18,14 @@ from django.utils import translation
 LOCALE = Path(settings.BASE_DIR) / "filiere" / "locale"
 
 
-def _plurals(language: str) -> dict[tuple[str, str], tuple[str, ...]]:
+def _plurals(language: str) -> dict[tuple[str, ...], tuple[str, ...]]:
     with (LOCALE / language / "LC_MESSAGES" / "django.po").open("rb") as stream:
         catalogue = read_po(stream, locale=language)
-    return {message.id: message.string for message in catalogue if message.pluralizable}
+    return {
+        tuple(message.id): tuple(message.string or ())
+        for message in catalogue
+        if message.pluralizable
+    }
 
 
 def test_every_plural_string_has_its_french_forms() -> None:
