@@ -8,7 +8,6 @@ plain dictionaries of strings the template prints as they are (escaped by the te
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import TypedDict
 
@@ -16,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from filiere.identity.models import Identity
+from filiere.lib.partial_dates import PartialDate
 from filiere.patients.models import Patient
 
 _ANY_ID = uuid.UUID(int=0)
@@ -47,10 +47,6 @@ class ListRow(TypedDict):
     updated: str
 
 
-def _day(value: dt.date) -> str:
-    return f"{value.day:02d}/{value.month:02d}/{value.year}"
-
-
 def list_rows(patients: list[Patient], identities: dict[int, Identity]) -> list[ListRow]:
     """``patients`` come from ``selectors.with_list_details`` (diagnoses, care episodes and
     follow-up schedule already read); ``identities``: by patient key, those the reader may see."""
@@ -72,9 +68,9 @@ def list_rows(patients: list[Patient], identities: dict[int, Identity]) -> list[
                 if identity is not None
                 else None,
                 sex=patient.get_sex_display(),
-                birth=_day(identity.birth_date)
+                birth=PartialDate.from_date(identity.birth_date).french()
                 if identity is not None
-                else f"{patient.birth_month:02d}/{patient.birth_year}",
+                else PartialDate(patient.birth_year, patient.birth_month).french(),
                 diagnoses=[
                     DiagnosisCell(
                         text=f"ORPHA:{diagnosis.orpha.code} {diagnosis.orpha.name}"
@@ -90,8 +86,8 @@ def list_rows(patients: list[Patient], identities: dict[int, Identity]) -> list[
                     for episode in patient.care_episodes.all()
                     if not episode.ended_on
                 ],
-                next_visit=f"{next_due.month:02d}/{next_due.year}" if next_due else "—",
-                updated=_day(timezone.localtime(patient.updated_at)),
+                next_visit=PartialDate(next_due.year, next_due.month).french() if next_due else "—",
+                updated=PartialDate.from_date(timezone.localdate(patient.updated_at)).french(),
             )
         )
     return rows

@@ -52,14 +52,18 @@ def patients_visible_to(
     return Patient.objects.filter(Exists(followed), merged_into__isnull=True)
 
 
+def _patient_or_404(public_id: uuid.UUID | str) -> Patient:
+    try:
+        return Patient.objects.get(public_id=public_id)
+    except (Patient.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404 from exc
+
+
 def get_patient_for_user(
     user: User, public_id: uuid.UUID | str, capability: Capability = Capability.VIEW_PATIENTS
 ) -> Patient:
     """Return the patient, or raise 404 (recorded) when the user may not see it."""
-    try:
-        patient = Patient.objects.get(public_id=public_id)
-    except (Patient.DoesNotExist, ValidationError, ValueError) as exc:
-        raise Http404 from exc
+    patient = _patient_or_404(public_id)
     if not patients_visible_to(user, capability).filter(pk=patient.pk).exists():
         raise NotVisible("patients.patient", str(patient.public_id))
     return patient
@@ -69,10 +73,7 @@ def get_patient_and_rights(user: User, public_id: uuid.UUID | str) -> tuple[Pati
     """``get_patient_for_user`` and the user's ``patient_rights`` on the patient, for the pages
     that need both: the patient's centres decide the two (the rule is the same: a centre of
     the user's with VIEW_PATIENTS follows the patient, which is not merged)."""
-    try:
-        patient = Patient.objects.get(public_id=public_id)
-    except (Patient.DoesNotExist, ValidationError, ValueError) as exc:
-        raise Http404 from exc
+    patient = _patient_or_404(public_id)
     rights = patient_rights(user, patient)
     if not rights.see:
         raise NotVisible("patients.patient", str(patient.public_id))
