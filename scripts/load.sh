@@ -27,12 +27,7 @@ SERVER_VENV="$OUT/venv"
 SERVER_STAMP="$SERVER_VENV/.installed-$(cat requirements/runtime.lock "$LOAD_PYTHON" | sha1sum | cut -c1-12)"
 if [ ! -f "$SERVER_STAMP" ]; then
   rm -rf "$SERVER_VENV"
-  "$LOAD_PYTHON" -m venv "$SERVER_VENV"
-  "$SERVER_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
-  "$SERVER_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes \
-    -r requirements/runtime.lock
-  "$SERVER_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps \
-    --no-build-isolation -e .
+  make --no-print-directory install-production VENV="$SERVER_VENV" PYTHON="$LOAD_PYTHON"
   touch "$SERVER_STAMP"
 fi
 SERVER_BIN="$SERVER_VENV/bin"
